@@ -1,0 +1,3 @@
+from hanji.app import main
+
+raise SystemExit(main())

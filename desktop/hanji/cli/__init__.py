@@ -1,0 +1,63 @@
+"""The command line: the same jobs as the window, without one.
+
+Each module of this package adds its subcommands through ``register(subparsers)``. The commands
+and their JSON output are a contract other tools rely on: keep them stable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from hanji import __version__
+from hanji.errors import HanjiError
+
+# one module per group of subcommands; a module that is missing is skipped
+COMMAND_MODULES = ["project", "formats", "ocr", "extract", "quality", "train"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hanji", description="Hanji (한지): OCR dataset studio")
+    parser.add_argument("--version", action="store_true", help="print version, device and models")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            mod = importlib.import_module(f"hanji.cli.{name}")
+        except ModuleNotFoundError as e:
+            if e.name == f"hanji.cli.{name}":
+                continue
+            raise
+        mod.register(sub)
+    return parser
+
+
+def version_text() -> str:
+    lines = [f"hanji {__version__}"]
+    try:
+        from hanji.jobs.info import runtime_info
+
+        for k, v in runtime_info().items():
+            lines.append(f"{k}: {v}")
+    except ModuleNotFoundError:
+        pass
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.version:
+        print(version_text())
+        return 0
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except HanjiError as e:
+        print(f"hanji: error: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("hanji: cancelled", file=sys.stderr)
+        return 130

@@ -1,0 +1,87 @@
+"""``hanji new | add | info | demo``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from hanji.cli.progress import Bar
+from hanji.errors import HanjiError
+
+
+def register(sub) -> None:
+    p = sub.add_parser("new", help="create an empty project file")
+    p.add_argument("project", type=Path)
+    p.add_argument("--schema", default="default",
+                   help="label schema to start with: default (all document types), funsd, sroie, none")
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("add", help="add images (files or folders) to a project")
+    p.add_argument("project", type=Path)
+    p.add_argument("images", nargs="+", type=Path)
+    p.add_argument("--link", action="store_true", help="keep images where they are instead of copying them in")
+    p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("info", help="counts by status")
+    p.add_argument("project", type=Path)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("demo", help="write a demo project of fake Korean documents")
+    p.add_argument("project", type=Path, nargs="?", default=Path("demo.hanji"))
+    p.add_argument("--force", action="store_true", help="replace the file if it exists")
+    p.set_defaults(func=cmd_demo)
+
+
+def cmd_new(args) -> int:
+    from hanji.domain.schemas import schema_entity_types
+    from hanji.store import ProjectStore
+
+    ProjectStore.create(args.project, schema_entity_types(args.schema)).close()
+    print(f"created {args.project}")
+    return 0
+
+
+def cmd_add(args) -> int:
+    from hanji.jobs.add import add_images
+    from hanji.store import ProjectStore
+
+    with ProjectStore.open(args.project) as store, Bar("adding images", "img") as bar:
+        report = add_images(store, args.images, link=args.link, progress=bar)
+    print(f"added {report.added}, duplicates skipped {report.duplicates}, errors {len(report.errors)}")
+    for e in report.errors:
+        print(f"  {e}", file=sys.stderr)
+    return 1 if report.errors and not report.added else 0
+
+
+def cmd_info(args) -> int:
+    from hanji.store import ProjectStore
+
+    with ProjectStore.open(args.project, readonly=True) as store:
+        counts = store.counts()
+    if args.json:
+        print(json.dumps(counts, ensure_ascii=False))
+        return 0
+    print(f"{args.project}")
+    print(f"  documents: {counts['documents']}  " + "  ".join(
+        f"{k}: {v}" for k, v in sorted(counts["documents_by_status"].items())))
+    print(f"  regions:   {counts['regions']}  " + "  ".join(
+        f"{k}: {v}" for k, v in sorted(counts["regions_by_status"].items())))
+    print(f"  links: {counts['links']}  key-values: {counts['keyvalues']}  entity types: {counts['entity_types']}")
+    print(f"  images: {counts['image_bytes'] / 1e6:.1f} MB inside, {counts['linked_images']} linked")
+    print(f"  undo steps: {counts['history_steps']}  schema: {counts['schema_version']}")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from hanji.jobs.demo import write_demo
+
+    if args.project.exists():
+        if not args.force:
+            raise HanjiError("a file of that name already exists; use --force to replace it", args.project)
+        args.project.unlink()
+    with Bar("rendering demo", "doc") as bar:
+        write_demo(args.project, progress=bar)
+    print(f"wrote {args.project}")
+    return 0

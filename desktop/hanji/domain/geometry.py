@@ -1,0 +1,238 @@
+"""Geometry of regions. Coordinates are image pixels (floats); quads run clockwise from top-left.
+
+This module owns every conversion between shapes (rect, quad, polygon) and the measures used
+across Hanji (area, IoU, bounding box, the crop size a quad rectifies to).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+Point = tuple[float, float]
+Points = list[Point]
+
+
+def as_points(points: Sequence[Sequence[float]]) -> Points:
+    """Normalise any ``[[x, y], ...]`` or flat ``[x0, y0, x1, y1, ...]`` list to float tuples."""
+    pts = list(points)
+    if pts and not isinstance(pts[0], (list, tuple)):
+        if len(pts) % 2:
+            raise ValueError(f"a flat point list needs an even number of values, got {len(pts)}")
+        pts = [(pts[i], pts[i + 1]) for i in range(0, len(pts), 2)]
+    out = []
+    for p in pts:
+        if len(p) != 2:
+            raise ValueError(f"a point has two coordinates, got {list(p)!r}")
+        x, y = float(p[0]), float(p[1])
+        if not (math.isfinite(x) and math.isfinite(y)):
+            raise ValueError(f"a point must be finite, got {list(p)!r}")
+        out.append((x, y))
+    return out
+
+
+def signed_area(points: Sequence[Point]) -> float:
+    """Shoelace area; positive when the points run clockwise in image coordinates (y down)."""
+    n = len(points)
+    if n < 3:
+        return 0.0
+    s = 0.0
+    for i in range(n):
+        x0, y0 = points[i]
+        x1, y1 = points[(i + 1) % n]
+        s += x0 * y1 - x1 * y0
+    return s / 2.0
+
+
+def area(points: Sequence[Point]) -> float:
+    return abs(signed_area(points))
+
+
+def bbox(points: Sequence[Point]) -> tuple[float, float, float, float]:
+    """``(x0, y0, x1, y1)`` of the points."""
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def rect_points(x0: float, y0: float, x1: float, y1: float) -> Points:
+    """The four corners of an axis-aligned rectangle, clockwise from top-left."""
+    x0, x1 = min(x0, x1), max(x0, x1)
+    y0, y1 = min(y0, y1), max(y0, y1)
+    return [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+
+
+def centroid(points: Sequence[Point]) -> Point:
+    n = len(points)
+    return sum(p[0] for p in points) / n, sum(p[1] for p in points) / n
+
+
+def clockwise(points: Sequence[Point]) -> Points:
+    """The same polygon, turned to run clockwise on screen (y down) if it ran the other way."""
+    pts = list(points)
+    if signed_area(pts) < 0:
+        pts = [pts[0]] + pts[:0:-1]
+    return pts
+
+
+def order_quad(points: Sequence[Point]) -> Points:
+    """Order four points clockwise starting from the top-left corner.
+
+    The start is the corner with the smallest ``x + y`` among the two upper-most-left candidates,
+    which is stable for rotated text up to about ±45°.
+    """
+    if len(points) != 4:
+        raise ValueError(f"a quad has 4 points, got {len(points)}")
+    cx, cy = centroid(points)
+    pts = sorted(points, key=lambda p: math.atan2(p[1] - cy, p[0] - cx))  # clockwise on screen
+    start = min(range(4), key=lambda i: (pts[i][0] + pts[i][1], pts[i][0]))
+    return pts[start:] + pts[:start]
+
+
+def quad_size(quad: Sequence[Point]) -> tuple[int, int]:
+    """Width and height (pixels, >= 1) of the upright crop that a clockwise quad rectifies to."""
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = quad
+    w = max(math.dist((x0, y0), (x1, y1)), math.dist((x3, y3), (x2, y2)))
+    h = max(math.dist((x0, y0), (x3, y3)), math.dist((x1, y1), (x2, y2)))
+    return max(1, int(round(w))), max(1, int(round(h)))
+
+
+def min_area_quad(points: Sequence[Point]) -> Points:
+    """The smallest-area rotated rectangle around the points, as a clockwise quad from top-left."""
+    hull = convex_hull(points)
+    if len(hull) < 3:
+        x0, y0, x1, y1 = bbox(points)
+        return rect_points(x0, y0, x1, y1)
+    best = None
+    n = len(hull)
+    for i in range(n):
+        ax, ay = hull[i]
+        bx, by = hull[(i + 1) % n]
+        ex, ey = bx - ax, by - ay
+        norm = math.hypot(ex, ey)
+        if norm == 0:
+            continue
+        ux, uy = ex / norm, ey / norm
+        vx, vy = -uy, ux
+        us = [(p[0] - ax) * ux + (p[1] - ay) * uy for p in hull]
+        vs = [(p[0] - ax) * vx + (p[1] - ay) * vy for p in hull]
+        a = (max(us) - min(us)) * (max(vs) - min(vs))
+        if best is None or a < best[0]:
+            best = (a, ax, ay, ux, uy, vx, vy, min(us), max(us), min(vs), max(vs))
+    _, ax, ay, ux, uy, vx, vy, u0, u1, v0, v1 = best
+    corners = [
+        (ax + u * ux + v * vx, ay + u * uy + v * vy) for u, v in ((u0, v0), (u1, v0), (u1, v1), (u0, v1))
+    ]
+    return order_quad(corners)
+
+
+def convex_hull(points: Sequence[Point]) -> Points:
+    """Andrew's monotone chain; returns the hull clockwise on screen."""
+    pts = sorted(set((float(x), float(y)) for x, y in points))
+    if len(pts) <= 2:
+        return pts
+
+    def cross(o, a, b):
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    lower: Points = []
+    for p in pts:
+        while len(lower) >= 2 and cross(lower[-2], lower[-1], p) <= 0:
+            lower.pop()
+        lower.append(p)
+    upper: Points = []
+    for p in reversed(pts):
+        while len(upper) >= 2 and cross(upper[-2], upper[-1], p) <= 0:
+            upper.pop()
+        upper.append(p)
+    return clockwise(lower[:-1] + upper[:-1])
+
+
+def _segments_cross(p1: Point, p2: Point, p3: Point, p4: Point) -> bool:
+    def orient(a, b, c):
+        v = (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+        return (v > 1e-12) - (v < -1e-12)
+
+    o1, o2, o3, o4 = orient(p1, p2, p3), orient(p1, p2, p4), orient(p3, p4, p1), orient(p3, p4, p2)
+    return o1 * o2 < 0 and o3 * o4 < 0
+
+
+def is_simple(points: Sequence[Point]) -> bool:
+    """True when no two non-adjacent edges of the polygon cross."""
+    n = len(points)
+    if n < 4:
+        return True
+    edges = [(points[i], points[(i + 1) % n]) for i in range(n)]
+    for i in range(n):
+        for j in range(i + 1, n):
+            if j == i + 1 or (i == 0 and j == n - 1):
+                continue
+            if _segments_cross(*edges[i], *edges[j]):
+                return False
+    return True
+
+
+def is_degenerate(points: Sequence[Point], min_area: float = 1.0) -> bool:
+    """Fewer than three distinct points, or (almost) no area."""
+    return len(set(points)) < 3 or area(points) < min_area
+
+
+def _clip(subject: Points, clip: Points) -> Points:
+    """Sutherland–Hodgman: ``subject`` clipped by the convex, clockwise polygon ``clip``."""
+
+    def inside(p, a, b):
+        return (b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0]) >= 0
+
+    def intersect(p, q, a, b):
+        x1, y1 = p
+        x2, y2 = q
+        x3, y3 = a
+        x4, y4 = b
+        den = (x1 - x2) * (y3 - y4) - (y1 - y2) * (x3 - x4)
+        if den == 0:
+            return q
+        t = ((x1 - x3) * (y3 - y4) - (y1 - y3) * (x3 - x4)) / den
+        return x1 + t * (x2 - x1), y1 + t * (y2 - y1)
+
+    out = list(subject)
+    for i in range(len(clip)):
+        a, b = clip[i], clip[(i + 1) % len(clip)]
+        inp, out = out, []
+        if not inp:
+            break
+        s = inp[-1]
+        for e in inp:
+            if inside(e, a, b):
+                if not inside(s, a, b):
+                    out.append(intersect(s, e, a, b))
+                out.append(e)
+            elif inside(s, a, b):
+                out.append(intersect(s, e, a, b))
+            s = e
+    return out
+
+
+def iou(a: Sequence[Point], b: Sequence[Point]) -> float:
+    """Intersection over union of two polygons.
+
+    Exact for convex shapes (rects, quads); non-convex polygons are measured by their convex hulls,
+    which is what detection metrics (ICDAR's IoU >= 0.5) need in practice.
+    """
+    pa, pb = convex_hull(a), convex_hull(b)
+    if len(pa) < 3 or len(pb) < 3:
+        return 0.0
+    ax0, ay0, ax1, ay1 = bbox(pa)
+    bx0, by0, bx1, by1 = bbox(pb)
+    if ax1 <= bx0 or bx1 <= ax0 or ay1 <= by0 or by1 <= ay0:
+        return 0.0
+    inter = area(_clip(pa, pb))
+    union = area(pa) + area(pb) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def inside_image(points: Sequence[Point], width: float, height: float, tol: float = 0.5) -> bool:
+    return all(-tol <= x <= width + tol and -tol <= y <= height + tol for x, y in points)
+
+
+def clamp(points: Sequence[Point], width: float, height: float) -> Points:
+    return [(min(max(x, 0.0), float(width)), min(max(y, 0.0), float(height))) for x, y in points]

@@ -1,0 +1,35 @@
+"""Text normalisation: NFC everywhere, and the tokenisation the BIO tags are aligned to."""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def nfc(text: str | None) -> str:
+    """Return ``text`` in Unicode NFC (Hangul jamo sequences become syllables)."""
+    if not text:
+        return ""
+    return unicodedata.normalize("NFC", text)
+
+
+def tokens(text: str) -> list[str]:
+    """Whitespace tokens of a region's text: the unit BIO tags are attached to."""
+    return nfc(text).split()
+
+
+def char_class(ch: str) -> str:
+    """One of hangul / latin / digit / space / symbol / other-cjk for statistics and checks."""
+    o = ord(ch)
+    if 0xAC00 <= o <= 0xD7A3 or 0x1100 <= o <= 0x11FF or 0x3130 <= o <= 0x318F:
+        return "hangul"
+    if ch.isdigit():
+        return "digit"
+    if ch.isascii() and ch.isalpha():
+        return "latin"
+    if ch.isspace():
+        return "space"
+    if 0x4E00 <= o <= 0x9FFF:
+        return "cjk"
+    if ch.isalpha():
+        return "latin"
+    return "symbol"

@@ -1,0 +1,94 @@
+"""Conversions between domain objects and the rows of the project file."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from hanji.domain.model import Document, EntityType, KeyValue, Link, Region
+
+REGION_COLUMNS = ("id", "doc_id", "kind", "points", "text", "status", "source", "confidence", "ord",
+                  "label", "tags", "machine_text", "attrs", "updated")
+DOCUMENT_COLUMNS = ("id", "name", "sha256", "width", "height", "status", "doc_type", "path", "attrs",
+                    "added", "updated")
+LINK_COLUMNS = ("id", "doc_id", "src", "dst", "key")
+KEYVALUE_COLUMNS = ("id", "doc_id", "key", "value", "region_ids", "source", "confidence")
+ENTITY_COLUMNS = ("name", "color", "key", "title", "personal", "doc_type", "position")
+COLUMNS = {
+    "regions": REGION_COLUMNS,
+    "documents": DOCUMENT_COLUMNS,
+    "links": LINK_COLUMNS,
+    "keyvalues": KEYVALUE_COLUMNS,
+    "entity_types": ENTITY_COLUMNS,
+}
+KEYS = {"regions": "id", "documents": "id", "links": "id", "keyvalues": "id", "entity_types": "name"}
+
+
+def _dump(v: Any) -> str:
+    return json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+
+
+def region_row(r: Region) -> dict[str, Any]:
+    return {
+        "id": r.id, "doc_id": r.doc_id, "kind": r.kind,
+        "points": _dump([[round(x, 3), round(y, 3)] for x, y in r.points]),
+        "text": r.text, "status": r.status, "source": r.source, "confidence": r.confidence,
+        "ord": r.order, "label": r.label, "tags": _dump(list(r.tags)), "machine_text": r.machine_text,
+        "attrs": _dump(r.attrs), "updated": time.time(),
+    }
+
+
+def region_from_row(row: dict[str, Any] | tuple) -> Region:
+    if not isinstance(row, dict):
+        row = dict(zip(REGION_COLUMNS, row))
+    return Region(
+        points=json.loads(row["points"]), kind=row["kind"], text=row["text"], status=row["status"],
+        source=row["source"], confidence=row["confidence"], order=row["ord"], label=row["label"],
+        tags=json.loads(row["tags"]), machine_text=row["machine_text"], attrs=json.loads(row["attrs"]),
+        id=row["id"], doc_id=row["doc_id"],
+    )
+
+
+def document_from_row(row: dict[str, Any] | tuple) -> Document:
+    if not isinstance(row, dict):
+        row = dict(zip(DOCUMENT_COLUMNS, row))
+    return Document(
+        name=row["name"], width=row["width"], height=row["height"], sha256=row["sha256"],
+        status=row["status"], doc_type=row["doc_type"], path=row["path"], attrs=json.loads(row["attrs"]),
+        id=row["id"],
+    )
+
+
+def link_row(lk: Link) -> dict[str, Any]:
+    return {"id": lk.id, "doc_id": lk.doc_id, "src": lk.src, "dst": lk.dst, "key": lk.key}
+
+
+def link_from_row(row: dict[str, Any] | tuple) -> Link:
+    if not isinstance(row, dict):
+        row = dict(zip(LINK_COLUMNS, row))
+    return Link(src=row["src"], dst=row["dst"], key=row["key"], id=row["id"], doc_id=row["doc_id"])
+
+
+def keyvalue_row(kv: KeyValue) -> dict[str, Any]:
+    return {"id": kv.id, "doc_id": kv.doc_id, "key": kv.key, "value": kv.value,
+            "region_ids": _dump(list(kv.region_ids)), "source": kv.source, "confidence": kv.confidence}
+
+
+def keyvalue_from_row(row: dict[str, Any] | tuple) -> KeyValue:
+    if not isinstance(row, dict):
+        row = dict(zip(KEYVALUE_COLUMNS, row))
+    return KeyValue(key=row["key"], value=row["value"], region_ids=json.loads(row["region_ids"]),
+                    source=row["source"], confidence=row["confidence"], id=row["id"], doc_id=row["doc_id"])
+
+
+def entity_row(e: EntityType, position: int = 0) -> dict[str, Any]:
+    return {"name": e.name, "color": e.color, "key": e.key, "title": e.title,
+            "personal": int(e.personal), "doc_type": e.doc_type, "position": position}
+
+
+def entity_from_row(row: dict[str, Any] | tuple) -> EntityType:
+    if not isinstance(row, dict):
+        row = dict(zip(ENTITY_COLUMNS, row))
+    return EntityType(name=row["name"], color=row["color"], key=row["key"], title=row["title"],
+                      personal=bool(row["personal"]), doc_type=row["doc_type"])
