@@ -19,7 +19,7 @@ from typing import Any
 
 import sqlite_utils
 
-from hanji.domain.model import HUMAN_STATUSES, Document, EntityType, KeyValue, Link, Region
+from hanji.domain.model import Document, EntityType, KeyValue, Link, Region
 from hanji.errors import HanjiError
 from hanji.store import rows
 from hanji.store.images import ImageInfo, inspect_bytes, read_image_file
@@ -363,6 +363,10 @@ class ProjectStore:
 
     def add_image_bytes(self, name: str, data: bytes) -> tuple[Document, bool]:
         return self._add_info(inspect_bytes(data, name), name, None)
+
+    def add_image_info(self, info: ImageInfo, name: str) -> tuple[Document, bool]:
+        """Add an image already read and checked with ``images.inspect_bytes`` (imports: no second decode)."""
+        return self._add_info(info, name, None)
 
     def _add_info(self, info: ImageInfo, name: str, linked: str | None) -> tuple[Document, bool]:
         with self._mutex:

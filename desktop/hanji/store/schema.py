@@ -25,7 +25,7 @@ def _script(conn: sqlite3.Connection, sql: str) -> None:
 
 
 def m001_initial(conn: sqlite3.Connection) -> None:
-    _script(conn, 
+    _script(conn,
         """
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
         CREATE TABLE images (sha256 TEXT PRIMARY KEY, data BLOB NOT NULL, size INTEGER NOT NULL,
@@ -71,7 +71,7 @@ def m001_initial(conn: sqlite3.Connection) -> None:
 
 def m002_search(conn: sqlite3.Connection) -> None:
     """Full-text search over transcriptions (trigram tokenizer: Hangul substrings match)."""
-    _script(conn, 
+    _script(conn,
         """
         CREATE VIRTUAL TABLE regions_fts USING fts5(text, content='regions', content_rowid='id',
                                                     tokenize='trigram');
@@ -89,7 +89,7 @@ def m002_search(conn: sqlite3.Connection) -> None:
 
 def m003_models(conn: sqlite3.Connection) -> None:
     """Models trained on the project's labels, with their held-out metrics."""
-    _script(conn, 
+    _script(conn,
         """
         CREATE TABLE models (
             id INTEGER PRIMARY KEY, task TEXT NOT NULL, name TEXT NOT NULL, weights BLOB NOT NULL,

@@ -1,0 +1,163 @@
+"""Every bad file gets one clear error naming it, and the project is left exactly as it was."""
+
+import hashlib
+import shutil
+import sqlite3
+
+import pytest
+
+from conftest import png_bytes
+from hanji.domain import Region
+from hanji.errors import HanjiError
+from hanji.store import ProjectStore
+from hanji.store.schema import SCHEMA_VERSION
+
+
+def digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def dump(path):
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        # sqlite_stat1 holds query-planner statistics (PRAGMA optimize), not project content
+        return "\n".join(line for line in conn.iterdump() if "sqlite_stat" not in line)
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def saved(tmp_path):
+    p = tmp_path / "good.hanji"
+    s = ProjectStore.create(p)
+    doc, _ = s.add_image_bytes("a.png", png_bytes(text="가"))
+    for i in range(50):
+        s.add_region(doc.id, Region([(i, 0), (i + 5, 0), (i + 5, 5), (i, 5)], text=f"영수증 {i}"))
+    s.close()
+    return p
+
+
+def test_not_sqlite(tmp_path):
+    p = tmp_path / "notes.hanji"
+    p.write_text("hello, not a database")
+    before = digest(p)
+    with pytest.raises(HanjiError, match=r"notes\.hanji.*not an SQLite database"):
+        ProjectStore.open(p)
+    assert digest(p) == before
+
+
+def test_empty_file(tmp_path):
+    p = tmp_path / "empty.hanji"
+    p.write_bytes(b"")
+    with pytest.raises(HanjiError, match=r"empty\.hanji.*empty"):
+        ProjectStore.open(p)
+    assert p.read_bytes() == b""
+
+
+def test_other_programs_database(tmp_path):
+    p = tmp_path / "other.hanji"
+    c = sqlite3.connect(p)
+    c.execute("CREATE TABLE t(x)")
+    c.commit()
+    c.close()
+    before = digest(p)
+    with pytest.raises(HanjiError, match=r"other\.hanji.*another program"):
+        ProjectStore.open(p)
+    assert digest(p) == before
+
+
+@pytest.mark.parametrize("keep", [0.3, 0.6, 0.9])
+def test_truncated(saved, tmp_path, keep):
+    p = tmp_path / "cut.hanji"
+    data = saved.read_bytes()
+    p.write_bytes(data[: int(len(data) * keep)])
+    before = digest(p)
+    with pytest.raises(HanjiError, match=r"cut\.hanji.*(damaged|truncated)"):
+        s = ProjectStore.open(p)
+        s.regions(1)  # a damaged page may only show when read
+    assert digest(p) == before
+
+
+def test_corrupted_pages(saved, tmp_path):
+    p = tmp_path / "bad.hanji"
+    data = bytearray(saved.read_bytes())
+    page = 4096
+    for off in range(2 * page, len(data), page):  # scribble over every page after the first two
+        data[off + 8: off + 64] = b"\xff" * 56
+    p.write_bytes(bytes(data))
+    before = digest(p)
+    with pytest.raises(HanjiError, match=r"bad\.hanji.*damaged"):
+        ProjectStore.open(p)
+    assert digest(p) == before
+
+
+def test_newer_version(saved):
+    c = sqlite3.connect(saved)
+    c.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+    c.commit()
+    c.close()
+    before = dump(saved)
+    with pytest.raises(HanjiError, match=r"good\.hanji.*newer Hanji"):
+        ProjectStore.open(saved)
+    assert dump(saved) == before
+
+
+def test_folder_and_missing(tmp_path):
+    with pytest.raises(HanjiError, match="no such project"):
+        ProjectStore.open(tmp_path / "nope.hanji")
+    with pytest.raises(HanjiError, match="folder"):
+        ProjectStore.open(tmp_path)
+
+
+@pytest.mark.parametrize("content,name", [(b"", "empty.png"), (b"GIF89a garbage", "fake.gif"),
+                                          (b"%PDF-1.4 not an image", "doc.png"),
+                                          (png_bytes()[:60], "truncated.png")])
+def test_bad_image_leaves_project_unchanged(saved, tmp_path, content, name):
+    f = tmp_path / name
+    f.write_bytes(content)
+    before = dump(saved)
+    s = ProjectStore.open(saved)
+    with pytest.raises(HanjiError, match=name.replace(".", r"\.")):
+        s.add_image(f)
+    s.close()
+    assert dump(saved) == before
+
+
+def test_unreadable_image(saved, tmp_path):
+    before = dump(saved)
+    s = ProjectStore.open(saved)
+    with pytest.raises(HanjiError, match="missing.png"):
+        s.add_image(tmp_path / "missing.png")
+    s.close()
+    assert dump(saved) == before
+
+
+def test_failed_edit_leaves_nothing_half_written(saved):
+    before = dump(saved)
+    s = ProjectStore.open(saved)
+    rid = s.regions(1)[0].id
+    with pytest.raises(ValueError):
+        # the first change is valid, the second is not: neither may stay
+        s.update_regions({rid: {"text": "바뀜"}, rid + 1: {"kind": "triangle"}})
+    s.close()
+    assert dump(saved) == before
+
+
+def test_migration_from_older_schema_keeps_data_and_backs_up(saved, tmp_path):
+    # make an old (version 1) project: drop what migrations 2.. added
+    old = tmp_path / "old.hanji"
+    shutil.copy(saved, old)
+    c = sqlite3.connect(old)
+    c.executescript("DROP TABLE models; DROP TRIGGER regions_ai; DROP TRIGGER regions_ad; DROP TRIGGER regions_au;"
+                    "DROP TABLE regions_fts; PRAGMA user_version=1;")
+    c.close()
+    s = ProjectStore.open(old)
+    assert s.counts()["schema_version"] == SCHEMA_VERSION
+    assert len(s.regions(1)) == 50
+    assert s.search("영수증 4")  # the search index was built from existing rows
+    s.close()
+    backup = tmp_path / "old.hanji.v1.bak"
+    assert backup.exists()
+    b = sqlite3.connect(backup)
+    assert b.execute("PRAGMA user_version").fetchone()[0] == 1
+    b.close()
