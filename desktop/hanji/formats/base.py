@@ -1,0 +1,308 @@
+"""What every format module shares: the record it reads and writes, and careful file reading.
+
+A format module exposes ``read(path, **options) -> Iterator[Sample | Skipped]`` and
+``write(samples, out, **options) -> list[str]`` (notes about what the format could not carry).
+A :class:`Sample` is one document with its image source and annotations, pure of the store:
+links and key-values point at regions by their index in ``Sample.regions``.
+A bad entry does not stop reading: it comes out as :class:`Skipped` with a :class:`HanjiError`
+naming the file and the line or entry, and the import job decides to stop or go on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hanji.domain.model import KeyValue, Link, Region
+from hanji.errors import HanjiError
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp", ".gif")
+
+
+@dataclass
+class Sample:
+    """One document as a format holds it: image source, size, regions, links, key-values.
+
+    ``links[i].src``/``dst`` and ``keyvalues[i].region_ids`` are indices into ``regions``.
+    ``image_path`` or ``image_bytes`` or ``image_loader`` gives the encoded image; a sample with
+    none of them (CoNLL) annotates a document already in the project, found by ``name``.
+    ``width``/``height`` are 0 when the format does not say.
+    """
+
+    name: str
+    image_path: Path | None = None
+    image_bytes: bytes | None = None
+    width: int = 0
+    height: int = 0
+    regions: list[Region] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    keyvalues: list[KeyValue] = field(default_factory=list)
+    doc_type: str = ""
+    status: str | None = None  # document status, when the format carries one
+    attrs: dict[str, Any] = field(default_factory=dict)
+    source: str = ""  # the annotation file and entry it came from, for messages
+    image_loader: Callable[[], bytes] | None = None
+
+    @property
+    def has_image(self) -> bool:
+        return self.image_path is not None or self.image_bytes is not None or self.image_loader is not None
+
+    def read_image(self) -> bytes:
+        if self.image_bytes is not None:
+            return self.image_bytes
+        if self.image_loader is not None:
+            return self.image_loader()
+        if self.image_path is None:
+            raise HanjiError(f"no image for {self.name!r}", self.source or None)
+        try:
+            return Path(self.image_path).read_bytes()
+        except FileNotFoundError as e:
+            raise HanjiError("the image file is missing", self.image_path,
+                             f"named in {self.source}" if self.source else None) from e
+        except OSError as e:
+            raise HanjiError(f"cannot read the image: {e.strerror}", self.image_path) from e
+
+
+@dataclass
+class Skipped:
+    """A bad entry met while reading; the import reports it (``--skip-bad``) or stops on it."""
+
+    error: HanjiError
+
+
+@dataclass
+class Note:
+    """Something read but not kept as regions (a labelme circle kept in the document's attrs ...)."""
+
+    message: str
+    path: str = ""
+    where: str = ""
+
+
+Item = Sample | Skipped | Note
+
+
+# ---------------------------------------------------------------------------------------- reading
+def read_text(path: Path, encoding: str = "utf-8") -> str:
+    """A text file as ``str``; a BOM is dropped; undecodable bytes name the line and column."""
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError as e:
+        raise HanjiError("no such file", path) from e
+    except OSError as e:
+        raise HanjiError(f"cannot read the file: {e.strerror}", path) from e
+    try:
+        text = data.decode("utf-8-sig" if encoding == "utf-8" else encoding)
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        hint = ""
+        try:
+            data.decode("cp949")
+            hint = " (it looks like CP949/EUC-KR; save it as UTF-8)"
+        except UnicodeDecodeError:
+            pass
+        raise HanjiError(f"the file is not valid UTF-8{hint}", path, f"line {line}, column {col}") from e
+    return text
+
+
+def parse_json(text: str, path: Path | str, where: str | None = None) -> Any:
+    """``json.loads`` with an error naming the file, the line (and the entry, when given)."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        place = f"line {e.lineno}, column {e.colno}"
+        if where:
+            place = f"{where}, column {e.colno}"
+        raise HanjiError(f"broken JSON ({e.msg})", path, place) from e
+
+
+def load_json(path: Path) -> Any:
+    return parse_json(read_text(path), path)
+
+
+def points_of(value: Any, path: Path | str, where: str, min_points: int = 1) -> list[tuple[float, float]]:
+    """Points from ``[[x, y], ...]`` or a flat ``[x0, y0, ...]`` list, with a clear error."""
+    if not isinstance(value, (list, tuple)) or not value:
+        raise HanjiError(f"points must be a non-empty list, got {value!r:.60}", path, where)
+    if not isinstance(value[0], (list, tuple)):
+        if len(value) % 2:
+            raise HanjiError(f"a point list of odd length ({len(value)} numbers)", path, where)
+    pts: list[tuple[float, float]] = []
+    flat = not isinstance(value[0], (list, tuple))
+    pairs = [value[i:i + 2] for i in range(0, len(value), 2)] if flat else value
+    for p in pairs:
+        if not isinstance(p, (list, tuple)) or len(p) != 2:
+            raise HanjiError(f"a point has two coordinates, got {p!r:.60}", path, where)
+        try:
+            x, y = float(p[0]), float(p[1])
+        except (TypeError, ValueError) as e:
+            raise HanjiError(f"a coordinate is not a number: {p!r:.60}", path, where) from e
+        if x != x or y != y or x in (float("inf"), float("-inf")) or y in (float("inf"), float("-inf")):
+            raise HanjiError(f"a coordinate is not finite: {p!r:.60}", path, where)
+        pts.append((x, y))
+    if len(pts) < min_points:
+        raise HanjiError(f"needs at least {min_points} points, got {len(pts)}", path, where)
+    return pts
+
+
+def numbers_of(fields: Sequence[str], path: Path | str, where: str) -> list[float]:
+    out = []
+    for f in fields:
+        try:
+            v = float(f.strip())
+        except ValueError as e:
+            raise HanjiError(f"a coordinate is not a number: {f.strip()!r:.40}", path, where) from e
+        if v != v or v in (float("inf"), float("-inf")):
+            raise HanjiError(f"a coordinate is not finite: {f.strip()!r}", path, where)
+        out.append(v)
+    return out
+
+
+def quad_or_polygon(points: list[tuple[float, float]], path: Path | str, where: str) -> Region:
+    """A region for a point list: 4 points make a quad, more a polygon, 2 a rect."""
+    try:
+        if len(points) == 2:
+            return Region(points, kind="rect")
+        if len(points) == 4:
+            return Region(points, kind="quad")
+        return Region(points, kind="polygon")
+    except ValueError as e:
+        raise HanjiError(str(e), path, where) from e
+
+
+def make_region(path: Path | str, where: str, **kw: Any) -> Region:
+    """``Region(**kw)`` with its ValueError turned into a HanjiError naming the entry."""
+    try:
+        return Region(**kw)
+    except ValueError as e:
+        raise HanjiError(str(e), path, where) from e
+
+
+def find_image(base: Path, ref: str, *extra_dirs: Path) -> Path | None:
+    """The image a format names: relative to ``base``, then by file name in ``extra_dirs``."""
+    ref = ref.replace("\\", "/")
+    cand = [base / ref]
+    name = ref.rsplit("/", 1)[-1]
+    cand += [d / name for d in (base, *extra_dirs)]
+    for c in cand:
+        if c.is_file():
+            return c
+    return None
+
+
+def images_by_stem(folder: Path) -> dict[str, Path]:
+    out: dict[str, Path] = {}
+    if folder.is_dir():
+        for f in sorted(folder.iterdir()):
+            if f.is_file() and f.suffix.lower() in IMAGE_SUFFIXES:
+                out.setdefault(f.stem, f)
+    return out
+
+
+# ---------------------------------------------------------------------------------------- writing
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+class NameAllocator:
+    """File names for exported images: safe, unique within one export, the suffix kept."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def __call__(self, name: str, suffix_from: str | None = None) -> str:
+        name = _UNSAFE.sub("_", name).strip(". ") or "image"
+        stem, dot, ext = name.rpartition(".")
+        if not dot:
+            stem, ext = name, (suffix_from or "png")
+        cand = f"{stem}.{ext}"
+        i = 2
+        while cand.lower() in self.used:
+            cand = f"{stem}_{i}.{ext}"
+            i += 1
+        self.used.add(cand.lower())
+        return cand
+
+
+def image_suffix(data: bytes) -> str:
+    if data.startswith(b"\x89PNG"):
+        return "png"
+    if data.startswith(b"\xff\xd8"):
+        return "jpg"
+    if data[:4] in (b"II*\x00", b"MM\x00*"):
+        return "tif"
+    if data.startswith(b"BM"):
+        return "bmp"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    if data.startswith(b"GIF8"):
+        return "gif"
+    return "png"
+
+
+def write_image(folder: Path, names: NameAllocator, sample: Sample) -> tuple[str, bytes]:
+    """Write a sample's image into ``folder`` under a unique safe name; returns (name, bytes)."""
+    data = sample.read_image()
+    suffix = image_suffix(data)
+    base = sample.name
+    if "." in base.rsplit("/", 1)[-1]:
+        stem = base.rsplit(".", 1)[0]
+        base = f"{stem}.{suffix}" if base.rsplit(".", 1)[1].lower() not in _same(suffix) else base
+    name = names(base.rsplit("/", 1)[-1], suffix)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(data)
+    return name, data
+
+
+def _same(suffix: str) -> tuple[str, ...]:
+    return {"jpg": ("jpg", "jpeg"), "tif": ("tif", "tiff")}.get(suffix, (suffix,))
+
+
+def write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write(text)
+
+
+def write_lines(path: Path, lines: Iterable[str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        for line in lines:
+            f.write(line)
+            f.write("\n")
+
+
+def json_line(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def num(v: float) -> float | int:
+    """A coordinate for writing: an int when it is whole, else rounded to 3 decimals."""
+    r = round(float(v), 3)
+    return int(r) if r == int(r) else r
+
+
+def iter_files(path: Path, pattern: str) -> list[Path]:
+    path = Path(path)
+    if path.is_file():
+        return [path]
+    return sorted(p for p in path.rglob(pattern) if p.is_file() and not p.name.startswith("."))
+
+
+def is_hidden(p: Path) -> bool:
+    return any(part.startswith(".") for part in p.parts if part not in (".", ".."))
+
+
+def text_status(difficult: bool) -> str:
+    return "difficult" if difficult else "confirmed"
+
+
+def relpath(p: Path, start: Path) -> str:
+    return os.path.relpath(p, start).replace(os.sep, "/")
+
+

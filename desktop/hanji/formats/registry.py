@@ -1,0 +1,63 @@
+"""Format names, the module behind each, and detection of the format of a file or folder."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from types import ModuleType
+
+from hanji.errors import HanjiError
+
+# name -> module in hanji.formats; detection tries them in this order (most specific first)
+FORMATS: dict[str, str] = {
+    "hanji": "hanji_jsonl",
+    "labelstudio": "labelstudio",
+    "xanylabeling-kie": "xanylabeling",
+    "ppocrlabel": "ppocrlabel",
+    "paddleocr": "paddleocr",
+    "donut": "donut",
+    "xfund": "xfund",
+    "funsd": "funsd",
+    "cord": "cord",
+    "labelme": "labelme",
+    "sroie": "sroie",
+    "icdar2015": "icdar",
+    "conll": "conll",
+}
+ALIASES = {"icdar": "icdar2015", "hanji-jsonl": "hanji", "jsonl": "hanji", "label-studio": "labelstudio",
+           "ppocr": "ppocrlabel", "x-anylabeling": "xanylabeling-kie", "ppocr-kie": "xanylabeling-kie",
+           "bio": "conll"}
+
+
+def names() -> list[str]:
+    return list(FORMATS)
+
+
+def canonical(name: str) -> str:
+    key = name.strip().lower()
+    key = ALIASES.get(key, key)
+    if key not in FORMATS:
+        raise HanjiError(f"unknown format {name!r}; known formats: {', '.join(FORMATS)}")
+    return key
+
+
+def get(name: str) -> ModuleType:
+    """The module of a format, by name or alias."""
+    return importlib.import_module(f"hanji.formats.{FORMATS[canonical(name)]}")
+
+
+def detect(path: str | Path) -> str:
+    """The name of the format of ``path`` (a file or folder), or a HanjiError saying none fits."""
+    path = Path(path)
+    if not path.exists():
+        raise HanjiError("no such file or folder", path)
+    for name in FORMATS:
+        mod = get(name)
+        if getattr(mod, "CAN_READ", True):
+            try:
+                if mod.detect(path):
+                    return name
+            except HanjiError:
+                continue
+    raise HanjiError("cannot tell the format of this file or folder; name it with --format "
+                     f"({', '.join(FORMATS)})", path)

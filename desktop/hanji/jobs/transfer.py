@@ -1,0 +1,392 @@
+"""Import and export jobs: dataset files in other tools' formats into and out of a project.
+
+Import: each document is checked whole (image decodes, sizes agree, points inside the image, links
+point at regions) before anything is written; documents are written in batches, one transaction per
+batch and a savepoint per document, so a failure or a kill never leaves half a document. Documents
+are found again by image SHA-256: running an import a second time (after a cancel, a crash, or on
+purpose) adds nothing twice. Imports are not undo steps (``record=False``).
+
+Export: the format writes under a temporary name beside the output; it is renamed into place at
+the end, so a failed or cancelled export leaves no half file.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hanji.domain import geometry
+from hanji.domain.model import DOC_STATUSES, KeyValue, Link
+from hanji.domain.text import tokens
+from hanji.errors import HanjiError
+from hanji.formats import registry
+from hanji.formats.base import Note, Sample, Skipped
+from hanji.jobs.base import Cancelled, CancelToken, Progress, no_progress
+from hanji.store import ProjectStore
+from hanji.store.images import inspect_bytes
+
+EDGE_TOLERANCE = 1.0  # pixels a point may lie outside the image (rounding in other tools)
+
+
+@dataclass
+class SkippedEntry:
+    path: str | None
+    where: str | None
+    message: str
+
+    def __str__(self) -> str:
+        head = (self.path or "") + (f" ({self.where})" if self.where else "")
+        return f"{head}: {self.message}" if head else self.message
+
+
+@dataclass
+class ImportReport:
+    format: str
+    documents: int = 0  # new documents
+    annotated: int = 0  # documents already in the project (no annotations yet) that got these
+    duplicates: int = 0  # documents already in the project with annotations: left alone
+    regions: int = 0
+    links: int = 0
+    keyvalues: int = 0
+    skipped: list[SkippedEntry] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        s = (f"imported {self.documents} new documents ({self.regions} regions, {self.links} links, "
+             f"{self.keyvalues} key-values)")
+        if self.annotated:
+            s += f", annotated {self.annotated} documents already there"
+        if self.duplicates:
+            s += f", {self.duplicates} already imported (left alone)"
+        if self.skipped:
+            s += f", skipped {len(self.skipped)} bad entries"
+        return s
+
+
+@dataclass
+class ExportReport:
+    format: str
+    out: Path
+    documents: int = 0
+    regions: int = 0
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        return f"exported {self.documents} documents ({self.regions} regions) to {self.out}"
+
+
+def _bool(v: Any) -> bool:
+    if isinstance(v, bool):
+        return v
+    return str(v).strip().lower() in ("1", "true", "yes", "on", "y")
+
+
+# ------------------------------------------------------------------------------------------ import
+@dataclass
+class _Prepared:
+    sample: Sample
+    info: Any  # ImageInfo or None for samples that annotate an existing document
+
+
+def _prepare(sample: Sample) -> _Prepared:
+    """Check a sample whole before anything is written; a HanjiError names the file and entry."""
+    where = sample.source or sample.name
+    info = None
+    if sample.has_image:
+        data = sample.read_image()
+        info = inspect_bytes(data, sample.image_path or where)
+        w, h = info.width, info.height
+        if sample.width and sample.height and (sample.width, sample.height) != (w, h):
+            raise HanjiError(f"the annotation says the image is {sample.width}x{sample.height} but it is {w}x{h}",
+                             where)
+        for i, r in enumerate(sample.regions):
+            if not geometry.inside_image(r.points, w, h, EDGE_TOLERANCE):
+                x0, y0, x1, y1 = r.bbox
+                raise HanjiError(f"region {i + 1} ({r.text[:20]!r}) lies outside the {w}x{h} image "
+                                 f"(box {x0:g},{y0:g} to {x1:g},{y1:g})", where)
+    n = len(sample.regions)
+    for lk in sample.links:
+        if not (0 <= lk.src < n and 0 <= lk.dst < n):
+            raise HanjiError(f"a link points at a region that is not there ({lk.src} -> {lk.dst})", where)
+    for kv in sample.keyvalues:
+        if any(not 0 <= i < n for i in kv.region_ids):
+            raise HanjiError(f"key-value {kv.key!r} points at a region that is not there", where)
+    if sample.status is not None and sample.status not in DOC_STATUSES:
+        raise HanjiError(f"unknown document status {sample.status!r}", where)
+    return _Prepared(sample, info)
+
+
+class _Importer:
+    def __init__(self, store: ProjectStore, report: ImportReport):
+        self.store = store
+        self.report = report
+        self._names: dict[str, list[int]] | None = None
+
+    def has_annotations(self, doc_id: int) -> bool:
+        c = self.store.conn
+        return any(c.execute(f"SELECT 1 FROM {t} WHERE doc_id=? LIMIT 1", (doc_id,)).fetchone()
+                   for t in ("regions", "keyvalues", "links"))
+
+    def write(self, p: _Prepared) -> None:
+        s = p.sample
+        if p.info is None:
+            self.merge_tags(s)
+            return
+        store = self.store
+        existing = store.document_by_sha(p.info.sha256)
+        if existing is not None and self.has_annotations(existing.id):
+            self.report.duplicates += 1
+            return
+        doc, _ = store.add_image_info(p.info, s.name) if existing is None else (existing, False)
+        regions = store.add_regions(doc.id, list(s.regions), label="import", record=False) if s.regions else []
+        ids = [r.id for r in regions]
+        for lk in s.links:
+            store.add_link(ids[lk.src], ids[lk.dst], lk.key, record=False)
+        if s.keyvalues:
+            kvs = [KeyValue(kv.key, kv.value, [ids[i] for i in kv.region_ids], kv.source, kv.confidence)
+                   for kv in s.keyvalues]
+            store.set_keyvalues(doc.id, kvs, record=False)
+        changes: dict[str, Any] = {}
+        if s.doc_type:
+            changes["doc_type"] = s.doc_type
+        if s.status:
+            changes["status"] = s.status
+        if s.attrs:
+            changes["attrs"] = {**doc.attrs, **s.attrs}
+        if changes:
+            store.update_document(doc.id, record=False, **changes)
+        if existing is None:
+            self.report.documents += 1
+        else:
+            self.report.annotated += 1
+        self.report.regions += len(regions)
+        self.report.links += len(s.links)
+        self.report.keyvalues += len(s.keyvalues)
+
+    def merge_tags(self, s: Sample) -> None:
+        """A sample without an image (CoNLL) puts its tags on a document of the same name."""
+        if self._names is None:
+            self._names = {}
+            for d in self.store.documents():
+                self._names.setdefault(d.name, []).append(d.id)
+        where = s.source or s.name
+        ids = self._names.get(s.name)
+        if not ids:
+            raise HanjiError(f"no document named {s.name!r} in the project (tags are put on documents "
+                             "already there)", where)
+        if len(ids) > 1:
+            raise HanjiError(f"{len(ids)} documents are named {s.name!r}; cannot tell which one", where)
+        targets = [r for r in self.store.regions(ids[0]) if tokens(r.text)]
+        if len(targets) != len(s.regions):
+            raise HanjiError(f"document {s.name!r} has {len(targets)} regions with text, the file has "
+                             f"{len(s.regions)}", where)
+        changes = {}
+        for i, (r, new) in enumerate(zip(targets, s.regions)):
+            if tokens(r.text) != tokens(new.text):
+                raise HanjiError(f"region {i + 1} of {s.name!r} reads {r.text[:30]!r} in the project but "
+                                 f"{new.text[:30]!r} in the file", new.attrs.get("source", where))
+            if list(r.tags) != list(new.tags):
+                changes[r.id] = {"tags": list(new.tags)}
+        if changes:
+            self.store.update_regions(changes, label="import tags", record=False)
+            self.report.annotated += 1
+        else:
+            self.report.duplicates += 1
+        self.report.regions += len(changes)
+
+
+def import_path(store: ProjectStore, path: str | Path, fmt: str | None = None, *, skip_bad: bool = False,
+                options: dict[str, Any] | None = None, progress: Progress = no_progress,
+                cancel: CancelToken | None = None, batch: int = 64) -> ImportReport:
+    """Import a file or folder in format ``fmt`` (detected when None) into ``store``.
+
+    Stops at the first bad entry with a HanjiError naming the file and the entry, unless
+    ``skip_bad``: then bad entries are listed in ``report.skipped`` and the rest is imported.
+    What was committed before a stop or a cancel stays; running the import again goes on from there.
+    """
+    t0 = time.perf_counter()
+    path = Path(path)
+    if not path.exists():
+        raise HanjiError("no such file or folder", path)
+    name = registry.canonical(fmt) if fmt else registry.detect(path)
+    mod = registry.get(name)
+    if not getattr(mod, "CAN_READ", True):
+        raise HanjiError(f"the {name} format can be exported but not imported", path)
+    report = ImportReport(format=name)
+    importer = _Importer(store, report)
+    state_key = f"import:{name}:{path.resolve()}"
+    state = store.job_state(state_key) or {}
+    resumed_from = int(state.get("done", 0))
+    total = _count(mod, path)
+    pending: list[_Prepared] = []
+    done = 0
+
+    def flush() -> None:
+        if not pending:
+            return
+        stop: HanjiError | None = None
+        with store.atomic() as conn:
+            for p in pending:
+                conn.execute("SAVEPOINT hanji_doc")
+                try:
+                    importer.write(p)
+                except HanjiError as e:
+                    conn.execute("ROLLBACK TO hanji_doc")
+                    conn.execute("RELEASE hanji_doc")
+                    if not skip_bad:
+                        stop = e  # commit the documents before it, then stop
+                        break
+                    report.skipped.append(SkippedEntry(e.path, e.where, e.reason))
+                    continue
+                conn.execute("RELEASE hanji_doc")
+            conn.execute(
+                "INSERT OR REPLACE INTO jobs(name, kind, state, updated) VALUES (?,?,?,?)",
+                (state_key, "import", _dumps({"done": done, "format": name, "path": str(path)}), time.time()))
+        pending.clear()
+        if stop is not None:
+            raise stop
+
+    progress(0, total, f"resuming after {resumed_from}" if resumed_from else "")
+    try:
+        for item in mod.read(path, **(options or {})):
+            if cancel:
+                cancel.check()
+            if isinstance(item, Note):
+                report.notes.append(f"{item.path}{f' ({item.where})' if item.where else ''}: {item.message}"
+                                    if item.path else item.message)
+                continue
+            done += 1
+            try:
+                if isinstance(item, Skipped):
+                    raise item.error
+                pending.append(_prepare(item))
+            except HanjiError as e:
+                if not skip_bad:
+                    flush()
+                    raise
+                report.skipped.append(SkippedEntry(e.path, e.where, e.reason))
+            if len(pending) >= batch:
+                flush()
+            progress(done, max(total or 0, done) or None, item.name if isinstance(item, Sample) else "")
+        flush()
+    except Cancelled:
+        flush()  # keep the documents already read; running it again goes on from there
+        raise
+    store.save_job_state(state_key, "import", None)
+    report.seconds = time.perf_counter() - t0
+    progress(done, done, "")
+    return report
+
+
+def _dumps(obj: Any) -> str:
+    import json
+
+    return json.dumps(obj, ensure_ascii=False)
+
+
+def _count(mod, path: Path) -> int | None:
+    fn = getattr(mod, "count", None)
+    if fn is None:
+        return None
+    try:
+        return fn(path)
+    except (HanjiError, OSError):
+        return None
+
+
+# ------------------------------------------------------------------------------------------ export
+def project_samples(store: ProjectStore, doc_ids: list[int] | None = None, progress: Progress = no_progress,
+                    cancel: CancelToken | None = None, counter: ExportReport | None = None) -> Iterator[Sample]:
+    """The documents of a project as samples (links and key-values by region index), lazily."""
+    docs = store.documents()
+    if doc_ids is not None:
+        wanted = set(doc_ids)
+        docs = [d for d in docs if d.id in wanted]
+    total = len(docs)
+    progress(0, total, "")
+    for i, doc in enumerate(docs):
+        if cancel:
+            cancel.check()
+        regions = store.regions(doc.id)
+        index = {r.id: k for k, r in enumerate(regions)}
+        links = [Link(index[lk.src], index[lk.dst], lk.key) for lk in store.links(doc.id)
+                 if lk.src in index and lk.dst in index]
+        kvs = [KeyValue(kv.key, kv.value, [index[r] for r in kv.region_ids if r in index], kv.source, kv.confidence)
+               for kv in store.keyvalues(doc.id)]
+        for r in regions:
+            r.id = r.doc_id = None
+        doc_id = doc.id
+        yield Sample(
+            name=doc.name, width=doc.width, height=doc.height, regions=regions, links=links, keyvalues=kvs,
+            doc_type=doc.doc_type, status=doc.status, attrs=dict(doc.attrs), source=f"document {doc.id}",
+            image_loader=lambda doc_id=doc_id: store.image_bytes(doc_id),
+        )
+        if counter is not None:
+            counter.documents += 1
+            counter.regions += len(regions)
+        progress(i + 1, total, doc.name)
+
+
+def export_project(store: ProjectStore, fmt: str, out: str | Path, *, options: dict[str, Any] | None = None,
+                   doc_ids: list[int] | None = None, overwrite: bool = False, progress: Progress = no_progress,
+                   cancel: CancelToken | None = None) -> ExportReport:
+    """Write the project (or ``doc_ids``) in format ``fmt`` to ``out`` (a file or folder, per format)."""
+    t0 = time.perf_counter()
+    name = registry.canonical(fmt)
+    mod = registry.get(name)
+    if not getattr(mod, "CAN_WRITE", True):
+        raise HanjiError(f"the {name} format can be imported but not exported", out)
+    out = Path(out)
+    if not out.parent.exists():
+        raise HanjiError("the folder does not exist", out.parent)
+    if out.exists() and not overwrite:
+        raise HanjiError("already exists; choose another name or remove it first", out)
+    report = ExportReport(format=name, out=out)
+    tmp = out.parent / f".{out.name}.partial-{os.getpid()}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir()
+    try:
+        target = tmp / out.name
+        kwargs = dict(options or {})
+        if getattr(mod, "WANTS_ENTITY_TYPES", False):
+            kwargs["entity_types"] = store.entity_types()
+        if getattr(mod, "WANTS_FINAL_PATH", False):
+            kwargs["final_path"] = out.resolve()
+        samples = project_samples(store, doc_ids, progress, cancel, report)
+        notes = mod.write(samples, target, **kwargs) or []
+        report.notes.extend(notes)
+        if not target.exists():
+            raise HanjiError("the export wrote nothing", out)
+        if out.exists():
+            old = out.parent / f".{out.name}.old-{os.getpid()}"
+            os.replace(out, old)
+            os.replace(target, out)
+            if old.is_dir():
+                shutil.rmtree(old)
+            else:
+                old.unlink()
+        else:
+            os.replace(target, out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def parse_options(pairs: list[str] | None) -> dict[str, str]:
+    """``["key=value", ...]`` from the command line into a dict, with a clear error."""
+    out: dict[str, str] = {}
+    for p in pairs or []:
+        k, eq, v = p.partition("=")
+        if not eq or not k.strip():
+            raise HanjiError(f"an option is written KEY=VALUE, got {p!r}")
+        out[k.strip().replace("-", "_")] = v.strip()
+    return out
