@@ -1,0 +1,150 @@
+"""Convert PP-OCRv4's mobile text detector (ONNX, from the rapidocr-onnxruntime wheel) to Hanji's torch DBNet.
+
+paddle2onnx keeps the weights as ``Constant`` nodes rather than initializers, which trips generic
+converters, so this script reads them itself: it walks the graph in order, collects every weight
+tensor a Conv/BatchNorm/affine node consumes, and pours them into ``hanji.models.detect.net.DBNet``,
+whose layers are declared in the same order; each tensor is checked by shape. Then it checks the
+torch probability map against onnxruntime's on a test image, writes the state dict to
+``desktop/hanji/resources/models/<name>`` and records its SHA-256 in ``MANIFEST.json``.
+
+    .venv/bin/python tools/convert_ppocr_det.py            # convert, verify, write, update manifest
+    .venv/bin/python tools/convert_ppocr_det.py --check    # only verify the shipped file again
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "desktop"))
+
+OUT_NAME = "ppocrv4_det_mobile.pt"
+LICENCE_FILE = "LICENSE-PP-OCRv4-det-Apache-2.0.txt"
+
+
+def onnx_path() -> Path:
+    import rapidocr_onnxruntime
+
+    return Path(rapidocr_onnxruntime.__file__).parent / "models" / "ch_PP-OCRv4_det_infer.onnx"
+
+
+def onnx_weights(path: Path) -> list[tuple[str, np.ndarray]]:
+    """The weight tensors of the graph in the order its nodes consume them (helper constants skipped)."""
+    import onnx
+    from onnx import numpy_helper
+
+    graph = onnx.load(str(path)).graph
+    consts = {}
+    for n in graph.node:
+        if n.op_type == "Constant":
+            consts[n.output[0]] = numpy_helper.to_array(n.attribute[0].t)
+    consts.update({t.name: numpy_helper.to_array(t) for t in graph.initializer})
+    out, seen = [], set()
+    for n in graph.node:
+        if n.op_type not in ("Conv", "ConvTranspose", "BatchNormalization", "Mul", "Add"):
+            continue
+        for name in n.input:
+            if name in consts and not name.startswith("p2o.helper") and name not in seen:
+                seen.add(name)
+                out.append((name, consts[name]))
+    return out
+
+
+def convert(path: Path):
+    import torch
+
+    from hanji.models.detect.net import DBNet
+
+    net = DBNet().eval()
+    state = net.state_dict()
+    keys = [k for k in state if not k.endswith("num_batches_tracked")]
+    tensors = onnx_weights(path)
+    if len(keys) != len(tensors):
+        raise SystemExit(f"the module has {len(keys)} tensors, the ONNX graph {len(tensors)}")
+    new = {}
+    for key, (oname, arr) in zip(keys, tensors):
+        want = tuple(state[key].shape)
+        if arr.size != state[key].numel() or (arr.ndim > 1 and len(want) > 1 and tuple(arr.shape) != want):
+            raise SystemExit(f"shape mismatch: {key} {want} <- {oname} {arr.shape}")
+        new[key] = torch.from_numpy(np.array(arr, copy=True)).reshape(want).to(state[key].dtype)
+    for k in state:
+        if k.endswith("num_batches_tracked"):
+            new[k] = state[k]
+    net.load_state_dict(new)
+    return net, {k: v.clone() for k, v in new.items()}
+
+
+def test_image() -> np.ndarray:
+    """A page of Korean and English lines rendered with the shipped font (BGR, 640x480)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from hanji.synth.fonts import korean_fonts
+
+    img = Image.new("RGB", (480, 640), "white")
+    d = ImageDraw.Draw(img)
+    font = ImageFont.truetype(str(korean_fonts()[0]), 22)
+    lines = ["영수증 번호 2024-0117", "서울특별시 종로구 세종대로 175", "합계 ₩12,500", "Thank you for shopping!"]
+    for i, t in enumerate(lines * 3):
+        d.text((30, 30 + i * 48), t, fill="black", font=font)
+    return np.asarray(img)[:, :, ::-1].copy()
+
+
+def compare(net, path: Path, bgr: np.ndarray) -> float:
+    import onnxruntime as ort
+    import torch
+
+    x = ((bgr.astype(np.float32) / 255.0 - 0.5) / 0.5).transpose(2, 0, 1)[None]
+    sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    ref = sess.run(None, {sess.get_inputs()[0].name: x})[0]
+    with torch.inference_mode():
+        got = net(torch.from_numpy(x)).numpy()
+    return float(np.abs(ref - got).max())
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--onnx", type=Path, default=None, help="the ONNX file (default: the rapidocr wheel's)")
+    ap.add_argument("--check", action="store_true", help="verify the shipped weights against onnxruntime only")
+    args = ap.parse_args(argv)
+    src = args.onnx or onnx_path()
+    from hanji.models.weights import save_state, sha256_file
+    from hanji.resources import resource_path
+
+    out = resource_path("models", OUT_NAME)
+    if args.check:
+        from hanji.models.detect import load_dbnet
+
+        diff = compare(load_dbnet(), src, test_image())
+        print(f"max abs diff vs onnxruntime: {diff:.2e}")
+        return 0 if diff <= 1e-3 else 1
+    net, state = convert(src)
+    diff = compare(net, src, test_image())
+    print(f"converted {len(state)} tensors; max abs diff vs onnxruntime: {diff:.2e}")
+    if diff > 1e-3:
+        raise SystemExit("the torch model does not match onnxruntime; not writing")
+    digest = save_state(state, out)
+    manifest_path = resource_path("models", "MANIFEST.json")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
+    manifest[OUT_NAME] = {
+        "sha256": digest,
+        "licence": "Apache-2.0",
+        "licence_file": LICENCE_FILE,
+        "source": "PaddleOCR PP-OCRv4 mobile text detection (ch_PP-OCRv4_det_infer.onnx), as shipped in the "
+                  "rapidocr-onnxruntime 1.4.4 wheel; converted by tools/convert_ppocr_det.py",
+        "source_sha256": sha256_file(src),
+        "version": "PP-OCRv4-det-mobile",
+        "kind": "detector",
+    }
+    manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
+                             encoding="utf-8")
+    print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB, sha256 {digest[:12]}…) and its manifest entry")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
