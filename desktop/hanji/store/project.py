@@ -719,6 +719,12 @@ class ProjectStore:
                 "schema_version": c.execute("PRAGMA user_version").fetchone()[0],
             }
 
+    def optimize(self) -> None:
+        """After bulk work (an import): merge the search index's segments and refresh planner statistics."""
+        with self.atomic() as conn:
+            conn.execute("INSERT INTO regions_fts(regions_fts) VALUES ('optimize')")
+        self.conn.execute("PRAGMA optimize")
+
     def search(self, query: str, limit: int = 100) -> list[Region]:
         """Regions whose text contains ``query`` (FTS5 trigram; shorter queries fall back to LIKE)."""
         from hanji.domain.text import nfc
@@ -739,6 +745,27 @@ class ProjectStore:
                     f"SELECT {cols} FROM regions r WHERE r.text LIKE ? ESCAPE '\\' ORDER BY r.doc_id, r.ord "
                     "LIMIT ?", ("%" + esc + "%", limit))
             return [rows.region_from_row(r) for r in cur]
+
+    def search_keyvalues(self, query: str, limit: int = 100) -> list[KeyValue]:
+        """Key-values whose key or value contains ``query`` (FTS5 trigram; shorter queries use LIKE)."""
+        from hanji.domain.text import nfc
+
+        q = nfc(query).strip()
+        if not q:
+            return []
+        cols = ",".join("k." + c for c in rows.KEYVALUE_COLUMNS)
+        with self._mutex:
+            if len(q) >= 3:
+                phrase = '"' + q.replace('"', '""') + '"'
+                cur = self.conn.execute(
+                    f"SELECT {cols} FROM keyvalues_fts f JOIN keyvalues k ON k.id=f.rowid "
+                    "WHERE keyvalues_fts MATCH ? ORDER BY k.doc_id, k.id LIMIT ?", (phrase, limit))
+            else:
+                esc = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                cur = self.conn.execute(
+                    f"SELECT {cols} FROM keyvalues k WHERE k.key LIKE ? ESCAPE '\\' OR k.value LIKE ? "
+                    "ESCAPE '\\' ORDER BY k.doc_id, k.id LIMIT ?", ("%" + esc + "%", "%" + esc + "%", limit))
+            return [rows.keyvalue_from_row(r) for r in cur]
 
 
 def _merge(changes: list[Change]) -> list[Change]:

@@ -99,5 +99,26 @@ def m003_models(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_search, m003_models]
+def m004_keyvalue_search(conn: sqlite3.Connection) -> None:
+    """Full-text search over key-values (key and value, trigram tokenizer like regions_fts)."""
+    _script(conn,
+        """
+        CREATE VIRTUAL TABLE IF NOT EXISTS keyvalues_fts USING fts5(key, value, content='keyvalues',
+                                                                    content_rowid='id', tokenize='trigram');
+        CREATE TRIGGER IF NOT EXISTS keyvalues_ai AFTER INSERT ON keyvalues BEGIN
+            INSERT INTO keyvalues_fts(rowid, key, value) VALUES (new.id, new.key, new.value); END;
+        CREATE TRIGGER IF NOT EXISTS keyvalues_ad AFTER DELETE ON keyvalues BEGIN
+            INSERT INTO keyvalues_fts(keyvalues_fts, rowid, key, value)
+            VALUES ('delete', old.id, old.key, old.value); END;
+        CREATE TRIGGER IF NOT EXISTS keyvalues_au AFTER UPDATE OF key, value ON keyvalues BEGIN
+            INSERT INTO keyvalues_fts(keyvalues_fts, rowid, key, value)
+            VALUES ('delete', old.id, old.key, old.value);
+            INSERT INTO keyvalues_fts(rowid, key, value) VALUES (new.id, new.key, new.value); END;
+        INSERT INTO keyvalues_fts(keyvalues_fts) VALUES ('rebuild');
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_search, m003_models,
+                                                         m004_keyvalue_search]
 SCHEMA_VERSION = len(MIGRATIONS)
