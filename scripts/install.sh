@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Install Hanji on a fresh Debian/Ubuntu machine into ./.venv.
+#   bash scripts/install.sh         the app
+#   bash scripts/install.sh --dev   the app and its test tools
+# Debian packages: fonts with Hangul, Qt's xcb/EGL libraries, Xvfb, Tesseract (the OCR peer in benchmarks).
+# torch is pinned to the CPU build first so nothing pulls a multi-GB CUDA build; rapidocr (the ONNX peer,
+# and the source of the PP-OCR weights) is installed without its opencv-python dependency, which would
+# clash with opencv-python-headless.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DEV=0
+[ "${1:-}" = "--dev" ] && DEV=1
+
+if command -v apt-get >/dev/null 2>&1; then
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends \
+    python3-venv fonts-nanum fonts-noto-cjk fonts-unfonts-core \
+    xvfb xauth libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0 \
+    libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xkb1 libxcb-shape0 \
+    libxcb-randr0 libxcb-xinerama0 libxcb-xfixes0 \
+    tesseract-ocr tesseract-ocr-kor >/dev/null
+fi
+
+PY="${PYTHON:-python3}"
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+.venv/bin/pip install -q "torch==2.13.0"
+if [ "$DEV" = 1 ]; then
+  .venv/bin/pip install -q -e ".[dev]"
+  .venv/bin/pip install -q --no-deps "rapidocr-onnxruntime==1.4.4"
+  .venv/bin/pip install -q six PyYAML Shapely
+else
+  .venv/bin/pip install -q -e .
+fi
+echo "installed: $(.venv/bin/hanji --version | head -1)"
