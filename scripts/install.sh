@@ -35,4 +35,4 @@ if [ "$DEV" = 1 ]; then
 else
   .venv/bin/pip install -q -e .
 fi
-echo "installed: $(.venv/bin/hanji --version | head -1)"
+echo "installed: $(.venv/bin/hanji --version | sed -n 1p)"
