@@ -1,0 +1,303 @@
+"""labelme JSON: one file per image with ``shapes`` (label, points, shape_type, group_id, flags,
+description), ``imagePath`` and, when embedded, ``imageData`` (base64).
+
+Rectangles and polygons become regions (a 4-point polygon a quad, X-AnyLabeling's ``rotation`` a
+quad); the region's class is the shape's ``label`` and its text the ``description`` (X-AnyLabeling's
+OCR convention; ``text_from=label`` reads the label as the text instead). Other shapes (circle,
+line, point, linestrip, mask) are not regions: they are kept whole in the document's attrs and
+written back in place. What labelme has no field for (status, tags, links, key-values, reading
+order) rides along in ``hanji_*`` keys, which labelme keeps when it saves a file.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from hanji.domain.model import KeyValue, Link, Region
+from hanji.errors import HanjiError
+from hanji.formats.base import (
+    NameAllocator,
+    Note,
+    Sample,
+    Skipped,
+    load_json,
+    make_region,
+    num,
+    points_of,
+    write_image,
+    write_text,
+)
+
+NAME = "labelme"
+DESCRIPTION = "labelme JSON per image (rectangle/polygon shapes, imagePath or embedded imageData)"
+REGION_SHAPES = {"rectangle", "polygon", "rotation", "quadrilateral"}
+KNOWN_KEYS = {"label", "points", "shape_type", "group_id", "flags", "description", "mask", "difficult",
+              "score", "kie_linking", "attributes", "direction"}
+DEFAULT_STATUS = "confirmed"
+
+
+def detect(path: Path) -> bool:
+    files = [path] if path.is_file() else sorted(path.glob("*.json"))[:3] or sorted(path.rglob("*.json"))[:3]
+    for f in files:
+        if f.suffix.lower() != ".json":
+            return False
+        try:
+            head = f.read_bytes()[:4096].decode("utf-8", errors="replace")
+        except OSError:
+            return False
+        if '"shapes"' in head and ('"imagePath"' in head or '"imageData"' in head):
+            return True
+    return False
+
+
+def _files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    return sorted(f for f in path.rglob("*.json") if not any(p.startswith(".") for p in f.parts))
+
+
+def count(path: Path) -> int:
+    return len(_files(path))
+
+
+def read(path: Path, text_from: str = "description", **options: Any) -> Iterator[Sample | Skipped | Note]:
+    path = Path(path)
+    files = _files(path)
+    if not files:
+        yield Skipped(HanjiError("no labelme .json files here", path))
+        return
+    for f in files:
+        try:
+            data = load_json(f)
+            if path.is_dir() and (not isinstance(data, dict) or "shapes" not in data):
+                yield Note("not a labelme file (no shapes); left out", str(f))
+                continue
+            sample, notes = parse(data, f, text_from)
+        except HanjiError as e:
+            yield Skipped(e)
+            continue
+        yield from notes
+        yield sample
+
+
+def parse(data: Any, f: Path, text_from: str = "description") -> tuple[Sample, list[Note]]:
+    if not isinstance(data, dict):
+        raise HanjiError("a labelme file is a JSON object", f)
+    shapes = data.get("shapes")
+    if not isinstance(shapes, list):
+        raise HanjiError("'shapes' must be a list", f)
+    image_bytes = None
+    image_path = None
+    if data.get("imageData"):
+        try:
+            image_bytes = base64.b64decode(data["imageData"], validate=True)
+        except (binascii.Error, ValueError, TypeError) as e:
+            raise HanjiError("imageData is not valid base64", f, "imageData") from e
+    ref = data.get("imagePath")
+    if image_bytes is None:
+        if not isinstance(ref, str) or not ref:
+            raise HanjiError("no imagePath and no imageData", f)
+        image_path = f.parent / ref.replace("\\", "/")
+        if not image_path.is_file():
+            alt = f.parent / ref.replace("\\", "/").rsplit("/", 1)[-1]
+            image_path = alt if alt.is_file() else image_path
+        if not image_path.is_file():
+            raise HanjiError(f"the image {ref!r} named by imagePath is missing", f, "imagePath")
+    name = (ref.replace("\\", "/").rsplit("/", 1)[-1] if isinstance(ref, str) and ref else f.stem + ".png")
+    regions: list[Region] = []
+    others: list[dict[str, Any]] = []
+    group_ids: dict[Any, int] = {}
+    kie_pairs: list[tuple[Any, Any]] = []
+    notes: list[Note] = []
+    for k, sh in enumerate(shapes):
+        where = f"shape {k + 1}"
+        if not isinstance(sh, dict):
+            raise HanjiError("a shape is a JSON object", f, where)
+        st = sh.get("shape_type") or "polygon"
+        if st not in REGION_SHAPES:
+            others.append({"index": k, "shape": sh})
+            notes.append(Note(f"a {st} shape is not a text region; kept in the document's attrs", str(f), where))
+            continue
+        pts = points_of(sh.get("points"), f, where)
+        region = _region(sh, st, pts, f, where, text_from)
+        if sh.get("group_id") is not None:
+            group_ids.setdefault(sh["group_id"], len(regions))
+        for pair in sh.get("kie_linking") or []:
+            if isinstance(pair, (list, tuple)) and len(pair) == 2:
+                kie_pairs.append((pair[0], pair[1]))
+        regions.append(region)
+    links = _links(data, regions, group_ids, kie_pairs, f)
+    kvs = []
+    for i, kv in enumerate(data.get("hanji_keyvalues") or []):
+        try:
+            kvs.append(KeyValue(kv["key"], kv["value"], list(kv.get("regions", [])), kv.get("source", "human"),
+                                kv.get("confidence")))
+        except (KeyError, TypeError) as e:
+            raise HanjiError("a key-value needs key and value", f, f"hanji_keyvalues[{i}]") from e
+    doc = data.get("hanji_document") or {}
+    attrs: dict[str, Any] = dict(doc.get("attrs") or {})
+    lm = {k: data[k] for k in ("flags",) if data.get(k)}
+    extra = {k: v for k, v in data.items() if k not in {"version", "flags", "shapes", "imagePath", "imageData",
+                                                          "imageHeight", "imageWidth"} and not k.startswith("hanji_")}
+    if extra:
+        lm["extra"] = extra
+    if others:
+        lm["other_shapes"] = others
+    if lm:
+        attrs["labelme"] = lm
+    return Sample(
+        name=name, image_path=image_path, image_bytes=image_bytes, width=_int(data.get("imageWidth"), f),
+        height=_int(data.get("imageHeight"), f), regions=regions, links=links, keyvalues=kvs,
+        doc_type=doc.get("doc_type", ""), status=doc.get("status"), attrs=attrs, source=str(f),
+    ), notes
+
+
+def _int(v: Any, f: Path) -> int:
+    if v is None:
+        return 0
+    try:
+        return int(v)
+    except (TypeError, ValueError) as e:
+        raise HanjiError(f"image size must be a number, got {v!r:.20}", f) from e
+
+
+def _region(sh: dict[str, Any], st: str, pts: list, f: Path, where: str, text_from: str) -> Region:
+    kind = sh.get("hanji_kind")
+    if kind is None:
+        if st == "rectangle":
+            kind = "rect"
+        elif len(pts) == 4:
+            kind = "quad"
+        else:
+            kind = "polygon"
+    if st == "rectangle" and len(pts) not in (2, 4):
+        raise HanjiError(f"a rectangle has 2 points, got {len(pts)}", f, where)
+    if st != "rectangle" and len(pts) < 3:
+        raise HanjiError(f"a {st} needs at least 3 points, got {len(pts)}", f, where)
+    label = sh.get("label") or ""
+    text = sh.get("description") or ""
+    if "hanji_label" in sh:
+        label = sh["hanji_label"]
+    if text_from == "label":
+        text, label = label, ""
+    if not isinstance(text, str) or not isinstance(label, str):
+        raise HanjiError("label and description must be text", f, where)
+    status = sh.get("hanji_status") or ("difficult" if sh.get("difficult") is True else DEFAULT_STATUS)
+    conf = sh.get("hanji_confidence", sh.get("score"))
+    attrs: dict[str, Any] = dict(sh.get("hanji_attrs") or {})
+    lm = {k: sh[k] for k in ("group_id", "flags", "attributes", "direction", "mask")
+          if sh.get(k) not in (None, {}, [], "")}
+    extra = {k: v for k, v in sh.items() if k not in KNOWN_KEYS and not k.startswith("hanji_")}
+    if extra:
+        lm["extra"] = extra
+    if st not in ("rectangle", "polygon") or (st == "rectangle" and len(pts) == 4):
+        lm["shape_type"] = st
+        lm["points"] = len(pts)
+    if lm:
+        attrs["labelme"] = lm
+    return make_region(f, where, points=pts, kind=kind, text=text, status=status, label=label,
+                       source=sh.get("hanji_source", "human"),
+                       confidence=float(conf) if isinstance(conf, (int, float)) else None,
+                       order=sh.get("hanji_order"), tags=list(sh.get("hanji_tags") or []),
+                       machine_text=sh.get("hanji_machine_text"), attrs=attrs)
+
+
+def _links(data: dict[str, Any], regions: list[Region], group_ids: dict[Any, int], kie_pairs: list,
+           f: Path) -> list[Link]:
+    links: list[Link] = []
+    if "hanji_links" in data:
+        for i, lk in enumerate(data["hanji_links"] or []):
+            try:
+                links.append(Link(int(lk[0]), int(lk[1]), str(lk[2]) if len(lk) > 2 else ""))
+            except (TypeError, ValueError, IndexError) as e:
+                raise HanjiError("a link is [from, to, key]", f, f"hanji_links[{i}]") from e
+        return links
+    seen = set()
+    for a, b in kie_pairs:
+        if a in group_ids and b in group_ids and (a, b) not in seen and a != b:
+            seen.add((a, b))
+            links.append(Link(group_ids[a], group_ids[b]))
+    return links
+
+
+# ----------------------------------------------------------------------------------- write
+def shape_of(r: Region) -> dict[str, Any]:
+    attrs = dict(r.attrs)
+    lm = dict(attrs.pop("labelme", None) or {})
+    st = lm.pop("shape_type", None)
+    npts = lm.pop("points", None)
+    if r.kind == "rect" and st is None:
+        x0, y0, x1, y1 = r.bbox
+        pts = [[num(x0), num(y0)], [num(x1), num(y1)]]
+        st = "rectangle"
+    else:
+        pts = [[num(x), num(y)] for x, y in r.points]
+        if st is None:
+            st = "polygon"
+        elif st == "rectangle" and npts == 2:
+            pts = [pts[0], pts[2]]
+    sh: dict[str, Any] = {"label": r.label or "text", "points": pts, "group_id": lm.pop("group_id", None),
+                          "description": r.text, "shape_type": st, "flags": lm.pop("flags", {})}
+    if not r.label:
+        sh["hanji_label"] = ""
+    for k in ("attributes", "direction", "mask"):
+        if k in lm:
+            sh[k] = lm.pop(k)
+    sh.update(lm.pop("extra", {}))
+    expected_kind = "rect" if st == "rectangle" else ("quad" if len(pts) == 4 else "polygon")
+    if r.kind != expected_kind:
+        sh["hanji_kind"] = r.kind
+    if r.status != DEFAULT_STATUS:
+        sh["hanji_status"] = r.status
+    if r.source != "human":
+        sh["hanji_source"] = r.source
+    if r.confidence is not None:
+        sh["hanji_confidence"] = r.confidence
+    if r.order is not None:
+        sh["hanji_order"] = r.order
+    if r.tags:
+        sh["hanji_tags"] = list(r.tags)
+    if r.machine_text is not None:
+        sh["hanji_machine_text"] = r.machine_text
+    if attrs:
+        sh["hanji_attrs"] = attrs
+    return sh
+
+
+def to_json(s: Sample, image_name: str, image_data: bytes | None) -> dict[str, Any]:
+    attrs = dict(s.attrs)
+    lm = dict(attrs.pop("labelme", None) or {})
+    shapes = [shape_of(r) for r in s.regions]
+    for o in sorted(lm.get("other_shapes", []), key=lambda o: o["index"]):
+        shapes.insert(min(o["index"], len(shapes)), o["shape"])
+    d: dict[str, Any] = {"version": "5.5.0", "flags": lm.get("flags", {}), "shapes": shapes,
+                         "imagePath": image_name,
+                         "imageData": base64.b64encode(image_data).decode("ascii") if image_data else None,
+                         "imageHeight": s.height, "imageWidth": s.width}
+    d.update(lm.get("extra", {}))
+    if s.links:
+        d["hanji_links"] = [[lk.src, lk.dst, lk.key] for lk in s.links]
+    if s.keyvalues:
+        d["hanji_keyvalues"] = [{"key": kv.key, "value": kv.value, "regions": list(kv.region_ids),
+                                 "source": kv.source, "confidence": kv.confidence} for kv in s.keyvalues]
+    doc = {k: v for k, v in (("status", s.status if s.status != "new" else None), ("doc_type", s.doc_type), ("attrs", attrs)) if v}
+    if doc:
+        d["hanji_document"] = doc
+    return d
+
+
+def write(samples: Iterable[Sample], out: Path, embed: Any = False, **_: Any) -> list[str]:
+    embed = str(embed).lower() in ("1", "true", "yes", "on")
+    out = Path(out)
+    out.mkdir(parents=True)
+    names = NameAllocator()
+    for s in samples:
+        img_name, data = write_image(out, names, s)
+        d = to_json(s, img_name, data if embed else None)
+        write_text(out / f"{img_name.rsplit('.', 1)[0]}.json", json.dumps(d, ensure_ascii=False, indent=2) + "\n")
+    return []
