@@ -1,0 +1,298 @@
+"""Reading order of text regions: lines, columns, tables and rotated pages. Pure Python.
+
+1. Deskew: the page angle is the width-weighted median angle of the regions' top edges (quads run
+   clockwise from top-left, so a rotated scan shows in every quad); all shapes are turned back by it.
+2. Lines: boxes on the same row (vertical overlap, similar height, a gap of under about one text
+   height) are joined into one line unit and read left to right.
+3. XY-cut on the line units, with two refinements over the textbook version:
+   - horizontal cuts do not split a multi-column block: consecutive bands that share a gutter
+     (an empty vertical strip) are kept together, so a two-column page under a full-width title
+     reads title, left column, right column;
+   - a multi-column block is read column by column when its columns hold text flow (wide lines
+     filling similar-width columns, or rows that do not line up), and row by row when it is a
+     table (cells line up in rows: receipts' item/amount rows, forms, tables).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from hanji.domain import geometry
+from hanji.domain.geometry import Point
+
+
+@dataclass
+class _Unit:
+    members: list[int]  # indices of the input shapes, in reading order within the unit
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    h: float  # text height (median of the members')
+    widths: list[float] = field(default_factory=list)
+
+    @property
+    def w(self) -> float:
+        return self.x1 - self.x0
+
+    @property
+    def yc(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+
+def _quad_of(points: Sequence[Point]) -> list[Point]:
+    pts = geometry.as_points(points)
+    if len(pts) == 4:
+        return pts
+    if len(pts) == 2:
+        (x0, y0), (x1, y1) = pts
+        return geometry.rect_points(x0, y0, x1, y1)
+    return geometry.min_area_quad(pts)
+
+
+def _edge_angle(quad: Sequence[Point]) -> tuple[float, float, float]:
+    """Angle (radians) of the top edge, its length and the quad's height."""
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = quad
+    w = math.dist((x0, y0), (x1, y1))
+    h = (math.dist((x0, y0), (x3, y3)) + math.dist((x1, y1), (x2, y2))) / 2
+    return math.atan2(y1 - y0, x1 - x0), w, h
+
+
+def page_angle(shapes: Sequence[Sequence[Point]]) -> float:
+    """The page's text angle in radians (0 for upright text), from regions at least twice as wide
+    as tall; 0 when there are none."""
+    votes = []
+    for s in shapes:
+        a, w, h = _edge_angle(_quad_of(s))
+        if w >= 2 * h and w > 0:
+            votes.append((a, w))
+    if not votes:
+        return 0.0
+    votes.sort()
+    half, acc = sum(w for _, w in votes) / 2, 0.0
+    for a, w in votes:
+        acc += w
+        if acc >= half:
+            return a
+    return votes[-1][0]
+
+
+def _rotate(points: Sequence[Point], angle: float) -> list[Point]:
+    c, s = math.cos(-angle), math.sin(-angle)
+    return [(x * c - y * s, x * s + y * c) for x, y in points]
+
+
+def _boxes(shapes: Sequence[Sequence[Point]], angle: float) -> list[_Unit]:
+    out = []
+    for i, s in enumerate(shapes):
+        quad = _quad_of(s)
+        _, _, h = _edge_angle(quad)
+        pts = _rotate(geometry.as_points(s) if len(s) > 2 else quad, angle)
+        x0, y0, x1, y1 = geometry.bbox(pts)
+        h = min(h, y1 - y0) if h > 0 else y1 - y0
+        out.append(_Unit([i], x0, y0, x1, y1, max(h, 1e-6), [x1 - x0]))
+    return out
+
+
+def _median(values: Sequence[float]) -> float:
+    v = sorted(values)
+    n = len(v)
+    if not n:
+        return 0.0
+    return v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2
+
+
+# ---------------------------------------------------------------------------------------- lines
+def _same_line(a: _Unit, b: _Unit, gap_factor: float) -> bool:
+    ha, hb = a.y1 - a.y0, b.y1 - b.y0
+    overlap = min(a.y1, b.y1) - max(a.y0, b.y0)
+    if overlap < 0.5 * min(ha, hb):
+        return False
+    if max(a.h, b.h) > 2.0 * min(a.h, b.h):
+        return False
+    gap = max(b.x0 - a.x1, a.x0 - b.x1)
+    return gap <= gap_factor * max(a.h, b.h)
+
+
+def _join_lines(boxes: list[_Unit], gap_factor: float = 0.8) -> list[_Unit]:
+    n = len(boxes)
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    by_y = sorted(range(n), key=lambda i: boxes[i].y0)
+    max_h = max((b.y1 - b.y0 for b in boxes), default=0.0)
+    for k, i in enumerate(by_y):
+        for j in by_y[k + 1:]:
+            if boxes[j].y0 > boxes[i].y1 or boxes[j].y0 - boxes[i].y0 > max_h:
+                break
+            if _same_line(boxes[i], boxes[j], gap_factor):
+                parent[find(i)] = find(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(i)
+    units = []
+    for idx in groups.values():
+        idx.sort(key=lambda i: (boxes[i].x0, boxes[i].y0))
+        members = [boxes[i].members[0] for i in idx]
+        units.append(_Unit(members, min(boxes[i].x0 for i in idx), min(boxes[i].y0 for i in idx),
+                           max(boxes[i].x1 for i in idx), max(boxes[i].y1 for i in idx),
+                           _median([boxes[i].h for i in idx]), [boxes[i].w for i in idx]))
+    return units
+
+
+# ---------------------------------------------------------------------------------------- XY-cut
+def _intervals(units: list[_Unit], axis: str) -> list[tuple[float, float, list[_Unit]]]:
+    """Merge the units' extents along ``axis`` ('y' or 'x') into bands separated by empty gaps.
+
+    Extents shrink by 20% of the text height across lines (detected boxes of tight lines overlap
+    a little) and 10% along them."""
+    spans = []
+    for u in units:
+        if axis == "y":
+            m = min(0.2 * u.h, 0.45 * (u.y1 - u.y0))
+            spans.append((u.y0 + m, u.y1 - m, u))
+        else:
+            m = min(0.1 * u.h, 0.45 * u.w)
+            spans.append((u.x0 + m, u.x1 - m, u))
+    spans.sort(key=lambda s: (s[0], s[1]))
+    bands: list[tuple[float, float, list[_Unit]]] = []
+    for a, b, u in spans:
+        if bands and a <= bands[-1][1]:
+            lo, hi, us = bands[-1]
+            bands[-1] = (lo, max(hi, b), us + [u])
+        else:
+            bands.append((a, b, [u]))
+    return bands
+
+
+def _free(units: list[_Unit], lo: float, hi: float) -> list[tuple[float, float]]:
+    """The empty stretches of [lo, hi] along x not covered by any unit."""
+    out, x = [], lo
+    for a, b, _ in _intervals(units, "x"):
+        if a > x:
+            out.append((x, a))
+        x = max(x, b)
+    if x < hi:
+        out.append((x, hi))
+    return out
+
+
+def _intersect(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    out = []
+    for a0, a1 in a:
+        for b0, b1 in b:
+            lo, hi = max(a0, b0), min(a1, b1)
+            if hi > lo:
+                out.append((lo, hi))
+    return out
+
+
+def _has_gutter(free: list[tuple[float, float]], x0: float, x1: float, min_gap: float) -> bool:
+    return any(b - a >= min_gap and a > x0 and b < x1 for a, b in free)
+
+
+def _blocks(bands: list[list[_Unit]], lo: float, hi: float, min_gap: float) -> list[list[list[_Unit]]]:
+    """Group consecutive bands that share a gutter into multi-column blocks."""
+    blocks: list[list[list[_Unit]]] = []
+    cur: list[list[_Unit]] = []
+    free: list[tuple[float, float]] = []
+    for band in bands:
+        bfree = _free(band, lo, hi)
+        if cur:
+            inter = _intersect(free, bfree)
+            us = [u for b in cur for u in b] + band
+            if _has_gutter(inter, min(u.x0 for u in us), max(u.x1 for u in us), min_gap):
+                cur.append(band)
+                free = inter
+                continue
+            blocks.append(cur)
+        cur, free = [band], bfree
+        if not _has_gutter(bfree, min(u.x0 for u in band), max(u.x1 for u in band), min_gap):
+            blocks.append(cur)
+            cur, free = [], []
+    if cur:
+        blocks.append(cur)
+    return blocks
+
+
+def _text_columns(cols: list[list[_Unit]], bands: list[list[_Unit]]) -> bool:
+    """True when the columns of a block hold running text (read column by column), False when the
+    block is a table (read row by row)."""
+    col_of = {id(u): k for k, col in enumerate(cols) for u in col}
+    spanning = sum(1 for band in bands if len({col_of[id(u)] for u in band}) >= 2)
+    if spanning < 0.5 * len(bands):
+        return True  # rows do not line up across the gutter: independent blocks side by side
+    widths = [max(u.x1 for u in c) - min(u.x0 for u in c) for c in cols]
+    if min(widths) < 0.4 * max(widths):
+        return False
+    for col, w in zip(cols, widths):
+        if len(col) < 2 or w <= 0:
+            return False
+        if _median([u.w for u in col]) < 0.6 * w:
+            return False
+        if _median([u.w / u.h for u in col]) < 4:
+            return False
+    return True
+
+
+def _rows(units: list[_Unit]) -> list[_Unit]:
+    """Fallback when no cut exists (overlapping shapes): rows by centre, then left to right."""
+    mh = _median([u.h for u in units]) or 1.0
+    rows: list[list[_Unit]] = []
+    for u in sorted(units, key=lambda u: u.yc):
+        if rows and u.yc - _median([r.yc for r in rows[-1]]) <= 0.5 * mh:
+            rows[-1].append(u)
+        else:
+            rows.append([u])
+    return [u for r in rows for u in sorted(r, key=lambda u: u.x0)]
+
+
+def _order(units: list[_Unit], depth: int = 0) -> list[_Unit]:
+    if len(units) <= 1 or depth > 60:
+        return units if len(units) <= 1 else _rows(units)
+    bands = [b[2] for b in _intervals(units, "y")]
+    cols = [c[2] for c in _intervals(units, "x")]
+    if len(bands) == 1:
+        if len(cols) == 1:
+            return _rows(units)
+        return [u for c in cols for u in _order(c, depth + 1)]
+    lo, hi = min(u.x0 for u in units), max(u.x1 for u in units)
+    min_gap = 0.5 * (_median([u.h for u in units]) or 1.0)
+    blocks = _blocks(bands, lo, hi, min_gap)
+    if len(blocks) == 1:
+        # the whole node is one multi-column block
+        if len(cols) > 1 and _text_columns(cols, bands):
+            return [u for c in cols for u in _order(c, depth + 1)]
+        return [u for b in bands for u in _order(b, depth + 1)]
+    return [u for blk in blocks for u in _order([u for b in blk for u in b], depth + 1)]
+
+
+# ---------------------------------------------------------------------------------------- API
+def group_lines(shapes: Sequence[Sequence[Point]], angle: float | None = None) -> list[list[int]]:
+    """Indices of the shapes grouped into text lines, each read left to right, lines in reading order."""
+    if not shapes:
+        return []
+    angle = page_angle(shapes) if angle is None else angle
+    units = _join_lines(_boxes(shapes, angle))
+    return [u.members for u in _order(units)]
+
+
+def reading_order(shapes: Sequence[Sequence[Point]], angle: float | None = None) -> list[int]:
+    """The indices of ``shapes`` (point lists: quads, rects, polygons) in reading order."""
+    return [i for line in group_lines(shapes, angle) for i in line]
+
+
+def order_regions(regions: list) -> list:
+    """Regions sorted into reading order, with ``order`` set to 0..n-1 (the objects are changed)."""
+    idx = reading_order([r.points for r in regions])
+    out = [regions[i] for i in idx]
+    for k, r in enumerate(out):
+        r.order = k
+    return out

@@ -1,0 +1,125 @@
+"""Reading order: lines, two-column pages, tables, rotated pages."""
+
+from __future__ import annotations
+
+import math
+import random
+
+from hanji.domain import geometry
+from hanji.domain.model import Region
+from hanji.domain.order import group_lines, order_regions, page_angle, reading_order
+
+
+def rect(x0, y0, x1, y1):
+    return geometry.rect_points(x0, y0, x1, y1)
+
+
+def two_column_page(words: bool = False):
+    """Title, two columns of 8 lines whose rows line up, a full-width footer. Returns (shapes, names)."""
+    shapes, names = [], []
+    shapes.append(rect(100, 40, 700, 80))
+    names.append("title")
+    for col, x0 in (("L", 60), ("R", 420)):
+        for i in range(8):
+            y = 120 + i * 30
+            width = 320 if i < 7 else 150  # the last line of a paragraph is short
+            if words:
+                x = x0
+                for w in range(4):
+                    ww = width / 4 - 6
+                    shapes.append(rect(x, y, x + ww, y + 20))
+                    names.append(f"{col}{i}.{w}")
+                    x += ww + 6
+            else:
+                shapes.append(rect(x0, y, x0 + width, y + 20))
+                names.append(f"{col}{i}")
+    shapes.append(rect(60, 400, 740, 420))
+    names.append("footer")
+    return shapes, names
+
+
+def test_two_column_page_reads_column_by_column():
+    shapes, names = two_column_page()
+    expected = ["title"] + [f"L{i}" for i in range(8)] + [f"R{i}" for i in range(8)] + ["footer"]
+    rng = random.Random(3)
+    perm = list(range(len(shapes)))
+    rng.shuffle(perm)
+    shuffled = [shapes[i] for i in perm]
+    got = [names[perm[i]] for i in reading_order(shuffled)]
+    assert got == expected
+
+
+def test_two_column_page_of_word_boxes_groups_words_into_lines():
+    shapes, names = two_column_page(words=True)
+    rev = shapes[::-1]
+    order = [names[shapes.index(rev[i])] for i in reading_order(rev)]
+    expected = ["title"]
+    for col in "LR":
+        for i in range(8):
+            expected += [f"{col}{i}.{w}" for w in range(4)]
+    expected.append("footer")
+    assert order == expected
+    lines = group_lines(shapes)
+    assert len(lines) == 1 + 16 + 1
+    assert all(len(line) == 4 for line in lines[1:-1])
+
+
+def test_receipt_table_reads_row_by_row():
+    # item | qty | amount rows: a table, so row-major even though columns have gutters
+    shapes, names = [rect(150, 20, 350, 50)], ["shop"]
+    for i in range(6):
+        y = 80 + i * 32
+        shapes += [rect(20, y, 200 + (i % 3) * 30, y + 22), rect(300, y, 330, y + 22), rect(400, y, 480, y + 22)]
+        names += [f"item{i}", f"qty{i}", f"amt{i}"]
+    shapes.append(rect(20, 300, 120, 322))
+    names.append("total")
+    shapes.append(rect(400, 300, 480, 322))
+    names.append("total_amt")
+    expected = ["shop"] + [n for i in range(6) for n in (f"item{i}", f"qty{i}", f"amt{i}")] + ["total", "total_amt"]
+    got = [names[len(shapes) - 1 - i] for i in reading_order(list(reversed(shapes)))]
+    assert got == expected
+
+
+def test_side_by_side_blocks_that_do_not_line_up_read_as_columns():
+    # a form: a left block of 3 lines, a right block of 5 lines at other heights
+    left = [rect(20, 100 + i * 40, 300, 120 + i * 40) for i in range(3)]
+    right = [rect(400, 95 + i * 23, 700, 110 + i * 23) for i in range(5)]
+    shapes = right + left
+    got = reading_order(shapes)
+    assert got == [5, 6, 7, 0, 1, 2, 3, 4]
+
+
+def _rotate(points, deg, cx=400, cy=300):
+    a = math.radians(deg)
+    c, s = math.cos(a), math.sin(a)
+    return [((x - cx) * c - (y - cy) * s + cx, (x - cx) * s + (y - cy) * c + cy) for x, y in points]
+
+
+def test_rotated_two_column_page():
+    shapes, names = two_column_page()
+    expected = ["title"] + [f"L{i}" for i in range(8)] + [f"R{i}" for i in range(8)] + ["footer"]
+    for deg in (-12, 7, 20):
+        rot = [geometry.order_quad(_rotate(s, deg)) for s in shapes]
+        assert abs(math.degrees(page_angle(rot)) - deg) < 0.5
+        got = [names[i] for i in reading_order(rot)]
+        assert got == expected, deg
+
+
+def test_lines_of_a_single_column_with_overlapping_boxes():
+    # detected boxes of tightly set lines overlap a little
+    shapes = [rect(10, i * 18, 300, i * 18 + 22) for i in range(10)]
+    assert reading_order(shapes[::-1]) == list(range(9, -1, -1))
+
+
+def test_polygons_and_empty_input():
+    assert reading_order([]) == []
+    arc = [(10, 60), (60, 30), (120, 20), (180, 30), (230, 60), (230, 80), (180, 52), (120, 42), (60, 52), (10, 80)]
+    below = rect(10, 120, 230, 140)
+    assert reading_order([below, arc]) == [1, 0]
+
+
+def test_order_regions_sets_order():
+    regs = [Region(rect(10, 100, 200, 120), text="둘째 줄"), Region(rect(10, 50, 200, 70), text="첫째 줄")]
+    out = order_regions(regs)
+    assert [r.text for r in out] == ["첫째 줄", "둘째 줄"]
+    assert [r.order for r in out] == [0, 1]
