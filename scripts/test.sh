@@ -4,5 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PATH="$PWD/.venv/bin:$PATH"
 ruff check desktop tests benchmarks tools
-lint-imports --config pyproject.toml
+lint-imports
 QT_QPA_PLATFORM=offscreen python -m pytest -q -p no:cacheprovider "$@"
