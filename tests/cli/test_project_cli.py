@@ -2,8 +2,8 @@ import json
 import subprocess
 import sys
 
-from conftest import png_bytes
 from hanji.cli import main
+from helpers import png_bytes
 
 
 def test_new_add_info(tmp_path, capsys):

@@ -6,11 +6,11 @@ import sqlite3
 
 import pytest
 
-from conftest import png_bytes
 from hanji.domain import Region
 from hanji.errors import HanjiError
 from hanji.store import ProjectStore
 from hanji.store.schema import SCHEMA_VERSION
+from helpers import png_bytes
 
 
 def digest(path):

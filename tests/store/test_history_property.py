@@ -78,7 +78,7 @@ def apply(s, docs, op):
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(before=OPS, ops=OPS)
 def test_undo_everything_restores_the_start(tmp_path_factory, before, ops):
-    from conftest import png_bytes
+    from helpers import png_bytes
 
     p = tmp_path_factory.mktemp("h") / "h.hanji"
     s = ProjectStore.create(p)

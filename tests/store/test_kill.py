@@ -43,7 +43,7 @@ WRITER = textwrap.dedent(
 
 @pytest.mark.skipif(os.name == "nt", reason="SIGKILL is POSIX")
 def test_sigkill_loses_no_returned_edit(tmp_path):
-    from conftest import png_bytes
+    from helpers import png_bytes
 
     p = tmp_path / "k.hanji"
     s = ProjectStore.create(p)

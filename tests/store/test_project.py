@@ -2,10 +2,10 @@ import sqlite3
 
 import pytest
 
-from conftest import png_bytes
 from hanji.domain import EntityType, KeyValue, Region
 from hanji.errors import HanjiError
 from hanji.store import ProjectStore
+from helpers import png_bytes
 
 
 def quad(x, y, w=20, h=10):
