@@ -1,0 +1,198 @@
+"""``hanji check | search | stats | next | duplicates | suspects``: the data engine on the command line.
+
+``hanji check --json`` prints one JSON object a line per finding,
+``{"check", "document", "doc_id", "region_id", "message"}``, and exits 1 when there are findings.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from hanji.cli.progress import Bar
+
+
+def register(sub) -> None:
+    p = sub.add_parser("check", help="run the dataset checks; exit 1 when something is found")
+    p.add_argument("project", type=Path)
+    p.add_argument("--json", action="store_true", help="one JSON object per finding")
+    p.add_argument("--only", action="append", metavar="CHECK",
+                   help="run only this check (repeatable); `hanji check --list` names them")
+    p.add_argument("--list", action="store_true", help="list the checks and exit")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("search", help="full-text search over transcriptions and key-values")
+    p.add_argument("project", type=Path)
+    p.add_argument("query")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--limit", type=int, default=50)
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("stats", help="dataset statistics; --csv/--png write them to folders")
+    p.add_argument("project", type=Path)
+    p.add_argument("--csv", type=Path, metavar="DIR", help="write one CSV file per table here")
+    p.add_argument("--png", type=Path, metavar="DIR", help="write the plots here as PNG")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("next", help="the unlabelled documents most worth labelling next")
+    p.add_argument("project", type=Path)
+    p.add_argument("-n", type=int, default=10)
+    p.add_argument("--no-diversity", action="store_true", help="rank by model uncertainty alone")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_next)
+
+    p = sub.add_parser("duplicates", help="exact and near-duplicate images, grouped")
+    p.add_argument("project", type=Path)
+    p.add_argument("--keep-first", action="store_true",
+                   help="delete all but the first document of each group (not undoable)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_duplicates)
+
+    p = sub.add_parser("suspects", help="confirmed transcriptions the model disagrees with, likeliest errors first")
+    p.add_argument("project", type=Path)
+    p.add_argument("--all", action="store_true", help="also unflagged disagreements (below the threshold)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_suspects)
+
+
+def _open(path: Path, readonly: bool = True):
+    from hanji.store import ProjectStore
+
+    return ProjectStore.open(path, readonly=readonly)
+
+
+def _print_json(obj) -> None:
+    print(json.dumps(obj, ensure_ascii=False))
+
+
+def cmd_check(args) -> int:
+    from hanji.jobs.quality import run_checks
+    from hanji.quality.checks import REGISTRY
+
+    if args.list:
+        for name, cls in REGISTRY.items():
+            print(f"{name:20} {cls.title}")
+        return 0
+    with _open(args.project) as store, Bar("checking", "doc") as bar:
+        findings = run_checks(store, names=args.only, progress=bar)
+    if args.json:
+        for f in findings:
+            _print_json(f.as_dict())
+    else:
+        for f in findings:
+            where = f"region {f.region_id}" if f.region_id is not None else "document"
+            print(f"{f.document} [{where}] {f.check}: {f.message}")
+        print(f"{len(findings)} finding(s)" if findings else "no findings")
+    return 1 if findings else 0
+
+
+def cmd_search(args) -> int:
+    from hanji.jobs.quality import search
+
+    with _open(args.project) as store:
+        hits = search(store, args.query, args.limit)
+    for h in hits:
+        if args.json:
+            _print_json(h.as_dict())
+        elif h.kind == "region":
+            print(f"{h.document} [region {h.region_id}] {h.text}")
+        else:
+            print(f"{h.document} [key-value {h.key}] {h.text}")
+    if not args.json:
+        print(f"{len(hits)} hit(s)")
+    return 0
+
+
+def cmd_stats(args) -> int:
+    from hanji.jobs.quality import export_csv, export_png, statistics
+
+    with _open(args.project) as store, Bar("statistics", "doc") as bar:
+        s = statistics(store, progress=bar)
+    if args.csv:
+        print(f"wrote {len(export_csv(s, args.csv))} CSV files to {args.csv}")
+    if args.png:
+        print(f"wrote {len(export_png(s, args.png))} PNG files to {args.png}")
+    if args.json:
+        _print_json({name: rows for name, (_, rows) in s.tables().items() if name not in ("regions", "characters")})
+        return 0
+    print(f"documents: {s.documents}  " + "  ".join(f"{k}: {v}" for k, v in sorted(s.documents_by_status.items())))
+    print(f"regions:   {s.regions}  " + "  ".join(f"{k}: {v}" for k, v in sorted(s.regions_by_status.items())))
+    if s.documents_by_type:
+        print("types:     " + "  ".join(f"{k or '(none)'}: {v}" for k, v in s.documents_by_type.most_common()))
+    for title, counter in (("entities", s.entities), ("labels", s.region_labels), ("key-values", s.keyvalue_keys)):
+        if counter:
+            print(f"{title + ':':11}" + "  ".join(f"{k}: {v}" for k, v in counter.most_common(12)))
+    total = sum(v for k, v in s.char_classes.items() if k != "space")
+    if total:
+        print("characters: " + "  ".join(f"{k} {100 * v / total:.1f}%" for k, v in s.char_classes.most_common()
+                                         if k != "space"))
+    if s.text_lengths:
+        lens = sorted(s.text_lengths)
+        hs = sorted(s.heights)
+        print(f"text length: median {lens[len(lens) // 2]}, max {lens[-1]};  "
+              f"region height: median {hs[len(hs) // 2]:.0f} px")
+    if s.charset_size:
+        miss = s.missing_chars.most_common(20)
+        print(f"characters the recognizer lacks: {len(s.missing_chars)}" +
+              (" (" + " ".join(f"{c}×{n}" for c, n in miss) + ")" if miss else ""))
+    return 0
+
+
+def cmd_next(args) -> int:
+    from hanji.jobs.quality import next_documents
+
+    with _open(args.project) as store, Bar("ranking", "doc") as bar:
+        picks = next_documents(store, args.n, diversity=not args.no_diversity, progress=bar)
+    for i, p in enumerate(picks, 1):
+        if args.json:
+            _print_json({"rank": i, "document": p.name, "doc_id": p.doc_id, "score": round(p.score, 4),
+                         "uncertainty": round(p.uncertainty, 4), "novelty": round(p.novelty, 4),
+                         "reason": p.reason})
+        else:
+            print(f"{i:3}. {p.name}  score {p.score:.2f}  ({p.reason})")
+    if not picks and not args.json:
+        print("no unlabelled documents")
+    return 0
+
+
+def cmd_duplicates(args) -> int:
+    from hanji.jobs.quality import find_duplicates, keep_one
+
+    with _open(args.project, readonly=not args.keep_first) as store, Bar("fingerprints", "img") as bar:
+        groups = find_duplicates(store, progress=bar)
+        names = {d.id: d.name for d in store.documents()}
+        for g in groups:
+            if args.json:
+                _print_json({"kind": g.kind, "doc_ids": g.doc_ids, "documents": [names[d] for d in g.doc_ids],
+                             "distance": round(g.distance, 4)})
+            else:
+                print(f"{g.kind}: " + ", ".join(names[d] for d in g.doc_ids) +
+                      (f"  (differ in {100 * g.distance:.0f}% of hash bits)" if g.kind == "near" else ""))
+            if args.keep_first:
+                gone = keep_one(store, g.doc_ids, g.doc_ids[0])
+                if not args.json:
+                    print(f"  kept {names[g.doc_ids[0]]}, deleted {len(gone)}")
+    if not groups and not args.json:
+        print("no duplicates")
+    return 0
+
+
+def cmd_suspects(args) -> int:
+    from hanji.jobs.quality import likely_label_errors
+
+    with _open(args.project) as store, Bar("comparing", "doc") as bar:
+        suspects = likely_label_errors(store, progress=bar)
+        names = {d.id: d.name for d in store.documents()}
+    shown = [s for s in suspects if s.flagged or args.all]
+    for s in shown:
+        if args.json:
+            _print_json({"document": names[s.doc_id], "doc_id": s.doc_id, "region_id": s.region_id,
+                         "given": s.given, "predicted": s.predicted, "confidence": round(s.confidence, 4),
+                         "cer": round(s.distance, 4), "score": round(s.score, 4), "flagged": s.flagged})
+        else:
+            print(f"{names[s.doc_id]} [region {s.region_id}] label {s.given!r}, model reads {s.predicted!r} "
+                  f"({s.confidence:.2f}){'' if s.flagged else '  (model unsure)'}")
+    if not args.json:
+        print(f"{sum(s.flagged for s in suspects)} likely label error(s) among {len(suspects)} disagreement(s)")
+    return 0

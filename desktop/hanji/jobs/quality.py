@@ -1,0 +1,328 @@
+"""The data engine over a project file: checks, statistics and their export, duplicates, likely
+label errors, search and what to label next. Logic lives in ``hanji.quality``; these jobs read the
+store, report progress, honour cancel and cache image fingerprints in the project (resumable)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from hanji.domain.model import Document, KeyValue, Link, Region
+from hanji.domain.text import nfc
+from hanji.errors import HanjiError
+from hanji.jobs.base import CancelToken, Progress, no_progress
+from hanji.quality import checks as checks_mod
+from hanji.quality.checks import CheckOptions
+from hanji.quality.findings import Finding
+from hanji.store import ProjectStore
+
+FORBIDDEN_KEY = "forbidden_words"  # meta: JSON list of words
+CHARSET_KEY = "charset"  # meta: the recognizer charset as one string (else the shipped Korean one)
+FINGERPRINT_JOB = "quality.fingerprints"
+
+# a recognizer for likely-error ranking: (image, regions) -> [(text, confidence)] per region
+Recognizer = Callable[[object, list[Region]], list[tuple[str, float]]]
+
+
+# ----------------------------------------------------------------------------- settings
+def forbidden_words(store: ProjectStore) -> list[str]:
+    raw = store.meta(FORBIDDEN_KEY)
+    if not raw:
+        return []
+    try:
+        words = json.loads(raw)
+    except json.JSONDecodeError as e:
+        raise HanjiError(f"the forbidden word list is not valid JSON ({e})", store.path, f"meta {FORBIDDEN_KEY}") \
+            from e
+    return [nfc(str(w)) for w in words]
+
+
+def set_forbidden_words(store: ProjectStore, words: Sequence[str]) -> None:
+    clean = sorted({nfc(w).strip() for w in words if nfc(w).strip()})
+    store.set_meta(FORBIDDEN_KEY, json.dumps(clean, ensure_ascii=False))
+
+
+def recognizer_charset(store: ProjectStore) -> frozenset[str] | None:
+    """The characters the project's recognizer reads: meta ``charset`` if set, else the shipped
+    Korean recognizer's (KS X 1001 Hangul, ASCII, document symbols), else None."""
+    own = store.meta(CHARSET_KEY)
+    if own:
+        return frozenset(nfc(own))
+    try:
+        from hanji.models.recognize.charset import korean_charset
+    except ImportError:
+        return None
+    return frozenset(korean_charset())
+
+
+def check_options(store: ProjectStore) -> CheckOptions:
+    return CheckOptions(charset=recognizer_charset(store), forbidden_words=forbidden_words(store),
+                        entity_names=frozenset(e.name for e in store.entity_types()))
+
+
+def iter_documents(store: ProjectStore, progress: Progress = no_progress, cancel: CancelToken | None = None
+                   ) -> Iterator[tuple[Document, list[Region], list[Link], list[KeyValue]]]:
+    docs = store.documents()
+    for i, doc in enumerate(docs):
+        if cancel:
+            cancel.check()
+        progress(i, len(docs), doc.name)
+        yield doc, store.regions(doc.id), store.links(doc.id), store.keyvalues(doc.id)
+    progress(len(docs), len(docs), "")
+
+
+# ----------------------------------------------------------------------------- checks
+def run_checks(store: ProjectStore, names: Sequence[str] | None = None, options: CheckOptions | None = None,
+               progress: Progress = no_progress, cancel: CancelToken | None = None) -> list[Finding]:
+    """Every check (or the named ones) over every document; findings in document order."""
+    return checks_mod.run_checks(iter_documents(store, progress, cancel), options or check_options(store), names)
+
+
+# ----------------------------------------------------------------------------- statistics
+def statistics(store: ProjectStore, progress: Progress = no_progress, cancel: CancelToken | None = None):
+    from hanji.quality.stats import Statistics
+
+    acc = Statistics(recognizer_charset(store))
+    for item in iter_documents(store, progress, cancel):
+        acc.update(*item)
+    with store._mutex:
+        times = [r[0] for r in store.conn.execute("SELECT updated FROM regions WHERE status='confirmed'")]
+    acc.add_confirmed_times(times)
+    return acc.summary()
+
+
+def export_csv(stats, folder: str | Path) -> list[Path]:
+    """One CSV file per statistics table (UTF-8 with BOM so spreadsheet programs read Hangul)."""
+    folder = _folder(folder)
+    out = []
+    for name, (header, rows) in stats.tables().items():
+        p = folder / f"{name}.csv"
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(header)
+        w.writerows(rows)
+        p.write_text(buf.getvalue(), encoding="utf-8-sig")
+        out.append(p)
+    return out
+
+
+def export_png(stats, folder: str | Path, dpi: int = 110) -> list[Path]:
+    """``overview.png`` with every plot, and one PNG per plot (matplotlib's Agg backend)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from hanji.quality.plots import PLOTS, draw_one, draw_overview
+
+    folder = _folder(folder)
+    out = []
+    fig = Figure(figsize=(15, 11))
+    FigureCanvasAgg(fig)
+    draw_overview(fig, stats)
+    p = folder / "overview.png"
+    fig.savefig(p, dpi=dpi)
+    out.append(p)
+    for name in PLOTS:
+        fig = Figure(figsize=(6, 4))
+        FigureCanvasAgg(fig)
+        draw_one(fig, stats, name)
+        p = folder / f"{name}.png"
+        fig.savefig(p, dpi=dpi)
+        out.append(p)
+    return out
+
+
+def _folder(folder: str | Path) -> Path:
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise HanjiError(f"cannot make the folder: {e.strerror}", folder) from e
+    return folder
+
+
+# ----------------------------------------------------------------------------- duplicates
+def fingerprints(store: ProjectStore, progress: Progress = no_progress, cancel: CancelToken | None = None):
+    """``{doc_id: Fingerprint}`` of every document. Computed once per image content and kept in
+    the project (job state keyed by sha256), so a cancelled run resumes and a second run is free."""
+    from PIL import Image
+
+    from hanji.quality.duplicates import Fingerprint, fingerprint
+
+    cache: dict[str, dict] = (store.job_state(FINGERPRINT_JOB) or {}).get("by_sha", {})
+    docs = store.documents()
+    out = {}
+    dirty = 0
+    try:
+        for i, doc in enumerate(docs):
+            if cancel:
+                cancel.check()
+            progress(i, len(docs), doc.name)
+            if doc.sha256 not in cache:
+                try:
+                    data = store.image_bytes(doc.id)
+                    with Image.open(io.BytesIO(data)) as im:
+                        cache[doc.sha256] = fingerprint(im).as_dict()
+                except (HanjiError, OSError):
+                    continue  # a missing linked image: nothing to compare
+                dirty += 1
+                if dirty >= 50 and not store.readonly:
+                    store.save_job_state(FINGERPRINT_JOB, "quality", {"by_sha": cache})
+                    dirty = 0
+            out[doc.id] = Fingerprint.from_dict(cache[doc.sha256])
+    finally:
+        if dirty and not store.readonly:
+            live = {d.sha256 for d in docs}
+            store.save_job_state(FINGERPRINT_JOB, "quality", {"by_sha": {k: v for k, v in cache.items() if k in live}})
+    progress(len(docs), len(docs), "")
+    return out
+
+
+def find_duplicates(store: ProjectStore, near: float | None = None, progress: Progress = no_progress,
+                    cancel: CancelToken | None = None):
+    """Groups of exact and near-duplicate documents (``hanji.quality.duplicates.DuplicateGroup``)."""
+    from PIL import Image
+
+    from hanji.quality.duplicates import NEAR_BITS, group_duplicates, same_picture, thumbnail
+
+    fps = fingerprints(store, progress, cancel)
+    thumbs: dict[int, object] = {}
+
+    def thumb(doc_id: int):
+        if doc_id not in thumbs:
+            with Image.open(io.BytesIO(store.image_bytes(doc_id))) as im:
+                thumbs[doc_id] = thumbnail(im)
+        return thumbs[doc_id]
+
+    def verify(a: int, b: int) -> bool:
+        if cancel:
+            cancel.check()
+        try:
+            return same_picture(thumb(a), thumb(b))
+        except (HanjiError, OSError):
+            return False
+
+    return group_duplicates(sorted(fps.items()), NEAR_BITS if near is None else near, verify)
+
+
+def keep_one(store: ProjectStore, doc_ids: Sequence[int], keep: int) -> list[int]:
+    """Keep ``keep`` of a duplicate group and delete the other documents (with their labels).
+    Returns the deleted ids. Deleting documents is not undoable; the window asks first."""
+    if keep not in doc_ids:
+        raise HanjiError(f"document {keep} is not in the duplicate group {list(doc_ids)}", store.path)
+    gone = [d for d in doc_ids if d != keep]
+    for d in gone:
+        store.delete_document(d)
+    return gone
+
+
+# ----------------------------------------------------------------------------- likely label errors
+def likely_label_errors(store: ProjectStore, recognizer: Recognizer | None = None, progress: Progress = no_progress,
+                        cancel: CancelToken | None = None):
+    """Confirmed transcriptions ranked by disagreement with the model (``label_errors.Suspect``).
+
+    The model's reading is the region's ``machine_text``/``confidence`` kept from pre-annotation,
+    or, when ``recognizer`` is given, a fresh reading of each confirmed region.
+    """
+    from hanji.quality.label_errors import Reading, rank_transcriptions
+
+    readings: list[Reading] = []
+    for doc, regions, _, _ in iter_documents(store, progress, cancel):
+        confirmed = [r for r in regions if r.status == "confirmed"]
+        if not confirmed:
+            continue
+        if recognizer is not None:
+            from PIL import Image
+
+            with Image.open(io.BytesIO(store.image_bytes(doc.id))) as im:
+                got = recognizer(im.convert("RGB"), confirmed)
+            pairs = [(r, t, c) for r, (t, c) in zip(confirmed, got)]
+        else:
+            pairs = [(r, r.machine_text, r.confidence) for r in confirmed
+                     if r.machine_text is not None and r.confidence is not None]
+        readings.extend(Reading(doc.id, r.id, r.text, nfc(t), float(c)) for r, t, c in pairs)
+    return rank_transcriptions(readings)
+
+
+def likely_tag_errors(store: ProjectStore, progress: Progress = no_progress, cancel: CancelToken | None = None):
+    """BIO tags against the tagger's, where the tagger's are kept on the region
+    (``attrs['machine_tags']`` and ``attrs['machine_tag_confidences']``, one per token)."""
+    from hanji.quality.label_errors import TagReading, rank_tags
+
+    readings = []
+    for doc, regions, _, _ in iter_documents(store, progress, cancel):
+        for r in regions:
+            mt, mc = r.attrs.get("machine_tags"), r.attrs.get("machine_tag_confidences")
+            if not r.human or not r.tags or not mt or not mc or not (len(mt) == len(mc) == len(r.tags)):
+                continue
+            toks = r.text.split()
+            readings.extend(TagReading(doc.id, r.id, tok, g, p, float(c))
+                            for tok, g, p, c in zip(toks, r.tags, mt, mc))
+    return rank_tags(readings)
+
+
+# ----------------------------------------------------------------------------- what to label next
+def next_documents(store: ProjectStore, n: int = 10, diversity: bool = True, progress: Progress = no_progress,
+                   cancel: CancelToken | None = None):
+    """Unlabelled documents (no region a person touched, not done) ranked by model uncertainty and,
+    with ``diversity``, by how unlike the labelled ones they look (``next.Pick``)."""
+    import numpy as np
+
+    from hanji.quality.duplicates import _bits
+    from hanji.quality.next import Candidate, rank_next
+
+    fps = fingerprints(store, progress, cancel) if diversity else {}
+    candidates, labelled = [], []
+    for doc, regions, _, _ in iter_documents(store, no_progress, cancel):
+        feats = _bits([fps[doc.id].phash])[0] if doc.id in fps else None
+        if doc.status == "done" or any(r.human for r in regions):
+            if feats is not None:
+                labelled.append(feats)
+            continue
+        confs = [r.confidence for r in regions if r.confidence is not None and not r.human]
+        candidates.append(Candidate(doc.id, doc.name, confs, feats))
+    if diversity and any(c.features is None for c in candidates):
+        for c in candidates:
+            c.features = None
+    return rank_next(candidates, np.stack(labelled) if labelled and diversity else None, n)
+
+
+# ----------------------------------------------------------------------------- search
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str  # region | keyvalue
+    doc_id: int
+    document: str
+    region_id: int | None
+    text: str
+    key: str = ""  # the key of a key-value hit, the label of a region hit
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "document": self.document, "doc_id": self.doc_id,
+                "region_id": self.region_id, "text": self.text, "key": self.key}
+
+
+def search(store: ProjectStore, query: str, limit: int = 100) -> list[SearchHit]:
+    """Transcriptions and key-values containing ``query`` (Hangul substrings match)."""
+    regions = store.search(query, limit)
+    kvs = store.search_keyvalues(query, limit) if hasattr(store, "search_keyvalues") else []
+    names: dict[int, str] = {}
+
+    def name(doc_id: int) -> str:
+        if doc_id not in names:
+            names[doc_id] = store.document(doc_id).name
+        return names[doc_id]
+
+    hits = [SearchHit("region", r.doc_id, name(r.doc_id), r.id, r.text, r.label) for r in regions]
+    hits += [SearchHit("keyvalue", kv.doc_id, name(kv.doc_id), kv.region_ids[0] if kv.region_ids else None,
+                       kv.value, kv.key) for kv in kvs]
+    hits.sort(key=lambda h: (h.doc_id, h.kind != "region"))
+    return hits[:limit]
+
+
+def document_text(store: ProjectStore, doc_id: int) -> str:
+    """A document's transcription in reading order, one region a line (for the clipboard)."""
+    return "\n".join(r.text for r in store.regions(doc_id) if r.text.strip())

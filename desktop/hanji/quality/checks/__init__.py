@@ -1,0 +1,51 @@
+"""The dataset checks, one small accumulator class each, listed in one registry.
+
+Run them with :func:`run_checks` over ``(document, regions, links, keyvalues)`` tuples, or feed
+them yourself (``update`` per document, ``summary`` at the end); ``hanji.jobs.quality`` runs them
+over a project with progress and cancel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from hanji.domain.model import Document, KeyValue, Link, Region
+from hanji.quality.checks.base import Check, CheckOptions
+from hanji.quality.checks.labels import (
+    DanglingReferences,
+    DoneTooEarly,
+    InconsistentLabels,
+    InvalidBio,
+    KeyValueValidation,
+)
+from hanji.quality.checks.shapes import BadPolygon, OutsideImage, OverlappingDuplicates
+from hanji.quality.checks.text import EmptyText, ForbiddenWords, OutsideCharset
+from hanji.quality.findings import Finding
+
+REGISTRY: dict[str, type[Check]] = {c.name: c for c in (
+    EmptyText, OutsideCharset, BadPolygon, OutsideImage, OverlappingDuplicates, InvalidBio, KeyValueValidation,
+    InconsistentLabels, ForbiddenWords, DanglingReferences, DoneTooEarly,
+)}
+
+DocumentItem = tuple[Document, Sequence[Region], Sequence[Link], Sequence[KeyValue]]
+
+
+def make_checks(options: CheckOptions | None = None, names: Iterable[str] | None = None) -> list[Check]:
+    """Instances of the named checks (all of them by default), in registry order."""
+    wanted = list(REGISTRY) if names is None else list(names)
+    unknown = [n for n in wanted if n not in REGISTRY]
+    if unknown:
+        raise ValueError(f"unknown check(s) {unknown}; the checks are {list(REGISTRY)}")
+    return [REGISTRY[n](options) for n in REGISTRY if n in wanted]
+
+
+def run_checks(items: Iterable[DocumentItem], options: CheckOptions | None = None,
+               names: Iterable[str] | None = None) -> list[Finding]:
+    checks = make_checks(options, names)
+    for doc, regions, links, kvs in items:
+        for c in checks:
+            c.update(doc, regions, links, kvs)
+    return [f for c in checks for f in c.summary()]
+
+
+__all__ = ["REGISTRY", "Check", "CheckOptions", "Finding", "make_checks", "run_checks"]

@@ -1,0 +1,206 @@
+"""Checks on labels: BIO sequences, key-value validators, labels inconsistent across the project,
+links and key-values pointing at regions that are gone, documents marked done too early."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+from hanji.domain import bio
+from hanji.domain.model import Document, KeyValue, Link, Region
+from hanji.domain.text import nfc, tokens
+from hanji.quality.checks.base import Check, region_name
+from hanji.quality.findings import Finding
+
+
+class InvalidBio(Check):
+    """``I-X`` without ``B-X`` before it, malformed tags, tags not matching the tokens, unknown types.
+
+    Tags are read over the whole document in reading order, so an entity that runs on to the next
+    line (``B-address`` … ``I-address`` in the region below) is valid.
+    """
+
+    name = "bio"
+    title = "Invalid BIO tags"
+    level = "error"
+
+    def update(self, document: Document, regions: Sequence[Region], links: Sequence[Link] = (),
+               keyvalues: Sequence[KeyValue] = ()) -> None:
+        seq: list[str] = []
+        owner: list[tuple[Region, int]] = []
+        known = self.options.entity_names
+        for r in regions:
+            if not r.tags:
+                seq.extend("O" for _ in tokens(r.text))
+                owner.extend((r, i) for i in range(len(tokens(r.text))))
+                continue
+            toks = tokens(r.text)
+            if not toks:
+                continue  # no text: the empty-text check reports it
+            if len(r.tags) != len(toks):
+                self.flag(document, f"{region_name(r)} has {len(r.tags)} tags for {len(toks)} tokens "
+                                    "(the text changed after tagging)", r)
+                seq.extend("O" for _ in toks)
+                owner.extend((r, i) for i in range(len(toks)))
+                continue
+            seq.extend(r.tags)
+            owner.extend((r, i) for i in range(len(toks)))
+            if known:
+                unknown = sorted({t.partition("-")[2] for t in r.tags if t != "O"} - known - {""})
+                if unknown:
+                    self.flag(document, f"{region_name(r)} is tagged with {', '.join(unknown)}, not in the "
+                                        "project's label schema", r)
+        flagged: set[int] = set()
+        for pos in bio.invalid_positions(seq):
+            r, i = owner[pos]
+            if id(r) in flagged:
+                continue
+            flagged.add(id(r))
+            tag = seq[pos]
+            tok = tokens(r.text)[i]
+            if tag.startswith("I-"):
+                msg = f"{region_name(r)}: token {tok!r} is {tag} but does not continue a {tag[2:]} entity (no B-)"
+            else:
+                msg = f"{region_name(r)}: token {tok!r} has the malformed tag {tag!r}"
+            self.flag(document, msg, r)
+
+
+def _validators():
+    """``hanji.domain.validators`` when it is there (written beside this module), else None."""
+    try:
+        from hanji.domain import validators
+    except ImportError:  # pragma: no cover - only before the validators exist
+        return None
+    return validators
+
+
+class KeyValueValidation(Check):
+    """Key-values whose validator fails: check digits, dates, times, amounts, items that do not sum."""
+
+    name = "validator"
+    title = "Key-values failing validation"
+    level = "error"
+
+    def __init__(self, options=None):
+        super().__init__(options)
+        self.validators = _validators()
+
+    def update(self, document: Document, regions: Sequence[Region], links: Sequence[Link] = (),
+               keyvalues: Sequence[KeyValue] = ()) -> None:
+        v = self.validators
+        if v is None or not keyvalues:
+            return
+        for kv in keyvalues:
+            if not kv.value.strip():
+                continue
+            res = v.check_field(kv.key, kv.value, document.doc_type)
+            if not res.ok:
+                rid = kv.region_ids[0] if kv.region_ids else None
+                self.flag(document, f"{kv.key} = {kv.value!r}: {res.reason}", rid,
+                          "error" if res.level == "error" else "warning")
+        by_key = defaultdict(list)
+        for kv in keyvalues:
+            by_key[kv.key].append(kv)
+        if by_key.get("total") and by_key.get("item_amount") and hasattr(v, "check_items_total"):
+            total = by_key["total"][-1]
+            sub = by_key["subtotal"][-1].value if by_key.get("subtotal") else None
+            tax = by_key["tax"][-1].value if by_key.get("tax") else None
+            res = v.check_items_total([kv.value for kv in by_key["item_amount"]], total.value, sub, tax)
+            if not res.ok:
+                rid = total.region_ids[0] if total.region_ids else None
+                self.flag(document, f"totals do not add up: {res.reason}", rid)
+
+
+def _whole_entity(tags: list[str]) -> str | None:
+    """The entity type when ``tags`` are one entity over all tokens, ``'O'`` when all are O, else None."""
+    if all(t == "O" for t in tags):
+        return "O"
+    name = tags[0][2:]
+    if tags[0].startswith("B-") and bio.tags_from_spans([bio.Span(name, 0, len(tags))], len(tags)) == tags:
+        return name
+    return None
+
+
+class InconsistentLabels(Check):
+    """The same text labelled differently across the project (``합계`` is ``total`` in nine
+    documents and ``subtotal`` in one): the minority labels are flagged."""
+
+    name = "inconsistent_label"
+    title = "Same text, different labels"
+
+    def __init__(self, options=None):
+        super().__init__(options)
+        # text -> label -> [(document, region)]
+        self.seen: dict[str, dict[str, list[tuple[Document, Region]]]] = defaultdict(lambda: defaultdict(list))
+
+    def update(self, document: Document, regions: Sequence[Region], links: Sequence[Link] = (),
+               keyvalues: Sequence[KeyValue] = ()) -> None:
+        for r in regions:
+            if not r.human or r.status == "difficult":
+                continue
+            text = " ".join(nfc(r.text).split())
+            if len(text) < 2:
+                continue
+            if r.label:
+                self.seen[text][r.label].append((document, r))
+            elif r.tags:
+                entity = _whole_entity(r.tags)
+                if entity is not None:  # a region tagged as one entity (or all O): compare its type
+                    self.seen[text]["entity " + entity].append((document, r))
+
+    def summary(self) -> list[Finding]:
+        out = list(self.findings)
+        for text, by_label in self.seen.items():
+            if len(by_label) < 2:
+                continue
+            counts = Counter({k: len(v) for k, v in by_label.items()})
+            if sum(counts.values()) < self.options.inconsistent_min_count:
+                continue
+            (top, n_top), (_, n_second) = counts.most_common(2)
+            summary = ", ".join(f"{k} ×{n}" for k, n in counts.most_common())
+            for label, places in by_label.items():
+                if n_top > n_second and label == top:
+                    continue  # the clear majority is taken to be right
+                for doc, r in places:
+                    hint = f"elsewhere it is {top}" if n_top > n_second else "no label is in the majority"
+                    out.append(Finding(self.name, doc.id if doc.id is not None else -1, doc.name,
+                                       f"{text!r} is labelled {label} here; {hint} ({summary})", r.id, self.level))
+        return out
+
+
+class DanglingReferences(Check):
+    """Links and key-values that point at regions no longer in the document."""
+
+    name = "dangling"
+    title = "Links and key-values to missing regions"
+    level = "error"
+
+    def update(self, document: Document, regions: Sequence[Region], links: Sequence[Link] = (),
+               keyvalues: Sequence[KeyValue] = ()) -> None:
+        ids = {r.id for r in regions}
+        for lk in links:
+            missing = [x for x in (lk.src, lk.dst) if x not in ids]
+            if missing:
+                self.flag(document, f"a link{(' ' + lk.key) if lk.key else ''} points at missing region(s) "
+                                    f"{missing}", lk.src if lk.src in ids else None)
+        for kv in keyvalues:
+            missing = [x for x in kv.region_ids if x not in ids]
+            if missing:
+                self.flag(document, f"key-value {kv.key} points at missing region(s) {missing}")
+
+
+class DoneTooEarly(Check):
+    """A document marked done that still has machine output nobody reviewed."""
+
+    name = "unreviewed"
+    title = "Done documents with unreviewed regions"
+
+    def update(self, document: Document, regions: Sequence[Region], links: Sequence[Link] = (),
+               keyvalues: Sequence[KeyValue] = ()) -> None:
+        if document.status != "done":
+            return
+        left = [r for r in regions if r.status in ("machine", "review")]
+        if left:
+            self.flag(document, f"marked done but {len(left)} region(s) are still unreviewed machine output",
+                      left[0])
+

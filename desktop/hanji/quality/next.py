@@ -1,0 +1,104 @@
+"""What to label next: unlabelled documents ranked by model uncertainty and diversity.
+
+Uncertainty comes from the pre-annotation: a document whose machine regions the model read with
+low confidence (mean and worst) teaches the model most. Diversity keeps the list from filling
+with ten copies of one form: candidates are picked greedily by maximal marginal relevance,
+``weight * uncertainty + (1 - weight) * novelty``, where novelty is the distance (share of
+differing perceptual-hash bits, scaled) to the nearest document already labelled or already
+picked. Without features, it is uncertainty alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+NO_READING_UNCERTAINTY = 0.5  # a document with no machine reading: as unsure as a coin
+
+
+@dataclass
+class Candidate:
+    doc_id: int
+    name: str
+    confidences: list[float]  # of the document's machine regions
+    features: np.ndarray | None = None  # bool bits (a perceptual hash) or floats
+
+
+@dataclass(frozen=True)
+class Pick:
+    doc_id: int
+    name: str
+    score: float
+    uncertainty: float
+    novelty: float
+    reason: str
+
+
+def uncertainty(confidences: Sequence[float]) -> float:
+    """``1 -`` the mean of mean and minimum confidence; 0.5 when there is no reading."""
+    if not confidences:
+        return NO_READING_UNCERTAINTY
+    mean = sum(confidences) / len(confidences)
+    return 1.0 - 0.5 * (mean + min(confidences))
+
+
+def _distances(x: np.ndarray, pool: np.ndarray) -> np.ndarray:
+    """Distance of each row of x to its nearest row of pool, in 0..1."""
+    if len(pool) == 0:
+        return np.ones(len(x))
+    if x.dtype == bool:
+        d = np.stack([(pool != row).mean(1).min() for row in x])
+    else:
+        d = np.stack([np.linalg.norm(pool - row, axis=1).min() for row in x])
+        d = d / (d.max() or 1.0)
+    return d
+
+
+def rank_next(candidates: Sequence[Candidate], labelled: np.ndarray | None = None, n: int = 10,
+              weight: float = 0.7, novelty_scale: float = 0.25) -> list[Pick]:
+    """The ``n`` most useful documents to label next, best first.
+
+    ``labelled``: features of documents already labelled (rows). Novelty is the nearest-distance
+    divided by ``novelty_scale`` and capped at 1 (hash distances above ~25% mean a different page).
+    """
+    if not candidates:
+        return []
+    unc = np.array([uncertainty(c.confidences) for c in candidates])
+    have_feats = all(c.features is not None for c in candidates)
+    if not have_feats:
+        order = np.argsort(-unc, kind="stable")[:n]
+        return [Pick(candidates[i].doc_id, candidates[i].name, float(unc[i]), float(unc[i]), 0.0,
+                     _reason(candidates[i], unc[i], None)) for i in order]
+    feats = np.stack([np.asarray(c.features) for c in candidates])
+    pool = np.asarray(labelled) if labelled is not None and len(labelled) else feats[:0]
+    nov = np.minimum(1.0, _distances(feats, pool) / novelty_scale)
+    picks: list[Pick] = []
+    left = list(range(len(candidates)))
+    while left and len(picks) < n:
+        scores = weight * unc[left] + (1 - weight) * nov[left]
+        k = int(np.argmax(scores))
+        i = left.pop(k)
+        c = candidates[i]
+        picks.append(Pick(c.doc_id, c.name, float(scores[k]), float(unc[i]), float(nov[i]),
+                          _reason(c, unc[i], nov[i])))
+        # the picked one now counts as labelled: those like it lose novelty
+        if left:
+            if feats.dtype == bool:
+                d = (feats[left] != feats[i]).mean(1)
+            else:
+                d = np.linalg.norm(feats[left] - feats[i], axis=1) / (np.linalg.norm(feats, axis=1).max() or 1.0)
+            nov[left] = np.minimum(nov[left], np.minimum(1.0, d / novelty_scale))
+    return picks
+
+
+def _reason(c: Candidate, u: float, nov: float | None) -> str:
+    if c.confidences:
+        part = (f"{len(c.confidences)} machine regions, mean confidence "
+                f"{sum(c.confidences) / len(c.confidences):.2f}, lowest {min(c.confidences):.2f}")
+    else:
+        part = "no machine reading yet"
+    if nov is not None:
+        part += f"; {'unlike' if nov > 0.6 else 'like'} the labelled pages (novelty {nov:.2f})"
+    return part
