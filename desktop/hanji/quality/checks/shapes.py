@@ -19,12 +19,12 @@ class BadPolygon(Check):
     def update(self, document: Document, regions: Sequence[Region], links: Sequence[Link] = (),
                keyvalues: Sequence[KeyValue] = ()) -> None:
         for r in regions:
-            if geometry.is_degenerate(r.points, self.options.min_area):
-                self.flag(document, f"{region_name(r)} is degenerate (area {geometry.area(r.points):.1f} px², "
-                                    f"{len(set(r.points))} distinct points)", r)
-            elif not geometry.is_simple(r.points):
+            if len(set(r.points)) >= 4 and not geometry.is_simple(r.points):  # first: a bow-tie has no net area
                 self.flag(document, f"{region_name(r)} is self-intersecting (its edges cross; the corners are "
                                     "out of order)", r)
+            elif geometry.is_degenerate(r.points, self.options.min_area):
+                self.flag(document, f"{region_name(r)} is degenerate (area {geometry.area(r.points):.1f} px², "
+                                    f"{len(set(r.points))} distinct points)", r)
 
 
 class OutsideImage(Check):

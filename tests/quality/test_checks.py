@@ -1,0 +1,130 @@
+"""Each check on small hand-made documents, without a project file."""
+
+from __future__ import annotations
+
+from hanji.domain.model import Document, KeyValue, Link, Region
+from hanji.domain.validators import brn_check_digit
+from hanji.quality.checks import REGISTRY, CheckOptions, make_checks, run_checks
+
+DOC = Document("문서.png", 200, 100, "0" * 64, id=1)
+
+
+def reg(x0, y0, x1, y1, text="한글", status="confirmed", rid=None, **kw):
+    return Region([(x0, y0), (x1, y0), (x1, y1), (x0, y1)], text=text, status=status, id=rid, **kw)
+
+
+def found(regions, names=None, links=(), kvs=(), doc=DOC, **opts):
+    return run_checks([(doc, regions, list(links), list(kvs))], CheckOptions(**opts), names)
+
+
+def test_registry_lists_every_check_with_a_title():
+    assert {"empty_text", "charset", "polygon", "outside_image", "overlap", "bio", "validator",
+            "inconsistent_label", "forbidden_word"} <= set(REGISTRY)
+    assert all(c.title for c in REGISTRY.values())
+    assert [c.name for c in make_checks(names=["bio", "empty_text"])] == ["empty_text", "bio"]
+
+
+def test_empty_and_whitespace_text():
+    rs = [reg(0, 0, 50, 20, "", rid=1), reg(0, 30, 50, 50, " \t", rid=2), reg(0, 60, 50, 80, "합계", rid=3),
+          reg(60, 0, 90, 20, "", status="machine", rid=4), reg(60, 30, 90, 50, "", status="difficult", rid=5)]
+    f = found(rs, ["empty_text"])
+    assert [x.region_id for x in f] == [1, 2]
+
+
+def test_characters_outside_the_charset():
+    rs = [reg(0, 0, 50, 20, "합계 ₩", rid=1), reg(0, 30, 50, 50, "합계 ☃", rid=2)]
+    f = found(rs, ["charset"], charset=frozenset("합계₩"))
+    assert [x.region_id for x in f] == [2] and "U+2603" in f[0].message
+    assert found(rs, ["charset"]) == []  # no charset: nothing to check
+
+
+def test_degenerate_and_self_intersecting_polygons():
+    bowtie = Region([(0, 0), (50, 20), (50, 0), (0, 20)], text="가", status="confirmed", id=1)
+    flat = Region([(0, 0), (50, 0), (50, 0.01), (0, 0.01)], text="나", status="confirmed", id=2)
+    poly = Region([(0, 0), (10, 0), (10, 10), (5, 5), (0, 10)], kind="polygon", text="다", id=3)
+    f = found([bowtie, flat, poly], ["polygon"])
+    assert {(x.region_id, "self-intersecting" in x.message) for x in f} == {(1, True), (2, False)}
+
+
+def test_regions_outside_the_image():
+    f = found([reg(150, 80, 210, 99, rid=1), reg(0, 0, 200, 100, rid=2)], ["outside_image"])
+    assert [x.region_id for x in f] == [1]
+
+
+def test_heavily_overlapping_duplicates():
+    rs = [reg(10, 10, 100, 30, rid=1), reg(11, 10, 101, 31, rid=2), reg(10, 40, 100, 60, rid=3),
+          reg(60, 40, 150, 60, rid=4)]
+    f = found(rs, ["overlap"])
+    assert [x.region_id for x in f] == [2]
+
+
+def test_invalid_bio_sequences_across_regions():
+    ok = [reg(0, 0, 90, 20, "서울시 강남구", rid=1, tags=["B-address", "I-address"]),
+          reg(0, 30, 90, 50, "테헤란로 1", rid=2, tags=["I-address", "I-address"])]  # continues the line above
+    assert found(ok, ["bio"]) == []
+    bad = [reg(0, 0, 90, 20, "합계 1,000원", rid=1, tags=["O", "I-total"]),
+           reg(0, 30, 90, 50, "날짜", rid=2, tags=["X-date"]),
+           reg(0, 60, 90, 80, "두 토큰", rid=3, tags=["O"])]
+    f = found(bad, ["bio"])
+    assert sorted(x.region_id for x in f) == [1, 2, 3]
+    assert any("no B-" in x.message for x in f)
+    f = found([reg(0, 0, 90, 20, "합계", rid=1, tags=["B-price"])], ["bio"], entity_names=frozenset({"total"}))
+    assert "price" in f[0].message
+
+
+def test_key_value_validators():
+    wrong = (brn_check_digit("123456789") + 1) % 10
+    kvs = [KeyValue("business_number", f"123-45-6789{wrong}", [1]), KeyValue("date", "2024.13.45"),
+           KeyValue("total", "12,500원"), KeyValue("card_number", "4111-1111-1111-1111")]
+    f = found([reg(0, 0, 50, 20, rid=1)], ["validator"], kvs=kvs)
+    msgs = {x.message.split(" =")[0]: x.region_id for x in f}
+    assert msgs == {"business_number": 1, "date": None}
+
+
+def test_items_that_do_not_add_up():
+    kvs = [KeyValue("item_amount", "1,000"), KeyValue("item_amount", "2,000"), KeyValue("total", "4,000")]
+    f = found([], ["validator"], kvs=kvs)
+    assert len(f) == 1 and "add up" in f[0].message
+    kvs[-1] = KeyValue("total", "3,000")
+    assert found([], ["validator"], kvs=kvs) == []
+
+
+def test_inconsistent_labels_flag_the_minority():
+    items = []
+    for i in range(4):
+        d = Document(f"d{i}.png", 200, 100, str(i) * 64, id=i + 1)
+        label = "subtotal" if i == 3 else "total"
+        items.append((d, [reg(0, 0, 50, 20, "합계", rid=10 + i, label=label)], [], []))
+    f = run_checks(items, names=["inconsistent_label"])
+    assert [(x.doc_id, x.region_id) for x in f] == [(4, 13)]
+    assert "total ×3" in f[0].message
+    # whole-region entity tags count as labels too
+    d1, d2 = Document("a.png", 9, 9, "a" * 64, id=1), Document("b.png", 9, 9, "b" * 64, id=2)
+    items = [(d1, [reg(0, 0, 5, 5, "한지 문구", rid=1, tags=["B-store_name", "I-store_name"])], [], []),
+             (d2, [reg(0, 0, 5, 5, "한지 문구", rid=2, tags=["B-address", "I-address"])], [], [])]
+    f = run_checks(items, names=["inconsistent_label"])
+    assert {x.region_id for x in f} == {1, 2} and "no label is in the majority" in f[0].message
+
+
+def test_forbidden_words_flag_documents():
+    rs = [reg(0, 0, 50, 20, "대출 광고 문의", rid=1), reg(0, 30, 50, 50, "합계", rid=2)]
+    f = found(rs, ["forbidden_word"], forbidden_words=["광고", "SPAM"])
+    assert [(x.doc_id, x.region_id) for x in f] == [(1, 1)]
+    f = found([reg(0, 0, 50, 20, "합계", rid=1)], ["forbidden_word"], forbidden_words=["spam"],
+              kvs=[KeyValue("store_name", "Spam Mart", [1])])
+    assert len(f) == 1 and "store_name" in f[0].message
+
+
+def test_dangling_links_and_unreviewed_done_documents():
+    rs = [reg(0, 0, 50, 20, rid=1)]
+    f = found(rs, ["dangling"], links=[Link(1, 99)], kvs=[KeyValue("total", "1", [98])])
+    assert len(f) == 2
+    done = Document("done.png", 200, 100, "d" * 64, status="done", id=7)
+    f = found([reg(0, 0, 50, 20, status="machine", rid=1)], ["unreviewed"], doc=done)
+    assert len(f) == 1 and f[0].doc_id == 7
+
+
+def test_finding_json_shape():
+    (f,) = found([reg(0, 0, 50, 20, "", rid=5)], ["empty_text"])
+    assert f.as_dict() == {"check": "empty_text", "document": "문서.png", "doc_id": 1, "region_id": 5,
+                           "message": f.message}

@@ -1,0 +1,133 @@
+"""Statistics and their export, likely label errors, what to label next, duplicates, search."""
+
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+from PIL import Image, ImageEnhance
+
+from hanji.domain.model import KeyValue, Region
+from hanji.jobs import quality as jq
+from hanji.quality.duplicates import fingerprint, group_duplicates, same_picture, thumbnail
+from hanji.quality.label_errors import Reading, TagReading, cer, rank_tags, rank_transcriptions
+from hanji.quality.next import Candidate, rank_next, uncertainty
+
+from .conftest import encode, page, receipt_lines
+
+
+def test_statistics_count_and_export(clean, tmp_path):
+    clean.set_meta(jq.CHARSET_KEY, "상호합계원사업자0123456789,.-")
+    s = jq.statistics(clean)
+    assert s.documents == 8 and s.documents_by_status == {"done": 8}
+    assert s.regions == 32 and s.regions_by_status == {"confirmed": 32}
+    assert s.entities["total"] == 8 and s.keyvalue_keys["business_number"] == 8
+    assert s.char_classes["hangul"] == 96 and s.char_classes["digit"] > 0
+    assert "한" in s.missing_chars and "합" not in s.missing_chars
+    assert sum(n for _, n, _ in s.progress()) == 32
+    files = jq.export_csv(s, tmp_path / "csv")
+    by_name = {p.stem: p for p in files}
+    with open(by_name["entities"], encoding="utf-8-sig") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == ["entity_type", "count"] and ["total", "8"] in rows
+    with open(by_name["missing_characters"], encoding="utf-8-sig") as f:
+        assert any(r[0] == "한" for r in csv.reader(f))
+    pngs = jq.export_png(s, tmp_path / "png")
+    assert {p.name for p in pngs} >= {"overview.png", "labels.png", "missing_chars.png"}
+    with Image.open(tmp_path / "png" / "overview.png") as im:
+        arr = np.asarray(im.convert("L"))
+    assert arr.std() > 10  # drawn, not blank
+
+
+def test_confident_learning_ranks_the_confident_disagreement_first():
+    rs = [Reading(1, i, "합계", "합계", 0.9) for i in range(20)]
+    rs += [Reading(2, 100, "합게", "합계", 0.95),  # confident: a label error
+           Reading(2, 101, "영수증", "영수즘", 0.4),  # the model is unsure: its own problem
+           Reading(2, 102, "부가세", "부가서", 0.91)]
+    ranked = rank_transcriptions(rs)
+    assert [s.region_id for s in ranked] == [100, 102, 101]
+    assert [s.flagged for s in ranked] == [True, True, False]
+    assert cer("합게", "합계") == 0.5 and cer("", "") == 0.0
+
+
+def test_tag_disagreements_use_per_type_thresholds():
+    rs = [TagReading(1, i, "합계", "B-total", "B-total", 0.8) for i in range(5)]
+    rs += [TagReading(1, 10, "소계", "B-total", "B-subtotal", 0.99),
+           TagReading(1, 11, "세금", "O", "B-tax", 0.3)]
+    got = rank_tags(rs)
+    assert [r.region_id for r, _ in got] == [10]
+
+
+def test_likely_label_errors_with_a_recognizer(planted):
+    # a recognizer that reads every region as its label, except one it reads differently
+    target = planted.regions(planted.documents()[3].id)[0]
+
+    def recognizer(image, regions):
+        assert image.mode == "RGB"
+        return [("상호 엉뚱한" if r.id == target.id else r.text, 0.97) for r in regions]
+
+    flagged = [s for s in jq.likely_label_errors(planted, recognizer) if s.flagged]
+    assert [s.region_id for s in flagged] == [target.id]
+
+
+def test_next_prefers_uncertain_and_unlike_documents():
+    assert uncertainty([]) == 0.5 and uncertainty([1.0, 1.0]) == 0.0
+    bits = np.zeros((4, 64), dtype=bool)
+    bits[2, :32] = True  # unlike the others
+    cands = [Candidate(1, "a", [0.9, 0.8], bits[0]), Candidate(2, "b", [0.4, 0.3], bits[0]),
+             Candidate(3, "c", [0.6, 0.5], bits[2]), Candidate(4, "d", [0.45, 0.3], bits[0])]
+    picks = rank_next(cands, labelled=bits[:1], n=3)
+    assert [p.doc_id for p in picks] == [3, 2, 4]
+    plain = rank_next([Candidate(c.doc_id, c.name, c.confidences) for c in cands], n=2)
+    assert [p.doc_id for p in plain] == [2, 4]
+
+
+def test_next_documents_skips_labelled_ones(clean):
+    docs = []
+    for i, conf in ((20, 0.95), (21, 0.35)):
+        doc, _ = clean.add_image_bytes(f"new_{i}.png", encode(page(receipt_lines(i))))
+        clean.add_regions(doc.id, [Region([(8, 8), (200, 8), (200, 30), (8, 30)], text="", status="machine",
+                                          source="model", confidence=conf, machine_text="상호")])
+        docs.append(doc)
+    picks = jq.next_documents(clean, n=5)
+    assert [p.name for p in picks] == ["new_21.png", "new_20.png"]
+
+
+def test_near_duplicates_are_told_from_same_layout_pages():
+    a = page(receipt_lines(0))
+    same_layout = page(receipt_lines(5))  # same shop, other amount and date
+    other = page(["계약서", "갑 홍길동", "을 김철수"])
+    brighter = ImageEnhance.Brightness(a).enhance(0.85)
+    smaller = a.resize((200, 166))
+    assert same_picture(thumbnail(a), thumbnail(brighter))
+    assert same_picture(thumbnail(a), thumbnail(smaller))
+    assert not same_picture(thumbnail(a), thumbnail(same_layout))
+    ims = {1: a, 2: same_layout, 3: other, 4: brighter, 5: a.copy(), 6: smaller}
+    thumbs = {k: thumbnail(v) for k, v in ims.items()}
+    groups = group_duplicates([(k, fingerprint(v)) for k, v in ims.items()],
+                              verify=lambda x, y: same_picture(thumbs[x], thumbs[y]))
+    assert [(g.kind, g.doc_ids) for g in groups] == [("exact", [1, 5]), ("near", [1, 4, 5, 6])]
+
+
+def test_search_finds_hangul_substrings_in_regions_and_key_values(clean):
+    hits = jq.search(clean, "지문")  # two characters: the LIKE fallback
+    assert {h.document for h in hits if h.kind == "region"} == {"receipt_0.png", "receipt_5.png"}
+    hits = jq.search(clean, "한지문구")
+    kinds = {(h.kind, h.document) for h in hits}
+    assert ("keyvalue", "receipt_0.png") in kinds and ("region", "receipt_5.png") in kinds
+    kv = next(h for h in hits if h.kind == "keyvalue")
+    assert kv.key == "store_name" and kv.region_id is not None
+    doc = clean.documents()[0]
+    clean.set_keyvalues(doc.id, [KeyValue("memo", "특별할인 행사")])
+    assert [h.text for h in jq.search(clean, "할인 행") if h.kind == "keyvalue"] == ["특별할인 행사"]
+    assert jq.search(clean, "한지문구") != hits  # the old key-value is gone from the index
+    assert jq.document_text(clean, doc.id).splitlines()[0] == "상호 한지문구"
+
+
+def test_forbidden_words_are_stored_in_the_project(clean):
+    assert jq.forbidden_words(clean) == []
+    jq.set_forbidden_words(clean, ["바다", " ", "바다"])
+    assert jq.forbidden_words(clean) == ["바다"]
+    f = jq.run_checks(clean)
+    assert {x.document for x in f} == {"receipt_1.png", "receipt_6.png"}
+    assert {x.check for x in f} == {"forbidden_word"}
