@@ -1,0 +1,1 @@
+"""Everything Qt: the annotation studio window, its canvas, panes, dialogs and a job worker."""

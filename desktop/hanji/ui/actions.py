@@ -1,0 +1,136 @@
+"""Actions are data: one table of id, title, shortcut, icon and handler.
+
+The window builds its menus, toolbar, the shortcut editor and the F1 cheat sheet from this table.
+``scope="canvas"`` actions fire only while the canvas has the keyboard, so typing in a text field
+never triggers them; ``scope="window"`` actions work anywhere in the window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QStyle
+
+from hanji.ui import settings
+from hanji.ui.i18n import tr
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    id: str
+    title: str
+    shortcut: str
+    menu: str
+    handler: Callable  # handler(window)
+    icon: str = ""  # a QStyle standard pixmap name, shown in the toolbar
+    scope: str = "window"  # window | canvas
+    extra: tuple[str, ...] = ()  # more default shortcuts
+
+
+def _tool(name):
+    return lambda w: w.canvas.set_tool(name)
+
+
+ACTIONS: list[ActionSpec] = [
+    ActionSpec("project.new", "New project…", "Ctrl+N", "File", lambda w: w.new_project()),
+    ActionSpec("project.open", "Open project…", "Ctrl+O", "File", lambda w: w.open_project_dialog(), "SP_DialogOpenButton"),
+    ActionSpec("project.add_images", "Add images…", "Ctrl+I", "File", lambda w: w.add_images_dialog()),
+    ActionSpec("app.quit", "Quit", "Ctrl+Q", "File", lambda w: w.close()),
+    ActionSpec("edit.undo", "Undo", "Ctrl+Z", "Edit", lambda w: w.commands.undo(), "SP_ArrowBack"),
+    ActionSpec("edit.redo", "Redo", "Ctrl+Shift+Z", "Edit", lambda w: w.commands.redo(), "SP_ArrowForward",
+               extra=("Ctrl+Y",)),
+    ActionSpec("edit.copy", "Copy", "Ctrl+C", "Edit", lambda w: w.commands.copy(), scope="canvas"),
+    ActionSpec("edit.paste", "Paste", "Ctrl+V", "Edit", lambda w: w.commands.paste(), scope="canvas"),
+    ActionSpec("edit.paste_next", "Paste to next document", "Ctrl+Shift+V", "Edit",
+               lambda w: w.commands.paste_to_next(w.next_doc_id(1)), scope="canvas"),
+    ActionSpec("edit.duplicate", "Duplicate", "Ctrl+D", "Edit", lambda w: w.commands.duplicate(), scope="canvas"),
+    ActionSpec("edit.delete", "Delete", "Delete", "Edit", lambda w: w.commands.delete(), "SP_TrashIcon",
+               scope="canvas"),
+    ActionSpec("edit.delete_vertex", "Delete vertex", "Backspace", "Edit", lambda w: w.commands.backspace(),
+               scope="canvas"),
+    ActionSpec("edit.select_all", "Select all", "Ctrl+A", "Edit", lambda w: w.commands.select_all(), scope="canvas"),
+    ActionSpec("tool.select", "Select / edit", "V", "Tools", _tool("select"), scope="canvas"),
+    ActionSpec("tool.rect", "Rectangle", "R", "Tools", _tool("rect"), scope="canvas"),
+    ActionSpec("tool.quad", "Quad (4 points)", "Q", "Tools", _tool("quad"), scope="canvas"),
+    ActionSpec("tool.polygon", "Polygon", "P", "Tools", _tool("polygon"), scope="canvas"),
+    ActionSpec("tool.link", "Link question → answer", "L", "Tools", _tool("link"), scope="canvas"),
+    ActionSpec("view.zoom_in", "Zoom in", "Ctrl+=", "View", lambda w: w.canvas.zoom_by(1.25), extra=("Ctrl++",)),
+    ActionSpec("view.zoom_out", "Zoom out", "Ctrl+-", "View", lambda w: w.canvas.zoom_by(0.8)),
+    ActionSpec("view.fit", "Fit to window", "F", "View", lambda w: w.canvas.fit(), scope="canvas", extra=("Ctrl+0",)),
+    ActionSpec("view.order", "Show reading order", "O", "View", lambda w: w.commands.toggle_order(), scope="canvas"),
+    ActionSpec("go.next_doc", "Next document", "PgDown", "Go", lambda w: w.go_document(1), "SP_MediaSeekForward",
+               extra=("Ctrl+Right",)),
+    ActionSpec("go.prev_doc", "Previous document", "PgUp", "Go", lambda w: w.go_document(-1), "SP_MediaSeekBackward",
+               extra=("Ctrl+Left",)),
+    ActionSpec("go.next_region", "Next region", "Tab", "Go", lambda w: w.commands.step_region(1)),
+    ActionSpec("go.prev_region", "Previous region", "Shift+Tab", "Go", lambda w: w.commands.step_region(-1),
+               extra=("Backtab",)),
+    ActionSpec("label.edit_text", "Edit text", "Return", "Label", lambda w: w.commands.edit_text(), scope="canvas",
+               extra=("Enter",)),
+    ActionSpec("label.confirm", "Confirm region", "C", "Label", lambda w: w.commands.set_status("confirmed"),
+               "SP_DialogApplyButton", scope="canvas"),
+    ActionSpec("label.confirm_doc", "Confirm document", "Ctrl+Return", "Label", lambda w: w.commands.confirm_document(),
+               extra=("Ctrl+Enter",)),
+    ActionSpec("label.difficult", "Mark difficult", "D", "Label", lambda w: w.commands.set_status("difficult"),
+               scope="canvas"),
+    ActionSpec("label.schema", "Entity schema…", "Ctrl+E", "Label", lambda w: w.edit_schema()),
+    ActionSpec("canvas.nudge_left", "Nudge left", "Left", "Edit", lambda w: w.canvas.nudge(-1, 0), scope="canvas",
+               extra=("Shift+Left",)),
+    ActionSpec("canvas.nudge_right", "Nudge right", "Right", "Edit", lambda w: w.canvas.nudge(1, 0), scope="canvas",
+               extra=("Shift+Right",)),
+    ActionSpec("canvas.nudge_up", "Nudge up", "Up", "Edit", lambda w: w.canvas.nudge(0, -1), scope="canvas",
+               extra=("Shift+Up",)),
+    ActionSpec("canvas.nudge_down", "Nudge down", "Down", "Edit", lambda w: w.canvas.nudge(0, 1), scope="canvas",
+               extra=("Shift+Down",)),
+    ActionSpec("help.cheatsheet", "Cheat sheet", "F1", "Help", lambda w: w.show_cheatsheet()),
+    ActionSpec("help.shortcuts", "Edit shortcuts…", "Ctrl+K", "Help", lambda w: w.edit_shortcuts()),
+]
+MENUS = ["File", "Edit", "View", "Tools", "Go", "Label", "Help"]
+TOOLBAR = ["project.open", "edit.undo", "edit.redo", "tool.select", "tool.rect", "tool.quad", "tool.polygon",
+           "tool.link", "label.confirm", "go.prev_doc", "go.next_doc"]
+
+
+def spec(action_id: str) -> ActionSpec:
+    for a in ACTIONS:
+        if a.id == action_id:
+            return a
+    raise KeyError(action_id)
+
+
+def shortcuts_for(a: ActionSpec, overrides: dict[str, str] | None = None) -> list[QKeySequence]:
+    """The action's key sequences: the person's rebinding if any, else the defaults."""
+    overrides = settings.shortcut_overrides() if overrides is None else overrides
+    if a.id in overrides:
+        return [QKeySequence(s) for s in overrides[a.id].split(";") if s]
+    return [QKeySequence(s) for s in (a.shortcut, *a.extra) if s]
+
+
+def build_actions(window) -> dict[str, QAction]:
+    """One QAction per spec, bound to ``window``; canvas-scoped ones live on the canvas widget."""
+    out: dict[str, QAction] = {}
+    overrides = settings.shortcut_overrides()
+    style = window.style()
+    for a in ACTIONS:
+        act = QAction(tr(a.title), window)
+        act.setObjectName(a.id)
+        act.setShortcuts(shortcuts_for(a, overrides))
+        if a.icon:
+            act.setIcon(style.standardIcon(getattr(QStyle.StandardPixmap, a.icon)))
+        act.triggered.connect(lambda checked=False, a=a: a.handler(window))
+        if a.scope == "canvas":
+            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            window.canvas.addAction(act)
+        else:
+            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            window.addAction(act)
+        out[a.id] = act
+    return out
+
+
+def rebind(actions: dict[str, QAction], action_id: str, sequence: str | None) -> None:
+    """Save a new shortcut (``None`` restores the default) and apply it at once."""
+    settings.set_shortcut(action_id, sequence)
+    actions[action_id].setShortcuts(shortcuts_for(spec(action_id)))

@@ -1,0 +1,89 @@
+"""Starting the window: open the given project, else the last one, else the demo project."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from hanji.errors import HanjiError
+
+
+def demo_path() -> Path:
+    """Where the demo project lives: the per-user data folder."""
+    from PySide6.QtCore import QStandardPaths
+
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    d = Path(base) if base else Path.home() / ".hanji"
+    d.mkdir(parents=True, exist_ok=True)
+    return d / "demo.hanji"
+
+
+def ensure_demo(window) -> Path | None:
+    """Create the demo project on first start (on a worker thread, with progress); None if unavailable."""
+    path = demo_path()
+    if path.exists():
+        return path
+    try:
+        from hanji.jobs.demo import write_demo
+    except ImportError as e:
+        from PySide6.QtWidgets import QMessageBox
+
+        from hanji.ui.i18n import tr
+
+        QMessageBox.information(window, "Hanji", f"{tr('The demo project is not available in this build')} ({e}).\n"
+                                f"{tr('Open a project or create one from the File menu.')}")
+        return None
+    from PySide6.QtCore import QEventLoop
+    from PySide6.QtWidgets import QMessageBox
+
+    from hanji.ui.i18n import tr
+
+    window.statusBar().showMessage(tr("Creating the demo project…"))
+    worker = window.run_job(write_demo, path)
+    loop = QEventLoop()
+    result: dict[str, str] = {}
+    worker.finished.connect(loop.quit)
+    worker.cancelled.connect(loop.quit)
+    worker.failed.connect(lambda m: (result.setdefault("error", m), loop.quit()))
+    loop.exec()
+    worker.wait()
+    if "error" in result or not path.exists():
+        if "error" in result:
+            QMessageBox.warning(window, "Hanji", result["error"])
+        return None
+    return path
+
+
+def run(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from hanji.ui import settings
+    from hanji.ui.mainwindow import MainWindow
+
+    QCoreApplication.setOrganizationName(settings.ORG)
+    QCoreApplication.setApplicationName(settings.APP)
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "hanji"])
+    win = MainWindow()
+    win.show()
+    app.processEvents()
+    target = argv[0] if argv else settings.last_project()
+    opened = False
+    if target:
+        if Path(target).exists() or argv:
+            opened = win.open_project(target)
+    if not opened and not argv:
+        demo = ensure_demo(win)
+        if demo is not None:
+            opened = win.open_project(demo)
+    if os.environ.get("HANJI_QUIT_AFTER_START"):  # for the startup-time check
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, win.close)
+    try:
+        return app.exec()
+    except HanjiError as e:  # pragma: no cover - a last resort; panes show their own errors
+        QMessageBox.critical(None, "Hanji", str(e))
+        return 1

@@ -1,0 +1,370 @@
+"""All regions of a document as one graphics item.
+
+One QGraphicsItem per region (or per vertex) does not scale to thousands of regions, so this layer
+keeps the shapes in arrays and paints them itself: regions are binned into grid cells, each cell
+keeps one cached QPainterPath per style, a paint draws only the cells that intersect the exposed
+rectangle, and when zoomed out far enough that a region is a few pixels, antialiasing and labels are
+left out (level of detail). Selected regions, their vertex handles and the tool's overlay are drawn
+on top.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+import numpy as np
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
+
+from hanji.domain.model import EntityType, Region
+
+CELL = 512.0
+STATUS_COLORS = {"machine": "#f5a623", "review": "#e94e77", "edited": "#4a90e2", "confirmed": "#27ae60",
+                 "difficult": "#8a8a8a"}
+LABEL_LIMIT = 600  # draw reading-order numbers only when at most this many regions are visible
+AA_MIN_PX = 6.0  # antialias only when a typical region is at least this tall on screen
+
+
+def region_color(r: Region, entity_colors: dict[str, str]) -> str:
+    """A region's colour: its entity type (label, then first tagged entity), else its status."""
+    if r.status == "difficult":
+        return STATUS_COLORS["difficult"]
+    if r.label and r.label in entity_colors:
+        return entity_colors[r.label]
+    for t in r.tags:
+        if t[:2] in ("B-", "I-") and t[2:] in entity_colors:
+            return entity_colors[t[2:]]
+    return STATUS_COLORS.get(r.status, "#4a90e2")
+
+
+def _style(r: Region) -> str:
+    if r.status == "confirmed":
+        return "confirmed"
+    if r.status in ("machine", "review"):
+        return "machine"
+    if r.status == "difficult":
+        return "difficult"
+    return "edited"
+
+
+class RegionLayer(QGraphicsItem):
+    def __init__(self):
+        super().__init__()
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+        self._rect = QRectF()
+        self.regions: list[Region] = []
+        self.index: dict[int, int] = {}
+        self.polys: list[QPolygonF] = []
+        self.boxes = np.zeros((0, 4))
+        self.keys: list[tuple[str, str]] = []  # (colour, style) per region
+        self.cells: dict[tuple[int, int], dict[tuple[str, str], list[int]]] = {}
+        self.cell_of: list[tuple[int, int]] = []
+        self._paths: dict[tuple[int, int], dict[tuple[str, str], QPainterPath]] = {}
+        self.entity_colors: dict[str, str] = {}
+        self.selected: frozenset[int] = frozenset()
+        self.current: int | None = None
+        self.hover: int | None = None
+        self.active_vertex: tuple[int, int] | None = None  # (region id, vertex index)
+        self.show_order = True
+        self.hidden: set[int] = set()  # regions drawn by the overlay while dragged
+        # tool overlay, in image coordinates
+        self.draft: list[QPointF] = []
+        self.draft_cursor: QPointF | None = None
+        self.draft_closed = False
+        self.rubber: QRectF | None = None
+        self.link_line: QLineF | None = None
+        self.preview: dict[int, list[tuple[float, float]]] = {}
+        self.links: list[tuple[int, int]] = []  # (src region id, dst region id)
+        self._median_h = 20.0
+        self._font = QFont()
+        self._font.setPixelSize(11)
+        self._font.setBold(True)
+
+    # ------------------------------------------------------------------ data
+    def set_bounds(self, w: float, h: float) -> None:
+        self.prepareGeometryChange()
+        self._rect = QRectF(-2000, -2000, w + 4000, h + 4000)
+
+    def set_entity_types(self, types: list[EntityType]) -> None:
+        self.entity_colors = {e.name: e.color for e in types}
+        self.set_regions(self.regions)
+
+    def set_regions(self, regions: list[Region]) -> None:
+        self.regions = list(regions)
+        self.index = {r.id: i for i, r in enumerate(self.regions)}
+        self.polys = [QPolygonF([QPointF(x, y) for x, y in r.points]) for r in self.regions]
+        if self.regions:
+            self.boxes = np.array([r.bbox for r in self.regions], dtype=float)
+            hs = self.boxes[:, 3] - self.boxes[:, 1]
+            self._median_h = float(np.median(hs)) if len(hs) else 20.0
+        else:
+            self.boxes = np.zeros((0, 4))
+        self.keys = [(region_color(r, self.entity_colors), _style(r)) for r in self.regions]
+        self._rebin()
+        self.update()
+
+    def set_points(self, rid: int, points: list[tuple[float, float]]) -> None:
+        """Move one region's shape in the layer only (a drag preview, committed on release)."""
+        i = self.index.get(rid)
+        if i is None:
+            return
+        self.preview[rid] = list(points)
+        self.update()
+
+    def points_of(self, rid: int) -> list[tuple[float, float]]:
+        if rid in self.preview:
+            return self.preview[rid]
+        return self.regions[self.index[rid]].points
+
+    def clear_preview(self) -> None:
+        self.preview.clear()
+        self.update()
+
+    def _rebin(self) -> None:
+        self.cells = defaultdict(lambda: defaultdict(list))
+        self.cell_of = []
+        for i, b in enumerate(self.boxes):
+            c = (int(((b[0] + b[2]) / 2) // CELL), int(((b[1] + b[3]) / 2) // CELL))
+            self.cell_of.append(c)
+            self.cells[c][self.keys[i]].append(i)
+        self._paths = {}
+
+    def _cell_paths(self, cell: tuple[int, int]) -> dict[tuple[str, str], QPainterPath]:
+        paths = self._paths.get(cell)
+        if paths is None:
+            paths = {}
+            for key, idx in self.cells[cell].items():
+                p = QPainterPath()
+                p.setFillRule(Qt.FillRule.WindingFill)
+                for i in idx:
+                    p.addPolygon(self.polys[i])
+                    p.closeSubpath()
+                paths[key] = p
+            self._paths[cell] = paths
+        return paths
+
+    # ------------------------------------------------------------------ queries
+    def visible(self, rect: QRectF) -> np.ndarray:
+        b = self.boxes
+        if not len(b):
+            return np.zeros(0, dtype=int)
+        m = (b[:, 2] >= rect.left()) & (b[:, 0] <= rect.right()) & (b[:, 3] >= rect.top()) & (b[:, 1] <= rect.bottom())
+        return np.nonzero(m)[0]
+
+    def region_at(self, p: QPointF, tol: float = 0.0) -> int | None:
+        """The smallest region containing ``p`` (image coordinates), or None."""
+        b = self.boxes
+        if not len(b):
+            return None
+        m = (b[:, 0] - tol <= p.x()) & (b[:, 2] + tol >= p.x()) & (b[:, 1] - tol <= p.y()) & (b[:, 3] + tol >= p.y())
+        best, best_area = None, math.inf
+        for i in np.nonzero(m)[0]:
+            r = self.regions[i]
+            poly = QPolygonF([QPointF(x, y) for x, y in self.points_of(r.id)]) if r.id in self.preview else self.polys[i]
+            if poly.containsPoint(p, Qt.FillRule.WindingFill) or (tol and _near_outline(poly, p, tol)):
+                a = (b[i, 2] - b[i, 0]) * (b[i, 3] - b[i, 1])
+                if a < best_area:
+                    best, best_area = r.id, a
+        return best
+
+    def vertex_at(self, p: QPointF, tol: float, ids) -> tuple[int, int] | None:
+        for rid in ids:
+            if rid not in self.index:
+                continue
+            for k, (x, y) in enumerate(self.points_of(rid)):
+                if abs(x - p.x()) <= tol and abs(y - p.y()) <= tol:
+                    return rid, k
+        return None
+
+    def edge_at(self, p: QPointF, tol: float, ids) -> tuple[int, int, QPointF] | None:
+        """``(region id, index of the edge's first vertex, nearest point)`` of an edge near ``p``."""
+        for rid in ids:
+            if rid not in self.index:
+                continue
+            pts = self.points_of(rid)
+            for k in range(len(pts)):
+                a, b = pts[k], pts[(k + 1) % len(pts)]
+                q, d = _project(p, a, b)
+                if d <= tol:
+                    return rid, k, q
+        return None
+
+    # ------------------------------------------------------------------ painting
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        t = painter.worldTransform()
+        scale = math.hypot(t.m11(), t.m12()) or 1.0
+        exposed = option.exposedRect
+        aa = self._median_h * scale >= AA_MIN_PX
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, aa)
+        pens, brushes = {}, {}
+        hidden = set(self.preview) | self.hidden
+        hidden_idx = {self.index[r] for r in hidden if r in self.index}
+        margin = CELL
+        cx0, cx1 = int((exposed.left() - margin) // CELL), int((exposed.right() + margin) // CELL)
+        cy0, cy1 = int((exposed.top() - margin) // CELL), int((exposed.bottom() + margin) // CELL)
+        for cell in list(self.cells):
+            if not (cx0 <= cell[0] <= cx1 and cy0 <= cell[1] <= cy1):
+                continue
+            if hidden_idx and any(self.cell_of[i] == cell for i in hidden_idx):
+                # a dragged region is drawn from its preview; draw this cell region by region
+                for key, idx in self.cells[cell].items():
+                    self._use_style(painter, key, pens, brushes)
+                    for i in idx:
+                        if i not in hidden_idx:
+                            painter.drawPolygon(self.polys[i])
+                continue
+            for key, path in self._cell_paths(cell).items():
+                self._use_style(painter, key, pens, brushes)
+                painter.drawPath(path)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        for rid in hidden:
+            if rid in self.index and rid not in self.hidden:
+                i = self.index[rid]
+                self._use_style(painter, self.keys[i], pens, brushes)
+                painter.drawPolygon(QPolygonF([QPointF(x, y) for x, y in self.preview[rid]]))
+        if self.show_order and self.regions:
+            vis = self.visible(exposed)
+            if len(vis) <= LABEL_LIMIT and self._median_h * scale >= 8:
+                self._paint_order(painter, vis, scale)
+        self._paint_links(painter)
+        self._paint_selection(painter, scale)
+        self._paint_overlay(painter, scale)
+
+    def _paint_links(self, painter: QPainter) -> None:
+        if not self.links:
+            return
+        pen = QPen(QColor(175, 82, 222, 220), 2.0)
+        pen.setCosmetic(True)
+        painter.setPen(pen)
+        painter.setBrush(QColor(175, 82, 222, 220))
+        for src, dst in self.links:
+            if src not in self.index or dst not in self.index:
+                continue
+            a, b = _center(self.points_of(src)), _center(self.points_of(dst))
+            painter.drawLine(QLineF(a, b))
+            painter.drawEllipse(b, 3.0, 3.0)
+
+    def _use_style(self, painter, key, pens, brushes) -> None:
+        pen = pens.get(key)
+        if pen is None:
+            color, style = key
+            c = QColor(color)
+            pen = QPen(c, 2.0 if style == "confirmed" else 1.3)
+            pen.setCosmetic(True)
+            if style == "machine":
+                c2 = QColor(c)
+                c2.setAlpha(200)
+                pen.setColor(c2)
+            fill = QColor(c)
+            fill.setAlpha({"confirmed": 40, "machine": 22, "difficult": 70, "edited": 32}[style])
+            brush = QBrush(fill, Qt.BrushStyle.BDiagPattern if style == "difficult" else Qt.BrushStyle.SolidPattern)
+            pens[key], brushes[key] = pen, brush
+        painter.setPen(pens[key])
+        painter.setBrush(brushes[key])
+
+    def _paint_order(self, painter: QPainter, vis, scale: float) -> None:
+        painter.save()
+        painter.setFont(self._font)
+        painter.setPen(Qt.PenStyle.NoPen)
+        for i in vis:
+            r = self.regions[i]
+            label = str((r.order if r.order is not None else i) + 1)
+            x, y = self.points_of(r.id)[0]
+            painter.save()
+            painter.translate(x, y)
+            painter.scale(1 / scale, 1 / scale)
+            w = 7 * len(label) + 6
+            painter.setBrush(QColor(self.keys[i][0]))
+            painter.drawRoundedRect(QRectF(-w - 1, -14, w, 14), 3, 3)
+            painter.setPen(QColor("white"))
+            painter.drawText(QRectF(-w - 1, -14, w, 14), Qt.AlignmentFlag.AlignCenter, label)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.restore()
+        painter.restore()
+
+    def _paint_selection(self, painter: QPainter, scale: float) -> None:
+        ids = set(self.selected)
+        if self.hover is not None:
+            ids.add(self.hover)
+        h = 4.0 / scale
+        for rid in ids:
+            if rid not in self.index:
+                continue
+            i = self.index[rid]
+            pts = self.points_of(rid)
+            poly = QPolygonF([QPointF(x, y) for x, y in pts])
+            sel = rid in self.selected
+            c = QColor(self.keys[i][0])
+            pen = QPen(QColor("#ffffff") if sel else c, 3.0 if sel else 2.0)
+            pen.setCosmetic(True)
+            painter.setPen(pen)
+            fill = QColor(c)
+            fill.setAlpha(70 if sel else 45)
+            painter.setBrush(fill)
+            painter.drawPolygon(poly)
+            pen2 = QPen(c, 1.5)
+            pen2.setCosmetic(True)
+            painter.setPen(pen2)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPolygon(poly)
+            if sel:
+                for k, (x, y) in enumerate(pts):
+                    active = self.active_vertex == (rid, k)
+                    painter.setPen(QPen(QColor("#000000"), 0))
+                    painter.setBrush(QColor("#ff3b30") if active else QColor("#ffffff"))
+                    painter.drawRect(QRectF(x - h, y - h, 2 * h, 2 * h))
+
+    def _paint_overlay(self, painter: QPainter, scale: float) -> None:
+        pen = QPen(QColor("#ff2d55"), 1.5)
+        pen.setCosmetic(True)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        if self.draft:
+            pts = list(self.draft) + ([self.draft_cursor] if self.draft_cursor is not None else [])
+            if self.draft_closed:
+                painter.drawPolygon(QPolygonF(pts))
+            else:
+                painter.drawPolyline(QPolygonF(pts))
+            h = 3.5 / scale
+            painter.setBrush(QColor("#ff2d55"))
+            for p in self.draft:
+                painter.drawEllipse(p, h, h)
+        if self.rubber is not None:
+            pen = QPen(QColor("#0a84ff"), 1, Qt.PenStyle.DashLine)
+            pen.setCosmetic(True)
+            painter.setPen(pen)
+            painter.setBrush(QColor(10, 132, 255, 30))
+            painter.drawRect(self.rubber)
+        if self.link_line is not None:
+            pen = QPen(QColor("#af52de"), 2.5)
+            pen.setCosmetic(True)
+            painter.setPen(pen)
+            painter.drawLine(self.link_line)
+
+
+def _center(pts) -> QPointF:
+    return QPointF(sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts))
+
+
+def _project(p: QPointF, a, b) -> tuple[QPointF, float]:
+    ax, ay = a
+    bx, by = b
+    dx, dy = bx - ax, by - ay
+    L = dx * dx + dy * dy
+    t = 0.0 if L == 0 else max(0.0, min(1.0, ((p.x() - ax) * dx + (p.y() - ay) * dy) / L))
+    q = QPointF(ax + t * dx, ay + t * dy)
+    return q, math.hypot(q.x() - p.x(), q.y() - p.y())
+
+
+def _near_outline(poly: QPolygonF, p: QPointF, tol: float) -> bool:
+    n = poly.size()
+    for k in range(n):
+        a, b = poly.at(k), poly.at((k + 1) % n)
+        if _project(p, (a.x(), a.y()), (b.x(), b.y()))[1] <= tol:
+            return True
+    return False

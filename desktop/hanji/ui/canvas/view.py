@@ -1,0 +1,224 @@
+"""The canvas view: zoom at the cursor, fit, pan (space+drag or middle button), tools, nudging."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QWheelEvent
+from PySide6.QtWidgets import QFrame, QGraphicsView
+
+from hanji.domain import geometry
+from hanji.store.project import ProjectStore
+from hanji.ui.canvas.scene import CanvasScene
+from hanji.ui.canvas.tools import TOOLS, TOUCHED, Tool
+from hanji.ui.session import Session
+
+ZOOM_MIN, ZOOM_MAX = 0.01, 40.0
+
+
+class CanvasView(QGraphicsView):
+    zoom_changed = Signal(float)
+    tool_changed = Signal(str)
+
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.store: ProjectStore | None = None
+        self.scene_ = CanvasScene(session, self)
+        self.setScene(self.scene_)
+        self.setObjectName("canvas")
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setBackgroundBrush(QColor("#2b2d31"))
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
+        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontAdjustForAntialiasing, True)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        self.setMouseTracking(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.tools = {name: cls(self) for name, cls in TOOLS.items()}
+        self.tool: Tool = self.tools["select"]
+        self._space = False
+        self._pan_from: QPointF | None = None
+        self.fitted = True
+        session.document_changed.connect(self._on_document)
+
+    # ------------------------------------------------------------------ setup
+    def set_store(self, store: ProjectStore | None) -> None:
+        self.store = store
+        self.scene_.set_store(store)
+
+    def _on_document(self, doc_id) -> None:
+        for t in self.tools.values():
+            t.cancel()
+        self.fit()
+
+    def set_tool(self, name: str) -> None:
+        self.tool.cancel()
+        self.tool = self.tools[name]
+        self.viewport().setCursor(self.tool.cursor)
+        self.tool_changed.emit(name)
+
+    # ------------------------------------------------------------------ zoom and pan
+    def scale_factor(self) -> float:
+        t = self.transform()
+        return math.hypot(t.m11(), t.m12())
+
+    def fit(self) -> None:
+        r = self.scene_.image_item.boundingRect()
+        if r.isEmpty():
+            return
+        self.fitInView(r, Qt.AspectRatioMode.KeepAspectRatio)
+        self.fitted = True
+        self.zoom_changed.emit(self.scale_factor())
+
+    def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
+        """Zoom keeping the scene point under ``anchor`` (viewport coordinates) where it is."""
+        s = self.scale_factor()
+        factor = max(ZOOM_MIN / s, min(ZOOM_MAX / s, factor))
+        if anchor is None:
+            anchor = QPointF(self.viewport().rect().center())
+        before = self.mapToScene(anchor.toPoint())
+        self.scale(factor, factor)
+        after = self.mapToScene(anchor.toPoint())
+        d = after - before
+        self.translate(d.x(), d.y())
+        self.fitted = False
+        self.zoom_changed.emit(self.scale_factor())
+
+    def set_zoom(self, z: float) -> None:
+        self.zoom_by(z / self.scale_factor())
+
+    def ensure_visible(self, rid: int) -> None:
+        layer = self.scene_.layer
+        if rid in layer.index:
+            x0, y0, x1, y1 = layer.boxes[layer.index[rid]]
+            from PySide6.QtCore import QRectF
+
+            self.ensureVisible(QRectF(x0, y0, x1 - x0, y1 - y0), 40, 40)
+
+    def wheelEvent(self, ev: QWheelEvent) -> None:
+        dy = ev.angleDelta().y()
+        if ev.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            bar = self.horizontalScrollBar()
+            bar.setValue(bar.value() - dy)
+            return
+        if dy:
+            self.zoom_by(math.pow(1.0015, dy), ev.position())
+
+    def showEvent(self, ev) -> None:
+        super().showEvent(ev)
+        if self.fitted:
+            self.fit()
+
+    def resizeEvent(self, ev) -> None:
+        super().resizeEvent(ev)
+        if self.fitted:
+            self.fit()
+
+    # ------------------------------------------------------------------ mouse
+    def _panning(self, ev: QMouseEvent) -> bool:
+        return ev.button() == Qt.MouseButton.MiddleButton or (self._space and ev.button() == Qt.MouseButton.LeftButton)
+
+    def mousePressEvent(self, ev: QMouseEvent) -> None:
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+        if self._panning(ev):
+            self._pan_from = ev.position()
+            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+            return
+        if self.store is None or self.session.doc_id is None:
+            return
+        self.tool.press(self.mapToScene(ev.position().toPoint()), ev)
+
+    def mouseMoveEvent(self, ev: QMouseEvent) -> None:
+        if self._pan_from is not None:
+            d = ev.position() - self._pan_from
+            self._pan_from = ev.position()
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - round(d.x()))
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - round(d.y()))
+            return
+        if self.store is not None and self.session.doc_id is not None:
+            self.tool.move(self.mapToScene(ev.position().toPoint()), ev)
+
+    def mouseReleaseEvent(self, ev: QMouseEvent) -> None:
+        if self._pan_from is not None:
+            self._pan_from = None
+            self.viewport().setCursor(Qt.CursorShape.OpenHandCursor if self._space else self.tool.cursor)
+            return
+        if self.store is not None and self.session.doc_id is not None:
+            self.tool.release(self.mapToScene(ev.position().toPoint()), ev)
+
+    def mouseDoubleClickEvent(self, ev: QMouseEvent) -> None:
+        if self.store is not None and self.session.doc_id is not None and ev.button() == Qt.MouseButton.LeftButton:
+            self.tool.double_click(self.mapToScene(ev.position().toPoint()), ev)
+
+    # ------------------------------------------------------------------ keys
+    def keyPressEvent(self, ev: QKeyEvent) -> None:
+        k = ev.key()
+        if k == Qt.Key.Key_Space and not ev.isAutoRepeat():
+            self._space = True
+            self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+            return
+        if k == Qt.Key.Key_Escape:
+            if not self.tool.cancel():
+                self.session.select(set(), None)
+            return
+        super().keyPressEvent(ev)
+
+    def keyReleaseEvent(self, ev: QKeyEvent) -> None:
+        if ev.key() == Qt.Key.Key_Space and not ev.isAutoRepeat():
+            self._space = False
+            self.viewport().setCursor(self.tool.cursor)
+            return
+        super().keyReleaseEvent(ev)
+
+    def focusOutEvent(self, ev) -> None:
+        self._space = False
+        super().focusOutEvent(ev)
+
+    # ------------------------------------------------------------------ edits (through the store)
+    def commit_points(self, changes: dict[int, dict], label: str) -> None:
+        layer = self.scene_.layer
+        for rid, ch in changes.items():
+            r = layer.regions[layer.index[rid]]
+            if r.status in TOUCHED:
+                ch["status"] = TOUCHED[r.status]
+        self.store.update_regions(changes, label=label)
+
+    def nudge(self, dx: float, dy: float) -> None:
+        layer = self.scene_.layer
+        ids = [i for i in self.session.selection if i in layer.index]
+        if not ids or self.store is None:
+            return
+        from PySide6.QtWidgets import QApplication
+
+        # one image pixel; ten with Shift
+        step = 10.0 if QApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier else 1.0
+        changes = {rid: {"points": [(x + dx * step, y + dy * step) for x, y in layer.points_of(rid)]} for rid in ids}
+        self.commit_points(changes, "nudge")
+
+    def delete_vertex(self, rid: int | None = None, k: int | None = None) -> bool:
+        layer = self.scene_.layer
+        if rid is None:
+            if layer.active_vertex is None:
+                return False
+            rid, k = layer.active_vertex
+        r = layer.regions[layer.index[rid]]
+        if len(r.points) <= 3:
+            self.session.message.emit("a region keeps at least 3 vertices")
+            return True
+        pts = [p for i, p in enumerate(r.points) if i != k]
+        layer.active_vertex = None
+        self.commit_points({rid: {"points": pts, "kind": "polygon"}}, "delete vertex")
+        return True
+
+    def insert_vertex(self, rid: int, k: int, p: tuple[float, float]) -> None:
+        layer = self.scene_.layer
+        r = layer.regions[layer.index[rid]]
+        pts = list(r.points)
+        pts.insert(k + 1, p)
+        self.commit_points({rid: {"points": geometry.as_points(pts), "kind": "polygon"}}, "add vertex")
+        layer.active_vertex = (rid, k + 1)

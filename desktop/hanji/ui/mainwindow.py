@@ -1,0 +1,303 @@
+"""The annotation studio window: documents left, canvas centre, panes right, all built from parts."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressDialog, QToolBar
+
+from hanji.errors import HanjiError
+from hanji.store.project import Change, ProjectStore
+from hanji.ui import bridge, settings
+from hanji.ui.actions import MENUS, TOOLBAR, build_actions
+from hanji.ui.canvas.view import CanvasView
+from hanji.ui.commands import Commands
+from hanji.ui.i18n import tr
+from hanji.ui.panes.documents import DocumentsPane
+from hanji.ui.panes.keyvalues import KeyValuesPane
+from hanji.ui.panes.regions import RegionsPane
+from hanji.ui.panes.tags import TagsPane
+from hanji.ui.panes.transcription import TranscriptionPane
+from hanji.ui.session import Session
+from hanji.ui.worker import Worker
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store: ProjectStore | None = None):
+        super().__init__()
+        self.setWindowTitle("Hanji 한지")
+        self.resize(1500, 920)
+        self.store: ProjectStore | None = None
+        self._unsub = None
+        self.session = Session()
+        self.canvas = CanvasView(self.session, self)
+        self.setCentralWidget(self.canvas)
+        self.commands = Commands(self.session, self.canvas)
+        self.documents = DocumentsPane(None, self.session)
+        self.regions = RegionsPane(None, self.session)
+        self.transcription = TranscriptionPane(None, self.session)
+        self.tags = TagsPane(None, self.session)
+        self.keyvalues = KeyValuesPane(None, self.session)
+        self.transcription.give_back_focus.connect(lambda: self.canvas.setFocus())
+        self.docks: dict[str, QDockWidget] = {}
+        self._dock("documents", tr("Documents"), self.documents, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._dock("transcription", tr("Transcription"), self.transcription, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._dock("regions", tr("Regions"), self.regions, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._dock("tags", tr("Tags"), self.tags, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._dock("keyvalues", tr("Key-values"), self.keyvalues, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.docks["tags"], self.docks["keyvalues"])
+        self.docks["tags"].raise_()
+        self.dashboard = None
+        self.resizeDocks([self.docks["documents"]], [230], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["transcription"]], [430], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["transcription"], self.docks["regions"], self.docks["tags"]], [200, 330, 300],
+                         Qt.Orientation.Vertical)
+        self.actions_ = build_actions(self)
+        self._menus()
+        self.status_counts = QLabel()
+        self.status_zoom = QLabel()
+        self.status_tool = QLabel()
+        for w in (self.status_tool, self.status_zoom, self.status_counts):
+            self.statusBar().addPermanentWidget(w)
+        self.canvas.zoom_changed.connect(lambda z: self.status_zoom.setText(f"{tr('zoom')} {z * 100:.0f}%"))
+        self.canvas.tool_changed.connect(self._on_tool)
+        self.session.message.connect(lambda m: self.statusBar().showMessage(m, 4000))
+        self.session.document_changed.connect(self._on_document)
+        self._on_tool("select")
+        geo, state = settings.window_geometry(), settings.window_state()
+        if geo is not None:
+            self.restoreGeometry(geo)
+        if state is not None:
+            self.restoreState(state)
+        if store is not None:
+            self.set_store(store)
+        else:
+            self.statusBar().showMessage(tr("Open a project or create one from the File menu."))
+
+    # ------------------------------------------------------------------ building
+    def _dock(self, name: str, title: str, widget, area) -> QDockWidget:
+        d = QDockWidget(title, self)
+        d.setObjectName(f"dock.{name}")
+        d.setWidget(widget)
+        d.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                      | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(area, d)
+        self.docks[name] = d
+        return d
+
+    def _menus(self) -> None:
+        from hanji.ui.actions import ACTIONS
+
+        bar = self.menuBar()
+        menus = {m: bar.addMenu(tr("&" + m)) for m in MENUS}
+        for a in ACTIONS:
+            menus[a.menu].addAction(self.actions_[a.id])
+            if a.id == "label.schema":
+                menus[a.menu].addSeparator()
+        view = menus["View"]
+        view.addSeparator()
+        for d in self.docks.values():
+            view.addAction(d.toggleViewAction())
+        tb = QToolBar("tools", self)
+        tb.setObjectName("toolbar.main")
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for aid in TOOLBAR:
+            tb.addAction(self.actions_[aid])
+        self.addToolBar(tb)
+
+    def _add_dashboard(self) -> None:
+        """The dashboard pane is optional; it appears when its module is installed."""
+        if self.store is None or importlib.util.find_spec("hanji.ui.panes.dashboard") is None:
+            return
+        try:
+            from hanji.ui.panes.dashboard import DashboardPane
+
+            pane = DashboardPane(self.store)
+        except Exception as e:  # a broken optional pane must not keep the window from opening
+            self.statusBar().showMessage(f"dashboard unavailable: {e}", 6000)
+            return
+        if "dashboard" in self.docks:
+            old = self.docks["dashboard"].widget()
+            self.docks["dashboard"].setWidget(pane)
+            old.deleteLater()
+        else:
+            self._dock("dashboard", tr("Dashboard"), pane, Qt.DockWidgetArea.RightDockWidgetArea)
+            self.tabifyDockWidget(self.docks["keyvalues"], self.docks["dashboard"])
+            self.docks["tags"].raise_()
+        self.dashboard = pane
+
+    # ------------------------------------------------------------------ project
+    def set_store(self, store: ProjectStore | None) -> None:
+        self.session.set_document(None)
+        if self._unsub:
+            self._unsub()
+            self._unsub = None
+        old, self.store = self.store, store
+        self.session.store = store
+        for pane in (self.canvas, self.documents, self.regions, self.transcription, self.tags, self.keyvalues):
+            pane.set_store(store)
+        if old is not None and old is not store:
+            old.close()
+        if store is None:
+            return
+        self._unsub = bridge.subscribe(store, self._on_change)
+        settings.set_last_project(str(store.path))
+        self.setWindowTitle(f"Hanji 한지 — {store.path.name}")
+        self._add_dashboard()
+        docs = store.documents()
+        first = next((d for d in docs if d.status != "done"), docs[0] if docs else None)
+        if first is not None:
+            self.session.set_document(first.id)
+        self._update_counts()
+        z = settings.zoom()
+        if z and first is not None:  # else it stays fitted to the window
+            self.canvas.set_zoom(z)
+
+    def open_project(self, path: str | Path) -> bool:
+        try:
+            store = ProjectStore.open(path)
+        except HanjiError as e:
+            QMessageBox.warning(self, tr("Error"), str(e))
+            return False
+        self.set_store(store)
+        return True
+
+    def open_project_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, tr("Open project…"), "", f"{tr('Hanji projects')} (*.hanji)")
+        if path:
+            self.open_project(path)
+
+    def new_project(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, tr("New project…"), "", f"{tr('Hanji projects')} (*.hanji)")
+        if not path:
+            return
+        if not path.endswith(".hanji"):
+            path += ".hanji"
+        from hanji.domain.schemas import schema_entity_types
+
+        try:
+            self.set_store(ProjectStore.create(path, schema_entity_types("default")))
+        except HanjiError as e:
+            QMessageBox.warning(self, tr("Error"), str(e))
+
+    def add_images_dialog(self) -> None:
+        if self.store is None:
+            return
+        paths, _ = QFileDialog.getOpenFileNames(self, tr("Add images…"), "",
+                                                f"{tr('Images')} (*.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp)")
+        if paths:
+            from hanji.jobs.add import add_images
+
+            self.run_job(add_images, self.store, paths)
+
+    def run_job(self, fn, *args, **kwargs) -> Worker:
+        """Run a job on a worker thread with a cancellable progress dialog."""
+        dlg = QProgressDialog(tr("Working…"), tr("Cancel"), 0, 0, self)
+        dlg.setWindowModality(Qt.WindowModality.WindowModal)
+        w = Worker(fn, *args, **kwargs)
+
+        def on_progress(done, total, msg):
+            dlg.setMaximum(max(total, 0))
+            dlg.setValue(done)
+            dlg.setLabelText(msg or tr("Working…"))
+
+        w.progress.connect(on_progress)
+        dlg.canceled.connect(w.cancel)
+        w.finished.connect(dlg.close)
+        w.cancelled.connect(dlg.close)
+        w.failed.connect(lambda m: (dlg.close(), QMessageBox.warning(self, tr("Error"), m)))
+        self._worker = w
+        w.start()
+        return w
+
+    # ------------------------------------------------------------------ navigation
+    def next_doc_id(self, step: int) -> int | None:
+        ids = self.documents.visible_ids()
+        if not ids:
+            return None
+        cur = self.session.doc_id
+        if cur not in ids:
+            return ids[0]
+        i = ids.index(cur) + step
+        return ids[i] if 0 <= i < len(ids) else None
+
+    def go_document(self, step: int) -> None:
+        nxt = self.next_doc_id(step)
+        if nxt is not None:
+            self.session.set_document(nxt)
+
+    # ------------------------------------------------------------------ dialogs
+    def show_cheatsheet(self) -> None:
+        from hanji.ui.dialogs.shortcuts import CheatSheet
+
+        self._cheatsheet = CheatSheet(self)
+        self._cheatsheet.show()
+
+    def edit_shortcuts(self) -> None:
+        from hanji.ui.dialogs.shortcuts import ShortcutEditor
+
+        dlg = ShortcutEditor(self.actions_, self)
+        if dlg.exec():
+            dlg.apply()
+
+    def edit_schema(self) -> None:
+        if self.store is None:
+            return
+        from hanji.ui.dialogs.schema import SchemaDialog
+
+        dlg = SchemaDialog(self.store, self)
+        if dlg.exec():
+            dlg.apply()
+
+    # ------------------------------------------------------------------ status
+    def _on_tool(self, name: str) -> None:
+        titles = {"select": "Select / edit", "rect": "Rectangle", "quad": "Quad (4 points)", "polygon": "Polygon",
+                  "link": "Link question → answer"}
+        self.status_tool.setText(tr(titles.get(name, name)))
+
+    def _on_document(self, doc_id) -> None:
+        if self.store is not None and doc_id is not None:
+            d = self.store.document(doc_id)
+            self.statusBar().showMessage(f"{d.name} · {d.width}×{d.height}", 3000)
+
+    def _on_change(self, ch: Change) -> None:
+        if ch.table == "regions" and ch.reason == "edit":
+            QTimer.singleShot(0, lambda ids=set(ch.doc_ids): self._mark_in_progress(ids))
+        if ch.table in ("regions", "documents", "links"):
+            self._update_counts()
+
+    def _mark_in_progress(self, doc_ids) -> None:
+        if self.store is None:
+            return
+        for d in doc_ids:
+            try:
+                doc = self.store.document(d)
+            except HanjiError:
+                continue
+            if doc.status in ("new", "preannotated"):
+                self.store.update_document(d, status="in_progress", record=False)
+
+    def _update_counts(self) -> None:
+        if self.store is None:
+            self.status_counts.setText("")
+            return
+        c = self.store.counts()
+        by = c["documents_by_status"]
+        done = by.get("done", 0)
+        confirmed = c["regions_by_status"].get("confirmed", 0)
+        self.status_counts.setText(
+            f"{tr('documents')} {done}/{c['documents']} {tr('done')} · {tr('regions')} {confirmed}/{c['regions']} "
+            f"{tr('confirmed')} · {tr('links')} {c['links']}")
+
+    # ------------------------------------------------------------------ closing
+    def closeEvent(self, ev) -> None:
+        self.session.about_to_change.emit()  # a text being typed is saved
+        settings.save_window(self.saveGeometry(), self.saveState(),
+                             0.0 if self.canvas.fitted else self.canvas.scale_factor())
+        if self.store is not None:
+            if self._unsub:
+                self._unsub()
+            self.set_store(None)
+        super().closeEvent(ev)

@@ -1,0 +1,52 @@
+"""Long work off the GUI thread: a job function run on a QThread with progress and cancel."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+from hanji.jobs.base import Cancelled, CancelToken
+
+
+class Worker(QObject):
+    """Runs ``fn(progress=..., cancel=...)``; emits progress, then exactly one of finished/failed/cancelled."""
+
+    progress = Signal(int, int, str)  # done, total (-1 unknown), message
+    finished = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, fn: Callable, *args, **kwargs):
+        super().__init__()
+        self.fn, self.args, self.kwargs = fn, args, kwargs
+        self.token = CancelToken()
+        self.thread = QThread()
+        self.moveToThread(self.thread)
+        self.thread.started.connect(self._run)
+        for sig in (self.finished, self.failed, self.cancelled):
+            sig.connect(self.thread.quit)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def cancel(self) -> None:
+        self.token.cancel()
+
+    def wait(self, ms: int = 30000) -> bool:
+        return self.thread.wait(ms)
+
+    def _progress(self, done: int, total: int | None = None, message: str = "") -> None:
+        self.progress.emit(int(done), -1 if total is None else int(total), message)
+
+    def _run(self) -> None:
+        try:
+            result = self.fn(*self.args, progress=self._progress, cancel=self.token, **self.kwargs)
+        except Cancelled:
+            self.cancelled.emit()
+        except Exception as e:  # reported to the window, which shows the message
+            msg = str(e) if e.__class__.__name__ == "HanjiError" else f"{e.__class__.__name__}: {e}"
+            self.failed.emit(msg + "\n" + traceback.format_exc(limit=3) if not str(e) else msg)
+        else:
+            self.finished.emit(result)
