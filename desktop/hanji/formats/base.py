@@ -306,3 +306,8 @@ def relpath(p: Path, start: Path) -> str:
     return os.path.relpath(p, start).replace(os.sep, "/")
 
 
+
+
+def one_line(text: str) -> str:
+    """Text for a line-based list file: tabs and line breaks become spaces."""
+    return " ".join(text.replace("\t", " ").splitlines())

@@ -22,6 +22,7 @@ from hanji.formats.base import (
     make_region,
     num,
     numbers_of,
+    one_line,
     read_text,
     write_image,
     write_lines,
@@ -69,13 +70,17 @@ def read_quads(path: Path, dont_care: bool = True) -> list[Region]:
     return regions
 
 
-def quad_points(r: Region) -> list[tuple[float, float]]:
-    return list(r.points) if len(r.points) == 4 else geometry.min_area_quad(r.points)
+def quad_points(r: Region, width: float = 0, height: float = 0) -> list[tuple[float, float]]:
+    """The region as 4 points; a polygon becomes its smallest rotated rectangle, kept in the image."""
+    if len(r.points) == 4:
+        return list(r.points)
+    q = geometry.min_area_quad(r.points)
+    return geometry.clamp(q, width, height) if width and height else q
 
 
-def quad_line(r: Region, dont_care: bool = True) -> str:
-    text = DONT_CARE if dont_care and r.status == "difficult" else r.text.replace("\n", " ")
-    return ",".join(str(num(c)) for p in quad_points(r) for c in p) + "," + text
+def quad_line(r: Region, dont_care: bool = True, width: float = 0, height: float = 0) -> str:
+    text = DONT_CARE if dont_care and r.status == "difficult" else one_line(r.text)
+    return ",".join(str(num(c)) for p in quad_points(r, width, height) for c in p) + "," + text
 
 
 # ----------------------------------------------------------------------------------- read
@@ -155,6 +160,6 @@ def write(samples: Iterable[Sample], out: Path, **_: Any) -> list[str]:
     polys = 0
     for s in samples:
         img_name, _ = write_image(out / "images", names, s)
-        write_lines(out / "gt" / f"gt_{img_name.rsplit('.', 1)[0]}.txt", [quad_line(r) for r in s.regions])
+        write_lines(out / "gt" / f"gt_{img_name.rsplit('.', 1)[0]}.txt", [quad_line(r, True, s.width, s.height) for r in s.regions])
         polys += sum(1 for r in s.regions if len(r.points) != 4)
     return [f"{polys} polygons were written as their smallest rotated rectangle"] if polys else []

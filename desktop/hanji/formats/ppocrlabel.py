@@ -25,6 +25,7 @@ from hanji.formats.base import (
     Skipped,
     make_region,
     num,
+    one_line,
     points_of,
     read_text,
     write_image,
@@ -254,5 +255,5 @@ def _crops(s: Sample, data: bytes, img_name: str, crop_dir: Path) -> list[str]:
     for k, r in todo:
         name = f"{stem}_crop_{k}.jpg"
         (crop_dir / name).write_bytes(crops.encode(crops.crop(image, r)))
-        lines.append(f"crop_img/{name}\t{r.text}")
+        lines.append(f"crop_img/{name}\t{one_line(r.text)}")
     return lines

@@ -110,7 +110,7 @@ def write(samples: Iterable[Sample], out: Path, **_: Any) -> list[str]:
     for s in samples:
         img_name, _ = write_image(out / "img", names, s)
         stem = img_name.rsplit(".", 1)[0]
-        write_lines(out / "box" / f"{stem}.csv", [quad_line(r, dont_care=False) for r in s.regions])
+        write_lines(out / "box" / f"{stem}.csv", [quad_line(r, False, s.width, s.height) for r in s.regions])
         keys: dict[str, str] = {}
         for kv in s.keyvalues:
             if kv.key in keys:

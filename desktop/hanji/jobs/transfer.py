@@ -128,6 +128,7 @@ class _Importer:
         self.store = store
         self.report = report
         self._names: dict[str, list[int]] | None = None
+        self._docs: list = []
 
     def has_annotations(self, doc_id: int) -> bool:
         c = self.store.conn
@@ -171,29 +172,46 @@ class _Importer:
         self.report.keyvalues += len(s.keyvalues)
 
     def merge_tags(self, s: Sample) -> None:
-        """A sample without an image (CoNLL) puts its tags on a document of the same name."""
-        if self._names is None:
-            self._names = {}
-            for d in self.store.documents():
-                self._names.setdefault(d.name, []).append(d.id)
+        """A sample without an image (CoNLL) puts its tags on a document already in the project:
+        by name, or by position when the file names none. Its tokens must be the document's."""
         where = s.source or s.name
-        ids = self._names.get(s.name)
-        if not ids:
-            raise HanjiError(f"no document named {s.name!r} in the project (tags are put on documents "
-                             "already there)", where)
-        if len(ids) > 1:
-            raise HanjiError(f"{len(ids)} documents are named {s.name!r}; cannot tell which one", where)
-        targets = [r for r in self.store.regions(ids[0]) if tokens(r.text)]
-        if len(targets) != len(s.regions):
-            raise HanjiError(f"document {s.name!r} has {len(targets)} regions with text, the file has "
-                             f"{len(s.regions)}", where)
-        changes = {}
-        for i, (r, new) in enumerate(zip(targets, s.regions)):
-            if tokens(r.text) != tokens(new.text):
-                raise HanjiError(f"region {i + 1} of {s.name!r} reads {r.text[:30]!r} in the project but "
-                                 f"{new.text[:30]!r} in the file", new.attrs.get("source", where))
-            if list(r.tags) != list(new.tags):
-                changes[r.id] = {"tags": list(new.tags)}
+        conll = s.attrs.get("conll")
+        if conll is None:
+            raise HanjiError("the entry names no image", where)
+        if self._names is None:
+            self._docs = self.store.documents()
+            self._names = {}
+            for d in self._docs:
+                self._names.setdefault(d.name, []).append(d.id)
+        if s.name:
+            ids = self._names.get(s.name)
+            if not ids:
+                raise HanjiError(f"no document named {s.name!r} in the project (tags go onto documents "
+                                 "already there: import their images and regions first)", where)
+            if len(ids) > 1:
+                raise HanjiError(f"{len(ids)} documents are named {s.name!r}; cannot tell which one", where)
+            doc_id = ids[0]
+        else:
+            pos = int(conll["position"]) - 1
+            if pos >= len(self._docs):
+                raise HanjiError(f"the file has more documents than the project ({len(self._docs)})", where)
+            doc_id = self._docs[pos].id
+        regions = self.store.regions(doc_id)
+        have = [t for r in regions for t in tokens(r.text)]
+        want, tags = list(conll["tokens"]), list(conll["tags"])
+        if have != want:
+            i = next((k for k, (a, b) in enumerate(zip(have, want)) if a != b), min(len(have), len(want)))
+            a = have[i] if i < len(have) else "(end)"
+            b = want[i] if i < len(want) else "(end)"
+            raise HanjiError(f"token {i + 1} is {a!r} in the project but {b!r} in the file "
+                             f"({len(have)} vs {len(want)} tokens)", where)
+        changes, k = {}, 0
+        for r in regions:
+            n = len(tokens(r.text))
+            new = tags[k:k + n]
+            k += n
+            if n and list(r.tags) != new:
+                changes[r.id] = {"tags": new}
         if changes:
             self.store.update_regions(changes, label="import tags", record=False)
             self.report.annotated += 1
@@ -254,6 +272,12 @@ def import_path(store: ProjectStore, path: str | Path, fmt: str | None = None, *
             raise stop
 
     progress(0, total, f"resuming after {resumed_from}" if resumed_from else "")
+    if hasattr(mod, "read_entity_types"):
+        have = {e.name for e in store.entity_types()}
+        for e in mod.read_entity_types(path):
+            if e.name not in have:
+                store.set_entity_type(e, record=False)
+                report.notes.append(f"added entity type {e.name!r}")
     try:
         for item in mod.read(path, **(options or {})):
             if cancel:

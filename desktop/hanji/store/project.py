@@ -652,7 +652,7 @@ class ProjectStore:
             cur = self.conn.execute(f"SELECT {','.join(rows.ENTITY_COLUMNS)} FROM entity_types ORDER BY position, name")
             return [rows.entity_from_row(r) for r in cur]
 
-    def set_entity_type(self, e: EntityType, position: int | None = None) -> None:
+    def set_entity_type(self, e: EntityType, position: int | None = None, record: bool = True) -> None:
         def fn(conn):
             before = self._get_row(conn, "entity_types", e.name)
             pos = position if position is not None else (
@@ -664,7 +664,7 @@ class ProjectStore:
             self._put_row(conn, "entity_types", after)
             return [["entity_types", e.name, before, after]]
 
-        self._edit("label schema", fn)
+        self._edit("label schema", fn, record)
 
     def delete_entity_type(self, name: str) -> None:
         def fn(conn):

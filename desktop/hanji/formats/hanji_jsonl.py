@@ -1,0 +1,183 @@
+"""Hanji's own JSON Lines: everything a project holds, one document per line.
+
+The first line is a header ``{"hanji": 1, "version", "entity_types": [...]}``; each further line is
+a document with its image (``"image": "images/x.png"`` by reference, relative to the file, or
+``"image_base64"`` embedded), size, SHA-256, status, type, attrs, regions (every field), links and
+key-values (regions by index). Exported to a name ending in ``.jsonl`` it is one file with the
+images embedded; to any other name, a folder with ``documents.jsonl`` and ``images/``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from hanji.domain.model import EntityType, KeyValue, Link, Region
+from hanji.errors import HanjiError
+from hanji.formats.base import NameAllocator, Sample, Skipped, json_line, make_region, points_of, read_text
+
+NAME = "hanji"
+DESCRIPTION = "Hanji JSON Lines: every field of a project; images embedded (.jsonl) or in images/"
+WANTS_ENTITY_TYPES = True
+FORMAT_VERSION = 1
+DOC_FILE = "documents.jsonl"
+
+
+def _file(path: Path) -> Path:
+    return path / DOC_FILE if path.is_dir() else path
+
+
+def detect(path: Path) -> bool:
+    f = _file(path)
+    if not f.is_file() or f.suffix.lower() not in (".jsonl", ".ndjson"):
+        return False
+    try:
+        with open(f, "rb") as fh:
+            head = fh.readline(4096).decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    return '"hanji"' in head
+
+
+def count(path: Path) -> int:
+    with open(_file(path), "rb") as fh:
+        return max(0, sum(1 for line in fh if line.strip()) - 1)
+
+
+def read_entity_types(path: Path) -> list[EntityType]:
+    f = _file(Path(path))
+    with open(f, "rb") as fh:
+        head = fh.readline().decode("utf-8-sig", errors="replace")
+    try:
+        h = json.loads(head)
+    except json.JSONDecodeError:
+        return []
+    out = []
+    for e in h.get("entity_types", []) if isinstance(h, dict) else []:
+        if isinstance(e, dict) and e.get("name"):
+            out.append(EntityType(**{k: e[k] for k in ("name", "color", "key", "title", "personal", "doc_type")
+                                     if k in e}))
+    return out
+
+
+def read(path: Path, **options: Any) -> Iterator[Sample | Skipped]:
+    f = _file(Path(path))
+    try:
+        text = read_text(f)
+    except HanjiError as e:
+        yield Skipped(e)
+        return
+    lines = text.splitlines()
+    first = True
+    for i, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        where = f"line {i}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as e:
+            yield Skipped(HanjiError(f"broken JSON ({e.msg})", f, f"{where}, column {e.colno}"))
+            first = False
+            continue
+        if first:
+            first = False
+            if isinstance(obj, dict) and "hanji" in obj:
+                if int(obj.get("hanji", 1)) > FORMAT_VERSION:
+                    yield Skipped(HanjiError("written by a newer Hanji; update to read it", f, where))
+                    return
+                continue
+        try:
+            yield parse_document(obj, f, where)
+        except HanjiError as e:
+            yield Skipped(e)
+
+
+def parse_document(obj: Any, f: Path, where: str) -> Sample:
+    if not isinstance(obj, dict) or "name" not in obj:
+        raise HanjiError("a document line is a JSON object with a name", f, where)
+    image_path = image_bytes = None
+    if obj.get("image_base64"):
+        try:
+            image_bytes = base64.b64decode(obj["image_base64"], validate=True)
+        except (binascii.Error, ValueError, TypeError) as e:
+            raise HanjiError("image_base64 is not valid base64", f, where) from e
+        if obj.get("sha256") and hashlib.sha256(image_bytes).hexdigest() != obj["sha256"]:
+            raise HanjiError("the embedded image does not match its sha256", f, where)
+    elif obj.get("image"):
+        p = Path(obj["image"])
+        image_path = p if p.is_absolute() else f.parent / p
+        if not image_path.is_file():
+            raise HanjiError(f"the image {obj['image']!r} is missing", f, where)
+    else:
+        raise HanjiError("a document needs 'image' or 'image_base64'", f, where)
+    regions: list[Region] = []
+    for k, r in enumerate(obj.get("regions") or []):
+        w = f"{where}, region {k + 1}"
+        if not isinstance(r, dict):
+            raise HanjiError("a region is a JSON object", f, w)
+        regions.append(make_region(
+            f, w, points=points_of(r.get("points"), f, w), kind=r.get("kind", "quad"), text=r.get("text", ""),
+            status=r.get("status", "edited"), source=r.get("source", "human"), confidence=r.get("confidence"),
+            order=r.get("order"), label=r.get("label", ""), tags=list(r.get("tags") or []),
+            machine_text=r.get("machine_text"), attrs=dict(r.get("attrs") or {})))
+    try:
+        links = [Link(int(lk["src"]), int(lk["dst"]), lk.get("key", "")) for lk in obj.get("links") or []]
+        kvs = [KeyValue(kv["key"], kv["value"], [int(x) for x in kv.get("regions", [])], kv.get("source", "human"),
+                        kv.get("confidence")) for kv in obj.get("keyvalues") or []]
+    except (KeyError, TypeError, ValueError) as e:
+        raise HanjiError(f"a link or key-value is malformed ({e.__class__.__name__}: {e})", f, where) from e
+    return Sample(name=obj["name"], image_path=image_path, image_bytes=image_bytes, width=int(obj.get("width", 0)),
+                  height=int(obj.get("height", 0)), regions=regions, links=links, keyvalues=kvs,
+                  doc_type=obj.get("doc_type", ""), status=obj.get("status"), attrs=dict(obj.get("attrs") or {}),
+                  source=f"{f}, {where}")
+
+
+def region_json(r: Region) -> dict[str, Any]:
+    return {"kind": r.kind, "points": [[x, y] for x, y in r.points], "text": r.text, "status": r.status,
+            "source": r.source, "confidence": r.confidence, "order": r.order, "label": r.label,
+            "tags": list(r.tags), "machine_text": r.machine_text, "attrs": r.attrs}
+
+
+def write(samples: Iterable[Sample], out: Path, embed: Any = None,
+          entity_types: list[EntityType] | None = None, **_: Any) -> list[str]:
+    from hanji import __version__
+
+    out = Path(out)
+    single = out.suffix.lower() in (".jsonl", ".ndjson")
+    embed = single if embed is None else str(embed).lower() in ("1", "true", "yes", "on")
+    if single and not embed:
+        raise HanjiError("a single .jsonl file embeds its images; export to a folder name to keep them apart",
+                         out)
+    f = out if single else out / DOC_FILE
+    f.parent.mkdir(parents=True, exist_ok=True)
+    names = NameAllocator()
+    header = {"hanji": FORMAT_VERSION, "version": __version__,
+              "entity_types": [{"name": e.name, "color": e.color, "key": e.key, "title": e.title,
+                                "personal": e.personal, "doc_type": e.doc_type} for e in entity_types or []]}
+    with open(f, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(json_line(header) + "\n")
+        for s in samples:
+            data = s.read_image()
+            d: dict[str, Any] = {"name": s.name, "width": s.width, "height": s.height,
+                                 "sha256": hashlib.sha256(data).hexdigest(), "status": s.status or "new",
+                                 "doc_type": s.doc_type, "attrs": s.attrs}
+            if embed:
+                d["image_base64"] = base64.b64encode(data).decode("ascii")
+            else:
+                from hanji.formats.base import image_suffix
+
+                name = names(s.name.rsplit("/", 1)[-1], image_suffix(data))
+                (out / "images").mkdir(exist_ok=True)
+                (out / "images" / name).write_bytes(data)
+                d["image"] = f"images/{name}"
+            d["regions"] = [region_json(r) for r in s.regions]
+            d["links"] = [{"src": lk.src, "dst": lk.dst, "key": lk.key} for lk in s.links]
+            d["keyvalues"] = [{"key": kv.key, "value": kv.value, "regions": list(kv.region_ids),
+                               "source": kv.source, "confidence": kv.confidence} for kv in s.keyvalues]
+            fh.write(json_line(d) + "\n")
+    return []
