@@ -1,0 +1,336 @@
+"""The dashboard: statistics plots, the review queue of check findings, duplicates, likely label
+errors, what to label next, and search. Everything is computed by ``hanji.jobs.quality`` on a
+worker thread; this pane only shows it. Activating a row emits ``jump(doc_id, region_id)``
+(``region_id`` may be None); the window opens that document and selects the region."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from matplotlib.figure import Figure
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hanji.jobs import quality as jq
+from hanji.jobs.base import no_progress
+from hanji.store.project import Change, ProjectStore
+from hanji.ui import bridge
+from hanji.ui.i18n import tr
+from hanji.ui.worker import Worker
+
+ROLE = Qt.ItemDataRole.UserRole
+
+
+@dataclass
+class DashboardData:
+    """What one refresh computes (on the worker thread)."""
+
+    stats: Any = None
+    findings: list = field(default_factory=list)
+    duplicates: list = field(default_factory=list)
+    suspects: list = field(default_factory=list)
+    picks: list = field(default_factory=list)
+    names: dict[int, str] = field(default_factory=dict)
+
+
+def compute(store: ProjectStore, progress=no_progress, cancel=None) -> DashboardData:
+    """Everything the dashboard shows, in one job."""
+    data = DashboardData()
+    data.names = {d.id: d.name for d in store.documents()}
+    steps = [("statistics", lambda p: jq.statistics(store, p, cancel)),
+             ("checks", lambda p: jq.run_checks(store, progress=p, cancel=cancel)),
+             ("duplicates", lambda p: jq.find_duplicates(store, progress=p, cancel=cancel)),
+             ("suspects", lambda p: jq.likely_label_errors(store, progress=p, cancel=cancel)),
+             ("picks", lambda p: jq.next_documents(store, 20, progress=p, cancel=cancel))]
+    attrs = ["stats", "findings", "duplicates", "suspects", "picks"]
+    for k, ((title, fn), attr) in enumerate(zip(steps, attrs)):
+        def sub(done, total=None, message="", k=k, title=title):
+            progress(k, len(steps), f"{title}: {message}" if message else title)
+
+        setattr(data, attr, fn(sub))
+    progress(len(steps), len(steps), "")
+    return data
+
+
+def _tree(headers: list[str]) -> QTreeWidget:
+    t = QTreeWidget()
+    t.setHeaderLabels(headers)
+    t.setRootIsDecorated(False)
+    t.setAlternatingRowColors(True)
+    t.setUniformRowHeights(True)
+    t.header().setStretchLastSection(True)
+    return t
+
+
+def _item(values: list[Any], doc_id: int | None, region_id: int | None = None) -> QTreeWidgetItem:
+    it = QTreeWidgetItem([str(v) for v in values])
+    it.setData(0, ROLE, (doc_id, region_id))
+    return it
+
+
+class DashboardPane(QWidget):
+    """``DashboardPane(store)``; ``set_store`` to switch projects; ``refresh()`` recomputes."""
+
+    jump = Signal(int, object)  # doc_id, region_id or None
+    updated = Signal()  # after a refresh has been shown
+    status = Signal(str)  # one-line messages for the status bar
+
+    def __init__(self, store: ProjectStore | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store: ProjectStore | None = None
+        self.data: DashboardData | None = None
+        self._worker: Worker | None = None
+        self._unsubscribe = None
+        self._stale = False
+        self._debounce = QTimer(self, singleShot=True, interval=1500)
+        self._debounce.timeout.connect(self._refresh_if_shown)
+
+        self.refresh_button = QPushButton(tr("Refresh"))
+        self.refresh_button.clicked.connect(self.refresh)
+        self.csv_button = QPushButton(tr("Export CSV…"))
+        self.csv_button.clicked.connect(lambda: self.export_dialog("csv"))
+        self.png_button = QPushButton(tr("Export PNG…"))
+        self.png_button.clicked.connect(lambda: self.export_dialog("png"))
+        self.info = QLabel()
+        self.info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        bar = QHBoxLayout()
+        for w in (self.refresh_button, self.csv_button, self.png_button):
+            bar.addWidget(w)
+        bar.addWidget(self.info, 1)
+
+        self.figure = Figure(figsize=(12, 8), layout=None)
+        self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas.setMinimumSize(480, 360)
+
+        # review queue
+        self.check_filter = QComboBox()
+        self.check_filter.currentIndexChanged.connect(self._fill_findings)
+        self.findings = _tree([tr("Check"), tr("Document"), tr("Message")])
+        queue = QWidget()
+        ql = QVBoxLayout(queue)
+        ql.setContentsMargins(0, 0, 0, 0)
+        ql.addWidget(self.check_filter)
+        ql.addWidget(self.findings)
+
+        self.duplicates = _tree([tr("Group"), tr("Document"), tr("Kind")])
+        self.keep_button = QPushButton(tr("Keep the selected one, delete the rest of its group"))
+        self.keep_button.clicked.connect(lambda: self.keep_selected())
+        dups = QWidget()
+        dl = QVBoxLayout(dups)
+        dl.setContentsMargins(0, 0, 0, 0)
+        dl.addWidget(self.duplicates)
+        dl.addWidget(self.keep_button)
+
+        self.suspects = _tree([tr("Document"), tr("Label"), tr("Model reads"), tr("Conf."), tr("Flagged")])
+        self.picks = _tree([tr("Rank"), tr("Document"), tr("Score"), tr("Why")])
+
+        self.search_box = QLineEdit()
+        self.search_box.setPlaceholderText(tr("Search transcriptions and key-values"))
+        self.search_box.returnPressed.connect(lambda: self.search(self.search_box.text()))
+        self.results = _tree([tr("Document"), tr("Where"), tr("Text")])
+        srch = QWidget()
+        sl = QVBoxLayout(srch)
+        sl.setContentsMargins(0, 0, 0, 0)
+        sl.addWidget(self.search_box)
+        sl.addWidget(self.results)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.canvas, tr("Statistics"))
+        self.tabs.addTab(queue, tr("Review queue"))
+        self.tabs.addTab(dups, tr("Duplicates"))
+        self.tabs.addTab(self.suspects, tr("Likely errors"))
+        self.tabs.addTab(self.picks, tr("Label next"))
+        self.tabs.addTab(srch, tr("Search"))
+        for t in (self.findings, self.duplicates, self.suspects, self.picks, self.results):
+            t.itemActivated.connect(self._activated)
+            t.header().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+
+        lay = QVBoxLayout(self)
+        lay.addLayout(bar)
+        lay.addWidget(self.tabs, 1)
+        self.set_store(store)
+
+    # ------------------------------------------------------------------ store
+    def set_store(self, store: ProjectStore | None) -> None:
+        if self._unsubscribe:
+            self._unsubscribe()
+            self._unsubscribe = None
+        self.store = store
+        self.data = None
+        for w in (self.refresh_button, self.csv_button, self.png_button, self.keep_button, self.search_box):
+            w.setEnabled(store is not None)
+        if store is not None:
+            self._unsubscribe = bridge.subscribe(store, self._on_change)
+            self._stale = True
+            if self.isVisible():
+                self.refresh()
+        self._show(self.data)
+
+    def _on_change(self, change: Change) -> None:
+        self._stale = True
+        self._debounce.start()
+
+    def _refresh_if_shown(self) -> None:
+        if self._stale and self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale and self.store is not None:
+            QTimer.singleShot(0, self.refresh)
+
+    # ------------------------------------------------------------------ computing
+    def refresh(self) -> None:
+        """Recompute everything on a worker thread (a running refresh is cancelled first)."""
+        if self.store is None:
+            return
+        if self._worker is not None:  # a running refresh is cancelled; a finished one's thread is joined
+            self._worker.cancel()
+            self._worker.wait()
+        self._stale = False
+        self.info.setText(tr("Computing…"))
+        w = Worker(compute, self.store)
+        w.progress.connect(lambda d, t, m: self.info.setText(f"{tr('Computing…')} {m}"))
+        w.finished.connect(self._finished)
+        w.failed.connect(lambda m: (self.info.setText(m.splitlines()[0]), self.status.emit(m)))
+        self._worker = w
+        w.start()
+
+    def _finished(self, data: DashboardData) -> None:
+        # the worker is kept (its thread is still winding down); the next refresh joins it
+        self._show(data)
+        self.updated.emit()
+
+    def wait(self, ms: int = 60000) -> bool:
+        return self._worker.wait(ms) if self._worker else True
+
+    # ------------------------------------------------------------------ showing
+    def _show(self, data: DashboardData | None) -> None:
+        self.data = data
+        if data is None:
+            self.figure.clear()
+            self.canvas.draw_idle()
+            for t in (self.findings, self.duplicates, self.suspects, self.picks):
+                t.clear()
+            self.info.setText("" if self.store else tr("No project"))
+            return
+        from hanji.quality.plots import draw_overview
+
+        draw_overview(self.figure, data.stats)
+        self.canvas.draw_idle()
+        self.check_filter.blockSignals(True)
+        self.check_filter.clear()
+        counts: dict[str, int] = {}
+        for f in data.findings:
+            counts[f.check] = counts.get(f.check, 0) + 1
+        self.check_filter.addItem(f"{tr('All checks')} ({len(data.findings)})", None)
+        for name, n in sorted(counts.items()):
+            self.check_filter.addItem(f"{name} ({n})", name)
+        self.check_filter.blockSignals(False)
+        self._fill_findings()
+
+        self.duplicates.clear()
+        for gi, g in enumerate(data.duplicates, 1):
+            for d in g.doc_ids:
+                it = _item([gi, data.names.get(d, d), g.kind], d)
+                it.setData(1, ROLE, (gi - 1, d))
+                self.duplicates.addTopLevelItem(it)
+        self.suspects.clear()
+        for s in data.suspects:
+            self.suspects.addTopLevelItem(_item([data.names.get(s.doc_id, s.doc_id), s.given, s.predicted,
+                                                 f"{s.confidence:.2f}", "●" if s.flagged else ""],
+                                                s.doc_id, s.region_id))
+        self.picks.clear()
+        for i, p in enumerate(data.picks, 1):
+            self.picks.addTopLevelItem(_item([i, p.name, f"{p.score:.2f}", p.reason], p.doc_id))
+        for t in (self.findings, self.duplicates, self.suspects, self.picks):
+            for c in range(t.columnCount() - 1):
+                t.resizeColumnToContents(c)
+        s = data.stats
+        flagged = sum(x.flagged for x in data.suspects)
+        self.info.setText(f"{s.documents} {tr('documents')}, {s.regions} {tr('regions')} · "
+                          f"{len(data.findings)} {tr('findings')} · {len(data.duplicates)} {tr('duplicate groups')}"
+                          f" · {flagged} {tr('likely label errors')}")
+        self.tabs.setTabText(1, f"{tr('Review queue')} ({len(data.findings)})")
+
+    def _fill_findings(self) -> None:
+        self.findings.clear()
+        if self.data is None:
+            return
+        only = self.check_filter.currentData()
+        for f in self.data.findings:
+            if only is None or f.check == only:
+                it = _item([f.check, f.document, f.message], f.doc_id, f.region_id)
+                it.setToolTip(2, f.message)
+                self.findings.addTopLevelItem(it)
+
+    def _activated(self, item: QTreeWidgetItem, column: int = 0) -> None:
+        doc_id, region_id = item.data(0, ROLE)
+        if doc_id is not None:
+            self.jump.emit(int(doc_id), region_id)
+
+    # ------------------------------------------------------------------ actions
+    def search(self, query: str) -> list:
+        self.results.clear()
+        if self.store is None or not query.strip():
+            return []
+        hits = jq.search(self.store, query, 200)
+        for h in hits:
+            where = f"{tr('region')} {h.region_id}" if h.kind == "region" else f"{tr('key-value')} {h.key}"
+            self.results.addTopLevelItem(_item([h.document, where, h.text], h.doc_id, h.region_id))
+        self.tabs.setCurrentIndex(5)
+        return hits
+
+    def keep_selected(self, ask: bool = True) -> list[int]:
+        """Keep the selected document of a duplicate group and delete the others (asks first)."""
+        item = self.duplicates.currentItem()
+        if item is None or self.data is None or self.store is None:
+            return []
+        group_index, keep = item.data(1, ROLE)
+        group = self.data.duplicates[group_index]
+        others = [self.data.names.get(d, str(d)) for d in group.doc_ids if d != keep]
+        if ask and QMessageBox.question(
+                self, tr("Keep one"), tr("Delete these documents and their labels? This cannot be undone.") +
+                "\n\n" + "\n".join(others)) != QMessageBox.StandardButton.Yes:
+            return []
+        gone = jq.keep_one(self.store, group.doc_ids, keep)
+        self.refresh()
+        return gone
+
+    def export(self, kind: str, folder: str) -> list:
+        if self.data is None:
+            return []
+        paths = (jq.export_csv if kind == "csv" else jq.export_png)(self.data.stats, folder)
+        self.status.emit(f"{len(paths)} {kind.upper()} {tr('files written to')} {folder}")
+        return paths
+
+    def export_dialog(self, kind: str) -> None:
+        if self.data is None:
+            return
+        folder = QFileDialog.getExistingDirectory(self, tr("Export statistics to folder"))
+        if folder:
+            self.export(kind, folder)
+
+    def closeEvent(self, event) -> None:
+        if self._worker is not None:
+            self._worker.cancel()
+            self._worker.wait()
+        if self._unsubscribe:
+            self._unsubscribe()
+        super().closeEvent(event)

@@ -1,0 +1,122 @@
+"""The dashboard pane: plots, the review queue that jumps to regions, duplicates, search, export."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from hanji.domain.model import KeyValue
+
+
+def _jpeg_copy(png: bytes) -> bytes:
+    buf = io.BytesIO()
+    with Image.open(io.BytesIO(png)) as im:
+        im.convert("RGB").resize((im.width * 9 // 10, im.height * 9 // 10)).save(buf, "JPEG", quality=80)
+    return buf.getvalue()
+
+
+@pytest.fixture
+def project(ui_project):
+    s = ui_project
+    doc = s.documents()[0]
+    regs = s.regions(doc.id)
+    s.update_region(regs[1].id, text=" ", status="confirmed")  # planted: whitespace text
+    s.update_region(regs[2].id, text="합게 12,000원", status="confirmed", machine_text="합계 12,000원",
+                    confidence=0.97)  # planted: a wrong transcription
+    s.set_keyvalues(doc.id, [KeyValue("business_number", "123-45-67890", [regs[0].id])])
+    s.add_image_bytes("영수증_1_사본.jpg", _jpeg_copy(s.image_bytes(doc.id)))  # planted: a near duplicate
+    return s
+
+
+@pytest.fixture
+def pane(qtbot, project):
+    from hanji.ui.panes.dashboard import DashboardPane
+
+    p = DashboardPane(project)
+    qtbot.addWidget(p)
+    p.resize(1200, 800)
+    with qtbot.waitSignal(p.updated, timeout=60000):
+        p.refresh()
+    yield p
+    p.close()
+
+
+def test_review_queue_lists_findings_and_jumps(qtbot, pane, project):
+    checks = {pane.findings.topLevelItem(i).text(0) for i in range(pane.findings.topLevelItemCount())}
+    assert {"empty_text", "validator"} <= checks
+    item = next(pane.findings.topLevelItem(i) for i in range(pane.findings.topLevelItemCount())
+                if pane.findings.topLevelItem(i).text(0) == "empty_text")
+    doc = project.documents()[0]
+    with qtbot.waitSignal(pane.jump) as sig:
+        pane.findings.itemActivated.emit(item, 0)
+    assert sig.args == [doc.id, project.regions(doc.id)[1].id]
+    # the filter narrows the queue to one check
+    pane.check_filter.setCurrentIndex(pane.check_filter.findData("validator"))
+    assert pane.findings.topLevelItemCount() == 1
+    assert "check digit" in pane.findings.topLevelItem(0).text(2)
+
+
+def test_plots_suspects_and_next(pane):
+    assert len(pane.figure.axes) >= 8
+    titles = " ".join(ax.get_title() for ax in pane.figure.axes)
+    assert "Regions by status" in titles and "Labelling progress" in titles
+    top = pane.suspects.topLevelItem(0)
+    assert top.text(1) == "합게 12,000원" and top.text(4) == "●"
+    names = {pane.picks.topLevelItem(i).text(1) for i in range(pane.picks.topLevelItemCount())}
+    assert "영수증_2.png" in names and "영수증_1.png" not in names
+
+
+def test_duplicates_keep_one(qtbot, pane, project):
+    assert pane.duplicates.topLevelItemCount() == 2
+    pane.duplicates.setCurrentItem(pane.duplicates.topLevelItem(0))
+    with qtbot.waitSignal(pane.updated, timeout=60000):
+        gone = pane.keep_selected(ask=False)
+    assert len(gone) == 1 and all(d.name != "영수증_1_사본.jpg" for d in project.documents())
+    assert pane.duplicates.topLevelItemCount() == 0
+
+
+def test_search_and_export(qtbot, pane, tmp_path):
+    hits = pane.search("한지문")
+    assert hits and pane.results.topLevelItemCount() == len(hits)
+    with qtbot.waitSignal(pane.jump) as sig:
+        pane.results.itemActivated.emit(pane.results.topLevelItem(0), 0)
+    assert sig.args[0] == hits[0].doc_id
+    assert {p.name for p in pane.export("csv", str(tmp_path / "c"))} >= {"entities.csv", "regions_by_status.csv"}
+    assert (tmp_path / "p" / "overview.png") in pane.export("png", str(tmp_path / "p"))
+
+
+def test_edits_mark_the_dashboard_stale(qtbot, pane, project):
+    doc = project.documents()[0]
+    region = project.regions(doc.id)[1]
+    pane.show()
+    qtbot.waitExposed(pane)
+    with qtbot.waitSignal(pane.updated, timeout=60000):
+        project.update_region(region.id, text="2024-05-01 12:30")
+    checks = {pane.findings.topLevelItem(i).text(0) for i in range(pane.findings.topLevelItemCount())}
+    assert "empty_text" not in checks
+
+
+@pytest.mark.skipif(not os.environ.get("HANJI_SCREENSHOT"), reason="set HANJI_SCREENSHOT=path to save one")
+def test_screenshot(qtbot, tmp_path):
+    """``HANJI_SCREENSHOT=docs/dashboard.png QT_QPA_PLATFORM=xcb xvfb-run -a pytest tests/ui/test_dashboard.py``"""
+    from hanji.ui.panes.dashboard import DashboardPane
+    from tests.ui.screenshot_project import build_showcase
+
+    store = build_showcase(tmp_path / "showcase.hanji")
+    p = DashboardPane(store)
+    qtbot.addWidget(p)
+    p.resize(1500, 980)
+    p.show()
+    qtbot.waitExposed(p)
+    with qtbot.waitSignal(p.updated, timeout=120000):
+        p.refresh()
+    qtbot.wait(300)
+    out = Path(os.environ["HANJI_SCREENSHOT"])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    assert p.grab().save(str(out))
+    p.close()
+    store.close()
