@@ -108,29 +108,50 @@ class MainWindow(QMainWindow):
         self.addToolBar(tb)
 
     def _add_dashboard(self) -> None:
-        """The dashboard pane is optional; it appears when its module is installed."""
-        if self.store is None or importlib.util.find_spec("hanji.ui.panes.dashboard") is None:
+        """The dashboard pane is optional (its module may be absent) and heavy (plots), so its dock is
+        made now but the pane only the first time the dock is shown: startup stays fast."""
+        if "dashboard" in self.docks or importlib.util.find_spec("hanji.ui.panes.dashboard") is None:
+            if self.dashboard is not None:
+                self.dashboard.wait()
+                self.dashboard.set_store(self.store)
+            return
+        dock = self._dock("dashboard", tr("Dashboard"), QLabel(""), Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.docks["keyvalues"], dock)
+        self.docks["tags"].raise_()
+        dock.visibilityChanged.connect(self._dashboard_shown)
+
+    def _dashboard_shown(self, visible: bool) -> None:
+        if not visible or self.dashboard is not None or self.store is None:
             return
         try:
             from hanji.ui.panes.dashboard import DashboardPane
 
             pane = DashboardPane(self.store)
-        except Exception as e:  # a broken optional pane must not keep the window from opening
+        except Exception as e:  # a broken optional pane must not take the window down
             self.statusBar().showMessage(f"dashboard unavailable: {e}", 6000)
             return
-        if "dashboard" in self.docks:
-            old = self.docks["dashboard"].widget()
-            self.docks["dashboard"].setWidget(pane)
-            old.deleteLater()
-        else:
-            self._dock("dashboard", tr("Dashboard"), pane, Qt.DockWidgetArea.RightDockWidgetArea)
-            self.tabifyDockWidget(self.docks["keyvalues"], self.docks["dashboard"])
-            self.docks["tags"].raise_()
+        if hasattr(pane, "jump"):
+            pane.jump.connect(self._jump)
+        if hasattr(pane, "status"):
+            pane.status.connect(lambda m: self.statusBar().showMessage(m, 6000))
+        old = self.docks["dashboard"].widget()
+        self.docks["dashboard"].setWidget(pane)
+        old.deleteLater()
         self.dashboard = pane
+
+    def _jump(self, doc_id: int, region_id=None) -> None:
+        self.session.set_document(doc_id)
+        if region_id is not None:
+            self.session.select({region_id}, region_id)
+            self.canvas.ensure_visible(region_id)
 
     # ------------------------------------------------------------------ project
     def set_store(self, store: ProjectStore | None) -> None:
         self.session.set_document(None)
+        if self.dashboard is not None:  # its worker reads the old store: let it finish first
+            self.dashboard.wait()
+            if store is None:
+                self.dashboard.set_store(None)
         if self._unsub:
             self._unsub()
             self._unsub = None
