@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from hanji.domain.model import Document, EntityType, KeyValue, Link, Region
 from hanji.errors import HanjiError
 from hanji.store import rows
@@ -102,7 +100,14 @@ class ProjectStore:
         self._step: int | None = None  # the open history step while inside ``group``
         self._group_depth = 0
         self._pending: list[Change] = []
-        self.db = sqlite_utils.Database(conn)  # for introspection and bulk helpers
+
+    @property
+    def db(self):
+        """A sqlite-utils view of the file, for introspection and bulk helpers (imported lazily: it costs
+        about half a second, which the window's startup cannot spare)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     # ------------------------------------------------------------------ open / create / close
     @classmethod
