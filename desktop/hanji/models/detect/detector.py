@@ -36,6 +36,7 @@ class Resize:
 
     max_side: int = 2000
     min_side: int = 736
+    max_upscale: float = 2.0  # a small image is a crop of big text, not a page of tiny text
     multiple: int = 32
 
     def size(self, h: int, w: int) -> tuple[int, int]:
@@ -43,8 +44,8 @@ class Resize:
         if max(h, w) > self.max_side:
             r = self.max_side / max(h, w)
         if min(h, w) * r < self.min_side:
-            # raise the short side, but never let the long side pass max_side by more than 2x
-            r = min(self.min_side / min(h, w), 2 * self.max_side / max(h, w))
+            r = min(self.min_side / min(h, w), self.max_upscale, self.max_side / max(h, w))
+            r = max(r, 1.0) if max(h, w) <= self.max_side else r
         m = self.multiple
         nh = max(m, int(round(h * r / m)) * m)
         nw = max(m, int(round(w * r / m)) * m)

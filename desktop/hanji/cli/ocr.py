@@ -1,0 +1,94 @@
+"""``hanji ocr IMAGE...`` and ``hanji preannotate PROJECT``.
+
+``hanji ocr`` prints (or writes with ``--out``) one JSON object per image, one per line:
+``{"image": path, "regions": [{"points": [[x, y], ...], "text": str, "score": float}]}``, regions in
+reading order. This output is the interface used to evaluate Hanji's OCR: keep it stable.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from hanji.cli.progress import Bar
+from hanji.errors import HanjiError
+
+
+def register(sub) -> None:
+    p = sub.add_parser("ocr", help="read images: text regions with their text, as JSON lines")
+    p.add_argument("images", nargs="+", type=Path)
+    p.add_argument("--mode", choices=("page", "line"), default="page",
+                   help="page: find the text lines, then read them; line: the whole image is one line")
+    p.add_argument("--out", type=Path, help="write the JSON lines to this file instead of standard output")
+    p.add_argument("--recognizer", default="ko", help="ko (Korean, default) or ppocr_en (Chinese/English)")
+    p.add_argument("--min-score", type=float, default=0.3,
+                   help="drop lines read with less confidence than this (page mode; default 0.3)")
+    p.add_argument("--device", default=None, help="cpu, cuda (default: cuda when there is one)")
+    p.set_defaults(func=cmd_ocr)
+
+    p = sub.add_parser("preannotate", help="find and read text in a project's documents (resumable)")
+    p.add_argument("project", type=Path)
+    p.add_argument("--docs", nargs="+", type=int, metavar="ID",
+                   help="document ids (default: every document not yet pre-annotated)")
+    p.add_argument("--all", action="store_true", help="also redo documents that were pre-annotated before")
+    p.add_argument("--recognizer", default="ko", help="ko (Korean, default) or ppocr_en (Chinese/English)")
+    p.add_argument("--review-below", type=float, default=0.8,
+                   help="mark readings with less confidence than this for review (default 0.8)")
+    p.add_argument("--restart", action="store_true", help="ignore an interrupted run instead of resuming it")
+    p.add_argument("--device", default=None, help="cpu, cuda (default: cuda when there is one)")
+    p.set_defaults(func=cmd_preannotate)
+
+
+def cmd_ocr(args) -> int:
+    from hanji.jobs.preannotate import make_pipeline, ocr_images
+
+    for p in args.images:
+        if not p.is_file():
+            raise HanjiError("no such image file", p)
+    pipeline = make_pipeline(args.recognizer, device=args.device, min_score=args.min_score)
+    out = None
+    if args.out:
+        if not args.out.parent.exists():
+            raise HanjiError("the folder does not exist", args.out.parent)
+        tmp = args.out.with_name(args.out.name + ".part")
+        out = open(tmp, "w", encoding="utf-8")
+    try:
+        with Bar("reading", "img") as bar:
+            for obj in ocr_images(args.images, args.mode, pipeline=pipeline, progress=bar if out else _quiet):
+                line = json.dumps(obj, ensure_ascii=False)
+                if out:
+                    out.write(line + "\n")
+                else:
+                    print(line, flush=True)
+    except BaseException:
+        if out:
+            out.close()
+            tmp.unlink(missing_ok=True)
+        raise
+    if out:
+        out.close()
+        tmp.replace(args.out)
+        print(f"wrote {len(args.images)} result(s) to {args.out}", file=sys.stderr)
+    return 0
+
+
+def _quiet(done: int, total: int | None = None, message: str = "") -> None:
+    return None
+
+
+def cmd_preannotate(args) -> int:
+    from hanji.jobs.preannotate import make_pipeline, preannotate
+    from hanji.store import ProjectStore
+
+    pipeline = make_pipeline(args.recognizer, device=args.device, low_confidence=args.review_below)
+    with ProjectStore.open(args.project) as store, Bar("pre-annotating", "doc") as bar:
+        report = preannotate(store, args.docs, pipeline=pipeline, include_done=args.all,
+                             resume=not args.restart, progress=bar)
+    print(f"pre-annotated {report.documents} document(s)"
+          + (f" (+{report.resumed} done before the interruption)" if report.resumed else "")
+          + f": {report.added} regions added ({report.review} to review), {report.replaced} earlier model "
+          f"regions replaced, {report.kept} detections left to people's regions")
+    for e in report.errors:
+        print(f"  {e}", file=sys.stderr)
+    return 1 if report.errors and not report.documents else 0

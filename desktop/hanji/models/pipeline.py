@@ -1,0 +1,210 @@
+"""The OCR pipeline: detect text lines, crop and straighten each, recognize them in batches, put
+them in reading order. Returns domain :class:`~hanji.domain.model.Region` objects.
+
+    ocr = OcrPipeline(recognizer="ko")
+    regions = ocr.page(rgb)        # [Region(points, text, confidence, status machine|review, ...)]
+    regions = ocr.line(rgb)        # the whole image as one line
+
+The recognizer is anything with ``predict(list_of_HxWx3_uint8) -> [(text, score)]`` (the zoo's
+``hanji.models.recognize.load_recognizer(name)``, loaded lazily from a name, or an object).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import cv2
+import numpy as np
+
+from hanji.domain import geometry
+from hanji.domain.model import Region
+from hanji.domain.order import order_regions
+from hanji.errors import HanjiError
+
+DETECTOR_NAME = "ppocrv4_det"
+
+
+class LineRecognizer(Protocol):
+    def predict(self, crops: list[np.ndarray]) -> list[tuple[str, float]]: ...
+
+
+def load_image(path: str | Path) -> np.ndarray:
+    """An image file as an HxWx3 uint8 RGB array (pixels as stored: no EXIF rotation, like the project)."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise HanjiError(f"cannot read the image: {e.strerror}", path) from e
+    return decode_image(data, path)
+
+
+def decode_image(data: bytes, source: str | Path = "image") -> np.ndarray:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            im.load()
+            if im.mode in ("I;16", "I", "F"):
+                arr = np.asarray(im, dtype=np.float64)
+                arr = (255 * (arr - arr.min()) / max(1e-9, float(arr.max() - arr.min()))).astype(np.uint8)
+                return np.repeat(arr[:, :, None], 3, axis=2)
+            return np.asarray(im.convert("RGB"))
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as e:
+        raise HanjiError(f"not a readable image ({e.__class__.__name__}: {e})", source) from e
+
+
+def crop_region(rgb: np.ndarray, points: Sequence[tuple[float, float]]) -> np.ndarray:
+    """The upright crop of a region: a quad is straightened by a perspective warp, a polygon by
+    its smallest rotated rectangle; a crop 1.5x taller than wide is turned to lie horizontal."""
+    pts = geometry.as_points(points)
+    if len(pts) == 2:
+        pts = geometry.rect_points(*pts[0], *pts[1])
+    quad = geometry.order_quad(pts) if len(pts) == 4 else geometry.min_area_quad(pts)
+    w, h = geometry.quad_size(quad)
+    src = np.asarray(quad, dtype=np.float32)
+    dst = np.asarray([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
+    m = cv2.getPerspectiveTransform(src, dst)
+    crop = cv2.warpPerspective(rgb, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    if h >= 1.5 * w and w > 0:
+        crop = np.ascontiguousarray(np.rot90(crop))
+    return crop
+
+
+class OcrPipeline:
+    """Detector + recognizer + reading order.
+
+    ``low_confidence``: text read with less confidence is marked ``review``; ``min_score``: lines
+    read with less confidence than this, or read as nothing, are dropped (page mode only).
+    """
+
+    def __init__(self, detector: Any = None, recognizer: str | LineRecognizer | None = "ko",
+                 low_confidence: float = 0.8, min_score: float = 0.0, device: str | None = None) -> None:
+        self._detector = detector
+        self._recognizer = recognizer
+        self.device = device
+        self.low_confidence = low_confidence
+        self.min_score = min_score
+
+    # -------------------------------------------------------------------- parts, loaded lazily
+    @property
+    def detector(self):
+        if self._detector is None:
+            from hanji.models.detect import TextDetector
+
+            self._detector = TextDetector(device=self.device)
+        return self._detector
+
+    @property
+    def recognizer(self) -> LineRecognizer:
+        if self._recognizer is None:
+            raise HanjiError("no recognizer was given to the OCR pipeline")
+        if isinstance(self._recognizer, str):
+            from hanji.models.recognize import load_recognizer
+
+            self._recognizer = load_recognizer(self._recognizer, device=self.device)
+        return self._recognizer
+
+    @property
+    def recognizer_name(self) -> str:
+        r = self._recognizer
+        if isinstance(r, str):
+            return r
+        return str(getattr(r, "name", type(r).__name__))
+
+    @property
+    def source(self) -> str:
+        return f"model:{DETECTOR_NAME}+{self.recognizer_name}"
+
+    # -------------------------------------------------------------------- steps
+    def detect(self, rgb: np.ndarray) -> list[Region]:
+        """Text regions without text, in reading order (``attrs['det_score']`` holds the box score)."""
+        from hanji.models.detect import as_rgb
+
+        rgb = as_rgb(rgb)
+        regions = [Region(points=d.points, kind=d.kind, text="", status="machine", source=f"model:{DETECTOR_NAME}",
+                          confidence=round(float(d.score), 4), attrs={"det_score": round(float(d.score), 4)})
+                   for d in self.detector.detect(rgb)]
+        return order_regions(regions)
+
+    def read(self, rgb: np.ndarray, shapes: Sequence[Sequence[tuple[float, float]]]) -> list[tuple[str, float]]:
+        """Recognize the text of each shape (one batch for all crops)."""
+        if not shapes:
+            return []
+        crops = [crop_region(rgb, s) for s in shapes]
+        out = self.recognizer.predict(crops)
+        if len(out) != len(crops):
+            raise RuntimeError(f"the recognizer returned {len(out)} readings for {len(crops)} crops")
+        return [(str(t), float(s)) for t, s in out]
+
+    def _fill(self, region: Region, text: str, score: float) -> Region:
+        region.text = text
+        region.machine_text = region.text
+        region.confidence = round(score, 4)
+        region.status = "review" if score < self.low_confidence else "machine"
+        region.source = self.source
+        return region
+
+    # -------------------------------------------------------------------- whole jobs
+    def page(self, rgb: np.ndarray) -> list[Region]:
+        """Find, read and order the text of a page."""
+        from hanji.models.detect import as_rgb
+
+        rgb = as_rgb(rgb)
+        regions = self.detect(rgb)
+        readings = self.read(rgb, [r.points for r in regions])
+        out = []
+        for r, (text, score) in zip(regions, readings):
+            if not text.strip() or score < self.min_score:
+                continue
+            out.append(self._fill(r, text, score))
+        return order_regions(out)
+
+    def pages(self, images: Sequence[np.ndarray]) -> list[list[Region]]:
+        return [self.page(im) for im in images]
+
+    def line(self, rgb: np.ndarray) -> list[Region]:
+        """The whole image read as one text line."""
+        from hanji.models.detect import as_rgb
+
+        rgb = as_rgb(rgb)
+        h, w = rgb.shape[:2]
+        (text, score), = self.recognizer.predict([rgb])
+        region = Region(points=geometry.rect_points(0, 0, w, h), kind="quad", order=0)
+        return [self._fill(region, str(text), float(score))]
+
+    def reread(self, rgb: np.ndarray, region: Region) -> tuple[str, float]:
+        """Recognize one region again (after its box was moved)."""
+        (text, score), = self.read(rgb, [region.points])
+        return text, score
+
+    def detect_in_box(self, rgb: np.ndarray, box: Sequence[tuple[float, float]], read: bool = True,
+                      margin: float = 4.0) -> list[Region]:
+        """Find (and read) text inside a drawn box only; coordinates stay those of the whole image."""
+        from hanji.models.detect import as_rgb
+
+        rgb = as_rgb(rgb)
+        h, w = rgb.shape[:2]
+        x0, y0, x1, y1 = geometry.bbox(geometry.as_points(box))
+        x0, y0 = int(max(0, np.floor(x0 - margin))), int(max(0, np.floor(y0 - margin)))
+        x1, y1 = int(min(w, np.ceil(x1 + margin))), int(min(h, np.ceil(y1 + margin)))
+        if x1 - x0 < 4 or y1 - y0 < 4:
+            return []
+        sub = np.ascontiguousarray(rgb[y0:y1, x0:x1])
+        # pad the crop with its border colour so lines touching the box edge are still found whole
+        pad = 16
+        sub = cv2.copyMakeBorder(sub, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
+        regions = []
+        for d in self.detector.detect(sub):
+            pts = [(min(max(x - pad + x0, x0), x1), min(max(y - pad + y0, y0), y1)) for x, y in d.points]
+            if geometry.is_degenerate(pts):
+                continue
+            regions.append(Region(points=pts, kind=d.kind, text="", status="machine", source=f"model:{DETECTOR_NAME}",
+                                  confidence=round(float(d.score), 4),
+                                  attrs={"det_score": round(float(d.score), 4)}))
+        if read and regions:
+            readings = self.read(rgb, [r.points for r in regions])
+            regions = [self._fill(r, t, s) for r, (t, s) in zip(regions, readings) if t.strip()]
+        return order_regions(regions)

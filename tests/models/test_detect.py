@@ -1,0 +1,181 @@
+"""The text detector: parity with PP-OCRv4's ONNX model, lines found on rendered pages, quads and
+polygons from the post-processing, weights checks."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from hanji.domain import geometry
+from hanji.errors import HanjiError
+from hanji.synth.fonts import korean_fonts
+
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+
+LINES = ["주식회사 한지상사 영수증", "서울특별시 종로구 세종대로 175", "2024-01-17 14:32  No.0117",
+         "아메리카노 2잔  ₩9,000", "합계 금액 ₩12,500 (부가세 포함)", "Thank you! 감사합니다",
+         "사업자등록번호 123-45-67890", "카드승인 ※ 재발행 불가"]
+
+
+def render_page(lines=LINES, size=(640, 560), x=28, y0=24, step=64, font_size=26, fonts=None):
+    """A white page with one text line per entry; returns (rgb, [quad of each line's ink])."""
+    fonts = fonts or korean_fonts()
+    img = Image.new("RGB", size, "white")
+    draw = ImageDraw.Draw(img)
+    boxes = []
+    for i, text in enumerate(lines):
+        font = ImageFont.truetype(str(fonts[i % min(len(fonts), 4)]), font_size)
+        y = y0 + i * step
+        draw.text((x, y), text, fill=(20, 20, 20), font=font)
+        x0, y1_, x1, y2_ = draw.textbbox((x, y), text, font=font)
+        boxes.append(geometry.rect_points(x0, y1_, x1, y2_))
+    return np.asarray(img), boxes
+
+
+def matches(found, truth, thr=0.5):
+    used, hits = set(), 0
+    for f in found:
+        best = max(((geometry.iou(f, t), j) for j, t in enumerate(truth) if j not in used), default=(0, None))
+        if best[0] >= thr:
+            used.add(best[1])
+            hits += 1
+    return hits
+
+
+@pytest.fixture(scope="module")
+def detector():
+    from hanji.models.detect import Resize, TextDetector
+
+    # the rendered text is already large: no need to upscale small test pages to 736 pixels
+    return TextDetector(device="cpu", resize=Resize(min_side=320))
+
+
+def test_torch_probability_map_matches_onnxruntime_on_a_page():
+    ort = pytest.importorskip("onnxruntime")
+    rapidocr = pytest.importorskip("rapidocr_onnxruntime")
+    import torch
+
+    from hanji.models.detect import load_dbnet
+
+    onnx_file = Path(rapidocr.__file__).parent / "models" / "ch_PP-OCRv4_det_infer.onnx"
+    rgb, _ = render_page(lines=LINES[:6], size=(384, 416), step=64, font_size=20)
+    pages = [rgb]
+    receipt = SHARED / "sroie" / "img" / "000.jpg"
+    if receipt.exists():  # a real scanned receipt too, when the shared data is here
+        im = Image.open(receipt).convert("RGB")
+        im = im.resize((256, int(round(im.height * 256 / im.width / 32)) * 32))
+        pages.append(np.asarray(im))
+    sess = ort.InferenceSession(str(onnx_file), providers=["CPUExecutionProvider"])
+    net = load_dbnet()
+    fused = load_dbnet().fuse()  # what the predictor runs: affine blocks folded into the convs
+    for page in pages:
+        x = ((page[:, :, ::-1].astype(np.float32) / 255.0 - 0.5) / 0.5).transpose(2, 0, 1)[None]
+        ref = sess.run(None, {sess.get_inputs()[0].name: np.ascontiguousarray(x)})[0]
+        with torch.inference_mode():
+            got = net(torch.from_numpy(np.ascontiguousarray(x))).numpy()
+            got_fused = fused(torch.from_numpy(np.ascontiguousarray(x))).numpy()
+        assert ref.shape == got.shape == (1, 1, *page.shape[:2])
+        assert ref.max() > 0.9  # the page has text, so the comparison means something
+        assert np.abs(ref - got).max() <= 1e-3
+        assert np.abs(ref - got_fused).max() <= 1e-3
+
+
+def test_detector_finds_rendered_korean_lines(detector):
+    rgb, truth = render_page()
+    dets = detector(rgb)
+    assert len(dets) >= len(truth) - 1
+    assert matches([d.points for d in dets], truth) >= len(truth) - 1
+    for d in dets:
+        assert d.kind == "quad" and len(d.points) == 4
+        assert geometry.order_quad(d.points) == d.points  # clockwise from top-left
+        assert geometry.signed_area(d.points) > 0
+        assert 0.5 <= d.score <= 1.0
+
+
+def test_detector_on_a_blank_page_finds_nothing(detector):
+    assert detector(np.full((300, 400, 3), 255, np.uint8)) == []
+
+
+def test_detector_handles_gray_and_small_images(detector):
+    rgb, truth = render_page(lines=["짧은 한 줄"], size=(220, 60), y0=12, font_size=24)
+    gray = rgb.mean(axis=2).astype(np.uint8)
+    dets = detector(gray)
+    assert matches([d.points for d in dets], truth) == 1
+    for x, y in dets[0].points:
+        assert 0 <= x <= 220 and 0 <= y <= 60
+
+
+def test_rotated_lines_give_rotated_quads_from_top_left(detector):
+    rgb, _ = render_page(lines=LINES[:4], size=(640, 480), y0=80, step=70)
+    im = Image.fromarray(rgb).rotate(12, resample=Image.BICUBIC, fillcolor="white", center=(320, 240))
+    dets = detector(np.asarray(im))
+    assert len(dets) >= 3
+    for d in dets:
+        (x0, y0), (x1, y1) = d.points[0], d.points[1]
+        angle = math.degrees(math.atan2(y1 - y0, x1 - x0))
+        assert -16 <= angle <= -8  # PIL turns counter-clockwise: the lines rise to the right
+        assert geometry.order_quad(d.points) == d.points
+
+
+def test_postprocess_quads_and_polygons_for_curved_text():
+    from hanji.models.detect import PostProcess
+
+    prob = np.zeros((200, 400), np.float32)
+    prob[20:40, 30:370] = 0.95  # a straight line
+    yy, xx = np.mgrid[0:200, 0:400]
+    r = np.hypot(xx - 200, yy - 330)
+    arc = (r > 190) & (r < 210) & (yy < 160) & (yy > 60)  # text set along an arc
+    prob[arc] = 0.9
+    dets = PostProcess(polygons="auto")(prob)
+    kinds = sorted(d.kind for d in dets)
+    assert kinds == ["polygon", "quad"]
+    quad = next(d for d in dets if d.kind == "quad")
+    x0, y0, x1, y1 = geometry.bbox(quad.points)
+    # unclip grows the shrunk DB region back: about 1.6 * area / perimeter on each side
+    grow = 340 * 20 * 1.6 / (2 * (340 + 20))
+    assert abs(x0 - (30 - grow)) <= 2 and abs(y0 - (20 - grow)) <= 2
+    assert abs(x1 - (370 + grow)) <= 3 and abs(y1 - (40 + grow)) <= 3
+    poly = next(d for d in dets if d.kind == "polygon")
+    assert len(poly.points) >= 6
+    assert geometry.signed_area(poly.points) > 0  # clockwise on screen
+    assert geometry.iou(poly.points, geometry.convex_hull([(int(x), int(y)) for y, x in zip(*np.nonzero(arc))])) > 0.3
+    assert all(d.kind == "quad" for d in PostProcess(polygons="quad")(prob))
+    # scaling back to image pixels
+    scaled = PostProcess(polygons="quad")(prob, sx=2.0, sy=2.0)
+    assert max(geometry.bbox(d.points)[2] for d in scaled) > 700
+
+
+def test_postprocess_drops_faint_and_tiny_shapes():
+    from hanji.models.detect import PostProcess
+
+    prob = np.zeros((100, 100), np.float32)
+    prob[10:30, 10:90] = 0.4  # above the pixel threshold but its mean is below box_thresh
+    prob[60:62, 10:12] = 0.99  # a speck
+    assert PostProcess()(prob) == []
+
+
+def test_weights_missing_or_corrupt_name_the_file(tmp_path):
+    from hanji.models.detect import load_dbnet
+
+    with pytest.raises(HanjiError) as e:
+        load_dbnet(str(tmp_path / "nope.pt"))
+    assert "nope.pt" in str(e.value)
+    bad = tmp_path / "bad.pt"
+    bad.write_bytes(b"not a checkpoint")
+    with pytest.raises(HanjiError) as e:
+        load_dbnet(str(bad))
+    assert "bad.pt" in str(e.value)
+
+
+def test_shipped_weights_are_in_the_manifest_with_a_licence():
+    from hanji.models.weights import manifest, shipped_path
+    from hanji.resources import resource_path
+
+    entry = manifest()["ppocrv4_det_mobile.pt"]
+    assert entry["licence"] == "Apache-2.0"
+    assert resource_path("models", entry["licence_file"]).exists()
+    shipped_path("ppocrv4_det_mobile.pt")  # verifies the SHA-256
