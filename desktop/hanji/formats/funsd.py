@@ -72,6 +72,8 @@ def entities_to_regions(entities: Any, f: Path | str, where: str = "") -> tuple[
                 raise HanjiError("a word is {text, box}", f, f"{w}, word {j + 1}")
             box_of(wd.get("box"), f, f"{w}, word {j + 1}")
         attrs: dict[str, Any] = {"funsd_words": words} if words else {}
+        if words and not _spells(words, text):
+            attrs["funsd_text"] = text  # words as given, though they do not spell the text exactly
         for key in e:
             if key not in ("id", "text", "box", "label", "words", "linking"):
                 attrs.setdefault("funsd_extra", {})[key] = e[key]
@@ -96,13 +98,15 @@ def entities_to_regions(entities: Any, f: Path | str, where: str = "") -> tuple[
     return regions, links
 
 
+def _spells(words: list[dict[str, Any]], text: str) -> bool:
+    return "".join(str(w.get("text", "")) for w in words).replace(" ", "") == text.replace(" ", "")
+
+
 def _words(r: Region) -> list[dict[str, Any]]:
     words = r.attrs.get("funsd_words")
     toks = tokens(r.text)
-    if words and [w.get("text", "") for w in words if w.get("text", "")] == toks:
-        return words
-    if words and not toks:
-        return words
+    if words and (_spells(words, r.text) or r.attrs.get("funsd_text") == r.text):
+        return words  # the text was not edited since: the words as they came
     # no word boxes (or the text changed): split the box by character counts
     x0, y0, x1, y1 = r.bbox
     total = sum(len(t) for t in toks) + max(0, len(toks) - 1)

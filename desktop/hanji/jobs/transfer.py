@@ -144,6 +144,9 @@ class _Importer:
         existing = store.document_by_sha(p.info.sha256)
         if existing is not None and self.has_annotations(existing.id):
             self.report.duplicates += 1
+            if existing.name != s.name or len(store.regions(existing.id)) != len(s.regions):
+                self.report.notes.append(f"{s.source or s.name}: the same image as document {existing.name!r}, "
+                                         "which already has annotations; this entry's were not added")
             return
         doc, _ = store.add_image_info(p.info, s.name) if existing is None else (existing, False)
         regions = store.add_regions(doc.id, list(s.regions), label="import", record=False) if s.regions else []

@@ -1,0 +1,89 @@
+"""``hanji import | export | formats``: dataset files of other tools into and out of a project."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from hanji.cli.progress import Bar
+
+
+def register(sub) -> None:
+    p = sub.add_parser("import", help="import a dataset (PPOCRLabel, ICDAR, labelme, FUNSD, ...) into a project")
+    p.add_argument("project", type=Path)
+    p.add_argument("path", type=Path, help="the dataset file or folder")
+    p.add_argument("--format", "-f", dest="fmt", help="format name (detected when left out); see `hanji formats`")
+    p.add_argument("--skip-bad", action="store_true", help="go on past bad entries and list them at the end")
+    p.add_argument("--create", action="store_true", help="create the project if it does not exist")
+    p.add_argument("--opt", action="append", metavar="KEY=VALUE", help="a format option (repeatable)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export", help="export a project in another tool's format")
+    p.add_argument("project", type=Path)
+    p.add_argument("--format", "-f", dest="fmt", required=True, help="format name; see `hanji formats`")
+    p.add_argument("out", type=Path, help="the file or folder to write (must not exist, unless --overwrite)")
+    p.add_argument("--overwrite", action="store_true", help="replace OUT if it exists (only once the export is done)")
+    p.add_argument("--opt", action="append", metavar="KEY=VALUE",
+                   help="a format option (repeatable), e.g. rec=yes, embed=yes, val=0.1")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("formats", help="list the dataset formats Hanji reads and writes")
+    p.set_defaults(func=cmd_formats)
+
+
+def cmd_import(args) -> int:
+    from hanji.jobs.transfer import import_path, parse_options
+    from hanji.store import ProjectStore
+
+    options = parse_options(args.opt)
+    if args.create and not args.project.exists():
+        ProjectStore.create(args.project).close()
+    with ProjectStore.open(args.project) as store, Bar("importing", "doc") as bar:
+        report = import_path(store, args.path, args.fmt, skip_bad=args.skip_bad, options=options, progress=bar)
+    if args.json:
+        print(json.dumps({
+            "format": report.format, "documents": report.documents, "annotated": report.annotated,
+            "duplicates": report.duplicates, "regions": report.regions, "links": report.links,
+            "keyvalues": report.keyvalues, "notes": report.notes,
+            "skipped": [{"path": s.path, "where": s.where, "message": s.message} for s in report.skipped],
+        }, ensure_ascii=False))
+    else:
+        print(f"{report.format}: {report.summary()}")
+        for n in report.notes[:20]:
+            print(f"  note: {n}")
+        if len(report.notes) > 20:
+            print(f"  ... and {len(report.notes) - 20} more notes")
+        if report.skipped:
+            print("skipped:", file=sys.stderr)
+            for s in report.skipped:
+                print(f"  {s}", file=sys.stderr)
+    return 1 if report.skipped and not (report.documents or report.annotated) else 0
+
+
+def cmd_export(args) -> int:
+    from hanji.jobs.transfer import export_project, parse_options
+    from hanji.store import ProjectStore
+
+    options = parse_options(args.opt)
+    with ProjectStore.open(args.project, readonly=True) as store, Bar("exporting", "doc") as bar:
+        report = export_project(store, args.fmt, args.out, options=options, overwrite=args.overwrite, progress=bar)
+    if args.json:
+        print(json.dumps({"format": report.format, "out": str(report.out), "documents": report.documents,
+                          "regions": report.regions, "notes": report.notes}, ensure_ascii=False))
+    else:
+        print(f"{report.format}: {report.summary()}")
+        for n in report.notes:
+            print(f"  note: {n}")
+    return 0
+
+
+def cmd_formats(args) -> int:
+    from hanji.formats import registry
+
+    for name in registry.names():
+        mod = registry.get(name)
+        print(f"{name:18} {mod.DESCRIPTION}")
+    return 0
