@@ -98,12 +98,19 @@ def test_inconsistent_labels_flag_the_minority():
     f = run_checks(items, names=["inconsistent_label"])
     assert [(x.doc_id, x.region_id) for x in f] == [(4, 13)]
     assert "total ×3" in f[0].message
-    # whole-region entity tags count as labels too
-    d1, d2 = Document("a.png", 9, 9, "a" * 64, id=1), Document("b.png", 9, 9, "b" * 64, id=2)
-    items = [(d1, [reg(0, 0, 5, 5, "한지 문구", rid=1, tags=["B-store_name", "I-store_name"])], [], []),
-             (d2, [reg(0, 0, 5, 5, "한지 문구", rid=2, tags=["B-address", "I-address"])], [], [])]
+    # whole-region entity tags count as labels too, compared among themselves; a tie flags all
+    items = []
+    for i, entity in enumerate(["store_name", "address", "store_name", "address"]):
+        d = Document(f"e{i}.png", 9, 9, str(i) * 64, id=i + 1)
+        items.append((d, [reg(0, 0, 5, 5, "한지 문구", rid=i + 1, tags=[f"B-{entity}", f"I-{entity}"],
+                              label="total" if i == 0 else "")], [], []))
     f = run_checks(items, names=["inconsistent_label"])
-    assert {x.region_id for x in f} == {1, 2} and "no label is in the majority" in f[0].message
+    assert {x.region_id for x in f} == {1, 2, 3, 4} and "no label is in the majority" in f[0].message
+    # the same number in different roles is not an inconsistency; too few occurrences are not either
+    items = [(Document(f"n{i}.png", 9, 9, str(i) * 64, id=i + 1),
+              [reg(0, 0, 5, 5, "6,500", rid=10 + i, label=lab), reg(0, 9, 5, 15, "부가세", rid=20 + i, label=lab)],
+              [], []) for i, lab in enumerate(["item_amount", "item_unit_price"])]
+    assert run_checks(items, names=["inconsistent_label"]) == []
 
 
 def test_forbidden_words_flag_documents():

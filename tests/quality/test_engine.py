@@ -80,6 +80,9 @@ def test_next_prefers_uncertain_and_unlike_documents():
     assert [p.doc_id for p in picks] == [3, 2, 4]
     plain = rank_next([Candidate(c.doc_id, c.name, c.confidences) for c in cands], n=2)
     assert [p.doc_id for p in plain] == [2, 4]
+    # a document without a reading ranks at the median uncertainty, not above every scored one
+    mixed = rank_next([Candidate(c.doc_id, c.name, c.confidences) for c in cands] + [Candidate(9, "x", [])], n=5)
+    assert [p.doc_id for p in mixed][:2] == [2, 4] and mixed[-1].doc_id == 1
 
 
 def test_next_documents_skips_labelled_ones(clean):

@@ -104,8 +104,6 @@ def test_edits_mark_the_dashboard_stale(qtbot, pane, project):
 def test_screenshot(qtbot, tmp_path):
     """``HANJI_SCREENSHOT=docs/dashboard.png QT_QPA_PLATFORM=xcb xvfb-run -a pytest tests/ui/test_dashboard.py``"""
     from hanji.ui.panes.dashboard import DashboardPane
-    from tests.ui.screenshot_project import build_showcase
-
     store = build_showcase(tmp_path / "showcase.hanji")
     p = DashboardPane(store)
     qtbot.addWidget(p)
@@ -118,5 +116,61 @@ def test_screenshot(qtbot, tmp_path):
     out = Path(os.environ["HANJI_SCREENSHOT"])
     out.parent.mkdir(parents=True, exist_ok=True)
     assert p.grab().save(str(out))
+    p.tabs.setCurrentIndex(1)  # the review queue, beside it
+    qtbot.wait(200)
+    assert p.grab().save(str(out.with_name(out.stem + "_queue" + out.suffix)))
     p.close()
     store.close()
+
+
+def build_showcase(path: Path):
+    """A project that looks like work in progress: fake documents of four types, some confirmed
+    over ten days, some pre-annotated, some new, with a few problems planted."""
+    import random
+    import time
+
+    from hanji.domain.schemas import schema_entity_types
+    from hanji.store import ProjectStore
+    from hanji.synth.documents import make_document
+
+    rnd = random.Random(7)
+    store = ProjectStore.create(path, schema_entity_types("default"))
+    types = ["receipt"] * 14 + ["id_card"] * 4 + ["business_registration"] * 4 + ["credit_card"] * 4
+    now = time.time()
+    first = None
+    for i, doc_type in enumerate(types):
+        sd = make_document(doc_type, seed=100 + i)
+        buf = io.BytesIO()
+        sd.image.save(buf, "PNG")
+        doc, _ = store.add_image_bytes(f"{doc_type}_{i:02d}.png", buf.getvalue())
+        first = first or (doc, buf.getvalue())
+        how = "confirmed" if i % 3 != 2 and i < 20 else ("machine" if i % 2 else "new")
+        if how == "new":
+            store.update_document(doc.id, doc_type=doc_type, record=False)
+            continue
+        for k, r in enumerate(sd.regions):
+            r.order = k
+            r.machine_text = r.text
+            r.confidence = round(rnd.uniform(0.55, 0.99), 2)
+            r.status = "confirmed" if how == "confirmed" else ("review" if r.confidence < 0.8 else "machine")
+            if how == "machine":
+                r.source = "model:demo"
+        regs = store.add_regions(doc.id, sd.regions, record=False)
+        if how == "confirmed":
+            kvs = [KeyValue(kv.key, kv.value, [regs[j].id for j in kv.region_ids if j < len(regs)])
+                   for kv in sd.keyvalues]
+            store.set_keyvalues(doc.id, kvs, record=False)
+        store.update_document(doc.id, doc_type=doc_type, status="done" if how == "confirmed" else "preannotated",
+                              record=False)
+        with store.atomic() as conn:  # spread the confirmations over ten days, for the progress plot
+            conn.execute("UPDATE regions SET updated=? WHERE doc_id=? AND status='confirmed'",
+                         (now - 86400 * (10 - i // 2), doc.id))
+        if i == 1:  # planted: an empty text and a wrong transcription
+            store.update_region(regs[0].id, text="", record=False)
+            store.update_region(regs[2].id, text=regs[2].text[:-1] + "0", confidence=0.97, record=False)
+        if i == 4:  # planted: a bow-tie quad
+            (a, b, c, d) = regs[1].points
+            store.update_region(regs[1].id, points=[a, c, b, d], record=False)
+    store.add_image_bytes("receipt_00_rescan.jpg", _jpeg_copy(first[1]))
+    store.set_meta("forbidden_words", '["광고"]')
+    return store

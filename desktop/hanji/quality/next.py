@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-NO_READING_UNCERTAINTY = 0.5  # a document with no machine reading: as unsure as a coin
+NO_READING_UNCERTAINTY = 0.5  # a document with no machine reading, when no document has one
 
 
 @dataclass
@@ -57,15 +57,19 @@ def _distances(x: np.ndarray, pool: np.ndarray) -> np.ndarray:
 
 
 def rank_next(candidates: Sequence[Candidate], labelled: np.ndarray | None = None, n: int = 10,
-              weight: float = 0.7, novelty_scale: float = 0.25) -> list[Pick]:
+              weight: float = 0.7, novelty_scale: float = 0.5) -> list[Pick]:
     """The ``n`` most useful documents to label next, best first.
 
     ``labelled``: features of documents already labelled (rows). Novelty is the nearest-distance
-    divided by ``novelty_scale`` and capped at 1 (hash distances above ~25% mean a different page).
+    divided by ``novelty_scale`` and capped at 1 (two unrelated pages differ in about half of the
+    hash bits, two pages of one layout in a quarter or less).
     """
     if not candidates:
         return []
     unc = np.array([uncertainty(c.confidences) for c in candidates])
+    scored = [u for c, u in zip(candidates, unc) if c.confidences]
+    if scored:  # documents without a reading are neither favoured nor held back: the median
+        unc = np.array([u if c.confidences else float(np.median(scored)) for c, u in zip(candidates, unc)])
     have_feats = all(c.features is not None for c in candidates)
     if not have_feats:
         order = np.argsort(-unc, kind="stable")[:n]
@@ -98,7 +102,7 @@ def _reason(c: Candidate, u: float, nov: float | None) -> str:
         part = (f"{len(c.confidences)} machine regions, mean confidence "
                 f"{sum(c.confidences) / len(c.confidences):.2f}, lowest {min(c.confidences):.2f}")
     else:
-        part = "no machine reading yet"
+        part = "no machine reading yet (pre-annotate it to rank it by uncertainty)"
     if nov is not None:
         part += f"; {'unlike' if nov > 0.6 else 'like'} the labelled pages (novelty {nov:.2f})"
     return part

@@ -117,6 +117,13 @@ def plot_missing(ax, s: DatasetStats) -> None:
         ax.text(0.5, 0.5, "no recognizer charset", ha="center", va="center", transform=ax.transAxes, color="#888")
         return
     n = len(s.missing_chars)
+    if n == 0:
+        ax.set_title(f"Characters the recognizer lacks (0 of {len(s.chars)} used)", fontsize=10)
+        ax.text(0.5, 0.5, "every labelled character is in the charset", ha="center", va="center",
+                transform=ax.transAxes, color="#2a9d8f")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        return
     _bars(ax, Counter({f"{c} U+{ord(c):04X}": v for c, v in s.missing_chars.items()}),
           f"Characters the recognizer lacks ({n})", top=12, horizontal=True, colors=None)
 

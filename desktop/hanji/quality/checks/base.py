@@ -23,7 +23,7 @@ class CheckOptions:
     entity_names: frozenset[str] = frozenset()  # the project's entity types; empty: not checked
     overlap_iou: float = 0.8  # two regions overlapping this much are one region labelled twice
     min_area: float = 1.0  # polygons smaller than this (px²) are degenerate
-    inconsistent_min_count: int = 2  # a text must be labelled this often before labels are compared
+    inconsistent_min_count: int = 3  # a text must be labelled this often before labels are compared
 
 
 class Check:

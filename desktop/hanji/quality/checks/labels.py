@@ -108,7 +108,8 @@ class KeyValueValidation(Check):
             res = v.check_items_total([kv.value for kv in by_key["item_amount"]], total.value, sub, tax)
             if not res.ok:
                 rid = total.region_ids[0] if total.region_ids else None
-                self.flag(document, f"totals do not add up: {res.reason}", rid)
+                self.flag(document, f"totals do not add up: {res.reason}", rid,
+                          "error" if res.level == "error" else "warning")
 
 
 def _whole_entity(tags: list[str]) -> str | None:
@@ -123,15 +124,21 @@ def _whole_entity(tags: list[str]) -> str | None:
 
 class InconsistentLabels(Check):
     """The same text labelled differently across the project (``합계`` is ``total`` in nine
-    documents and ``subtotal`` in one): the minority labels are flagged."""
+    documents and ``subtotal`` in one): the minority labels are flagged, or all of them on a tie.
+
+    Region labels are compared with region labels, whole-region entity tags with entity tags.
+    Only texts with letters are compared: the same number is legitimately a unit price on one
+    line and an amount on the next.
+    """
 
     name = "inconsistent_label"
     title = "Same text, different labels"
 
     def __init__(self, options=None):
         super().__init__(options)
-        # text -> label -> [(document, region)]
-        self.seen: dict[str, dict[str, list[tuple[Document, Region]]]] = defaultdict(lambda: defaultdict(list))
+        # (kind, text) -> label -> [(document, region)]
+        self.seen: dict[tuple[str, str], dict[str, list[tuple[Document, Region]]]] = \
+            defaultdict(lambda: defaultdict(list))
 
     def update(self, document: Document, regions: Sequence[Region], links: Sequence[Link] = (),
                keyvalues: Sequence[KeyValue] = ()) -> None:
@@ -139,18 +146,18 @@ class InconsistentLabels(Check):
             if not r.human or r.status == "difficult":
                 continue
             text = " ".join(nfc(r.text).split())
-            if len(text) < 2:
+            if len(text) < 2 or not any(c.isalpha() for c in text):
                 continue
             if r.label:
-                self.seen[text][r.label].append((document, r))
-            elif r.tags:
+                self.seen[("label", text)][r.label].append((document, r))
+            if r.tags and len(r.tags) == len(tokens(text)):
                 entity = _whole_entity(r.tags)
                 if entity is not None:  # a region tagged as one entity (or all O): compare its type
-                    self.seen[text]["entity " + entity].append((document, r))
+                    self.seen[("entity", text)][entity].append((document, r))
 
     def summary(self) -> list[Finding]:
         out = list(self.findings)
-        for text, by_label in self.seen.items():
+        for (kind, text), by_label in self.seen.items():
             if len(by_label) < 2:
                 continue
             counts = Counter({k: len(v) for k, v in by_label.items()})
@@ -158,13 +165,14 @@ class InconsistentLabels(Check):
                 continue
             (top, n_top), (_, n_second) = counts.most_common(2)
             summary = ", ".join(f"{k} ×{n}" for k, n in counts.most_common())
+            what = "labelled" if kind == "label" else "tagged"
             for label, places in by_label.items():
                 if n_top > n_second and label == top:
                     continue  # the clear majority is taken to be right
+                hint = f"elsewhere it is {top}" if n_top > n_second else "no label is in the majority"
                 for doc, r in places:
-                    hint = f"elsewhere it is {top}" if n_top > n_second else "no label is in the majority"
                     out.append(Finding(self.name, doc.id if doc.id is not None else -1, doc.name,
-                                       f"{text!r} is labelled {label} here; {hint} ({summary})", r.id, self.level))
+                                       f"{text!r} is {what} {label} here; {hint} ({summary})", r.id, self.level))
         return out
 
 

@@ -96,6 +96,8 @@ class DashboardPane(QWidget):
         self.store: ProjectStore | None = None
         self.data: DashboardData | None = None
         self._worker: Worker | None = None
+        self._again = False
+        self._retired: Worker | None = None
         self._unsubscribe = None
         self._stale = False
         self._debounce = QTimer(self, singleShot=True, interval=1500)
@@ -168,6 +170,7 @@ class DashboardPane(QWidget):
 
     # ------------------------------------------------------------------ store
     def set_store(self, store: ProjectStore | None) -> None:
+        self.stop()
         if self._unsubscribe:
             self._unsubscribe()
             self._unsubscribe = None
@@ -197,28 +200,46 @@ class DashboardPane(QWidget):
 
     # ------------------------------------------------------------------ computing
     def refresh(self) -> None:
-        """Recompute everything on a worker thread (a running refresh is cancelled first)."""
+        """Recompute everything on a worker thread. A refresh asked for while one runs cancels it
+        and starts again when its thread has ended (never blocking the GUI thread)."""
         if self.store is None:
             return
-        if self._worker is not None:  # a running refresh is cancelled; a finished one's thread is joined
-            self._worker.cancel()
-            self._worker.wait()
         self._stale = False
+        if self._worker is not None and self._worker.thread.isRunning():
+            self._again = True
+            self._worker.cancel()
+            return
+        self._start()
+
+    def _start(self) -> None:
+        self._again = False
         self.info.setText(tr("Computing…"))
         w = Worker(compute, self.store)
         w.progress.connect(lambda d, t, m: self.info.setText(f"{tr('Computing…')} {m}"))
         w.finished.connect(self._finished)
         w.failed.connect(lambda m: (self.info.setText(m.splitlines()[0]), self.status.emit(m)))
-        self._worker = w
+        w.thread.finished.connect(self._thread_ended)
+        self._retired = self._worker  # not freed inside its own thread's finished signal
+        self._worker = w  # kept until the next refresh: a QThread must not die while it runs
         w.start()
 
-    def _finished(self, data: DashboardData) -> None:
-        # the worker is kept (its thread is still winding down); the next refresh joins it
-        self._show(data)
-        self.updated.emit()
+    def _thread_ended(self) -> None:
+        if self._again and self.store is not None:
+            self._start()
 
-    def wait(self, ms: int = 60000) -> bool:
-        return self._worker.wait(ms) if self._worker else True
+    def _finished(self, data: DashboardData) -> None:
+        if not self._again:
+            self._show(data)
+            self.updated.emit()
+
+    def stop(self) -> None:
+        """Cancel a running refresh and wait for its thread (for closing)."""
+        self._again = False
+        w = self._worker
+        if w is not None and w.thread.isRunning():
+            w.cancel()
+            w.thread.quit()  # its quit would otherwise be queued to this (blocked) thread
+            w.thread.wait()
 
     # ------------------------------------------------------------------ showing
     def _show(self, data: DashboardData | None) -> None:
@@ -328,9 +349,7 @@ class DashboardPane(QWidget):
             self.export(kind, folder)
 
     def closeEvent(self, event) -> None:
-        if self._worker is not None:
-            self._worker.cancel()
-            self._worker.wait()
+        self.stop()
         if self._unsubscribe:
             self._unsubscribe()
         super().closeEvent(event)
