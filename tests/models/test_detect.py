@@ -179,3 +179,35 @@ def test_shipped_weights_are_in_the_manifest_with_a_licence():
     assert entry["licence"] == "Apache-2.0"
     assert resource_path("models", entry["licence_file"]).exists()
     shipped_path("ppocrv4_det_mobile.pt")  # verifies the SHA-256
+
+
+def test_detected_lines_of_a_rendered_two_column_page_come_out_in_reading_order(detector):
+    from hanji.models.pipeline import OcrPipeline
+
+    fonts = korean_fonts()
+    font = ImageFont.truetype(str(fonts[0]), 20)
+    img = Image.new("RGB", (720, 420), "white")
+    d = ImageDraw.Draw(img)
+    truth, names = [], []
+
+    def put(x, y, text, name):
+        d.text((x, y), text, fill="black", font=font)
+        truth.append(geometry.rect_points(*d.textbbox((x, y), text, font=font)))
+        names.append(name)
+
+    put(220, 16, "두 단 문서의 제목입니다", "title")
+    left = ["왼쪽 단 첫째 줄 글입니다", "왼쪽 단 둘째 줄 글입니다", "왼쪽 단 셋째 줄 글입니다",
+            "왼쪽 단 넷째 줄 글입니다", "왼쪽 단 끝"]
+    right = ["오른쪽 단 첫째 줄 글이다", "오른쪽 단 둘째 줄 글이다", "오른쪽 단 셋째 줄 글이다",
+             "오른쪽 단 넷째 줄 글이다", "오른쪽 단 끝"]
+    for i, (a, b) in enumerate(zip(left, right)):
+        put(30, 80 + i * 56, a, f"L{i}")
+        put(390, 80 + i * 56, b, f"R{i}")
+    regions = OcrPipeline(detector=detector, recognizer=None).detect(np.asarray(img))
+    got = []
+    for r in regions:
+        best = max(range(len(truth)), key=lambda j: geometry.iou(r.points, truth[j]))
+        assert geometry.iou(r.points, truth[best]) > 0.5
+        got.append(names[best])
+    assert got == ["title"] + [f"L{i}" for i in range(5)] + [f"R{i}" for i in range(5)]
+    assert [r.order for r in regions] == list(range(11))

@@ -47,6 +47,7 @@ def cmd_ocr(args) -> int:
         if not p.is_file():
             raise HanjiError("no such image file", p)
     pipeline = make_pipeline(args.recognizer, device=args.device, min_score=args.min_score)
+    _ = pipeline.recognizer  # load it now: a missing or unknown model is reported before any work
     out = None
     if args.out:
         if not args.out.parent.exists():
@@ -82,6 +83,7 @@ def cmd_preannotate(args) -> int:
     from hanji.store import ProjectStore
 
     pipeline = make_pipeline(args.recognizer, device=args.device, low_confidence=args.review_below)
+    _ = pipeline.recognizer  # load it now: a missing or unknown model is reported before any work
     with ProjectStore.open(args.project) as store, Bar("pre-annotating", "doc") as bar:
         report = preannotate(store, args.docs, pipeline=pipeline, include_done=args.all,
                              resume=not args.restart, progress=bar)

@@ -141,10 +141,10 @@ def preannotate(store: ProjectStore, doc_ids: Sequence[int] | None = None, *, pi
         if cancel:
             cancel.check()  # a cancel while the models ran leaves this document as it was
         label = f"pre-annotate {doc.name}"
-        with store.group(label):
-            added, removed, dropped = _merge(store, doc_id, regions, label, overlap)
+        with store.group(label):  # one undo step: the status change and the regions
             if doc.status == "new":
                 store.update_document(doc_id, status="preannotated")
+            added, removed, dropped = _merge(store, doc_id, regions, label, overlap)
         report.documents += 1
         report.added += len(added)
         report.replaced += removed
