@@ -1,0 +1,147 @@
+"""Job: train the Korean line recognizer on rendered lines (``hanji train recognizer``).
+
+Composes :mod:`hanji.synth.lines` (data) with :mod:`hanji.models.recognize.train` (the recipe). The
+batch of step *s* is rendered from ``Random(seed, s)`` with the training fonts; the held-out set
+uses the held-out fonts and another text stream. Runs on the GPU when there is one, else the CPU;
+resumes from ``OUT/last.pt`` with ``resume=True``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from hanji.jobs.base import CancelToken, Progress, no_progress
+
+EVAL_SEED = 987_654_321
+
+
+def eval_lines(n: int = 200, seed: int = EVAL_SEED):
+    """Held-out lines: fonts never used in training, text from a separate seed."""
+    from hanji.synth.lines import LineSampler, font_faces
+
+    return LineSampler(seed, faces=font_faces(held_out=True), strength=0.7).batch(n)
+
+
+def crop_quad(image: np.ndarray, points) -> np.ndarray:
+    """The region's minimum-area rectangle warped upright (horizontal text assumed)."""
+    import cv2
+
+    pts = np.asarray(points, np.float32)
+    if len(pts) == 4:
+        tl, tr, br, bl = pts
+    else:
+        x0, y0 = pts.min(axis=0)
+        x1, y1 = pts.max(axis=0)
+        tl, tr, br, bl = np.float32([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
+    w = int(round(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))))
+    h = int(round(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))))
+    w, h = max(w, 2), max(h, 2)
+    m = cv2.getPerspectiveTransform(np.float32([tl, tr, br, bl]), np.float32([[0, 0], [w, 0], [w, h], [0, h]]))
+    return cv2.warpPerspective(image, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
+def project_lines(project: str | Path, charset: list[str] | None = None) -> list[tuple[np.ndarray, str]]:
+    """(crop, text) of every region a person made or confirmed that has text, from a project file.
+    Characters outside ``charset`` are dropped from the text; crops taller than wide are skipped."""
+    import io
+
+    from PIL import Image
+
+    from hanji.store import ProjectStore
+
+    keep = set(charset) if charset else None
+    out = []
+    with ProjectStore.open(project, readonly=True) as store:
+        for doc in store.documents():
+            regions = [r for r in store.regions(doc.id) if r.human and r.text.strip()]
+            if not regions:
+                continue
+            image = np.asarray(Image.open(io.BytesIO(store.image_bytes(doc.id))).convert("RGB"))
+            for r in regions:
+                text = "".join(c for c in r.text if keep is None or c in keep).strip()
+                crop = crop_quad(image, r.points)
+                if text and crop.shape[1] >= crop.shape[0] * 0.8:
+                    out.append((crop, text))
+    return out
+
+
+def export_best(run_dir: str | Path, dest: str | Path) -> Path:
+    """Write the best (else last) checkpoint of a run as fp16 recognizer weights."""
+    from hanji.models.recognize.train import export_from_checkpoint
+    from hanji.models.weights import load_state, save_state
+
+    run_dir = Path(run_dir)
+    src = run_dir / "best.pt" if (run_dir / "best.pt").exists() else run_dir / "last.pt"
+    state = export_from_checkpoint(load_state(src))
+    save_state(state, dest)
+    return Path(dest)
+
+
+def run(out: str | Path, steps: int = 20000, resume: bool = False, seed: int = 0, batch_size: int = 16,
+        init: str | Path | None = None, threads: int = 0, eval_size: int = 200, eval_every: int = 500,
+        checkpoint_every_s: float = 240.0, project: str | Path | None = None, project_share: float = 0.25,
+        progress: Progress = no_progress, cancel: CancelToken | None = None, log=print) -> dict[str, Any]:
+    """Train (or resume) and return ``{"step", "best_cer", "loss", "out"}``.
+
+    ``init``: a weights file to start from instead of PP-OCRv4 (e.g. the shipped ``ko_rec.pt`` to
+    fine-tune further); ignored when resuming. ``project``: a project file whose confirmed lines
+    make up ``project_share`` of every batch."""
+    import random
+
+    import torch
+
+    from hanji.models.device import pick_device
+    from hanji.models.recognize.charset import korean_charset
+    from hanji.models.recognize.train import TrainConfig, Trainer, ko_model_from_ppocr
+    from hanji.models.weights import load_shipped, load_state
+    from hanji.synth.lines import LineSampler, font_faces
+
+    if threads:
+        torch.set_num_threads(threads)
+    out = Path(out)
+    cfg = TrainConfig(steps=steps, batch_size=batch_size, seed=seed, threads=threads, eval_every=eval_every,
+                      checkpoint_every_s=checkpoint_every_s)
+    device = pick_device()
+    last = out / "last.pt"
+    if resume and last.exists():
+        state = load_state(last)
+        net = ko_model_from_ppocr(None, seed)
+        trainer = Trainer(cfg, net, korean_charset(), device)
+        trainer.load(state, last)
+        log(f"resumed from {last} at step {trainer.step}")
+    else:
+        if init:
+            st = load_state(init)
+            net = ko_model_from_ppocr(None, seed)
+            net.load_state_dict({k: v.float() for k, v in st["model"].items()})
+        else:
+            net = ko_model_from_ppocr(load_shipped("ppocr_en_rec.pt"), seed)
+        trainer = Trainer(cfg, net, korean_charset(), device)
+    faces = font_faces(held_out=False)
+    real = project_lines(project, korean_charset()) if project else []
+    if project:
+        log(f"{len(real)} confirmed lines from {project}")
+    n_real = int(round(batch_size * project_share)) if real else 0
+
+    group = 4  # render 4 batches at once and bucket them by width, so that little is padding
+    cache: dict[int, list] = {}
+
+    def sample_batch(step: int):
+        g = step // group
+        if g not in cache:
+            cache.clear()
+            lines = LineSampler(seed * 1_000_003 + g, faces=faces, max_chars=24).batch((batch_size - n_real) * group)
+            if n_real:
+                lines += random.Random(seed * 1_000_003 + g).choices(real, k=n_real * group)
+            lines.sort(key=lambda s: s[0].shape[1] / s[0].shape[0])
+            cache[g] = lines
+        k = step % group
+        return cache[g][k * batch_size : (k + 1) * batch_size]
+
+    ev = eval_lines(eval_size) if eval_size else None
+    res = trainer.run(sample_batch, out, ev, progress=progress, cancel=cancel, log=log)
+    res["out"] = str(out)
+    return res

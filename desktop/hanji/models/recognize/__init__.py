@@ -1,0 +1,106 @@
+"""Text-line recognizers: ``load_recognizer("ko")`` (Hanji's Korean model, the default) or
+``load_recognizer("ppocr_en")`` (PaddleOCR PP-OCRv4, Chinese/English, converted to torch).
+
+    rec = load_recognizer()
+    rec.predict([crop, ...])  # -> [("인천광역시 남동구", 0.97), ...]
+
+Crops are ``HxWx3`` uint8 RGB numpy arrays of one text line each; they are resized to a height of
+48 pixels, sorted by width and batched internally.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from hanji.errors import HanjiError
+
+RECOGNIZERS = {"ko": "ko_rec.pt", "ppocr_en": "ppocr_en_rec.pt"}
+DEFAULT = "ko"
+
+
+def fold_fullwidth(c: str) -> str:
+    """Full-width ASCII forms (PP-OCR's dictionary has both) read as ASCII; the ideographic space as a space."""
+    if len(c) == 1 and 0xFF01 <= ord(c) <= 0xFF5E:
+        return chr(ord(c) - 0xFEE0)
+    return " " if c == "\u3000" else c
+
+
+class Recognizer:
+    """A CTC line recognizer: network, charset (class i+1 is ``charset[i]``), name and version."""
+
+    def __init__(self, net, charset: list[str], name: str, version: str, meta: dict[str, Any] | None = None,
+                 device=None) -> None:
+        import torch
+
+        from hanji.models.device import pick_device
+
+        self.device = device if device is not None else pick_device()
+        self.net = net.to(self.device).eval()
+        self.charset = [fold_fullwidth(c) for c in charset]
+        self.name = name
+        self.version = version
+        self.meta = dict(meta or {})
+        self.min_width = int(self.meta.get("min_width", 64))
+        self.bgr = self.meta.get("channels", "bgr") == "bgr"
+        self._torch = torch
+
+    def logits(self, crops: list[np.ndarray]):
+        """Raw CTC logits ``(B, T, classes)`` of crops padded to one width (for tests and tools)."""
+        from hanji.models.recognize.decode import batch_tensor, prepare
+
+        x, _ = batch_tensor([prepare(c, bgr=self.bgr) for c in crops], self.min_width)
+        with self._torch.inference_mode():
+            return self.net(x.to(self.device)).float().cpu()
+
+    def predict(self, crops: list[np.ndarray], batch_size: int = 32) -> list[tuple[str, float]]:
+        from hanji.models.recognize.decode import batch_tensor, ctc_greedy, prepare
+
+        if not crops:
+            return []
+        prepared = [prepare(c, bgr=self.bgr) for c in crops]
+        order = sorted(range(len(prepared)), key=lambda i: prepared[i].shape[2])
+        out: list[tuple[str, float] | None] = [None] * len(prepared)
+        torch = self._torch
+        with torch.inference_mode():
+            for s in range(0, len(order), batch_size):
+                idx = order[s : s + batch_size]
+                x, widths = batch_tensor([prepared[i] for i in idx], self.min_width)
+                probs = self.net(x.to(self.device)).float().softmax(-1).cpu().numpy()
+                t = probs.shape[1]
+                for j, i in enumerate(idx):
+                    # steps beyond the crop's own width see only padding
+                    n = min(t, max(1, -(-widths[j] * t // x.shape[3])))
+                    out[i] = ctc_greedy(probs[j], self.charset, n + 1 if n < t else t)
+        return [o for o in out if o is not None]
+
+
+def from_state(state: dict[str, Any], name: str | None = None, device=None, path: str | Path | None = None) -> Recognizer:
+    """Build a :class:`Recognizer` from a weights dictionary ``{"model", "charset", "meta"}``."""
+    from hanji.models.recognize.net import RecNet
+
+    try:
+        charset = list(state["charset"])
+        meta = dict(state.get("meta", {}))
+        sd = state["model"]
+        net = RecNet(len(charset) + 1)
+        net.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in sd.items()})
+    except (KeyError, TypeError, RuntimeError, AttributeError) as e:
+        raise HanjiError(f"the file is not a Hanji recognizer ({e.__class__.__name__}: {str(e)[:160]})", path) from e
+    return Recognizer(net, charset, name or meta.get("name", "?"), str(meta.get("version", "?")), meta, device)
+
+
+def load_recognizer(name: str = DEFAULT, device=None, path: str | Path | None = None) -> Recognizer:
+    """Load a recognizer of the zoo by name, or from a weights file ``path`` (a checkpoint of
+    ``hanji train recognizer`` works too). Checksums of shipped files are verified."""
+    from hanji.models.weights import load_shipped, load_state
+
+    if path is not None:
+        state = load_state(path)
+        return from_state(state, name, device, path)
+    if name not in RECOGNIZERS:
+        raise HanjiError(f"unknown recognizer {name!r}; choose one of {', '.join(RECOGNIZERS)}")
+    state = load_shipped(RECOGNIZERS[name])
+    return from_state(state, name, device, RECOGNIZERS[name])

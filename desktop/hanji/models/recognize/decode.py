@@ -1,0 +1,93 @@
+"""CTC greedy decoding, batching of line crops and the character error rate (torch-free helpers
+except :func:`batch_tensor`)."""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+
+import numpy as np
+
+HEIGHT = 48
+
+
+def ctc_greedy(probs: np.ndarray, charset: list[str], length: int | None = None) -> tuple[str, float]:
+    """Decode one ``(T, classes)`` probability matrix: best class per step, collapse repeats, drop blanks.
+
+    The score is the mean probability of the emitted characters (the mean best probability over all
+    steps when nothing is emitted, i.e. the confidence that the line is empty)."""
+    if length is not None:
+        probs = probs[:length]
+    if len(probs) == 0:
+        return "", 0.0
+    best = probs.argmax(axis=1)
+    conf = probs[np.arange(len(best)), best]
+    chars, scores, prev = [], [], 0
+    for k, c in enumerate(best):
+        if c != 0 and c != prev:
+            chars.append(charset[c - 1])
+            scores.append(conf[k])
+        prev = c
+    text = unicodedata.normalize("NFC", "".join(chars))
+    score = float(np.mean(scores)) if scores else float(np.mean(conf))
+    return text, score
+
+
+def resized_width(h: int, w: int, height: int = HEIGHT, max_width: int = 2400) -> int:
+    return int(min(max_width, max(8, math.ceil(w * height / max(h, 1)))))
+
+
+def prepare(crop: np.ndarray, height: int = HEIGHT, bgr: bool = True) -> np.ndarray:
+    """One crop -> ``(3, height, w)`` float32 in [-1, 1]."""
+    import cv2
+
+    a = np.asarray(crop)
+    if a.ndim == 2:
+        a = np.repeat(a[:, :, None], 3, axis=2)
+    elif a.shape[2] == 4:
+        a = a[:, :, :3]
+    if a.dtype != np.uint8:
+        a = np.clip(a, 0, 255).astype(np.uint8)
+    h, w = a.shape[:2]
+    if h < 1 or w < 1:
+        a = np.full((height, 8, 3), 255, np.uint8)
+        h, w = a.shape[:2]
+    nw = resized_width(h, w, height)
+    a = cv2.resize(a, (nw, height), interpolation=cv2.INTER_AREA if h > height else cv2.INTER_LINEAR)
+    if bgr:
+        a = a[:, :, ::-1]
+    x = (a.astype(np.float32) / 255.0 - 0.5) / 0.5
+    return np.ascontiguousarray(x.transpose(2, 0, 1))
+
+
+def batch_tensor(prepared: list[np.ndarray], min_width: int = 64, multiple: int = 8):
+    """Pad prepared crops (value 0, i.e. mid-grey, as PaddleOCR does) to one width; returns
+    ``(tensor, widths)``."""
+    import torch
+
+    widths = [p.shape[2] for p in prepared]
+    w = max(min_width, max(widths))
+    w = int(math.ceil(w / multiple) * multiple)
+    out = np.zeros((len(prepared), 3, prepared[0].shape[1], w), np.float32)
+    for i, p in enumerate(prepared):
+        out[i, :, :, : p.shape[2]] = p
+    return torch.from_numpy(out), widths
+
+
+def levenshtein(a: str, b: str) -> int:
+    if len(a) < len(b):
+        a, b = b, a
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def cer(preds: list[str], refs: list[str]) -> float:
+    """Character error rate: total edit distance over total reference length (NFC, both)."""
+    n = sum(len(unicodedata.normalize("NFC", r)) for r in refs)
+    e = sum(levenshtein(unicodedata.normalize("NFC", p), unicodedata.normalize("NFC", r)) for p, r in zip(preds, refs))
+    return e / max(n, 1)

@@ -1,0 +1,161 @@
+"""The PP-OCRv4 mobile recognition network (PP-LCNetV3 backbone, SVTR neck, CTC head) in torch.
+
+This mirrors the *inference* form of PaddleOCR's ``ch_PP-OCRv4_rec`` model: the backbone's
+re-parameterisable convolutions are already merged into single convolutions with a bias, each
+followed by a learnable affine (``scale * x + bias``), hard-swish and a second learnable affine.
+Input: ``(B, 3, 48, W)`` float in [-1, 1] (BGR channel order, as PaddleOCR was trained); output:
+CTC logits ``(B, W / 8, classes)`` with class 0 the CTC blank.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+# (kernel, in, out, stride, squeeze-excite) for the depthwise/pointwise pairs of PP-LCNetV3 (scale 0.95)
+BLOCKS = [
+    (3, 16, 32, 1, False), (3, 32, 64, 1, False), (3, 64, 64, 1, False),
+    (3, 64, 128, (2, 1), False), (3, 128, 128, 1, False),
+    (3, 128, 240, (1, 2), False), (5, 240, 240, 1, False), (5, 240, 240, 1, False),
+    (5, 240, 240, 1, False), (5, 240, 240, 1, False),
+    (5, 240, 480, (2, 1), True), (5, 480, 480, 1, True), (5, 480, 480, (2, 1), False),
+    (5, 480, 480, 1, False),
+]
+INPUT_HEIGHT = 48
+
+
+class Affine(nn.Module):
+    """PaddleOCR's LearnableAffineBlock: one learnable scale and bias for the whole tensor."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scale = nn.Parameter(torch.ones(1))
+        self.bias = nn.Parameter(torch.zeros(1))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.scale * x + self.bias
+
+
+class RepConv(nn.Module):
+    """Merged convolution, affine, hard-swish, affine."""
+
+    def __init__(self, cin: int, cout: int, k: int, stride=1, groups: int = 1) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(cin, cout, k, stride, padding=k // 2, groups=groups, bias=True)
+        self.lab = Affine()
+        self.act_lab = Affine()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.act_lab(F.hardswish(self.lab(self.conv(x))))
+
+
+class SE(nn.Module):
+    def __init__(self, c: int) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv2d(c, c // 4, 1)
+        self.conv2 = nn.Conv2d(c // 4, c, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        s = x.mean(dim=(2, 3), keepdim=True)
+        return x * F.hardsigmoid(self.conv2(F.relu(self.conv1(s))))
+
+
+class Block(nn.Module):
+    def __init__(self, k: int, cin: int, cout: int, stride, se: bool) -> None:
+        super().__init__()
+        self.dw = RepConv(cin, cin, k, stride, groups=cin)
+        self.se = SE(cin) if se else nn.Identity()
+        self.pw = RepConv(cin, cout, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.pw(self.se(self.dw(x)))
+
+
+class Backbone(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.stem = nn.Conv2d(3, 16, 3, 2, 1, bias=False)
+        self.stem_bn = nn.BatchNorm2d(16)
+        self.blocks = nn.Sequential(*(Block(*b) for b in BLOCKS))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.blocks(self.stem_bn(self.stem(x)))
+        return F.avg_pool2d(x, (3, 2))  # (B, 480, 1, W/8) for 48-pixel input
+
+
+class ConvBNSwish(nn.Module):
+    def __init__(self, cin: int, cout: int, k) -> None:
+        super().__init__()
+        pad = (0, 1) if k == (1, 3) else 0
+        self.conv = nn.Conv2d(cin, cout, k, padding=pad, bias=False)
+        self.bn = nn.BatchNorm2d(cout)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return F.silu(self.bn(self.conv(x)))
+
+
+class Attention(nn.Module):
+    def __init__(self, dim: int, heads: int) -> None:
+        super().__init__()
+        self.heads = heads
+        self.scale = (dim // heads) ** -0.5
+        self.qkv = nn.Linear(dim, dim * 3)
+        self.proj = nn.Linear(dim, dim)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        b, n, c = x.shape
+        qkv = self.qkv(x).reshape(b, n, 3, self.heads, c // self.heads).permute(2, 0, 3, 1, 4)
+        q, k, v = qkv[0] * self.scale, qkv[1], qkv[2]
+        att = (q @ k.transpose(-2, -1)).softmax(dim=-1)
+        return self.proj((att @ v).transpose(1, 2).reshape(b, n, c))
+
+
+class MixerBlock(nn.Module):
+    def __init__(self, dim: int, heads: int, mlp: int) -> None:
+        super().__init__()
+        self.norm1 = nn.LayerNorm(dim, eps=1e-5)
+        self.attn = Attention(dim, heads)
+        self.norm2 = nn.LayerNorm(dim, eps=1e-5)
+        self.fc1 = nn.Linear(dim, mlp)
+        self.fc2 = nn.Linear(mlp, dim)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = x + self.attn(self.norm1(x))
+        return x + self.fc2(F.silu(self.fc1(self.norm2(x))))
+
+
+class SVTRNeck(nn.Module):
+    def __init__(self, cin: int = 480, dim: int = 120, depth: int = 2, heads: int = 8) -> None:
+        super().__init__()
+        self.conv1 = ConvBNSwish(cin, cin // 8, (1, 3))
+        self.conv2 = ConvBNSwish(cin // 8, dim, 1)
+        self.blocks = nn.ModuleList(MixerBlock(dim, heads, dim * 2) for _ in range(depth))
+        self.norm = nn.LayerNorm(dim, eps=1e-6)
+        self.conv3 = ConvBNSwish(dim, cin, 1)
+        self.conv4 = ConvBNSwish(2 * cin, cin // 8, (1, 3))
+        self.conv1x1 = ConvBNSwish(cin // 8, dim, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.conv2(self.conv1(x))
+        b, c, hh, w = h.shape
+        z = h.flatten(2).transpose(1, 2)
+        for blk in self.blocks:
+            z = blk(z)
+        z = self.norm(z).reshape(b, hh, w, c).permute(0, 3, 1, 2)
+        z = self.conv3(z)
+        z = self.conv1x1(self.conv4(torch.cat([x, z], dim=1)))
+        return z.squeeze(2).transpose(1, 2)  # (B, T, dim)
+
+
+class RecNet(nn.Module):
+    """Backbone + neck + linear CTC head over ``num_classes`` (blank first)."""
+
+    def __init__(self, num_classes: int) -> None:
+        super().__init__()
+        self.backbone = Backbone()
+        self.neck = SVTRNeck()
+        self.head = nn.Linear(120, num_classes)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.neck(self.backbone(x)))
