@@ -134,3 +134,16 @@ def test_forbidden_words_are_stored_in_the_project(clean):
     f = jq.run_checks(clean)
     assert {x.document for x in f} == {"receipt_1.png", "receipt_6.png"}
     assert {x.check for x in f} == {"forbidden_word"}
+
+
+def test_searcher_answers_short_queries_like_the_store(clean):
+    searcher = jq.Searcher(clean)
+    for q in ("지문", "합계", "원", "03", "없음", "한지문구"):
+        want = [(h.kind, h.region_id) for h in jq.search(clean, q, 20)]
+        assert [(h.kind, h.region_id) for h in searcher.search(q, 20)] == want, q
+    assert len(searcher.search("합계", 3)) == 3
+    doc = clean.documents()[0]
+    region = clean.regions(doc.id)[0]
+    clean.update_region(region.id, text="상호 새이름")  # the in-memory copy follows edits
+    assert region.id in [h.region_id for h in searcher.search("새이", 50) if h.kind == "region"]
+    assert region.id not in [h.region_id for h in searcher.search("지문", 50) if h.kind == "region"]

@@ -307,8 +307,10 @@ class SearchHit:
 
 def search(store: ProjectStore, query: str, limit: int = 100) -> list[SearchHit]:
     """Transcriptions and key-values containing ``query`` (Hangul substrings match)."""
-    regions = store.search(query, limit)
-    kvs = store.search_keyvalues(query, limit) if hasattr(store, "search_keyvalues") else []
+    return _hits(store, store.search(query, limit), store.search_keyvalues(query, limit), limit)
+
+
+def _hits(store: ProjectStore, regions: list[Region], kvs: list[KeyValue], limit: int) -> list[SearchHit]:
     names: dict[int, str] = {}
 
     def name(doc_id: int) -> str:
@@ -321,6 +323,58 @@ def search(store: ProjectStore, query: str, limit: int = 100) -> list[SearchHit]
                        kv.value, kv.key) for kv in kvs]
     hits.sort(key=lambda h: (h.doc_id, h.kind != "region"))
     return hits[:limit]
+
+
+class Searcher:
+    """Search for a window that asks many questions: queries of three or more characters go to
+    the FTS5 trigram index; shorter ones (two Hangul syllables, 합계, are a common question)
+    cannot use trigrams, and instead of a LIKE scan of the table each time they scan an
+    in-memory copy of the texts, rebuilt only when the project has changed since."""
+
+    def __init__(self, store: ProjectStore):
+        self.store = store
+        self._key: tuple | None = None
+        self._blob = ""
+        self._starts: list[int] = []
+        self._ids: list[int] = []
+
+    def _version(self) -> tuple:
+        conn = self.store.conn
+        return conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def _load(self) -> None:
+        with self.store._mutex:
+            key = self._version()
+            if key == self._key:
+                return
+            rows = self.store.conn.execute("SELECT id, text FROM regions ORDER BY doc_id, ord IS NULL, ord, id")
+            ids, starts, parts, pos = [], [], [], 0
+            for rid, text in rows:
+                ids.append(rid)
+                starts.append(pos)
+                parts.append(text)
+                pos += len(text) + 1
+            self._blob, self._starts, self._ids, self._key = "\x00".join(parts), starts, ids, key
+
+    def short_region_ids(self, q: str, limit: int) -> list[int]:
+        import bisect
+
+        self._load()
+        out: list[int] = []
+        i = self._blob.find(q)
+        while i >= 0 and len(out) < limit:
+            k = bisect.bisect_right(self._starts, i) - 1
+            out.append(self._ids[k])
+            nxt = self._starts[k + 1] if k + 1 < len(self._starts) else len(self._blob)
+            i = self._blob.find(q, nxt)  # the next region: one hit per region
+        return out
+
+    def search(self, query: str, limit: int = 100) -> list[SearchHit]:
+        q = nfc(query).strip()
+        if not q or len(q) >= 3 or "\x00" in q:
+            return search(self.store, q, limit)
+        regions = [self.store.region(rid) for rid in self.short_region_ids(q, limit)]
+        return _hits(self.store, regions, self.store.search_keyvalues(q, limit), limit)
 
 
 def document_text(store: ProjectStore, doc_id: int) -> str:

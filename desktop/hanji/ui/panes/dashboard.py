@@ -175,6 +175,7 @@ class DashboardPane(QWidget):
             self._unsubscribe()
             self._unsubscribe = None
         self.store = store
+        self.searcher = jq.Searcher(store) if store is not None else None
         self.data = None
         for w in (self.refresh_button, self.csv_button, self.png_button, self.keep_button, self.search_box):
             w.setEnabled(store is not None)
@@ -311,7 +312,7 @@ class DashboardPane(QWidget):
         self.results.clear()
         if self.store is None or not query.strip():
             return []
-        hits = jq.search(self.store, query, 200)
+        hits = self.searcher.search(query, 200)
         for h in hits:
             where = f"{tr('region')} {h.region_id}" if h.kind == "region" else f"{tr('key-value')} {h.key}"
             self.results.addTopLevelItem(_item([h.document, where, h.text], h.doc_id, h.region_id))
