@@ -48,45 +48,60 @@ def id_card(r: random.Random, font: Path, template: int) -> tuple[Page, dict]:
     issue_s = r.choice([f"{issued.year}. {issued.month}. {issued.day}.", issued.strftime("%Y.%m.%d."),
                         issued.strftime("%Y. %m. %d.")])
     s = r.randint(28, 34)
-    if template == 0:  # classic: title top-left, text left, photo right
-        page.put(50, 40, "주민등록증", int(s * 1.5), bold=True)
-        page.put(60, 150, [(nm, "name")], int(s * 1.25), bold=True)
-        page.put(60, 215, [(rrn, "resident_number")], s)
-        y = 285
-        for i, ln in enumerate(page.wrap(addr, int(s * 0.8), 520)):
-            page.put(60, y, [(ln, "address")], int(s * 0.8), cont=i > 0)
-            y += s * 1.15
+    # label mode, shared by all layouts: none (the real card), small labels above, or inline labels
+    mode = r.choices(["none", "above", "inline"], [0.5, 0.25, 0.25])[0]
+
+    def field(x: float, y: float, label: str, key: str, val: str, size: int, bold: bool = False) -> float:
+        """Draw one field; returns the y below it."""
+        if mode == "above":
+            page.put(x, y, label, int(size * 0.6), ink=(90, 90, 90))
+            y += size * 0.85
+            page.put(x, y, [(val, key)], size, bold=bold)
+        elif mode == "inline":
+            page.put(x, y, [(label, None), (val, key)], size, bold=bold)
+        else:
+            page.put(x, y, [(val, key)], size, bold=bold)
+        return y + size * 1.5
+
+    def address(x: float, y: float, size: int, width: float) -> float:
+        lines = page.wrap(addr, size, width - (page.width_of("주소 ", size) if mode == "inline" else 0))
+        if mode == "above":
+            page.put(x, y, "주소", int(size * 0.6), ink=(90, 90, 90))
+            y += size * 0.85
+        for i, ln in enumerate(lines):
+            pieces = ([("주소", None)] if mode == "inline" and i == 0 else []) + [(ln, "address")]
+            page.put(x, y, pieces, size, cont=i > 0)
+            y += size * 1.3
+        return y
+
+    def issue(x: float, y: float, size: int, anchor: str) -> None:
+        lab = r.random() < (0.8 if mode != "none" else 0.2)
+        page.put(x, y, ([(r.choice(["발급일", "발급일자"]), None)] if lab else []) + [(issue_s, "issue_date")], size,
+                 anchor=anchor)
+        page.put(x, y + size * 1.5, [(office, "issuer")], int(size * 1.1), bold=True, anchor=anchor)
+
+    if template == 0:  # classic: title top-left, text left, photo right, issue block centred below
+        page.put(50, 40, r.choice(["주민등록증", "주 민 등 록 증"]), int(s * 1.5), bold=True)
+        y = field(60, 140, "성명", "name", nm, int(s * 1.2), bold=True)
+        y = field(60, y, "주민등록번호", "resident_number", rrn, s)
+        address(60, y + 5, int(s * 0.8), 520)
         _photo(page, r, 620, 120, 800, 350)
-        page.put(W / 2, 440, [(issue_s, "issue_date")], int(s * 0.8), anchor="c")
-        page.put(W / 2, 480, [(office, "issuer")], int(s * 0.9), bold=True, anchor="c")
-    elif template == 1:  # photo left, text right, issue block bottom-right
+        issue(W / 2, 425, int(s * 0.8), "c")
+    elif template == 1:  # photo left, title centred, text right, issue block bottom-right
         _photo(page, r, 40, 110, 230, 360)
         page.put(W / 2, 30, "주민등록증", int(s * 1.4), bold=True, anchor="c")
-        page.put(270, 120, [(nm, "name")], int(s * 1.2), bold=True)
-        page.put(270, 180, [(rrn, "resident_number")], s)
-        y = 250
-        for i, ln in enumerate(page.wrap(addr, int(s * 0.75), 540)):
-            page.put(270, y, [(ln, "address")], int(s * 0.75), cont=i > 0)
-            y += s * 1.05
-        page.put(W - 40, 420, [(issue_s, "issue_date")], int(s * 0.8), anchor="r")
-        page.put(W - 40, 465, [(office, "issuer")], int(s * 0.85), bold=True, anchor="r")
-    else:  # mobile-ID style: labelled fields
+        y = field(270, 110, "성명", "name", nm, int(s * 1.15), bold=True)
+        y = field(270, y, "주민등록번호", "resident_number", rrn, s)
+        address(270, y + 5, int(s * 0.75), 540)
+        issue(W - 40, 410, int(s * 0.75), "r")
+    else:  # mobile-ID style: coloured header bar, fields left, photo right, issue block under the photo
         page.draw.rectangle([0, 0, W, 80], fill=(40, 70, 140))
-        page.put(30, 18, "모바일 주민등록증", int(s * 1.1), bold=True, ink=(255, 255, 255))
+        page.put(30, 18, r.choice(["모바일 주민등록증", "주민등록증 확인서비스"]), int(s * 1.1), bold=True, ink=(255, 255, 255))
         _photo(page, r, 620, 110, 810, 340)
-        ls = int(s * 0.7)
-        y = 110
-        for lab, key, val in (("성명", "name", nm), ("주민등록번호", "resident_number", rrn)):
-            page.put(40, y, lab, ls, ink=(90, 90, 90))
-            page.put(40, y + ls * 1.3, [(val, key)], s, bold=key == "name")
-            y += s * 2.6
-        page.put(40, y, "주소", ls, ink=(90, 90, 90))
-        y += ls * 1.3
-        for i, ln in enumerate(page.wrap(addr, int(s * 0.72), 540)):
-            page.put(40, y, [(ln, "address")], int(s * 0.72), cont=i > 0)
-            y += s * 0.95
-        page.put(620, 380, [("발급일", None), (issue_s, "issue_date")], ls)
-        page.put(620, 430, [(office, "issuer")], ls, bold=True)
+        y = field(40, 110, "성명", "name", nm, s, bold=True)
+        y = field(40, y + 10, "주민등록번호", "resident_number", rrn, s)
+        address(40, y + 10, int(s * 0.72), 540)
+        issue(620, 375, int(s * 0.7), "l")
     return page, {}
 
 
@@ -113,34 +128,54 @@ def credit_card(r: random.Random, font: Path, template: int) -> tuple[Page, dict
     brand = "VISA" if v.digits(number)[0] == "4" else ("Mastercard" if v.digits(number)[0] == "5" else
                                                         ("AMEX" if v.digits(number)[:2] in ("34", "37") else "BC"))
     s = r.randint(40, 48)
+    grouped = r.random() < 0.35  # the number as four regions, as OCR often finds an embossed number
+    labelled = r.random() < 0.35
+    holder_shown = holder_k if r.random() < 0.25 else holder
+
+    def number(x: float, y: float, size: int) -> None:
+        if labelled:
+            page.put(x, y - 34, r.choice(["카드번호", "CARD NUMBER"]), 22)
+        if not grouped:
+            page.put(x, y, [(shown, "card_number")], size)
+            return
+        for i, g in enumerate(shown.replace("-", " ").split()):
+            page.put(x, y, [(g, "card_number")], size, cont=i > 0)
+            x += page.width_of(g, size) + size * 0.9
+
+    def expiry(x: float, y: float) -> None:
+        st = r.randrange(3)
+        if st == 0:
+            page.put(x, y, [(r.choice(["VALID THRU", "GOOD THRU", "EXPIRES END"]), None), (exp, "expiry")], 26)
+        elif st == 1:
+            page.put(x, y - 30, r.choice(["유효기간", "VALID THRU", "MONTH/YEAR"]), 20)
+            page.put(x, y, [(exp, "expiry")], 30)
+        else:
+            page.put(x, y, [(exp, "expiry")], 30)
+
+    def holder_at(x: float, y: float) -> None:
+        if labelled:
+            page.put(x, y - 30, r.choice(["성명", "NAME", "소유자"]), 20)
+        page.put(x, y, [(holder_shown, "holder")], 30)
+
     if template == 0:  # issuer top-left, chip, number centre, expiry, holder bottom-left, brand bottom-right
         page.put(50, 40, [(issuer, "issuer")], 40, bold=True)
         page.draw.rounded_rectangle([70, 150, 170, 225], 12, fill=chip)
-        page.put(60, 270, [(shown, "card_number")], s)
-        page.put(330, 355, [("VALID THRU", None), (exp, "expiry")], 26)
-        page.put(60, 440, [(holder, "holder")], 32)
+        number(60, 270, s)
+        expiry(330, 360)
+        holder_at(60, 445)
         page.put(W - 50, 440, brand, 44, bold=True, anchor="r")
-    elif template == 1:  # English issuer top-right, number as four groups, labelled expiry
+    elif template == 1:  # English issuer top-right, chip left, number, expiry and holder stacked
         page.put(W - 50, 40, [(kd.CARD_ISSUERS_EN[issuer], "issuer")], 34, bold=True, anchor="r")
         page.draw.rounded_rectangle([60, 120, 160, 195], 12, fill=chip)
-        groups = v.format_card_number(number, " ").split()
-        x = 60
-        for i, g in enumerate(groups):
-            page.put(x, 250, [(g, "card_number")], s, cont=i > 0)
-            x += page.width_of(g, s) + s * 0.9
-        page.put(60, 350, "유효기간", 22)
-        page.put(60, 380, [(exp, "expiry")], 30)
-        page.put(60, 455, [(holder, "holder")], 30)
+        number(60, 250, s)
+        expiry(60, 375)
+        holder_at(60, 455)
         page.put(W - 50, 445, brand, 40, bold=True, anchor="r")
-    else:  # vertical-ish info block on the right half, Korean labels
+    else:  # chip top-right, issuer top-left, number, then expiry and holder side by side
         page.draw.rounded_rectangle([W - 160, 60, W - 60, 135], 12, fill=chip)
-        page.put(50, 50, [(issuer, "issuer")], 38, bold=True)
-        page.put(50, 200, "카드번호", 22)
-        page.put(50, 235, [(shown, "card_number")], int(s * 0.9))
-        page.put(50, 330, "유효기간", 22)
-        page.put(50, 362, [(exp, "expiry")], 30)
-        page.put(380, 330, "성명", 22)
-        hk = holder_k if r.random() < 0.5 else holder
-        page.put(380, 362, [(hk, "holder")], 30)
-        page.put(W - 50, 450, brand, 40, bold=True, anchor="r")
+        page.put(50, 50, [(issuer if r.random() < 0.6 else kd.CARD_ISSUERS_EN[issuer], "issuer")], 38, bold=True)
+        number(50, 240, int(s * 0.9))
+        expiry(50, 390)
+        holder_at(380, 390)
+        page.put(W - 50, 460, brand, 40, bold=True, anchor="r")
     return page, {}

@@ -22,6 +22,25 @@ def _spaced(label: str) -> str:
     return " ".join(label)
 
 
+class _Labels:
+    """One label style per document, shared by all layouts: plain, spaced, bracketed or numbered."""
+
+    def __init__(self, r: random.Random, colon: bool | None = None):
+        self.style = r.randrange(4)
+        self.colon = r.random() < 0.6 if colon is None else colon
+        self.n = 0
+
+    def __call__(self, lab: str) -> str:
+        self.n += 1
+        if self.style == 1 and len(lab) <= 5:
+            lab = _spaced(lab)
+        elif self.style == 2:
+            lab = f"[{lab}]"
+        elif self.style == 3:
+            lab = f"{self.n}. {lab}"
+        return lab + (" :" if self.colon else "")
+
+
 def business_registration(r: random.Random, font: Path, template: int) -> tuple[Page, dict]:
     corporate = r.random() < 0.5
     trade = kd.company(r, corporate)
@@ -84,18 +103,29 @@ def _national_tax(page, r, s, kind, brn, rows, btype, bitem) -> float:
     page.put(W / 2, 215, [("등록번호 :", None), (brn, "registration_number")], int(s * 1.1), bold=True, anchor="c")
     y = 290
     xl, xv = 80, 80 + s * 8.5
-    for i, (lab, val, key) in enumerate(rows):
-        pre = r.choice(["", f"{i + 1}. "]) if i == 0 else ""
-        a = page.put(xl, y, pre + _spaced(lab) + " :" if len(lab) <= 4 else pre + lab + " :", s)
+    lab_of = _Labels(r)
+    below = r.random() < 0.3  # values under their labels
+    for lab, val, key in rows:
+        a = page.put(xl, y, lab_of(lab), s)
+        if below:
+            y += lh * 0.75
         start = len(page.regions)
-        y = _value_lines(page, xv, y, key, val, s, W - 60 - xv, lh * 0.75)
+        y = _value_lines(page, xl + 20 if below else xv, y, key, val, s, W - 60 - xv, lh * 0.75)
         if key:
             page.link(a, start, key)
         y += lh - lh * 0.75
     page.put(xl, y, "사업의 종류 :", s)
-    page.put(xv, y, [("업태", None), (btype, "business_type")], s)
-    y += lh * 0.8
-    page.put(xv, y, [("종목", None), (bitem, "business_item")], s)
+    if r.random() < 0.5:
+        page.put(xv, y, [("업태", None), (btype, "business_type")], s)
+        y += lh * 0.8
+        page.put(xv, y, [("종목", None), (bitem, "business_item")], s)
+    else:
+        y += lh * 0.8
+        page.put(xl + 20, y, lab_of("업태"), s)
+        page.put(xv, y, [(btype, "business_type")], s)
+        y += lh * 0.8
+        page.put(xl + 20, y, lab_of("종목"), s)
+        page.put(xv, y, [(bitem, "business_item")], s)
     y += lh
     page.put(xl, y, [("발 급 사 유 :", None), (r.choice(["신규", "정정", "재발급"]), None)], s)
     y += lh
@@ -113,12 +143,13 @@ def _table(page, r, s, kind, brn, rows, btype, bitem) -> float:
     x0, x1, x2 = 50, 50 + s * 7.5, W - 50
     y = 180
     all_rows = [("등록번호", brn, "registration_number")] + rows
+    lab_of = _Labels(r, colon=False)
     for lab, val, key in all_rows:
         lines = page.wrap(val, s, x2 - x1 - 30)
         h = lh + (len(lines) - 1) * s * 1.3
         page.draw.rectangle([x0, y, x2, y + h], outline=page.ink, width=1)
         page.draw.line([(x1, y), (x1, y + h)], fill=page.ink)
-        a = page.put(x0 + 12, y + (lh - s) / 2, lab, s, bold=True)
+        a = page.put(x0 + 12, y + (lh - s) / 2, lab_of(lab), s, bold=True)
         start = len(page.regions)
         _value_lines(page, x1 + 15, y + (lh - s) / 2, key, val, s, x2 - x1 - 30, s * 1.3)
         if key:
@@ -145,8 +176,9 @@ def _compact(page, r, s, kind, brn, rows, btype, bitem) -> float:
     y = 150
     all_rows = [("등록번호", brn, "registration_number")] + rows + [("업태", btype, "business_type"),
                                                                      ("종목", bitem, "business_item")]
+    lab_of = _Labels(r)
     for lab, val, key in all_rows:
-        a = page.put(60, y, f"[{lab}]", int(s * 0.85), ink=(90, 90, 90))
+        a = page.put(60, y, lab_of(lab), int(s * 0.85), ink=(90, 90, 90))
         y += lh
         start = len(page.regions)
         y = _value_lines(page, 80, y, key, val, s, W - 160, lh)

@@ -63,171 +63,206 @@ def _addr_lines(page: Page, r: random.Random, x: float, y: float, label: str | N
     return y
 
 
+SUB_LABELS = ["과세물품가액", "공급가액", "과세금액", "과세매출", "면세외 과세", "과세물품"]
+TAX_LABELS = ["부가세", "부 가 세", "부가가치세", "VAT", "세액"]
+TOTAL_LABELS = ["합계", "합 계", "결제금액", "받을금액", "총 합계", "합계금액", "총액", "청구금액", "결제대상금액", "총구매액"]
+
+
+def _items(page: Page, r: random.Random, info: dict, s: int, y: float, lh: float, style: int | None = None) -> float:
+    """The item block, in one of three styles: 4 columns (name qty price amount), 3 columns (name qty
+    amount), or two lines per item (name; 'qty x price   amount')."""
+    m, W = s, page.width
+    style = r.randrange(3) if style is None else style
+    won = r.random() < 0.15
+    if style == 0:
+        cq, cp = W * r.uniform(0.52, 0.6), W * r.uniform(0.74, 0.78)
+        page.put(m, y, r.choice(["상품명", "품명", "상 품 명", "메뉴", "품목"]), s)
+        page.put(cq, y, "수량", s, anchor="r")
+        page.put(cp, y, "단가", s, anchor="r")
+        page.put(W - m, y, "금액", s, anchor="r")
+    elif style == 1:
+        cq = W * r.uniform(0.58, 0.66)
+        page.put(m, y, r.choice(["메뉴", "품목", "메 뉴", "상품명"]), s)
+        page.put(cq, y, "수량", s, anchor="r")
+        page.put(W - m, y, "금액", s, anchor="r")
+    if style in (0, 1):
+        y += lh
+        page.hline(m, W - m, y + s * 0.2, dashed=True)
+        y += lh * 0.6
+    for nm, q, p in info["items"]:
+        if style == 0:
+            page.put(m, y, [(nm, "item_name")], s)
+            page.put(cq, y, [(str(q), "item_quantity")], s, anchor="r")
+            page.put(cp, y, [(_money(r, p), "item_unit_price")], s, anchor="r")
+            page.put(W - m, y, [(_money(r, q * p, won), "item_amount")], s, anchor="r")
+        elif style == 1:
+            page.put(m, y, [(nm, "item_name")], s)
+            page.put(cq, y, [(str(q), "item_quantity")], s, anchor="r")
+            page.put(W - m, y, [(_money(r, q * p, won), "item_amount")], s, anchor="r")
+        else:
+            page.put(m, y, [(nm, "item_name")], s)
+            y += lh
+            page.put(m + 2 * s, y, [(str(q), "item_quantity"), (r.choice(["x", "X", "*"]), None),
+                                    (_money(r, p), "item_unit_price")], s)
+            page.put(W - m, y, [(_money(r, q * p, won), "item_amount")], s, anchor="r")
+        y += lh
+    return y
+
+
+def _totals(page: Page, r: random.Random, info: dict, s: int, y: float, lh: float, style: int | None = None) -> float:
+    """Subtotal, tax, total: label and value as two regions (linked), or one 'label : value' region."""
+    m, W = s, page.width
+    style = r.randrange(2) if style is None else style
+    if info["discount"]:
+        page.put(m, y, r.choice(["할인금액", "행사할인", "할인"]), s)
+        page.put(W - m, y, "-" + _money(r, info["discount"]), s, anchor="r")
+        y += lh
+    sep = r.choice([":", " :", ""])
+    won = r.random() < 0.2
+    for labels, key, val in ((SUB_LABELS, "subtotal", info["sub"]), (TAX_LABELS, "tax", info["tax"]),
+                             (TOTAL_LABELS, "total", info["total"])):
+        big = key == "total" and r.random() < 0.7
+        size = int(s * 1.15) if big else s
+        if style == 0:
+            page.pair(m, W - m, y, r.choice(labels), _money(r, val, won), key, size, bold=big, value_anchor="r")
+        else:
+            page.put(m, y, [(r.choice(labels) + sep, None), (_money(r, val, won), key)], size, bold=big)
+        y += lh * (1.25 if big else 1)
+    return y
+
+
+def _card_block(page: Page, r: random.Random, info: dict, s: int, y: float, lh: float) -> float:
+    m = s
+    lines = [[(r.choice(["카드사:", "카드종류:", "카드사명"]), None), (info["issuer"], None)],
+             [(r.choice(["카드번호:", "카드번호", "CARD NO:", "카드 번호:"]), None), (info["card"], "card_number")],
+             [(r.choice(["할부:", "할부개월:"]), None), (r.choice(["일시불", "00", "3개월"]), None)],
+             [(r.choice(["승인번호:", "승인번호", "승인No:", "승인"]), None), (info["approval"], "approval_number")]]
+    if r.random() < 0.3:
+        lines[1] = [(info["card"], "card_number")]
+    if r.random() < 0.4:
+        lines.append([("승인일시:", None), (info["when"].strftime("%Y/%m/%d %H:%M"), None)])
+    if r.random() < 0.3:
+        lines.insert(0, [(r.choice(["신용카드", "신용승인", "[신용승인]"]), None)])
+    order = list(range(len(lines)))
+    if r.random() < 0.4:
+        r.shuffle(order)
+    for k in order:
+        page.put(m, y, lines[k], s)
+        y += lh
+    return y
+
+
+def _header(page: Page, r: random.Random, info: dict, s: int, y: float, lh: float, labelled: bool) -> float:
+    """Business number, representative, address, phone, in a shuffled order, with or without labels."""
+    m, W = s, page.width
+    parts = ["brn", "rep", "addr", "tel"]
+    if r.random() < 0.5:
+        r.shuffle(parts)
+    for part in parts:
+        if part == "brn":
+            lab = r.choice(["사업자번호:", "사업자등록번호:", "사업자:", "[사업자]", "사업자No."]) if labelled else None
+            pieces = ([(lab, None)] if lab else []) + [(info["brn"], "business_number")]
+            if not labelled and r.random() < 0.5:
+                pieces.append((info["rep"], None))
+            page.put(m, y, pieces, s)
+        elif part == "rep":
+            if r.random() < 0.5:
+                continue
+            page.put(m, y, (r.choice(["대표자:", "대표:", "대표자"]) + " " if labelled else "") + info["rep"], s)
+        elif part == "addr":
+            lab = r.choice(["주소:", "[주소]", "주소 :", "가맹점주소:"]) if labelled else None
+            y = _addr_lines(page, r, m, y, lab, info["addr"], s, W - 2 * m, lh)
+            continue
+        else:
+            lab = r.choice(["TEL:", "전화:", "Tel.", "TEL", "전화번호:"]) if labelled else None
+            page.put(m, y, ([(lab, None)] if lab else []) + [(info["tel"], "phone")], s)
+        y += lh
+    return y
+
+
+def _when(page: Page, r: random.Random, info: dict, s: int, y: float) -> None:
+    d, t = _date_time(r, info["when"])
+    lab = r.choice(["[판매]", "거래일시:", "판매일:", "일시:", "[구매]", "[매출]", "구매일시", None, None])
+    page.put(s, y, ([(lab, None)] if lab else []) + [(d, "date"), (t, "time")], s)
+
+
 def _receipt_a(page: Page, r: random.Random, info: dict, s: int) -> float:
-    """POS receipt: centred store, numbered header lines, 4-column item table, totals with labels."""
-    m, W, lh = s, page.width, s * 1.45
+    """POS receipt: centred store name, header, date, item table, totals, card block, greeting."""
+    m, W, lh = s, page.width, s * r.uniform(1.4, 1.55)
     y = s * 1.2
     page.put(W / 2, y, [(info["store"], "store_name")], int(s * 1.35), bold=True, anchor="c")
     y += lh * 1.5
-    page.put(m, y, [(r.choice(["사업자번호:", "사업자등록번호:", "사업자:", "[사업자]"]), None),
-                    (info["brn"], "business_number")], s)
-    y += lh
-    if r.random() < 0.7:
-        page.put(m, y, [(r.choice(["대표자:", "대표:"]) + " " + info["rep"], None)], s)
-        y += lh
-    y = _addr_lines(page, r, m, y, r.choice(["주소:", "[주소]", "주소 :"]), info["addr"], s, W - 2 * m, lh)
-    page.put(m, y, [(r.choice(["TEL:", "전화:", "Tel.", "TEL"]), None), (info["tel"], "phone")], s)
-    y += lh
+    y = _header(page, r, info, s, y, lh, labelled=r.random() < 0.8)
     page.hline(m, W - m, y + s * 0.3, dashed=r.random() < 0.5)
     y += lh * 0.7
-    d, t = _date_time(r, info["when"])
-    page.put(m, y, [(r.choice(["[판매]", "거래일시:", "판매일:", "일시:"]), None), (d, "date"), (t, "time")], s)
+    _when(page, r, info, s, y)
     y += lh
     if r.random() < 0.6:
         page.put(m, y, f"POS:{r.randint(1, 9):02d} 영수증번호:{r.randint(1, 9999):04d}", s)
         y += lh
     page.hline(m, W - m, y + s * 0.3)
     y += lh * 0.7
-    cq, cp = W * 0.56, W * 0.76
-    page.put(m, y, r.choice(["상품명", "품명", "상 품 명"]), s)
-    page.put(cq, y, "수량", s, anchor="r")
-    page.put(cp, y, "단가", s, anchor="r")
-    page.put(W - m, y, "금액", s, anchor="r")
-    y += lh
-    page.hline(m, W - m, y + s * 0.2, dashed=True)
-    y += lh * 0.6
-    amounts = []
-    for nm, q, p in info["items"]:
-        page.put(m, y, [(nm, "item_name")], s)
-        page.put(cq, y, [(str(q), "item_quantity")], s, anchor="r")
-        page.put(cp, y, [(_money(r, p), "item_unit_price")], s, anchor="r")
-        amounts.append(page.put(W - m, y, [(_money(r, q * p), "item_amount")], s, anchor="r"))
-        y += lh
+    y = _items(page, r, info, s, y, lh)
     page.hline(m, W - m, y + s * 0.3)
     y += lh * 0.7
-    if info["discount"]:
-        page.put(m, y, "할인금액", s)
-        page.put(W - m, y, "-" + _money(r, info["discount"]), s, anchor="r")
-        y += lh
-    page.pair(m, W - m, y, r.choice(["과세물품가액", "공급가액", "과세금액"]), _money(r, info["sub"]), "subtotal", s,
-              value_anchor="r")
-    y += lh
-    page.pair(m, W - m, y, r.choice(["부가세", "부 가 세", "부가가치세"]), _money(r, info["tax"]), "tax", s,
-              value_anchor="r")
-    y += lh
-    page.pair(m, W - m, y, r.choice(["합계", "합 계", "결제금액", "받을금액", "총 합계"]), _money(r, info["total"]), "total",
-              int(s * 1.15), bold=True, value_anchor="r")
-    y += lh * 1.3
+    y = _totals(page, r, info, s, y, lh)
     page.hline(m, W - m, y + s * 0.1, dashed=True)
     y += lh * 0.6
-    page.put(m, y, [("카드사:", None), (info["issuer"], None)], s)
-    y += lh
-    page.put(m, y, [(r.choice(["카드번호:", "카드번호", "CARD NO:"]), None), (info["card"], "card_number")], s)
-    y += lh
-    page.put(m, y, [("할부:", None), (r.choice(["일시불", "00", "3개월"]), None)], s)
-    y += lh
-    page.put(m, y, [(r.choice(["승인번호:", "승인번호", "승인No:"]), None), (info["approval"], "approval_number")], s)
-    y += lh * 1.4
+    y = _card_block(page, r, info, s, y, lh)
+    y += lh * 0.4
     page.put(W / 2, y, r.choice(["감사합니다", "이용해 주셔서 감사합니다", "교환/환불은 영수증 지참 7일 이내"]), s, anchor="c")
     return y + lh
 
 
 def _receipt_b(page: Page, r: random.Random, info: dict, s: int) -> float:
-    """Restaurant card slip: '영 수 증' title, store block below, 3-column items, 'key : value' lines."""
-    m, W, lh = s, page.width, s * 1.5
+    """Card slip: a title, the date first, then the store block, items, totals and card block."""
+    m, W, lh = s, page.width, s * r.uniform(1.4, 1.55)
     y = s
-    page.put(W / 2, y, r.choice(["영 수 증", "영수증", "[ 영수증 ]", "신용카드 매출전표"]), int(s * 1.4), bold=True, anchor="c")
+    page.put(W / 2, y, r.choice(["영 수 증", "영수증", "[ 영수증 ]", "신용카드 매출전표", "고객용"]), int(s * 1.4), bold=True,
+             anchor="c")
     y += lh * 1.6
-    d, t = _date_time(r, info["when"])
-    page.put(m, y, [(d, "date"), (t, "time")], s)
+    _when(page, r, info, s, y)
     y += lh
     page.hline(m, W - m, y + s * 0.2)
     y += lh * 0.6
-    page.put(m, y, [(r.choice(["상호:", "가맹점명:", "매장명:"]), None), (info["store"], "store_name")], s)
+    page.put(m, y, [(r.choice(["상호:", "가맹점명:", "매장명:", "상호명:"]), None), (info["store"], "store_name")], s)
     y += lh
-    page.put(m, y, [(r.choice(["사업자번호:", "사업자등록번호:"]), None), (info["brn"], "business_number")], s)
-    y += lh
-    y = _addr_lines(page, r, m, y, r.choice(["주소:", "가맹점주소:"]), info["addr"], s, W - 2 * m, lh)
-    page.put(m, y, [(r.choice(["전화번호:", "TEL:"]), None), (info["tel"], "phone")], s)
-    y += lh
+    y = _header(page, r, info, s, y, lh, labelled=True)
     page.hline(m, W - m, y + s * 0.2)
     y += lh * 0.6
-    cq = W * 0.62
-    page.put(m, y, r.choice(["메뉴", "품목", "메 뉴"]), s)
-    page.put(cq, y, "수량", s, anchor="r")
-    page.put(W - m, y, "금액", s, anchor="r")
-    y += lh
-    won = r.random() < 0.4
-    for nm, q, p in info["items"]:
-        page.put(m, y, [(nm, "item_name")], s)
-        page.put(cq, y, [(str(q), "item_quantity")], s, anchor="r")
-        page.put(W - m, y, [(_money(r, q * p, won), "item_amount")], s, anchor="r")
-        y += lh
+    y = _items(page, r, info, s, y, lh)
     page.hline(m, W - m, y + s * 0.2, dashed=True)
     y += lh * 0.6
-    sep = r.choice([":", " :"])
-    for lab, key, val in ((r.choice(["공급가액", "과세물품"]), "subtotal", info["sub"]),
-                          (r.choice(["부가세", "VAT"]), "tax", info["tax"]),
-                          (r.choice(["합계금액", "합계", "총액", "청구금액"]), "total", info["total"])):
-        big = key == "total"
-        page.put(m, y, [(lab + sep, None), (_money(r, val, won), key)], int(s * (1.15 if big else 1)), bold=big)
-        y += lh * (1.2 if big else 1)
+    y = _totals(page, r, info, s, y, lh)
     page.hline(m, W - m, y + s * 0.2)
     y += lh * 0.6
-    page.put(m, y, [("카드종류:", None), (info["issuer"], None)], s)
-    y += lh
-    page.put(m, y, [(r.choice(["카드번호:", "카드 번호:"]), None), (info["card"], "card_number")], s)
-    y += lh
-    page.put(m, y, [("승인번호:", None), (info["approval"], "approval_number")], s)
-    y += lh
-    page.put(m, y, [("승인일시:", None), (info["when"].strftime("%Y/%m/%d %H:%M"), None)], s)
-    y += lh * 1.3
+    y = _card_block(page, r, info, s, y, lh)
+    y += lh * 0.3
     page.put(W / 2, y, r.choice(["맛있게 드셨습니까?", "또 방문해 주세요", "감사합니다"]), s, anchor="c")
     return y + lh
 
 
 def _receipt_c(page: Page, r: random.Random, info: dict, s: int) -> float:
-    """Convenience store: header block, item name line then 'qty x price  amount' line, boxed total."""
-    m, W, lh = s, page.width, s * 1.4
+    """Convenience store: left-aligned bold store name, header, date, items, boxed total, card, slip number."""
+    m, W, lh = s, page.width, s * r.uniform(1.35, 1.5)
     y = s
     page.put(m, y, [(info["store"], "store_name")], int(s * 1.2), bold=True)
     y += lh * 1.3
-    page.put(m, y, [(info["brn"], "business_number"), (info["rep"], None)], s)
-    y += lh
-    y = _addr_lines(page, r, m, y, None, info["addr"], s, W - 2 * m, lh)
-    page.put(m, y, [(info["tel"], "phone")], s)
-    y += lh
-    d, t = _date_time(r, info["when"])
-    page.put(m, y, [(r.choice(["[구매]", "[매출]", "구매일시"]), None), (d, "date"), (t, "time")], s)
+    y = _header(page, r, info, s, y, lh, labelled=r.random() < 0.3)
+    _when(page, r, info, s, y)
     y += lh
     page.hline(m, W - m, y + s * 0.2, width=2)
     y += lh * 0.6
-    for nm, q, p in info["items"]:
-        page.put(m, y, [(nm, "item_name")], s)
-        y += lh
-        page.put(m + 2 * s, y, [(str(q), "item_quantity"), ("x", None), (_money(r, p), "item_unit_price")], s)
-        page.put(W - m, y, [(_money(r, q * p), "item_amount")], s, anchor="r")
-        y += lh
+    y = _items(page, r, info, s, y, lh)
     page.hline(m, W - m, y + s * 0.2, width=2)
     y += lh * 0.6
-    if info["discount"]:
-        page.put(m, y, "행사할인", s)
-        page.put(W - m, y, "-" + _money(r, info["discount"]), s, anchor="r")
-        y += lh
-    page.pair(m, W - m, y, r.choice(["과세매출", "면세외 과세"]), _money(r, info["sub"]), "subtotal", s, value_anchor="r")
-    y += lh
-    page.pair(m, W - m, y, "부가세", _money(r, info["tax"]), "tax", s, value_anchor="r")
-    y += lh
-    page.draw.rectangle([m - 2, y - 4, W - m + 2, y + s * 1.5], outline=page.ink, width=1)
-    page.pair(m + 4, W - m - 4, y, r.choice(["결제대상금액", "합계금액", "총구매액"]), _money(r, info["total"]), "total",
-              int(s * 1.15), bold=True, value_anchor="r")
-    y += lh * 1.5
-    page.put(m, y, [("신용카드", None), (r.choice(["(일시불)", ""]) or "일시불", None)], s)
+    y0 = y
+    y = _totals(page, r, info, s, y, lh)
+    page.draw.rectangle([m - 2, y0 - 4, W - m + 2, y - lh * 0.2], outline=page.ink, width=1)
+    page.put(m, y, [("신용카드", None), (r.choice(["(일시불)", "일시불"]), None)], s)
     page.put(W - m, y, _money(r, info["total"]), s, anchor="r")
     y += lh
-    page.put(m, y, [(info["card"], "card_number")], s)
-    y += lh
-    page.put(m, y, [("승인", None), (info["approval"], "approval_number")], s)
-    y += lh * 1.3
+    y = _card_block(page, r, info, s, y, lh)
+    y += lh * 0.3
     page.put(m, y, f"거래번호 {r.randint(1, 9999):04d}-{r.randint(1, 99999):05d}", s)
     return y + lh

@@ -1,0 +1,199 @@
+"""From BIO tags to a document's key-values, and back: tags from key-values that are not tied to
+regions (SROIE's key files), so that a project's confirmed key-values can train the tagger.
+
+Regions are taken in the order given (callers put them into reading order); tags run across region
+boundaries, so an ``I-address`` at the start of a line continues the address of the line above.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from hanji.domain.bio import spans_from_tags
+from hanji.domain.model import KeyValue, Region
+from hanji.domain.text import nfc, tokens
+
+# fields that occur once per item or per form element: every span is kept
+MULTI_VALUED = {"item_name", "item_quantity", "item_unit_price", "item_amount", "question", "answer", "header",
+                "other"}
+
+
+@dataclass
+class FieldSpan:
+    key: str
+    text: str
+    region_indices: list[int]  # indices into the regions given
+    score: float
+
+
+def field_spans(regions: list[Region], tags: list[list[str]] | None = None,
+                scores: list[list[float]] | None = None) -> list[FieldSpan]:
+    """Entity spans over the regions' tokens (``tags`` default to each region's own)."""
+    toks: list[str] = []
+    all_tags: list[str] = []
+    owner: list[int] = []
+    sc: list[float] = []
+    for i, reg in enumerate(regions):
+        rt = tokens(reg.text)
+        rtags = (tags[i] if tags is not None else reg.tags) or []
+        if len(rtags) != len(rt):
+            rtags = ["O"] * len(rt)
+        toks += rt
+        all_tags += rtags
+        owner += [i] * len(rt)
+        sc += (scores[i] if scores is not None and len(scores[i]) == len(rt) else [1.0] * len(rt))
+    out = []
+    for s in spans_from_tags(all_tags):
+        regs = sorted(set(owner[s.start:s.end]))
+        out.append(FieldSpan(s.label, " ".join(toks[s.start:s.end]), regs,
+                             sum(sc[s.start:s.end]) / max(1, s.end - s.start)))
+    return out
+
+
+_DATE_IN = re.compile(r"\d{4}\s*년\s*\d{1,2}\s*월\s*\d{1,2}\s*일|\d{1,4}\s*[./\-]\s*\d{1,2}\s*[./\-]\s*\d{2,4}\.?|"
+                      r"\d{1,2}\s*[A-Za-z]{3}\s*\d{2,4}")
+_AMOUNT_IN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+
+
+def clean_value(key: str, text: str, doc_type: str = "") -> str:
+    """Trim what a tagged span holds around the value itself, where the format is known: on SROIE
+    receipts a date is the date part of 'DATE:25/12/2018 8:13' and a total the number of 'RM9.00'."""
+    t = nfc(text).strip()
+    if doc_type == "sroie":
+        if key == "date":
+            m = _DATE_IN.search(t)
+            return m.group(0) if m else t
+        if key == "total":
+            found = _AMOUNT_IN.findall(t)
+            return found[-1] if found else t
+    return t
+
+
+def keyvalues_from_spans(spans: list[FieldSpan], doc_type: str = "",
+                         region_ids: list[int | None] | None = None) -> list[KeyValue]:
+    """One key-value per single-valued field (its best-scoring span, the first on a tie), one per span
+    for item and form fields. ``region_ids`` maps region indices to store ids."""
+    best: dict[str, FieldSpan] = {}
+    out: list[tuple[int, KeyValue]] = []
+    for n, s in enumerate(spans):
+        if s.key in MULTI_VALUED:
+            out.append((n, _kv(s, doc_type, region_ids)))
+        elif s.key not in best or s.score > best[s.key].score + 1e-9:
+            best[s.key] = s
+    for s in best.values():
+        out.append((spans.index(s), _kv(s, doc_type, region_ids)))
+    return [kv for _, kv in sorted(out, key=lambda p: p[0])]
+
+
+def _kv(s: FieldSpan, doc_type: str, region_ids: list[int | None] | None) -> KeyValue:
+    ids = [region_ids[i] for i in s.region_indices if region_ids[i] is not None] if region_ids else []
+    return KeyValue(s.key, clean_value(s.key, s.text, doc_type), region_ids=ids, source="machine",
+                    confidence=round(s.score, 4))
+
+
+def fields_dict(kvs: list[KeyValue]) -> dict[str, str | list[str]]:
+    """``{key: value}``; a key with several values (receipt items) maps to the list of them."""
+    out: dict[str, str | list[str]] = {}
+    for kv in kvs:
+        if kv.key in out:
+            prev = out[kv.key]
+            out[kv.key] = (prev if isinstance(prev, list) else [prev]) + [kv.value]
+        else:
+            out[kv.key] = [kv.value] if kv.key in MULTI_VALUED else kv.value
+    return out
+
+
+# ------------------------------------------------------------------ tags from loose key-values
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", nfc(text)).upper()
+
+
+def tags_from_keyvalues(regions: list[Region], kvs: list[KeyValue], min_ratio: float = 0.8) -> list[list[str]]:
+    """BIO tags for ``regions`` (in reading order) that mark where each key-value's text is.
+
+    A value is looked for as a run of whole tokens whose text, spaces removed, is the value's
+    (fuzzy, ``min_ratio`` by difflib); a short value (a date, an amount) may also sit inside one token
+    (``DATE:25/12/2018``). An amount found several times is tagged on the lines that say 'total'
+    when there are such lines. Values not found leave the tags ``O``.
+    """
+    toks: list[str] = []
+    owner: list[int] = []
+    for i, reg in enumerate(regions):
+        rt = tokens(reg.text)
+        toks += rt
+        owner += [i] * len(rt)
+    ctoks = [_compact(t) for t in toks]
+    flat = ["O"] * len(toks)
+    for kv in kvs:
+        val = _compact(kv.value)
+        if not val:
+            continue
+        n_val = len(tokens(kv.value))
+        hits: list[tuple[int, int]] = []
+        if n_val <= 1 or len(val) <= 12:
+            hits = [(i, i + 1) for i, t in enumerate(ctoks) if t == val]
+            if not hits:
+                hits = [(i, i + 1) for i, t in enumerate(ctoks) if val in t and len(val) >= 3]
+        if not hits:
+            best, best_r = None, min_ratio
+            for i in range(len(toks)):
+                acc = ""
+                for j in range(i, min(len(toks), i + 3 * n_val + 4)):
+                    acc += ctoks[j]
+                    if len(acc) > 1.4 * len(val) + 2:
+                        break
+                    if len(acc) < 0.6 * len(val):
+                        continue
+                    r = difflib.SequenceMatcher(None, acc, val, autojunk=False).ratio()
+                    if r > best_r:
+                        best, best_r = (i, j + 1), r
+            hits = [best] if best else []
+        if len(hits) > 1:
+            def context(h: tuple[int, int]) -> str:
+                r = owner[h[0]]
+                return _compact(regions[r].text + " " + (regions[r - 1].text if r > 0 else ""))
+
+            total_lines = [h for h in hits if "TOTAL" in context(h) and "SUB" not in context(h)]
+            if total_lines:
+                hits = total_lines
+        for a, b in hits:
+            if any(flat[k] != "O" for k in range(a, b)):
+                continue
+            for k in range(a, b):
+                flat[k] = ("B-" if k == a else "I-") + kv.key
+    out: list[list[str]] = [[] for _ in regions]
+    for k, tag in enumerate(flat):
+        out[owner[k]].append(tag)
+    return out
+
+
+# ------------------------------------------------------------------ field-level scores
+def normalise_value(text: str) -> str:
+    """What field comparison looks at: NFC, no whitespace, upper case."""
+    return _compact(text)
+
+
+def field_counts(gold: dict[str, list[str]], pred: dict[str, list[str]],
+                 keys: list[str] | None = None) -> dict[str, tuple[int, int, int]]:
+    """Per key, ``(true positives, false positives, false negatives)`` of (key, value) pairs, values
+    compared by :func:`normalise_value`, each gold pair matched at most once."""
+    out: dict[str, tuple[int, int, int]] = {}
+    for key in keys if keys is not None else sorted(set(gold) | set(pred)):
+        g = [normalise_value(v) for v in gold.get(key, [])]
+        p = [normalise_value(v) for v in pred.get(key, [])]
+        tp = 0
+        left = list(g)
+        for v in p:
+            if v in left:
+                left.remove(v)
+                tp += 1
+        out[key] = (tp, len(p) - tp, len(g) - tp)
+    return out
+
+
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)

@@ -1,0 +1,164 @@
+"""Training the tagger on token documents: reproducible (batches drawn from ``seed`` and the step
+number, RNG state in the checkpoint) and resumable (a checkpoint every few steps, atomically saved).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from hanji.models.kie.features import MAX_TOKENS, TokenDoc, collate, doc_arrays
+from hanji.models.kie.tagger import Tagger, TaggerConfig
+from hanji.models.weights import load_state, save_state
+
+Progress = Callable[..., None]
+
+
+def tag_vocab(docs: list[TokenDoc]) -> tuple[list[str], list[str], dict[str, list[str]]]:
+    """(tags, doc types, fields per doc type) seen in ``docs``."""
+    labels: set[str] = set()
+    types: dict[str, set[str]] = {}
+    for d in docs:
+        names = {t[2:] for t in (d.tags or []) if t != "O"}
+        labels |= names
+        types.setdefault(d.doc_type, set()).update(names)
+    tags = ["O"] + [p + n for n in sorted(labels) for p in ("B-", "I-")]
+    return tags, sorted(types), {k: sorted(v) for k, v in types.items()}
+
+
+_SIMILAR_DIGITS = {"0": "8O", "1": "7l", "5": "6S", "8": "0B3", "6": "5", "3": "8", "7": "1", "9": "4", "2": "Z", "4": "9"}
+
+
+def noisy(tok: str, r: random.Random) -> str:
+    """An OCR-like slip in one character: a confusable digit, a changed Hangul final, a dropped char."""
+    if not tok:
+        return tok
+    i = r.randrange(len(tok))
+    c = tok[i]
+    x = r.random()
+    if c in _SIMILAR_DIGITS and x < 0.6:
+        rep = r.choice(_SIMILAR_DIGITS[c])
+    elif "\uac00" <= c <= "\ud7a3" and x < 0.7:
+        rep = chr(0xAC00 + ((ord(c) - 0xAC00) // 28) * 28 + r.randrange(28))
+    elif x < 0.85 and len(tok) > 2:
+        rep = ""
+    else:
+        rep = c + c if c.isalpha() else c
+    return tok[:i] + rep + tok[i + 1:]
+
+
+def _augment(doc: TokenDoc, r: random.Random, p_noise: float) -> TokenDoc:
+    toks = [noisy(t, r) if r.random() < p_noise else t for t in doc.tokens]
+    jx, jy = r.uniform(-0.03, 0.03), r.uniform(-0.03, 0.03)
+    sx, sy = r.uniform(0.9, 1.05), r.uniform(0.9, 1.05)
+    boxes = [(min(1, max(0, a * sx + jx)), min(1, max(0, b * sy + jy)), min(1, max(0, c * sx + jx)),
+              min(1, max(0, d * sy + jy))) for a, b, c, d in doc.boxes]
+    return TokenDoc(toks, boxes, doc.region_of, doc.region_feats, doc.tags, doc.doc_type, doc.order)
+
+
+def _window(doc: TokenDoc, r: random.Random, max_tokens: int) -> TokenDoc:
+    if len(doc) <= max_tokens:
+        return doc
+    a = r.randrange(len(doc) - max_tokens + 1)
+    b = a + max_tokens
+    return TokenDoc(doc.tokens[a:b], doc.boxes[a:b], doc.region_of[a:b], doc.region_feats[a:b],
+                    doc.tags[a:b] if doc.tags else None, doc.doc_type, doc.order)
+
+
+def batch_tensors(docs: list[TokenDoc], tags: list[str], doc_types: list[str], max_tokens: int = MAX_TOKENS):
+    ti = {t: i for i, t in enumerate(tags)}
+    xs, y = collate([doc_arrays(d) for d in docs], ti, [d.tags or [] for d in docs], max_tokens)
+    dti = {t: i for i, t in enumerate(doc_types)}
+    yt = torch.tensor([dti.get(d.doc_type, -100) for d in docs], dtype=torch.long)
+    return xs, y, yt
+
+
+def loss_of(model: Tagger, xs: dict, y: torch.Tensor, yt: torch.Tensor, type_weight: float = 0.3) -> torch.Tensor:
+    tag_logits, type_logits = model(**xs)
+    loss = nn.functional.cross_entropy(tag_logits.reshape(-1, tag_logits.shape[-1]), y.reshape(-1), ignore_index=-100)
+    if (yt >= 0).any() and len(model.cfg.doc_types) > 1:
+        loss = loss + type_weight * nn.functional.cross_entropy(type_logits, yt, ignore_index=-100)
+    return loss
+
+
+def train(docs: list[TokenDoc], steps: int, seed: int = 0, batch_size: int = 16, lr: float = 2e-3,
+          checkpoint: Path | None = None, checkpoint_every: int = 100, resume: bool = True,
+          progress: Progress | None = None, cancel=None, config: dict | None = None,
+          noise: float = 0.04, init: dict | None = None) -> tuple[Tagger, dict]:
+    """Train a tagger on ``docs`` for ``steps`` steps; returns the model and its final state dict.
+
+    ``checkpoint``: where to keep the resumable state; with ``resume`` an existing checkpoint with
+    the same vocabulary is continued from its step. ``cancel``: an object with ``check()`` that raises
+    to stop; the checkpoint is saved first. ``init``: a tagger state to start from (fine-tuning) when
+    its vocabulary matches.
+    """
+    if not docs:
+        raise ValueError("no labelled documents to train on")
+    tags, doc_types, type_fields = tag_vocab(docs)
+    torch.manual_seed(seed)
+    cfg = TaggerConfig(tags=tags, doc_types=doc_types, **(config or {}))
+    model = Tagger(cfg)
+    if init is not None and init.get("config", {}).get("tags") == tags:
+        model.load_state_dict(init["model"])
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
+    start = 0
+    if checkpoint is not None and resume and Path(checkpoint).exists():
+        st = load_state(checkpoint)
+        if st.get("config", {}).get("tags") == tags and st.get("seed") == seed:
+            model.load_state_dict(st["model"])
+            opt.load_state_dict(st["optim"])
+            torch.set_rng_state(st["torch_rng"])
+            start = int(st["step"])
+    warm = max(1, min(200, steps // 10))
+
+    def lr_at(step: int) -> float:
+        if step < warm:
+            return lr * (step + 1) / warm
+        t = (step - warm) / max(1, steps - warm)
+        return lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, t))))
+
+    def save(step: int) -> None:
+        if checkpoint is None:
+            return
+        save_state({"config": cfg.__dict__, "model": model.state_dict(), "optim": opt.state_dict(),
+                    "torch_rng": torch.get_rng_state(), "step": step, "seed": seed, "type_fields": type_fields},
+                   checkpoint)
+
+    model.train()
+    last = float("nan")
+    ema = None
+    for step in range(start, steps):
+        if cancel is not None:
+            try:
+                cancel.check()
+            except BaseException:
+                save(step)
+                raise
+        r = random.Random(seed * 1_000_003 + step)
+        batch = [_augment(_window(docs[r.randrange(len(docs))], r, cfg.max_tokens), r, noise)
+                 for _ in range(batch_size)]
+        xs, y, yt = batch_tensors(batch, tags, doc_types, cfg.max_tokens)
+        for g in opt.param_groups:
+            g["lr"] = lr_at(step)
+        loss = loss_of(model, xs, y, yt)
+        opt.zero_grad()
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        last = float(loss.detach())
+        ema = last if ema is None else 0.95 * ema + 0.05 * last
+        if progress is not None:
+            progress(step + 1, steps, f"loss {ema:.4f}")
+        if checkpoint is not None and (step + 1) % checkpoint_every == 0:
+            save(step + 1)
+    save(steps)
+    model.eval()
+    state = model.state()
+    state["type_fields"] = type_fields
+    state["final_loss"] = last
+    return model, state
