@@ -147,3 +147,44 @@ def test_searcher_answers_short_queries_like_the_store(clean):
     clean.update_region(region.id, text="상호 새이름")  # the in-memory copy follows edits
     assert region.id in [h.region_id for h in searcher.search("새이", 50) if h.kind == "region"]
     assert region.id not in [h.region_id for h in searcher.search("지문", 50) if h.kind == "region"]
+
+
+def test_jobs_report_progress_and_cancel(clean):
+    import pytest
+
+    from hanji.jobs.base import Cancelled, CancelToken
+
+    seen = []
+    jq.run_checks(clean, progress=lambda d, t=None, m="": seen.append((d, t)))
+    assert seen[0] == (0, 8) and seen[-1] == (8, 8)
+    token = CancelToken()
+
+    def cancel_midway(done, total=None, message=""):
+        if done == 3:
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        jq.run_checks(clean, progress=cancel_midway, cancel=token)
+    with pytest.raises(Cancelled):
+        jq.fingerprints(clean, progress=cancel_midway, cancel=token)
+
+
+def test_tag_errors_from_the_taggers_reading(clean):
+    doc = clean.documents()[0]
+    regs = clean.regions(doc.id)
+    for r in regs:  # the tagger agrees everywhere with confidence 0.9 ...
+        clean.update_region(r.id, attrs={"machine_tags": list(r.tags), "machine_tag_confidences": [0.9] * len(r.tags)})
+    # ... except on one token, where it is surer than usual that the label is wrong
+    r = regs[1]
+    clean.update_region(r.id, attrs={"machine_tags": ["O", "B-subtotal"], "machine_tag_confidences": [0.9, 0.97]})
+    got = jq.likely_tag_errors(clean)
+    assert [(t.region_id, t.given, t.predicted) for t, _ in got] == [(r.id, "B-total", "B-subtotal")]
+
+
+def test_an_empty_project(project, tmp_path):
+    assert jq.run_checks(project) == []
+    s = jq.statistics(project)
+    assert s.documents == 0
+    assert jq.export_png(s, tmp_path / "png")
+    assert jq.find_duplicates(project) == [] and jq.next_documents(project) == []
+    assert jq.likely_label_errors(project) == [] and jq.search(project, "합계") == []
