@@ -5,10 +5,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from helpers import png_bytes
-
 from hanji.domain.model import KeyValue, Region
 from hanji.store import ProjectStore
+from helpers import png_bytes
 
 
 def region_key(r: Region, nd: int = 2) -> tuple:

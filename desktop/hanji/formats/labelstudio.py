@@ -127,6 +127,8 @@ def results_to_regions(result: Any, f: Path, where: str, status: str, score: flo
             g["text"] = "\n".join(txt) if isinstance(txt, list) else str(txt)
         if item.get("score") is not None:
             g["score"] = item["score"]
+    if any("score" in g for g in groups.values()):
+        score = None  # scores per region: the prediction's overall score is not theirs
     regions = []
     for rid in order:
         g = groups[rid]
