@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Wrap the PyInstaller folder as a .deb (dpkg-deb only; no debhelper needed).
+#
+#   bash packaging/build-deb.sh [DIST_DIR] [VERSION]      (defaults: dist/hanji, pyproject's version)
+#
+# The package installs:
+#   /opt/hanji/                                   the one-folder app
+#   /usr/bin/hanji -> /opt/hanji/hanji            `hanji` on PATH
+#   /usr/share/applications/hanji.desktop         the menu entry (opens .hanji files too)
+#   /usr/share/icons/hicolor/*/apps/hanji.*       the icon, PNG sizes and SVG
+#   /usr/share/mime/packages/hanji.xml            the *.hanji file type
+#   /usr/share/doc/hanji/copyright
+# Every file is listed in the package, so `apt remove hanji` / `dpkg -r hanji` removes them all; the
+# postrm also removes anything the app left under /opt/hanji. Maintainer scripts honour DPKG_ROOT,
+# so `dpkg --root DIR --force-script-chrootless` installs into a temporary root (the slow test does).
+# Compression: xz by default; HANJI_DEB_COMPRESS=gzip|zstd|none for faster local builds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$PWD"
+SRC="${1:-$ROOT/dist/hanji}"
+VERSION="${2:-$(sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml | head -1)}"
+ARCH="$(dpkg --print-architecture 2>/dev/null || echo amd64)"
+COMPRESS="${HANJI_DEB_COMPRESS:-xz}"
+OUT="${HANJI_DEB_OUT:-$ROOT/dist}/hanji_${VERSION}_${ARCH}.deb"
+
+[ -x "$SRC/hanji" ] || { echo "build-deb.sh: $SRC/hanji not found; run packaging/build-linux.sh first" >&2; exit 1; }
+command -v dpkg-deb >/dev/null || { echo "build-deb.sh: dpkg-deb not found (apt-get install dpkg)" >&2; exit 1; }
+
+ICONS="$ROOT/build/icons"
+if [ ! -f "$ICONS/hanji.svg" ]; then
+  PYBIN="$ROOT/build/pyi-venv/bin/python"; [ -x "$PYBIN" ] || PYBIN="${PYTHON:-python3}"
+  "$PYBIN" packaging/icons/make_icons.py "$ICONS" >/dev/null
+fi
+
+STAGE="$ROOT/build/deb/hanji"
+rm -rf "$STAGE"
+mkdir -p "$STAGE/DEBIAN" "$STAGE/opt" "$STAGE/usr/bin" "$STAGE/usr/share/applications" \
+  "$STAGE/usr/share/mime/packages" "$STAGE/usr/share/doc/hanji" "$STAGE/usr/share/icons/hicolor/scalable/apps"
+cp -a "$SRC" "$STAGE/opt/hanji"
+ln -s /opt/hanji/hanji "$STAGE/usr/bin/hanji"
+install -m 644 packaging/linux/hanji.desktop "$STAGE/usr/share/applications/hanji.desktop"
+install -m 644 packaging/linux/hanji-mime.xml "$STAGE/usr/share/mime/packages/hanji.xml"
+install -m 644 packaging/linux/copyright "$STAGE/usr/share/doc/hanji/copyright"
+install -m 644 "$ICONS/hanji.svg" "$STAGE/usr/share/icons/hicolor/scalable/apps/hanji.svg"
+for s in 16 24 32 48 64 128 256 512; do
+  mkdir -p "$STAGE/usr/share/icons/hicolor/${s}x${s}/apps"
+  install -m 644 "$ICONS/hanji-$s.png" "$STAGE/usr/share/icons/hicolor/${s}x${s}/apps/hanji.png"
+done
+# files root:root, directories 755, no group/other write
+chmod -R u+rwX,go+rX,go-w "$STAGE"
+
+INSTALLED_KB="$(du -sk --exclude=DEBIAN "$STAGE" | cut -f1)"
+cat > "$STAGE/DEBIAN/control" <<CONTROL
+Package: hanji
+Version: $VERSION
+Architecture: $ARCH
+Maintainer: Hanji developers <hanji@localhost>
+Installed-Size: $INSTALLED_KB
+Section: graphics
+Priority: optional
+Depends: libc6 (>= 2.28), libgl1, libegl1, libfontconfig1, libfreetype6, libdbus-1-3, libxkbcommon0,
+ libxkbcommon-x11-0, libx11-xcb1, libxcb-cursor0, libxcb-icccm4, libxcb-image0, libxcb-keysyms1,
+ libxcb-randr0, libxcb-render-util0, libxcb-shape0, libxcb-xfixes0, libxcb-xinerama0, libxcb-xkb1
+Recommends: fonts-nanum | fonts-noto-cjk
+Homepage: https://example.invalid/hanji
+Description: offline studio for OCR and document-understanding datasets
+ Hanji (한지) draws and transcribes text regions, tags entities, links key-values and
+ pre-annotates documents with local torch models (Korean and English). Everything it needs,
+ Python, Qt, CPU torch and the model weights, is inside the package: it runs with no network.
+CONTROL
+
+cat > "$STAGE/DEBIAN/postinst" <<'SCRIPT'
+#!/bin/sh
+# Refresh the menu, icon and file-type caches when their tools are there (none is required).
+set -e
+R="${DPKG_ROOT:-}"
+if [ "$1" = "configure" ]; then
+  if command -v update-desktop-database >/dev/null 2>&1; then update-desktop-database -q "$R/usr/share/applications" || true; fi
+  if command -v update-mime-database >/dev/null 2>&1; then update-mime-database "$R/usr/share/mime" >/dev/null 2>&1 || true; fi
+  if command -v gtk-update-icon-cache >/dev/null 2>&1; then gtk-update-icon-cache -q -t -f "$R/usr/share/icons/hicolor" || true; fi
+fi
+exit 0
+SCRIPT
+cat > "$STAGE/DEBIAN/postrm" <<'SCRIPT'
+#!/bin/sh
+# Remove what the app may have left in its folder (caches), then refresh the caches.
+set -e
+R="${DPKG_ROOT:-}"
+case "$1" in
+  remove|purge)
+    rm -rf "$R/opt/hanji"
+    if command -v update-desktop-database >/dev/null 2>&1; then update-desktop-database -q "$R/usr/share/applications" || true; fi
+    if command -v update-mime-database >/dev/null 2>&1; then update-mime-database "$R/usr/share/mime" >/dev/null 2>&1 || true; fi
+    if command -v gtk-update-icon-cache >/dev/null 2>&1; then gtk-update-icon-cache -q -t -f "$R/usr/share/icons/hicolor" || true; fi
+    ;;
+esac
+exit 0
+SCRIPT
+chmod 755 "$STAGE/DEBIAN/postinst" "$STAGE/DEBIAN/postrm"
+( cd "$STAGE" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | xargs -0 md5sum > DEBIAN/md5sums )
+
+mkdir -p "$(dirname "$OUT")"
+dpkg-deb --root-owner-group -Z"$COMPRESS" --build "$STAGE" "$OUT" >/dev/null
+echo "$OUT"

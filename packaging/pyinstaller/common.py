@@ -1,0 +1,185 @@
+"""What Hanji's PyInstaller specs share: what to collect, what to leave out, and the pruning of
+files that hooks collect but the app never uses.
+
+The specs (packaging/linux/hanji.spec, packaging/windows/hanji.spec, packaging/macos/hanji.spec)
+add this folder to ``sys.path`` and call :func:`analysis_options` and :func:`prune`. It is plain
+Python without PyInstaller imports at module level, so the dry-run test can import it anywhere.
+"""
+
+from __future__ import annotations
+
+from fnmatch import fnmatch
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+ENTRY = HERE / "hanji_main.py"
+APP_NAME = "hanji"
+BUNDLE_ID = "org.hanji.Hanji"
+
+# Python modules the app never imports at run time. onnx/onnxruntime/rapidocr are dev-only (the
+# ONNX peer in benchmarks, the weight converters in tools/); test tools; other GUI toolkits;
+# Qt modules the studio does not use (it is Widgets only).
+EXCLUDES = [
+    "onnx", "onnxruntime", "rapidocr_onnxruntime", "rapidocr",
+    "pytest", "_pytest", "pytestqt", "hypothesis", "importlinter", "grimp", "ruff",
+    "tkinter", "_tkinter", "IPython", "jupyter", "notebook", "ipykernel",
+    "tensorboard", "torch.utils.tensorboard", "triton", "torchvision", "torchaudio",
+    # torch's compiler, test helpers, ONNX exporter and benchmark tools: never imported by `import torch`
+    # nor by eager CPU inference; they pull sympy, scipy.stats and more into the bundle
+    "torch._inductor", "torch.testing._internal", "torch.onnx", "torch.utils.benchmark",
+    "matplotlib.backends.backend_tkagg", "matplotlib.backends._backend_tk", "matplotlib.backends.backend_tkcairo",
+    "matplotlib.backends.backend_gtk3agg", "matplotlib.backends.backend_gtk4agg", "matplotlib.backends.backend_wxagg",
+    "matplotlib.backends.backend_webagg", "matplotlib.backends.backend_nbagg",
+    "PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtQuickWidgets", "PySide6.QtQuickControls2", "PySide6.QtQuick3D",
+    "PySide6.QtWebEngineCore", "PySide6.QtWebEngineWidgets", "PySide6.QtWebChannel", "PySide6.QtWebSockets",
+    "PySide6.QtMultimedia", "PySide6.QtMultimediaWidgets", "PySide6.QtSql", "PySide6.QtDesigner",
+    "PySide6.QtHelp", "PySide6.QtUiTools", "PySide6.QtTest", "PySide6.QtPdf", "PySide6.QtPdfWidgets",
+    "PySide6.Qt3DCore", "PySide6.QtCharts", "PySide6.QtDataVisualization", "PySide6.QtBluetooth",
+    "PySide6.QtPositioning", "PySide6.QtLocation", "PySide6.QtSensors", "PySide6.QtSerialPort",
+    "PySide6.QtRemoteObjects", "PySide6.QtScxml", "PySide6.QtStateMachine", "PySide6.QtTextToSpeech",
+    "PySide6.QtNfc", "PySide6.QtSpatialAudio", "PySide6.QtHttpServer", "PySide6.QtGraphs",
+]
+
+# Files hooks collect that the app never opens (matched against the destination path inside the
+# bundle, with "/" separators). Headers, C++ tests and CMake files of torch; CUDA and other GPU
+# runtimes (the bundle is CPU-only); Qt's QML/Quick/WebEngine/Designer libraries and plugins; Qt
+# translations other than Korean and English.
+PRUNE = [
+    "torch/include/*", "torch/test/*", "torch/bin/*", "torch/share/*", "torch/testing/_internal/data/*",
+    "torch/lib/*test*", "torch/lib/libbackend_with_compiler*", "torch/lib/libaoti_custom_ops*",
+    "torch/lib/*.lib", "torch/lib/*.a",
+    "*.h", "*.hpp", "*.cuh", "*.cpp", "*.pyi", "*.cmake", "*.a",
+    # GPU runtimes (Linux and Windows names)
+    "nvidia/*", "*libcuda*", "*libcudart*", "*libcublas*", "*libcudnn*", "*libcufft*", "*libcurand*",
+    "*libcusolver*", "*libcusparse*", "*libnccl*", "*libnvrtc*", "*libnvJitLink*", "*libnvToolsExt*",
+    "*libcupti*", "*libtorch_cuda*", "*libc10_cuda*", "*cudart64*", "*cublas64*", "*cudnn*", "*nvrtc*",
+    "triton/*", "*libroctx*", "*libamdhip*", "*libMIOpen*", "*librocm*", "*libhipblas*",
+    # Qt we do not use
+    "PySide6/Qt/lib/libQt6Qml*", "PySide6/Qt/lib/libQt6Quick*", "PySide6/Qt/lib/libQt6Labs*",
+    "PySide6/Qt/lib/libQt6WebEngine*", "PySide6/Qt/lib/libQt6Designer*", "PySide6/Qt/lib/libQt6Pdf*",
+    "PySide6/Qt/lib/libQt6Help*", "PySide6/Qt/lib/libQt6Sql*", "PySide6/Qt/lib/libQt6Test*",
+    "PySide6/Qt/lib/libQt6VirtualKeyboard*", "PySide6/Qt/lib/libQt6WaylandCompositor*",
+    "PySide6/Qt/lib/libQt6Multimedia*", "PySide6/Qt/lib/libQt63D*", "PySide6/Qt/lib/libQt6ShaderTools*",
+    "PySide6/Qt/plugins/qmltooling/*", "PySide6/Qt/plugins/qmllint/*", "PySide6/Qt/plugins/designer/*",
+    "PySide6/Qt/plugins/sqldrivers/*", "PySide6/Qt/plugins/virtualkeyboard/*", "PySide6/Qt/plugins/multimedia/*",
+    "PySide6/Qt/plugins/sceneparser/*", "PySide6/Qt/plugins/renderers/*", "PySide6/Qt/plugins/position/*",
+    "PySide6/Qt/plugins/wayland-graphics-integration-server/*",
+    # Linux: embedded-device platforms (eglfs, linuxfb, vnc) and evdev input, the GTK theme (it pulls
+    # GTK, cairo and pango into the bundle), network status and TLS plugins (the app never goes online)
+    "PySide6/Qt/plugins/platforms/libqeglfs*", "PySide6/Qt/plugins/platforms/libqlinuxfb*",
+    "PySide6/Qt/plugins/platforms/libqvnc*", "PySide6/Qt/plugins/platforms/libqvkkhrdisplay*",
+    "PySide6/Qt/plugins/platforms/libqminimalegl*", "PySide6/Qt/plugins/egldeviceintegrations/*",
+    "PySide6/Qt/plugins/generic/*", "PySide6/Qt/plugins/platformthemes/libqgtk3*",
+    "PySide6/Qt/plugins/networkinformation/*", "PySide6/Qt/plugins/tls/*",
+    "PySide6/Qt/lib/libQt6EglFS*", "libQt6EglFS*",
+    "PySide6/Qt/qml/*", "PySide6/Qt/resources/qtwebengine*",
+    "PySide6/Qt6*.dll", "PySide6/Qt/bin/Qt6Qml*", "PySide6/Qt/bin/Qt6Quick*", "PySide6/Qt6Qml*", "PySide6/Qt6Quick*",
+    "PySide6/Qt6Pdf*", "PySide6/Qt6WebEngine*", "PySide6/Qt6Designer*", "PySide6/Qt6VirtualKeyboard*",
+    "PySide6/QtQml*", "PySide6/QtQuick*", "PySide6/designer*", "PySide6/assistant*", "PySide6/linguist*",
+    "PySide6/qml*", "PySide6/lupdate*", "PySide6/lrelease*", "PySide6/include/*", "PySide6/typesystems/*",
+    "PySide6/glue/*", "PySide6/scripts/*", "PySide6/examples/*",
+    # matplotlib's example data
+    "matplotlib/mpl-data/sample_data/*",
+]
+# Qt translations: keep Korean and English only
+QT_TRANSLATIONS_KEEP = ("_ko.qm", "_en.qm")
+
+# On Windows, Qt DLLs sit next to the PySide6 modules; the names above that start with "PySide6/Qt6"
+# are meant for them. Keep the Widgets stack whatever the patterns say.
+KEEP = ["PySide6/Qt6Core*", "PySide6/Qt6Gui*", "PySide6/Qt6Widgets*", "PySide6/Qt6Svg*", "PySide6/Qt6DBus*",
+        "PySide6/Qt6Network*", "PySide6/Qt6OpenGL*"]
+
+
+def _norm(dest: str) -> str:
+    return dest.replace("\\", "/")
+
+
+def pruned(dest: str) -> bool:
+    """Whether a file at ``dest`` (path inside the bundle) is left out of the bundle."""
+    d = _norm(dest)
+    if any(fnmatch(d, k) for k in KEEP):
+        return False
+    if "/translations/" in d and d.endswith(".qm"):
+        return not d.endswith(QT_TRANSLATIONS_KEEP)
+    return any(fnmatch(d, p) for p in PRUNE)
+
+
+def prune(toc):
+    """A PyInstaller TOC (list of (dest, src, typecode)) without the pruned entries."""
+    return [entry for entry in toc if not pruned(entry[0])]
+
+
+def prune_orphans(binaries):
+    """Linux: drop top-level shared libraries that no kept binary needs any more (the dependencies of
+    pruned plugins, e.g. GTK for the GTK theme). Needs are read with ldd (transitively), from the
+    files' build-time locations. Elsewhere the TOC is returned unchanged."""
+    import subprocess
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return binaries
+    top = [e for e in binaries if "/" not in _norm(e[0]) and ".so" in e[0]]
+    roots = [e for e in binaries if e not in top or e[0].startswith("libpython")]
+    needed: set[str] = set()
+    for _dest, src, _kind in roots:
+        if not src or not Path(src).is_file():
+            continue
+        r = subprocess.run(["ldd", src], capture_output=True, text=True)
+        for line in r.stdout.splitlines():
+            name = line.strip().split(" ", 1)[0]
+            if name:
+                needed.add(Path(name).name)
+    keep_top = [e for e in top if e[0] in needed or e[0].startswith("libpython")]
+    dropped = sorted(e[0] for e in top if e not in keep_top)
+    if dropped:
+        print(f"hanji spec: dropping {len(dropped)} libraries nothing needs: {' '.join(dropped)}")
+    return [e for e in binaries if e not in top or e in keep_top]
+
+
+def analysis_options() -> dict:
+    """Keyword arguments for ``Analysis`` shared by all platforms."""
+    from PyInstaller.utils.hooks import collect_data_files, collect_submodules, copy_metadata
+
+    # every hanji module (the CLI loads its command modules by name), and the shipped resources
+    # (weights, fonts, manifest) as data so importlib.resources finds them in the frozen app
+    hidden = collect_submodules("hanji")
+    datas = collect_data_files("hanji", include_py_files=False)
+    datas += copy_metadata("hanji")
+    return {
+        "pathex": [],
+        "binaries": [],
+        "datas": datas,
+        "hiddenimports": hidden,
+        "hookspath": [],
+        "hooksconfig": {"matplotlib": {"backends": ["Agg"]}},
+        "runtime_hooks": [],
+        "excludes": EXCLUDES,
+        "noarchive": False,
+    }
+
+
+def check_resources(datas) -> None:
+    """Fail the build when the shipped resources are not collected (a bundle without weights must not ship)."""
+    dests = {_norm(d[0]) for d in datas}
+    for need in ("hanji/resources/models/MANIFEST.json",):
+        if need not in dests:
+            raise SystemExit(f"hanji spec: {need} was not collected; is hanji installed in the build venv?")
+    manifest_files = _manifest_files()
+    missing = [f for f in manifest_files if f"hanji/resources/models/{f}" not in dests]
+    if missing:
+        raise SystemExit(f"hanji spec: shipped weights not collected: {missing}")
+
+
+def _manifest_files() -> list[str]:
+    import json
+
+    p = REPO / "desktop" / "hanji" / "resources" / "models" / "MANIFEST.json"
+    return sorted(json.loads(p.read_text(encoding="utf-8"))) if p.exists() else []
+
+
+def project_version() -> str:
+    import re
+
+    text = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    return re.search(r'^version = "([^"]+)"', text, re.M).group(1)
