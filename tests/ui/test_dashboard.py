@@ -85,6 +85,11 @@ def test_search_and_export(qtbot, pane, tmp_path):
     with qtbot.waitSignal(pane.jump) as sig:
         pane.results.itemActivated.emit(pane.results.topLevelItem(0), 0)
     assert sig.args[0] == hits[0].doc_id
+    pane.results.setCurrentItem(pane.results.topLevelItem(0))
+    text = pane.copy_document_text()
+    from PySide6.QtWidgets import QApplication
+
+    assert QApplication.clipboard().text() == text and text.startswith("한지문구 홍대점")
     assert {p.name for p in pane.export("csv", str(tmp_path / "c"))} >= {"entities.csv", "regions_by_status.csv"}
     assert (tmp_path / "p" / "overview.png") in pane.export("png", str(tmp_path / "p"))
 
@@ -174,3 +179,13 @@ def build_showcase(path: Path):
     store.add_image_bytes("receipt_00_rescan.jpg", _jpeg_copy(first[1]))
     store.set_meta("forbidden_words", '["광고"]')
     return store
+
+
+def test_slow_projects_wait_for_the_refresh_button(qtbot, pane, project):
+    pane._last_seconds = 60.0  # as if the last refresh took a minute
+    pane.show()
+    qtbot.waitExposed(pane)
+    doc = project.documents()[0]
+    project.update_region(project.regions(doc.id)[0].id, text="바뀐 글")
+    assert pane.info.text().endswith("out of date: Refresh")
+    assert not pane._debounce.isActive()

@@ -5,6 +5,7 @@ worker thread; this pane only shows it. Activating a row emits ``jump(doc_id, re
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +13,7 @@ from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -35,6 +37,10 @@ from hanji.ui.i18n import tr
 from hanji.ui.worker import Worker
 
 ROLE = Qt.ItemDataRole.UserRole
+# edits refresh the dashboard by themselves while a refresh takes at most this long; on larger
+# projects the pane says it is out of date and waits for the Refresh button
+AUTO_REFRESH_SECONDS = 3.0
+OUT_OF_DATE = " · out of date: Refresh"
 
 
 @dataclass
@@ -45,6 +51,7 @@ class DashboardData:
     findings: list = field(default_factory=list)
     duplicates: list = field(default_factory=list)
     suspects: list = field(default_factory=list)
+    tag_suspects: list = field(default_factory=list)  # (TagReading, margin)
     picks: list = field(default_factory=list)
     names: dict[int, str] = field(default_factory=dict)
 
@@ -57,8 +64,9 @@ def compute(store: ProjectStore, progress=no_progress, cancel=None) -> Dashboard
              ("checks", lambda p: jq.run_checks(store, progress=p, cancel=cancel)),
              ("duplicates", lambda p: jq.find_duplicates(store, progress=p, cancel=cancel)),
              ("suspects", lambda p: jq.likely_label_errors(store, progress=p, cancel=cancel)),
+             ("tags", lambda p: jq.likely_tag_errors(store, progress=p, cancel=cancel)),
              ("picks", lambda p: jq.next_documents(store, 20, progress=p, cancel=cancel))]
-    attrs = ["stats", "findings", "duplicates", "suspects", "picks"]
+    attrs = ["stats", "findings", "duplicates", "suspects", "tag_suspects", "picks"]
     for k, ((title, fn), attr) in enumerate(zip(steps, attrs)):
         def sub(done, total=None, message="", k=k, title=title):
             progress(k, len(steps), f"{title}: {message}" if message else title)
@@ -98,6 +106,8 @@ class DashboardPane(QWidget):
         self._worker: Worker | None = None
         self._again = False
         self._retired: Worker | None = None
+        self._last_seconds = 0.0
+        self._started = 0.0
         self._unsubscribe = None
         self._stale = False
         self._debounce = QTimer(self, singleShot=True, interval=1500)
@@ -151,6 +161,9 @@ class DashboardPane(QWidget):
         sl.setContentsMargins(0, 0, 0, 0)
         sl.addWidget(self.search_box)
         sl.addWidget(self.results)
+        self.copy_button = QPushButton(tr("Copy the text of the selected document"))
+        self.copy_button.clicked.connect(self.copy_document_text)
+        sl.addWidget(self.copy_button)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self.canvas, tr("Statistics"))
@@ -188,7 +201,10 @@ class DashboardPane(QWidget):
 
     def _on_change(self, change: Change) -> None:
         self._stale = True
-        self._debounce.start()
+        if self._last_seconds <= AUTO_REFRESH_SECONDS:
+            self._debounce.start()
+        elif self.data is not None and not self.info.text().endswith(OUT_OF_DATE):
+            self.info.setText(self.info.text() + OUT_OF_DATE)
 
     def _refresh_if_shown(self) -> None:
         if self._stale and self.isVisible():
@@ -214,6 +230,7 @@ class DashboardPane(QWidget):
 
     def _start(self) -> None:
         self._again = False
+        self._started = time.monotonic()
         self.info.setText(tr("Computing…"))
         w = Worker(compute, self.store)
         w.progress.connect(lambda d, t, m: self.info.setText(f"{tr('Computing…')} {m}"))
@@ -229,6 +246,7 @@ class DashboardPane(QWidget):
             self._start()
 
     def _finished(self, data: DashboardData) -> None:
+        self._last_seconds = time.monotonic() - self._started
         if not self._again:
             self._show(data)
             self.updated.emit()
@@ -278,6 +296,10 @@ class DashboardPane(QWidget):
             self.suspects.addTopLevelItem(_item([data.names.get(s.doc_id, s.doc_id), s.given, s.predicted,
                                                  f"{s.confidence:.2f}", "●" if s.flagged else ""],
                                                 s.doc_id, s.region_id))
+        for t, _ in data.tag_suspects:
+            self.suspects.addTopLevelItem(_item([data.names.get(t.doc_id, t.doc_id), f"{t.token}: {t.given}",
+                                                 f"{t.token}: {t.predicted}", f"{t.confidence:.2f}", "●"],
+                                                t.doc_id, t.region_id))
         self.picks.clear()
         for i, p in enumerate(data.picks, 1):
             self.picks.addTopLevelItem(_item([i, p.name, f"{p.score:.2f}", p.reason], p.doc_id))
@@ -285,7 +307,7 @@ class DashboardPane(QWidget):
             for c in range(t.columnCount() - 1):
                 t.resizeColumnToContents(c)
         s = data.stats
-        flagged = sum(x.flagged for x in data.suspects)
+        flagged = sum(x.flagged for x in data.suspects) + len(data.tag_suspects)
         self.info.setText(f"{s.documents} {tr('documents')}, {s.regions} {tr('regions')} · "
                           f"{len(data.findings)} {tr('findings')} · {len(data.duplicates)} {tr('duplicate groups')}"
                           f" · {flagged} {tr('likely label errors')}")
@@ -318,6 +340,17 @@ class DashboardPane(QWidget):
             self.results.addTopLevelItem(_item([h.document, where, h.text], h.doc_id, h.region_id))
         self.tabs.setCurrentIndex(5)
         return hits
+
+    def copy_document_text(self) -> str:
+        """The selected result's document, in reading order, to the clipboard."""
+        item = self.results.currentItem()
+        if item is None or self.store is None:
+            return ""
+        doc_id, _ = item.data(0, ROLE)
+        text = jq.document_text(self.store, doc_id)
+        QApplication.clipboard().setText(text)
+        self.status.emit(tr("Copied the document text"))
+        return text
 
     def keep_selected(self, ask: bool = True) -> list[int]:
         """Keep the selected document of a duplicate group and delete the others (asks first)."""
