@@ -195,6 +195,7 @@ def read(path: Path, **options: Any) -> Iterator[Sample | Skipped]:
                 regions, links = entries_to_regions(value, f, f"line {lineno}",
                                                     status="confirmed" if done else "machine")
             except HanjiError as e:
+                seen.add(line.partition("\t")[0].replace("\\", "/").rsplit("/", 1)[-1])  # not again as bare
                 yield Skipped(e)
                 continue
             seen.add(base)

@@ -1,8 +1,9 @@
 """Import and export jobs: dataset files in other tools' formats into and out of a project.
 
 Import: each document is checked whole (image decodes, sizes agree, points inside the image, links
-point at regions) before anything is written; documents are written in batches, one transaction per
-batch and a savepoint per document, so a failure or a kill never leaves half a document. Documents
+point at regions) before it is written; documents are written in batches, one transaction per
+batch and a savepoint per document, so a failure or a kill never leaves half a document. An import
+that stops on a bad entry (without ``skip_bad``) takes back what it wrote: the project is unchanged. Documents
 are found again by image SHA-256: running an import a second time (after a cancel, a crash, or on
 purpose) adds nothing twice. Imports are not undo steps (``record=False``).
 
@@ -129,6 +130,12 @@ class _Importer:
         self.report = report
         self._names: dict[str, list[int]] | None = None
         self._docs: list = []
+        # what this run wrote, to take it back when a strict import stops on a bad entry
+        self.new_docs: list[int] = []
+        self.new_rows: dict[str, list[int]] = {"regions": [], "links": [], "keyvalues": []}
+        self.doc_before: dict[int, tuple] = {}
+        self.tags_before: dict[int, tuple] = {}
+        self.new_types: list[str] = []
 
     def has_annotations(self, doc_id: int) -> bool:
         c = self.store.conn
@@ -149,14 +156,19 @@ class _Importer:
                                          "which already has annotations; this entry's were not added")
             return
         doc, _ = store.add_image_info(p.info, s.name) if existing is None else (existing, False)
+        if existing is None:
+            self.new_docs.append(doc.id)
+        else:
+            self._keep_row("documents", "status, doc_type, attrs, updated", doc.id, self.doc_before)
         regions = store.add_regions(doc.id, list(s.regions), label="import", record=False) if s.regions else []
         ids = [r.id for r in regions]
+        self.new_rows["regions"] += ids
         for lk in s.links:
-            store.add_link(ids[lk.src], ids[lk.dst], lk.key, record=False)
+            self.new_rows["links"].append(store.add_link(ids[lk.src], ids[lk.dst], lk.key, record=False).id)
         if s.keyvalues:
             kvs = [KeyValue(kv.key, kv.value, [ids[i] for i in kv.region_ids], kv.source, kv.confidence)
                    for kv in s.keyvalues]
-            store.set_keyvalues(doc.id, kvs, record=False)
+            self.new_rows["keyvalues"] += [kv.id for kv in store.set_keyvalues(doc.id, kvs, record=False)]
         changes: dict[str, Any] = {}
         if s.doc_type:
             changes["doc_type"] = s.doc_type
@@ -173,6 +185,31 @@ class _Importer:
         self.report.regions += len(regions)
         self.report.links += len(s.links)
         self.report.keyvalues += len(s.keyvalues)
+
+    def _keep_row(self, table: str, cols: str, key: int, into: dict[int, tuple]) -> None:
+        if key not in into:
+            into[key] = tuple(self.store.conn.execute(f"SELECT {cols} FROM {table} WHERE id=?", (key,)).fetchone())
+
+    def revert(self) -> None:
+        """Take back everything this run wrote (imports are not undo steps, so this is the way back)."""
+        store = self.store
+        with store.atomic() as conn:
+            for table in ("links", "keyvalues", "regions"):
+                for i in self.new_rows[table]:
+                    conn.execute(f"DELETE FROM {table} WHERE id=?", (i,))
+            for doc_id in self.new_docs:
+                sha = conn.execute("SELECT sha256 FROM documents WHERE id=?", (doc_id,)).fetchone()
+                for table in ("links", "keyvalues", "regions"):
+                    conn.execute(f"DELETE FROM {table} WHERE doc_id=?", (doc_id,))
+                conn.execute("DELETE FROM documents WHERE id=?", (doc_id,))
+                if sha and not conn.execute("SELECT 1 FROM documents WHERE sha256=?", sha).fetchone():
+                    conn.execute("DELETE FROM images WHERE sha256=?", sha)
+            for doc_id, row in self.doc_before.items():
+                conn.execute("UPDATE documents SET status=?, doc_type=?, attrs=?, updated=? WHERE id=?", (*row, doc_id))
+            for rid, row in self.tags_before.items():
+                conn.execute("UPDATE regions SET tags=?, updated=? WHERE id=?", (*row, rid))
+            for name in self.new_types:
+                conn.execute("DELETE FROM entity_types WHERE name=?", (name,))
 
     def merge_tags(self, s: Sample) -> None:
         """A sample without an image (CoNLL) puts its tags on a document already in the project:
@@ -215,6 +252,7 @@ class _Importer:
             k += n
             if n and list(r.tags) != new:
                 changes[r.id] = {"tags": new}
+                self._keep_row("regions", "tags, updated", r.id, self.tags_before)
         if changes:
             self.store.update_regions(changes, label="import tags", record=False)
             self.report.annotated += 1
@@ -228,9 +266,10 @@ def import_path(store: ProjectStore, path: str | Path, fmt: str | None = None, *
                 cancel: CancelToken | None = None, batch: int = 64) -> ImportReport:
     """Import a file or folder in format ``fmt`` (detected when None) into ``store``.
 
-    Stops at the first bad entry with a HanjiError naming the file and the entry, unless
-    ``skip_bad``: then bad entries are listed in ``report.skipped`` and the rest is imported.
-    What was committed before a stop or a cancel stays; running the import again goes on from there.
+    Stops at the first bad entry with a HanjiError naming the file and the entry, and takes back
+    what this run had written, so the project is as it was; with ``skip_bad`` bad entries are listed
+    in ``report.skipped`` and the rest is imported. Documents are committed in batches: after a
+    cancel (or a crash) what was committed stays, and running the import again goes on from there.
     """
     t0 = time.perf_counter()
     path = Path(path)
@@ -262,7 +301,7 @@ def import_path(store: ProjectStore, path: str | Path, fmt: str | None = None, *
                     conn.execute("ROLLBACK TO hanji_doc")
                     conn.execute("RELEASE hanji_doc")
                     if not skip_bad:
-                        stop = e  # commit the documents before it, then stop
+                        stop = e
                         break
                     report.skipped.append(SkippedEntry(e.path, e.where, e.reason))
                     continue
@@ -272,6 +311,8 @@ def import_path(store: ProjectStore, path: str | Path, fmt: str | None = None, *
                 (state_key, "import", _dumps({"done": done, "format": name, "path": str(path)}), time.time()))
         pending.clear()
         if stop is not None:
+            importer.revert()
+            store.save_job_state(state_key, "import", None)
             raise stop
 
     progress(0, total, f"resuming after {resumed_from}" if resumed_from else "")
@@ -280,6 +321,7 @@ def import_path(store: ProjectStore, path: str | Path, fmt: str | None = None, *
         for e in mod.read_entity_types(path):
             if e.name not in have:
                 store.set_entity_type(e, record=False)
+                importer.new_types.append(e.name)
                 report.notes.append(f"added entity type {e.name!r}")
     try:
         for item in mod.read(path, **(options or {})):
@@ -296,7 +338,9 @@ def import_path(store: ProjectStore, path: str | Path, fmt: str | None = None, *
                 pending.append(_prepare(item))
             except HanjiError as e:
                 if not skip_bad:
-                    flush()
+                    pending.clear()
+                    importer.revert()  # a strict import that stops leaves the project as it was
+                    store.save_job_state(state_key, "import", None)
                     raise
                 report.skipped.append(SkippedEntry(e.path, e.where, e.reason))
             if len(pending) >= batch:
