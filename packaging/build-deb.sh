@@ -11,8 +11,8 @@
 #   /usr/share/mime/packages/hanji.xml            the *.hanji file type
 #   /usr/share/doc/hanji/copyright
 # Every file is listed in the package, so `apt remove hanji` / `dpkg -r hanji` removes them all; the
-# postrm also removes anything the app left under /opt/hanji. Maintainer scripts honour DPKG_ROOT,
-# so `dpkg --root DIR --force-script-chrootless` installs into a temporary root (the slow test does).
+# postrm also removes anything the app left under /opt/hanji. The postrm honours DPKG_ROOT, so
+# `dpkg --root DIR --force-script-chrootless` installs into a temporary root (the slow test does).
 # Compression: xz by default; HANJI_DEB_COMPRESS=gzip|zstd|none for faster local builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -69,34 +69,18 @@ Description: offline studio for OCR and document-understanding datasets
  Python, Qt, CPU torch and the model weights, is inside the package: it runs with no network.
 CONTROL
 
-cat > "$STAGE/DEBIAN/postinst" <<'SCRIPT'
-#!/bin/sh
-# Refresh the menu, icon and file-type caches when their tools are there (none is required).
-set -e
-R="${DPKG_ROOT:-}"
-if [ "$1" = "configure" ]; then
-  if command -v update-desktop-database >/dev/null 2>&1; then update-desktop-database -q "$R/usr/share/applications" || true; fi
-  if command -v update-mime-database >/dev/null 2>&1; then update-mime-database "$R/usr/share/mime" >/dev/null 2>&1 || true; fi
-  if command -v gtk-update-icon-cache >/dev/null 2>&1; then gtk-update-icon-cache -q -t -f "$R/usr/share/icons/hicolor" || true; fi
-fi
-exit 0
-SCRIPT
+# No postinst: Debian's desktop-file-utils, shared-mime-info and hicolor-icon-theme refresh their
+# caches through dpkg file triggers when files land in their folders, and remove them the same way.
 cat > "$STAGE/DEBIAN/postrm" <<'SCRIPT'
 #!/bin/sh
-# Remove what the app may have left in its folder (caches), then refresh the caches.
+# Remove whatever the app may have left in its own folder, so nothing of it stays behind.
 set -e
-R="${DPKG_ROOT:-}"
 case "$1" in
-  remove|purge)
-    rm -rf "$R/opt/hanji"
-    if command -v update-desktop-database >/dev/null 2>&1; then update-desktop-database -q "$R/usr/share/applications" || true; fi
-    if command -v update-mime-database >/dev/null 2>&1; then update-mime-database "$R/usr/share/mime" >/dev/null 2>&1 || true; fi
-    if command -v gtk-update-icon-cache >/dev/null 2>&1; then gtk-update-icon-cache -q -t -f "$R/usr/share/icons/hicolor" || true; fi
-    ;;
+  remove|purge) rm -rf "${DPKG_ROOT:-}/opt/hanji" ;;
 esac
 exit 0
 SCRIPT
-chmod 755 "$STAGE/DEBIAN/postinst" "$STAGE/DEBIAN/postrm"
+chmod 755 "$STAGE/DEBIAN/postrm"
 ( cd "$STAGE" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | xargs -0 md5sum > DEBIAN/md5sums )
 
 mkdir -p "$(dirname "$OUT")"

@@ -206,7 +206,7 @@ def test_deb_recipe_installs_to_opt_with_a_path_link_and_cleans_up():
     text = (PKG / "build-deb.sh").read_text(encoding="utf-8")
     assert 'ln -s /opt/hanji/hanji "$STAGE/usr/bin/hanji"' in text
     assert "usr/share/applications/hanji.desktop" in text
-    assert 'rm -rf "$R/opt/hanji"' in text  # postrm
+    assert 'rm -rf "${DPKG_ROOT:-}/opt/hanji"' in text  # postrm
     assert "DPKG_ROOT" in text and "dpkg-deb --root-owner-group" in text
 
 
