@@ -20,6 +20,8 @@ class ImageItem(QGraphicsItem):
         super().__init__()
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
         self.setZValue(-10)
+        # what the view shows of the image is kept as a pixmap: repaints and pans blit it
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._w = self._h = 0
         self._levels: list[tuple[float, list[tuple[QRectF, QPixmap]]]] = []
         self.image = QImage()

@@ -15,7 +15,7 @@ from collections import defaultdict
 
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from hanji.domain.model import EntityType, Region
@@ -49,10 +49,34 @@ def _style(r: Region) -> str:
     return "edited"
 
 
+class OverlayItem(QGraphicsItem):
+    """Selection, hover, links and the tool's drawing, above the cached regions: these change often
+    (every mouse move) and are cheap, so they never invalidate the region layer's cache."""
+
+    def __init__(self, layer: RegionLayer):
+        super().__init__(layer)
+        self.layer = layer
+
+    def boundingRect(self) -> QRectF:
+        return self.layer.boundingRect()
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        t = painter.worldTransform()
+        scale = math.hypot(t.m11(), t.m12()) or 1.0
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        self.layer._paint_links(painter)
+        self.layer._paint_selection(painter, scale)
+        self.layer._paint_overlay(painter, scale)
+
+
 class RegionLayer(QGraphicsItem):
     def __init__(self):
         super().__init__()
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+        # the painted regions are kept as a pixmap of what the view shows: a repaint (hover, cursor,
+        # panning) blits it; an edit or a zoom paints it again
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.overlay = OverlayItem(self)
         self._rect = QRectF()
         self.regions: list[Region] = []
         self.index: dict[int, int] = {}
@@ -81,10 +105,12 @@ class RegionLayer(QGraphicsItem):
         self._font = QFont()
         self._font.setPixelSize(11)
         self._font.setBold(True)
+        self._labels: dict[tuple[str, str], QPixmap] = {}
 
     # ------------------------------------------------------------------ data
     def set_bounds(self, w: float, h: float) -> None:
         self.prepareGeometryChange()
+        self.overlay.prepareGeometryChange()
         self._rect = QRectF(-2000, -2000, w + 4000, h + 4000)
 
     def set_entity_types(self, types: list[EntityType]) -> None:
@@ -104,6 +130,7 @@ class RegionLayer(QGraphicsItem):
         self.keys = [(region_color(r, self.entity_colors), _style(r)) for r in self.regions]
         self._rebin()
         self.update()
+        self.overlay.update()
 
     def set_points(self, rid: int, points: list[tuple[float, float]]) -> None:
         """Move one region's shape in the layer only (a drag preview, committed on release)."""
@@ -112,6 +139,7 @@ class RegionLayer(QGraphicsItem):
             return
         self.preview[rid] = list(points)
         self.update()
+        self.overlay.update()
 
     def points_of(self, rid: int) -> list[tuple[float, float]]:
         if rid in self.preview:
@@ -121,6 +149,7 @@ class RegionLayer(QGraphicsItem):
     def clear_preview(self) -> None:
         self.preview.clear()
         self.update()
+        self.overlay.update()
 
     def _rebin(self) -> None:
         self.cells = defaultdict(lambda: defaultdict(list))
@@ -130,6 +159,18 @@ class RegionLayer(QGraphicsItem):
             self.cell_of.append(c)
             self.cells[c][self.keys[i]].append(i)
         self._paths = {}
+        self._all: dict[tuple[str, str], QPainterPath] | None = None
+
+    def _whole_paths(self) -> dict[tuple[str, str], QPainterPath]:
+        if self._all is None:
+            self._all = {}
+            for paths in (self._cell_paths(c) for c in self.cells):
+                for key, p in paths.items():
+                    if key not in self._all:
+                        self._all[key] = QPainterPath()
+                        self._all[key].setFillRule(Qt.FillRule.WindingFill)
+                    self._all[key].addPath(p)
+        return self._all
 
     def _cell_paths(self, cell: tuple[int, int]) -> dict[tuple[str, str], QPainterPath]:
         paths = self._paths.get(cell)
@@ -207,7 +248,13 @@ class RegionLayer(QGraphicsItem):
         margin = CELL
         cx0, cx1 = int((exposed.left() - margin) // CELL), int((exposed.right() + margin) // CELL)
         cy0, cy1 = int((exposed.top() - margin) // CELL), int((exposed.bottom() + margin) // CELL)
-        for cell in list(self.cells):
+        batch: list[tuple[tuple[str, str], QPainterPath]] = []
+        cells = [c for c in self.cells if cx0 <= c[0] <= cx1 and cy0 <= c[1] <= cy1]
+        if not hidden_idx and len(cells) * 2 >= len(self.cells):
+            # most of the page is in view: one path per style for the whole page (fewest calls)
+            batch = list(self._whole_paths().items())
+            cells = []
+        for cell in cells:
             if not (cx0 <= cell[0] <= cx1 and cy0 <= cell[1] <= cy1):
                 continue
             if hidden_idx and any(self.cell_of[i] == cell for i in hidden_idx):
@@ -218,9 +265,16 @@ class RegionLayer(QGraphicsItem):
                         if i not in hidden_idx:
                             painter.drawPolygon(self.polys[i])
                 continue
-            for key, path in self._cell_paths(cell).items():
-                self._use_style(painter, key, pens, brushes)
-                painter.drawPath(path)
+            batch.extend(self._cell_paths(cell).items())
+        # fills without antialiasing (their edges are covered by the outline), then the outlines
+        # antialiased: most of the look for a fraction of the cost
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        for key, path in batch:
+            self._use_style(painter, key, pens, brushes)
+            painter.fillPath(path, brushes[key])
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, aa)
+        for key, path in batch:
+            painter.strokePath(path, pens[key])
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         for rid in hidden:
             if rid in self.index and rid not in self.hidden:
@@ -231,9 +285,9 @@ class RegionLayer(QGraphicsItem):
             vis = self.visible(exposed)
             if len(vis) <= LABEL_LIMIT and self._median_h * scale >= 8:
                 self._paint_order(painter, vis, scale)
-        self._paint_links(painter)
-        self._paint_selection(painter, scale)
-        self._paint_overlay(painter, scale)
+
+    def update_overlay(self) -> None:
+        self.overlay.update()
 
     def _paint_links(self, painter: QPainter) -> None:
         if not self.links:
@@ -254,7 +308,7 @@ class RegionLayer(QGraphicsItem):
         if pen is None:
             color, style = key
             c = QColor(color)
-            pen = QPen(c, 2.0 if style == "confirmed" else 1.3)
+            pen = QPen(c, 1.0)
             pen.setCosmetic(True)
             if style == "machine":
                 c2 = QColor(c)
@@ -267,24 +321,36 @@ class RegionLayer(QGraphicsItem):
         painter.setPen(pens[key])
         painter.setBrush(brushes[key])
 
+    def _label_pixmap(self, text: str, color: str) -> QPixmap:
+        pm = self._labels.get((text, color))
+        if pm is None:
+            w = 7 * len(text) + 6
+            pm = QPixmap(w, 14)
+            pm.fill(Qt.GlobalColor.transparent)
+            p = QPainter(pm)
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QColor(color))
+            p.drawRoundedRect(QRectF(0, 0, w, 14), 3, 3)
+            p.setPen(QColor("white"))
+            p.setFont(self._font)
+            p.drawText(QRectF(0, 0, w, 14), Qt.AlignmentFlag.AlignCenter, text)
+            p.end()
+            self._labels[(text, color)] = pm
+        return pm
+
     def _paint_order(self, painter: QPainter, vis, scale: float) -> None:
+        """Reading-order numbers in screen pixels, from cached label pixmaps."""
+        t = painter.worldTransform()
         painter.save()
-        painter.setFont(self._font)
-        painter.setPen(Qt.PenStyle.NoPen)
+        painter.resetTransform()
         for i in vis:
             r = self.regions[i]
             label = str((r.order if r.order is not None else i) + 1)
             x, y = self.points_of(r.id)[0]
-            painter.save()
-            painter.translate(x, y)
-            painter.scale(1 / scale, 1 / scale)
-            w = 7 * len(label) + 6
-            painter.setBrush(QColor(self.keys[i][0]))
-            painter.drawRoundedRect(QRectF(-w - 1, -14, w, 14), 3, 3)
-            painter.setPen(QColor("white"))
-            painter.drawText(QRectF(-w - 1, -14, w, 14), Qt.AlignmentFlag.AlignCenter, label)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.restore()
+            pm = self._label_pixmap(label, self.keys[i][0])
+            q = t.map(QPointF(x, y))
+            painter.drawPixmap(QPointF(q.x() - pm.width() - 1, q.y() - 14), pm)
         painter.restore()
 
     def _paint_selection(self, painter: QPainter, scale: float) -> None:

@@ -86,4 +86,4 @@ class CanvasScene(QGraphicsScene):
     def _on_selection(self, ids) -> None:
         self.layer.selected = frozenset(ids)
         self.layer.active_vertex = None
-        self.layer.update()
+        self.layer.update_overlay()

@@ -91,7 +91,7 @@ class SelectTool(Tool):
             self.mode, self.vertex = "vertex", hit_v
             self.layer.active_vertex = hit_v
             self.orig = {hit_v[0]: list(self.layer.points_of(hit_v[0]))}
-            self.layer.update()
+            self.layer.update_overlay()
             return
         rid = self.layer.region_at(pos, self.tol(2.0))
         if rid is not None:
@@ -118,7 +118,7 @@ class SelectTool(Tool):
             hover = self.layer.region_at(pos, self.tol(2.0))
             if hover != self.layer.hover:
                 self.layer.hover = hover
-                self.layer.update()
+                self.layer.update_overlay()
             over_v = self.layer.vertex_at(pos, self.tol(), self.canvas.session.selection)
             self.canvas.viewport().setCursor(Qt.CursorShape.SizeAllCursor if over_v else self.cursor)
             return
@@ -135,7 +135,7 @@ class SelectTool(Tool):
                 self.layer.set_points(rid, [(x + dx, y + dy) for x, y in pts])
         elif self.mode == "rubber":
             self.layer.rubber = QRectF(self.origin, pos).normalized()
-            self.layer.update()
+            self.layer.update_overlay()
 
     def release(self, pos, ev):
         mode, self.mode = self.mode, None
@@ -153,7 +153,7 @@ class SelectTool(Tool):
                           and b[i, 3] <= rect.bottom()]
                 s = self.canvas.session
                 s.select(set(s.selection) | set(inside))
-            self.layer.update()
+            self.layer.update_overlay()
         self.orig = {}
 
     def double_click(self, pos, ev):
@@ -197,7 +197,7 @@ class RectTool(Tool):
         r = QRectF(self.start, pos).normalized()
         self.layer.draft = [r.topLeft(), r.topRight(), r.bottomRight(), r.bottomLeft()]
         self.layer.draft_closed = True
-        self.layer.update()
+        self.layer.update_overlay()
 
     def release(self, pos, ev):
         if self.start is None:
@@ -212,7 +212,7 @@ class RectTool(Tool):
         had = bool(self.layer.draft) or self.start is not None
         self.start = None
         self.layer.draft, self.layer.draft_closed, self.layer.draft_cursor = [], False, None
-        self.layer.update()
+        self.layer.update_overlay()
         return had
 
 
@@ -234,12 +234,12 @@ class PointsTool(Tool):
         if self.limit and len(d) == self.limit:
             self.finish()
             return
-        self.layer.update()
+        self.layer.update_overlay()
 
     def move(self, pos, ev):
         if self.layer.draft:
             self.layer.draft_cursor = QPointF(pos)
-            self.layer.update()
+            self.layer.update_overlay()
 
     def double_click(self, pos, ev):
         # the press of the double-click already added a point at the same place
@@ -262,14 +262,14 @@ class PointsTool(Tool):
     def backspace(self):
         if self.layer.draft:
             self.layer.draft.pop()
-            self.layer.update()
+            self.layer.update_overlay()
             return True
         return False
 
     def cancel(self):
         had = bool(self.layer.draft)
         self.layer.draft, self.layer.draft_closed, self.layer.draft_cursor = [], False, None
-        self.layer.update()
+        self.layer.update_overlay()
         return had
 
 
@@ -304,12 +304,12 @@ class LinkTool(Tool):
             pts = self.layer.points_of(self.src)
             c = QPointF(sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts))
             self.layer.link_line = QLineF(c, pos)
-            self.layer.update()
+            self.layer.update_overlay()
 
     def release(self, pos, ev):
         src, self.src = self.src, None
         self.layer.link_line = None
-        self.layer.update()
+        self.layer.update_overlay()
         dst = self.layer.region_at(pos, self.tol(2))
         if src is None or dst is None or dst == src:
             return
@@ -321,7 +321,7 @@ class LinkTool(Tool):
     def cancel(self):
         had = self.src is not None
         self.src, self.layer.link_line = None, None
-        self.layer.update()
+        self.layer.update_overlay()
         return had
 
 

@@ -7,7 +7,6 @@ never lost when the person presses Enter, Tab or clicks another region.
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QImage, QInputMethodEvent, QKeyEvent, QPixmap
@@ -24,6 +23,7 @@ from hanji.ui.session import Session
 
 def rectified_crop(image: np.ndarray, r: Region, max_h: int = 400) -> np.ndarray:
     """The region's pixels warped to an upright rectangle (polygons use their smallest rotated box)."""
+    import cv2  # imported on first use: keeps the window's startup short
     quad = r.points if r.kind in ("quad", "rect") and len(r.points) == 4 else geometry.min_area_quad(r.points)
     quad = geometry.order_quad(quad)
     w, h = geometry.quad_size(quad)
@@ -149,6 +149,8 @@ class TranscriptionPane(QWidget):
 
     def _doc_image(self, doc_id: int) -> np.ndarray | None:
         if self._image is None or self._image[0] != doc_id:
+            import cv2
+
             try:
                 arr = np.frombuffer(self.store.image_bytes(doc_id), np.uint8)
                 img = cv2.imdecode(arr, cv2.IMREAD_COLOR)

@@ -1,0 +1,277 @@
+"""Canvas speed: one painted frame, a pan step and a zoom step with 200, 2,000 and 20,000 regions on a
+6,000 × 4,000 image, for Hanji's canvas and for labelme's (6.3.1, PyQt5) with the same shapes.
+
+labelme runs in its own environment, in a subprocess (``--labelme``; set ``HANJI_LABELME_PYTHON``,
+default /work/bench-venv/bin/python, a venv with ``pip install labelme==6.3.1``).
+Each figure is the median over repeated frames of the process's CPU time (the machine is shared, so
+wall time mostly measures the neighbours), painted synchronously with ``repaint()`` into a
+1280 × 800 viewport on the offscreen platform. Prints ``name value unit (peer value, ratio)``.
+
+Hanji keeps what the view shows of the image and of the regions as device-coordinate pixmaps, so a
+repaint (hover, cursor, a dialog closing) blits them: ``paint_fitted_frame``. The frame painted from
+scratch (after an edit, or the first one at a new zoom) is ``paint_fitted_frame_uncached``; the zoom
+step always paints from scratch. labelme paints everything on every frame.
+"""
+
+# ruff: noqa: B023  (the timed closures are called inside the loop that defines them)
+from __future__ import annotations
+
+import json
+import math
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+W, H = 6000, 4000
+VIEW = (1280, 800)
+SIZES = (200, 2000, 20000)
+REPEAT = {200: 15, 2000: 9, 20000: 5}
+
+
+def shapes(n: int, seed: int = 0) -> list[list[tuple[float, float]]]:
+    """``n`` text-line shapes laid out like a dense page: 70 % tilted quads, 20 % rectangles, 10 % polygons."""
+    rng = random.Random(seed)
+    cols = max(1, round(math.sqrt(n * W / H / 4)))
+    rows = math.ceil(n / cols)
+    cw, ch = W / cols, H / rows
+    out = []
+    for i in range(n):
+        c, r = i % cols, i // cols
+        x0, y0 = c * cw + cw * 0.05, r * ch + ch * 0.2
+        w, h = cw * rng.uniform(0.5, 0.9), ch * 0.6
+        k = rng.random()
+        if k < 0.2:
+            pts = [(x0, y0), (x0 + w, y0), (x0 + w, y0 + h), (x0, y0 + h)]
+        elif k < 0.9:
+            t = rng.uniform(-0.04, 0.04) * w
+            pts = [(x0, y0 + t), (x0 + w, y0 - t), (x0 + w, y0 + h - t), (x0, y0 + h + t)]
+        else:
+            pts = [(x0, y0), (x0 + w / 2, y0 - h * 0.1), (x0 + w, y0), (x0 + w, y0 + h), (x0 + w / 2, y0 + h * 1.1),
+                   (x0, y0 + h)]
+        out.append(pts)
+    return out
+
+
+def make_image(path: Path) -> None:
+    from PIL import Image, ImageDraw
+
+    im = Image.new("RGB", (W, H), (246, 243, 236))
+    d = ImageDraw.Draw(im)
+    rng = random.Random(1)
+    for _ in range(3000):  # ink-like marks so the image is not flat
+        x, y = rng.uniform(0, W), rng.uniform(0, H)
+        d.rectangle([x, y, x + rng.uniform(5, 120), y + rng.uniform(3, 30)], fill=(rng.randint(20, 90),) * 3)
+    im.save(path, "JPEG", quality=85)
+
+
+def median_ms(fn, repeat: int) -> float:
+    fn()  # warm-up frame (not counted)
+    ts = []
+    for _ in range(repeat):
+        t = time.process_time()
+        fn()
+        ts.append(time.process_time() - t)
+    return statistics.median(ts) * 1000
+
+
+def zoom_levels(fit: float) -> list[float]:
+    levels, z = [], fit
+    while z < 1.0:
+        levels.append(z)
+        z *= 1.25
+    return levels + [1.0] + levels[::-1]
+
+
+# ------------------------------------------------------------------------------------------- hanji
+def run_hanji(image: Path, sizes) -> dict:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QPointF
+    from PySide6.QtWidgets import QApplication
+
+    from hanji.domain.model import Region
+    from hanji.store.project import ProjectStore
+    from hanji.ui.canvas.view import CanvasView
+    from hanji.ui.session import Session
+
+    app = QApplication.instance() or QApplication([])
+    tmp = Path(tempfile.mkdtemp())
+    results = {}
+    for n in sizes:
+        store = ProjectStore.create(tmp / f"bench{n}.hanji")
+        doc, _ = store.add_image(image)
+        store.add_regions(doc.id, [Region(points=p, kind="polygon" if len(p) > 4 else "quad", status="machine")
+                                   for p in shapes(n)], record=False)
+        session = Session(store)
+        view = CanvasView(session)
+        view.resize(*VIEW)
+        view.set_store(store)
+        view.show()
+        app.processEvents()
+        session.set_document(doc.id)
+        view.fit()
+        vp = view.viewport()
+        t = time.process_time()
+        vp.repaint()
+        cold = (time.process_time() - t) * 1000
+        fit = view.scale_factor()
+        frame = median_ms(vp.repaint, REPEAT[n])
+        scene = view.scene_
+
+        def uncached():
+            scene.layer.update()
+            scene.image_item.update()
+            vp.repaint()
+
+        frame_uncached = median_ms(uncached, REPEAT[n])
+        # pan at 100 %: move by 120 px steps
+        view.set_zoom(1.0)
+        bar = view.horizontalScrollBar()
+        vbar = view.verticalScrollBar()
+        bar.setValue((bar.minimum() + bar.maximum()) // 2)
+        vbar.setValue((vbar.minimum() + vbar.maximum()) // 2)
+        step = [0]
+
+        def pan():
+            step[0] += 1
+            bar.setValue(bar.value() + (120 if step[0] % 20 < 10 else -120))
+            vp.repaint()
+
+        pan_ms = median_ms(pan, REPEAT[n] * 2)
+        levels = zoom_levels(fit)
+        idx = [0]
+        centre = QPointF(VIEW[0] / 2, VIEW[1] / 2)
+
+        def zoom():
+            idx[0] = (idx[0] + 1) % len(levels)
+            view.zoom_by(levels[idx[0]] / view.scale_factor(), centre)
+            vp.repaint()
+
+        view.fit()
+        zoom_ms = median_ms(zoom, max(len(levels), REPEAT[n]))
+        results[n] = {"frame": frame, "frame_uncached": frame_uncached, "cold": cold, "pan": pan_ms,
+                      "zoom": zoom_ms}
+        view.close()
+        view.set_store(None)
+        store.close()
+        view.deleteLater()
+        app.processEvents()
+    return results
+
+
+# ----------------------------------------------------------------------------------------- labelme
+def run_labelme(image: Path, sizes) -> dict:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from labelme._shape import Shape
+    from labelme.widgets.canvas import Canvas
+    from PyQt5.QtCore import QPointF
+    from PyQt5.QtGui import QPixmap
+    from PyQt5.QtWidgets import QApplication, QScrollArea
+
+    app = QApplication.instance() or QApplication([])
+    pixmap = QPixmap(str(image))
+    results = {}
+    for n in sizes:
+        canvas = Canvas(epsilon=10.0, double_click="close", num_backups=10)
+        area = QScrollArea()
+        area.setWidget(canvas)
+        area.setWidgetResizable(True)
+        area.resize(*VIEW)
+        canvas.load_pixmap(pixmap)
+        objs = []
+        for pts in shapes(n):
+            s = Shape(label="text", shape_type="polygon")
+            for x, y in pts:
+                s.add_point(QPointF(x, y))
+            s.close()
+            objs.append(s)
+        canvas.load_shapes(objs)
+        area.show()
+        app.processEvents()
+        vw, vh = area.viewport().width(), area.viewport().height()
+        fit = min(vw / W, vh / H)
+
+        def set_scale(s):
+            canvas.scale = s
+            canvas.adjustSize()
+            canvas.update()
+
+        set_scale(fit)
+        app.processEvents()
+        vp = canvas  # the widget that paints (inside the scroll area's viewport)
+        frame = median_ms(vp.repaint, REPEAT[n])
+        set_scale(1.0)
+        app.processEvents()
+        bar, vbar = area.horizontalScrollBar(), area.verticalScrollBar()
+        bar.setValue(bar.maximum() // 2)
+        vbar.setValue(vbar.maximum() // 2)
+        step = [0]
+
+        def pan():
+            step[0] += 1
+            bar.setValue(bar.value() + (120 if step[0] % 20 < 10 else -120))
+            vp.repaint()
+
+        pan_ms = median_ms(pan, REPEAT[n] * 2)
+        levels = zoom_levels(fit)
+        idx = [0]
+
+        def zoom():
+            idx[0] = (idx[0] + 1) % len(levels)
+            set_scale(levels[idx[0]])
+            bar.setValue(bar.maximum() // 2)
+            vbar.setValue(vbar.maximum() // 2)
+            vp.repaint()
+
+        set_scale(fit)
+        zoom_ms = median_ms(zoom, max(len(levels), REPEAT[n]))
+        results[n] = {"frame": frame, "pan": pan_ms, "zoom": zoom_ms}
+        area.close()
+        area.deleteLater()
+        app.processEvents()
+    return results
+
+
+def main() -> None:
+    if "--labelme" in sys.argv:
+        image, sizes = Path(sys.argv[2]), [int(s) for s in sys.argv[3].split(",")]
+        print(json.dumps(run_labelme(image, sizes)))
+        os._exit(0)
+    sizes = [int(s) for s in os.environ.get("HANJI_BENCH_SIZES", ",".join(map(str, SIZES))).split(",")]
+    tmp = Path(tempfile.mkdtemp())
+    image = tmp / "page.jpg"
+    make_image(image)
+    ours = run_hanji(image, sizes)
+    peer_python = os.environ.get("HANJI_LABELME_PYTHON", "/work/bench-venv/bin/python")
+    peer: dict = {}
+    if Path(peer_python).exists():
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+        env.pop("PYTHONPATH", None)
+        out = subprocess.run([peer_python, __file__, "--labelme", str(image), ",".join(map(str, sizes))],
+                             capture_output=True, text=True, env=env, timeout=1800)
+        try:
+            peer = {int(k): v for k, v in json.loads(out.stdout.strip().splitlines()[-1]).items()}
+        except (ValueError, IndexError):
+            print(f"# labelme run failed:\n{out.stderr[-2000:]}", file=sys.stderr)
+    else:
+        print(f"# labelme environment not found at {peer_python}; peer figures left out", file=sys.stderr)
+    for n in sizes:
+        for key, label in (("frame", "paint_fitted_frame"), ("frame_uncached", "paint_fitted_frame_uncached"),
+                           ("pan", "pan_step_100pct"), ("zoom", "zoom_step")):
+            v = ours[n][key]
+            if n in peer:
+                p = peer[n]["frame" if key == "frame_uncached" else key]
+                print(f"canvas_{label}_{n}_regions {v:.2f} ms (labelme {p:.2f} ms, {p / v:.1f}x faster)")
+            else:
+                print(f"canvas_{label}_{n}_regions {v:.2f} ms (labelme n/a)")
+        print(f"canvas_first_frame_after_load_{n}_regions {ours[n]['cold']:.2f} ms (path cache cold)")
+    sys.stdout.flush()
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()
