@@ -23,6 +23,7 @@ def register(sub) -> None:
     r.add_argument("--seed", type=int, default=0)
     r.add_argument("--batch-size", type=int, default=16)
     r.add_argument("--threads", type=int, default=0, help="CPU threads for torch (0: torch's default)")
+    r.add_argument("--eval-size", type=int, default=200, help="held-out lines rendered for the CER log (0: none)")
     r.add_argument("--init", type=Path, default=None,
                    help="start from this weights file (e.g. the shipped ko_rec.pt) instead of PP-OCRv4")
     r.add_argument("--export", type=Path, default=None,
@@ -54,7 +55,7 @@ def cmd_recognizer(args) -> int:
         raise HanjiError("nothing to resume: no last.pt in the run folder", args.out)
     with Bar("training recognizer", "step") as bar:
         res = run(args.out, steps=args.steps, resume=args.resume, seed=args.seed, batch_size=args.batch_size,
-                  init=args.init, threads=args.threads, project=args.project, progress=bar,
+                  init=args.init, threads=args.threads, project=args.project, progress=bar, eval_size=args.eval_size,
                   log=lambda m: bar.bar.write(m))
     print(f"step {res['step']}, best held-out CER {res['best_cer']:.4f}, checkpoints in {res['out']}")
     if args.export:

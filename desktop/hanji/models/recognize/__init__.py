@@ -38,7 +38,9 @@ class Recognizer:
         from hanji.models.device import pick_device
 
         self.device = device if device is not None else pick_device()
-        self.net = net.to(self.device).eval()
+        self.net = net.eval()
+        self.net.fuse()
+        self.net = self.net.to(self.device)
         self.charset = [fold_fullwidth(c) for c in charset]
         self.name = name
         self.version = version

@@ -32,9 +32,10 @@ class Affine(nn.Module):
         super().__init__()
         self.scale = nn.Parameter(torch.ones(1))
         self.bias = nn.Parameter(torch.zeros(1))
+        self.folded = False  # set by RecNet.fuse(): the affine lives in a neighbouring convolution
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.scale * x + self.bias
+        return x if self.folded else self.scale * x + self.bias
 
 
 class RepConv(nn.Module):
@@ -159,3 +160,23 @@ class RecNet(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.head(self.neck(self.backbone(x)))
+
+    @torch.no_grad()
+    def fuse(self) -> RecNet:
+        """For inference only: fold each affine into the convolution before it, and the depthwise
+        stage's output affine into the 1x1 convolution after it (exact up to rounding). The
+        state dictionary then no longer matches the file; don't train or save a fused network."""
+        for blk in self.backbone.blocks:
+            for rc in (blk.dw, blk.pw):
+                if not rc.lab.folded:
+                    s, b = rc.lab.scale, rc.lab.bias
+                    rc.conv.weight.mul_(s)
+                    rc.conv.bias.mul_(s).add_(b)
+                    rc.lab.folded = True
+            if isinstance(blk.se, nn.Identity) and not blk.dw.act_lab.folded:
+                s, b = blk.dw.act_lab.scale, blk.dw.act_lab.bias
+                w = blk.pw.conv.weight  # 1x1, no padding: conv(s*y + b) = (s*W) y + (bias + b * sum W)
+                blk.pw.conv.bias.add_(b * w.sum(dim=(1, 2, 3)))
+                w.mul_(s)
+                blk.dw.act_lab.folded = True
+        return self

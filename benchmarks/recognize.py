@@ -1,0 +1,177 @@
+"""Line recognition benchmark: Hanji's Korean recognizer vs Tesseract 5 (and PP-OCRv4 for English).
+
+    .venv/bin/python benchmarks/recognize.py [--n 150] [--weights PATH] [--skip-tesseract]
+
+Lines are rendered with the fonts held out of training (hanji.synth.lines.HELD_OUT_FONTS) and
+text the training stream never produced: a separate seed of the generators plus hand-written
+Korean sentences below (written for this benchmark; not from konlpy's corpora). Prints
+``name value unit (peer value, ratio)`` lines; CER is edit distance over reference characters
+(spaces count). Tesseract reads each line with ``--psm 7`` (kor for Korean, eng for English).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "desktop"))
+
+from hanji.models.recognize.decode import cer  # noqa: E402
+from hanji.synth.corpus import english, sample_text  # noqa: E402
+from hanji.synth.lines import can_render, font_faces, render_line  # noqa: E402
+
+BENCH_SEED = 20_240_517
+
+SENTENCES = [
+    "오늘 회의는 오후 세 시에 본관 2층에서 열립니다.",
+    "계약 기간은 2025년 1월 1일부터 12월 31일까지이다.",
+    "위 금액을 정히 영수합니다.",
+    "본 증명서는 발급일로부터 3개월간 유효합니다.",
+    "택배 기사님께서 문 앞에 두고 가셨습니다.",
+    "신청서는 담당 부서로 직접 제출해 주시기 바랍니다.",
+    "환불은 구매일로부터 7일 이내에만 가능합니다.",
+    "서울 지하철 2호선 강남역 11번 출구",
+    "주차 요금은 30분당 1,500원입니다.",
+    "아래와 같이 재직하고 있음을 증명합니다.",
+    "보증금 5천만 원에 월세 80만 원",
+    "관리비 납부 기한: 매월 25일",
+    "고객님의 소중한 의견에 감사드립니다.",
+    "배송지 주소를 다시 한번 확인해 주세요.",
+    "점심 메뉴로 김치찌개와 공깃밥을 주문했다.",
+    "이 문서는 대외비이므로 외부 유출을 금합니다.",
+    "다음 주 월요일까지 보고서를 완성해야 한다.",
+    "사용하신 카드의 승인이 취소되었습니다.",
+    "부가가치세 포함 총 금액 33,000원",
+    "병원 진료비 영수증 및 세부 내역서",
+    "학생들은 도서관에서 조용히 공부하고 있었다.",
+    "비가 많이 와서 행사가 연기되었습니다.",
+    "회원 가입 시 휴대전화 인증이 필요합니다.",
+    "세금계산서는 이메일로 발송해 드립니다.",
+    "제3조(계약의 해지) 갑은 을에게 통보한다.",
+    "공사 중이오니 통행에 불편을 드려 죄송합니다.",
+    "물품 대금은 익월 10일에 일괄 지급한다.",
+    "할머니께서 손수 담그신 된장이 맛있다.",
+    "경찰서 민원실은 평일 오전 9시에 문을 엽니다.",
+    "※ 본 영수증은 교환 및 환불 시 필요합니다.",
+]
+
+
+def rendered(texts: list[str], seed: int) -> list[tuple[np.ndarray, str]]:
+    rng = random.Random(seed)
+    faces = font_faces(held_out=True)
+    out = []
+    for t in texts:
+        ok = [f for f in faces if can_render(f, t)]
+        if not ok:
+            continue
+        out.append((render_line(t, rng.choice(ok), rng, strength=0.6), t))
+    return out
+
+
+def korean_set(n: int) -> list[tuple[np.ndarray, str]]:
+    rng = random.Random(BENCH_SEED)
+    gen = [sample_text(rng, [k for k in ("prose", "receipt", "address", "name", "date", "amount", "phone",
+                                          "business", "number")], rng.randint(8, 24)) for _ in range(n)]
+    return rendered(SENTENCES + gen, BENCH_SEED + 1)
+
+
+def english_set(n: int) -> list[tuple[np.ndarray, str]]:
+    rng = random.Random(BENCH_SEED + 2)
+    return rendered([english(rng, rng.randint(8, 28)) for _ in range(n)], BENCH_SEED + 3)
+
+
+def tesseract(lines: list[tuple[np.ndarray, str]], lang: str) -> tuple[list[str], float]:
+    out = []
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory() as d:
+        for i, (img, _) in enumerate(lines):
+            p = Path(d) / f"{i}.png"
+            Image.fromarray(img).save(p)
+            r = subprocess.run(["tesseract", str(p), "-", "-l", lang, "--psm", "7"], capture_output=True, text=True)
+            out.append(" ".join(r.stdout.split()))
+    return out, time.perf_counter() - t0
+
+
+def ours(lines, name: str, weights: Path | None) -> tuple[list[str], float]:
+    import torch
+
+    from hanji.models.recognize import load_recognizer
+
+    torch.set_num_threads(1)
+    rec = load_recognizer(name, device="cpu", path=weights if name == "ko" else None)
+    rec.predict([lines[0][0]])  # warm up
+    t0 = time.perf_counter()
+    preds = [t for t, _ in rec.predict([img for img, _ in lines])]
+    return preds, time.perf_counter() - t0
+
+
+def norm_space(s: str) -> str:
+    return " ".join(s.split())
+
+
+def report(name: str, value: float, unit: str, peer: str | None = None, peer_value: float | None = None) -> None:
+    if peer is None or peer_value is None:
+        print(f"{name} {value:.4f} {unit}")
+    else:
+        ratio = value / peer_value if peer_value else float("inf")
+        print(f"{name} {value:.4f} {unit} ({peer} {peer_value:.4f}, ratio {ratio:.2f})")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=150, help="generated lines per set (plus the fixed sentences)")
+    ap.add_argument("--weights", type=Path, default=None, help="ko weights or checkpoint instead of the shipped file")
+    ap.add_argument("--skip-tesseract", action="store_true")
+    ap.add_argument("--show", type=int, default=0, help="print this many Korean readings")
+    args = ap.parse_args()
+    has_tess = shutil.which("tesseract") is not None and not args.skip_tesseract
+
+    ko = korean_set(args.n)
+    refs = [t for _, t in ko]
+    print(f"# {len(ko)} Korean lines ({len(SENTENCES)} fixed sentences), held-out fonts: "
+          f"{', '.join(f.name for f in font_faces(held_out=True))}")
+    p_ko, t_ko = ours(ko, "ko", args.weights)
+    c_ko = cer([norm_space(p) for p in p_ko], refs)
+    c_sent = cer([norm_space(p) for p in p_ko[: len(SENTENCES)]], refs[: len(SENTENCES)])
+    if has_tess:
+        p_t, t_t = tesseract(ko, "kor")
+        c_t = cer(p_t, refs)
+        c_t_sent = cer(p_t[: len(SENTENCES)], refs[: len(SENTENCES)])
+        report("ko_line_cer_korean", c_ko, "CER", "tesseract-kor", c_t)
+        report("ko_line_cer_korean_sentences", c_sent, "CER", "tesseract-kor", c_t_sent)
+        report("ko_lines_per_s", len(ko) / t_ko, "lines/s", "tesseract-kor", len(ko) / t_t)
+    else:
+        report("ko_line_cer_korean", c_ko, "CER")
+        report("ko_line_cer_korean_sentences", c_sent, "CER")
+        report("ko_lines_per_s", len(ko) / t_ko, "lines/s")
+    for p, r in list(zip(p_ko, refs))[: args.show]:
+        print(f"#   {r!r} -> {p!r}")
+
+    en = english_set(args.n)
+    refs_en = [t for _, t in en]
+    p_en_ko, _ = ours(en, "ko", args.weights)
+    p_en_pp, _ = ours(en, "ppocr_en", None)
+    c_en_ko = cer([norm_space(p) for p in p_en_ko], refs_en)
+    c_en_pp = cer([norm_space(p) for p in p_en_pp], refs_en)
+    if has_tess:
+        p_te, _ = tesseract(en, "eng")
+        c_te = cer(p_te, refs_en)
+        report("ko_line_cer_english", c_en_ko, "CER", "tesseract-eng", c_te)
+        report("ppocr_en_line_cer_english", c_en_pp, "CER", "tesseract-eng", c_te)
+    else:
+        report("ko_line_cer_english", c_en_ko, "CER", "ppocr_en", c_en_pp)
+        report("ppocr_en_line_cer_english", c_en_pp, "CER")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
