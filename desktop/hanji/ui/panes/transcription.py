@@ -195,9 +195,11 @@ class TranscriptionPane(QWidget):
         h, w = crop.shape[:2]
         qimg = QImage(crop.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
         pm = QPixmap.fromImage(qimg)
-        avail_w, avail_h = max(50, self.crop.width() - 8), max(40, self.crop.height() - 8)
-        self.crop.setPixmap(pm.scaled(avail_w, min(avail_h, 160), Qt.AspectRatioMode.KeepAspectRatio,
-                                      Qt.TransformationMode.SmoothTransformation))
+        # fit the crop into the label, enlarging small text at most 3 times (more is only blur)
+        avail_w, avail_h = max(50, self.crop.width() - 8), max(40, min(self.crop.height() - 8, 160))
+        f = min(avail_w / pm.width(), avail_h / pm.height(), 3.0)
+        self.crop.setPixmap(pm.scaled(max(1, int(pm.width() * f)), max(1, int(pm.height() * f)),
+                                      Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
 
     def resizeEvent(self, ev) -> None:
         super().resizeEvent(ev)
