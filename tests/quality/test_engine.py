@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 
 import numpy as np
+import pytest
 from PIL import Image, ImageEnhance
 
 from hanji.domain.model import KeyValue, Region
@@ -188,3 +189,15 @@ def test_an_empty_project(project, tmp_path):
     assert jq.export_png(s, tmp_path / "png")
     assert jq.find_duplicates(project) == [] and jq.next_documents(project) == []
     assert jq.likely_label_errors(project) == [] and jq.search(project, "합계") == []
+
+
+@pytest.mark.slow
+def test_likely_label_errors_with_a_shipped_recognizer(planted):
+    """The real path: crops read again by a recognizer of the model zoo (slow: loads a model)."""
+    from hanji.resources import resource_path
+
+    if not resource_path("models", "ppocr_en_rec.pt").exists():
+        pytest.skip("the PP-OCR recognizer is not shipped in this build")
+    suspects = jq.likely_label_errors(planted, jq.model_recognizer("ppocr_en"))
+    dates = [s for s in suspects if s.given.startswith("2024.")]
+    assert len(suspects) > 0 and not dates  # it reads the digit-only dates as labelled

@@ -52,6 +52,10 @@ def register(sub) -> None:
     p = sub.add_parser("suspects", help="confirmed transcriptions the model disagrees with, likeliest errors first")
     p.add_argument("project", type=Path)
     p.add_argument("--all", action="store_true", help="also unflagged disagreements (below the threshold)")
+    p.add_argument("--model", metavar="NAME",
+                   help="read the confirmed regions again with this recognizer (ko, ppocr_en) instead of using "
+                        "the readings kept from pre-annotation")
+    p.add_argument("--weights", type=Path, metavar="FILE", help="read them with this recognizer weights file")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_suspects)
 
@@ -179,10 +183,13 @@ def cmd_duplicates(args) -> int:
 
 
 def cmd_suspects(args) -> int:
-    from hanji.jobs.quality import likely_label_errors
+    from hanji.jobs.quality import likely_label_errors, model_recognizer
 
+    recognizer = None
+    if args.model or args.weights:
+        recognizer = model_recognizer(args.model or "ko", path=args.weights)
     with _open(args.project) as store, Bar("comparing", "doc") as bar:
-        suspects = likely_label_errors(store, progress=bar)
+        suspects = likely_label_errors(store, recognizer, progress=bar)
         names = {d.id: d.name for d in store.documents()}
     shown = [s for s in suspects if s.flagged or args.all]
     for s in shown:

@@ -247,6 +247,23 @@ def likely_label_errors(store: ProjectStore, recognizer: Recognizer | None = Non
     return rank_transcriptions(readings)
 
 
+def model_recognizer(name: str = "ko", path: str | Path | None = None, device=None) -> Recognizer:
+    """A recognizer of the model zoo (or a weights file) as ``likely_label_errors`` wants it:
+    ``(image, regions) -> [(text, confidence)]``, regions cropped upright and read in batches."""
+    import numpy as np
+
+    from hanji.models.pipeline import crop_region
+    from hanji.models.recognize import load_recognizer
+
+    rec = load_recognizer(name, device=device, path=path)
+
+    def read(image, regions: list[Region]) -> list[tuple[str, float]]:
+        rgb = np.asarray(image.convert("RGB"))
+        return [(nfc(t), float(c)) for t, c in rec.predict([crop_region(rgb, r.points) for r in regions])]
+
+    return read
+
+
 def likely_tag_errors(store: ProjectStore, progress: Progress = no_progress, cancel: CancelToken | None = None):
     """BIO tags against the tagger's, where the tagger's are kept on the region
     (``attrs['machine_tags']`` and ``attrs['machine_tag_confidences']``, one per token)."""
