@@ -151,8 +151,6 @@ def test_searcher_answers_short_queries_like_the_store(clean):
 
 
 def test_jobs_report_progress_and_cancel(clean):
-    import pytest
-
     from hanji.jobs.base import Cancelled, CancelToken
 
     seen = []
