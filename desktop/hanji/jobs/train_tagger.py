@@ -75,16 +75,17 @@ def project_docs(store, doc_ids: list[int] | None = None) -> list:
         regions = [r for r in store.regions(d.id) if r.text.strip()]
         if not regions:
             continue
-        human = [r for r in regions if r.human]
-        tagged = any(t != "O" for r in human for t in r.tags)
+        def labelled(r) -> bool:  # tags a person set or confirmed (not a model's proposal)
+            return r.attrs.get("tags_source") != "machine" and len(r.tags) == len(r.text.split())
+
+        tagged = any(t != "O" for r in regions if labelled(r) for t in r.tags)
         kvs = [kv for kv in store.keyvalues(d.id) if kv.source != "machine" and kv.value.strip()]
         if not tagged and not kvs:
             continue
         order = reading_order([r.points for r in regions])
         ordered = [regions[i] for i in order]
         if tagged:
-            tags = [r.tags if (r.human and len(r.tags) == len(r.text.split())) else ["O"] * len(r.text.split())
-                    for r in ordered]
+            tags = [r.tags if labelled(r) else ["O"] * len(r.text.split()) for r in ordered]
         else:
             tags = tags_from_keyvalues(ordered, kvs)
         from hanji.domain.model import Region
@@ -131,7 +132,7 @@ def run(store, out_path: str | Path, steps: int = 3000, seed: int = 0, progress:
     if init is not None:
         init_state = load_shipped("kie_tagger_ko.pt") if str(init) == "shipped" else load_state(init)
     ckpt = out_path.with_name(out_path.name + ".ckpt")
-    if store is not None:
+    if store is not None and not store.readonly:
         store.save_job_state(JOB, "train", {"out": str(out_path), "steps": steps, "seed": seed, "done": False})
     model, state = train(docs, steps, seed=seed, batch_size=batch_size, checkpoint=ckpt, resume=resume,
                          progress=progress, cancel=cancel, init=init_state)
@@ -139,7 +140,7 @@ def run(store, out_path: str | Path, steps: int = 3000, seed: int = 0, progress:
                            "steps": steps, "seed": seed}
     out_path.parent.mkdir(parents=True, exist_ok=True)
     digest = save_state(state, out_path)
-    if store is not None:
+    if store is not None and not store.readonly:
         store.save_job_state(JOB, "train", {"out": str(out_path), "steps": steps, "seed": seed, "done": True,
                                             "sha256": digest})
     res = {"out": str(out_path), "sha256": digest, "steps": steps, "loss": state.get("final_loss"),

@@ -1,0 +1,93 @@
+"""``hanji extract IMAGE...`` and ``hanji propose PROJECT``: key-value extraction.
+
+``hanji extract`` prints (or writes with ``--out``) one JSON object per image, one per line:
+``{"image": path, "doc_type": str, "fields": {key: value}, "regions": [{"points", "text", "score",
+"key"}], "flags": [{"key", "value", "level", "reason"}]}``. A key with several values (receipt items)
+maps to a list. This output is the interface used to evaluate Hanji's key-value extraction.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from hanji.cli.progress import Bar
+from hanji.errors import HanjiError
+
+TYPES = ("auto", "receipt", "id_card", "business_registration", "credit_card", "funsd", "sroie")
+
+
+def register(sub) -> None:
+    p = sub.add_parser("extract", help="key-value extraction: document type and fields of images, as JSON lines")
+    p.add_argument("images", nargs="+", type=Path)
+    p.add_argument("--type", dest="doc_type", choices=TYPES, default="auto",
+                   help="document type (default auto: classified from the text and layout)")
+    p.add_argument("--out", type=Path, help="write the JSON lines to this file instead of standard output")
+    p.add_argument("--model", type=Path, default=None,
+                   help="a tagger trained with 'hanji train tagger' (default: the shipped Korean one)")
+    p.add_argument("--mask", action="store_true",
+                   help="mask personal numbers and names (resident and card numbers keep their first digits)")
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("propose", help="propose tags and key-values for a project's documents (machine "
+                                       "proposals to confirm)")
+    p.add_argument("project", type=Path)
+    p.add_argument("--docs", nargs="+", type=int, metavar="ID", help="document ids (default: all with text)")
+    p.add_argument("--model", type=Path, default=None, help="a tagger file (default: the shipped Korean one)")
+    p.add_argument("--overwrite", action="store_true", help="also documents a person has tagged")
+    p.set_defaults(func=cmd_propose)
+
+
+def cmd_extract(args) -> int:
+    from hanji.jobs.extract import extract_images
+
+    for p in args.images:
+        if not p.is_file():
+            raise HanjiError("no such image file", p)
+    if args.model is not None and not args.model.is_file():
+        raise HanjiError("no such model file", args.model)
+    out = None
+    if args.out:
+        if not args.out.parent.exists():
+            raise HanjiError("the folder does not exist", args.out.parent)
+        tmp = args.out.with_name(args.out.name + ".part")
+        out = open(tmp, "w", encoding="utf-8")
+    n = 0
+    try:
+        with Bar("extracting", "img") as bar:
+            for obj in extract_images(args.images, args.doc_type, model=args.model, mask=args.mask,
+                                      progress=bar if out else _quiet):
+                line = json.dumps(obj, ensure_ascii=False)
+                n += 1
+                if out:
+                    out.write(line + "\n")
+                else:
+                    print(line, flush=True)
+    except BaseException:
+        if out:
+            out.close()
+            tmp.unlink(missing_ok=True)
+        raise
+    if out:
+        out.close()
+        tmp.replace(args.out)
+        print(f"wrote {n} result(s) to {args.out}", file=sys.stderr)
+    return 0
+
+
+def _quiet(done: int, total: int | None = None, message: str = "") -> None:
+    return None
+
+
+def cmd_propose(args) -> int:
+    from hanji.jobs.extract import propose
+    from hanji.store import ProjectStore
+
+    if not args.project.exists():
+        raise HanjiError("no such project file", args.project)
+    with ProjectStore.open(args.project) as store, Bar("proposing", "doc") as bar:
+        rep = propose(store, args.docs, model=args.model, overwrite=args.overwrite, progress=bar)
+    print(f"proposed tags for {rep.documents} document(s): {rep.tagged_regions} regions tagged, "
+          f"{rep.keyvalues} key-values; {rep.skipped} document(s) a person tagged were left alone")
+    return 0

@@ -1,0 +1,244 @@
+"""Key-value extraction: document type, BIO tags and fields of a document, with validator flags.
+
+- :func:`extract_regions`: regions (text + quads) -> ``{"doc_type", "fields", "regions", "flags"}``.
+- :func:`extract_images`: image files -> the same, reading them with the OCR pipeline first; this is
+  ``hanji extract`` and the interface used to evaluate Hanji's key-value extraction.
+- :func:`propose`: tags and key-values for a project's documents as machine proposals (regions'
+  ``attrs["tags_source"] == "machine"``, key-values with ``source="machine"``) that
+  :func:`confirm` turns into labels.
+- :func:`mask_fields`: personal numbers and names masked for export.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hanji.domain import KeyValue, Region
+from hanji.jobs.base import CancelToken, Progress, no_progress
+
+DOC_TYPE_CHOICES = ("auto", "receipt", "id_card", "business_registration", "credit_card", "funsd", "sroie")
+JOB = "propose_keyvalues"
+
+
+def load_predictor(model: str | Path | None = None):
+    """The tagger at ``model`` (a file written by ``hanji train tagger``), or the shipped Korean one."""
+    from hanji.models.kie.predictor import KiePredictor
+
+    return KiePredictor.load(model)
+
+
+def flags_for(doc_type: str, kvs: list[KeyValue]) -> list[dict[str, str]]:
+    """Validator results that are not ok, as review flags ``{"key", "value", "level", "reason"}``."""
+    from hanji.domain.validators import check_field, check_items_total
+
+    out = []
+    for kv in kvs:
+        c = check_field(kv.key, kv.value, doc_type)
+        if not c.ok:
+            out.append({"key": kv.key, "value": kv.value, "level": c.level, "reason": c.reason})
+    amounts = [kv.value for kv in kvs if kv.key == "item_amount"]
+    total = next((kv.value for kv in kvs if kv.key == "total"), None)
+    if amounts and total and doc_type in ("receipt", ""):
+        sub = next((kv.value for kv in kvs if kv.key == "subtotal"), None)
+        tax = next((kv.value for kv in kvs if kv.key == "tax"), None)
+        c = check_items_total(amounts, total, sub, tax)
+        if not c.ok:
+            out.append({"key": "total", "value": total, "level": c.level, "reason": c.reason})
+    return out
+
+
+def _model_type(doc_type: str, predictor) -> str | None:
+    """The type to force on the tagger: None to classify; 'sroie'/'funsd' map onto the one type a
+    model trained on such a project knows."""
+    if doc_type in ("", "auto"):
+        return None
+    if doc_type in predictor.doc_types:
+        return doc_type
+    if len(predictor.doc_types) == 1:
+        return predictor.doc_types[0]
+    return None
+
+
+def extract_regions(regions: list[Region], doc_type: str = "auto", predictor=None) -> dict[str, Any]:
+    """Tags, fields and flags for ``regions`` (any order; the result is in reading order)."""
+    from hanji.domain.fields import field_spans, fields_dict, keyvalues_from_spans
+
+    predictor = predictor or load_predictor()
+    regions = [r for r in regions if r.text.strip()]
+    forced = _model_type(doc_type, predictor)
+    pred = predictor.predict(regions, doc_type=forced)
+    ordered = [regions[i] for i in pred.order]
+    tags = [pred.tags[i] for i in pred.order]
+    scores = [pred.scores[i] for i in pred.order]
+    out_type = doc_type if doc_type not in ("", "auto") else pred.doc_type
+    spans = field_spans(ordered, tags, scores)
+    ids = [r.id for r in ordered]
+    kvs = keyvalues_from_spans(spans, out_type, ids if all(i is not None for i in ids) else None)
+    key_of: dict[int, str] = {}
+    for s in spans:
+        for i in s.region_indices:
+            key_of.setdefault(i, s.key)
+    regs = []
+    for i, r in enumerate(ordered):
+        regs.append({"points": [[round(x, 1), round(y, 1)] for x, y in r.points], "text": r.text,
+                     "score": round(r.confidence, 4) if r.confidence is not None else None,
+                     "key": key_of.get(i, ""), "tags": tags[i]})
+    return {"doc_type": out_type, "type_scores": {k: round(v, 4) for k, v in pred.type_scores.items()},
+            "fields": fields_dict(kvs), "regions": regs, "flags": flags_for(out_type, kvs),
+            "keyvalues": kvs, "ordered": ordered}
+
+
+def mask_fields(fields: dict[str, Any], personal: set[str] | None = None) -> dict[str, Any]:
+    """Personal numbers and names masked (first digits kept): resident numbers, card numbers, names."""
+    from hanji.domain.validators import FIELD_MASKS
+
+    out: dict[str, Any] = {}
+    for k, v in fields.items():
+        fn = FIELD_MASKS.get(k)
+        if fn is None and personal and k in personal:
+            from hanji.domain.validators import mask_number
+
+            fn = mask_number
+        if fn is None:
+            out[k] = v
+        else:
+            out[k] = [fn(x) for x in v] if isinstance(v, list) else fn(v)
+    return out
+
+
+def personal_fields(doc_type: str = "") -> set[str]:
+    """Field names that carry personal data (the schema's ``personal`` flag)."""
+    from hanji.domain.schemas import DOC_TYPES
+
+    return {name for dt, fields in DOC_TYPES.items() if not doc_type or dt == doc_type
+            for name, _, personal in fields if personal}
+
+
+def _mask_regions(res: dict[str, Any]) -> None:
+    from hanji.domain.validators import FIELD_MASKS
+
+    for r in res["regions"]:
+        fn = FIELD_MASKS.get(r["key"])
+        if fn is not None:
+            r["text"] = fn(r["text"])
+
+
+def extract_images(paths: Sequence[str | Path], doc_type: str = "auto", model: str | Path | None = None,
+                   pipeline: Any = None, mask: bool = False, progress: Progress = no_progress,
+                   cancel: CancelToken | None = None) -> Iterator[dict[str, Any]]:
+    """One result per image: ``{"image", "doc_type", "fields", "regions": [{"points", "text", "score",
+    "key"}], "flags"}``. ``mask``: personal numbers and names masked in fields and region texts."""
+    from hanji.errors import HanjiError
+    from hanji.models.pipeline import load_image
+
+    if doc_type not in DOC_TYPE_CHOICES:
+        raise HanjiError(f"unknown document type {doc_type!r}; choose one of {', '.join(DOC_TYPE_CHOICES)}")
+    predictor = load_predictor(model)
+    if pipeline is None:
+        from hanji.jobs.preannotate import make_pipeline
+
+        pipeline = make_pipeline("ppocr_en" if doc_type in ("funsd", "sroie") else "ko")
+    paths = list(paths)
+    for i, p in enumerate(paths):
+        if cancel:
+            cancel.check()
+        progress(i, len(paths), str(p))
+        regions = pipeline.page(load_image(p))
+        res = extract_regions(regions, doc_type, predictor)
+        res.pop("keyvalues")
+        res.pop("ordered")
+        for r in res["regions"]:
+            r.pop("tags", None)
+        if mask:
+            res["fields"] = mask_fields(res["fields"])
+            _mask_regions(res)
+        yield {"image": str(p), **res}
+    progress(len(paths), len(paths), "")
+
+
+# ------------------------------------------------------------------ proposals in a project
+@dataclass
+class ProposeReport:
+    documents: int = 0
+    skipped: int = 0  # documents a person already tagged
+    tagged_regions: int = 0
+    keyvalues: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _human_tags(regions: list[Region]) -> bool:
+    return any(t != "O" for r in regions for t in r.tags if r.attrs.get("tags_source") != "machine")
+
+
+def propose(store, doc_ids: list[int] | None = None, model: str | Path | None = None, predictor=None,
+            overwrite: bool = False, resume: bool = True, progress: Progress = no_progress,
+            cancel: CancelToken | None = None) -> ProposeReport:
+    """Propose tags and key-values for documents (default: every document with text). Documents a
+    person tagged are left alone unless ``overwrite``. Each document is one undo step; the document
+    type is set when it was empty. Resumes after the last finished document."""
+    predictor = predictor or load_predictor(model)
+    docs = [d for d in store.documents() if doc_ids is None or d.id in set(doc_ids)]
+    state = store.job_state(JOB) if resume else None
+    done = set(state.get("done", [])) if state else set()
+    rep = ProposeReport()
+    for n, d in enumerate(docs):
+        if cancel:
+            cancel.check()
+        progress(n, len(docs), d.name)
+        if d.id in done:
+            continue
+        regions = [r for r in store.regions(d.id) if r.text.strip()]
+        if not regions:
+            continue
+        if _human_tags(regions) and not overwrite:
+            rep.skipped += 1
+            continue
+        res = extract_regions(regions, d.doc_type or "auto", predictor)
+        changes: dict[int, dict[str, Any]] = {}
+        for r, rj in zip(res["ordered"], res["regions"]):
+            attrs = dict(r.attrs)
+            attrs["tags_source"] = "machine"
+            keep_label = r.label and r.attrs.get("tags_source") != "machine"
+            changes[r.id] = {"tags": rj["tags"], "label": r.label if keep_label else rj["key"], "attrs": attrs}
+        kept = [kv for kv in store.keyvalues(d.id) if kv.source != "machine"]
+        kvs = res["keyvalues"]
+        with store.group("propose tags and key-values"):
+            store.update_regions(changes, label="propose tags")
+            store.set_keyvalues(d.id, kept + kvs, label="propose key-values")
+            if not d.doc_type:
+                store.update_document(d.id, doc_type=res["doc_type"])
+        rep.documents += 1
+        rep.tagged_regions += sum(1 for c in changes.values() if any(t != "O" for t in c["tags"]))
+        rep.keyvalues += len(kvs)
+        done.add(d.id)
+        store.save_job_state(JOB, "propose", {"done": sorted(done)})
+    store.save_job_state(JOB, "propose", None)
+    progress(len(docs), len(docs), "")
+    return rep
+
+
+def confirm(store, doc_id: int) -> int:
+    """A person accepts the proposals of a document: machine tags become labels (their source is
+    cleared) and machine key-values become human ones. Returns the number of regions confirmed."""
+    regions = store.regions(doc_id)
+    changes = {}
+    for r in regions:
+        if r.attrs.get("tags_source") == "machine":
+            attrs = dict(r.attrs)
+            attrs["tags_source"] = "human"
+            attrs.pop("tag_scores", None)
+            changes[r.id] = {"attrs": attrs}
+    kvs = store.keyvalues(doc_id)
+    with store.group("confirm tags and key-values"):
+        if changes:
+            store.update_regions(changes, label="confirm tags")
+        if any(kv.source == "machine" for kv in kvs):
+            for kv in kvs:
+                if kv.source == "machine":
+                    kv.source = "human"
+                    kv.confidence = None
+            store.set_keyvalues(doc_id, kvs, label="confirm key-values")
+    return len(changes)
