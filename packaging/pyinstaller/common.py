@@ -27,7 +27,14 @@ EXCLUDES = [
     "tensorboard", "torch.utils.tensorboard", "triton", "torchvision", "torchaudio",
     # torch's compiler, test helpers, ONNX exporter and benchmark tools: never imported by `import torch`
     # nor by eager CPU inference; they pull sympy, scipy.stats and more into the bundle
-    "torch._inductor", "torch.testing._internal", "torch.onnx", "torch.utils.benchmark",
+    # (`import torch` itself imports torch.testing._internal.logging_tensor and common_dtype: only the
+    # test-suite parts of that package are left out)
+    "torch._inductor", "torch.onnx", "torch.utils.benchmark",
+    "torch.testing._internal.opinfo", "torch.testing._internal.common_methods_invocations",
+    "torch.testing._internal.distributed", "torch.testing._internal.optests", "torch.testing._internal.generated",
+    "torch.testing._internal.codegen", "torch.testing._internal.common_distributed",
+    "torch.testing._internal.common_fsdp", "torch.testing._internal.common_quantization",
+    "torch.testing._internal.common_modules", "torch.testing._internal.common_nn",
     "matplotlib.backends.backend_tkagg", "matplotlib.backends._backend_tk", "matplotlib.backends.backend_tkcairo",
     "matplotlib.backends.backend_gtk3agg", "matplotlib.backends.backend_gtk4agg", "matplotlib.backends.backend_wxagg",
     "matplotlib.backends.backend_webagg", "matplotlib.backends.backend_nbagg",
@@ -87,7 +94,8 @@ QT_TRANSLATIONS_KEEP = ("_ko.qm", "_en.qm")
 
 # On Windows, Qt DLLs sit next to the PySide6 modules; the names above that start with "PySide6/Qt6"
 # are meant for them. Keep the Widgets stack whatever the patterns say.
-KEEP = ["PySide6/Qt6Core*", "PySide6/Qt6Gui*", "PySide6/Qt6Widgets*", "PySide6/Qt6Svg*", "PySide6/Qt6DBus*",
+KEEP = ["torch/bin/torch_shm_manager*",  # `import torch` checks that it is there
+        "PySide6/Qt6Core*", "PySide6/Qt6Gui*", "PySide6/Qt6Widgets*", "PySide6/Qt6Svg*", "PySide6/Qt6DBus*",
         "PySide6/Qt6Network*", "PySide6/Qt6OpenGL*"]
 
 

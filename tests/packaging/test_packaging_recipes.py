@@ -7,6 +7,8 @@ from __future__ import annotations
 import ast
 import configparser
 import importlib.util
+import json
+import os
 import re
 import shutil
 import subprocess
@@ -124,7 +126,7 @@ def test_pruning_keeps_what_the_app_needs_and_drops_the_rest(common):
     ]
     kept = [
         "torch/lib/libtorch_cpu.so", "torch/lib/libc10.so", "torch/lib/libtorch_python.so", "torch/lib/torch_cpu.dll",
-        "torch/lib/libgomp.so.1", "torch/_C.cpython-311-x86_64-linux-gnu.so",
+        "torch/lib/libgomp.so.1", "torch/bin/torch_shm_manager", "torch/_C.cpython-311-x86_64-linux-gnu.so",
         "PySide6/Qt/lib/libQt6Widgets.so.6", "PySide6/Qt/lib/libQt6XcbQpa.so.6", "PySide6/Qt/lib/libQt6Gui.so.6",
         "PySide6/Qt/plugins/platforms/libqxcb.so", "PySide6/Qt/plugins/platforms/libqwayland.so",
         "PySide6/Qt/plugins/platforms/libqoffscreen.so", "PySide6/Qt/plugins/imageformats/libqjpeg.so",
@@ -276,3 +278,26 @@ def test_wheelhouse_targets_and_install_scripts(tmp_path):
         assert subprocess.run(["bash", "-n", str(script)]).returncode == 0
     ps1 = wh.INSTALL_PS1.format(python="3.11")
     assert "--no-index --find-links" in ps1 and "py -3.11" in ps1
+
+
+def test_nothing_imported_at_run_time_is_excluded(common):
+    """`import torch` and the app's window, CLI and model modules, in a fresh interpreter: none of the
+    modules they load may be one the spec leaves out (the frozen app would fail to import it)."""
+    code = (
+        "import json, sys\n"
+        "import torch, hanji.app, hanji.cli, hanji.jobs.info, hanji.models.weights\n"
+        "for m in ('hanji.jobs.preannotate', 'hanji.models.pipeline', 'hanji.ui.app', 'hanji.ui.mainwindow'):\n"
+        "    try:\n"
+        "        __import__(m)\n"
+        "    except ModuleNotFoundError as e:\n"
+        "        if not (e.name or '').startswith('hanji'):\n"
+        "            raise\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                       env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert r.returncode == 0, r.stderr[-2000:]
+    loaded = json.loads(r.stdout.strip().splitlines()[-1])
+    excluded = set(common.EXCLUDES)
+    hit = [m for m in loaded if any(".".join(m.split(".")[:i]) in excluded for i in range(1, m.count(".") + 2))]
+    assert hit == []
