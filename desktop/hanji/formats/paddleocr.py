@@ -18,7 +18,6 @@ from typing import Any
 
 from hanji.domain.model import Region
 from hanji.errors import HanjiError
-from hanji.formats import crops
 from hanji.formats.base import NameAllocator, Sample, Skipped, find_image, num, one_line, write_image, write_lines
 from hanji.formats.ppocrlabel import entries_to_regions, label_lines, parse_line
 
@@ -123,6 +122,8 @@ def write(samples: Iterable[Sample], out: Path, val: Any = 0.1, rec: Any = True,
         det[split].append(f"images/{img_name}\t{json.dumps(entries, ensure_ascii=False)}")
         todo = [(k, r) for k, r in enumerate(s.regions) if rec and r.status != "difficult" and r.text]
         if todo:
+            from hanji.formats import crops  # cv2 only when crops are written
+
             image = crops.decode(data)
             (out / "crops").mkdir(exist_ok=True)
             stem = img_name.rsplit(".", 1)[0]

@@ -17,7 +17,6 @@ from typing import Any
 
 from hanji.domain.model import HUMAN_STATUSES, Link, Region
 from hanji.errors import HanjiError
-from hanji.formats import crops
 from hanji.formats.base import (
     IMAGE_SUFFIXES,
     NameAllocator,
@@ -249,6 +248,8 @@ def _crops(s: Sample, data: bytes, img_name: str, crop_dir: Path) -> list[str]:
     todo = [(k, r) for k, r in enumerate(s.regions) if r.status != "difficult" and r.text]
     if not todo:
         return []
+    from hanji.formats import crops  # cv2 only when crops are asked for
+
     image = crops.decode(data)
     crop_dir.mkdir(exist_ok=True)
     stem = img_name.rsplit(".", 1)[0]
