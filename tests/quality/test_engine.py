@@ -34,7 +34,7 @@ def test_statistics_count_and_export(clean, tmp_path):
     with open(by_name["missing_characters"], encoding="utf-8-sig") as f:
         assert any(r[0] == "한" for r in csv.reader(f))
     pngs = jq.export_png(s, tmp_path / "png")
-    assert {p.name for p in pngs} >= {"overview.png", "labels.png", "missing_chars.png"}
+    assert {p.name for p in pngs} >= {"overview.png", "entities.png", "doc_types.png", "missing_chars.png"}
     with Image.open(tmp_path / "png" / "overview.png") as im:
         arr = np.asarray(im.convert("L"))
     assert arr.std() > 10  # drawn, not blank

@@ -61,7 +61,7 @@ def test_review_queue_lists_findings_and_jumps(qtbot, pane, project):
 
 
 def test_plots_suspects_and_next(pane):
-    assert len(pane.figure.axes) >= 8
+    assert len(pane.figure.axes) == 12
     titles = " ".join(ax.get_title() for ax in pane.figure.axes)
     assert "Regions by status" in titles and "Labelling progress" in titles
     top = pane.suspects.topLevelItem(0)

@@ -70,14 +70,20 @@ def plot_regions(ax, s: DatasetStats) -> None:
     _bars(ax, s.regions_by_status, f"Regions by status ({s.regions})", colors=STATUS_COLORS)
 
 
-def plot_labels(ax, s: DatasetStats) -> None:
-    counts = s.entities + Counter({f"[{k}]": v for k, v in s.region_labels.items()}) + \
-        Counter({f"{{{k}}}": v for k, v in s.keyvalue_keys.items()})
-    _bars(ax, counts, "Labels: entities, [region labels], {key-values}", top=14, horizontal=True)
+def plot_entities(ax, s: DatasetStats) -> None:
+    _bars(ax, s.entities, f"Entities (BIO spans, {sum(s.entities.values())})", top=12, horizontal=True)
+
+
+def plot_region_labels(ax, s: DatasetStats) -> None:
+    _bars(ax, s.region_labels, "Region labels", top=12, horizontal=True)
+
+
+def plot_keyvalues(ax, s: DatasetStats) -> None:
+    _bars(ax, s.keyvalue_keys, f"Key-values ({sum(s.keyvalue_keys.values())})", top=12, horizontal=True)
 
 
 def plot_doc_types(ax, s: DatasetStats) -> None:
-    _bars(ax, s.documents_by_type, "Documents by type")
+    _bars(ax, s.documents_by_type, "Documents by type", horizontal=True)
 
 
 def plot_height(ax, s: DatasetStats) -> None:
@@ -105,8 +111,8 @@ def plot_progress(ax, s: DatasetStats) -> None:
     days = [p[0] for p in prog]
     ax.bar(range(len(days)), [p[1] for p in prog], color="#bcd7f5", label="per day")
     ax.plot(range(len(days)), [p[2] for p in prog], color="#2a9d8f", marker="o", label="total")
-    step = max(1, len(days) // 6)
-    ax.set_xticks(range(0, len(days), step), [d[5:] for d in days[::step]], fontsize=8)
+    step = max(1, (len(days) + 3) // 4)
+    ax.set_xticks(range(0, len(days), step), [d[5:] for d in days[::step]], fontsize=8, rotation=30)
     ax.legend(fontsize=7, loc="upper left")
     ax.tick_params(labelsize=8)
 
@@ -118,26 +124,29 @@ def plot_missing(ax, s: DatasetStats) -> None:
         return
     n = len(s.missing_chars)
     if n == 0:
-        ax.set_title(f"Characters the recognizer lacks (0 of {len(s.chars)} used)", fontsize=10)
-        ax.text(0.5, 0.5, "every labelled character is in the charset", ha="center", va="center",
+        ax.set_title(f"Characters the recognizer lacks (0 of {len(s.chars)})", fontsize=10)
+        ax.text(0.5, 0.5, "every labelled character\nis in the charset", ha="center", va="center",
                 transform=ax.transAxes, color="#2a9d8f")
         ax.set_xticks([])
         ax.set_yticks([])
         return
     _bars(ax, Counter({f"{c} U+{ord(c):04X}": v for c, v in s.missing_chars.items()}),
-          f"Characters the recognizer lacks ({n})", top=12, horizontal=True, colors=None)
+          f"Characters the recognizer lacks ({n} of {len(s.chars)})", top=12, horizontal=True, colors=None)
 
 
 PLOTS: dict[str, tuple[str, Callable]] = {
     "documents": ("Documents by status", plot_documents),
+    "doc_types": ("Documents by type", plot_doc_types),
     "regions": ("Regions by status", plot_regions),
-    "labels": ("Label frequencies", plot_labels),
     "progress": ("Labelling progress", plot_progress),
+    "entities": ("Entity frequencies", plot_entities),
+    "region_labels": ("Region label frequencies", plot_region_labels),
+    "keyvalues": ("Key-value frequencies", plot_keyvalues),
+    "missing_chars": ("Character coverage", plot_missing),
     "region_height": ("Region height", plot_height),
     "aspect_ratio": ("Aspect ratio", plot_aspect),
     "text_length": ("Text length", plot_text_length),
     "char_classes": ("Characters by class", plot_char_classes),
-    "missing_chars": ("Character coverage", plot_missing),
 }
 
 
@@ -146,7 +155,7 @@ def draw_overview(fig, s: DatasetStats, names: list[str] | None = None) -> None:
     setup_fonts()
     fig.clear()
     names = names or list(PLOTS)
-    cols = 3
+    cols = 4
     rows = (len(names) + cols - 1) // cols
     for i, name in enumerate(names):
         ax = fig.add_subplot(rows, cols, i + 1)
