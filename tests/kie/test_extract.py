@@ -131,3 +131,17 @@ def test_propose_then_confirm_turns_proposals_into_labels(tmp_path):
     store.undo()  # the confirmation is one undo step
     assert all(r.attrs["tags_source"] == "machine" for r in store.regions(doc.id))
     store.close()
+
+
+def test_mask_personal_for_export_masks_tagged_tokens_and_keyvalues():
+    from hanji.domain.fields import mask_personal
+
+    regs = [Region(points=[(0, 0), (9, 0), (9, 9), (0, 9)], text="주민등록번호 900101-1234568",
+                   tags=["O", "B-resident_number"]),
+            Region(points=[(0, 20), (9, 20), (9, 29), (0, 29)], text="홍길동", label="name", tags=["B-name"]),
+            Region(points=[(0, 40), (9, 40), (9, 49), (0, 49)], text="서울특별시 중구", tags=["B-address", "I-address"])]
+    kvs = [KeyValue("resident_number", "900101-1234568"), KeyValue("issuer", "서울특별시 중구청장")]
+    r2, k2 = mask_personal(regs, kvs, {"resident_number", "name"})
+    assert [r.text for r in r2] == ["주민등록번호 900101-1******", "홍*동", "서울특별시 중구"]
+    assert [kv.value for kv in k2] == ["900101-1******", "서울특별시 중구청장"]
+    assert regs[0].text == "주민등록번호 900101-1234568"  # the originals are untouched

@@ -197,3 +197,43 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+# ------------------------------------------------------------------ privacy on export
+def mask_value(key: str, value: str) -> str:
+    """A field's value with its personal part masked (numbers keep their first digits, names their
+    first and last syllable); other personal fields are masked digit by digit after the first six."""
+    from hanji.domain.validators import FIELD_MASKS, mask_number
+
+    fn = FIELD_MASKS.get(key)
+    return fn(value) if fn else mask_number(value, keep=6)
+
+
+def mask_personal(regions: list[Region], kvs: list[KeyValue], personal: set[str]) -> tuple[list[Region], list[KeyValue]]:
+    """Copies of a document's regions and key-values with the fields in ``personal`` masked: the tokens
+    tagged with them (or the whole text of a region labelled with one) and their key-values' values."""
+    from dataclasses import replace
+
+    out_regions = []
+    for r in regions:
+        toks = tokens(r.text)
+        if r.label in personal:
+            out_regions.append(replace(r, text=mask_value(r.label, r.text), machine_text=None, tags=list(r.tags),
+                                       points=list(r.points), attrs=dict(r.attrs)))
+            continue
+        tags = r.tags if len(r.tags) == len(toks) else ["O"] * len(toks)
+        if not any(t[2:] in personal for t in tags if t != "O"):
+            out_regions.append(r)
+            continue
+        new = []
+        for s in spans_from_tags(tags):
+            if s.label in personal:
+                masked = tokens(mask_value(s.label, " ".join(toks[s.start:s.end])))
+                if len(masked) == s.end - s.start:
+                    toks[s.start:s.end] = masked
+        new = " ".join(toks)
+        out_regions.append(replace(r, text=new, machine_text=None, tags=list(r.tags), points=list(r.points),
+                                   attrs=dict(r.attrs)))
+    out_kvs = [replace(kv, value=mask_value(kv.key, kv.value), region_ids=list(kv.region_ids)) if kv.key in personal
+               else kv for kv in kvs]
+    return out_regions, out_kvs

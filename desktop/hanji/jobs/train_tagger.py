@@ -122,8 +122,12 @@ def run(store, out_path: str | Path, steps: int = 3000, seed: int = 0, progress:
         raise HanjiError("the project has no labelled documents to train on (tag some regions, or import "
                          "key-values)", getattr(store, "path", None))
     types = sorted({d.doc_type for d in docs})
-    if synthetic is None:
-        synthetic = store is None or all(t in SYNTH_DOC_TYPES for t in types)
+    if synthetic is None:  # only when the project labels the Korean types with their own fields
+        from hanji.domain.schemas import DOC_TYPES
+
+        korean = {f for t in SYNTH_DOC_TYPES for f, _, _ in DOC_TYPES[t]}
+        labels = {t[2:] for d in docs for t in (d.tags or []) if t != "O"}
+        synthetic = store is None or (all(t in SYNTH_DOC_TYPES for t in types) and labels <= korean)
     n_project = len(docs)
     if synthetic:
         want = tuple(t for t in SYNTH_DOC_TYPES if store is None or t in types) or SYNTH_DOC_TYPES

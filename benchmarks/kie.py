@@ -1,0 +1,197 @@
+"""Key-value extraction: field-level precision / recall / F1.
+
+    .venv/bin/python benchmarks/kie.py [--per-type 100] [--model PATH] [--sroie-steps 600] [--skip-sroie]
+                                       [--sroie-model PATH] [--e2e 0]
+
+1. Korean generated documents held out of training: fonts (hanji.synth.lines.HELD_OUT_FONTS) and
+   templates (the last layout of each type) the shipped tagger never saw, from a seed not used in
+   training. Tagger only: the true text and line boxes of each rendered line go in (no OCR); a field
+   counts as right when its value, spaces removed, equals the true one. ``--e2e N`` also runs N
+   documents per type through the OCR pipeline (detector + recognizer) first.
+2. SROIE (../shared/data/sroie): imported into a project; a tagger is trained through that project
+   (``hanji.jobs.train_tagger.run``: tags found from the key files) on the first receipts (by name) and
+   evaluated on the others, never trained on. Text and boxes are the dataset's line transcriptions
+   (no OCR). Fields company/date/address/total compared with spaces removed, case ignored.
+
+Prints ``name value unit (peer value, ratio)`` lines. The peers are published figures of large
+pre-trained models fine-tuned on the full training sets, for scale only: they are measured on other
+data (the official SROIE / CORD test sets) with other protocols.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / ".." / "shared" / "data" / "sroie"
+
+# published figures (entity-level F1, %), for scale
+PEERS = {
+    "LayoutLMv3-base CORD F1": 96.56,  # Huang et al. 2022, Table 1
+    "LayoutLMv3-large CORD F1": 97.46,
+    "LayoutLMv2-base SROIE F1": 96.25,  # Xu et al. 2021 (LayoutLMv3 does not report SROIE)
+    "LayoutLMv2-large SROIE F1": 97.81,  # "excluding OCR mismatch"
+    "Donut CORD F1": 84.1,  # Kim et al. 2022, Table 2 (field-level F1; TED accuracy 90.9)
+}
+KOREAN_PEER = "LayoutLMv3-base CORD F1"
+SROIE_PEER = "LayoutLMv2-base SROIE F1"
+
+
+def line(name: str, value: float, unit: str, peer: str | None = None) -> None:
+    if peer:
+        pv = PEERS[peer]
+        print(f"{name} {value:.4f} {unit} ({peer} {pv / 100:.4f}, ratio {value / (pv / 100):.3f})", flush=True)
+    else:
+        print(f"{name} {value:.4f} {unit}", flush=True)
+
+
+def _as_lists(fields: dict) -> dict[str, list[str]]:
+    return {k: (v if isinstance(v, list) else [v]) for k, v in fields.items()}
+
+
+def korean(args) -> None:
+    from hanji.domain.fields import field_counts, prf
+    from hanji.jobs.extract import extract_regions, load_predictor
+    from hanji.jobs.train_tagger import split_fonts, split_templates
+    from hanji.synth.documents import SYNTH_DOC_TYPES, make_document
+
+    pred = load_predictor(args.model)
+    fonts = split_fonts(held_out=True)
+    print(f"# Korean generated documents: {args.per_type} per type, held-out fonts "
+          f"{[f.name for f in fonts]}, held-out templates; tagger only (true text and boxes, no OCR)")
+    all_counts = [0, 0, 0]
+    e2e_pipeline = None
+    if args.e2e:
+        from hanji.jobs.preannotate import make_pipeline
+
+        e2e_pipeline = make_pipeline("ko")
+    for dt in SYNTH_DOC_TYPES:
+        counts = defaultdict(lambda: [0, 0, 0])
+        e2e = [0, 0, 0]
+        right = 0
+        t0 = time.perf_counter()
+        for i in range(args.per_type):
+            r = random.Random(f"bench:{dt}:{i}")
+            doc = make_document(dt, 900_000_000 + i, font=r.choice(fonts), template=r.choice(split_templates(dt, True)))
+            res = extract_regions(doc.regions, "auto", pred)
+            right += res["doc_type"] == dt
+            for k, (tp, fp, fn) in field_counts(doc.fields, _as_lists(res["fields"])).items():
+                c = counts[k]
+                c[0] += tp
+                c[1] += fp
+                c[2] += fn
+            if e2e_pipeline is not None and i < args.e2e:
+                import numpy as np
+
+                regions = e2e_pipeline.page(np.asarray(doc.image))
+                res2 = extract_regions(regions, "auto", pred)
+                for tp, fp, fn in field_counts(doc.fields, _as_lists(res2["fields"])).values():
+                    e2e[0] += tp
+                    e2e[1] += fp
+                    e2e[2] += fn
+        tot = [sum(c[j] for c in counts.values()) for j in range(3)]
+        for j in range(3):
+            all_counts[j] += tot[j]
+        p, rc, f = prf(*tot)
+        dt_s = (time.perf_counter() - t0) / max(1, args.per_type)
+        line(f"kie.{dt}.precision", p, "")
+        line(f"kie.{dt}.recall", rc, "")
+        line(f"kie.{dt}.f1", f, "F1", KOREAN_PEER)
+        line(f"kie.{dt}.type_accuracy", right / args.per_type, "")
+        worst = sorted(((prf(*c)[2], k) for k, c in counts.items()))[:3]
+        print(f"#   {dt}: weakest fields {', '.join(f'{k} {v:.3f}' for v, k in worst)}; {dt_s * 1000:.0f} ms/doc "
+              "incl. rendering")
+        if e2e_pipeline is not None:
+            line(f"kie.{dt}.f1_end_to_end_ocr", prf(*e2e)[2], f"F1 ({args.e2e} docs, OCR pipeline text)")
+    line("kie.korean.f1", prf(*all_counts)[2], "F1", KOREAN_PEER)
+
+
+def sroie(args) -> None:
+    from hanji.domain.fields import field_counts, prf, tags_from_keyvalues
+    from hanji.domain.order import reading_order
+    from hanji.jobs.extract import extract_regions, load_predictor
+    from hanji.jobs.train_tagger import run as train_tagger
+    from hanji.jobs.transfer import import_path
+    from hanji.store import ProjectStore
+
+    if not DATA.is_dir():
+        print(f"# SROIE skipped: {DATA} not found")
+        return
+    keys = ["company", "date", "address", "total"]
+    with tempfile.TemporaryDirectory() as tmp:
+        store = ProjectStore.create(Path(tmp) / "sroie.hanji")
+        import_path(store, DATA, "sroie")
+        docs = sorted(store.documents(), key=lambda d: d.name)
+        n_train = int(len(docs) * args.sroie_train)
+        train_ids = [d.id for d in docs[:n_train]]
+        test = docs[n_train:]
+        model = Path(args.sroie_model) if args.sroie_model else Path(tmp) / "sroie_tagger.pt"
+        print(f"# SROIE: {len(docs)} receipts; trained through a project on the first {n_train} by name, evaluated "
+              f"on the other {len(test)}; tagger only (the dataset's line text and boxes, no OCR); fields compared "
+              "with spaces removed and case ignored")
+        if not (args.sroie_model and model.exists()):
+            t0 = time.perf_counter()
+            res = train_tagger(store, model, steps=args.sroie_steps, seed=0, synthetic=False, doc_ids=train_ids,
+                               batch_size=8, threads=1, log=lambda m: None)
+            print(f"#   trained {res['steps']} steps in {time.perf_counter() - t0:.0f} s, final loss {res['loss']:.4f}")
+        pred = load_predictor(model)
+        counts = defaultdict(lambda: [0, 0, 0])
+        found = 0
+        n_gold = 0
+        for d in test:
+            regions = store.regions(d.id)
+            gold = {kv.key: [kv.value] for kv in store.keyvalues(d.id) if kv.key in keys}
+            ordered = [regions[i] for i in reading_order([r.points for r in regions])]
+            tags = tags_from_keyvalues(ordered, [kv for kv in store.keyvalues(d.id) if kv.key in keys], min_ratio=0.999)
+            found += len({t[2:] for tg in tags for t in tg if t != "O"})
+            n_gold += len(gold)
+            res = extract_regions(regions, "sroie", pred)
+            got = {k: v for k, v in _as_lists(res["fields"]).items() if k in keys}
+            for k, (tp, fp, fn) in field_counts(gold, got, keys).items():
+                c = counts[k]
+                c[0] += tp
+                c[1] += fp
+                c[2] += fn
+        for k in keys:
+            line(f"kie.sroie.{k}.f1", prf(*counts[k])[2], "F1")
+        tot = [sum(c[j] for c in counts.values()) for j in range(3)]
+        p, r, f = prf(*tot)
+        line("kie.sroie.precision", p, "")
+        line("kie.sroie.recall", r, "")
+        line("kie.sroie.f1", f, "F1", SROIE_PEER)
+        line("kie.sroie.values_in_text", found / max(1, n_gold), "(share of true values written exactly in the "
+             "dataset's line text: a ceiling for any tagger on it)")
+        store.close()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--per-type", type=int, default=100)
+    ap.add_argument("--model", default=None, help="Korean tagger (default: the shipped one)")
+    ap.add_argument("--skip-korean", action="store_true")
+    ap.add_argument("--skip-sroie", action="store_true")
+    ap.add_argument("--sroie-steps", type=int, default=600)
+    ap.add_argument("--sroie-train", type=float, default=2 / 3, help="share of receipts to train on")
+    ap.add_argument("--sroie-model", default=None, help="keep (or reuse) the SROIE tagger at this path")
+    ap.add_argument("--e2e", type=int, default=0, help="documents per type also read by the OCR pipeline")
+    args = ap.parse_args()
+    import torch
+
+    torch.set_num_threads(1)
+    for name, v in PEERS.items():
+        print(f"# published: {name} {v}")
+    if not args.skip_korean:
+        korean(args)
+    if not args.skip_sroie:
+        sroie(args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
