@@ -44,3 +44,18 @@ def test_search_stats_next_duplicates_suspects(planted, tmp_path, capsys):
     assert "deleted 1" in capsys.readouterr().out
     assert main(["duplicates", str(path)]) == 0
     assert "no duplicates" in capsys.readouterr().out
+
+
+def test_forbidden_words_from_the_command_line(clean, capsys):
+    path = clean.path
+    clean.close()
+    assert main(["forbid", str(path)]) == 0
+    assert "no forbidden words" in capsys.readouterr().out
+    assert main(["forbid", str(path), "바다", "광고"]) == 0
+    assert capsys.readouterr().out.split() == ["광고", "바다"]
+    assert main(["check", str(path), "--json"]) == 1
+    found = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert {(f["check"], f["document"]) for f in found} == {("forbidden_word", "receipt_1.png"),
+                                                            ("forbidden_word", "receipt_6.png")}
+    assert main(["forbid", str(path), "--remove", "바다"]) == 0
+    assert main(["check", str(path)]) == 0

@@ -60,6 +60,13 @@ def test_review_queue_lists_findings_and_jumps(qtbot, pane, project):
     assert "check digit" in pane.findings.topLevelItem(0).text(2)
 
 
+def test_forbidden_words_flag_documents(qtbot, pane):
+    with qtbot.waitSignal(pane.updated, timeout=60000):
+        pane.set_forbidden_words(["홍대점"])
+    rows = [pane.findings.topLevelItem(i) for i in range(pane.findings.topLevelItemCount())]
+    assert [r.text(1) for r in rows if r.text(0) == "forbidden_word"] == ["영수증_1.png"]
+
+
 def test_plots_suspects_and_next(pane):
     assert len(pane.figure.axes) == 12
     titles = " ".join(ax.get_title() for ax in pane.figure.axes)

@@ -21,6 +21,13 @@ def register(sub) -> None:
     p.add_argument("--list", action="store_true", help="list the checks and exit")
     p.set_defaults(func=cmd_check)
 
+    p = sub.add_parser("forbid", help="the project's forbidden words (ads, abuse) that `hanji check` flags")
+    p.add_argument("project", type=Path)
+    p.add_argument("words", nargs="*", help="words to add; with none, list the words")
+    p.add_argument("--remove", nargs="+", default=[], metavar="WORD", help="words to take off the list")
+    p.add_argument("--clear", action="store_true", help="empty the list")
+    p.set_defaults(func=cmd_forbid)
+
     p = sub.add_parser("search", help="full-text search over transcriptions and key-values")
     p.add_argument("project", type=Path)
     p.add_argument("query")
@@ -89,6 +96,21 @@ def cmd_check(args) -> int:
             print(f"{f.document} [{where}] {f.check}: {f.message}")
         print(f"{len(findings)} finding(s)" if findings else "no findings")
     return 1 if findings else 0
+
+
+def cmd_forbid(args) -> int:
+    from hanji.domain.text import nfc
+    from hanji.jobs.quality import forbidden_words, set_forbidden_words
+
+    changing = bool(args.words or args.remove or args.clear)
+    with _open(args.project, readonly=not changing) as store:
+        words = [] if args.clear else forbidden_words(store)
+        if changing:
+            gone = {nfc(w).strip() for w in args.remove}
+            set_forbidden_words(store, [w for w in words if w not in gone] + list(args.words))
+            words = forbidden_words(store)
+    print("\n".join(words) if words else "no forbidden words")
+    return 0
 
 
 def cmd_search(args) -> int:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -119,10 +120,12 @@ class DashboardPane(QWidget):
         self.csv_button.clicked.connect(lambda: self.export_dialog("csv"))
         self.png_button = QPushButton(tr("Export PNG…"))
         self.png_button.clicked.connect(lambda: self.export_dialog("png"))
+        self.forbid_button = QPushButton(tr("Forbidden words…"))
+        self.forbid_button.clicked.connect(self.edit_forbidden_words)
         self.info = QLabel()
         self.info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         bar = QHBoxLayout()
-        for w in (self.refresh_button, self.csv_button, self.png_button):
+        for w in (self.refresh_button, self.csv_button, self.png_button, self.forbid_button):
             bar.addWidget(w)
         bar.addWidget(self.info, 1)
 
@@ -190,7 +193,8 @@ class DashboardPane(QWidget):
         self.store = store
         self.searcher = jq.Searcher(store) if store is not None else None
         self.data = None
-        for w in (self.refresh_button, self.csv_button, self.png_button, self.keep_button, self.search_box):
+        for w in (self.refresh_button, self.csv_button, self.png_button, self.forbid_button, self.keep_button,
+                  self.search_box):
             w.setEnabled(store is not None)
         if store is not None:
             self._unsubscribe = bridge.subscribe(store, self._on_change)
@@ -340,6 +344,19 @@ class DashboardPane(QWidget):
             self.results.addTopLevelItem(_item([h.document, where, h.text], h.doc_id, h.region_id))
         self.tabs.setCurrentIndex(5)
         return hits
+
+    def set_forbidden_words(self, words: list[str]) -> None:
+        jq.set_forbidden_words(self.store, words)
+        self.refresh()
+
+    def edit_forbidden_words(self) -> None:
+        if self.store is None:
+            return
+        text, ok = QInputDialog.getMultiLineText(
+            self, tr("Forbidden words"), tr("Documents containing any of these words (one a line) are flagged:"),
+            "\n".join(jq.forbidden_words(self.store)))
+        if ok:
+            self.set_forbidden_words(text.splitlines())
 
     def copy_document_text(self) -> str:
         """The selected result's document, in reading order, to the clipboard."""
