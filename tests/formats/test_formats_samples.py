@@ -16,23 +16,23 @@ def rounded(points):
     return [[round(float(c), 3) for c in p] for p in points]
 
 
-def roundtrip(tmp_path, src, fmt):
-    a = ProjectStore.create(tmp_path / "a.hanji")
+def roundtrip(fast_tmp, src, fmt):
+    a = ProjectStore.create(fast_tmp / "a.hanji")
     first = import_path(a, src, fmt)
-    export_project(a, fmt, tmp_path / "out")
-    b = ProjectStore.create(tmp_path / "b.hanji")
-    second = import_path(b, tmp_path / "out", fmt)
+    export_project(a, fmt, fast_tmp / "out")
+    b = ProjectStore.create(fast_tmp / "b.hanji")
+    second = import_path(b, fast_tmp / "out", fmt)
     # and once more through the export of the re-imported project: a fixed point
-    export_project(b, fmt, tmp_path / "out2")
-    c = ProjectStore.create(tmp_path / "c.hanji")
-    import_path(c, tmp_path / "out2", fmt)
+    export_project(b, fmt, fast_tmp / "out2")
+    c = ProjectStore.create(fast_tmp / "c.hanji")
+    import_path(c, fast_tmp / "out2", fmt)
     return a, b, c, first, second
 
 
-def test_funsd_roundtrip(tmp_path, shared_data):
+def test_funsd_roundtrip(fast_tmp, shared_data):
     src = shared_data / "funsd"
     assert registry.detect(src) == "funsd"
-    a, b, c, first, second = roundtrip(tmp_path, src, "funsd")
+    a, b, c, first, second = roundtrip(fast_tmp, src, "funsd")
     assert first.documents == 80 and not first.skipped
     assert first.regions == 4032  # every entity (README: 4,032)
     # every link of the files (both ends listed once each), self-links dropped
@@ -50,10 +50,10 @@ def test_funsd_roundtrip(tmp_path, shared_data):
     assert to.points[0] == (102.0, 345.0) and to.points[2] == (129.0, 359.0)
 
 
-def test_sroie_roundtrip(tmp_path, shared_data):
+def test_sroie_roundtrip(fast_tmp, shared_data):
     src = shared_data / "sroie"
     assert registry.detect(src) == "sroie"
-    a, b, c, first, second = roundtrip(tmp_path, src, "sroie")
+    a, b, c, first, second = roundtrip(fast_tmp, src, "sroie")
     # 60 receipts, but two pairs share one image file byte for byte: the second of each is reported
     assert first.documents + first.duplicates == 60 and first.duplicates == 2
     assert sum("same image" in n for n in first.notes) == 2
@@ -66,10 +66,10 @@ def test_sroie_roundtrip(tmp_path, shared_data):
     assert "NO.53 55,57 & 59, JALAN SAGU 18," in texts  # commas inside the transcript survive
 
 
-def test_icdar_roundtrip(tmp_path, shared_data):
+def test_icdar_roundtrip(fast_tmp, shared_data):
     src = shared_data / "icdar2015_samples"
     assert registry.detect(src) == "icdar2015"
-    a, b, c, first, second = roundtrip(tmp_path, src, "icdar2015")
+    a, b, c, first, second = roundtrip(fast_tmp, src, "icdar2015")
     assert first.documents == 1
     lines = [ln for ln in (src / "img_1.txt").read_text(encoding="utf-8-sig").splitlines() if ln.strip()]
     regs = a.regions(a.documents()[0].id)
@@ -77,21 +77,21 @@ def test_icdar_roundtrip(tmp_path, shared_data):
     dont_care = [r for r in regs if r.status == "difficult"]
     assert len(dont_care) == sum(ln.endswith(",###") for ln in lines) and all(r.text == "" for r in dont_care)
     assert content(a) == content(b) == content(c)
-    gt = (tmp_path / "out" / "gt" / "gt_img_1.txt").read_text(encoding="utf-8").splitlines()
+    gt = (fast_tmp / "out" / "gt" / "gt_img_1.txt").read_text(encoding="utf-8").splitlines()
     assert gt == lines  # byte-for-byte the same lines
 
 
 @pytest.mark.parametrize("folder", ["bbox_detection", "instance_segmentation", "primitives"])
-def test_labelme_roundtrip(tmp_path, shared_data, folder):
+def test_labelme_roundtrip(fast_tmp, shared_data, folder):
     src = shared_data / "labelme_examples" / folder
     assert registry.detect(src) == "labelme"
-    a, b, c, first, second = roundtrip(tmp_path, src, "labelme")
+    a, b, c, first, second = roundtrip(fast_tmp, src, "labelme")
     assert not first.skipped
     assert content(a) == content(b) == content(c)
     # shapes that are not text regions are kept and written back in place
     for f in sorted(src.rglob("*.json")):
         orig = json.loads(f.read_text())
-        out = json.loads((tmp_path / "out" / f.name).read_text())
+        out = json.loads((fast_tmp / "out" / f.name).read_text())
         assert [s["shape_type"] for s in out["shapes"]] == [s["shape_type"] for s in orig["shapes"]]
         assert [s["label"] for s in out["shapes"]] == [s["label"] for s in orig["shapes"]]
         # the project keeps coordinates to 1/1000 pixel
@@ -99,9 +99,9 @@ def test_labelme_roundtrip(tmp_path, shared_data, folder):
         assert [s.get("group_id") for s in out["shapes"]] == [s.get("group_id") for s in orig["shapes"]]
 
 
-def test_labelme_primitives_kept_as_notes(tmp_path, shared_data):
+def test_labelme_primitives_kept_as_notes(fast_tmp, shared_data):
     src = shared_data / "labelme_examples" / "primitives"
-    a = ProjectStore.create(tmp_path / "a.hanji")
+    a = ProjectStore.create(fast_tmp / "a.hanji")
     rep = import_path(a, src)
     assert rep.regions == 3  # two rectangles and a 4-point polygon
     kinds = sorted(r.kind for r in a.regions(a.documents()[0].id))
@@ -110,20 +110,20 @@ def test_labelme_primitives_kept_as_notes(tmp_path, shared_data):
     assert len(others) == 5 and all("primitives.json (shape" in n for n in others)
 
 
-def test_sroie_to_ppocrlabel_with_rectified_crops(tmp_path, shared_data):
+def test_sroie_to_ppocrlabel_with_rectified_crops(fast_tmp, shared_data):
     """A real receipt through PPOCRLabel's recognition export: one crop per line, upright."""
     import cv2
 
     src = shared_data / "sroie"
-    a = ProjectStore.create(tmp_path / "a.hanji")
+    a = ProjectStore.create(fast_tmp / "a.hanji")
     import_path(a, src)
     doc = next(d for d in a.documents() if d.name == "000.jpg")
-    export_project(a, "ppocrlabel", tmp_path / "pp", options={"rec": "yes"}, doc_ids=[doc.id])
-    rec = (tmp_path / "pp" / "rec_gt.txt").read_text(encoding="utf-8").splitlines()
+    export_project(a, "ppocrlabel", fast_tmp / "pp", options={"rec": "yes"}, doc_ids=[doc.id])
+    rec = (fast_tmp / "pp" / "rec_gt.txt").read_text(encoding="utf-8").splitlines()
     regs = a.regions(doc.id)
     assert len(rec) == len(regs)
     name, text = rec[0].split("\t")
     assert text == regs[0].text
-    crop = cv2.imread(str(tmp_path / "pp" / name))
+    crop = cv2.imread(str(fast_tmp / "pp" / name))
     x0, y0, x1, y1 = regs[0].bbox
     assert crop.shape[:2] == (round(y1 - y0), round(x1 - x0))

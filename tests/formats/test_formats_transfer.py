@@ -301,3 +301,14 @@ def test_hanji_jsonl_carries_the_label_schema(tmp_path):
             assert [(e.name, e.title, e.color) for e in b.entity_types()] == [("store_name", "상호", "#ff0000")]
             assert content(b) == content(a)
             assert dump(b.path) != []
+
+
+def test_unknown_options_are_named(tmp_path):
+    with small_project(tmp_path / "p.hanji") as store:
+        with pytest.raises(HanjiError, match=r"ppocrlabel takes no option crops when exporting \(it takes: rec\)"):
+            export_project(store, "ppocrlabel", tmp_path / "out", options={"crops": "yes"})
+        export_project(store, "labelme", tmp_path / "lm", options={"embed": "yes"})
+        with pytest.raises(HanjiError, match="labelme takes no option embed when importing"):
+            import_path(store, tmp_path / "lm", options={"embed": "yes"})
+        assert import_path(store, tmp_path / "lm", options={"text_from": "description"}).duplicates == 2
+        assert "imageData" in (tmp_path / "lm" / "영수증_0.json").read_text(encoding="utf-8")

@@ -234,6 +234,19 @@ def _rid(r: Region, k: int) -> str:
     return str(r.attrs.get("labelstudio_id") or f"r{k}")
 
 
+def _unique_ids(regions: list[Region]) -> list[Region]:
+    """Regions whose Label Studio ids clash (copied regions) get fresh ones."""
+    seen: set[str] = set()
+    out = []
+    for k, r in enumerate(regions):
+        rid = _rid(r, k)
+        if rid in seen:
+            r = Region(**{**r.__dict__, "attrs": {**r.attrs, "labelstudio_id": f"r{k}_{len(seen)}"}})
+        seen.add(_rid(r, k))
+        out.append(r)
+    return out
+
+
 def _items(r: Region, k: int, w: int, h: int, with_score: bool) -> list[dict[str, Any]]:
     rid = _rid(r, k)
     base = {"id": rid, "to_name": "image", "original_width": w, "original_height": h, "image_rotation": 0}
@@ -255,16 +268,19 @@ def _items(r: Region, k: int, w: int, h: int, with_score: bool) -> list[dict[str
     return out
 
 
-def write(samples: Iterable[Sample], out: Path, **_: Any) -> list[str]:
+def write(samples: Iterable[Sample], out: Path, image_url: str = "", **_: Any) -> list[str]:
+    """``image_url`` goes before ``images/NAME`` in ``data.ocr``: ``/data/local-files/?d=export/``
+    when Label Studio's local storage serves the export's parent folder."""
     out = Path(out)
     out.mkdir(parents=True)
     names = NameAllocator()
     tasks = []
     for k, s in enumerate(samples):
         img_name, _ = write_image(out / "images", names, s)
+        s.regions = _unique_ids(s.regions)
         human = [r for r in s.regions if r.status not in ("machine", "review")]
         machine = [r for r in s.regions if r.status in ("machine", "review")]
-        task: dict[str, Any] = {"id": k + 1, "data": {"ocr": f"images/{img_name}"}, "annotations": [],
+        task: dict[str, Any] = {"id": k + 1, "data": {"ocr": f"{image_url}images/{img_name}"}, "annotations": [],
                                 "predictions": []}
         if human or s.status == "done":
             ids = {j: _rid(r, j) for j, r in enumerate(s.regions)}

@@ -57,7 +57,7 @@ def detect(path: str | Path) -> str:
             try:
                 if mod.detect(path):
                     return name
-            except HanjiError:
+            except (HanjiError, OSError, ValueError):
                 continue
     raise HanjiError("cannot tell the format of this file or folder; name it with --format "
                      f"({', '.join(FORMATS)})", path)

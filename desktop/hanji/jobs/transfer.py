@@ -279,6 +279,7 @@ def import_path(store: ProjectStore, path: str | Path, fmt: str | None = None, *
     mod = registry.get(name)
     if not getattr(mod, "CAN_READ", True):
         raise HanjiError(f"the {name} format can be exported but not imported", path)
+    check_options(mod, "read", options, path)
     report = ImportReport(format=name)
     importer = _Importer(store, report)
     state_key = f"import:{name}:{path.resolve()}"
@@ -345,7 +346,7 @@ def import_path(store: ProjectStore, path: str | Path, fmt: str | None = None, *
                 report.skipped.append(SkippedEntry(e.path, e.where, e.reason))
             if len(pending) >= batch:
                 flush()
-            progress(done, max(total or 0, done) or None, item.name if isinstance(item, Sample) else "")
+            progress(done, max(total, done) if total else None, item.name if isinstance(item, Sample) else "")
         flush()
     except Cancelled:
         flush()  # keep the documents already read; running it again goes on from there
@@ -419,6 +420,7 @@ def export_project(store: ProjectStore, fmt: str, out: str | Path, *, options: d
         raise HanjiError("the folder does not exist", out.parent)
     if out.exists() and not overwrite:
         raise HanjiError("already exists; choose another name or remove it first", out)
+    check_options(mod, "write", options, out)
     report = ExportReport(format=name, out=out)
     tmp = out.parent / f".{out.name}.partial-{os.getpid()}"
     if tmp.exists():
@@ -450,6 +452,20 @@ def export_project(store: ProjectStore, fmt: str, out: str | Path, *, options: d
         shutil.rmtree(tmp, ignore_errors=True)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def check_options(mod, fn: str, options: dict[str, Any] | None, path: Path) -> None:
+    """An option the format's reader or writer does not take is a mistake worth saying."""
+    import inspect
+
+    skip = 1 if fn == "read" else 2  # read(path, ...), write(samples, out, ...)
+    known = [p.name for p in list(inspect.signature(getattr(mod, fn)).parameters.values())[skip:]
+             if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD) and p.name not in ("entity_types", "final_path")]
+    bad = sorted(set(options or {}) - set(known))
+    if bad:
+        what = "importing" if fn == "read" else "exporting"
+        raise HanjiError(f"{mod.NAME} takes no option {', '.join(bad)} when {what}"
+                         + (f" (it takes: {', '.join(known)})" if known else " (it takes none)"), path)
 
 
 def parse_options(pairs: list[str] | None) -> dict[str, str]:
