@@ -312,3 +312,13 @@ def test_unknown_options_are_named(tmp_path):
             import_path(store, tmp_path / "lm", options={"embed": "yes"})
         assert import_path(store, tmp_path / "lm", options={"text_from": "description"}).duplicates == 2
         assert "imageData" in (tmp_path / "lm" / "영수증_0.json").read_text(encoding="utf-8")
+
+
+def test_labelme_with_embedded_images_only(tmp_path):
+    with small_project(tmp_path / "p.hanji") as store:
+        export_project(store, "labelme", tmp_path / "lm", options={"embed": "yes"})
+        for f in (tmp_path / "lm").glob("*.png"):
+            f.unlink()  # only the JSON files travel
+        with ProjectStore.create(tmp_path / "b.hanji") as b:
+            rep = import_path(b, tmp_path / "lm")
+            assert rep.documents == 2 and content(b) == content(store)

@@ -1,8 +1,9 @@
 """ICDAR 2019 SROIE (scanned receipts): ``box/NNN.csv`` (``x1,y1,...,x4,y4,text`` per line, split on
 the first 8 commas), ``key/NNN.json`` (company, date, address, total), ``img/NNN.jpg``.
 
-The original release's flat layout (image and box ``.txt`` side by side) is read too. Key fields
-become the document's key-values (not tied to regions: SROIE does not say which box holds them).
+The original release's flat layout (image and box ``.txt`` side by side, no keys) reads as
+``icdar2015``. Key fields become the document's key-values (not tied to regions: SROIE does not
+say which box holds them).
 """
 
 from __future__ import annotations

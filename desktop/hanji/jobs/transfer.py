@@ -30,6 +30,7 @@ from hanji.formats.base import Note, Sample, Skipped
 from hanji.jobs.base import Cancelled, CancelToken, Progress, no_progress
 from hanji.store import ProjectStore
 from hanji.store.images import inspect_bytes
+from hanji.store.project import Change
 
 EDGE_TOLERANCE = 1.0  # pixels a point may lie outside the image (rounding in other tools)
 
@@ -210,6 +211,9 @@ class _Importer:
                 conn.execute("UPDATE regions SET tags=?, updated=? WHERE id=?", (*row, rid))
             for name in self.new_types:
                 conn.execute("DELETE FROM entity_types WHERE name=?", (name,))
+        touched = set(self.new_docs) | set(self.doc_before)
+        if touched:  # tell the window (the store's own deletes do the same)
+            store._emit(Change("documents", touched, touched, "delete"))
 
     def merge_tags(self, s: Sample) -> None:
         """A sample without an image (CoNLL) puts its tags on a document already in the project:
