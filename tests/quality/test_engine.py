@@ -33,7 +33,7 @@ def test_statistics_count_and_export(clean, tmp_path):
     assert rows[0] == ["entity_type", "count"] and ["total", "8"] in rows
     with open(by_name["missing_characters"], encoding="utf-8-sig") as f:
         assert any(r[0] == "한" for r in csv.reader(f))
-    pngs = jq.export_png(s, tmp_path / "png")
+    pngs = jq.export_png(s, tmp_path / "png", names=["entities", "doc_types", "missing_chars"])
     assert {p.name for p in pngs} >= {"overview.png", "entities.png", "doc_types.png", "missing_chars.png"}
     with Image.open(tmp_path / "png" / "overview.png") as im:
         arr = np.asarray(im.convert("L"))
@@ -184,7 +184,7 @@ def test_an_empty_project(project, tmp_path):
     assert jq.run_checks(project) == []
     s = jq.statistics(project)
     assert s.documents == 0
-    assert jq.export_png(s, tmp_path / "png")
+    assert jq.export_png(s, tmp_path / "png", names=["progress"])
     assert jq.find_duplicates(project) == [] and jq.next_documents(project) == []
     assert jq.likely_label_errors(project) == [] and jq.search(project, "합계") == []
 

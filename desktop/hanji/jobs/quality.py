@@ -110,8 +110,9 @@ def export_csv(stats, folder: str | Path) -> list[Path]:
     return out
 
 
-def export_png(stats, folder: str | Path, dpi: int = 110) -> list[Path]:
-    """``overview.png`` with every plot, and one PNG per plot (matplotlib's Agg backend)."""
+def export_png(stats, folder: str | Path, dpi: int = 110, names: Sequence[str] | None = None) -> list[Path]:
+    """``overview.png`` with every plot, and one PNG per plot (or per plot named in ``names``),
+    drawn with matplotlib's Agg backend."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -125,7 +126,7 @@ def export_png(stats, folder: str | Path, dpi: int = 110) -> list[Path]:
     p = folder / "overview.png"
     fig.savefig(p, dpi=dpi)
     out.append(p)
-    for name in PLOTS:
+    for name in PLOTS if names is None else names:
         fig = Figure(figsize=(6, 4))
         FigureCanvasAgg(fig)
         draw_one(fig, stats, name)
