@@ -20,6 +20,10 @@ def test_check_exit_codes_and_json(planted, clean, capsys):
     assert main(["check", str(planted_path), "--only", "empty_text"]) == 1
     out = capsys.readouterr().out
     assert "receipt_1.png" in out and "1 finding(s)" in out
+    assert main(["check", "--list"]) == 0
+    assert "empty_text" in capsys.readouterr().out
+    assert main(["check", str(planted_path), "--only", "nonsense"]) == 1
+    assert "unknown check" in capsys.readouterr().err
 
 
 def test_search_stats_next_duplicates_suspects(planted, tmp_path, capsys):

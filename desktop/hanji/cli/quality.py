@@ -10,11 +10,12 @@ import json
 from pathlib import Path
 
 from hanji.cli.progress import Bar
+from hanji.errors import HanjiError
 
 
 def register(sub) -> None:
     p = sub.add_parser("check", help="run the dataset checks; exit 1 when something is found")
-    p.add_argument("project", type=Path)
+    p.add_argument("project", type=Path, nargs="?")
     p.add_argument("--json", action="store_true", help="one JSON object per finding")
     p.add_argument("--only", action="append", metavar="CHECK",
                    help="run only this check (repeatable); `hanji check --list` names them")
@@ -85,6 +86,11 @@ def cmd_check(args) -> int:
         for name, cls in REGISTRY.items():
             print(f"{name:20} {cls.title}")
         return 0
+    if args.project is None:
+        raise HanjiError("name the project to check: hanji check PROJECT")
+    unknown = [n for n in args.only or [] if n not in REGISTRY]
+    if unknown:
+        raise HanjiError(f"unknown check(s) {', '.join(unknown)}; the checks are {', '.join(REGISTRY)}")
     with _open(args.project) as store, Bar("checking", "doc") as bar:
         findings = run_checks(store, names=args.only, progress=bar)
     if args.json:
@@ -148,7 +154,7 @@ def cmd_stats(args) -> int:
         print("types:     " + "  ".join(f"{k or '(none)'}: {v}" for k, v in s.documents_by_type.most_common()))
     for title, counter in (("entities", s.entities), ("labels", s.region_labels), ("key-values", s.keyvalue_keys)):
         if counter:
-            print(f"{title + ':':11}" + "  ".join(f"{k}: {v}" for k, v in counter.most_common(12)))
+            print(f"{title + ':':12}" + "  ".join(f"{k}: {v}" for k, v in counter.most_common(12)))
     total = sum(v for k, v in s.char_classes.items() if k != "space")
     if total:
         print("characters: " + "  ".join(f"{k} {100 * v / total:.1f}%" for k, v in s.char_classes.most_common()
