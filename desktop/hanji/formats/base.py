@@ -11,7 +11,6 @@ naming the file and the line or entry, and the import job decides to stop or go 
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -164,16 +163,6 @@ def numbers_of(fields: Sequence[str], path: Path | str, where: str) -> list[floa
     return out
 
 
-def quad_or_polygon(points: list[tuple[float, float]], path: Path | str, where: str) -> Region:
-    """A region for a point list: 4 points make a quad, more a polygon, 2 a rect."""
-    try:
-        if len(points) == 2:
-            return Region(points, kind="rect")
-        if len(points) == 4:
-            return Region(points, kind="quad")
-        return Region(points, kind="polygon")
-    except ValueError as e:
-        raise HanjiError(str(e), path, where) from e
 
 
 def make_region(path: Path | str, where: str, **kw: Any) -> Region:
@@ -196,13 +185,6 @@ def find_image(base: Path, ref: str, *extra_dirs: Path) -> Path | None:
     return None
 
 
-def images_by_stem(folder: Path) -> dict[str, Path]:
-    out: dict[str, Path] = {}
-    if folder.is_dir():
-        for f in sorted(folder.iterdir()):
-            if f.is_file() and f.suffix.lower() in IMAGE_SUFFIXES:
-                out.setdefault(f.stem, f)
-    return out
 
 
 # ---------------------------------------------------------------------------------------- writing
@@ -287,23 +269,12 @@ def num(v: float) -> float | int:
     return int(r) if r == int(r) else r
 
 
-def iter_files(path: Path, pattern: str) -> list[Path]:
-    path = Path(path)
-    if path.is_file():
-        return [path]
-    return sorted(p for p in path.rglob(pattern) if p.is_file() and not p.name.startswith("."))
 
 
-def is_hidden(p: Path) -> bool:
-    return any(part.startswith(".") for part in p.parts if part not in (".", ".."))
 
 
-def text_status(difficult: bool) -> str:
-    return "difficult" if difficult else "confirmed"
 
 
-def relpath(p: Path, start: Path) -> str:
-    return os.path.relpath(p, start).replace(os.sep, "/")
 
 
 
