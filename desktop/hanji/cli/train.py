@@ -24,8 +24,8 @@ def register(sub) -> None:
     r.add_argument("--batch-size", type=int, default=16)
     r.add_argument("--threads", type=int, default=0, help="CPU threads for torch (0: torch's default)")
     r.add_argument("--eval-size", type=int, default=200, help="held-out lines rendered for the CER log (0: none)")
-    r.add_argument("--init", type=Path, default=None,
-                   help="start from this weights file (e.g. the shipped ko_rec.pt) instead of PP-OCRv4")
+    r.add_argument("--init", default=None,
+                   help="start from this weights file, or 'shipped' for the shipped ko_rec.pt, instead of PP-OCRv4")
     r.add_argument("--export", type=Path, default=None,
                    help="after training, write the best weights (fp16) to this file for load_recognizer(path=...)")
     r.set_defaults(func=cmd_recognizer)

@@ -86,8 +86,8 @@ def run(out: str | Path, steps: int = 20000, resume: bool = False, seed: int = 0
         progress: Progress = no_progress, cancel: CancelToken | None = None, log=print) -> dict[str, Any]:
     """Train (or resume) and return ``{"step", "best_cer", "loss", "out"}``.
 
-    ``init``: a weights file to start from instead of PP-OCRv4 (e.g. the shipped ``ko_rec.pt`` to
-    fine-tune further); ignored when resuming. ``project``: a project file whose confirmed lines
+    ``init``: a weights file to start from instead of PP-OCRv4, or ``"shipped"`` for the shipped
+    ``ko_rec.pt`` (to train further); ignored when resuming. ``project``: a project file whose confirmed lines
     make up ``project_share`` of every batch."""
     import random
 
@@ -114,7 +114,7 @@ def run(out: str | Path, steps: int = 20000, resume: bool = False, seed: int = 0
         log(f"resumed from {last} at step {trainer.step}")
     else:
         if init:
-            st = load_state(init)
+            st = load_shipped("ko_rec.pt") if str(init) == "shipped" else load_state(init)
             net = ko_model_from_ppocr(None, seed)
             net.load_state_dict({k: v.float() for k, v in st["model"].items()})
         else:

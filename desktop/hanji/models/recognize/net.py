@@ -80,8 +80,11 @@ class Backbone(nn.Module):
         self.stem_bn = nn.BatchNorm2d(16)
         self.blocks = nn.Sequential(*(Block(*b) for b in BLOCKS))
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = self.blocks(self.stem_bn(self.stem(x)))
+    def forward(self, x: torch.Tensor, start: int = 0) -> torch.Tensor:
+        """``start`` > 0: ``x`` is already the output of the stem and the first ``start`` blocks."""
+        if start == 0:
+            x = self.stem_bn(self.stem(x))
+        x = self.blocks[start:](x)
         return F.avg_pool2d(x, (3, 2))  # (B, 480, 1, W/8) for 48-pixel input
 
 
@@ -158,25 +161,30 @@ class RecNet(nn.Module):
         self.neck = SVTRNeck()
         self.head = nn.Linear(120, num_classes)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.head(self.neck(self.backbone(x)))
+    def forward(self, x: torch.Tensor, start: int = 0) -> torch.Tensor:
+        return self.head(self.neck(self.backbone(x, start)))
 
-    @torch.no_grad()
     def fuse(self) -> RecNet:
         """For inference only: fold each affine into the convolution before it, and the depthwise
         stage's output affine into the 1x1 convolution after it (exact up to rounding). The
         state dictionary then no longer matches the file; don't train or save a fused network."""
-        for blk in self.backbone.blocks:
-            for rc in (blk.dw, blk.pw):
-                if not rc.lab.folded:
-                    s, b = rc.lab.scale, rc.lab.bias
-                    rc.conv.weight.mul_(s)
-                    rc.conv.bias.mul_(s).add_(b)
-                    rc.lab.folded = True
-            if isinstance(blk.se, nn.Identity) and not blk.dw.act_lab.folded:
-                s, b = blk.dw.act_lab.scale, blk.dw.act_lab.bias
-                w = blk.pw.conv.weight  # 1x1, no padding: conv(s*y + b) = (s*W) y + (bias + b * sum W)
-                blk.pw.conv.bias.add_(b * w.sum(dim=(1, 2, 3)))
-                w.mul_(s)
-                blk.dw.act_lab.folded = True
+        fuse_blocks(self.backbone.blocks)
         return self
+
+
+@torch.no_grad()
+def fuse_blocks(blocks) -> None:
+    """Fold the affines of backbone blocks into their convolutions (see :meth:`RecNet.fuse`)."""
+    for blk in blocks:
+        for rc in (blk.dw, blk.pw):
+            if not rc.lab.folded:
+                s, b = rc.lab.scale, rc.lab.bias
+                rc.conv.weight.mul_(s)
+                rc.conv.bias.mul_(s).add_(b)
+                rc.lab.folded = True
+        if isinstance(blk.se, nn.Identity) and not blk.dw.act_lab.folded:
+            s, b = blk.dw.act_lab.scale, blk.dw.act_lab.bias
+            w = blk.pw.conv.weight  # 1x1, no padding: conv(s*y + b) = (s*W) y + (bias + b * sum W)
+            blk.pw.conv.bias.add_(b * w.sum(dim=(1, 2, 3)))
+            w.mul_(s)
+            blk.dw.act_lab.folded = True
