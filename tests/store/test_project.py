@@ -166,3 +166,17 @@ def test_counts_by_status(project):
     c = project.counts()
     assert c["documents"] == 1 and c["regions"] == 3
     assert c["regions_by_status"] == {"machine": 1, "confirmed": 2}
+
+
+def test_delete_document_keeps_other_documents_history(project):
+    d1, _ = project.add_image_bytes("1.png", png_bytes(color="white"))
+    d2, _ = project.add_image_bytes("2.png", png_bytes(color="black"))
+    a = project.add_region(d1.id, Region(quad(0, 0), text="가"))
+    project.add_region(d2.id, Region(quad(0, 0), text="나"))
+    project.update_region(a.id, text="다")
+    project.delete_document(d2.id)
+    assert project.undo() == "edit region"
+    assert project.region(a.id).text == "가"
+    assert project.undo() == "add region"
+    assert project.regions(d1.id) == []
+    assert project.undo() is None

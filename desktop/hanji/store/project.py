@@ -478,7 +478,13 @@ class ProjectStore:
             conn.execute("DELETE FROM documents WHERE id=?", (doc_id,))
             if not conn.execute("SELECT 1 FROM documents WHERE sha256=?", (doc.sha256,)).fetchone():
                 conn.execute("DELETE FROM images WHERE sha256=?", (doc.sha256,))
-            conn.execute("DELETE FROM history")  # its steps may refer to rows that are gone
+            # steps that touched this document would bring back rows of a document that is gone;
+            # steps on other documents stay undoable
+            conn.execute(
+                "DELETE FROM history WHERE step IN (SELECT h.step FROM history h, json_each(h.deltas) d "
+                "WHERE json_extract(d.value, '$[2].doc_id') = :d OR json_extract(d.value, '$[3].doc_id') = :d "
+                "OR (json_extract(d.value, '$[0]') = 'documents' AND json_extract(d.value, '$[1]') = :d))",
+                {"d": doc_id})
         self._emit(Change("documents", {doc_id}, {doc_id}, "delete"))
 
     # ------------------------------------------------------------------ regions
