@@ -48,6 +48,9 @@ def test_funsd_roundtrip(fast_tmp, shared_data):
     assert to.kind == "rect" and to.label == "question" and to.tags == ["B-question"]
     assert to.attrs["funsd_words"] == [{"box": [102, 345, 129, 359], "text": "TO:"}]
     assert to.points[0] == (102.0, 345.0) and to.points[2] == (129.0, 359.0)
+    # the exported annotation files are the original ones, entity for entity, link order included
+    for f in sorted(src.rglob("annotations/*.json")):
+        assert json.loads((fast_tmp / "out" / "annotations" / f.name).read_text()) == json.loads(f.read_text()), f.name
 
 
 def test_sroie_roundtrip(fast_tmp, shared_data):
@@ -64,6 +67,12 @@ def test_sroie_roundtrip(fast_tmp, shared_data):
     assert kv["address"] == "NO.53 55,57 & 59, JALAN SAGU 18, TAMAN DAYA, 81100 JOHOR BAHRU, JOHOR."
     texts = [r.text for r in a.regions(doc.id)]
     assert "NO.53 55,57 & 59, JALAN SAGU 18," in texts  # commas inside the transcript survive
+    # the exported box and key files are the originals, line for line
+    for f in sorted((fast_tmp / "out" / "box").glob("*.csv")):
+        orig = [ln for ln in (src / "box" / f.name).read_text(encoding="utf-8").splitlines() if ln.strip()]
+        assert f.read_text(encoding="utf-8").splitlines() == orig, f.name
+        key = f.stem + ".json"
+        assert json.loads((fast_tmp / "out" / "key" / key).read_text()) == json.loads((src / "key" / key).read_text())
 
 
 def test_icdar_roundtrip(fast_tmp, shared_data):

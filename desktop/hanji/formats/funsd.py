@@ -95,6 +95,14 @@ def entities_to_regions(entities: Any, f: Path | str, where: str = "") -> tuple[
         if (a, b) not in seen and a != b:
             seen.add((a, b))
             links.append(Link(ids[a], ids[b]))
+    # each entity's linking as written, when it is not the order Hanji would write it in
+    given: dict[int, list] = {}
+    for k, e in enumerate(entities):
+        given[k] = [list(p) for p in e.get("linking") or []]
+    for k, r in enumerate(regions):
+        mine = [[lk.src, lk.dst] for lk in links if k in (lk.src, lk.dst)]
+        if given[k] != mine and all(v in ids for p in given[k] for v in p):
+            r.attrs["funsd_linking"] = [[ids[a], ids[b]] for a, b in given[k]]
     return regions, links
 
 
@@ -120,12 +128,20 @@ def _words(r: Region) -> list[dict[str, Any]]:
     return out
 
 
+def _linking(r: Region, k: int, links: list[Link]) -> list[list[int]]:
+    mine = [[lk.src, lk.dst] for lk in links if k in (lk.src, lk.dst)]
+    given = r.attrs.get("funsd_linking")
+    if given and {tuple(p) for p in given if p[0] != p[1]} == {tuple(p) for p in mine}:
+        return [list(p) for p in given]  # the same links: in the order (and repeats) they came in
+    return mine
+
+
 def regions_to_entities(regions: list[Region], links: list[Link]) -> list[dict[str, Any]]:
     form = []
     for k, r in enumerate(regions):
         x0, y0, x1, y1 = r.bbox
         e = {"box": [num(x0), num(y0), num(x1), num(y1)], "text": r.text, "label": r.label or "other",
-             "words": _words(r), "linking": [[lk.src, lk.dst] for lk in links if k in (lk.src, lk.dst)], "id": k}
+             "words": _words(r), "linking": _linking(r, k, links), "id": k}
         e.update(r.attrs.get("funsd_extra", {}))
         form.append(e)
     return form
