@@ -16,23 +16,24 @@ def rounded(points):
     return [[round(float(c), 3) for c in p] for p in points]
 
 
-def roundtrip(fast_tmp, src, fmt):
+def roundtrip(fast_tmp, src, fmt, third=True):
     a = ProjectStore.create(fast_tmp / "a.hanji")
     first = import_path(a, src, fmt)
     export_project(a, fmt, fast_tmp / "out")
     b = ProjectStore.create(fast_tmp / "b.hanji")
     second = import_path(b, fast_tmp / "out", fmt)
-    # and once more through the export of the re-imported project: a fixed point
-    export_project(b, fmt, fast_tmp / "out2")
-    c = ProjectStore.create(fast_tmp / "c.hanji")
-    import_path(c, fast_tmp / "out2", fmt)
+    c = b
+    if third:  # once more through the export of the re-imported project: a fixed point
+        export_project(b, fmt, fast_tmp / "out2")
+        c = ProjectStore.create(fast_tmp / "c.hanji")
+        import_path(c, fast_tmp / "out2", fmt)
     return a, b, c, first, second
 
 
 def test_funsd_roundtrip(fast_tmp, shared_data):
     src = shared_data / "funsd"
     assert registry.detect(src) == "funsd"
-    a, b, c, first, second = roundtrip(fast_tmp, src, "funsd")
+    a, b, c, first, second = roundtrip(fast_tmp, src, "funsd", third=False)  # files compared below
     assert first.documents == 80 and not first.skipped
     assert first.regions == 4032  # every entity (README: 4,032)
     # every link of the files (both ends listed once each), self-links dropped
@@ -56,7 +57,7 @@ def test_funsd_roundtrip(fast_tmp, shared_data):
 def test_sroie_roundtrip(fast_tmp, shared_data):
     src = shared_data / "sroie"
     assert registry.detect(src) == "sroie"
-    a, b, c, first, second = roundtrip(fast_tmp, src, "sroie")
+    a, b, c, first, second = roundtrip(fast_tmp, src, "sroie", third=False)  # files compared below
     # 60 receipts, but two pairs share one image file byte for byte: the second of each is reported
     assert first.documents + first.duplicates == 60 and first.duplicates == 2
     assert sum("same image" in n for n in first.notes) == 2
