@@ -52,3 +52,30 @@ def test_train_tagger_calls_the_job(monkeypatch, tmp_path, capsys):
     assert calls["store"] is None and calls["kw"]["steps"] == 5 and calls["kw"]["resume"] is True
     assert main(["train", "tagger", str(tmp_path / "missing.hanji")]) == 1
     assert "no such project" in capsys.readouterr().err
+
+
+def test_sigterm_stops_training_with_a_checkpoint(tmp_path, capsys):
+    import os
+    import signal
+
+    import hanji.models.recognize.train as train
+
+    out = tmp_path / "run"
+    real = train.Trainer.train_step
+
+    def step_then_term(self, samples):
+        loss = real(self, samples)
+        if self.step == 2:
+            os.kill(os.getpid(), signal.SIGTERM)
+        return loss
+
+    train.Trainer.train_step = step_then_term
+    try:
+        rc = main(["train", "recognizer", "--steps", "50", "--batch-size", "2", "--eval-size", "0", "--out", str(out)])
+    finally:
+        train.Trainer.train_step = real
+    assert rc == 130 and "--resume" in capsys.readouterr().out
+    from hanji.models.weights import load_state
+
+    assert load_state(out / "last.pt")["step"] == 2
+    assert signal.getsignal(signal.SIGTERM) is not None

@@ -53,10 +53,16 @@ def cmd_recognizer(args) -> int:
         raise HanjiError("no such project file", args.project)
     if args.resume and not (args.out / "last.pt").exists():
         raise HanjiError("nothing to resume: no last.pt in the run folder", args.out)
-    with Bar("training recognizer", "step") as bar:
-        res = run(args.out, steps=args.steps, resume=args.resume, seed=args.seed, batch_size=args.batch_size,
-                  init=args.init, threads=args.threads, project=args.project, progress=bar, eval_size=args.eval_size,
-                  log=lambda m: bar.bar.write(m))
+    from hanji.jobs.base import Cancelled
+
+    try:
+        with Bar("training recognizer", "step") as bar:
+            res = run(args.out, steps=args.steps, resume=args.resume, seed=args.seed, batch_size=args.batch_size,
+                      init=args.init, threads=args.threads, project=args.project, progress=bar,
+                      eval_size=args.eval_size, log=lambda m: bar.bar.write(m))
+    except Cancelled:
+        print(f"stopped; checkpoint in {args.out / 'last.pt'} (continue with --resume)")
+        return 130
     print(f"step {res['step']}, best held-out CER {res['best_cer']:.4f}, checkpoints in {res['out']}")
     if args.export:
         path = export_best(args.out, args.export)

@@ -8,6 +8,8 @@ resumes from ``OUT/last.pt`` with ``resume=True``.
 
 from __future__ import annotations
 
+import signal
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -142,6 +144,15 @@ def run(out: str | Path, steps: int = 20000, resume: bool = False, seed: int = 0
         return cache[g][k * batch_size : (k + 1) * batch_size]
 
     ev = eval_lines(eval_size) if eval_size else None
-    res = trainer.run(sample_batch, out, ev, progress=progress, cancel=cancel, log=log)
+    cancel = cancel or CancelToken()
+    old_handler = None
+    if threading.current_thread() is threading.main_thread():
+        # `kill PID` stops a background run cleanly: it checkpoints after the current step
+        old_handler = signal.signal(signal.SIGTERM, lambda *_: cancel.cancel())
+    try:
+        res = trainer.run(sample_batch, out, ev, progress=progress, cancel=cancel, log=log)
+    finally:
+        if old_handler is not None:
+            signal.signal(signal.SIGTERM, old_handler)
     res["out"] = str(out)
     return res
