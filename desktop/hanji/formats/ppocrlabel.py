@@ -233,7 +233,7 @@ def write(samples: Iterable[Sample], out: Path, *, rec: Any = False, final_path:
             state.append(f"{final / img_name}\t1")
             if rec:
                 rec_gt.extend(_crops(s, data, img_name, crop_dir))
-        dropped += sum(1 for r in s.regions if r.tags or r.order is not None)
+        dropped += sum(1 for r in s.regions if any(t != "O" for t in r.tags) or r.order is not None)
     write_lines(out / "Label.txt", label)
     write_lines(out / "Cache.cach", cache)
     write_lines(out / "fileState.txt", state)

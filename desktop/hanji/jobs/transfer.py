@@ -254,7 +254,8 @@ class _Importer:
             n = len(tokens(r.text))
             new = tags[k:k + n]
             k += n
-            if n and list(r.tags) != new:
+            same = list(r.tags) == new or (not r.tags and all(t == "O" for t in new))  # [] reads as all O
+            if n and not same:
                 changes[r.id] = {"tags": new}
                 self._keep_row("regions", "tags, updated", r.id, self.tags_before)
         if changes:
