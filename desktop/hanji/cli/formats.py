@@ -4,9 +4,24 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 
 from hanji.cli.progress import Bar
+
+
+class _Every:
+    """Pass progress on to the bar at most every ``seconds`` (and always at the end): a redraw per
+    document would cost more than the import of a small one."""
+
+    def __init__(self, bar: Bar, seconds: float = 0.1):
+        self.bar, self.seconds, self.last = bar, seconds, 0.0
+
+    def __call__(self, done: int, total: int | None = None, message: str = "") -> None:
+        now = time.monotonic()
+        if now - self.last >= self.seconds or (total is not None and done >= total):
+            self.last = now
+            self.bar(done, total, message)
 
 
 def register(sub) -> None:
@@ -42,7 +57,8 @@ def cmd_import(args) -> int:
     if args.create and not args.project.exists():
         ProjectStore.create(args.project).close()
     with ProjectStore.open(args.project) as store, Bar("importing", "doc") as bar:
-        report = import_path(store, args.path, args.fmt, skip_bad=args.skip_bad, options=options, progress=bar)
+        report = import_path(store, args.path, args.fmt, skip_bad=args.skip_bad, options=options,
+                             progress=_Every(bar))
     if args.json:
         print(json.dumps({
             "format": report.format, "documents": report.documents, "annotated": report.annotated,
@@ -69,7 +85,8 @@ def cmd_export(args) -> int:
 
     options = parse_options(args.opt)
     with ProjectStore.open(args.project, readonly=True) as store, Bar("exporting", "doc") as bar:
-        report = export_project(store, args.fmt, args.out, options=options, overwrite=args.overwrite, progress=bar)
+        report = export_project(store, args.fmt, args.out, options=options, overwrite=args.overwrite,
+                                progress=_Every(bar))
     if args.json:
         print(json.dumps({"format": report.format, "out": str(report.out), "documents": report.documents,
                           "regions": report.regions, "notes": report.notes}, ensure_ascii=False))
