@@ -322,3 +322,52 @@ def test_labelme_with_embedded_images_only(tmp_path):
         with ProjectStore.create(tmp_path / "b.hanji") as b:
             rep = import_path(b, tmp_path / "lm")
             assert rep.documents == 2 and content(b) == content(store)
+
+
+KILL_SCRIPT = """
+import sys, time
+from hanji.jobs.transfer import import_path
+from hanji.store import ProjectStore
+
+def slow(done, total=None, message=""):
+    time.sleep(0.02)  # slow enough to be killed half way
+
+with ProjectStore.open(sys.argv[1]) as store:
+    import_path(store, sys.argv[2], "labelme", progress=slow, batch=4)
+"""
+
+
+def test_killed_import_runs_again_and_adds_nothing_twice(tmp_path):
+    """kill -9 in the middle: the project opens, holds only whole documents, and a second run completes it."""
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    with small_project(tmp_path / "src.hanji", n_docs=40) as src:
+        export_project(src, "labelme", tmp_path / "lm")
+        expected = content(src, docs=False)
+    proj = tmp_path / "dst.hanji"
+    ProjectStore.create(proj).close()
+    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(proj), str(tmp_path / "lm")])
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # wait for a few committed batches
+            time.sleep(0.05)
+            conn = sqlite3.connect(f"file:{proj}?mode=ro", uri=True, timeout=5)
+            try:
+                n = conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+            finally:
+                conn.close()
+            if n >= 8 or proc.poll() is not None:
+                break
+    finally:
+        proc.kill()
+        proc.wait()
+    with ProjectStore.open(proj) as dst:
+        docs = dst.documents()
+        assert 0 < len(docs) < 40, "the kill came too late to test anything"
+        assert all(len(dst.regions(d.id)) == 3 and len(dst.links(d.id)) == 1 for d in docs)  # whole documents
+        rep = import_path(dst, tmp_path / "lm")
+        assert rep.documents == 40 - len(docs) and rep.duplicates == len(docs)
+        assert content(dst, docs=False) == expected
