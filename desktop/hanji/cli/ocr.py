@@ -22,8 +22,8 @@ def register(sub) -> None:
                    help="page: find the text lines, then read them; line: the whole image is one line")
     p.add_argument("--out", type=Path, help="write the JSON lines to this file instead of standard output")
     p.add_argument("--recognizer", default="ko", help="ko (Korean, default) or ppocr_en (Chinese/English)")
-    p.add_argument("--min-score", type=float, default=0.3,
-                   help="drop lines read with less confidence than this (page mode; default 0.3)")
+    p.add_argument("--min-score", type=float, default=0.5,
+                   help="drop lines read with less confidence than this, as RapidOCR does (page mode; default 0.5)")
     p.add_argument("--device", default=None, help="cpu, cuda (default: cuda when there is one)")
     p.set_defaults(func=cmd_ocr)
 

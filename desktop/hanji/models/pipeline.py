@@ -73,6 +73,18 @@ def crop_region(rgb: np.ndarray, points: Sequence[tuple[float, float]]) -> np.nd
     return crop
 
 
+def _fast_on_cpu(recognizer):
+    """Channels-last weights make the recognizer's convolutions about a quarter faster on CPU
+    (oneDNN's preferred layout); the results are the same up to float rounding."""
+    import torch
+
+    net = getattr(recognizer, "net", None)
+    device = getattr(recognizer, "device", None)
+    if isinstance(net, torch.nn.Module) and getattr(device, "type", str(device)) == "cpu":
+        net.to(memory_format=torch.channels_last)
+    return recognizer
+
+
 class OcrPipeline:
     """Detector + recognizer + reading order.
 
@@ -104,7 +116,7 @@ class OcrPipeline:
         if isinstance(self._recognizer, str):
             from hanji.models.recognize import load_recognizer
 
-            self._recognizer = load_recognizer(self._recognizer, device=self.device)
+            self._recognizer = _fast_on_cpu(load_recognizer(self._recognizer, device=self.device))
         return self._recognizer
 
     @property

@@ -99,6 +99,19 @@ class LCNetBlock(nn.Module):
         self.se = SqueezeExcite(cin) if se else None
         self.pw = RepConv(cin, cout, 1)
 
+    @torch.no_grad()
+    def fuse(self) -> None:
+        """Fold the convs' affines into them and, with no squeeze-excite between, the depthwise
+        stage's output affine into the 1x1 conv after it: ``W(s*y + c) + b = (sW)y + (b + c*sum W)``."""
+        self.dw.fuse()
+        self.pw.fuse()
+        if self.se is None and self.dw.act and isinstance(self.dw.act_lab, Affine):
+            s, c = self.dw.act_lab.scale, self.dw.act_lab.bias
+            w = self.pw.conv.weight
+            self.pw.conv.bias.add_(c * w.sum(dim=(1, 2, 3)))
+            w.mul_(s)
+            self.dw.act_lab = nn.Identity()
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.dw(x)
         if self.se is not None:
@@ -205,7 +218,7 @@ class DBNet(nn.Module):
         The result computes the same function (to float rounding); the state dict changes, so fuse
         after loading weights, never before saving them."""
         for m in self.modules():
-            if isinstance(m, RepConv):
+            if isinstance(m, LCNetBlock):
                 m.fuse()
         bb = self.backbone
         if isinstance(bb.bn1, nn.BatchNorm2d):

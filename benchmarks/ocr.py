@@ -1,0 +1,358 @@
+"""OCR benchmark: Hanji's torch pipeline against the ONNX PP-OCRv4 pipeline (rapidocr-onnxruntime)
+and Tesseract 5 (``-l kor+eng --psm 6``), in the same run, on the same images.
+
+Figures (one line each: ``name value unit (peer value, ratio)``):
+- detection precision / recall / H-mean (IoU >= 0.5, one-to-one) on SROIE line boxes, FUNSD word
+  boxes (both from ../shared/data when present) and Korean documents Hanji renders with fonts
+  kept out of the recognizer's training;
+- pages per second of the whole pipeline on the CPU (and the GPU when there is one) on the SROIE
+  receipts (each image is run by every system in turn, so load from other work hits all alike);
+- line CER: Korean on rendered held-out lines, English on SROIE line crops (ground-truth boxes).
+
+    .venv/bin/python benchmarks/ocr.py                  # everything (several minutes on 2 cores)
+    .venv/bin/python benchmarks/ocr.py --quick          # a small subset while developing
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import shutil
+import subprocess
+import sys
+import time
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "desktop"))
+SHARED = ROOT.parent / "shared" / "data"
+
+from hanji.domain import geometry  # noqa: E402
+
+
+# ------------------------------------------------------------------------------------------- data
+def sroie(limit: int):
+    root = SHARED / "sroie"
+    if not root.exists():
+        return []
+    out = []
+    for img in sorted((root / "img").glob("*.jpg"))[:limit]:
+        quads, texts = [], []
+        box = root / "box" / (img.stem + ".csv")
+        for line in box.read_text(encoding="utf-8", errors="replace").splitlines():
+            parts = line.split(",", 8)
+            if len(parts) < 9:
+                continue
+            v = [float(x) for x in parts[:8]]
+            quads.append([(v[i], v[i + 1]) for i in range(0, 8, 2)])
+            texts.append(parts[8].strip())
+        out.append((img, quads, texts))
+    return out
+
+
+def funsd(limit: int):
+    import json
+
+    root = SHARED / "funsd" / "testing_data"
+    if not root.exists():
+        return []
+    out = []
+    for ann in sorted((root / "annotations").glob("*.json"))[:limit]:
+        form = json.loads(ann.read_text(encoding="utf-8"))["form"]
+        boxes = [geometry.rect_points(*w["box"]) for e in form for w in e.get("words", []) if w.get("text", "").strip()]
+        out.append((root / "images" / (ann.stem + ".png"), boxes, None))
+    return out
+
+
+def rendered_docs(limit: int):
+    """Korean documents rendered with the held-out fonts (line boxes)."""
+    from hanji.synth.documents import SYNTH_DOC_TYPES, make_document
+    from hanji.synth.lines import font_faces
+
+    fonts = [f.path for f in font_faces(held_out=True)] or [None]
+    out = []
+    for k in range(limit):
+        doc_type = SYNTH_DOC_TYPES[k % len(SYNTH_DOC_TYPES)]
+        d = make_document(doc_type, 10_000 + k, font=fonts[k % len(fonts)])
+        out.append((np.asarray(d.image.convert("RGB")), [r.points for r in d.regions], [r.text for r in d.regions]))
+    return out
+
+
+def load_rgb(src) -> np.ndarray:
+    if isinstance(src, np.ndarray):
+        return src
+    from hanji.models.pipeline import load_image
+
+    return load_image(src)
+
+
+# ------------------------------------------------------------------------------------------- systems
+class Hanji:
+    name = "hanji"
+
+    def __init__(self, recognizer: str, device: str = "cpu", min_score: float = 0.5):
+        from hanji.models.pipeline import OcrPipeline
+
+        self.p = OcrPipeline(recognizer=recognizer, device=device, min_score=min_score)
+        _ = self.p.recognizer
+
+    def page(self, rgb):
+        return [(r.points, r.text) for r in self.p.page(rgb)]
+
+    def detect(self, rgb):
+        return [r.points for r in self.p.detect(rgb)]
+
+    def lines(self, crops):
+        return [t for t, _ in self.p.recognizer.predict(crops)]
+
+
+class Onnx:
+    name = "onnx"
+
+    def __init__(self):
+        from rapidocr_onnxruntime import RapidOCR
+
+        self.engine = RapidOCR()
+
+    def page(self, rgb):
+        res, _ = self.engine(np.ascontiguousarray(rgb[:, :, ::-1]))
+        return [([tuple(p) for p in box], text) for box, text, _ in (res or [])]
+
+    def detect(self, rgb):
+        res, _ = self.engine(np.ascontiguousarray(rgb[:, :, ::-1]), use_cls=False, use_rec=False)
+        return [[tuple(p) for p in box] for box in (res or [])]
+
+    def lines(self, crops):
+        out = []
+        for c in crops:
+            res, _ = self.engine(np.ascontiguousarray(c[:, :, ::-1]), use_det=False, use_cls=False, use_rec=True)
+            out.append(res[0][0] if res else "")
+        return out
+
+
+class Tesseract:
+    name = "tesseract"
+
+    def __init__(self, level: int = 4):
+        self.level = level  # 4: lines, 5: words
+
+    def _tsv(self, rgb, psm: int) -> list[dict]:
+        from PIL import Image
+
+        buf = io.BytesIO()
+        Image.fromarray(rgb).save(buf, "PNG")
+        r = subprocess.run(["tesseract", "stdin", "stdout", "-l", "kor+eng", "--psm", str(psm), "tsv"],
+                           input=buf.getvalue(), capture_output=True, check=True)
+        rows = list(csv.DictReader(io.StringIO(r.stdout.decode("utf-8", "replace")), delimiter="\t",
+                                   quoting=csv.QUOTE_NONE))
+        return rows
+
+    def page(self, rgb):
+        rows = self._tsv(rgb, 6)
+        words = [r for r in rows if r["level"] == "5" and (r.get("text") or "").strip()]
+        if self.level == 5:
+            return [(_rect(r), r["text"]) for r in words]
+        lines: dict[tuple, list] = {}
+        for r in words:
+            lines.setdefault((r["block_num"], r["par_num"], r["line_num"]), []).append(r)
+        out = []
+        for ws in lines.values():
+            x0 = min(int(w["left"]) for w in ws)
+            y0 = min(int(w["top"]) for w in ws)
+            x1 = max(int(w["left"]) + int(w["width"]) for w in ws)
+            y1 = max(int(w["top"]) + int(w["height"]) for w in ws)
+            out.append((geometry.rect_points(x0, y0, x1, y1), " ".join(w["text"] for w in ws)))
+        return out
+
+    def detect(self, rgb):
+        return [p for p, _ in self.page(rgb)]
+
+    def lines(self, crops):
+        out = []
+        for c in crops:
+            rows = self._tsv(c, 7)
+            out.append(" ".join(r["text"] for r in rows if r["level"] == "5" and (r.get("text") or "").strip()))
+        return out
+
+
+def _rect(r):
+    x, y, w, h = int(r["left"]), int(r["top"]), int(r["width"]), int(r["height"])
+    return geometry.rect_points(x, y, x + w, y + h)
+
+
+# ------------------------------------------------------------------------------------------- metrics
+def match(found, truth, thr: float = 0.5) -> int:
+    """Greedy one-to-one matching by IoU, best pairs first."""
+    pairs = []
+    tb = [geometry.bbox(t) for t in truth]
+    for i, f in enumerate(found):
+        fx0, fy0, fx1, fy1 = geometry.bbox(f)
+        for j, t in enumerate(truth):
+            x0, y0, x1, y1 = tb[j]
+            if x1 <= fx0 or fx1 <= x0 or y1 <= fy0 or fy1 <= y0:
+                continue
+            u = geometry.iou(f, t)
+            if u >= thr:
+                pairs.append((u, i, j))
+    pairs.sort(reverse=True)
+    used_f, used_t = set(), set()
+    for _, i, j in pairs:
+        if i not in used_f and j not in used_t:
+            used_f.add(i)
+            used_t.add(j)
+    return len(used_f)
+
+
+class PRH:
+    def __init__(self):
+        self.tp = self.nf = self.nt = 0
+
+    def update(self, found, truth):
+        self.tp += match(found, truth)
+        self.nf += len(found)
+        self.nt += len(truth)
+
+    def values(self):
+        p = self.tp / self.nf if self.nf else 0.0
+        r = self.tp / self.nt if self.nt else 0.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def levenshtein(a: str, b: str) -> int:
+    if len(a) < len(b):
+        a, b = b, a
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def cer(preds, truths, ignore_space: bool = True) -> float:
+    def norm(s):
+        s = unicodedata.normalize("NFC", s)
+        return "".join(s.split()) if ignore_space else " ".join(s.split())
+
+    err = sum(levenshtein(norm(p), norm(t)) for p, t in zip(preds, truths))
+    n = sum(len(norm(t)) for t in truths)
+    return err / max(1, n)
+
+
+def line(name, value, unit, peers=()):
+    """``name value unit (peer value, ratio)``; the ratio is ours / theirs."""
+    fmt = (lambda v: f"{v:.4f}") if unit not in ("pages/s", "s/page") else (lambda v: f"{v:.3f}")
+    extra = ", ".join(f"{pn} {fmt(pv)}, ratio {value / pv:.2f}" if pv else f"{pn} {fmt(pv)}, ratio n/a"
+                      for pn, pv in peers)
+    print(f"{name} {fmt(value)} {unit}" + (f" ({extra})" if extra else ""), flush=True)
+
+
+# ------------------------------------------------------------------------------------------- runs
+def detection(label, data, systems, det_only=None):
+    """P/R/H of each system's page output; pages/s too. Every image goes through each system in turn."""
+    scores = {s.name: PRH() for s in systems}
+    det_scores = {s.name: PRH() for s in det_only or []}
+    times = {s.name: 0.0 for s in systems}
+    for src, truth, _ in data:
+        rgb = load_rgb(src)
+        for s in systems:
+            t = time.perf_counter()
+            out = s.page(rgb)
+            times[s.name] += time.perf_counter() - t
+            scores[s.name].update([p for p, _ in out], truth)
+        for s in det_only or []:
+            det_scores[s.name].update(s.detect(rgb), truth)
+    ours = systems[0].name
+    for k, what in enumerate(("precision", "recall", "hmean")):
+        peers = [(s.name, scores[s.name].values()[k]) for s in systems[1:]]
+        line(f"{label}_det_{what}", scores[ours].values()[k], "", peers)
+    if det_only:
+        h = {n: v.values()[2] for n, v in det_scores.items()}
+        names = list(h)
+        line(f"{label}_detector_only_hmean", h[names[0]], "", [(n, h[n]) for n in names[1:]])
+    n = len(data)
+    pps = {k: n / v if v else 0.0 for k, v in times.items()}
+    line(f"{label}_pipeline_speed_cpu", pps[ours], "pages/s", [(s.name, pps[s.name]) for s in systems[1:]])
+    return pps
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sroie", type=int, default=60, help="receipts (default all 60)")
+    ap.add_argument("--funsd", type=int, default=20, help="forms (default 20)")
+    ap.add_argument("--rendered", type=int, default=12, help="rendered Korean documents (default 12)")
+    ap.add_argument("--lines", type=int, default=200, help="lines for each CER figure (default 200)")
+    ap.add_argument("--quick", action="store_true", help="5 receipts, 3 forms, 4 documents, 40 lines")
+    ap.add_argument("--no-tesseract", action="store_true")
+    ap.add_argument("--no-onnx", action="store_true")
+    ap.add_argument("--min-score", type=float, default=0.5, help="drop lines read below this (as RapidOCR does)")
+    args = ap.parse_args(argv)
+    if args.quick:
+        args.sroie, args.funsd, args.rendered, args.lines = 5, 3, 4, 40
+    import torch
+
+    print(f"# torch {torch.__version__}, {torch.get_num_threads()} threads; shared data: {SHARED.exists()}",
+          flush=True)
+    peers = []
+    if not args.no_onnx:
+        peers.append(Onnx())
+    tess_ok = shutil.which("tesseract") is not None and not args.no_tesseract
+    en = Hanji("ppocr_en", min_score=args.min_score)
+    try:
+        ko = Hanji("ko", min_score=args.min_score)
+    except Exception as e:  # the Korean model may not be trained yet
+        print(f"# the Korean recognizer is not available: {e}", flush=True)
+        ko = None
+
+    rec = sroie(args.sroie)
+    if rec:
+        systems = [en] + peers + ([Tesseract(4)] if tess_ok else [])
+        detection("sroie", rec, systems, det_only=[en] + peers)
+    forms = funsd(args.funsd)
+    if forms:
+        systems = [en] + peers + ([Tesseract(5)] if tess_ok else [])
+        detection("funsd", forms, systems)
+    docs = rendered_docs(args.rendered)
+    korean = ko or en
+    systems = [korean] + peers + ([Tesseract(4)] if tess_ok else [])
+    detection("rendered_ko", docs, systems)
+
+    if torch.cuda.is_available() and rec:
+        gpu = Hanji("ppocr_en", device="cuda", min_score=args.min_score)
+        t = time.perf_counter()
+        for src, _, _ in rec:
+            gpu.page(load_rgb(src))
+        line("sroie_pipeline_speed_gpu", len(rec) / (time.perf_counter() - t), "pages/s")
+
+    # line CER
+    from hanji.jobs.train_recognizer import eval_lines
+    from hanji.models.pipeline import crop_region
+
+    lines_ko = eval_lines(args.lines)
+    crops, truths = [im for im, _ in lines_ko], [t for _, t in lines_ko]
+    others = peers + ([Tesseract()] if tess_ok else [])
+    if ko is not None:
+        ours = cer(ko.lines(crops), truths)
+        line("ko_line_cer", ours, "", [(s.name, cer(s.lines(crops), truths)) for s in others])
+    if rec:
+        crops, truths = [], []
+        for src, quads, texts in rec:
+            rgb = load_rgb(src)
+            for q, t in zip(quads, texts):
+                if len(crops) < args.lines and t.strip():
+                    crops.append(crop_region(rgb, q))
+                    truths.append(t)
+        pe = [(s.name, cer(s.lines(crops), truths)) for s in others]
+        line("en_line_cer_ppocr_en", cer(en.lines(crops), truths), "", pe)
+        if ko is not None:
+            line("en_line_cer_ko", cer(ko.lines(crops), truths), "", pe)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
