@@ -209,3 +209,59 @@ def test_fuzzed_files_give_clear_errors_and_leave_the_project_alone(fmt, pick, o
                     assert s.path, f"a skipped entry names no file: {s}"
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _nodes(obj, path=()):
+    yield path
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            yield from _nodes(v, path + (k,))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            yield from _nodes(v, path + (i,))
+
+
+def _replace(obj, path, value):
+    if not path:
+        return value
+    node = obj
+    for p in path[:-1]:
+        node = node[p]
+    node[path[-1]] = value
+    return obj
+
+
+JSON_VALUES = st.sampled_from([None, 0, -5, 1e308, "x", "", [], {}, [1, 2, 3], [[1, 2]], {"a": 1}, True])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(fmt=st.sampled_from(["labelme", "funsd", "labelstudio", "cord", "xfund", "hanji", "ppocrlabel"]),
+       pick=st.integers(0, 10_000), node=st.integers(0, 100_000), value=JSON_VALUES)
+def test_json_of_the_wrong_shape_gives_clear_errors(fmt, pick, node, value):
+    """Valid JSON with a value of the wrong type or shape anywhere: a HanjiError, never a crash."""
+    src = exported(fmt)
+    tmp = Path(tempfile.mkdtemp(prefix="hanji-fuzz-", dir="/dev/shm" if os.access("/dev/shm", os.W_OK) else None))
+    try:
+        out = tmp / "out"
+        shutil.copytree(src, out)
+        files = [p for p in annotation_files(out) if p.suffix in (".json", ".jsonl", ".txt")]
+        f = files[pick % len(files)]
+        lines = f.read_text(encoding="utf-8").splitlines()
+        if f.suffix == ".json":
+            lines = ["\n".join(lines)]
+        k = pick % len(lines)
+        prefix, tab, body = lines[k].rpartition("\t") if "\t" in lines[k] else ("", "", lines[k])
+        obj = json.loads(body)
+        paths = list(_nodes(obj))
+        obj = _replace(obj, paths[node % len(paths)], value)
+        lines[k] = prefix + tab + json.dumps(obj, ensure_ascii=False)
+        f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        with small_project(tmp / "p.hanji", n_docs=1) as store:
+            before = dump(store.path)
+            try:
+                import_path(store, out, fmt)
+            except HanjiError as e:
+                assert e.path, f"the error names no file: {e}"
+                assert dump(store.path) == before
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -282,3 +282,15 @@ def num(v: float) -> float | int:
 def one_line(text: str) -> str:
     """Text for a line-based list file: tabs and line breaks become spaces."""
     return " ".join(text.replace("\t", " ").splitlines())
+
+
+# what a JSON value of the wrong type or shape raises deep inside a reader
+SHAPE_ERRORS = (TypeError, ValueError, KeyError, AttributeError, IndexError)
+
+
+def as_error(e: Exception, path: Path | str, where: str | None = None) -> HanjiError:
+    """A HanjiError for any error met reading an entry (wrong types in valid JSON, for instance)."""
+    if isinstance(e, HanjiError):
+        return e
+    detail = f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
+    return HanjiError(f"an entry of an unexpected shape ({detail[:120]})", path, where)

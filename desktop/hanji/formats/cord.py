@@ -20,9 +20,11 @@ from hanji.domain.text import tokens
 from hanji.errors import HanjiError
 from hanji.formats.base import (
     IMAGE_SUFFIXES,
+    SHAPE_ERRORS,
     NameAllocator,
     Sample,
     Skipped,
+    as_error,
     load_json,
     make_region,
     num,
@@ -129,8 +131,8 @@ def read(path: Path, **options: Any) -> Iterator[Sample | Skipped]:
             if img is None:
                 raise HanjiError(f"no image {f.stem}.* in image/ beside json/", f)
             regions, attrs, (w, h) = parse(load_json(f), f)
-        except HanjiError as e:
-            yield Skipped(e)
+        except (HanjiError, *SHAPE_ERRORS) as e:
+            yield Skipped(as_error(e, f, None))
             continue
         yield Sample(name=img.name, image_path=img, width=w, height=h, regions=regions, doc_type="receipt",
                      attrs=attrs, source=str(f))

@@ -16,7 +16,16 @@ from typing import Any
 
 from hanji.domain.model import KeyValue
 from hanji.errors import HanjiError
-from hanji.formats.base import NameAllocator, Sample, Skipped, json_line, read_text, write_image, write_lines
+from hanji.formats.base import (
+    SHAPE_ERRORS,
+    NameAllocator,
+    Sample,
+    Skipped,
+    json_line,
+    read_text,
+    write_image,
+    write_lines,
+)
 
 NAME = "donut"
 DESCRIPTION = "Donut: metadata.jsonl (file_name + ground_truth gt_parse JSON) + images"
@@ -133,7 +142,7 @@ def read(path: Path, **options: Any) -> Iterator[Sample | Skipped]:
         except json.JSONDecodeError as e:
             yield Skipped(HanjiError(f"broken JSON ({e.msg})", f, where))
             continue
-        except (KeyError, TypeError, AttributeError) as e:
+        except SHAPE_ERRORS as e:
             yield Skipped(HanjiError(f"a line needs file_name and ground_truth ({e})", f, where))
             continue
         except HanjiError as e:

@@ -18,9 +18,11 @@ from hanji.domain.text import tokens
 from hanji.errors import HanjiError
 from hanji.formats.base import (
     IMAGE_SUFFIXES,
+    SHAPE_ERRORS,
     NameAllocator,
     Sample,
     Skipped,
+    as_error,
     load_json,
     make_region,
     num,
@@ -192,8 +194,8 @@ def read(path: Path, **options: Any) -> Iterator[Sample | Skipped]:
             if img is None:
                 raise HanjiError(f"no image {f.stem}.* in images/ beside annotations/", f)
             regions, links = entities_to_regions(data["form"], f)
-        except HanjiError as e:
-            yield Skipped(e)
+        except (HanjiError, *SHAPE_ERRORS) as e:
+            yield Skipped(as_error(e, f, None))
             continue
         yield Sample(name=img.name, image_path=img, regions=regions, links=links, doc_type="funsd", source=str(f))
 

@@ -19,7 +19,17 @@ from typing import Any
 
 from hanji.domain.model import EntityType, KeyValue, Link, Region
 from hanji.errors import HanjiError
-from hanji.formats.base import NameAllocator, Sample, Skipped, json_line, make_region, points_of, read_text
+from hanji.formats.base import (
+    SHAPE_ERRORS,
+    NameAllocator,
+    Sample,
+    Skipped,
+    as_error,
+    json_line,
+    make_region,
+    points_of,
+    read_text,
+)
 
 NAME = "hanji"
 DESCRIPTION = "Hanji JSON Lines: every field of a project; images embedded (.jsonl) or in images/"
@@ -87,14 +97,18 @@ def read(path: Path, **options: Any) -> Iterator[Sample | Skipped]:
         if first:
             first = False
             if isinstance(obj, dict) and "hanji" in obj:
-                if int(obj.get("hanji", 1)) > FORMAT_VERSION:
+                version = obj.get("hanji")
+                if not isinstance(version, int):
+                    yield Skipped(HanjiError(f"the header's version is not a number: {version!r:.20}", f, where))
+                    return
+                if version > FORMAT_VERSION:
                     yield Skipped(HanjiError("written by a newer Hanji; update to read it", f, where))
                     return
                 continue
         try:
             yield parse_document(obj, f, where)
-        except HanjiError as e:
-            yield Skipped(e)
+        except (HanjiError, *SHAPE_ERRORS) as e:
+            yield Skipped(as_error(e, f, where))
 
 
 def parse_document(obj: Any, f: Path, where: str) -> Sample:

@@ -16,9 +16,11 @@ from hanji.domain.model import Region
 from hanji.errors import HanjiError
 from hanji.formats.base import (
     IMAGE_SUFFIXES,
+    SHAPE_ERRORS,
     NameAllocator,
     Sample,
     Skipped,
+    as_error,
     make_region,
     num,
     numbers_of,
@@ -144,8 +146,8 @@ def read(path: Path, **options: Any) -> Iterator[Sample | Skipped]:
             continue
         try:
             regions = read_quads(gt)
-        except HanjiError as e:
-            yield Skipped(e)
+        except (HanjiError, *SHAPE_ERRORS) as e:
+            yield Skipped(as_error(e, gt, None))
             continue
         yield Sample(name=img.name, image_path=img, regions=regions, source=str(gt))
     for img in bare:

@@ -21,10 +21,12 @@ from typing import Any
 from hanji.domain.model import KeyValue, Link, Region
 from hanji.errors import HanjiError
 from hanji.formats.base import (
+    SHAPE_ERRORS,
     NameAllocator,
     Note,
     Sample,
     Skipped,
+    as_error,
     load_json,
     make_region,
     num,
@@ -78,8 +80,8 @@ def read(path: Path, text_from: str = "description", **options: Any) -> Iterator
                 yield Note("not a labelme file (no shapes); left out", str(f))
                 continue
             sample, notes = parse(data, f, text_from)
-        except HanjiError as e:
-            yield Skipped(e)
+        except (HanjiError, *SHAPE_ERRORS) as e:
+            yield Skipped(as_error(e, f, None))
             continue
         yield from notes
         yield sample

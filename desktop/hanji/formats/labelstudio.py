@@ -24,9 +24,11 @@ from hanji.domain.model import Link, Region
 from hanji.errors import HanjiError
 from hanji.formats.base import (
     IMAGE_SUFFIXES,
+    SHAPE_ERRORS,
     NameAllocator,
     Sample,
     Skipped,
+    as_error,
     load_json,
     make_region,
     points_of,
@@ -173,8 +175,8 @@ def read(path: Path, **options: Any) -> Iterator[Sample | Skipped]:
             where = f"task {task.get('id', k + 1) if isinstance(task, dict) else k + 1}"
             try:
                 yield _task(task, f, where)
-            except HanjiError as e:
-                yield Skipped(e)
+            except (HanjiError, *SHAPE_ERRORS) as e:
+                yield Skipped(as_error(e, f, where))
 
 
 def _task(task: Any, f: Path, where: str) -> Sample:

@@ -18,7 +18,18 @@ from typing import Any
 
 from hanji.domain.model import Region
 from hanji.errors import HanjiError
-from hanji.formats.base import NameAllocator, Sample, Skipped, find_image, num, one_line, write_image, write_lines
+from hanji.formats.base import (
+    SHAPE_ERRORS,
+    NameAllocator,
+    Sample,
+    Skipped,
+    as_error,
+    find_image,
+    num,
+    one_line,
+    write_image,
+    write_lines,
+)
 from hanji.formats.ppocrlabel import entries_to_regions, label_lines, parse_line
 
 NAME = "paddleocr"
@@ -81,8 +92,8 @@ def read(path: Path, **options: Any) -> Iterator[Sample | Skipped]:
                     w, h = _size(img, f, where)
                     regions = [Region([(0, 0), (w, 0), (w, h), (0, h)], kind="rect", text=text,
                                       status="confirmed")]
-            except HanjiError as e:
-                yield Skipped(e)
+            except (HanjiError, *SHAPE_ERRORS) as e:
+                yield Skipped(as_error(e, f, where))
                 continue
             yield Sample(name=img.name, image_path=img, regions=regions, attrs={"split": split},
                          source=f"{f}, {where}")

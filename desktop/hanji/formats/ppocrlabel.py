@@ -19,9 +19,11 @@ from hanji.domain.model import HUMAN_STATUSES, Link, Region
 from hanji.errors import HanjiError
 from hanji.formats.base import (
     IMAGE_SUFFIXES,
+    SHAPE_ERRORS,
     NameAllocator,
     Sample,
     Skipped,
+    as_error,
     make_region,
     num,
     one_line,
@@ -193,9 +195,9 @@ def read(path: Path, **options: Any) -> Iterator[Sample | Skipped]:
                 done = is_label or base in checked
                 regions, links = entries_to_regions(value, f, f"line {lineno}",
                                                     status="confirmed" if done else "machine")
-            except HanjiError as e:
+            except (HanjiError, *SHAPE_ERRORS) as e:
                 seen.add(line.partition("\t")[0].replace("\\", "/").rsplit("/", 1)[-1])  # not again as bare
-                yield Skipped(e)
+                yield Skipped(as_error(e, f, f"line {lineno}"))
                 continue
             seen.add(base)
             yield Sample(name=base, image_path=resolve(ref, folder), regions=regions, links=links,

@@ -17,9 +17,11 @@ from hanji.domain.model import KeyValue
 from hanji.errors import HanjiError
 from hanji.formats.base import (
     IMAGE_SUFFIXES,
+    SHAPE_ERRORS,
     NameAllocator,
     Sample,
     Skipped,
+    as_error,
     load_json,
     write_image,
     write_lines,
@@ -95,8 +97,8 @@ def read(path: Path, **options: Any) -> Iterator[Sample | Skipped]:
             regions = read_boxes(box)
             key = key_dir / f"{box.stem}.json"
             kvs = read_keys(key) if key.is_file() else []
-        except HanjiError as e:
-            yield Skipped(e)
+        except (HanjiError, *SHAPE_ERRORS) as e:
+            yield Skipped(as_error(e, box, None))
             continue
         yield Sample(name=img.name, image_path=img, regions=regions, keyvalues=kvs, doc_type="receipt",
                      source=str(box))

@@ -11,7 +11,18 @@ from pathlib import Path
 from typing import Any
 
 from hanji.errors import HanjiError
-from hanji.formats.base import NameAllocator, Note, Sample, Skipped, find_image, read_text, write_image, write_lines
+from hanji.formats.base import (
+    SHAPE_ERRORS,
+    NameAllocator,
+    Note,
+    Sample,
+    Skipped,
+    as_error,
+    find_image,
+    read_text,
+    write_image,
+    write_lines,
+)
 from hanji.formats.ppocrlabel import entries_to_regions, label_lines, parse_line, regions_to_entries
 
 NAME = "xanylabeling-kie"
@@ -50,8 +61,8 @@ def read(path: Path, **options: Any) -> Iterator[Sample | Skipped | Note]:
             img = find_image(f.parent, ref, f.parent.parent, f.parent / "images", f.parent.parent / "images")
             if img is None:
                 raise HanjiError(f"the image {ref!r} is missing", f, f"line {lineno}")
-        except HanjiError as e:
-            yield Skipped(e)
+        except (HanjiError, *SHAPE_ERRORS) as e:
+            yield Skipped(as_error(e, f, f"line {lineno}"))
             continue
         yield Sample(name=img.name, image_path=img, regions=regions, links=links, source=f"{f}, line {lineno}")
 

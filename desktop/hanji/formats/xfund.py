@@ -11,7 +11,16 @@ from pathlib import Path
 from typing import Any
 
 from hanji.errors import HanjiError
-from hanji.formats.base import NameAllocator, Sample, Skipped, load_json, write_image, write_text
+from hanji.formats.base import (
+    SHAPE_ERRORS,
+    NameAllocator,
+    Sample,
+    Skipped,
+    as_error,
+    load_json,
+    write_image,
+    write_text,
+)
 from hanji.formats.funsd import entities_to_regions, regions_to_entities
 
 NAME = "xfund"
@@ -65,15 +74,16 @@ def read(path: Path, **options: Any) -> Iterator[Sample | Skipped]:
                     raise HanjiError(f"the image {fname!r} is missing (looked beside the file and in {f.stem}/)",
                                      f, where)
                 regions, links = entities_to_regions(doc.get("document"), f, where)
-            except HanjiError as e:
-                yield Skipped(e)
+                attrs = {"xfund": {k2: doc[k2] for k2 in ("id", "uid") if k2 in doc}}
+                if lang:
+                    attrs["xfund"]["lang"] = str(lang)
+                sample = Sample(name=Path(fname).name, image_path=image, width=int(img.get("width") or 0),
+                                height=int(img.get("height") or 0), regions=regions, links=links, doc_type="funsd",
+                                attrs=attrs, source=f"{f}, {where}")
+            except (HanjiError, *SHAPE_ERRORS) as e:
+                yield Skipped(as_error(e, f, where))
                 continue
-            attrs = {"xfund": {k2: doc[k2] for k2 in ("id", "uid") if k2 in doc}}
-            if lang:
-                attrs["xfund"]["lang"] = lang
-            yield Sample(name=Path(fname).name, image_path=image, width=int(img.get("width") or 0),
-                         height=int(img.get("height") or 0), regions=regions, links=links, doc_type="funsd",
-                         attrs=attrs, source=f"{f}, {where}")
+            yield sample
 
 
 def write(samples: Iterable[Sample], out: Path, lang: str = "", split: str = "train", **_: Any) -> list[str]:

@@ -26,7 +26,7 @@ from hanji.domain.model import DOC_STATUSES, KeyValue, Link
 from hanji.domain.text import tokens
 from hanji.errors import HanjiError
 from hanji.formats import registry
-from hanji.formats.base import Note, Sample, Skipped
+from hanji.formats.base import SHAPE_ERRORS, Note, Sample, Skipped, as_error
 from hanji.jobs.base import Cancelled, CancelToken, Progress, no_progress
 from hanji.store import ProjectStore
 from hanji.store.images import inspect_bytes
@@ -99,7 +99,9 @@ class _Prepared:
 
 def _prepare(sample: Sample) -> _Prepared:
     """Check a sample whole before anything is written; a HanjiError names the file and entry."""
-    where = sample.source or sample.name
+    where = sample.source or str(sample.name)
+    if not isinstance(sample.name, str) or (sample.has_image and not sample.name.strip()):
+        raise HanjiError(f"a document needs a name, got {sample.name!r:.40}", where)
     info = None
     if sample.has_image:
         data = sample.read_image()
@@ -113,6 +115,7 @@ def _prepare(sample: Sample) -> _Prepared:
                 x0, y0, x1, y1 = r.bbox
                 raise HanjiError(f"region {i + 1} ({r.text[:20]!r}) lies outside the {w}x{h} image "
                                  f"(box {x0:g},{y0:g} to {x1:g},{y1:g})", where)
+    _check_types(sample, where)
     n = len(sample.regions)
     for lk in sample.links:
         if not (0 <= lk.src < n and 0 <= lk.dst < n):
@@ -123,6 +126,43 @@ def _prepare(sample: Sample) -> _Prepared:
     if sample.status is not None and sample.status not in DOC_STATUSES:
         raise HanjiError(f"unknown document status {sample.status!r}", where)
     return _Prepared(sample, info)
+
+
+def _check_types(s: Sample, where: str) -> None:
+    """Fields of the right type before they reach the project (a reader may pass on odd JSON values)."""
+
+    def bad(what: str, v: Any) -> HanjiError:
+        return HanjiError(f"{what} has the wrong type ({type(v).__name__}: {v!r:.40})", where)
+
+    def opt_num(v: Any) -> bool:
+        return v is None or (isinstance(v, (int, float)) and not isinstance(v, bool))
+
+    if not isinstance(s.doc_type, str):
+        raise bad("the document type", s.doc_type)
+    if not isinstance(s.attrs, dict):
+        raise bad("the document attrs", s.attrs)
+    for i, r in enumerate(s.regions, 1):
+        for name in ("text", "label", "source"):
+            if not isinstance(getattr(r, name), str):
+                raise bad(f"region {i}'s {name}", getattr(r, name))
+        if not opt_num(r.confidence):
+            raise bad(f"region {i}'s confidence", r.confidence)
+        if r.order is not None and (not isinstance(r.order, int) or isinstance(r.order, bool)):
+            raise bad(f"region {i}'s order", r.order)
+        if not isinstance(r.tags, list) or not all(isinstance(t, str) for t in r.tags):
+            raise bad(f"region {i}'s tags", r.tags)
+        if r.machine_text is not None and not isinstance(r.machine_text, str):
+            raise bad(f"region {i}'s machine text", r.machine_text)
+        if not isinstance(r.attrs, dict):
+            raise bad(f"region {i}'s attrs", r.attrs)
+    for lk in s.links:
+        if not isinstance(lk.key, str):
+            raise bad("a link's key", lk.key)
+    for kv in s.keyvalues:
+        if not isinstance(kv.source, str) or not opt_num(kv.confidence):
+            raise bad(f"key-value {kv.key!r}'s source or confidence", (kv.source, kv.confidence))
+        if not all(isinstance(i, int) for i in kv.region_ids):
+            raise bad(f"key-value {kv.key!r}'s regions", kv.region_ids)
 
 
 class _Importer:
@@ -303,7 +343,8 @@ def import_path(store: ProjectStore, path: str | Path, fmt: str | None = None, *
                 conn.execute("SAVEPOINT hanji_doc")
                 try:
                     importer.write(p)
-                except HanjiError as e:
+                except (HanjiError, *SHAPE_ERRORS) as e:
+                    e = as_error(e, p.sample.source or p.sample.name)
                     conn.execute("ROLLBACK TO hanji_doc")
                     conn.execute("RELEASE hanji_doc")
                     if not skip_bad:
@@ -324,7 +365,12 @@ def import_path(store: ProjectStore, path: str | Path, fmt: str | None = None, *
     progress(0, total, f"resuming after {resumed_from}" if resumed_from else "")
     if hasattr(mod, "read_entity_types"):
         have = {e.name for e in store.entity_types()}
-        for e in mod.read_entity_types(path):
+        try:
+            types = mod.read_entity_types(path)
+        except (HanjiError, *SHAPE_ERRORS) as e:
+            types = []
+            report.notes.append(f"the label schema was not read: {as_error(e, path)}")
+        for e in types:
             if e.name not in have:
                 store.set_entity_type(e, record=False)
                 importer.new_types.append(e.name)
@@ -341,7 +387,10 @@ def import_path(store: ProjectStore, path: str | Path, fmt: str | None = None, *
             try:
                 if isinstance(item, Skipped):
                     raise item.error
-                pending.append(_prepare(item))
+                try:
+                    pending.append(_prepare(item))
+                except SHAPE_ERRORS as e:
+                    raise as_error(e, item.source or str(item.name)) from e
             except HanjiError as e:
                 if not skip_bad:
                     pending.clear()
