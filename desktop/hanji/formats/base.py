@@ -294,3 +294,40 @@ def as_error(e: Exception, path: Path | str, where: str | None = None) -> HanjiE
         return e
     detail = f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
     return HanjiError(f"an entry of an unexpected shape ({detail[:120]})", path, where)
+
+
+def check_types(s: Sample, where: str) -> None:
+    """Fields of the right type before they reach the project (a reader may pass on odd JSON values)."""
+
+    def bad(what: str, v: Any) -> HanjiError:
+        return HanjiError(f"{what} has the wrong type ({type(v).__name__}: {v!r:.40})", where)
+
+    def opt_num(v: Any) -> bool:
+        return v is None or (isinstance(v, (int, float)) and not isinstance(v, bool))
+
+    if not isinstance(s.doc_type, str):
+        raise bad("the document type", s.doc_type)
+    if not isinstance(s.attrs, dict):
+        raise bad("the document attrs", s.attrs)
+    for i, r in enumerate(s.regions, 1):
+        for name in ("text", "label", "source"):
+            if not isinstance(getattr(r, name), str):
+                raise bad(f"region {i}'s {name}", getattr(r, name))
+        if not opt_num(r.confidence):
+            raise bad(f"region {i}'s confidence", r.confidence)
+        if r.order is not None and (not isinstance(r.order, int) or isinstance(r.order, bool)):
+            raise bad(f"region {i}'s order", r.order)
+        if not isinstance(r.tags, list) or not all(isinstance(t, str) for t in r.tags):
+            raise bad(f"region {i}'s tags", r.tags)
+        if r.machine_text is not None and not isinstance(r.machine_text, str):
+            raise bad(f"region {i}'s machine text", r.machine_text)
+        if not isinstance(r.attrs, dict):
+            raise bad(f"region {i}'s attrs", r.attrs)
+    for lk in s.links:
+        if not isinstance(lk.key, str):
+            raise bad("a link's key", lk.key)
+    for kv in s.keyvalues:
+        if not isinstance(kv.source, str) or not opt_num(kv.confidence):
+            raise bad(f"key-value {kv.key!r}'s source or confidence", (kv.source, kv.confidence))
+        if not all(isinstance(i, int) for i in kv.region_ids):
+            raise bad(f"key-value {kv.key!r}'s regions", kv.region_ids)

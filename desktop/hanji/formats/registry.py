@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from hanji.errors import HanjiError
 
@@ -61,3 +62,17 @@ def detect(path: str | Path) -> str:
                 continue
     raise HanjiError("cannot tell the format of this file or folder; name it with --format "
                      f"({', '.join(FORMATS)})", path)
+
+
+def check_options(mod: ModuleType, fn: str, options: dict[str, Any] | None, path: Path) -> None:
+    """An option the format's reader or writer does not take is a mistake worth saying."""
+    import inspect
+
+    skip = 1 if fn == "read" else 2  # read(path, ...), write(samples, out, ...)
+    known = [p.name for p in list(inspect.signature(getattr(mod, fn)).parameters.values())[skip:]
+             if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD) and p.name not in ("entity_types", "final_path")]
+    bad = sorted(set(options or {}) - set(known))
+    if bad:
+        what = "importing" if fn == "read" else "exporting"
+        raise HanjiError(f"{mod.NAME} takes no option {', '.join(bad)} when {what}"
+                         + (f" (it takes: {', '.join(known)})" if known else " (it takes none)"), path)

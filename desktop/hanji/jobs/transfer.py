@@ -26,7 +26,7 @@ from hanji.domain.model import DOC_STATUSES, KeyValue, Link
 from hanji.domain.text import tokens
 from hanji.errors import HanjiError
 from hanji.formats import registry
-from hanji.formats.base import SHAPE_ERRORS, Note, Sample, Skipped, as_error
+from hanji.formats.base import SHAPE_ERRORS, Note, Sample, Skipped, as_error, check_types
 from hanji.jobs.base import Cancelled, CancelToken, Progress, no_progress
 from hanji.store import ProjectStore
 from hanji.store.images import inspect_bytes
@@ -84,10 +84,6 @@ class ExportReport:
         return f"exported {self.documents} documents ({self.regions} regions) to {self.out}"
 
 
-def _bool(v: Any) -> bool:
-    if isinstance(v, bool):
-        return v
-    return str(v).strip().lower() in ("1", "true", "yes", "on", "y")
 
 
 # ------------------------------------------------------------------------------------------ import
@@ -115,7 +111,7 @@ def _prepare(sample: Sample) -> _Prepared:
                 x0, y0, x1, y1 = r.bbox
                 raise HanjiError(f"region {i + 1} ({r.text[:20]!r}) lies outside the {w}x{h} image "
                                  f"(box {x0:g},{y0:g} to {x1:g},{y1:g})", where)
-    _check_types(sample, where)
+    check_types(sample, where)
     n = len(sample.regions)
     for lk in sample.links:
         if not (0 <= lk.src < n and 0 <= lk.dst < n):
@@ -128,41 +124,6 @@ def _prepare(sample: Sample) -> _Prepared:
     return _Prepared(sample, info)
 
 
-def _check_types(s: Sample, where: str) -> None:
-    """Fields of the right type before they reach the project (a reader may pass on odd JSON values)."""
-
-    def bad(what: str, v: Any) -> HanjiError:
-        return HanjiError(f"{what} has the wrong type ({type(v).__name__}: {v!r:.40})", where)
-
-    def opt_num(v: Any) -> bool:
-        return v is None or (isinstance(v, (int, float)) and not isinstance(v, bool))
-
-    if not isinstance(s.doc_type, str):
-        raise bad("the document type", s.doc_type)
-    if not isinstance(s.attrs, dict):
-        raise bad("the document attrs", s.attrs)
-    for i, r in enumerate(s.regions, 1):
-        for name in ("text", "label", "source"):
-            if not isinstance(getattr(r, name), str):
-                raise bad(f"region {i}'s {name}", getattr(r, name))
-        if not opt_num(r.confidence):
-            raise bad(f"region {i}'s confidence", r.confidence)
-        if r.order is not None and (not isinstance(r.order, int) or isinstance(r.order, bool)):
-            raise bad(f"region {i}'s order", r.order)
-        if not isinstance(r.tags, list) or not all(isinstance(t, str) for t in r.tags):
-            raise bad(f"region {i}'s tags", r.tags)
-        if r.machine_text is not None and not isinstance(r.machine_text, str):
-            raise bad(f"region {i}'s machine text", r.machine_text)
-        if not isinstance(r.attrs, dict):
-            raise bad(f"region {i}'s attrs", r.attrs)
-    for lk in s.links:
-        if not isinstance(lk.key, str):
-            raise bad("a link's key", lk.key)
-    for kv in s.keyvalues:
-        if not isinstance(kv.source, str) or not opt_num(kv.confidence):
-            raise bad(f"key-value {kv.key!r}'s source or confidence", (kv.source, kv.confidence))
-        if not all(isinstance(i, int) for i in kv.region_ids):
-            raise bad(f"key-value {kv.key!r}'s regions", kv.region_ids)
 
 
 class _Importer:
@@ -324,7 +285,7 @@ def import_path(store: ProjectStore, path: str | Path, fmt: str | None = None, *
     mod = registry.get(name)
     if not getattr(mod, "CAN_READ", True):
         raise HanjiError(f"the {name} format can be exported but not imported", path)
-    check_options(mod, "read", options, path)
+    registry.check_options(mod, "read", options, path)
     report = ImportReport(format=name)
     importer = _Importer(store, report)
     state_key = f"import:{name}:{path.resolve()}"
@@ -474,7 +435,7 @@ def export_project(store: ProjectStore, fmt: str, out: str | Path, *, options: d
         raise HanjiError("the folder does not exist", out.parent)
     if out.exists() and not overwrite:
         raise HanjiError("already exists; choose another name or remove it first", out)
-    check_options(mod, "write", options, out)
+    registry.check_options(mod, "write", options, out)
     report = ExportReport(format=name, out=out)
     tmp = out.parent / f".{out.name}.partial-{os.getpid()}"
     if tmp.exists():
@@ -508,18 +469,6 @@ def export_project(store: ProjectStore, fmt: str, out: str | Path, *, options: d
     return report
 
 
-def check_options(mod, fn: str, options: dict[str, Any] | None, path: Path) -> None:
-    """An option the format's reader or writer does not take is a mistake worth saying."""
-    import inspect
-
-    skip = 1 if fn == "read" else 2  # read(path, ...), write(samples, out, ...)
-    known = [p.name for p in list(inspect.signature(getattr(mod, fn)).parameters.values())[skip:]
-             if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD) and p.name not in ("entity_types", "final_path")]
-    bad = sorted(set(options or {}) - set(known))
-    if bad:
-        what = "importing" if fn == "read" else "exporting"
-        raise HanjiError(f"{mod.NAME} takes no option {', '.join(bad)} when {what}"
-                         + (f" (it takes: {', '.join(known)})" if known else " (it takes none)"), path)
 
 
 def parse_options(pairs: list[str] | None) -> dict[str, str]:
