@@ -145,3 +145,47 @@ def test_mask_personal_for_export_masks_tagged_tokens_and_keyvalues():
     assert [r.text for r in r2] == ["주민등록번호 900101-1******", "홍*동", "서울특별시 중구"]
     assert [kv.value for kv in k2] == ["900101-1******", "서울특별시 중구청장"]
     assert regs[0].text == "주민등록번호 900101-1234568"  # the originals are untouched
+
+
+def test_extract_images_json_shape_and_mask(tmp_path):
+    import json
+
+    from hanji.models.weights import manifest
+
+    if "kie_tagger_ko.pt" not in manifest():
+        pytest.skip("no shipped tagger")
+    from hanji.jobs.extract import extract_images
+    from hanji.synth.documents import make_document
+    from hanji.synth.fonts import shipped_fonts
+
+    doc = make_document("id_card", 12, font=shipped_fonts()[0], template=0)
+    path = tmp_path / "id.png"
+    doc.image.save(path)
+
+    class GroundTruthReader:  # stands in for the OCR pipeline: returns the rendered lines
+        def page(self, rgb):
+            assert rgb.shape[:2] == (doc.image.height, doc.image.width)
+            return [Region(points=r.points, text=r.text, confidence=0.99) for r in doc.regions]
+
+    (res,) = list(extract_images([path], "auto", pipeline=GroundTruthReader()))
+    assert set(res) >= {"image", "doc_type", "fields", "regions", "flags"}
+    assert res["doc_type"] == "id_card"
+    assert {"points", "text", "score", "key"} <= set(res["regions"][0])
+    json.dumps(res, ensure_ascii=False)
+    rrn = doc.fields["resident_number"][0]
+    assert res["fields"]["resident_number"] == rrn
+    (masked,) = list(extract_images([path], "id_card", pipeline=GroundTruthReader(), mask=True))
+    assert masked["fields"]["resident_number"] == rrn[:8] + "******"
+    assert rrn not in json.dumps(masked, ensure_ascii=False)
+
+
+def test_fill_missing_single_field_from_token_probabilities():
+    from hanji.jobs.extract import fill_missing_fields
+
+    names = ["O", "B-total", "I-total", "B-date", "I-date"]
+    tags = [["O", "O"], ["O"]]
+    scores = [[0.9, 0.9], [0.6]]
+    probs = [[[0.9, 0.05, 0.0, 0.05, 0.0], [0.9, 0.02, 0.0, 0.08, 0.0]], [[0.6, 0.35, 0.0, 0.05, 0.0]]]
+    fill_missing_fields(tags, scores, probs, names, ["total", "date"], min_prob=0.1)
+    assert tags == [["O", "O"], ["B-total"]]  # date's best chance (0.08) is under the threshold
+    assert scores[1] == [0.35]

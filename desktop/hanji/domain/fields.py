@@ -54,7 +54,7 @@ def field_spans(regions: list[Region], tags: list[list[str]] | None = None,
 
 _DATE_IN = re.compile(r"\d{4}\s*년\s*\d{1,2}\s*월\s*\d{1,2}\s*일|\d{1,4}\s*[./\-]\s*\d{1,2}\s*[./\-]\s*\d{2,4}\.?|"
                       r"\d{1,2}\s*[A-Za-z]{3}\s*\d{2,4}")
-_AMOUNT_IN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+_MONEY_IN = re.compile(r"\$?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)")
 
 
 def clean_value(key: str, text: str, doc_type: str = "") -> str:
@@ -65,8 +65,8 @@ def clean_value(key: str, text: str, doc_type: str = "") -> str:
         if key == "date":
             m = _DATE_IN.search(t)
             return m.group(0) if m else t
-        if key == "total":
-            found = _AMOUNT_IN.findall(t)
+        if key == "total":  # SROIE keeps a '$' printed before the amount, drops 'RM'
+            found = _MONEY_IN.findall(t)
             return found[-1] if found else t
     return t
 

@@ -62,8 +62,10 @@ def _model_type(doc_type: str, predictor) -> str | None:
     return None
 
 
-def extract_regions(regions: list[Region], doc_type: str = "auto", predictor=None) -> dict[str, Any]:
-    """Tags, fields and flags for ``regions`` (any order; the result is in reading order)."""
+def extract_regions(regions: list[Region], doc_type: str = "auto", predictor=None,
+                    fill_min_prob: float = 0.1) -> dict[str, Any]:
+    """Tags, fields and flags for ``regions`` (any order; the result is in reading order).
+    ``fill_min_prob``: see :func:`fill_missing_fields` (0 turns the filling off)."""
     from hanji.domain.fields import field_spans, fields_dict, keyvalues_from_spans
 
     predictor = predictor or load_predictor()
@@ -74,6 +76,9 @@ def extract_regions(regions: list[Region], doc_type: str = "auto", predictor=Non
     tags = [pred.tags[i] for i in pred.order]
     scores = [pred.scores[i] for i in pred.order]
     out_type = doc_type if doc_type not in ("", "auto") else pred.doc_type
+    if fill_min_prob > 0 and getattr(pred, "probs", None) is not None and hasattr(predictor, "fields_of"):
+        fill_missing_fields(tags, scores, [pred.probs[i] for i in pred.order], pred.tag_names,
+                            predictor.fields_of(pred.doc_type), fill_min_prob)
     spans = field_spans(ordered, tags, scores)
     ids = [r.id for r in ordered]
     kvs = keyvalues_from_spans(spans, out_type, ids if all(i is not None for i in ids) else None)
@@ -89,6 +94,41 @@ def extract_regions(regions: list[Region], doc_type: str = "auto", predictor=Non
     return {"doc_type": out_type, "type_scores": {k: round(v, 4) for k, v in pred.type_scores.items()},
             "fields": fields_dict(kvs), "regions": regs, "flags": flags_for(out_type, kvs),
             "keyvalues": kvs, "ordered": ordered}
+
+
+def fill_missing_fields(tags: list[list[str]], scores: list[list[float]], probs: list[list[list[float]]],
+                        tag_names: list[str], fields: list[str], min_prob: float = 0.02) -> None:
+    """Every document of a type has its single-valued fields (a receipt has one total): a field the
+    best tag path left out is put on the token most likely to begin it (when that chance is at least
+    ``min_prob``), continued over the next tokens whose likeliest tag, O aside, is its ``I-``.
+    Changes ``tags`` and ``scores`` in place (regions in reading order)."""
+    from hanji.domain.fields import MULTI_VALUED
+
+    index = {t: i for i, t in enumerate(tag_names)}
+    present = {t[2:] for tg in tags for t in tg if t != "O"}
+    flat = [(r, k) for r in range(len(tags)) for k in range(len(tags[r]))]
+    for f in fields:
+        if f in present or f in MULTI_VALUED or "B-" + f not in index:
+            continue
+        b, i_tag = index["B-" + f], index.get("I-" + f)
+        best = max(range(len(flat)), key=lambda n: probs[flat[n][0]][flat[n][1]][b], default=None)
+        if best is None:
+            continue
+        r, k = flat[best]
+        if probs[r][k][b] < min_prob or tags[r][k] != "O":
+            continue
+        tags[r][k] = "B-" + f
+        scores[r][k] = probs[r][k][b]
+        n = best + 1
+        while i_tag is not None and n < len(flat):
+            r2, k2 = flat[n]
+            p = probs[r2][k2]
+            rest = [x for j, x in enumerate(p) if j != index["O"]] if "O" in index else p
+            if tags[r2][k2] != "O" or p[i_tag] < max(rest) or p[i_tag] < min_prob:
+                break
+            tags[r2][k2] = "I-" + f
+            scores[r2][k2] = p[i_tag]
+            n += 1
 
 
 def mask_fields(fields: dict[str, Any], personal: set[str] | None = None) -> dict[str, Any]:

@@ -99,13 +99,16 @@ def project_docs(store, doc_ids: list[int] | None = None) -> list:
 def run(store, out_path: str | Path, steps: int = 3000, seed: int = 0, progress: Progress = no_progress,
         cancel: CancelToken | None = None, resume: bool = True, synthetic: bool | None = None,
         n_synthetic: int = 2400, doc_ids: list[int] | None = None, threads: int = 1, batch_size: int = 16,
-        init: str | Path | None = None, log=print) -> dict[str, Any]:
+        init: str | Path | None = None, config: dict | None = None, o_weight: float = 1.0,
+        log=print) -> dict[str, Any]:
     """Train a tagger and save it to ``out_path``; returns ``{"out", "sha256", "steps", "loss", ...}``.
 
     ``store``: a ProjectStore whose labelled documents to train on, or None for generated documents
     only. ``synthetic``: add generated Korean documents (default: without a project, or when the
     project's labelled documents are of the Korean types). ``doc_ids``: only these project documents.
-    ``init``: a tagger to start from (the shipped one: ``shipped``), used when its tags match.
+    ``init``: a tagger to start from (``shipped``: the shipped one); with other tags only its encoder.
+    ``config``: model sizes (:class:`hanji.models.kie.tagger.TaggerConfig`); ``o_weight``: loss weight of
+    the ``O`` tag (below 1 favours recall of the fields).
     """
     import torch
 
@@ -139,7 +142,7 @@ def run(store, out_path: str | Path, steps: int = 3000, seed: int = 0, progress:
     if store is not None and not store.readonly:
         store.save_job_state(JOB, "train", {"out": str(out_path), "steps": steps, "seed": seed, "done": False})
     model, state = train(docs, steps, seed=seed, batch_size=batch_size, checkpoint=ckpt, resume=resume,
-                         progress=progress, cancel=cancel, init=init_state)
+                         progress=progress, cancel=cancel, init=init_state, config=config, o_weight=o_weight)
     state["trained_on"] = {"project_documents": n_project, "synthetic_documents": len(docs) - n_project,
                            "steps": steps, "seed": seed}
     out_path.parent.mkdir(parents=True, exist_ok=True)

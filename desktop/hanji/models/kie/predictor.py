@@ -22,6 +22,8 @@ class KiePrediction:
     order: list[int]  # indices of the input regions in reading order
     tags: list[list[str]]  # per input region (input order), one tag per whitespace token
     scores: list[list[float]]  # per input region, the probability of each chosen tag
+    tag_names: list[str] | None = None
+    probs: list[list[list[float]]] | None = None  # per input region, per token, the probability of every tag
 
 
 class KiePredictor:
@@ -62,15 +64,23 @@ class KiePredictor:
         path = viterbi(logp, self._allowed) if len(logp) else []
         tags: list[list[str]] = [[] for _ in regions]
         scores: list[list[float]] = [[] for _ in regions]
+        probs: list[list[list[float]]] = [[] for _ in regions]
+        p_all = logp.exp()
         for i, k in enumerate(path):
             r = doc.region_of[i]
             tags[r].append(self.tags[k])
-            scores[r].append(float(logp[i, k].exp()))
+            scores[r].append(float(p_all[i, k]))
+            probs[r].append([round(float(x), 5) for x in p_all[i]])
         for i, reg in enumerate(regions):  # regions without tokens keep empty lists
             if len(tags[i]) != len(reg.text.split()):
                 tags[i] = ["O"] * len(reg.text.split())
                 scores[i] = [1.0] * len(tags[i])
-        return KiePrediction(chosen, type_scores, list(doc.order), tags, scores)
+                probs[i] = [[1.0 if t == "O" else 0.0 for t in self.tags] for _ in tags[i]]
+        return KiePrediction(chosen, type_scores, list(doc.order), tags, scores, list(self.tags), probs)
+
+    def fields_of(self, doc_type: str) -> list[str]:
+        """The fields this tagger learned for ``doc_type``."""
+        return list(self.type_fields.get(doc_type, []))
 
 
 def _slice(doc, a: int, b: int):

@@ -78,9 +78,16 @@ def batch_tensors(docs: list[TokenDoc], tags: list[str], doc_types: list[str], m
     return xs, y, yt
 
 
-def loss_of(model: Tagger, xs: dict, y: torch.Tensor, yt: torch.Tensor, type_weight: float = 0.3) -> torch.Tensor:
+def loss_of(model: Tagger, xs: dict, y: torch.Tensor, yt: torch.Tensor, type_weight: float = 0.3,
+            o_weight: float = 1.0) -> torch.Tensor:
+    """Cross-entropy of the tags (the ``O`` tag weighted by ``o_weight``) plus that of the document type."""
     tag_logits, type_logits = model(**xs)
-    loss = nn.functional.cross_entropy(tag_logits.reshape(-1, tag_logits.shape[-1]), y.reshape(-1), ignore_index=-100)
+    w = None
+    if o_weight != 1.0:
+        w = torch.ones(tag_logits.shape[-1])
+        w[0] = o_weight  # tags[0] is "O"
+    loss = nn.functional.cross_entropy(tag_logits.reshape(-1, tag_logits.shape[-1]), y.reshape(-1), weight=w,
+                                       ignore_index=-100)
     if (yt >= 0).any() and len(model.cfg.doc_types) > 1:
         loss = loss + type_weight * nn.functional.cross_entropy(type_logits, yt, ignore_index=-100)
     return loss
@@ -89,7 +96,7 @@ def loss_of(model: Tagger, xs: dict, y: torch.Tensor, yt: torch.Tensor, type_wei
 def train(docs: list[TokenDoc], steps: int, seed: int = 0, batch_size: int = 16, lr: float = 2e-3,
           checkpoint: Path | None = None, checkpoint_every: int = 100, resume: bool = True,
           progress: Progress | None = None, cancel=None, config: dict | None = None,
-          noise: float = 0.04, init: dict | None = None) -> tuple[Tagger, dict]:
+          noise: float = 0.04, init: dict | None = None, o_weight: float = 1.0) -> tuple[Tagger, dict]:
     """Train a tagger on ``docs`` for ``steps`` steps; returns the model and its final state dict.
 
     ``checkpoint``: where to keep the resumable state; with ``resume`` an existing checkpoint with
@@ -103,8 +110,14 @@ def train(docs: list[TokenDoc], steps: int, seed: int = 0, batch_size: int = 16,
     torch.manual_seed(seed)
     cfg = TaggerConfig(tags=tags, doc_types=doc_types, **(config or {}))
     model = Tagger(cfg)
-    if init is not None and init.get("config", {}).get("tags") == tags:
-        model.load_state_dict(init["model"])
+    if init is not None:
+        if init.get("config", {}).get("tags") == tags and init.get("config", {}).get("doc_types") == doc_types:
+            model.load_state_dict(init["model"])
+        else:  # another vocabulary: start from its encoder, new heads
+            own = model.state_dict()
+            model.load_state_dict({k: v for k, v in init["model"].items()
+                                   if k in own and own[k].shape == v.shape and not k.startswith(("tag_head", "type_head"))},
+                                  strict=False)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
     start = 0
     if checkpoint is not None and resume and Path(checkpoint).exists():
@@ -145,7 +158,7 @@ def train(docs: list[TokenDoc], steps: int, seed: int = 0, batch_size: int = 16,
         xs, y, yt = batch_tensors(batch, tags, doc_types, cfg.max_tokens)
         for g in opt.param_groups:
             g["lr"] = lr_at(step)
-        loss = loss_of(model, xs, y, yt)
+        loss = loss_of(model, xs, y, yt, o_weight=o_weight)
         opt.zero_grad()
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), 1.0)
