@@ -141,3 +141,18 @@ def test_lines_from_a_project(tmp_path):
     assert [t for _, t in lines] == ["합계 12,000원"]
     crop = lines[0][0]
     assert crop.shape[0] == 45 and crop.shape[1] == 235 and crop.dtype == np.uint8
+
+
+def test_batches_do_not_depend_on_render_workers():
+    from hanji.jobs.train_recognizer import GroupSource
+
+    here, pool = GroupSource(3, 2, 0, []), GroupSource(3, 2, 0, [], workers=1)
+    try:
+        for step in (0, 1, 4, 9):
+            a, b = here.batch(step), pool.batch(step)
+            assert [t for _, t in a] == [t for _, t in b]
+            assert all(np.array_equal(x, y) for (x, _), (y, _) in zip(a, b))
+            widths = [img.shape[1] / img.shape[0] for img, _ in a]
+            assert widths == sorted(widths)
+    finally:
+        pool.close()

@@ -23,6 +23,7 @@ def register(sub) -> None:
     r.add_argument("--seed", type=int, default=0)
     r.add_argument("--batch-size", type=int, default=16)
     r.add_argument("--threads", type=int, default=0, help="CPU threads for torch (0: torch's default)")
+    r.add_argument("--workers", type=int, default=0, help="processes rendering lines ahead (use on a GPU)")
     r.add_argument("--eval-size", type=int, default=200, help="held-out lines rendered for the CER log (0: none)")
     r.add_argument("--init", default=None,
                    help="start from this weights file, or 'shipped' for the shipped ko_rec.pt, instead of PP-OCRv4")
@@ -59,7 +60,7 @@ def cmd_recognizer(args) -> int:
         with Bar("training recognizer", "step") as bar:
             res = run(args.out, steps=args.steps, resume=args.resume, seed=args.seed, batch_size=args.batch_size,
                       init=args.init, threads=args.threads, project=args.project, progress=bar,
-                      eval_size=args.eval_size, log=lambda m: bar.bar.write(m))
+                      eval_size=args.eval_size, workers=args.workers, log=lambda m: bar.bar.write(m))
     except Cancelled:
         print(f"stopped; checkpoint in {args.out / 'last.pt'} (continue with --resume)")
         return 130

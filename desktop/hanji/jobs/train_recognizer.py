@@ -82,25 +82,90 @@ def export_best(run_dir: str | Path, dest: str | Path) -> Path:
     return Path(dest)
 
 
+GROUP = 4  # batches rendered together and bucketed by width, so that little of a batch is padding
+
+
+def render_group(args: tuple[int, int, int, int]) -> list[tuple[np.ndarray, str]]:
+    """The rendered lines of group ``g``: depends only on (seed, g, sizes), whichever process runs it."""
+    from hanji.synth.lines import LineSampler, font_faces
+
+    seed, g, n_synth, _ = args
+    return LineSampler(seed * 1_000_003 + g, faces=font_faces(held_out=False), max_chars=24).batch(n_synth * GROUP)
+
+
+def _worker_init() -> None:
+    try:
+        import cv2
+
+        cv2.setNumThreads(0)
+    except ImportError:
+        pass
+
+
+class GroupSource:
+    """Batches for steps in order; groups of GROUP batches rendered here or ahead in worker processes."""
+
+    def __init__(self, seed: int, batch_size: int, n_real: int, real: list, workers: int = 0) -> None:
+        self.seed, self.batch_size, self.n_real, self.real = seed, batch_size, n_real, real
+        self.cache: dict[int, list] = {}
+        self.pending: dict[int, Any] = {}
+        self.pool = None
+        if workers > 0:
+            import multiprocessing as mp
+
+            self.pool = mp.get_context("fork").Pool(workers, initializer=_worker_init)
+            self.ahead = 2 * workers
+
+    def _args(self, g: int) -> tuple[int, int, int, int]:
+        return (self.seed, g, self.batch_size - self.n_real, self.n_real)
+
+    def _group(self, g: int) -> list:
+        import random
+
+        if self.pool is not None:
+            for h in range(g, g + self.ahead):
+                if h not in self.pending:
+                    self.pending[h] = self.pool.apply_async(render_group, (self._args(h),))
+            for h in [h for h in self.pending if h < g]:
+                del self.pending[h]
+            lines = self.pending.pop(g).get()
+        else:
+            lines = render_group(self._args(g))
+        if self.n_real:
+            lines += random.Random(self.seed * 1_000_003 + g).choices(self.real, k=self.n_real * GROUP)
+        lines.sort(key=lambda s: s[0].shape[1] / s[0].shape[0])
+        return lines
+
+    def batch(self, step: int) -> list:
+        g = step // GROUP
+        if g not in self.cache:
+            self.cache.clear()
+            self.cache[g] = self._group(g)
+        k = step % GROUP
+        return self.cache[g][k * self.batch_size : (k + 1) * self.batch_size]
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool = None
+
+
 def run(out: str | Path, steps: int = 20000, resume: bool = False, seed: int = 0, batch_size: int = 16,
         init: str | Path | None = None, threads: int = 0, eval_size: int = 200, eval_every: int = 500,
         checkpoint_every_s: float = 240.0, project: str | Path | None = None, project_share: float = 0.25,
-        progress: Progress = no_progress, cancel: CancelToken | None = None, log=print) -> dict[str, Any]:
+        workers: int = 0, progress: Progress = no_progress, cancel: CancelToken | None = None, log=print) -> dict[str, Any]:
     """Train (or resume) and return ``{"step", "best_cer", "loss", "out"}``.
 
     ``init``: a weights file to start from instead of PP-OCRv4, or ``"shipped"`` for the shipped
     ``ko_rec.pt`` (to train further); ignored when resuming. ``project``: a project file whose confirmed lines
-    make up ``project_share`` of every batch."""
-    import random
-
+    make up ``project_share`` of every batch. ``workers``: processes rendering lines ahead (for a
+    GPU, where rendering is the bottleneck); the batches are the same whatever their number."""
     import torch
 
     from hanji.models.device import pick_device
     from hanji.models.recognize.charset import korean_charset
     from hanji.models.recognize.train import TrainConfig, Trainer, ko_model_from_ppocr
     from hanji.models.weights import load_shipped, load_state
-    from hanji.synth.lines import LineSampler, font_faces
-
     if threads:
         torch.set_num_threads(threads)
     out = Path(out)
@@ -122,26 +187,15 @@ def run(out: str | Path, steps: int = 20000, resume: bool = False, seed: int = 0
         else:
             net = ko_model_from_ppocr(load_shipped("ppocr_en_rec.pt"), seed)
         trainer = Trainer(cfg, net, korean_charset(), device)
-    faces = font_faces(held_out=False)
     real = project_lines(project, korean_charset()) if project else []
     if project:
         log(f"{len(real)} confirmed lines from {project}")
     n_real = int(round(batch_size * project_share)) if real else 0
 
-    group = 4  # render 4 batches at once and bucket them by width, so that little is padding
-    cache: dict[int, list] = {}
+    source = GroupSource(seed, batch_size, n_real, real, workers)
 
     def sample_batch(step: int):
-        g = step // group
-        if g not in cache:
-            cache.clear()
-            lines = LineSampler(seed * 1_000_003 + g, faces=faces, max_chars=24).batch((batch_size - n_real) * group)
-            if n_real:
-                lines += random.Random(seed * 1_000_003 + g).choices(real, k=n_real * group)
-            lines.sort(key=lambda s: s[0].shape[1] / s[0].shape[0])
-            cache[g] = lines
-        k = step % group
-        return cache[g][k * batch_size : (k + 1) * batch_size]
+        return source.batch(step)
 
     ev = eval_lines(eval_size) if eval_size else None
     cancel = cancel or CancelToken()
@@ -152,6 +206,7 @@ def run(out: str | Path, steps: int = 20000, resume: bool = False, seed: int = 0
     try:
         res = trainer.run(sample_batch, out, ev, progress=progress, cancel=cancel, log=log)
     finally:
+        source.close()
         if old_handler is not None:
             signal.signal(signal.SIGTERM, old_handler)
     res["out"] = str(out)
