@@ -144,6 +144,12 @@ def test_postprocess_quads_and_polygons_for_curved_text():
     assert geometry.signed_area(poly.points) > 0  # clockwise on screen
     assert geometry.iou(poly.points, geometry.convex_hull([(int(x), int(y)) for y, x in zip(*np.nonzero(arc))])) > 0.3
     assert all(d.kind == "quad" for d in PostProcess(polygons="quad")(prob))
+    # a straight line with ragged ink (``***Thank You***``: stars only in the top half) is a quad
+    ragged = np.zeros((120, 400), np.float32)
+    ragged[50:70, 80:320] = 0.9
+    ragged[50:59, 20:80] = 0.9
+    ragged[50:59, 320:380] = 0.9
+    assert [d.kind for d in PostProcess(polygons="auto")(ragged)] == ["quad"]
     # scaling back to image pixels
     scaled = PostProcess(polygons="quad")(prob, sx=2.0, sy=2.0)
     assert max(geometry.bbox(d.points)[2] for d in scaled) > 700

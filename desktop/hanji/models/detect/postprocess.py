@@ -36,7 +36,6 @@ class PostProcess:
     max_candidates: int = 3000
     dilate: bool = True  # a 2x2 dilation joins characters split by a thin gap
     polygons: str = "auto"  # quad: always quads; poly: always polygons; auto: polygons for curved text
-    curve_fill: float = 0.72  # auto: a shape filling less of its rectangle than this is curved
 
     def __call__(self, prob: np.ndarray, sx: float = 1.0, sy: float = 1.0,
                  width: float | None = None, height: float | None = None) -> list[Detection]:
@@ -57,13 +56,7 @@ class PostProcess:
             if min(rect[1]) < self.min_size:
                 continue
             pts = contour.reshape(-1, 2).astype(np.float32)
-            curved = False
-            if self.polygons != "quad":
-                carea = cv2.contourArea(contour)
-                rarea = rect[1][0] * rect[1][1]
-                long_side = max(rect[1])
-                curved = self.polygons == "poly" or (
-                    rarea > 0 and carea / rarea < self.curve_fill and long_side > 4 * min(rect[1]))
+            curved = self.polygons == "poly" or (self.polygons == "auto" and is_curved(contour, rect))
             if curved:
                 score = shape_score(prob, pts)
             else:
@@ -100,6 +93,44 @@ class PostProcess:
                 continue
             out.append(Detection(quad, score, "quad"))
         return out
+
+
+def is_curved(contour: np.ndarray, rect=None, bins: int = 8) -> bool:
+    """True when a text shape bends: its centre line strays from a straight line by more than a
+    quarter of the rectangle's height, while the band itself stays thinner than that rectangle.
+    (A straight line with ragged ink, like ``***Thank You***``, fills its rectangle's height.)"""
+    rect = rect or cv2.minAreaRect(contour)
+    (cx, cy), (rw, rh), angle = rect
+    long_side, short_side = max(rw, rh), min(rw, rh)
+    if short_side <= 0 or long_side < 3 * short_side:
+        return False
+    x, y, w, h = cv2.boundingRect(contour)
+    mask = np.zeros((h, w), np.uint8)
+    cv2.drawContours(mask, [contour - [x, y]], -1, 1, thickness=-1)
+    ys, xs = np.nonzero(mask)
+    if len(xs) < 20:
+        return False
+    a = math.radians(angle if rw >= rh else angle + 90)
+    ux, uy = math.cos(a), math.sin(a)
+    px, py = xs + x - cx, ys + y - cy
+    u = px * ux + py * uy
+    v = -px * uy + py * ux
+    edges = np.linspace(u.min(), u.max() + 1e-6, bins + 1)
+    idx = np.clip(np.digitize(u, edges) - 1, 0, bins - 1)
+    centres, thick, us = [], [], []
+    for b in range(bins):
+        sel = idx == b
+        if sel.sum() < 3:
+            continue
+        vb = v[sel]
+        centres.append(float(vb.mean()))
+        thick.append(float(vb.max() - vb.min()))
+        us.append(float(u[sel].mean()))
+    if len(centres) < 4:
+        return False
+    fit = np.polyfit(us, centres, 1)
+    stray = float(np.max(np.abs(np.polyval(fit, us) - centres)))
+    return stray > 0.25 * short_side and float(np.median(thick)) < 0.7 * short_side
 
 
 def shape_score(prob: np.ndarray, pts: np.ndarray) -> float:
