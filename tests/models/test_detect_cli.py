@@ -92,3 +92,18 @@ def test_preannotate_command(tmp_path, fake_recognizer, capsys):
     with ProjectStore.open(proj, readonly=True) as store:
         assert len(store.regions(doc.id)) == 2
     assert main(["preannotate", str(proj), "--docs", "99"]) == 1
+
+
+def test_ocr_command_with_the_shipped_english_recognizer(tmp_path, capsys):
+    """The real thing: shipped detector and PP-OCRv4 recognizer read a rendered receipt."""
+    from hanji.models.weights import manifest
+
+    if "ppocr_en_rec.pt" not in manifest():
+        pytest.skip("the PP-OCRv4 recognizer is not shipped in this checkout")
+    img = tmp_path / "receipt.png"
+    write_page(img, ["TOTAL 12.50", "CASH 20.00"])
+    assert main(["ocr", str(img), "--recognizer", "ppocr_en"]) == 0
+    row = json.loads(capsys.readouterr().out.strip())
+    texts = ["".join(r["text"].split()).upper() for r in row["regions"]]
+    assert texts == ["TOTAL12.50", "CASH20.00"]
+    assert all(r["score"] > 0.8 for r in row["regions"])
