@@ -104,6 +104,8 @@ def is_curved(contour: np.ndarray, rect=None, bins: int = 8) -> bool:
     long_side, short_side = max(rw, rh), min(rw, rh)
     if short_side <= 0 or long_side < 3 * short_side:
         return False
+    if cv2.contourArea(contour) > 0.85 * rw * rh:
+        return False  # fills its rectangle: straight (and the cheap test spares most lines the full one)
     x, y, w, h = cv2.boundingRect(contour)
     mask = np.zeros((h, w), np.uint8)
     cv2.drawContours(mask, [contour - [x, y]], -1, 1, thickness=-1)
