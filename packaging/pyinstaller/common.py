@@ -86,6 +86,10 @@ PRUNE = [
     "PySide6/QtQml*", "PySide6/QtQuick*", "PySide6/designer*", "PySide6/assistant*", "PySide6/linguist*",
     "PySide6/qml*", "PySide6/lupdate*", "PySide6/lrelease*", "PySide6/include/*", "PySide6/typesystems/*",
     "PySide6/glue/*", "PySide6/scripts/*", "PySide6/examples/*",
+    # macOS: the same Qt modules as frameworks
+    "PySide6/Qt/lib/QtQml*.framework/*", "PySide6/Qt/lib/QtQuick*.framework/*", "PySide6/Qt/lib/QtWebEngine*",
+    "PySide6/Qt/lib/QtDesigner*.framework/*", "PySide6/Qt/lib/QtPdf*.framework/*", "PySide6/Qt/lib/QtLabs*",
+    "PySide6/Qt/lib/QtVirtualKeyboard*.framework/*", "PySide6/Qt/lib/QtMultimedia*.framework/*",
     # matplotlib's example data
     "matplotlib/mpl-data/sample_data/*",
 ]

@@ -87,7 +87,7 @@ def test_deb_installs_app_menu_entry_icon_and_path_link(installed):
     assert os.access(installed["app"], os.X_OK)
     link = root / "usr" / "bin" / "hanji"
     assert link.is_symlink() and os.readlink(link) == "/opt/hanji/hanji"
-    assert (root / "usr/share/applications/hanji.desktop").read_text(encoding="utf-8").count("Exec=hanji") == 1
+    assert "\nExec=hanji %f\n" in (root / "usr/share/applications/hanji.desktop").read_text(encoding="utf-8")
     assert (root / "usr/share/icons/hicolor/scalable/apps/hanji.svg").is_file()
     assert (root / "usr/share/icons/hicolor/256x256/apps/hanji.png").is_file()
     assert (root / "usr/share/mime/packages/hanji.xml").is_file()

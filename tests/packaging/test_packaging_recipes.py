@@ -123,6 +123,7 @@ def test_pruning_keeps_what_the_app_needs_and_drops_the_rest(common):
         "PySide6/Qt/translations/qtbase_de.qm", "PySide6/Qt/translations/qt_ja.qm",
         "PySide6/Qt/plugins/platformthemes/libqgtk3.so", "PySide6/Qt/plugins/platforms/libqeglfs.so",
         "PySide6\\Qt6Quick.dll", "PySide6/Qt6WebEngineCore.dll", "matplotlib/mpl-data/sample_data/goog.npz",
+        "PySide6/Qt/lib/QtQuick.framework/Versions/A/QtQuick", "PySide6/Qt/lib/QtQml.framework/Resources/Info.plist",
     ]
     kept = [
         "torch/lib/libtorch_cpu.so", "torch/lib/libc10.so", "torch/lib/libtorch_python.so", "torch/lib/torch_cpu.dll",
@@ -136,6 +137,9 @@ def test_pruning_keeps_what_the_app_needs_and_drops_the_rest(common):
         "hanji/resources/models/ppocrv4_det_mobile.pt", "hanji/resources/models/MANIFEST.json",
         "hanji/resources/fonts/NanumGothic.ttf", "matplotlib/mpl-data/fonts/ttf/DejaVuSans.ttf",
         "cv2/cv2.abi3.so", "numpy.libs/libscipy_openblas64_.so",
+        "PySide6/Qt/lib/QtWidgets.framework/Versions/A/QtWidgets", "PySide6/Qt/lib/QtGui.framework/Versions/A/QtGui",
+        "PySide6/Qt/plugins/platforms/libqcocoa.dylib", "PySide6/plugins/platforms/qwindows.dll",
+        "PySide6/opengl32sw.dll", "PySide6/pyside6.abi3.dll", "shiboken6/shiboken6.abi3.dll",
     ]
     assert [d for d in dropped if not common.pruned(d)] == []
     assert [k for k in kept if common.pruned(k)] == []
