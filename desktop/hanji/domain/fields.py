@@ -176,9 +176,10 @@ def normalise_value(text: str) -> str:
 
 
 def field_counts(gold: dict[str, list[str]], pred: dict[str, list[str]],
-                 keys: list[str] | None = None) -> dict[str, tuple[int, int, int]]:
+                 keys: list[str] | None = None, tolerance: float = 0.0) -> dict[str, tuple[int, int, int]]:
     """Per key, ``(true positives, false positives, false negatives)`` of (key, value) pairs, values
-    compared by :func:`normalise_value`, each gold pair matched at most once."""
+    compared by :func:`normalise_value`, each gold pair matched at most once. ``tolerance``: a value
+    also matches when its difflib similarity to the true one is at least ``1 - tolerance``."""
     out: dict[str, tuple[int, int, int]] = {}
     for key in keys if keys is not None else sorted(set(gold) | set(pred)):
         g = [normalise_value(v) for v in gold.get(key, [])]
@@ -189,6 +190,11 @@ def field_counts(gold: dict[str, list[str]], pred: dict[str, list[str]],
             if v in left:
                 left.remove(v)
                 tp += 1
+            elif tolerance > 0:
+                near = [x for x in left if difflib.SequenceMatcher(None, v, x, autojunk=False).ratio() >= 1 - tolerance]
+                if near:
+                    left.remove(near[0])
+                    tp += 1
         out[key] = (tp, len(p) - tp, len(g) - tp)
     return out
 
