@@ -119,7 +119,7 @@ def phone(rng: random.Random) -> str:
         return f"{area}-{rng.randint(0, 9999):04d}"
     mid = rng.randint(100, 9999)
     s = f"{area}-{mid}-{rng.randint(0, 9999):04d}"
-    return rng.choice([s, "TEL " + s, "Tel. " + s, "전화 " + s, "☎ " + s, "FAX " + s, "H.P " + s, s.replace("-", ")", 1)])
+    return rng.choice([s, "TEL " + s, "Tel. " + s, "전화 " + s, "Tel: " + s, "FAX " + s, "H.P " + s, s.replace("-", ")", 1)])
 
 
 def business_number(rng: random.Random) -> str:
@@ -193,7 +193,7 @@ def prose(rng: random.Random, max_chars: int = 30) -> str:
     if rng.random() < 0.3:
         s += rng.choice([".", ",", "?", "!", ".", "…", ")", "」", "』"])
     if rng.random() < 0.1:
-        s = rng.choice(["(", "「", "『", "※ ", "- ", "• ", "○ ", "■ ", "▶ ", "1. ", "가. "]) + s
+        s = rng.choice(["(", "「", "『", "※ ", "- ", "· ", "○ ", "■ ", "▶ ", "1. ", "가. "]) + s
     return s
 
 

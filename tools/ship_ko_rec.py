@@ -1,0 +1,42 @@
+"""Ship the Korean recognizer: export a training run's best checkpoint as fp16 weights into
+``desktop/hanji/resources/models/ko_rec.pt`` and record it in MANIFEST.json.
+
+    .venv/bin/python tools/ship_ko_rec.py [RUN_DIR=runs/ko_rec]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "desktop"))
+
+
+def main(argv: list[str]) -> int:
+    from hanji.jobs.train_recognizer import export_best
+    from hanji.models.weights import load_state, sha256_file
+
+    run = Path(argv[0]) if argv else ROOT / "runs" / "ko_rec"
+    dest = ROOT / "desktop/hanji/resources/models/ko_rec.pt"
+    export_best(run, dest)
+    meta = load_state(dest)["meta"]
+    man_path = dest.parent / "MANIFEST.json"
+    man = json.loads(man_path.read_text(encoding="utf-8")) if man_path.exists() else {}
+    man[dest.name] = {
+        "sha256": sha256_file(dest),
+        "licence": "Apache-2.0 (Hanji); fine-tuned from PaddleOCR PP-OCRv4 rec (Apache-2.0), see NOTICE-PaddleOCR.txt",
+        "source": "trained by Hanji: `hanji train recognizer` (hanji.jobs.train_recognizer, seed 0) on lines rendered "
+                  "by hanji.synth.lines from the training fonts, starting from ppocr_en_rec.pt",
+        "version": meta["version"],
+        "held_out_cer": round(float(meta.get("held_out_cer", float("nan"))), 4),
+    }
+    man_path.write_text(json.dumps(man, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {dest} ({dest.stat().st_size / 1e6:.1f} MB), version {meta['version']}, "
+          f"held-out CER {meta.get('held_out_cer')}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
