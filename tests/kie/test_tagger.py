@@ -14,6 +14,18 @@ from hanji.models.kie.train import batch_tensors, loss_of, tag_vocab, train  # n
 from hanji.synth.documents import make_document  # noqa: E402
 from hanji.synth.fonts import shipped_fonts  # noqa: E402
 
+
+@pytest.fixture(autouse=True)
+def _one_torch_thread():
+    """Tiny models: one thread is much faster than several on a busy machine."""
+    import torch
+
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)
+
+
 TINY = {"dim": 32, "layers": 1, "heads": 2, "char_dim": 16, "char_channels": 32}
 
 
@@ -25,7 +37,7 @@ def _docs(n=6):
 
 def test_training_steps_lower_the_loss():
     torch.manual_seed(0)
-    docs = _docs()
+    docs = _docs(4)
     tags, types, _ = tag_vocab(docs)
     assert "B-store_name" in tags and "B-resident_number" in tags and types == ["credit_card", "id_card", "receipt"]
     from hanji.models.kie.tagger import Tagger, TaggerConfig
@@ -33,14 +45,14 @@ def test_training_steps_lower_the_loss():
     model = Tagger(TaggerConfig(tags, types, dropout=0.0, **TINY))
     xs, y, yt = batch_tensors(docs, tags, types)
     opt = torch.optim.Adam(model.parameters(), lr=3e-3)
-    before = float(loss_of(model, xs, y, yt))
-    for _ in range(15):
+    before = float(loss_of(model, xs, y, yt).detach())
+    for _ in range(10):
         opt.zero_grad()
         loss = loss_of(model, xs, y, yt)
         loss.backward()
         opt.step()
-    after = float(loss_of(model, xs, y, yt))
-    assert after < before * 0.7
+    after = float(loss_of(model, xs, y, yt).detach())
+    assert after < before * 0.8
 
 
 class _StopAfter:
@@ -54,7 +66,7 @@ class _StopAfter:
 
 
 def test_train_is_reproducible_and_resumes(tmp_path):
-    docs = _docs(4)
+    docs = _docs(3)
     _, a = train(docs, 6, seed=1, batch_size=2, checkpoint=tmp_path / "a.ckpt", config=TINY)
     _, b = train(docs, 6, seed=1, batch_size=2, checkpoint=tmp_path / "b.ckpt", config=TINY)
     ck = tmp_path / "c.ckpt"
