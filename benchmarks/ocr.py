@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "desktop"))
 SHARED = ROOT.parent / "shared" / "data"
 
+import hanji.models  # noqa: E402,F401  (before torch: sets how torch's threads wait, as the app does)
 from hanji.domain import geometry  # noqa: E402
 
 
