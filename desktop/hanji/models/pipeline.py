@@ -114,9 +114,11 @@ class OcrPipeline:
         if self._recognizer is None:
             raise HanjiError("no recognizer was given to the OCR pipeline")
         if isinstance(self._recognizer, str):
+            from hanji.models.device import pick_device
             from hanji.models.recognize import load_recognizer
 
-            self._recognizer = _fast_on_cpu(load_recognizer(self._recognizer, device=self.device))
+            device = pick_device(self.device)  # cuda asked for but absent: the CPU
+            self._recognizer = _fast_on_cpu(load_recognizer(self._recognizer, device=device))
         return self._recognizer
 
     @property
