@@ -129,3 +129,17 @@ def test_region_without_text_is_ignored(shipped):
 
     res = extract_regions(regs, "receipt", shipped)
     assert res["fields"] == {} and res["regions"] == []
+
+
+def test_numeric_features_mark_the_largest_amount():
+    from hanji.models.kie.features import doc_arrays, numeric_features
+
+    regs = [Region(points=[(0, y), (100, y), (100, y + 10), (0, y + 10)], text=t)
+            for y, t in ((0, "김밥 2,000"), (20, "라면 3,500"), (40, "합계 5,500"), (60, "카드 5,500"))]
+    doc = token_doc(regs)
+    feats = numeric_features(doc)
+    by_tok = dict(zip(range(len(doc.tokens)), feats))
+    assert by_tok[0] == [0.0, 0.0, 0.0]  # 김밥
+    assert by_tok[1][0] == pytest.approx(2000 / 5500) and by_tok[1][1] == 0.0
+    assert by_tok[5][1:] == [1.0, 0.0] and by_tok[7][1:] == [1.0, 1.0]
+    assert len(doc_arrays(doc, numeric=True)["shape"][0]) == len(doc_arrays(doc)["shape"][0]) + 3

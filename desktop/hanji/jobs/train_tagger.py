@@ -142,7 +142,8 @@ def run(store, out_path: str | Path, steps: int = 3000, seed: int = 0, progress:
     if store is not None and not store.readonly:
         store.save_job_state(JOB, "train", {"out": str(out_path), "steps": steps, "seed": seed, "done": False})
     model, state = train(docs, steps, seed=seed, batch_size=batch_size, checkpoint=ckpt, resume=resume,
-                         progress=progress, cancel=cancel, init=init_state, config=config, o_weight=o_weight)
+                         progress=progress, cancel=cancel, init=init_state,
+                         config={"numeric": True, **(config or {})}, o_weight=o_weight)
     state["trained_on"] = {"project_documents": n_project, "synthetic_documents": len(docs) - n_project,
                            "steps": steps, "seed": seed}
     out_path.parent.mkdir(parents=True, exist_ok=True)

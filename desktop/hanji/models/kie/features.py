@@ -153,11 +153,38 @@ def layout_features(doc: TokenDoc) -> list[list[float]]:
     return out
 
 
-def doc_arrays(doc: TokenDoc) -> dict:
-    """Plain lists for one document (what :func:`collate` stacks)."""
+N_NUMERIC = 3
+
+
+def numeric_features(doc: TokenDoc) -> list[list[float]]:
+    """Per token: its amount relative to the largest amount of the document, whether it is that
+    largest amount, and whether it is the last occurrence of it (totals are big and come late)."""
+    vals: list[float | None] = []
+    for t in doc.tokens:
+        v = None
+        if _AMOUNT.match(unicodedata.normalize("NFKC", t)) and any(c in t for c in ",.원$₩"):
+            v = validators.parse_amount(t)
+        vals.append(v)
+    top = max((v for v in vals if v is not None), default=None)
+    last_top = max((i for i, v in enumerate(vals) if v is not None and v == top), default=-1)
+    out = []
+    for i, v in enumerate(vals):
+        if v is None or not top:
+            out.append([0.0, 0.0, 0.0])
+        else:
+            out.append([max(0.0, min(1.0, v / top)), float(v == top), float(i == last_top)])
+    return out
+
+
+def doc_arrays(doc: TokenDoc, numeric: bool = False) -> dict:
+    """Plain lists for one document (what :func:`collate` stacks). ``numeric``: add
+    :func:`numeric_features` (taggers trained with them need them)."""
+    shape = [shape_features(t) + rf for t, rf in zip(doc.tokens, doc.region_feats)]
+    if numeric:
+        shape = [a + b for a, b in zip(shape, numeric_features(doc))]
     return {
         "chars": [token_chars(t) for t in doc.tokens],
-        "shape": [shape_features(t) + rf for t, rf in zip(doc.tokens, doc.region_feats)],
+        "shape": shape,
         "layout": layout_features(doc),
         "buckets": [[min(N_BUCKETS - 1, max(0, int(v * N_BUCKETS))) for v in b] for b in doc.boxes],
     }
@@ -171,7 +198,8 @@ def collate(items: list[dict], tag_index: dict[str, int] | None = None, tags: li
     B = len(items)
     T = max(1, min(max_tokens, max(len(it["chars"]) for it in items)))
     chars = torch.zeros(B, T, MAX_CHARS, 3, dtype=torch.long)
-    shape = torch.zeros(B, T, N_SHAPE + N_REGION)
+    width = len(items[0]["shape"][0]) if items and items[0]["shape"] else N_SHAPE + N_REGION
+    shape = torch.zeros(B, T, width)
     layout = torch.zeros(B, T, N_LAYOUT)
     buckets = torch.zeros(B, T, 4, dtype=torch.long)
     mask = torch.zeros(B, T, dtype=torch.bool)

@@ -49,7 +49,7 @@ class KiePredictor:
         type_logits = None
         for a in range(0, max(1, len(doc)), n_cfg):
             part = doc if len(doc) <= n_cfg else _slice(doc, a, a + n_cfg)
-            xs, _ = collate([doc_arrays(part)], max_tokens=n_cfg)
+            xs, _ = collate([doc_arrays(part, self.model.cfg.numeric)], max_tokens=n_cfg)
             tl, ty = self.model(**xs)
             all_logp.append(torch.log_softmax(tl[0, : len(part)], -1))
             type_logits = ty[0] if type_logits is None else type_logits + ty[0]

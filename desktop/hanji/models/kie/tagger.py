@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 import torch
 from torch import nn
 
-from hanji.models.kie.features import CHAR_VOCAB, MAX_TOKENS, N_BUCKETS, N_LAYOUT, N_REGION, N_SHAPE
+from hanji.models.kie.features import CHAR_VOCAB, MAX_TOKENS, N_BUCKETS, N_LAYOUT, N_NUMERIC, N_REGION, N_SHAPE
 
 
 @dataclass
@@ -26,6 +26,7 @@ class TaggerConfig:
     char_channels: int = 128
     dropout: float = 0.1
     max_tokens: int = MAX_TOKENS
+    numeric: bool = False  # token amounts relative to the document's largest (features.numeric_features)
 
 
 class Tagger(nn.Module):
@@ -35,7 +36,7 @@ class Tagger(nn.Module):
         d = cfg.dim
         self.char_emb = nn.Embedding(CHAR_VOCAB, cfg.char_dim, padding_idx=0)
         self.char_conv = nn.Conv1d(cfg.char_dim, cfg.char_channels, kernel_size=3, padding=1)
-        self.token_proj = nn.Linear(cfg.char_channels + N_SHAPE + N_REGION, d)
+        self.token_proj = nn.Linear(cfg.char_channels + N_SHAPE + N_REGION + (N_NUMERIC if cfg.numeric else 0), d)
         self.layout_proj = nn.Linear(N_LAYOUT, d)
         self.bucket_emb = nn.ModuleList([nn.Embedding(N_BUCKETS, d) for _ in range(4)])
         self.pos_emb = nn.Embedding(cfg.max_tokens, d)

@@ -70,9 +70,10 @@ def _window(doc: TokenDoc, r: random.Random, max_tokens: int) -> TokenDoc:
                     doc.tags[a:b] if doc.tags else None, doc.doc_type, doc.order)
 
 
-def batch_tensors(docs: list[TokenDoc], tags: list[str], doc_types: list[str], max_tokens: int = MAX_TOKENS):
+def batch_tensors(docs: list[TokenDoc], tags: list[str], doc_types: list[str], max_tokens: int = MAX_TOKENS,
+                  numeric: bool = False):
     ti = {t: i for i, t in enumerate(tags)}
-    xs, y = collate([doc_arrays(d) for d in docs], ti, [d.tags or [] for d in docs], max_tokens)
+    xs, y = collate([doc_arrays(d, numeric) for d in docs], ti, [d.tags or [] for d in docs], max_tokens)
     dti = {t: i for i, t in enumerate(doc_types)}
     yt = torch.tensor([dti.get(d.doc_type, -100) for d in docs], dtype=torch.long)
     return xs, y, yt
@@ -155,7 +156,7 @@ def train(docs: list[TokenDoc], steps: int, seed: int = 0, batch_size: int = 16,
         r = random.Random(seed * 1_000_003 + step)
         batch = [_augment(_window(docs[r.randrange(len(docs))], r, cfg.max_tokens), r, noise)
                  for _ in range(batch_size)]
-        xs, y, yt = batch_tensors(batch, tags, doc_types, cfg.max_tokens)
+        xs, y, yt = batch_tensors(batch, tags, doc_types, cfg.max_tokens, cfg.numeric)
         for g in opt.param_groups:
             g["lr"] = lr_at(step)
         loss = loss_of(model, xs, y, yt, o_weight=o_weight)
