@@ -1,6 +1,6 @@
 # Build Hanji for Windows: a build venv, the PyInstaller folder, and the Inno Setup installer.
 #   powershell -ExecutionPolicy Bypass -File packaging\windows\build.ps1
-# Needs Python 3.11 (py launcher) and Inno Setup 6 (iscc on PATH, or in its default folder).
+# Needs Python 3.11 (py launcher) and Inno Setup 6.5+ (iscc on PATH, or in its default folder).
 # PyPI's torch for Windows is the CPU build. Cannot be run on Linux.
 $ErrorActionPreference = "Stop"
 Set-Location (Join-Path $PSScriptRoot "..\..")

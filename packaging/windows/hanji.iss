@@ -2,6 +2,7 @@
 ;   iscc /DAppVersion=0.1.0 packaging\windows\hanji.iss
 ; Expects the PyInstaller folder in dist\hanji (packaging\windows\hanji.spec) and the icon in
 ; build\icons\hanji.ico (packaging\icons\make_icons.py). Output: dist\hanji-<version>-windows-x64-setup.exe
+; Needs Inno Setup 6.5 or later (its Languages\Korean.isl is used).
 ; Per-user install by default (no admin rights needed on locked-down workstations); the user may
 ; choose an all-users install in the dialog.
 
