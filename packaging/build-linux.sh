@@ -53,7 +53,9 @@ if ! "$VENV/bin/python" -c "import torch,sys; sys.exit(0 if torch.version.cuda i
 fi
 
 step "hanji $VERSION and PyInstaller $PYINSTALLER_VERSION"
-# a regular (not editable) install, so that the bundle is built from what a wheel would hold
+# a regular (not editable) install, so that the bundle is built from what a wheel would hold;
+# setuptools' build/lib would carry modules deleted since the last build into it, so start clean
+rm -rf "$ROOT/build/lib" "$ROOT"/build/bdist.*
 "$VENV/bin/pip" install -q --upgrade --force-reinstall --no-deps "$ROOT"
 "$VENV/bin/pip" install -q "$ROOT" "pyinstaller==$PYINSTALLER_VERSION"
 

@@ -166,7 +166,11 @@ def build(args) -> Path:
     wheels.mkdir(parents=True)
     targ = target_args(args.target, py)
 
-    # 1. hanji itself (a pure-Python wheel, built from this checkout)
+    # 1. hanji itself (a pure-Python wheel, built from this checkout; setuptools' build/lib would
+    # carry modules deleted since the last build into it, so start clean)
+    shutil.rmtree(REPO / "build" / "lib", ignore_errors=True)
+    for stale in (REPO / "build").glob("bdist.*"):
+        shutil.rmtree(stale, ignore_errors=True)
     pip("wheel", "--no-deps", "-q", "-w", str(wheels), str(REPO))
     hanji_whl = next(wheels.glob("hanji-*.whl"))
 
