@@ -67,6 +67,7 @@ def run(argv: list[str] | None = None) -> int:
     QCoreApplication.setApplicationName(settings.APP)
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "hanji"])
     win = MainWindow()
+    win.closed.connect(app.quit)  # closing the window ends the app, whatever else is left open
     win.show()
     app.processEvents()
     target = argv[0] if argv else settings.last_project()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressDialog, QToolBar
 
 from hanji.errors import HanjiError
@@ -25,6 +25,8 @@ from hanji.ui.worker import Worker
 
 
 class MainWindow(QMainWindow):
+    closed = Signal()
+
     def __init__(self, store: ProjectStore | None = None):
         super().__init__()
         self.setWindowTitle("Hanji 한지")
@@ -322,3 +324,4 @@ class MainWindow(QMainWindow):
                 self._unsub()
             self.set_store(None)
         super().closeEvent(ev)
+        self.closed.emit()

@@ -25,8 +25,6 @@ class Worker(QObject):
         self.thread = QThread()
         self.moveToThread(self.thread)
         self.thread.started.connect(self._run)
-        for sig in (self.finished, self.failed, self.cancelled):
-            sig.connect(self.thread.quit)
 
     def start(self) -> None:
         self.thread.start()
@@ -50,3 +48,7 @@ class Worker(QObject):
             self.failed.emit(msg + "\n" + traceback.format_exc(limit=3) if not str(e) else msg)
         else:
             self.finished.emit(result)
+        finally:
+            # quit from the worker's own thread: a queued quit would wait for the GUI thread,
+            # which may itself be waiting for this thread to end
+            self.thread.quit()

@@ -106,6 +106,7 @@ class RegionLayer(QGraphicsItem):
         self._font.setPixelSize(11)
         self._font.setBold(True)
         self._labels: dict[tuple[str, str], QPixmap] = {}
+        self._all: dict[tuple[str, str], QPainterPath] | None = None
 
     # ------------------------------------------------------------------ data
     def set_bounds(self, w: float, h: float) -> None:
