@@ -247,3 +247,15 @@ def test_undo_redo_close_and_reopen_find_everything(qtbot, window, canvas, ui_pr
     store.undo()
     assert store.links(doc_id) == []
     w2.close()
+
+
+def test_confirm_and_delete_from_the_regions_list(window):
+    rs = regions(window)
+    tree = window.regions.tree
+    tree.setFocus()
+    tree.setCurrentItem(tree.topLevelItem(1))
+    QTest.keyClick(tree, Qt.Key.Key_C)
+    assert window.store.region(rs[1].id).status == "confirmed"
+    tree.setCurrentItem(tree.topLevelItem(0))
+    QTest.keyClick(tree, Qt.Key.Key_Delete)
+    assert [r.id for r in regions(window)] == [rs[1].id, rs[2].id]

@@ -88,6 +88,9 @@ ACTIONS: list[ActionSpec] = [
     ActionSpec("help.cheatsheet", "Cheat sheet", "F1", "Help", lambda w: w.show_cheatsheet()),
     ActionSpec("help.shortcuts", "Edit shortcuts…", "Ctrl+K", "Help", lambda w: w.edit_shortcuts()),
 ]
+# canvas actions that also work from the regions list (keys the list does not use itself)
+LIST_TOO = {"label.confirm", "label.difficult", "edit.delete", "edit.copy", "edit.paste", "edit.duplicate",
+            "edit.paste_next"}
 MENUS = ["File", "Edit", "View", "Tools", "Go", "Label", "Help"]
 TOOLBAR = ["project.open", "edit.undo", "edit.redo", "tool.select", "tool.rect", "tool.quad", "tool.polygon",
            "tool.link", "label.confirm", "go.prev_doc", "go.next_doc"]
@@ -123,6 +126,8 @@ def build_actions(window) -> dict[str, QAction]:
         if a.scope == "canvas":
             act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             window.canvas.addAction(act)
+            if a.id in LIST_TOO:  # also while the regions list has the keyboard
+                window.regions.tree.addAction(act)
         else:
             act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             window.addAction(act)
