@@ -292,6 +292,7 @@ def main(argv=None) -> int:
     ap.add_argument("--no-tesseract", action="store_true")
     ap.add_argument("--no-onnx", action="store_true")
     ap.add_argument("--min-score", type=float, default=0.5, help="drop lines read below this (as RapidOCR does)")
+    ap.add_argument("--parts", default="det,cer", help="which figures: det (detection and speed), cer, or both")
     args = ap.parse_args(argv)
     if args.quick:
         args.sroie, args.funsd, args.rendered, args.lines = 5, 3, 4, 40
@@ -310,26 +311,30 @@ def main(argv=None) -> int:
         print(f"# the Korean recognizer is not available: {e}", flush=True)
         ko = None
 
+    parts = set(args.parts.split(","))
     rec = sroie(args.sroie)
-    if rec:
+    if rec and "det" in parts:
         systems = [en] + peers + ([Tesseract(4)] if tess_ok else [])
         detection("sroie", rec, systems, det_only=[en] + peers)
-    forms = funsd(args.funsd)
+    forms = funsd(args.funsd) if "det" in parts else []
     if forms:
         systems = [en] + peers + ([Tesseract(5)] if tess_ok else [])
         detection("funsd", forms, systems)
-    docs = rendered_docs(args.rendered)
-    korean = ko or en
-    systems = [korean] + peers + ([Tesseract(4)] if tess_ok else [])
-    detection("rendered_ko", docs, systems)
+    if "det" in parts:
+        docs = rendered_docs(args.rendered)
+        korean = ko or en
+        systems = [korean] + peers + ([Tesseract(4)] if tess_ok else [])
+        detection("rendered_ko", docs, systems)
 
-    if torch.cuda.is_available() and rec:
+    if torch.cuda.is_available() and rec and "det" in parts:
         gpu = Hanji("ppocr_en", device="cuda", min_score=args.min_score)
         t = time.perf_counter()
         for src, _, _ in rec:
             gpu.page(load_rgb(src))
         line("sroie_pipeline_speed_gpu", len(rec) / (time.perf_counter() - t), "pages/s")
 
+    if "cer" not in parts:
+        return 0
     # line CER
     from hanji.jobs.train_recognizer import eval_lines
     from hanji.models.pipeline import crop_region
