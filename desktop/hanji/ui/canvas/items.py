@@ -343,15 +343,15 @@ class RegionLayer(QGraphicsItem):
     def _paint_order(self, painter: QPainter, vis, scale: float) -> None:
         """Reading-order numbers in screen pixels, from cached label pixmaps."""
         t = painter.worldTransform()
+        m11, m12, m21, m22, dx, dy = t.m11(), t.m12(), t.m21(), t.m22(), t.dx(), t.dy()
         painter.save()
         painter.resetTransform()
+        regions, keys, preview, draw = self.regions, self.keys, self.preview, painter.drawPixmap
         for i in vis:
-            r = self.regions[i]
-            label = str((r.order if r.order is not None else i) + 1)
-            x, y = self.points_of(r.id)[0]
-            pm = self._label_pixmap(label, self.keys[i][0])
-            q = t.map(QPointF(x, y))
-            painter.drawPixmap(QPointF(q.x() - pm.width() - 1, q.y() - 14), pm)
+            r = regions[i]
+            pm = self._label_pixmap(str((r.order if r.order is not None else i) + 1), keys[i][0])
+            x, y = (preview[r.id] if r.id in preview else r.points)[0]
+            draw(int(x * m11 + y * m21 + dx) - pm.width() - 1, int(x * m12 + y * m22 + dy) - 14, pm)
         painter.restore()
 
     def _paint_selection(self, painter: QPainter, scale: float) -> None:
