@@ -72,6 +72,9 @@ def isolated_settings(tmp_path_factory):
 def ui_project(tmp_path):
     store = make_project(tmp_path / "ui.hanji")
     yield store
+    from hanji.ui.worker import wait_all
+
+    wait_all()  # a pane's job may still be reading it
     if store.conn is not None:
         store.close()
 

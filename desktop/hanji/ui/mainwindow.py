@@ -21,7 +21,7 @@ from hanji.ui.panes.regions import RegionsPane
 from hanji.ui.panes.tags import TagsPane
 from hanji.ui.panes.transcription import TranscriptionPane
 from hanji.ui.session import Session
-from hanji.ui.worker import Worker
+from hanji.ui.worker import Worker, wait_all
 
 
 class MainWindow(QMainWindow):
@@ -317,6 +317,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ closing
     def closeEvent(self, ev) -> None:
         self.session.about_to_change.emit()  # a text being typed is saved
+        wait_all(cancel=True)  # no job may be reading the project when it closes
         settings.save_window(self.saveGeometry(), self.saveState(),
                              0.0 if self.canvas.fitted else self.canvas.scale_factor())
         if self.store is not None:

@@ -9,6 +9,18 @@ from PySide6.QtCore import QObject, QThread, Signal
 
 from hanji.jobs.base import Cancelled, CancelToken
 
+_LIVE: set[Worker] = set()  # started and not yet finished (kept alive, and waited for at close)
+
+
+def wait_all(ms: int = 60000, cancel: bool = False) -> bool:
+    """Wait for every running worker (cancelling them first if asked): before a project closes."""
+    ok = True
+    for w in list(_LIVE):
+        if cancel:
+            w.cancel()
+        ok = w.wait(ms) and ok
+    return ok
+
 
 class Worker(QObject):
     """Runs ``fn(progress=..., cancel=...)``; emits progress, then exactly one of finished/failed/cancelled."""
@@ -27,13 +39,18 @@ class Worker(QObject):
         self.thread.started.connect(self._run)
 
     def start(self) -> None:
+        _LIVE.add(self)
+        self.thread.finished.connect(lambda: _LIVE.discard(self))
         self.thread.start()
 
     def cancel(self) -> None:
         self.token.cancel()
 
     def wait(self, ms: int = 30000) -> bool:
-        return self.thread.wait(ms)
+        done = self.thread.wait(ms)
+        if done:
+            _LIVE.discard(self)
+        return done
 
     def _progress(self, done: int, total: int | None = None, message: str = "") -> None:
         self.progress.emit(int(done), -1 if total is None else int(total), message)
