@@ -324,7 +324,7 @@ def main(argv=None) -> int:
     if forms:
         systems = [en] + peers + ([Tesseract(5)] if tess_ok else [])
         detection("funsd", forms, systems)
-    if "det" in parts:
+    if "det" in parts and args.rendered > 0:
         docs = rendered_docs(args.rendered)
         korean = ko or en
         systems = [korean] + peers + ([Tesseract(4)] if tess_ok else [])
