@@ -4,8 +4,9 @@ One QGraphicsItem per region (or per vertex) does not scale to thousands of regi
 keeps the shapes in arrays and paints them itself: regions are binned into grid cells, each cell
 keeps one cached QPainterPath per style, a paint draws only the cells that intersect the exposed
 rectangle, and when zoomed out far enough that a region is a few pixels, antialiasing and labels are
-left out (level of detail). Selected regions, their vertex handles and the tool's overlay are drawn
-on top.
+left out (level of detail). What the view shows is kept as a device-coordinate pixmap, so a repaint
+blits it. Selection, vertex handles, links and the tool's drawing are a child item on top
+(``overlay.py``) that never invalidates that cache.
 """
 
 from __future__ import annotations
@@ -49,26 +50,6 @@ def _style(r: Region) -> str:
     return "edited"
 
 
-class OverlayItem(QGraphicsItem):
-    """Selection, hover, links and the tool's drawing, above the cached regions: these change often
-    (every mouse move) and are cheap, so they never invalidate the region layer's cache."""
-
-    def __init__(self, layer: RegionLayer):
-        super().__init__(layer)
-        self.layer = layer
-
-    def boundingRect(self) -> QRectF:
-        return self.layer.boundingRect()
-
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
-        t = painter.worldTransform()
-        scale = math.hypot(t.m11(), t.m12()) or 1.0
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        self.layer._paint_links(painter)
-        self.layer._paint_selection(painter, scale)
-        self.layer._paint_overlay(painter, scale)
-
-
 class RegionLayer(QGraphicsItem):
     def __init__(self):
         super().__init__()
@@ -76,6 +57,8 @@ class RegionLayer(QGraphicsItem):
         # the painted regions are kept as a pixmap of what the view shows: a repaint (hover, cursor,
         # panning) blits it; an edit or a zoom paints it again
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        from hanji.ui.canvas.overlay import OverlayItem
+
         self.overlay = OverlayItem(self)
         self._rect = QRectF()
         self.regions: list[Region] = []
@@ -290,20 +273,6 @@ class RegionLayer(QGraphicsItem):
     def update_overlay(self) -> None:
         self.overlay.update()
 
-    def _paint_links(self, painter: QPainter) -> None:
-        if not self.links:
-            return
-        pen = QPen(QColor(175, 82, 222, 220), 2.0)
-        pen.setCosmetic(True)
-        painter.setPen(pen)
-        painter.setBrush(QColor(175, 82, 222, 220))
-        for src, dst in self.links:
-            if src not in self.index or dst not in self.index:
-                continue
-            a, b = _center(self.points_of(src)), _center(self.points_of(dst))
-            painter.drawLine(QLineF(a, b))
-            painter.drawEllipse(b, 3.0, 3.0)
-
     def _use_style(self, painter, key, pens, brushes) -> None:
         pen = pens.get(key)
         if pen is None:
@@ -353,70 +322,6 @@ class RegionLayer(QGraphicsItem):
             x, y = (preview[r.id] if r.id in preview else r.points)[0]
             draw(int(x * m11 + y * m21 + dx) - pm.width() - 1, int(x * m12 + y * m22 + dy) - 14, pm)
         painter.restore()
-
-    def _paint_selection(self, painter: QPainter, scale: float) -> None:
-        ids = set(self.selected)
-        if self.hover is not None:
-            ids.add(self.hover)
-        h = 4.0 / scale
-        for rid in ids:
-            if rid not in self.index:
-                continue
-            i = self.index[rid]
-            pts = self.points_of(rid)
-            poly = QPolygonF([QPointF(x, y) for x, y in pts])
-            sel = rid in self.selected
-            c = QColor(self.keys[i][0])
-            pen = QPen(QColor("#ffffff") if sel else c, 3.0 if sel else 2.0)
-            pen.setCosmetic(True)
-            painter.setPen(pen)
-            fill = QColor(c)
-            fill.setAlpha(70 if sel else 45)
-            painter.setBrush(fill)
-            painter.drawPolygon(poly)
-            pen2 = QPen(c, 1.5)
-            pen2.setCosmetic(True)
-            painter.setPen(pen2)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawPolygon(poly)
-            if sel:
-                for k, (x, y) in enumerate(pts):
-                    active = self.active_vertex == (rid, k)
-                    painter.setPen(QPen(QColor("#000000"), 0))
-                    painter.setBrush(QColor("#ff3b30") if active else QColor("#ffffff"))
-                    painter.drawRect(QRectF(x - h, y - h, 2 * h, 2 * h))
-
-    def _paint_overlay(self, painter: QPainter, scale: float) -> None:
-        pen = QPen(QColor("#ff2d55"), 1.5)
-        pen.setCosmetic(True)
-        painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        if self.draft:
-            pts = list(self.draft) + ([self.draft_cursor] if self.draft_cursor is not None else [])
-            if self.draft_closed:
-                painter.drawPolygon(QPolygonF(pts))
-            else:
-                painter.drawPolyline(QPolygonF(pts))
-            h = 3.5 / scale
-            painter.setBrush(QColor("#ff2d55"))
-            for p in self.draft:
-                painter.drawEllipse(p, h, h)
-        if self.rubber is not None:
-            pen = QPen(QColor("#0a84ff"), 1, Qt.PenStyle.DashLine)
-            pen.setCosmetic(True)
-            painter.setPen(pen)
-            painter.setBrush(QColor(10, 132, 255, 30))
-            painter.drawRect(self.rubber)
-        if self.link_line is not None:
-            pen = QPen(QColor("#af52de"), 2.5)
-            pen.setCosmetic(True)
-            painter.setPen(pen)
-            painter.drawLine(self.link_line)
-
-
-def _center(pts) -> QPointF:
-    return QPointF(sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts))
-
 
 def _project(p: QPointF, a, b) -> tuple[QPointF, float]:
     ax, ay = a
