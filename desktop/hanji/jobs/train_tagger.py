@@ -99,7 +99,7 @@ def project_docs(store, doc_ids: list[int] | None = None) -> list:
 def run(store, out_path: str | Path, steps: int = 3000, seed: int = 0, progress: Progress = no_progress,
         cancel: CancelToken | None = None, resume: bool = True, synthetic: bool | None = None,
         n_synthetic: int = 2400, doc_ids: list[int] | None = None, threads: int = 1, batch_size: int = 16,
-        init: str | Path | None = None, config: dict | None = None, o_weight: float = 1.0,
+        init: str | Path | None = None, config: dict | None = None, o_weight: float = 1.0, noise: float = 0.04,
         log=print) -> dict[str, Any]:
     """Train a tagger and save it to ``out_path``; returns ``{"out", "sha256", "steps", "loss", ...}``.
 
@@ -108,7 +108,7 @@ def run(store, out_path: str | Path, steps: int = 3000, seed: int = 0, progress:
     project's labelled documents are of the Korean types). ``doc_ids``: only these project documents.
     ``init``: a tagger to start from (``shipped``: the shipped one); with other tags only its encoder.
     ``config``: model sizes (:class:`hanji.models.kie.tagger.TaggerConfig`); ``o_weight``: loss weight of
-    the ``O`` tag (below 1 favours recall of the fields).
+    the ``O`` tag (below 1 favours recall of the fields); ``noise``: share of tokens given an OCR-like slip.
     """
     import torch
 
@@ -143,7 +143,7 @@ def run(store, out_path: str | Path, steps: int = 3000, seed: int = 0, progress:
         store.save_job_state(JOB, "train", {"out": str(out_path), "steps": steps, "seed": seed, "done": False})
     model, state = train(docs, steps, seed=seed, batch_size=batch_size, checkpoint=ckpt, resume=resume,
                          progress=progress, cancel=cancel, init=init_state,
-                         config={"numeric": True, **(config or {})}, o_weight=o_weight)
+                         config={"numeric": True, **(config or {})}, o_weight=o_weight, noise=noise)
     state["trained_on"] = {"project_documents": n_project, "synthetic_documents": len(docs) - n_project,
                            "steps": steps, "seed": seed}
     out_path.parent.mkdir(parents=True, exist_ok=True)
