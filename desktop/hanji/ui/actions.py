@@ -30,6 +30,12 @@ class ActionSpec:
     extra: tuple[str, ...] = ()  # more default shortcuts
 
 
+def _jobs():
+    from hanji.ui import jobs_menu  # imported on first use: jobs and models stay out of startup
+
+    return jobs_menu
+
+
 def _tool(name):
     return lambda w: w.canvas.set_tool(name)
 
@@ -38,6 +44,8 @@ ACTIONS: list[ActionSpec] = [
     ActionSpec("project.new", "New project…", "Ctrl+N", "File", lambda w: w.new_project()),
     ActionSpec("project.open", "Open project…", "Ctrl+O", "File", lambda w: w.open_project_dialog(), "SP_DialogOpenButton"),
     ActionSpec("project.add_images", "Add images…", "Ctrl+I", "File", lambda w: w.add_images_dialog()),
+    ActionSpec("project.import", "Import…", "Ctrl+Shift+I", "File", lambda w: _jobs().import_dialog(w)),
+    ActionSpec("project.export", "Export…", "Ctrl+Shift+E", "File", lambda w: _jobs().export_dialog(w)),
     ActionSpec("app.quit", "Quit", "Ctrl+Q", "File", lambda w: w.close()),
     ActionSpec("edit.undo", "Undo", "Ctrl+Z", "Edit", lambda w: w.commands.undo(), "SP_ArrowBack"),
     ActionSpec("edit.redo", "Redo", "Ctrl+Shift+Z", "Edit", lambda w: w.commands.redo(), "SP_ArrowForward",
@@ -85,15 +93,28 @@ ACTIONS: list[ActionSpec] = [
                extra=("Shift+Up",)),
     ActionSpec("canvas.nudge_down", "Nudge down", "Down", "Edit", lambda w: w.canvas.nudge(0, 1), scope="canvas",
                extra=("Shift+Down",)),
+    ActionSpec("jobs.preannotate_doc", "Pre-annotate this document", "Ctrl+Shift+P", "Jobs",
+               lambda w: _jobs().preannotate_current(w), "SP_MediaPlay"),
+    ActionSpec("jobs.preannotate_selected", "Pre-annotate selected documents", "", "Jobs",
+               lambda w: _jobs().preannotate_selected(w)),
+    ActionSpec("jobs.preannotate_all", "Pre-annotate whole project", "", "Jobs",
+               lambda w: _jobs().preannotate_project(w)),
+    ActionSpec("jobs.rerecognize", "Re-recognize region", "Ctrl+R", "Jobs", lambda w: _jobs().rerecognize(w)),
+    ActionSpec("jobs.detect_in_box", "Detect text inside box", "Ctrl+Shift+R", "Jobs",
+               lambda w: _jobs().detect_in_box(w)),
+    ActionSpec("jobs.propose", "Propose tags and key-values", "Ctrl+Shift+K", "Jobs", lambda w: _jobs().propose(w)),
+    ActionSpec("go.next_useful", "Next most useful document", "Ctrl+J", "Go", lambda w: _jobs().next_useful(w),
+               "SP_MediaSkipForward"),
+    ActionSpec("help.tour", "Keyboard tour", "", "Help", lambda w: _jobs().show_tour(w)),
     ActionSpec("help.cheatsheet", "Cheat sheet", "F1", "Help", lambda w: w.show_cheatsheet()),
     ActionSpec("help.shortcuts", "Edit shortcuts…", "Ctrl+K", "Help", lambda w: w.edit_shortcuts()),
 ]
 # canvas actions that also work from the regions list (keys the list does not use itself)
 LIST_TOO = {"label.confirm", "label.difficult", "edit.delete", "edit.copy", "edit.paste", "edit.duplicate",
             "edit.paste_next"}
-MENUS = ["File", "Edit", "View", "Tools", "Go", "Label", "Help"]
+MENUS = ["File", "Edit", "View", "Tools", "Go", "Label", "Jobs", "Help"]
 TOOLBAR = ["project.open", "edit.undo", "edit.redo", "tool.select", "tool.rect", "tool.quad", "tool.polygon",
-           "tool.link", "label.confirm", "go.prev_doc", "go.next_doc"]
+           "tool.link", "label.confirm", "go.prev_doc", "go.next_doc", "go.next_useful", "jobs.preannotate_doc"]
 
 
 def spec(action_id: str) -> ActionSpec:

@@ -66,6 +66,9 @@ def run(argv: list[str] | None = None) -> int:
     QCoreApplication.setOrganizationName(settings.ORG)
     QCoreApplication.setApplicationName(settings.APP)
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "hanji"])
+    from hanji.ui.fonts import register_fonts
+
+    register_fonts()  # the shipped NanumGothic as a fallback: Hangul never shows as boxes
     win = MainWindow()
     win.closed.connect(app.quit)  # closing the window ends the app, whatever else is left open
     win.show()
@@ -91,6 +94,12 @@ def run(argv: list[str] | None = None) -> int:
             win.close()
 
         QTimer.singleShot(0, ready)
+    if not os.environ.get("HANJI_QUIT_AFTER_START"):
+        from PySide6.QtCore import QTimer
+
+        from hanji.ui.dialogs.tour import maybe_show_tour
+
+        QTimer.singleShot(300, lambda: maybe_show_tour(win))
     try:
         return app.exec()
     except HanjiError as e:  # pragma: no cover - a last resort; panes show their own errors

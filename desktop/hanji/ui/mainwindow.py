@@ -30,7 +30,6 @@ class MainWindow(QMainWindow):
     def __init__(self, store: ProjectStore | None = None):
         super().__init__()
         self.setWindowTitle("Hanji 한지")
-        self.resize(1500, 920)
         self.store: ProjectStore | None = None
         self._unsub = None
         self.session = Session()
@@ -52,12 +51,19 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.docks["tags"], self.docks["keyvalues"])
         self.docks["tags"].raise_()
         self.dashboard = None
-        self.resizeDocks([self.docks["documents"]], [230], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["transcription"]], [430], Qt.Orientation.Horizontal)
+        from hanji.ui.fonts import fit_to_screen
+
+        fit_to_screen(self)
+        side = 0.6 if self.width() < 1500 else 1.0  # narrower docks on a small screen
+        self.resizeDocks([self.docks["documents"]], [int(230 * side)], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["transcription"]], [int(430 * max(side, 0.8))], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["transcription"], self.docks["regions"], self.docks["tags"]], [200, 330, 300],
                          Qt.Orientation.Vertical)
         self.actions_ = build_actions(self)
         self._menus()
+        from hanji.ui import jobs_menu
+
+        jobs_menu.install(self)
         self.status_counts = QLabel()
         self.status_zoom = QLabel()
         self.status_tool = QLabel()
@@ -299,7 +305,8 @@ class MainWindow(QMainWindow):
                 doc = self.store.document(d)
             except HanjiError:
                 continue
-            if doc.status in ("new", "preannotated"):
+            # a job's (model's) edits leave the status; a person's edit makes a region human
+            if doc.status in ("new", "preannotated") and any(r.human for r in self.store.regions(d)):
                 self.store.update_document(d, status="in_progress", record=False)
 
     def _update_counts(self) -> None:

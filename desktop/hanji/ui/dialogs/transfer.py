@@ -1,0 +1,306 @@
+"""File → Import… and File → Export…: choose a format (named with its description), a file or folder,
+and options; the transfer runs on a worker with progress and cancel and ends with a report of
+what was skipped (file and line or entry)."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hanji.errors import HanjiError
+from hanji.ui.i18n import tr
+
+AUTO = ""  # the combo's data for "detect the format"
+
+
+def formats(direction: str) -> list[tuple[str, str]]:
+    """``(name, description)`` of every format that can be read (``"read"``) or written (``"write"``)."""
+    from hanji.formats import registry
+
+    out = []
+    for name in registry.names():
+        try:
+            mod = registry.get(name)
+        except ImportError:  # a format whose module is broken is left out, not fatal
+            continue
+        if getattr(mod, "CAN_READ" if direction == "read" else "CAN_WRITE", True):
+            out.append((name, getattr(mod, "DESCRIPTION", "")))
+    return out
+
+
+def write_options(name: str) -> list[str]:
+    """The options a format's writer takes (``key=value`` in the options field)."""
+    from hanji.formats import registry
+
+    mod = registry.get(name)
+    return [p.name for p in list(inspect.signature(mod.write).parameters.values())[2:]
+            if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD) and p.name not in ("entity_types", "final_path")]
+
+
+def export_can_mask() -> bool:
+    """Whether this build's export can mask personal numbers (an ``export_project(mask=...)``)."""
+    from hanji.jobs.transfer import export_project
+
+    return "mask" in inspect.signature(export_project).parameters
+
+
+def personal_fields_text() -> str:
+    try:
+        from hanji.jobs.extract import personal_fields
+
+        return ", ".join(sorted(personal_fields()))
+    except Exception:  # the schema module may be absent in a trimmed build
+        return ""
+
+
+class ReportDialog(QDialog):
+    """A summary line and a list of what went wrong (one line per skipped file/entry)."""
+
+    def __init__(self, title: str, summary: str, lines: list[str], parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.resize(720, 360 if lines else 140)
+        lay = QVBoxLayout(self)
+        self.summary = QLabel(summary)
+        self.summary.setWordWrap(True)
+        lay.addWidget(self.summary)
+        self.details = QPlainTextEdit("\n".join(lines))
+        self.details.setReadOnly(True)
+        self.details.setVisible(bool(lines))
+        lay.addWidget(self.details)
+        bb = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        bb.rejected.connect(self.reject)
+        bb.accepted.connect(self.accept)
+        lay.addWidget(bb)
+
+
+def _path_row(edit: QLineEdit, buttons: list[QPushButton]) -> QWidget:
+    row = QWidget()
+    h = QHBoxLayout(row)
+    h.setContentsMargins(0, 0, 0, 0)
+    h.addWidget(edit, 1)
+    for b in buttons:
+        h.addWidget(b)
+    return row
+
+
+class _TransferDialog(QDialog):
+    direction = "read"
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window_ = window
+        self.worker = None
+        self.report = None
+        self.format = QComboBox()
+        self.format.setMinimumWidth(520)
+        self.path = QLineEdit()
+        self.description = QLabel()
+        self.description.setWordWrap(True)
+        self.description.setStyleSheet("color: palette(mid);")
+        self.form = QFormLayout()
+        self.form.addRow(tr("Format"), self.format)
+        self.form.addRow("", self.description)
+        lay = QVBoxLayout(self)
+        lay.addLayout(self.form)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.start)
+        self.buttons.rejected.connect(self.reject)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #c0392b;")
+        self.error.setWordWrap(True)
+        self.format.currentIndexChanged.connect(self._on_format)
+
+    def _finish_layout(self) -> None:
+        self.layout().addWidget(self.error)
+        self.layout().addWidget(self.buttons)
+
+    def _on_format(self) -> None:
+        name = self.format.currentData()
+        descs = dict(formats(self.direction))
+        self.description.setText(descs.get(name, tr("Hanji looks at the file or folder and picks the format.")))
+
+    def set_format(self, name: str) -> None:
+        i = self.format.findData(name)
+        if i < 0:
+            raise HanjiError(f"unknown format {name!r}")
+        self.format.setCurrentIndex(i)
+
+    def _fail(self, message: str) -> None:
+        self.error.setText(message)
+
+
+class ImportDialog(_TransferDialog):
+    direction = "read"
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.setWindowTitle(tr("Import…"))
+        self.format.addItem(tr("Detect automatically"), AUTO)
+        for name, desc in formats("read"):
+            self.format.addItem(f"{name} — {desc}" if desc else name, name)
+        folder, file = QPushButton(tr("Folder…")), QPushButton(tr("File…"))
+        folder.clicked.connect(self._choose_folder)
+        file.clicked.connect(self._choose_file)
+        self.form.addRow(tr("From"), _path_row(self.path, [folder, file]))
+        self.skip_bad = QCheckBox(tr("Skip bad entries and import the rest (a report lists them)"))
+        self.skip_bad.setChecked(True)
+        self.form.addRow("", self.skip_bad)
+        self._finish_layout()
+        self._on_format()
+
+    def _choose_folder(self) -> None:
+        d = QFileDialog.getExistingDirectory(self, tr("Import from folder"))
+        if d:
+            self.path.setText(d)
+
+    def _choose_file(self) -> None:
+        f, _ = QFileDialog.getOpenFileName(self, tr("Import from file"))
+        if f:
+            self.path.setText(f)
+
+    def start(self):
+        """Check the fields and run the import on the worker; the dialog closes when it starts."""
+        from hanji.jobs.transfer import import_path
+        from hanji.ui.jobs_menu import start_job
+
+        text = self.path.text().strip()
+        if not text or not Path(text).exists():
+            self._fail(tr("Choose a file or folder that exists."))
+            return None
+        fmt = self.format.currentData() or None
+        w = start_job(self.window_, tr("Importing…"), import_path, self.window_.store, text, fmt,
+                      skip_bad=self.skip_bad.isChecked(), on_done=self._done)
+        if w is not None:
+            self.worker = w
+            self.accept()
+        return w
+
+    def _done(self, report) -> None:
+        from hanji.ui.jobs_menu import show_report
+
+        self.report = report
+        win = self.window_
+        win.documents.model.reload()
+        if win.session.doc_id is None:
+            docs = win.store.documents()
+            if docs:
+                win.session.set_document(docs[0].id)
+        win.statusBar().showMessage(report.summary(), 10000)
+        lines = [str(s) for s in report.skipped] + list(report.notes)
+        show_report(win, tr("Import report"), f"{report.format}: {report.summary()}", lines)
+
+
+class ExportDialog(_TransferDialog):
+    direction = "write"
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.setWindowTitle(tr("Export…"))
+        for name, desc in formats("write"):
+            self.format.addItem(f"{name} — {desc}" if desc else name, name)
+        choose = QPushButton(tr("Choose…"))
+        choose.clicked.connect(self._choose)
+        self.form.addRow(tr("To"), _path_row(self.path, [choose]))
+        self.scope = QComboBox()
+        self.scope.addItem(tr("The whole project"), "all")
+        self.scope.addItem(tr("Selected documents"), "selected")
+        self.scope.addItem(tr("Documents marked done"), "done")
+        self.form.addRow(tr("Documents"), self.scope)
+        self.options = QLineEdit()
+        self.form.addRow(tr("Options"), self.options)
+        self.overwrite = QCheckBox(tr("Replace it if it exists"))
+        self.form.addRow("", self.overwrite)
+        self.mask = QCheckBox(tr("Mask personal numbers (keep the first digits only)"))
+        fields = personal_fields_text()
+        can = export_can_mask()
+        self.mask.setEnabled(can)
+        self.mask.setChecked(can)
+        hint = f"{tr('Fields with personal data')}: {fields}" if fields else ""
+        if not can:
+            hint += ("\n" if hint else "") + tr("This build's export cannot mask them yet: check the data before "
+                                                "sharing it.")
+        self.personal = QLabel(hint)
+        self.personal.setWordWrap(True)
+        self.form.addRow("", self.mask)
+        self.form.addRow("", self.personal)
+        self._finish_layout()
+        self._on_format()
+
+    def _on_format(self) -> None:
+        super()._on_format()
+        name = self.format.currentData()
+        if name:
+            opts = write_options(name)
+            self.options.setPlaceholderText("key=value; …  (" + (", ".join(opts) if opts else tr("none")) + ")")
+            self.options.setEnabled(bool(opts))
+
+    def _choose(self) -> None:
+        f, _ = QFileDialog.getSaveFileName(self, tr("Export to"), "", "", "",
+                                           QFileDialog.Option.DontConfirmOverwrite)
+        if f:
+            self.path.setText(f)
+
+    def doc_ids(self) -> list[int] | None:
+        scope = self.scope.currentData()
+        if scope == "all":
+            return None
+        if scope == "selected":
+            from hanji.ui.jobs_menu import selected_documents
+
+            return selected_documents(self.window_)
+        return [d.id for d in self.window_.store.documents() if d.status == "done"]
+
+    def start(self):
+        from hanji.jobs.transfer import export_project, parse_options
+        from hanji.ui.jobs_menu import start_job
+
+        text = self.path.text().strip()
+        if not text:
+            self._fail(tr("Choose where to write the export."))
+            return None
+        out = Path(text)
+        if not out.parent.exists():
+            self._fail(f"{tr('The folder does not exist')}: {out.parent}")
+            return None
+        if out.exists() and not self.overwrite.isChecked():
+            self._fail(tr("It already exists: tick 'Replace it if it exists' or choose another name."))
+            return None
+        try:
+            options = parse_options([p for p in self.options.text().replace(",", ";").split(";") if p.strip()])
+        except HanjiError as e:
+            self._fail(str(e))
+            return None
+        kwargs = {"options": options, "doc_ids": self.doc_ids(), "overwrite": self.overwrite.isChecked()}
+        if self.mask.isEnabled():
+            kwargs["mask"] = self.mask.isChecked()
+        w = start_job(self.window_, tr("Exporting…"), export_project, self.window_.store, self.format.currentData(),
+                      out, on_done=self._done, **kwargs)
+        if w is not None:
+            self.worker = w
+            self.accept()
+        return w
+
+    def _done(self, report) -> None:
+        from hanji.ui.jobs_menu import show_report
+
+        self.report = report
+        self.window_.statusBar().showMessage(report.summary(), 10000)
+        if report.notes:
+            show_report(self.window_, tr("Export report"), report.summary(), list(report.notes))

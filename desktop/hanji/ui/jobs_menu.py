@@ -1,0 +1,380 @@
+"""The window's jobs: pre-annotation, re-recognition, detection in a box, tag proposals, the next
+most useful document. Each runs on a worker thread with a progress dialog and a cancel button;
+the models are built once, lazily, on the worker (never on the GUI thread) and reused."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtWidgets import QAbstractItemView, QMessageBox, QProgressDialog
+
+from hanji.ui.i18n import tr
+from hanji.ui.worker import Worker
+
+
+def _default_pipeline_factory():
+    from hanji.jobs.preannotate import make_pipeline
+
+    return make_pipeline()
+
+
+def _default_predictor_factory():
+    from hanji.jobs.extract import load_predictor
+
+    return load_predictor()
+
+
+# tests replace these with tiny fakes; the window never loads a model anywhere else
+PIPELINE_FACTORY: Callable[[], Any] = _default_pipeline_factory
+PREDICTOR_FACTORY: Callable[[], Any] = _default_predictor_factory
+
+
+class Models:
+    """The OCR pipeline and the tagger of one window, built on first use on the calling (worker)
+    thread and kept for the next job."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._pipeline = None
+        self._predictor = None
+        self.builds = 0
+
+    def pipeline(self):
+        with self._lock:
+            if self._pipeline is None:
+                self._pipeline = PIPELINE_FACTORY()
+                self.builds += 1
+            return self._pipeline
+
+    def predictor(self):
+        with self._lock:
+            if self._predictor is None:
+                self._predictor = PREDICTOR_FACTORY()
+                self.builds += 1
+            return self._predictor
+
+
+def install(window) -> None:
+    """Called once by the window: documents can be multi-selected for "pre-annotate selected"."""
+    from hanji.ui.fonts import register_fonts
+
+    register_fonts()
+    window.models = Models()
+    window.job = None  # the worker of the running job, if any
+    window.documents.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+
+
+# ---------------------------------------------------------------------------------------- running
+class _Relay(QObject):
+    """Receives a worker's signals on the GUI thread (a QObject receiver makes them queued; a plain
+    function would run on the worker thread and touch widgets there)."""
+
+    def __init__(self, parent, progress, finished, cancelled, failed):
+        super().__init__(parent)
+        self._p, self._f, self._c, self._e = progress, finished, cancelled, failed
+
+    @Slot(int, int, str)
+    def on_progress(self, done, total, msg):
+        self._p(done, total, msg)
+
+    @Slot(object)
+    def on_finished(self, result):
+        self._f(result)
+        self.deleteLater()
+
+    @Slot()
+    def on_cancelled(self):
+        self._c()
+        self.deleteLater()
+
+    @Slot(str)
+    def on_failed(self, message):
+        self._e(message)
+        self.deleteLater()
+
+
+def start_job(window, title: str, fn: Callable, *args, on_done: Callable[[Any], None] | None = None,
+              show_after_ms: int = 300, **kwargs) -> Worker | None:
+    """Run ``fn(*args, progress=, cancel=, **kwargs)`` on a worker with a cancellable progress
+    dialog (shown if the job takes more than ``show_after_ms``) and progress in the status bar."""
+    if window.job is not None and window.job.thread.isRunning():
+        window.statusBar().showMessage(tr("Another job is running; wait for it or cancel it."), 5000)
+        return None
+    dlg = QProgressDialog(title, tr("Cancel"), 0, 0, window)
+    dlg.setWindowTitle(title)
+    dlg.setWindowModality(Qt.WindowModality.WindowModal)
+    dlg.setMinimumDuration(show_after_ms)
+    dlg.setAutoClose(False)
+    dlg.setAutoReset(False)
+    dlg.setMinimumWidth(420)
+    w = Worker(fn, *args, **kwargs)
+    w.dialog = dlg
+    w.title = title
+
+    def on_progress(done, total, msg):
+        dlg.setMaximum(max(total, 0))
+        dlg.setValue(min(done, total) if total > 0 else 0)
+        text = f"{title}\n{msg}" if msg else title
+        dlg.setLabelText(text)
+        count = f" {done}/{total}" if total > 0 else ""
+        window.statusBar().showMessage(f"{title}{count} {msg}".strip())
+
+    def end():
+        dlg.close()
+        dlg.deleteLater()
+        if window.job is w:
+            window.job = None
+
+    def finished(result):
+        end()
+        if on_done is not None:
+            on_done(result)
+
+    def cancelled():
+        end()
+        window.statusBar().showMessage(f"{title}: {tr('cancelled; run it again to resume')}", 6000)
+
+    def failed(message):
+        end()
+        window.statusBar().showMessage(f"{title}: {tr('failed')}", 6000)
+        QMessageBox.warning(window, title, message)
+
+    relay = _Relay(window, on_progress, finished, cancelled, failed)
+    w.relay = relay
+    w.progress.connect(relay.on_progress)
+    dlg.canceled.connect(w.cancel)
+    w.finished.connect(relay.on_finished)
+    w.cancelled.connect(relay.on_cancelled)
+    w.failed.connect(relay.on_failed)
+    window.job = w
+    window.statusBar().showMessage(title)
+    w.start()
+    return w
+
+
+def _need_store(window) -> bool:
+    if window.store is None:
+        window.statusBar().showMessage(tr("Open a project first."), 4000)
+        return False
+    return True
+
+
+# ---------------------------------------------------------------------------------- pre-annotation
+def _preannotate_job(store, doc_ids, models: Models, include_done: bool, progress, cancel):
+    from hanji.jobs.preannotate import preannotate
+
+    progress(0, len(doc_ids) if doc_ids is not None else -1, tr("loading the models…"))
+    return preannotate(store, doc_ids, pipeline=models.pipeline(), include_done=include_done,
+                       progress=progress, cancel=cancel)
+
+
+def _report_preannotate(window, rep) -> None:
+    msg = (f"{tr('Pre-annotated')} {rep.documents} {tr('documents')}: {rep.added} {tr('regions added')}, "
+           f"{rep.review} {tr('to review')}, {rep.kept} {tr('kept (yours)')}")
+    if rep.resumed:
+        msg += f", {rep.resumed} {tr('already done before')}"
+    window.statusBar().showMessage(msg, 10000)
+    if rep.errors:
+        show_report(window, tr("Pre-annotation"), msg, rep.errors)
+
+
+def preannotate_docs(window, doc_ids: list[int] | None, title: str) -> Worker | None:
+    if not _need_store(window):
+        return None
+    include_done = doc_ids is not None  # named documents are done even when not new
+    return start_job(window, title, _preannotate_job, window.store, doc_ids, window.models, include_done,
+                     on_done=lambda rep: _report_preannotate(window, rep))
+
+
+def preannotate_current(window) -> Worker | None:
+    if window.session.doc_id is None:
+        return None
+    return preannotate_docs(window, [window.session.doc_id], tr("Pre-annotate this document"))
+
+
+def selected_documents(window) -> list[int]:
+    """The documents selected in the documents pane (the current one if none)."""
+    view = window.documents.view
+    ids = [ix.data(Qt.ItemDataRole.UserRole) for ix in view.selectionModel().selectedIndexes()]
+    ids = [i for i in ids if i is not None]
+    if not ids and window.session.doc_id is not None:
+        ids = [window.session.doc_id]
+    order = {d: k for k, d in enumerate(window.documents.visible_ids())}
+    return sorted(set(ids), key=lambda d: order.get(d, 1 << 30))
+
+
+def preannotate_selected(window) -> Worker | None:
+    ids = selected_documents(window)
+    if not ids:
+        return None
+    return preannotate_docs(window, ids, tr("Pre-annotate selected documents"))
+
+
+def preannotate_project(window) -> Worker | None:
+    """Every document still new (resumes an interrupted run: the job records what it did)."""
+    return preannotate_docs(window, None, tr("Pre-annotate whole project"))
+
+
+def _rerecognize_job(store, region_ids, models: Models, progress, cancel):
+    from hanji.jobs.preannotate import rerecognize_region
+
+    pipe = models.pipeline()
+    out = []
+    for k, rid in enumerate(region_ids):
+        cancel.check()
+        progress(k, len(region_ids), "")
+        out.append(rerecognize_region(store, rid, pipeline=pipe))
+    return out
+
+
+def rerecognize(window) -> Worker | None:
+    """Read the selected region(s) again, e.g. after a box was moved (Ctrl+R)."""
+    if not _need_store(window):
+        return None
+    ids = sorted(window.session.selection)
+    if not ids:
+        window.statusBar().showMessage(tr("Select a region to re-recognize."), 4000)
+        return None
+    window.session.about_to_change.emit()  # text being typed is saved first
+
+    def done(regions):
+        texts = " · ".join(r.text for r in regions[:3])
+        window.statusBar().showMessage(f"{tr('Re-recognized')}: {texts}", 8000)
+
+    return start_job(window, tr("Re-recognize region"), _rerecognize_job, window.store, ids, window.models,
+                     on_done=done, show_after_ms=800)
+
+
+def _detect_job(store, doc_id, box, drawn_id, models: Models, progress, cancel):
+    from hanji.domain import geometry
+    from hanji.jobs.preannotate import detect_in_box
+
+    pipe = models.pipeline()
+    cancel.check()
+    progress(0, 1, "")
+    with store.group("detect text inside box"):  # one undo step: the drawn box goes, the text comes
+        if drawn_id is not None:
+            store.delete_regions([drawn_id])
+        added = detect_in_box(store, doc_id, geometry.as_points(box), pipeline=pipe)
+    progress(1, 1, "")
+    return added
+
+
+def detect_in_box(window) -> Worker | None:
+    """Find the text inside the selected box (a rectangle drawn for the purpose, which is replaced by
+    what is found when it has no text of its own; else it stays)."""
+    if not _need_store(window) or window.session.doc_id is None:
+        return None
+    ids = sorted(window.session.selection)
+    if len(ids) != 1:
+        window.statusBar().showMessage(tr("Draw or select one box to detect text inside."), 4000)
+        return None
+    window.session.about_to_change.emit()
+    region = window.store.region(ids[0])
+    from hanji.domain import geometry
+
+    x0, y0, x1, y1 = geometry.bbox(region.points)
+    box = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+    drawn = region.id if not region.text.strip() and not region.tags else None
+
+    def done(added):
+        if added:
+            window.session.select({r.id for r in added})
+        window.statusBar().showMessage(f"{tr('Found')} {len(added)} {tr('regions inside the box')}", 8000)
+
+    return start_job(window, tr("Detect text inside box"), _detect_job, window.store, window.session.doc_id, box,
+                     drawn, window.models, on_done=done, show_after_ms=800)
+
+
+# ------------------------------------------------------------------------------ tags and key-values
+def _propose_job(store, doc_ids, models: Models, progress, cancel):
+    from hanji.jobs.extract import propose
+
+    progress(0, len(doc_ids), tr("loading the tagger…"))
+    return propose(store, doc_ids, predictor=models.predictor(), resume=False, progress=progress, cancel=cancel)
+
+
+def propose(window) -> Worker | None:
+    """Propose BIO tags and key-values for the current document (confirm them in the panes)."""
+    if not _need_store(window) or window.session.doc_id is None:
+        return None
+    window.session.about_to_change.emit()
+
+    def done(rep):
+        if rep.skipped:
+            msg = tr("Left alone: a person already tagged this document.")
+        else:
+            msg = (f"{tr('Proposed')} {rep.tagged_regions} {tr('tagged regions')}, {rep.keyvalues} "
+                   f"{tr('key-values')}")
+        window.statusBar().showMessage(msg, 8000)
+        if rep.errors:
+            show_report(window, tr("Propose tags and key-values"), msg, rep.errors)
+
+    return start_job(window, tr("Propose tags and key-values"), _propose_job, window.store, [window.session.doc_id],
+                     window.models, on_done=done)
+
+
+# ---------------------------------------------------------------------------- what to label next
+def _next_job(store, progress, cancel):
+    from hanji.jobs.quality import next_documents
+
+    return next_documents(store, n=1, progress=progress, cancel=cancel)
+
+
+def next_useful(window) -> Worker | None:
+    """Jump to the unlabelled document the models are least sure of (and least like the labelled ones)."""
+    if not _need_store(window):
+        return None
+    window.session.about_to_change.emit()
+
+    def done(picks):
+        if not picks:
+            window.statusBar().showMessage(tr("Nothing left to label."), 6000)
+            return
+        p = picks[0]
+        window.session.set_document(p.doc_id)
+        window.statusBar().showMessage(f"{tr('Next most useful')}: {p.name} — {p.reason}", 8000)
+
+    return start_job(window, tr("Next most useful document"), _next_job, window.store, on_done=done,
+                     show_after_ms=1000)
+
+
+# ---------------------------------------------------------------------------------- dialogs
+def show_report(window, title: str, summary: str, lines: list[str]):
+    from hanji.ui.dialogs.transfer import ReportDialog
+
+    dlg = ReportDialog(title, summary, lines, window)
+    window._report = dlg
+    dlg.show()
+    return dlg
+
+
+def import_dialog(window):
+    from hanji.ui.dialogs.transfer import ImportDialog
+
+    if not _need_store(window):
+        return None
+    dlg = ImportDialog(window)
+    window._transfer_dialog = dlg
+    dlg.open()
+    return dlg
+
+
+def export_dialog(window):
+    from hanji.ui.dialogs.transfer import ExportDialog
+
+    if not _need_store(window):
+        return None
+    dlg = ExportDialog(window)
+    window._transfer_dialog = dlg
+    dlg.open()
+    return dlg
+
+
+def show_tour(window):
+    from hanji.ui.dialogs.tour import show_tour as _show
+
+    return _show(window)
