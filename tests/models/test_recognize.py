@@ -120,3 +120,40 @@ def test_shipped_weights_checksum_is_verified(monkeypatch, tmp_path):
     monkeypatch.setattr(weights, "manifest", lambda: fake)
     with pytest.raises(HanjiError, match="corrupt"):
         load_recognizer("ppocr_en")
+
+
+# the shipped ko_rec.pt (step 1000) reads these clean lines without error; allow a slip or two
+KO_MAX_CER = 0.05
+KO_LINES = ["영수증 합계 12,000원", "서울특별시 강남구 테헤란로 152", "대표자 김민준", "2024년 3월 15일",
+            "카드 승인번호 04512377", "부가세 1,091원"]
+
+
+@pytest.fixture(scope="module")
+def ko():
+    return load_recognizer("ko", device="cpu")
+
+
+def test_ko_recognizer_metadata(ko):
+    assert ko.name == "ko" and ko.version.startswith("ko-rec")
+    assert len(ko.charset) == len(korean_charset())
+
+
+def test_ko_reads_rendered_hangul_lines(ko):
+    crops = [render(t, 32) for t in KO_LINES]
+    preds = [t for t, _ in ko.predict(crops)]
+    assert all(sum("\uac00" <= c <= "\ud7a3" for c in p) >= 2 for p in preds), preds
+    assert cer(preds, KO_LINES) <= KO_MAX_CER, list(zip(preds, KO_LINES))
+
+
+def test_ko_reads_a_font_it_was_not_trained_on(ko):
+    from hanji.synth.lines import font_faces
+
+    face = font_faces(held_out=True)[0]
+    font = ImageFont.truetype(str(face.path), 30, index=face.index)
+    crops = []
+    for t in KO_LINES:
+        im = Image.new("RGB", (int(font.getlength(t)) + 30, 46), "white")
+        ImageDraw.Draw(im).text((15, 4), t, fill="black", font=font)
+        crops.append(np.asarray(im))
+    preds = [t for t, _ in ko.predict(crops)]
+    assert cer(preds, KO_LINES) <= 0.1, list(zip(preds, KO_LINES))
