@@ -246,7 +246,7 @@ class ExportDialog(_TransferDialog):
     def _on_format(self) -> None:
         super()._on_format()
         name = self.format.currentData()
-        if name:
+        if name and hasattr(self, "options"):
             opts = write_options(name)
             self.options.setPlaceholderText("key=value; …  (" + (", ".join(opts) if opts else tr("none")) + ")")
             self.options.setEnabled(bool(opts))
