@@ -33,6 +33,7 @@ SHARED = ROOT.parent / "shared" / "data"
 
 import hanji.models  # noqa: E402,F401  (before torch: sets how torch's threads wait, as the app does)
 from hanji.domain import geometry  # noqa: E402
+from hanji.domain.text import edit_distance as levenshtein  # noqa: E402
 
 
 # ------------------------------------------------------------------------------------------- data
@@ -221,18 +222,6 @@ class PRH:
         p = self.tp / self.nf if self.nf else 0.0
         r = self.tp / self.nt if self.nt else 0.0
         return p, r, (2 * p * r / (p + r) if p + r else 0.0)
-
-
-def levenshtein(a: str, b: str) -> int:
-    if len(a) < len(b):
-        a, b = b, a
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
 
 
 def cer(preds, truths, ignore_space: bool = True, fold_case: bool = False) -> float:

@@ -33,3 +33,16 @@ def char_class(ch: str) -> str:
     if ch.isalpha():
         return "latin"
     return "symbol"
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance in characters (insertions, deletions, substitutions)."""
+    if len(a) < len(b):
+        a, b = b, a
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from hanji.domain.text import nfc
+from hanji.domain.text import edit_distance, nfc
 
 
 @dataclass(frozen=True)
@@ -41,19 +41,6 @@ class Suspect:
 
 def normalise(text: str) -> str:
     return " ".join(nfc(text).split())
-
-
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance (characters)."""
-    if len(a) < len(b):
-        a, b = b, a
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
 
 
 def cer(given: str, predicted: str) -> float:

@@ -8,6 +8,8 @@ import unicodedata
 
 import numpy as np
 
+from hanji.domain.text import edit_distance as levenshtein
+
 HEIGHT = 48
 
 
@@ -72,18 +74,6 @@ def batch_tensor(prepared: list[np.ndarray], min_width: int = 64, multiple: int 
     for i, p in enumerate(prepared):
         out[i, :, :, : p.shape[2]] = p
     return torch.from_numpy(out), widths
-
-
-def levenshtein(a: str, b: str) -> int:
-    if len(a) < len(b):
-        a, b = b, a
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
 
 
 def cer(preds: list[str], refs: list[str]) -> float:
