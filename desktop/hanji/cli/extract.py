@@ -8,10 +8,9 @@ maps to a list. This output is the interface used to evaluate Hanji's key-value 
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 
+from hanji.cli.jsonl import emit_jsonl
 from hanji.cli.progress import Bar
 from hanji.errors import HanjiError
 
@@ -47,37 +46,9 @@ def cmd_extract(args) -> int:
             raise HanjiError("no such image file", p)
     if args.model is not None and not args.model.is_file():
         raise HanjiError("no such model file", args.model)
-    out = None
-    if args.out:
-        if not args.out.parent.exists():
-            raise HanjiError("the folder does not exist", args.out.parent)
-        tmp = args.out.with_name(args.out.name + ".part")
-        out = open(tmp, "w", encoding="utf-8")
-    n = 0
-    try:
-        with Bar("extracting", "img") as bar:
-            for obj in extract_images(args.images, args.doc_type, model=args.model, mask=args.mask,
-                                      progress=bar if out else _quiet):
-                line = json.dumps(obj, ensure_ascii=False)
-                n += 1
-                if out:
-                    out.write(line + "\n")
-                else:
-                    print(line, flush=True)
-    except BaseException:
-        if out:
-            out.close()
-            tmp.unlink(missing_ok=True)
-        raise
-    if out:
-        out.close()
-        tmp.replace(args.out)
-        print(f"wrote {n} result(s) to {args.out}", file=sys.stderr)
+    emit_jsonl(lambda progress: extract_images(args.images, args.doc_type, model=args.model, mask=args.mask,
+                                               progress=progress), args.out, "extracting")
     return 0
-
-
-def _quiet(done: int, total: int | None = None, message: str = "") -> None:
-    return None
 
 
 def cmd_propose(args) -> int:

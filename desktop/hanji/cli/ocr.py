@@ -7,10 +7,10 @@ reading order. This output is the interface used to evaluate Hanji's OCR: keep i
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
+from hanji.cli.jsonl import emit_jsonl
 from hanji.cli.progress import Bar
 from hanji.errors import HanjiError
 
@@ -48,34 +48,9 @@ def cmd_ocr(args) -> int:
             raise HanjiError("no such image file", p)
     pipeline = make_pipeline(args.recognizer, device=args.device, min_score=args.min_score)
     _ = pipeline.recognizer  # load it now: a missing or unknown model is reported before any work
-    out = None
-    if args.out:
-        if not args.out.parent.exists():
-            raise HanjiError("the folder does not exist", args.out.parent)
-        tmp = args.out.with_name(args.out.name + ".part")
-        out = open(tmp, "w", encoding="utf-8")
-    try:
-        with Bar("reading", "img") as bar:
-            for obj in ocr_images(args.images, args.mode, pipeline=pipeline, progress=bar if out else _quiet):
-                line = json.dumps(obj, ensure_ascii=False)
-                if out:
-                    out.write(line + "\n")
-                else:
-                    print(line, flush=True)
-    except BaseException:
-        if out:
-            out.close()
-            tmp.unlink(missing_ok=True)
-        raise
-    if out:
-        out.close()
-        tmp.replace(args.out)
-        print(f"wrote {len(args.images)} result(s) to {args.out}", file=sys.stderr)
+    emit_jsonl(lambda progress: ocr_images(args.images, args.mode, pipeline=pipeline, progress=progress),
+               args.out, "reading")
     return 0
-
-
-def _quiet(done: int, total: int | None = None, message: str = "") -> None:
-    return None
 
 
 def cmd_preannotate(args) -> int:
