@@ -38,3 +38,22 @@ def subscribe(store: ProjectStore, fn: Callable[[Change], None]) -> Callable[[],
             _relay.deliver.emit(fn, ch)
 
     return store.subscribe(listener)
+
+
+class StoreBound:
+    """For panes that follow one store: ``bind_store`` drops the old subscription, keeps the new
+    store in ``self.store`` and subscribes ``self._on_change`` to it (on the GUI thread)."""
+
+    store: ProjectStore | None = None
+    _unsub: Callable[[], None] | None = None
+
+    def bind_store(self, store: ProjectStore | None) -> None:
+        if self._unsub:
+            self._unsub()
+            self._unsub = None
+        self.store = store
+        if store is not None:
+            self._unsub = subscribe(store, self._on_change)
+
+    def _on_change(self, ch: Change) -> None:  # pragma: no cover - each pane overrides it
+        raise NotImplementedError

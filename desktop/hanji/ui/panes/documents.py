@@ -81,7 +81,7 @@ class DocumentsModel(QAbstractListModel):
         return -1
 
 
-class DocumentsPane(QWidget):
+class DocumentsPane(QWidget, bridge.StoreBound):
     def __init__(self, store: ProjectStore | None, session: Session, parent=None):
         super().__init__(parent)
         self.session = session
@@ -111,14 +111,9 @@ class DocumentsPane(QWidget):
         self.set_store(store)
 
     def set_store(self, store: ProjectStore | None) -> None:
-        if self._unsub:
-            self._unsub()
-            self._unsub = None
-        self.store = store
+        self.bind_store(store)
         self.model.store = store
         self.model.thumbs.clear()
-        if store is not None:
-            self._unsub = bridge.subscribe(store, self._on_change)
         self.model.reload()
         self._select_doc(self.session.doc_id)
 

@@ -43,7 +43,7 @@ def derive_keyvalues(store: ProjectStore, doc_id: int) -> list[KeyValue]:
     return out
 
 
-class KeyValuesPane(QWidget):
+class KeyValuesPane(QWidget, bridge.StoreBound):
     def __init__(self, store: ProjectStore | None, session: Session, parent=None):
         super().__init__(parent)
         self.session = session
@@ -82,12 +82,7 @@ class KeyValuesPane(QWidget):
         self.set_store(store)
 
     def set_store(self, store: ProjectStore | None) -> None:
-        if self._unsub:
-            self._unsub()
-            self._unsub = None
-        self.store = store
-        if store is not None:
-            self._unsub = bridge.subscribe(store, self._on_change)
+        self.bind_store(store)
         self.reload()
 
     def _on_change(self, ch: Change) -> None:

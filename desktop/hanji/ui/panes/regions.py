@@ -23,7 +23,7 @@ class RegionTree(QTreeWidget):
         self.pane.order_from_view()
 
 
-class RegionsPane(QWidget):
+class RegionsPane(QWidget, bridge.StoreBound):
     def __init__(self, store: ProjectStore | None, session: Session, parent=None):
         super().__init__(parent)
         self.session = session
@@ -51,12 +51,7 @@ class RegionsPane(QWidget):
         self.set_store(store)
 
     def set_store(self, store: ProjectStore | None) -> None:
-        if self._unsub:
-            self._unsub()
-            self._unsub = None
-        self.store = store
-        if store is not None:
-            self._unsub = bridge.subscribe(store, self._on_change)
+        self.bind_store(store)
         self.reload()
 
     def _on_change(self, ch: Change) -> None:

@@ -45,7 +45,7 @@ class TokenView(QPlainTextEdit):
         super().keyPressEvent(ev)
 
 
-class TagsPane(QWidget):
+class TagsPane(QWidget, bridge.StoreBound):
     def __init__(self, store: ProjectStore | None, session: Session, parent=None):
         super().__init__(parent)
         self.session = session
@@ -72,12 +72,7 @@ class TagsPane(QWidget):
         self.set_store(store)
 
     def set_store(self, store: ProjectStore | None) -> None:
-        if self._unsub:
-            self._unsub()
-            self._unsub = None
-        self.store = store
-        if store is not None:
-            self._unsub = bridge.subscribe(store, self._on_change)
+        self.bind_store(store)
         self.reload()
 
     def _on_change(self, ch: Change) -> None:

@@ -72,7 +72,7 @@ class TextField(QLineEdit):
         super().focusOutEvent(ev)
 
 
-class TranscriptionPane(QWidget):
+class TranscriptionPane(QWidget, bridge.StoreBound):
     give_back_focus = Signal()
 
     def __init__(self, store: ProjectStore | None, session: Session, parent=None):
@@ -109,13 +109,8 @@ class TranscriptionPane(QWidget):
         self.set_store(store)
 
     def set_store(self, store: ProjectStore | None) -> None:
-        if self._unsub:
-            self._unsub()
-            self._unsub = None
-        self.store = store
+        self.bind_store(store)
         self._image = None
-        if store is not None:
-            self._unsub = bridge.subscribe(store, self._on_change)
         self.show_region(self.session.current)
 
     def focus_field(self) -> None:
