@@ -20,6 +20,7 @@ from typing import Any
 from hanji.domain.model import Document, EntityType, KeyValue, Link, Region
 from hanji.errors import HanjiError
 from hanji.store import rows
+from hanji.store.checkpoint import SAFETY_PAGES, Checkpointer
 from hanji.store.images import ImageInfo, inspect_bytes, read_image_file
 from hanji.store.lock import ProjectLock
 from hanji.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
@@ -100,6 +101,10 @@ class ProjectStore:
         self._step: int | None = None  # the open history step while inside ``group``
         self._group_depth = 0
         self._pending: list[Change] = []
+        self._checkpointer: Checkpointer | None = None
+        if not readonly:
+            conn.execute(f"PRAGMA wal_autocheckpoint={SAFETY_PAGES}")
+            self._checkpointer = Checkpointer(path)
 
     @property
     def db(self):
@@ -181,6 +186,9 @@ class ProjectStore:
 
     def close(self) -> None:
         with self._mutex:
+            if self._checkpointer is not None:
+                self._checkpointer.close()
+                self._checkpointer = None
             if self.conn is not None:
                 try:
                     if not self.readonly:
@@ -228,6 +236,8 @@ class ProjectStore:
                 self.conn.execute("ROLLBACK")
                 raise
             self.conn.execute("COMMIT")
+            if self._checkpointer is not None:
+                self._checkpointer.nudge()
 
     @contextlib.contextmanager
     def group(self, label: str = "edit") -> Iterator[None]:
