@@ -10,7 +10,17 @@ from PIL import Image, ImageEnhance
 
 from hanji.domain.model import KeyValue, Region
 from hanji.jobs import quality as jq
-from hanji.quality.duplicates import fingerprint, group_duplicates, same_picture, thumbnail
+from hanji.quality.duplicates import (
+    HASH_BITS,
+    _dct_matrix,
+    dhash_bits,
+    fingerprint,
+    group_duplicates,
+    hash_distance,
+    phash_bits,
+    same_picture,
+    thumbnail,
+)
 from hanji.quality.label_errors import Reading, TagReading, cer, rank_tags, rank_transcriptions
 from hanji.quality.next import Candidate, rank_next, uncertainty
 
@@ -111,6 +121,28 @@ def test_near_duplicates_are_told_from_same_layout_pages():
     groups = group_duplicates([(k, fingerprint(v)) for k, v in ims.items()],
                               verify=lambda x, y: same_picture(thumbs[x], thumbs[y]))
     assert [(g.kind, g.doc_ids) for g in groups] == [("exact", [1, 5]), ("near", [1, 4, 5, 6])]
+
+
+def test_dct_matrix_is_the_dct_ii_by_its_definition():
+    n, k = 12, 5
+    x = np.random.default_rng(3).normal(size=n)
+    brute = [2 * sum(x[i] * np.cos(np.pi * u * (2 * i + 1) / (2 * n)) for i in range(n)) for u in range(k)]
+    assert np.allclose(_dct_matrix(n, k) @ x, brute)
+
+
+def test_perceptual_and_difference_hashes():
+    a = page(receipt_lines(0))
+    other = page(["계약서", "갑 홍길동", "을 김철수"])
+    p, d = phash_bits(a), dhash_bits(a)
+    assert p.shape == d.shape == (16, 16) and p.dtype == d.dtype == bool
+    assert p.sum() in (127, 128)  # against the median: half the bits are set
+    # a horizontal ramp gets brighter to the right: every dHash bit is "right is brighter"
+    ramp = Image.fromarray(np.tile(np.arange(0, 255, 3, dtype=np.uint8), (40, 1)))
+    assert dhash_bits(ramp).all() and not dhash_bits(ramp.transpose(Image.FLIP_LEFT_RIGHT)).any()
+    fa, fb, fo = fingerprint(a), fingerprint(ImageEnhance.Brightness(a).enhance(0.85)), fingerprint(other)
+    assert len(fa.phash) == len(fa.dhash) == HASH_BITS // 4
+    assert hash_distance(fa.phash, fb.phash) < 0.05 and hash_distance(fa.dhash, fb.dhash) < 0.05
+    assert hash_distance(fa.phash, fo.phash) > 0.2
 
 
 def test_search_finds_hangul_substrings_in_regions_and_key_values(clean):

@@ -16,7 +16,6 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import imagehash
 import numpy as np
 from PIL import Image
 
@@ -26,6 +25,7 @@ NEAR_BITS = 0.15  # candidates: at most this share of bits differs in each hash
 THUMB = 64  # thumbnail side for the block comparison
 BLOCK_GRID = 8  # the thumbnail is compared in 8×8 blocks
 BLOCK_LIMIT = 0.25  # the worst block may differ by this much (mean |z| difference) in a near duplicate
+PHASH_FACTOR = 4  # the DCT hash looks at a (HASH_SIZE * PHASH_FACTOR)² grayscale image
 
 
 @dataclass(frozen=True)
@@ -54,8 +54,37 @@ def fingerprint(image: Image.Image) -> Fingerprint:
     h = hashlib.sha256(f"{rgb.width}x{rgb.height}".encode())
     h.update(rgb.tobytes())
     gray = image.convert("L")
-    return Fingerprint(h.hexdigest(), str(imagehash.phash(gray, hash_size=HASH_SIZE)),
-                       str(imagehash.dhash(gray, hash_size=HASH_SIZE)))
+    return Fingerprint(h.hexdigest(), _hex(phash_bits(gray)), _hex(dhash_bits(gray)))
+
+
+def _dct_matrix(n: int, k: int) -> np.ndarray:
+    """The first ``k`` rows of the (unnormalised) ``n``-point DCT-II: ``2·cos(π·u·(2x+1)/2n)``."""
+    u = np.arange(k, dtype=np.float64)[:, None]
+    x = np.arange(n, dtype=np.float64)[None, :]
+    return 2.0 * np.cos(np.pi * u * (2 * x + 1) / (2 * n))
+
+
+def phash_bits(image: Image.Image, hash_size: int = HASH_SIZE) -> np.ndarray:
+    """Perceptual hash: the lowest ``hash_size``² DCT coefficients of a Lanczos-resized
+    ``(hash_size·PHASH_FACTOR)``² grayscale image against their median. The same bits as
+    ``imagehash.phash`` (fingerprints cached by older versions stay valid)."""
+    n = hash_size * PHASH_FACTOR
+    pixels = np.asarray(image.convert("L").resize((n, n), Image.LANCZOS), dtype=np.float64)
+    d = _dct_matrix(n, hash_size)
+    low = d @ pixels @ d.T  # 2-D DCT-II, rows then columns, low frequencies only
+    return low > np.median(low)
+
+
+def dhash_bits(image: Image.Image, hash_size: int = HASH_SIZE) -> np.ndarray:
+    """Difference hash: is each pixel of a ``(hash_size+1)×hash_size`` grayscale image darker
+    than its right neighbour (as ``imagehash.dhash``)."""
+    pixels = np.asarray(image.convert("L").resize((hash_size + 1, hash_size), Image.LANCZOS))
+    return pixels[:, 1:] > pixels[:, :-1]
+
+
+def _hex(bits: np.ndarray) -> str:
+    """Row-major bits as hex, most significant bit first (the format of cached fingerprints)."""
+    return np.packbits(bits.reshape(-1)).tobytes().hex()
 
 
 def thumbnail(image: Image.Image) -> np.ndarray:
