@@ -42,6 +42,10 @@ def register(sub) -> None:
     p.add_argument("--overwrite", action="store_true", help="replace OUT if it exists (only once the export is done)")
     p.add_argument("--opt", action="append", metavar="KEY=VALUE",
                    help="a format option (repeatable), e.g. rec=yes, embed=yes, val=0.1")
+    p.add_argument("--mask-personal", action="store_true",
+                   help="mask the fields marked personal in the project's schema (ID and card numbers keep their "
+                        "first digits, names their first and last syllable) in every text written; the project "
+                        "and the images are not changed")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=cmd_export)
 
@@ -86,10 +90,11 @@ def cmd_export(args) -> int:
     options = parse_options(args.opt)
     with ProjectStore.open(args.project, readonly=True) as store, Bar("exporting", "doc") as bar:
         report = export_project(store, args.fmt, args.out, options=options, overwrite=args.overwrite,
-                                progress=_Every(bar))
+                                mask=args.mask_personal, progress=_Every(bar))
     if args.json:
         print(json.dumps({"format": report.format, "out": str(report.out), "documents": report.documents,
-                          "regions": report.regions, "notes": report.notes}, ensure_ascii=False))
+                          "regions": report.regions, "masked": report.masked, "personal": report.personal,
+                          "notes": report.notes}, ensure_ascii=False))
     else:
         print(f"{report.format}: {report.summary()}")
         for n in report.notes:

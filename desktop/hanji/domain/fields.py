@@ -207,12 +207,18 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 
 # ------------------------------------------------------------------ privacy on export
 def mask_value(key: str, value: str) -> str:
-    """A field's value with its personal part masked (numbers keep their first digits, names their
-    first and last syllable); other personal fields are masked digit by digit after the first six."""
+    """A field's value with its personal part masked: numbers keep their first digits, names their
+    first and last syllable (``FIELD_MASKS``); another personal field with a long number in it keeps its
+    first six digits, one without keeps its first word and masks the rest letter by letter."""
     from hanji.domain.validators import FIELD_MASKS, mask_number
 
     fn = FIELD_MASKS.get(key)
-    return fn(value) if fn else mask_number(value, keep=6)
+    if fn is not None:
+        return fn(value)
+    if sum(ch.isdigit() for ch in value) >= 6:
+        return mask_number(value, keep=6)
+    head, sep, rest = nfc(value).partition(" ")
+    return head + sep + re.sub(r"\S", "*", rest) if rest else head
 
 
 def mask_personal(regions: list[Region], kvs: list[KeyValue], personal: set[str]) -> tuple[list[Region], list[KeyValue]]:
@@ -231,15 +237,78 @@ def mask_personal(regions: list[Region], kvs: list[KeyValue], personal: set[str]
         if not any(t[2:] in personal for t in tags if t != "O"):
             out_regions.append(r)
             continue
-        new = []
         for s in spans_from_tags(tags):
             if s.label in personal:
                 masked = tokens(mask_value(s.label, " ".join(toks[s.start:s.end])))
-                if len(masked) == s.end - s.start:
-                    toks[s.start:s.end] = masked
-        new = " ".join(toks)
-        out_regions.append(replace(r, text=new, machine_text=None, tags=list(r.tags), points=list(r.points),
-                                   attrs=dict(r.attrs)))
+                if len(masked) != s.end - s.start:  # the mask changed the spacing: mask token by token
+                    masked = [mask_value(s.label, t) if len(t) > 1 else "*" for t in toks[s.start:s.end]]
+                toks[s.start:s.end] = masked
+        out_regions.append(replace(r, text=" ".join(toks), machine_text=None, tags=list(r.tags),
+                                   points=list(r.points), attrs=dict(r.attrs)))
     out_kvs = [replace(kv, value=mask_value(kv.key, kv.value), region_ids=list(kv.region_ids)) if kv.key in personal
                else kv for kv in kvs]
     return out_regions, out_kvs
+
+
+def personal_values(regions: list[Region], kvs: list[KeyValue], personal: set[str]) -> list[tuple[str, str]]:
+    """``(field, text)`` of every personal value a document holds: tagged spans, regions labelled with
+    a personal field, key-values; longest first (so that a longer value is masked before a part of it)."""
+    found: dict[str, str] = {}
+    for r in regions:
+        if r.label in personal and r.text.strip():
+            found.setdefault(r.text.strip(), r.label)
+        toks = tokens(r.text)
+        if len(r.tags) == len(toks):
+            for s in spans_from_tags(r.tags):
+                if s.label in personal:
+                    found.setdefault(" ".join(toks[s.start:s.end]), s.label)
+    for kv in kvs:
+        if kv.key in personal and kv.value.strip():
+            found.setdefault(kv.value.strip(), kv.key)
+    return sorted(((k, v) for v, k in found.items()), key=lambda p: -len(p[1]))
+
+
+_SEP = r"[\s.\-]*"
+
+
+def mask_text(text: str, secrets: list[tuple[str, str]]) -> str:
+    """``text`` with each personal value of ``secrets`` (from :func:`personal_values`) masked wherever it
+    occurs; a number is found whatever its spacing or dashes (``9001011234568`` for ``900101-1234568``)."""
+    for key, value in secrets:
+        digits = [ch for ch in value if ch.isdigit()]
+        if len(digits) >= 6:
+            pat = re.compile(r"(?<!\d)" + _SEP.join(re.escape(d) for d in digits) + r"(?!\d)")
+            text = pat.sub(lambda m, key=key: mask_value(key, m.group(0)), text)
+        elif len(value) >= 2 and value in text:
+            text = text.replace(value, mask_value(key, value))
+    return text
+
+
+def mask_nested(obj, secrets: list[tuple[str, str]]):
+    """A copy of ``obj`` (str, list, tuple, dict of them) with :func:`mask_text` applied to every string."""
+    if isinstance(obj, str):
+        return mask_text(obj, secrets)
+    if isinstance(obj, dict):
+        return {k: mask_nested(v, secrets) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(mask_nested(v, secrets) for v in obj)
+    return obj
+
+
+def mask_document(regions: list[Region], kvs: list[KeyValue], personal: set[str],
+                  attrs: dict | None = None) -> tuple[list[Region], list[KeyValue], dict]:
+    """A document's regions, key-values and attrs as they are exported with personal data masked:
+    :func:`mask_personal`, then every personal value found also masked where it occurs untagged (a
+    key-value's region, other key-values, words kept in attrs). The inputs are not changed."""
+    from dataclasses import replace
+
+    if not personal:
+        return regions, kvs, dict(attrs or {})
+    secrets = personal_values(regions, kvs, personal)
+    regs, out_kvs = mask_personal(regions, kvs, personal)
+    if secrets:
+        regs = [replace(r, text=mask_text(r.text, secrets), points=list(r.points), tags=list(r.tags),
+                        machine_text=mask_text(r.machine_text, secrets) if r.machine_text else r.machine_text,
+                        attrs=mask_nested(r.attrs, secrets)) for r in regs]
+        out_kvs = [replace(kv, value=mask_text(kv.value, secrets), region_ids=list(kv.region_ids)) for kv in out_kvs]
+    return regs, out_kvs, mask_nested(dict(attrs or {}), secrets)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from hanji.domain import geometry
+from hanji.domain.fields import mask_document
 from hanji.domain.model import DOC_STATUSES, KeyValue, Link
 from hanji.domain.text import tokens
 from hanji.errors import HanjiError
@@ -77,11 +78,17 @@ class ExportReport:
     out: Path
     documents: int = 0
     regions: int = 0
+    masked: int = 0  # documents with personal data masked (``mask=True``)
+    personal: list[str] | None = None  # the fields masked; None when the export did not mask
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     def summary(self) -> str:
-        return f"exported {self.documents} documents ({self.regions} regions) to {self.out}"
+        s = f"exported {self.documents} documents ({self.regions} regions) to {self.out}"
+        if self.personal is not None:
+            s += (f", personal data masked in {self.masked} ({', '.join(self.personal)})" if self.personal
+                  else ", nothing masked: no field is marked personal")
+        return s
 
 
 
@@ -389,9 +396,21 @@ def _count(mod, path: Path) -> int | None:
 
 
 # ------------------------------------------------------------------------------------------ export
+def personal_types(store: ProjectStore) -> set[str]:
+    """The project's entity types marked as personal data (the built-in schema's when it has none)."""
+    types = store.entity_types()
+    if not types:
+        from hanji.domain.schemas import DOC_TYPES
+
+        return {name for fields in DOC_TYPES.values() for name, _, personal in fields if personal}
+    return {e.name for e in types if e.personal}
+
+
 def project_samples(store: ProjectStore, doc_ids: list[int] | None = None, progress: Progress = no_progress,
-                    cancel: CancelToken | None = None, counter: ExportReport | None = None) -> Iterator[Sample]:
-    """The documents of a project as samples (links and key-values by region index), lazily."""
+                    cancel: CancelToken | None = None, counter: ExportReport | None = None,
+                    personal: set[str] | None = None) -> Iterator[Sample]:
+    """The documents of a project as samples (links and key-values by region index), lazily.
+    ``personal``: fields whose values are masked (:func:`hanji.domain.fields.mask_document`)."""
     docs = store.documents()
     if doc_ids is not None:
         wanted = set(doc_ids)
@@ -409,10 +428,16 @@ def project_samples(store: ProjectStore, doc_ids: list[int] | None = None, progr
                for kv in store.keyvalues(doc.id)]
         for r in regions:
             r.id = r.doc_id = None
+        attrs = dict(doc.attrs)
+        if personal:
+            masked = mask_document(regions, kvs, personal, attrs)
+            if counter is not None and (masked[0] != regions or masked[1] != kvs or masked[2] != attrs):
+                counter.masked += 1
+            regions, kvs, attrs = masked
         doc_id = doc.id
         yield Sample(
             name=doc.name, width=doc.width, height=doc.height, regions=regions, links=links, keyvalues=kvs,
-            doc_type=doc.doc_type, status=doc.status, attrs=dict(doc.attrs), source=f"document {doc.id}",
+            doc_type=doc.doc_type, status=doc.status, attrs=attrs, source=f"document {doc.id}",
             image_loader=lambda doc_id=doc_id: store.image_bytes(doc_id),
         )
         if counter is not None:
@@ -422,9 +447,14 @@ def project_samples(store: ProjectStore, doc_ids: list[int] | None = None, progr
 
 
 def export_project(store: ProjectStore, fmt: str, out: str | Path, *, options: dict[str, Any] | None = None,
-                   doc_ids: list[int] | None = None, overwrite: bool = False, progress: Progress = no_progress,
-                   cancel: CancelToken | None = None) -> ExportReport:
-    """Write the project (or ``doc_ids``) in format ``fmt`` to ``out`` (a file or folder, per format)."""
+                   doc_ids: list[int] | None = None, overwrite: bool = False, mask: bool = False,
+                   progress: Progress = no_progress, cancel: CancelToken | None = None) -> ExportReport:
+    """Write the project (or ``doc_ids``) in format ``fmt`` to ``out`` (a file or folder, per format).
+
+    ``mask``: the values of the fields marked personal in the project's schema (ID and card numbers
+    keep their first digits, names their first and last syllable) are masked in every text the export
+    writes: region texts, tags' tokens, key-values, words kept in attrs. The project is not changed,
+    and the images are written as they are (they still show the numbers)."""
     t0 = time.perf_counter()
     name = registry.canonical(fmt)
     mod = registry.get(name)
@@ -448,7 +478,8 @@ def export_project(store: ProjectStore, fmt: str, out: str | Path, *, options: d
             kwargs["entity_types"] = store.entity_types()
         if getattr(mod, "WANTS_FINAL_PATH", False):
             kwargs["final_path"] = out.resolve()
-        samples = project_samples(store, doc_ids, progress, cancel, report)
+        personal = personal_types(store) if mask else None
+        samples = project_samples(store, doc_ids, progress, cancel, report, personal)
         notes = mod.write(samples, target, **kwargs) or []
         report.notes.extend(notes)
         if not target.exists():
@@ -465,10 +496,10 @@ def export_project(store: ProjectStore, fmt: str, out: str | Path, *, options: d
             os.replace(target, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    if mask:
+        report.personal = sorted(personal or [])
     report.seconds = time.perf_counter() - t0
     return report
-
-
 
 
 def parse_options(pairs: list[str] | None) -> dict[str, str]:

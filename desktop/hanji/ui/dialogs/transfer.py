@@ -60,13 +60,15 @@ def export_can_mask() -> bool:
     return "mask" in inspect.signature(export_project).parameters
 
 
-def personal_fields_text() -> str:
-    try:
-        from hanji.jobs.extract import personal_fields
+def personal_fields_text(store=None) -> str:
+    """The fields an export masks: the project's entity types marked personal, by title and name."""
+    from hanji.jobs.transfer import personal_types
 
-        return ", ".join(sorted(personal_fields()))
-    except Exception:  # the schema module may be absent in a trimmed build
+    if store is None:
         return ""
+    personal = personal_types(store)
+    titles = {e.name: e.title for e in store.entity_types()}
+    return ", ".join(f"{titles[n]} ({n})" if titles.get(n) and titles[n] != n else n for n in sorted(personal))
 
 
 class ReportDialog(QDialog):
@@ -228,14 +230,15 @@ class ExportDialog(_TransferDialog):
         self.overwrite = QCheckBox(tr("Replace it if it exists"))
         self.form.addRow("", self.overwrite)
         self.mask = QCheckBox(tr("Mask personal numbers (keep the first digits only)"))
-        fields = personal_fields_text()
-        can = export_can_mask()
+        fields = personal_fields_text(window.store)
+        can = export_can_mask() and bool(fields)
         self.mask.setEnabled(can)
         self.mask.setChecked(can)
-        hint = f"{tr('Fields with personal data')}: {fields}" if fields else ""
-        if not can:
-            hint += ("\n" if hint else "") + tr("This build's export cannot mask them yet: check the data before "
-                                                "sharing it.")
+        if fields:
+            hint = (f"{tr('Fields with personal data')}: {fields}\n"
+                    + tr("Masked in the texts written; the images are copied as they are."))
+        else:
+            hint = tr("No field of this project's schema is marked as personal data (Label → Entity schema…).")
         self.personal = QLabel(hint)
         self.personal.setWordWrap(True)
         self.form.addRow("", self.mask)
