@@ -32,7 +32,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 class Change:
     """What an edit changed, for listeners (the window's panes). Qt-free."""
 
-    table: str  # regions | documents | links | keyvalues | entity_types | project
+    table: str  # regions | documents | links | keyvalues | entity_types | project | models
     doc_ids: set[int] = field(default_factory=set)
     ids: set[Any] = field(default_factory=set)
     reason: str = "edit"  # edit | undo | redo | import
@@ -696,6 +696,14 @@ class ProjectStore:
             return [["entity_types", name, before, None]]
 
         self._edit("label schema", fn)
+
+    # ------------------------------------------------------------------ trained models
+    @property
+    def models(self):
+        """The models trained on this project's labels (:class:`hanji.store.models.ModelTable`)."""
+        from hanji.store.models import ModelTable
+
+        return ModelTable(self)
 
     # ------------------------------------------------------------------ meta, jobs, counts
     def meta(self, key: str, default: str | None = None) -> str | None:
