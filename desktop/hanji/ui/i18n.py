@@ -43,6 +43,12 @@ KO: dict[str, str] = {
     "Project": "프로젝트", "Error": "오류", "zoom": "배율", "Region": "영역",
     "Document": "문서", "Edit": "편집", "View": "보기", "Tools": "도구", "Go": "이동", "Label": "라벨",
     "Help": "도움말", "File": "파일", "Entity types": "개체 유형",
+    "Confirm proposed tags": "제안된 태그 확인", "proposed": "제안", "dashed": "점선",
+    "The model's proposed tags and key-values of this document become labels":
+        "이 문서에서 모델이 제안한 태그와 키-값을 라벨로 확정합니다",
+    "Mask personal numbers (keep the first digits only)": "개인 번호 가리기 (앞자리만 남김)",
+    "Fields with personal data": "개인정보가 담긴 필드",
+    "Masked in the texts written; the images are copied as they are.": "내보내는 텍스트에서 가립니다. 이미지는 그대로 복사됩니다.",
 }
 
 _LANG: str | None = None

@@ -3,6 +3,11 @@
 Each region is one line; its whitespace tokens carry the region's BIO tags. A span may run over
 several regions (a two-line address): the tags are set over the document's token sequence and
 written back region by region, as one undo step.
+
+Tags a model proposed (``attrs["tags_source"] == "machine"``, from "Propose tags and key-values")
+are drawn lighter with a dashed underline; "Confirm proposed tags" turns them (and the document's
+proposed key-values) into labels. Tagging by hand marks the regions it changes as a person's
+(``tags_source="human"``).
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QKeyEvent, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QTextEdit, QVBoxLayout, QWidget
 
 from hanji.domain.bio import set_span, spans_from_tags
 from hanji.domain.model import EntityType
@@ -28,6 +33,14 @@ class Tok:
     start: int  # character range in the view's text
     end: int
     tag: str
+    proposed: bool = False  # a model's tag that no person confirmed yet
+
+
+def _by_hand(attrs: dict) -> dict:
+    """A region's attrs once a person tagged it: its tags are theirs, the model's scores go."""
+    out = {k: v for k, v in attrs.items() if k != "tag_scores"}
+    out["tags_source"] = "human"
+    return out
 
 
 class TokenView(QPlainTextEdit):
@@ -63,9 +76,21 @@ class TagsPane(QWidget, bridge.StoreBound):
         hint = QLabel(tr("Select tokens, then press an entity key (0 clears)."), self)
         hint.setStyleSheet("color:#888")
         hint.setWordWrap(True)
+        self.proposals = QLabel(self)
+        self.proposals.setObjectName("proposals")
+        self.proposals.setWordWrap(True)
+        self.confirm_button = QPushButton(tr("Confirm proposed tags"), self)
+        self.confirm_button.setObjectName("confirm_tags")
+        self.confirm_button.setToolTip(tr("The model's proposed tags and key-values of this document become labels"))
+        self.confirm_button.clicked.connect(self.confirm_proposals)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.proposals, 1)
+        row.addWidget(self.confirm_button)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.view, 1)
+        lay.addLayout(row)
         lay.addWidget(self.legend)
         lay.addWidget(hint)
         session.document_changed.connect(lambda _: self.reload())
@@ -76,7 +101,7 @@ class TagsPane(QWidget, bridge.StoreBound):
         self.reload()
 
     def _on_change(self, ch: Change) -> None:
-        if ch.table == "entity_types" or (ch.table == "regions" and self.session.doc_id in ch.doc_ids):
+        if ch.table == "entity_types" or (ch.table in ("regions", "keyvalues") and self.session.doc_id in ch.doc_ids):
             self.reload()
 
     def reload(self) -> None:
@@ -90,14 +115,16 @@ class TagsPane(QWidget, bridge.StoreBound):
         self.legend.setText("&nbsp;&nbsp; ".join(parts))
         if self.store is None or self.session.doc_id is None:
             self.view.setPlainText("")
+            self._show_proposals()
             return
         lines, pos = [], 0
         for r in self.store.regions(self.session.doc_id):
             words = []
+            proposed = r.attrs.get("tags_source") == "machine"
             for k, (tok, tag) in enumerate(r.token_tags()):
                 if words:
                     pos += 1
-                self.toks.append(Tok(r.id, k, pos, pos + len(tok), tag))
+                self.toks.append(Tok(r.id, k, pos, pos + len(tok), tag, proposed and tag != "O"))
                 words.append(tok)
                 pos += len(tok)
             if not words:
@@ -108,29 +135,70 @@ class TagsPane(QWidget, bridge.StoreBound):
         sel = (cur.selectionStart(), cur.selectionEnd())
         self.view.setPlainText("\n".join(lines))
         self._paint_tags()
+        self._show_proposals()
         c = self.view.textCursor()
         n = len(self.view.toPlainText())
         c.setPosition(min(sel[0], n))
         c.setPosition(min(sel[1], n), QTextCursor.MoveMode.KeepAnchor)
         self.view.setTextCursor(c)
 
+    def proposed_spans(self) -> list[tuple[str, str, bool]]:
+        """``(text, label, proposed)`` of each painted span, in reading order (what the view shows)."""
+        text = self.view.toPlainText()
+        return [(text[self.toks[a].start:self.toks[b - 1].end], label, proposed)
+                for a, b, label, proposed in self._segments()]
+
+    def _segments(self) -> list[tuple[int, int, str, bool]]:
+        """Spans cut where proposed and confirmed tokens meet: ``(start, end, label, proposed)``."""
+        out = []
+        for s in spans_from_tags([t.tag for t in self.toks]):
+            a = s.start
+            for k in range(s.start + 1, s.end + 1):
+                if k == s.end or self.toks[k].proposed != self.toks[a].proposed:
+                    out.append((a, k, s.label, self.toks[a].proposed))
+                    a = k
+        return out
+
     def _paint_tags(self) -> None:
         colors = {e.name: e.color for e in self.types}
+        titles = {e.name: e.title or e.name for e in self.types}
         extras = []
-        spans = spans_from_tags([t.tag for t in self.toks])
-        for s in spans:
+        for a, b, label, proposed in self._segments():
             fmt = QTextCharFormat()
-            c = QColor(colors.get(s.label, "#999999"))
-            c.setAlpha(110)
+            c = QColor(colors.get(label, "#999999"))
+            if proposed:  # lighter, with a dashed underline in the entity's colour
+                c.setAlpha(40)
+                fmt.setFontUnderline(True)
+                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
+                fmt.setUnderlineColor(QColor(colors.get(label, "#999999")))
+                fmt.setToolTip(f"{titles.get(label, label)} ({tr('proposed')})")
+            else:
+                c.setAlpha(110)
+                fmt.setToolTip(titles.get(label, label))
             fmt.setBackground(c)
-            fmt.setToolTip(s.label)
             sel = QTextEdit.ExtraSelection()
             cur = self.view.textCursor()
-            cur.setPosition(self.toks[s.start].start)
-            cur.setPosition(self.toks[s.end - 1].end, QTextCursor.MoveMode.KeepAnchor)
+            cur.setPosition(self.toks[a].start)
+            cur.setPosition(self.toks[b - 1].end, QTextCursor.MoveMode.KeepAnchor)
             sel.cursor, sel.format = cur, fmt
             extras.append(sel)
         self.view.setExtraSelections(extras)
+
+    def _show_proposals(self) -> None:
+        n = len({t.region_id for t in self.toks if t.proposed})
+        kvs = (sum(1 for kv in self.store.keyvalues(self.session.doc_id) if kv.source == "machine")
+               if self.store is not None and self.session.doc_id is not None else 0)
+        self.confirm_button.setEnabled(bool(n or kvs))
+        self.proposals.setText(f"{tr('Proposed')}: {n} {tr('regions')}, {kvs} {tr('key-values')} "
+                               f"({tr('dashed')})" if n or kvs else "")
+
+    def confirm_proposals(self) -> int:
+        """The model's proposed tags and key-values of the document become labels (one undo step)."""
+        if self.store is None or self.session.doc_id is None:
+            return 0
+        from hanji.jobs.extract import confirm
+
+        return confirm(self.store, self.session.doc_id)
 
     def selected_tokens(self) -> tuple[int, int] | None:
         """``(start, end)`` token indices covered by the view's selection (or under the cursor)."""
@@ -164,7 +232,9 @@ class TagsPane(QWidget, bridge.StoreBound):
         old: dict[int, list[str]] = {}
         for t in self.toks:
             old.setdefault(t.region_id, []).append(t.tag)
-        changes = {rid: {"tags": tg} for rid, tg in by_region.items() if tg != old[rid]}
+        attrs = {r.id: r.attrs for r in self.store.regions(self.session.doc_id)}
+        changes = {rid: {"tags": tg, "attrs": _by_hand(attrs.get(rid, {}))}
+                   for rid, tg in by_region.items() if tg != old[rid]}
         if changes:
             self.store.update_regions(changes, label="tag")
         return True
