@@ -22,6 +22,10 @@ from hanji.synth.fonts import korean_fonts
 
 # fonts kept out of training so that evaluation measures unseen type faces
 HELD_OUT_FONTS = ("NanumMyeongjo.ttf", "UnDotum.ttf", "NanumSquareRoundR.ttf", "NotoSerifCJK-Bold.ttc")
+# thermal fading never leaves less ink/paper contrast than this (of 255): faint, but a person can read it
+MIN_CONTRAST = 60.0
+# degradations never shrink a line below this height in pixels
+MIN_HEIGHT = 16
 
 
 @dataclass(frozen=True)
@@ -124,9 +128,13 @@ def degrade(img: np.ndarray, rng: random.Random, strength: float = 1.0) -> np.nd
         ink = 255 - a.mean(axis=2, keepdims=True)
         xs = np.linspace(0, rng.uniform(1, 6) * np.pi, w)
         fade = rng.uniform(0.35, 0.85) + rng.uniform(0, 0.3) * np.sin(xs + rng.uniform(0, 6))
-        fade = np.clip(fade, 0.2, 1.0)[None, :, None]
+        # fading scales the ink/paper contrast by ``fade``; keep what a person can still read
+        lum = a.mean(axis=2)
+        contrast = float(np.percentile(lum, 99) - np.percentile(lum, 1))
+        floor = min(1.0, max(0.2, MIN_CONTRAST / max(contrast, 1.0)))
         if rng.random() < 0.5:
-            fade = fade * (0.7 + 0.3 * (np.random.default_rng(rng.getrandbits(32)).random((1, w, 1)) > 0.1))
+            fade = fade * (0.7 + 0.3 * (np.random.default_rng(rng.getrandbits(32)).random((1, w, 1)) > 0.1)[0, :, 0])
+        fade = np.clip(fade, floor, 1.0)[None, :, None]
         a = np.clip(a + ink * (1 - fade), 0, 255)
     if rng.random() < 0.35 * s:  # perspective / rotation
         m = max(1.0, 0.06 * h)
@@ -139,7 +147,7 @@ def degrade(img: np.ndarray, rng: random.Random, strength: float = 1.0) -> np.nd
         border = tuple(float(v) for v in a[0, 0])
         a = cv2.warpPerspective(a, M, (w, h), borderMode=cv2.BORDER_CONSTANT, borderValue=border)
     if rng.random() < 0.3 * s:  # low resolution: down and back up
-        f = rng.uniform(0.35, 0.8)
+        f = max(rng.uniform(0.35, 0.8), MIN_HEIGHT / h)  # Hangul under ~16 px tall is a guess for anyone
         small = cv2.resize(a, (max(4, int(w * f)), max(4, int(h * f))), interpolation=cv2.INTER_AREA)
         a = cv2.resize(small, (w, h), interpolation=rng.choice([cv2.INTER_LINEAR, cv2.INTER_NEAREST, cv2.INTER_CUBIC]))
     if rng.random() < 0.4 * s:
@@ -156,8 +164,11 @@ def degrade(img: np.ndarray, rng: random.Random, strength: float = 1.0) -> np.nd
         buf = io.BytesIO()
         Image.fromarray(a).save(buf, format="JPEG", quality=rng.randint(15, 90))
         a = np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"))
-    if rng.random() < 0.15 * s:
-        a = np.asarray(Image.fromarray(a).filter(ImageFilter.MinFilter(3) if rng.random() < 0.5 else ImageFilter.MaxFilter(3)))
+    if rng.random() < 0.15 * s:  # ink spread (thicker strokes) or ink starved (thinner)
+        thicker = rng.random() < 0.5
+        if thicker or h >= 2 * MIN_HEIGHT + 8:  # a 3-pixel erosion wipes out the strokes of small text
+            b = np.asarray(Image.fromarray(a).filter(ImageFilter.MinFilter(3) if thicker else ImageFilter.MaxFilter(3)))
+            a = b if thicker else ((a.astype(np.uint16) + b) // 2).astype(np.uint8)
     return np.ascontiguousarray(a)
 
 
