@@ -26,6 +26,8 @@ class FieldSpan:
     text: str
     region_indices: list[int]  # indices into the regions given
     score: float
+    start: int = 0  # token range in the regions' token sequence
+    end: int = 0
 
 
 def field_spans(regions: list[Region], tags: list[list[str]] | None = None,
@@ -48,7 +50,7 @@ def field_spans(regions: list[Region], tags: list[list[str]] | None = None,
     for s in spans_from_tags(all_tags):
         regs = sorted(set(owner[s.start:s.end]))
         out.append(FieldSpan(s.label, " ".join(toks[s.start:s.end]), regs,
-                             sum(sc[s.start:s.end]) / max(1, s.end - s.start)))
+                             sum(sc[s.start:s.end]) / max(1, s.end - s.start), s.start, s.end))
     return out
 
 
@@ -71,20 +73,41 @@ def clean_value(key: str, text: str, doc_type: str = "") -> str:
     return t
 
 
-def keyvalues_from_spans(spans: list[FieldSpan], doc_type: str = "",
-                         region_ids: list[int | None] | None = None) -> list[KeyValue]:
-    """One key-value per single-valued field (its best-scoring span, the first on a tie), one per span
-    for item and form fields. ``region_ids`` maps region indices to store ids."""
-    best: dict[str, FieldSpan] = {}
-    out: list[tuple[int, KeyValue]] = []
+def pick_spans(spans: list[FieldSpan], doc_type: str = "") -> list[FieldSpan]:
+    """The spans a document's key-values come from, in the order given: every span of an item or form
+    field; for a single-valued field (one total, one date) one span: among those whose value passes
+    the field's validator (when any does) the best-scoring, the first on a tie."""
+    from hanji.domain.validators import check_field
+
+    best: dict[str, tuple[bool, float, int]] = {}
     for n, s in enumerate(spans):
         if s.key in MULTI_VALUED:
-            out.append((n, _kv(s, doc_type, region_ids)))
-        elif s.key not in best or s.score > best[s.key].score + 1e-9:
-            best[s.key] = s
-    for s in best.values():
-        out.append((spans.index(s), _kv(s, doc_type, region_ids)))
-    return [kv for _, kv in sorted(out, key=lambda p: p[0])]
+            continue
+        rank = (check_field(s.key, clean_value(s.key, s.text, doc_type), doc_type).ok, s.score)
+        if s.key not in best or rank[0] > best[s.key][0] or (rank[0] == best[s.key][0] and
+                                                             rank[1] > best[s.key][1] + 1e-9):
+            best[s.key] = (*rank, n)
+    keep = {n for _, _, n in best.values()}
+    return [s for n, s in enumerate(spans) if s.key in MULTI_VALUED or n in keep]
+
+
+def keyvalues_from_spans(spans: list[FieldSpan], doc_type: str = "",
+                         region_ids: list[int | None] | None = None) -> list[KeyValue]:
+    """One key-value per single-valued field, one per span for item and form fields (see
+    :func:`pick_spans`). ``region_ids`` maps region indices to store ids."""
+    return [_kv(s, doc_type, region_ids) for s in pick_spans(spans, doc_type)]
+
+
+def drop_spans(tags: list[list[str]], spans: list[FieldSpan]) -> list[list[str]]:
+    """``tags`` (per region, as given to :func:`field_spans`) with ``spans`` set back to ``O``."""
+    flat = [t for tg in tags for t in tg]
+    for s in spans:
+        flat[s.start:s.end] = ["O"] * (s.end - s.start)
+    out, k = [], 0
+    for tg in tags:
+        out.append(flat[k:k + len(tg)])
+        k += len(tg)
+    return out
 
 
 def _kv(s: FieldSpan, doc_type: str, region_ids: list[int | None] | None) -> KeyValue:

@@ -64,9 +64,10 @@ def _model_type(doc_type: str, predictor) -> str | None:
 
 def extract_regions(regions: list[Region], doc_type: str = "auto", predictor=None,
                     fill_min_prob: float = 0.1) -> dict[str, Any]:
-    """Tags, fields and flags for ``regions`` (any order; the result is in reading order).
-    ``fill_min_prob``: see :func:`fill_missing_fields` (0 turns the filling off)."""
-    from hanji.domain.fields import field_spans, fields_dict, keyvalues_from_spans
+    """Tags, fields and flags for ``regions`` (any order; the result is in reading order). A
+    single-valued field (total, date) tagged more than once keeps one span, the tags and the
+    key-values alike (:func:`hanji.domain.fields.pick_spans`). ``fill_min_prob``: see :func:`fill_missing_fields` (0 turns the filling off)."""
+    from hanji.domain.fields import drop_spans, field_spans, fields_dict, keyvalues_from_spans, pick_spans
 
     predictor = predictor or load_predictor()
     regions = [r for r in regions if r.text.strip()]
@@ -80,6 +81,11 @@ def extract_regions(regions: list[Region], doc_type: str = "auto", predictor=Non
         fill_missing_fields(tags, scores, [pred.probs[i] for i in pred.order], pred.tag_names,
                             predictor.fields_of(pred.doc_type), fill_min_prob)
     spans = field_spans(ordered, tags, scores)
+    kept = pick_spans(spans, out_type)  # one span per single-valued field: the tags say what the fields say
+    if len(kept) < len(spans):
+        kept_ids = {id(s) for s in kept}
+        tags = drop_spans(tags, [s for s in spans if id(s) not in kept_ids])
+        spans = kept
     ids = [r.id for r in ordered]
     kvs = keyvalues_from_spans(spans, out_type, ids if all(i is not None for i in ids) else None)
     key_of: dict[int, str] = {}
