@@ -1,0 +1,144 @@
+"""Convert PP-OCR's text-line direction classifier (ONNX, from the rapidocr-onnxruntime wheel) to
+Hanji's torch ``DirectionNet``.
+
+The weights sit in the graph as ``Constant`` nodes named as in Paddle (``conv2_expand_weights``,
+``conv2_expand_bn_scale`` ...), so they are taken by name (:func:`hanji.models.direction.paddle_names`),
+each checked by shape. Then the torch output is compared with onnxruntime's on rendered lines, upright
+and upside down, and the state is written to ``desktop/hanji/resources/models/ppocr_cls_mobile.pt``
+with its SHA-256 in ``MANIFEST.json``.
+
+    .venv/bin/python tools/convert_ppocr_cls.py            # convert, verify, write, update manifest
+    .venv/bin/python tools/convert_ppocr_cls.py --check    # verify the shipped file again
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "desktop"))
+
+ONNX_NAME = "ch_ppocr_mobile_v2.0_cls_infer.onnx"
+
+
+def onnx_path() -> Path:
+    import rapidocr_onnxruntime
+
+    return Path(rapidocr_onnxruntime.__file__).parent / "models" / ONNX_NAME
+
+
+def onnx_tensors(path: Path) -> dict[str, np.ndarray]:
+    import onnx
+    from onnx import numpy_helper
+
+    graph = onnx.load(str(path)).graph
+    out = {t.name: numpy_helper.to_array(t) for t in graph.initializer}
+    for n in graph.node:
+        if n.op_type == "Constant":
+            out[n.output[0]] = numpy_helper.to_array(n.attribute[0].t)
+    return out
+
+
+def convert(path: Path):
+    import torch
+
+    from hanji.models.direction import DirectionNet, paddle_names
+
+    net = DirectionNet().eval()
+    state = net.state_dict()
+    keys = [k for k in state if not k.endswith("num_batches_tracked")]
+    names = paddle_names()
+    if len(keys) != len(names):
+        raise SystemExit(f"the module has {len(keys)} tensors, the name list {len(names)}")
+    tensors = onnx_tensors(path)
+    new = {}
+    for key, name in zip(keys, names):
+        if name not in tensors:
+            raise SystemExit(f"{name} is not in {path}")
+        arr = tensors[name]
+        want = tuple(state[key].shape)
+        if key == "fc.weight":
+            arr = arr.T  # Paddle's Linear keeps (in, out)
+        if arr.size != state[key].numel() or (arr.ndim == len(want) and tuple(arr.shape) != want):
+            raise SystemExit(f"shape mismatch: {key} {want} <- {name} {arr.shape}")
+        new[key] = torch.from_numpy(np.array(arr, copy=True)).reshape(want).to(state[key].dtype)
+    for k in state:
+        if k.endswith("num_batches_tracked"):
+            new[k] = state[k]
+    net.load_state_dict(new)
+    return net, new
+
+
+def test_lines() -> list[np.ndarray]:
+    """Rendered Korean and English lines, each also turned upside down (RGB)."""
+    from hanji.synth.lines import font_faces, render_line
+
+    rng = random.Random(3)
+    faces = font_faces()
+    texts = ["영수증 번호 2024-0117", "서울특별시 종로구 세종대로 175", "합계 ₩12,500", "Thank you for shopping!",
+             "대표자 김한지", "TOTAL 33,000", "사업자등록번호 123-45-67890", "카드번호 1234-****-****-5678"]
+    lines = [render_line(t, rng.choice(faces), rng, strength=0.3) for t in texts]
+    return lines + [np.ascontiguousarray(x[::-1, ::-1]) for x in lines]
+
+
+def compare(net, path: Path, lines: list[np.ndarray]) -> float:
+    import onnxruntime as ort
+    import torch
+
+    from hanji.models.direction import preprocess
+
+    x = preprocess(lines)
+    sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    ref = sess.run(None, {sess.get_inputs()[0].name: x})[0]
+    with torch.inference_mode():
+        got = net(torch.from_numpy(x)).numpy()
+    return float(np.abs(ref - got).max())
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--onnx", type=Path, default=None, help="the ONNX file (default: the rapidocr wheel's)")
+    ap.add_argument("--check", action="store_true", help="verify the shipped weights against onnxruntime only")
+    args = ap.parse_args(argv)
+    src = args.onnx or onnx_path()
+    from hanji.models.direction import WEIGHTS, load_direction_classifier
+    from hanji.models.weights import save_state, sha256_file
+    from hanji.resources import resource_path
+
+    lines = test_lines()
+    if args.check:
+        diff = compare(load_direction_classifier().net, src, lines)
+        print(f"max abs diff vs onnxruntime: {diff:.2e}")
+        return 0 if diff <= 1e-4 else 1
+    net, state = convert(src)
+    diff = compare(net, src, lines)
+    print(f"converted {len(state)} tensors; max abs diff vs onnxruntime: {diff:.2e}")
+    if diff > 1e-4:
+        raise SystemExit("the torch model does not match onnxruntime; not writing")
+    out = resource_path("models", WEIGHTS)
+    digest = save_state({"model": state, "version": "ch_ppocr_mobile_v2.0_cls"}, out)
+    manifest_path = resource_path("models", "MANIFEST.json")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest[WEIGHTS] = {
+        "sha256": digest,
+        "kind": "direction_classifier",
+        "licence": "Apache-2.0 (PaddleOCR, Copyright (c) PaddlePaddle Authors); see NOTICE-PaddleOCR.txt",
+        "source": f"PaddleOCR {ONNX_NAME} as shipped in the rapidocr-onnxruntime 1.4.4 wheel; converted by "
+                  "tools/convert_ppocr_cls.py",
+        "source_sha256": sha256_file(src),
+        "version": "ch_ppocr_mobile_v2.0_cls",
+    }
+    manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
+                             encoding="utf-8")
+    print(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB, sha256 {digest[:12]}…) and its manifest entry")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
