@@ -48,25 +48,34 @@ def crop_quad(image: np.ndarray, points) -> np.ndarray:
 def project_lines(project: str | Path, charset: list[str] | None = None) -> list[tuple[np.ndarray, str]]:
     """(crop, text) of every region a person made or confirmed that has text, from a project file.
     Characters outside ``charset`` are dropped from the text; crops taller than wide are skipped."""
+    from hanji.store import ProjectStore
+
+    with ProjectStore.open(project, readonly=True) as store:
+        return store_lines(store, None, charset)
+
+
+def store_lines(store, doc_ids: list[int] | None = None, charset: list[str] | None = None,
+                cancel: CancelToken | None = None) -> list[tuple[np.ndarray, str]]:
+    """:func:`project_lines` of an open project, of the documents ``doc_ids`` (default all), in that order."""
     import io
 
     from PIL import Image
 
-    from hanji.store import ProjectStore
-
     keep = set(charset) if charset else None
+    docs = [store.document(i) for i in doc_ids] if doc_ids is not None else store.documents()
     out = []
-    with ProjectStore.open(project, readonly=True) as store:
-        for doc in store.documents():
-            regions = [r for r in store.regions(doc.id) if r.human and r.text.strip()]
-            if not regions:
-                continue
-            image = np.asarray(Image.open(io.BytesIO(store.image_bytes(doc.id))).convert("RGB"))
-            for r in regions:
-                text = "".join(c for c in r.text if keep is None or c in keep).strip()
-                crop = crop_quad(image, r.points)
-                if text and crop.shape[1] >= crop.shape[0] * 0.8:
-                    out.append((crop, text))
+    for doc in docs:
+        if cancel is not None:
+            cancel.check()
+        regions = [r for r in store.regions(doc.id) if r.human and r.text.strip()]
+        if not regions:
+            continue
+        image = np.asarray(Image.open(io.BytesIO(store.image_bytes(doc.id))).convert("RGB"))
+        for r in regions:
+            text = "".join(c for c in r.text if keep is None or c in keep).strip()
+            crop = crop_quad(image, r.points)
+            if text and crop.shape[1] >= crop.shape[0] * 0.8:
+                out.append((crop, text))
     return out
 
 

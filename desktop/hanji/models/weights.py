@@ -82,3 +82,37 @@ def save_state(state: dict[str, Any], path: str | Path) -> str:
     torch.save(state, tmp)
     tmp.replace(path)
     return sha256_file(path)
+
+
+def state_to_bytes(state: dict[str, Any]) -> bytes:
+    """A state dictionary as the bytes ``torch.save`` writes (kept in a project's ``models`` table)."""
+    import io
+
+    import torch
+
+    buf = io.BytesIO()
+    torch.save(state, buf)
+    return buf.getvalue()
+
+
+def load_state_bytes(data: bytes, source: str | Path | None = None) -> dict[str, Any]:
+    """:func:`load_state` for weights held in memory (a project's trained model); ``weights_only=True``."""
+    import io
+
+    import torch
+
+    try:
+        state = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
+    except Exception as e:  # torch raises many types for bad bytes
+        raise HanjiError(f"cannot read the model weights ({e.__class__.__name__}: {str(e)[:200]})", source) from e
+    if not isinstance(state, dict):
+        raise HanjiError("the model weights do not hold a state dictionary", source)
+    return state
+
+
+def shipped_sha256(name: str) -> str:
+    """The manifest's SHA-256 of a shipped weights file."""
+    entry = manifest().get(name)
+    if entry is None:
+        raise HanjiError("the model weights file is not listed in the manifest", resource_path("models", name))
+    return str(entry["sha256"])

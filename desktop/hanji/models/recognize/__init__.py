@@ -48,6 +48,7 @@ class Recognizer:
         self.min_width = int(self.meta.get("min_width", 64))
         self.bgr = self.meta.get("channels", "bgr") == "bgr"
         self._torch = torch
+        self.weights_sha256: str | None = None  # SHA-256 of the weights it was loaded from, when known
 
     def logits(self, crops: list[np.ndarray]):
         """Raw CTC logits ``(B, T, classes)`` of crops padded to one width (for tests and tools)."""
@@ -97,12 +98,27 @@ def from_state(state: dict[str, Any], name: str | None = None, device=None, path
 def load_recognizer(name: str = DEFAULT, device=None, path: str | Path | None = None) -> Recognizer:
     """Load a recognizer of the zoo by name, or from a weights file ``path`` (a checkpoint of
     ``hanji train recognizer`` works too). Checksums of shipped files are verified."""
-    from hanji.models.weights import load_shipped, load_state
+    from hanji.models.weights import load_shipped, load_state, sha256_file, shipped_sha256
 
     if path is not None:
         state = load_state(path)
-        return from_state(state, name, device, path)
+        rec = from_state(state, name, device, path)
+        rec.weights_sha256 = sha256_file(Path(path))
+        return rec
     if name not in RECOGNIZERS:
         raise HanjiError(f"unknown recognizer {name!r}; choose one of {', '.join(RECOGNIZERS)}")
     state = load_shipped(RECOGNIZERS[name])
-    return from_state(state, name, device, RECOGNIZERS[name])
+    rec = from_state(state, name, device, RECOGNIZERS[name])
+    rec.weights_sha256 = shipped_sha256(RECOGNIZERS[name])
+    return rec
+
+
+def from_bytes(data: bytes, name: str, device=None, source: str | Path | None = None) -> Recognizer:
+    """A recognizer from weights held in memory (a model trained on a project, kept in its file)."""
+    import hashlib
+
+    from hanji.models.weights import load_state_bytes
+
+    rec = from_state(load_state_bytes(data, source), name, device, source)
+    rec.weights_sha256 = hashlib.sha256(data).hexdigest()
+    return rec

@@ -1,0 +1,138 @@
+"""The flywheel on a tiny project: split by document, a model kept with its metrics, activated only
+when it beats the one it started from, resumed after a cancel, used by pre-annotation."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from hanji.domain.model import Region
+from hanji.errors import HanjiError
+from hanji.jobs import flywheel
+from hanji.jobs.base import Cancelled, CancelToken
+
+
+def add_line_document(store, name: str, seed: int, n: int = 3):
+    """A page of ``n`` rendered Korean lines stacked on white, each a confirmed region."""
+    from hanji.synth.lines import LineSampler
+
+    lines = LineSampler(seed, max_chars=5, strength=0.0).batch(n)
+    w = max(im.shape[1] for im, _ in lines) + 20
+    h = sum(im.shape[0] + 10 for im, _ in lines) + 10
+    page = np.full((h, w, 3), 255, np.uint8)
+    regions, y = [], 10
+    for im, text in lines:
+        page[y : y + im.shape[0], 10 : 10 + im.shape[1]] = im
+        x0, x1, y1 = 10.0, 10.0 + im.shape[1], float(y + im.shape[0])
+        regions.append(Region(points=[(x0, y), (x1, y), (x1, y1), (x0, y1)], text=text, status="confirmed"))
+        y += im.shape[0] + 10
+    buf = io.BytesIO()
+    Image.fromarray(page).save(buf, "PNG")
+    doc, _ = store.add_image_bytes(name, buf.getvalue())
+    store.add_regions(doc.id, regions)
+    return doc
+
+
+# small and quick: two lines a batch, no rendered lines, only the neck and head trained
+FAST = {"batch_size": 2, "synthetic_share": 0.0, "freeze_blocks": 14}
+
+
+@pytest.fixture
+def tiny(project):
+    for i in range(4):
+        add_line_document(project, f"d{i}.png", seed=100 + i)
+    return project
+
+
+class Scripted:
+    """An evaluator returning scripted CERs: first call measures the base, second the new model."""
+
+    def __init__(self, *values):
+        self.values = list(values)
+        self.states = []
+
+    def __call__(self, state, lines):
+        assert lines and all(isinstance(t, str) for _, t in lines)
+        self.states.append(state)
+        return self.values.pop(0)
+
+
+def test_split_is_by_document_stable_and_pinnable():
+    from types import SimpleNamespace as D
+
+    docs = [D(id=i, attrs={}) for i in range(1, 41)]
+    train, held = flywheel.split_documents(docs)
+    assert set(train) | set(held) == set(range(1, 41)) and not set(train) & set(held)
+    assert 3 <= len(held) <= 16
+    more = docs + [D(id=i, attrs={}) for i in range(41, 80)]
+    train2, held2 = flywheel.split_documents(more)
+    assert set(held) <= set(held2) and set(train) <= set(train2)  # nobody changes side
+    one = flywheel.split_documents(docs[:1])
+    assert one == ([], [1])
+    two_train, two_held = flywheel.split_documents(docs[:2])
+    assert len(two_train) == 1 and len(two_held) == 1
+    pinned = [D(id=i, attrs={"split": "heldout" if i == 5 else "train"}) for i in range(1, 9)]
+    assert flywheel.split_documents(pinned) == ([1, 2, 3, 4, 6, 7, 8], [5])
+
+
+def test_better_model_is_kept_and_activated(tiny):
+    ev = Scripted(0.40, 0.10)
+    res = flywheel.train_recognizer(tiny, steps=2, evaluator=ev, **FAST)
+    assert res.activated
+    m = tiny.models.active("recognizer")
+    assert m is not None and m.id == res.model_id and m.sha256 == res.sha256
+    assert m.metrics["before"] == 0.40 and m.metrics["after"] == 0.10 and m.metrics["steps"] == 2
+    assert m.metrics["n_train_docs"] + m.metrics["n_heldout_docs"] == 4 and m.metrics["n_heldout_docs"] >= 1
+    assert ev.states[1]["charset"] == ev.states[0]["charset"]
+    assert not flywheel.run_dir(tiny, "recognizer").exists()  # checkpoints cleaned up
+    assert tiny.job_state("flywheel_recognizer") is None
+    # the next run starts from the project's model, and a worse result is kept but not activated
+    ev2 = Scripted(0.10, 0.12)
+    res2 = flywheel.train_recognizer(tiny, steps=2, evaluator=ev2, **FAST)
+    assert not res2.activated
+    assert tiny.models.active("recognizer").id == res.model_id
+    assert [m.name for m in tiny.models.list("recognizer")] == ["recognizer-1", "recognizer-2"]
+    assert tiny.models.get(res2.model_id).metrics["base"] == "recognizer-1"
+
+
+def test_equal_is_not_better(tiny):
+    res = flywheel.train_recognizer(tiny, steps=1, evaluator=Scripted(0.2, 0.2), **FAST)
+    assert not res.activated and tiny.models.active("recognizer") is None
+
+
+def test_cancel_then_resume(tiny):
+    cancel = CancelToken()
+    seen = []
+
+    def progress(done, total=None, message=""):
+        seen.append(done)
+        if done >= 2:
+            cancel.cancel()
+
+    ev = Scripted(0.3, 0.2)
+    with pytest.raises(Cancelled):
+        flywheel.train_recognizer(tiny, steps=4, evaluator=ev, progress=progress, cancel=cancel, **FAST)
+    assert (flywheel.run_dir(tiny, "recognizer") / "last.pt").exists()
+    assert tiny.job_state("flywheel_recognizer")["before"] == 0.3
+    assert tiny.models.list() == []
+    res = flywheel.train_recognizer(tiny, steps=4, evaluator=ev, **FAST)
+    assert res.resumed_at == 2 and res.metrics["steps"] == 4
+    assert res.metrics["before"] == 0.3 and res.activated  # the base was not measured again
+    assert ev.values == []
+
+
+@pytest.mark.slow
+def test_real_evaluation_measures_cer(tiny):
+    res = flywheel.train_recognizer(tiny, steps=2, batch_size=4, synthetic_share=0.25)
+    m = res.metrics
+    assert 0.0 <= m["before"] <= 1.0 and 0.0 <= m["after"] <= 1.0
+    assert res.activated == (m["after"] < m["before"])
+
+
+def test_needs_two_labelled_documents(project):
+    add_line_document(project, "only.png", seed=1)
+    with pytest.raises(HanjiError, match="at least two documents"):
+        flywheel.train_recognizer(project, steps=1)
