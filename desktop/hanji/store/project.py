@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import json
-import shutil
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,74 +19,17 @@ from hanji.domain.model import Document, EntityType, KeyValue, Link, Region
 from hanji.errors import HanjiError
 from hanji.store import rows
 from hanji.store.checkpoint import SAFETY_PAGES, Checkpointer
+from hanji.store.files import connect as _connect
+from hanji.store.files import migrate as _migrate
+from hanji.store.files import validate as _validate
+from hanji.store.history import Change, History, merge_changes
 from hanji.store.images import ImageInfo, inspect_bytes, read_image_file
 from hanji.store.lock import ProjectLock
 from hanji.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
-
-SQLITE_HEADER = b"SQLite format 3\x00"
-
-
-@dataclass
-class Change:
-    """What an edit changed, for listeners (the window's panes). Qt-free."""
-
-    table: str  # regions | documents | links | keyvalues | entity_types | project | models
-    doc_ids: set[int] = field(default_factory=set)
-    ids: set[Any] = field(default_factory=set)
-    reason: str = "edit"  # edit | undo | redo | import
+from hanji.store.search import Search
 
 
-def _check_header(path: Path) -> None:
-    try:
-        with open(path, "rb") as f:
-            head = f.read(100)
-    except OSError as e:
-        raise HanjiError(f"cannot read the project: {e.strerror}", path) from e
-    if len(head) == 0:
-        raise HanjiError("the file is empty, not a Hanji project", path)
-    if not head.startswith(SQLITE_HEADER):
-        raise HanjiError("not a Hanji project (the file is not an SQLite database)", path)
-    if len(head) < 100:
-        raise HanjiError("the project file is truncated (shorter than its header)", path)
-
-
-def _validate(path: Path) -> int:
-    """Check a project file read-only; return its schema version. Never writes to the file."""
-    _check_header(path)
-    try:
-        conn = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
-    except sqlite3.Error as e:
-        raise HanjiError(f"cannot open the project: {e}", path) from e
-    try:
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if app_id != APPLICATION_ID:
-            raise HanjiError("not a Hanji project (an SQLite database of another program)", path)
-        problems = [r[0] for r in conn.execute("PRAGMA quick_check(5)").fetchall()]
-        if problems != ["ok"]:
-            raise HanjiError("the project file is damaged: " + "; ".join(problems), path)
-    except sqlite3.DatabaseError as e:
-        raise HanjiError(f"the project file is damaged or truncated ({e})", path) from e
-    finally:
-        conn.close()
-    if version > SCHEMA_VERSION:
-        raise HanjiError(
-            f"the project was written by a newer Hanji (schema {version}, this one reads up to "
-            f"{SCHEMA_VERSION}); update Hanji to open it",
-            path,
-        )
-    return version
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=5.0)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=FULL")
-    conn.execute("PRAGMA foreign_keys=ON")
-    return conn
-
-
-class ProjectStore:
+class ProjectStore(History, Search):
     """A Hanji project file, open for reading and writing by one process."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, lock: ProjectLock | None, readonly: bool):
@@ -257,113 +198,8 @@ class ProjectStore:
                 if outer:
                     self._step = None
                     pending, self._pending = self._pending, []
-                    for ch in _merge(pending):
+                    for ch in merge_changes(pending):
                         self._emit(ch)
-
-    def _record(self, conn: sqlite3.Connection, label: str, deltas: list[list[Any]]) -> None:
-        if not deltas:
-            return
-        conn.execute("DELETE FROM history WHERE undone=1")
-        if self._step is None:
-            last = conn.execute("SELECT COALESCE(MAX(step), 0) FROM history").fetchone()[0]
-            step = last + 1
-            if self._group_depth:
-                self._step = step
-        else:
-            step = self._step
-        conn.execute(
-            "INSERT INTO history(step, label, deltas, undone, at) VALUES (?,?,?,0,?)",
-            (step, label, json.dumps(deltas, ensure_ascii=False), time.time()),
-        )
-
-    def _get_row(self, conn: sqlite3.Connection, table: str, key: Any) -> dict[str, Any] | None:
-        cols = rows.COLUMNS[table]
-        r = conn.execute(f"SELECT {','.join(cols)} FROM {table} WHERE {rows.KEYS[table]}=?", (key,)).fetchone()
-        return dict(zip(cols, r)) if r else None
-
-    def _put_row(self, conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> Any:
-        cols = rows.COLUMNS[table]
-        key = rows.KEYS[table]
-        if row.get(key) is None:
-            cols = tuple(c for c in cols if c != key)
-        sql = f"INSERT INTO {table}({','.join(cols)}) VALUES ({','.join('?' * len(cols))})"
-        if row.get(key) is not None:
-            # an upsert, not REPLACE: REPLACE deletes first, which skips triggers and breaks links
-            sets = ",".join(f"{c}=excluded.{c}" for c in cols if c != key)
-            sql += f" ON CONFLICT({key}) DO UPDATE SET {sets}"
-        cur = conn.execute(sql, [row[c] for c in cols])
-        return row.get(key) if row.get(key) is not None else cur.lastrowid
-
-    def _del_row(self, conn: sqlite3.Connection, table: str, key: Any) -> None:
-        conn.execute(f"DELETE FROM {table} WHERE {rows.KEYS[table]}=?", (key,))
-
-    def _apply(self, conn, deltas: list[list[Any]], undo: bool) -> Change:
-        seq = reversed(deltas) if undo else deltas
-        changed: dict[str, Change] = {}
-        for table, key, before, after in seq:
-            target = before if undo else after
-            if target is None:
-                self._del_row(conn, table, key)
-            else:
-                self._put_row(conn, table, target)
-            ch = changed.setdefault(table, Change(table, reason="undo" if undo else "redo"))
-            ch.ids.add(key)
-            for r in (before, after):
-                if r and table != "entity_types":
-                    ch.doc_ids.add(r["doc_id"] if table != "documents" else r["id"])
-        return list(changed.values())
-
-    def undo(self) -> str | None:
-        """Undo the last step (across documents and restarts). Returns its label, or None."""
-        return self._undo_redo(undo=True)
-
-    def redo(self) -> str | None:
-        return self._undo_redo(undo=False)
-
-    def _undo_redo(self, undo: bool) -> str | None:
-        with self._mutex:
-            q = ("SELECT MAX(step) FROM history WHERE undone=0" if undo
-                 else "SELECT MIN(step) FROM history WHERE undone=1")
-            changes: list[Change] = []
-            with self.atomic() as conn:
-                step = conn.execute(q).fetchone()[0]
-                if step is None:
-                    return None
-                entries = conn.execute(
-                    "SELECT id, label, deltas FROM history WHERE step=? ORDER BY id", (step,)
-                ).fetchall()
-                if undo:
-                    entries = entries[::-1]
-                for _, _, deltas in entries:
-                    changes.extend(self._apply(conn, json.loads(deltas), undo))
-                conn.execute("UPDATE history SET undone=? WHERE step=?", (1 if undo else 0, step))
-            for ch in _merge(changes):
-                self._emit(ch)
-            return entries[0][1]
-
-    def can_undo(self) -> bool:
-        return self.conn.execute("SELECT 1 FROM history WHERE undone=0 LIMIT 1").fetchone() is not None
-
-    def can_redo(self) -> bool:
-        return self.conn.execute("SELECT 1 FROM history WHERE undone=1 LIMIT 1").fetchone() is not None
-
-    def _edit(self, label: str, deltas_fn: Callable[[sqlite3.Connection], list[list[Any]]],
-              record: bool = True) -> list[list[Any]]:
-        with self._mutex:
-            with self.atomic() as conn:
-                deltas = deltas_fn(conn)
-                if record:
-                    self._record(conn, label, deltas)
-            changes: dict[str, Change] = {}
-            for table, key, before, after in deltas:
-                ch = changes.setdefault(table, Change(table))
-                ch.ids.add(key)
-                for r in (before, after):
-                    if r and table != "entity_types":
-                        ch.doc_ids.add(r["doc_id"] if table != "documents" else r["id"])
-            for ch in changes.values():
-                self._emit(ch)
-            return deltas
 
     # ------------------------------------------------------------------ documents & images
     def add_image(self, path: str | Path, link: bool = False, name: str | None = None) -> tuple[Document, bool]:
@@ -753,85 +589,3 @@ class ProjectStore:
         with self.atomic() as conn:
             conn.execute("INSERT INTO regions_fts(regions_fts) VALUES ('optimize')")
         self.conn.execute("PRAGMA optimize")
-
-    def search(self, query: str, limit: int = 100) -> list[Region]:
-        """Regions whose text contains ``query`` (FTS5 trigram; shorter queries fall back to LIKE)."""
-        from hanji.domain.text import nfc
-
-        q = nfc(query).strip()
-        if not q:
-            return []
-        cols = ",".join("r." + c for c in rows.REGION_COLUMNS)
-        with self._mutex:
-            if len(q) >= 3:
-                phrase = '"' + q.replace('"', '""') + '"'
-                cur = self.conn.execute(
-                    f"SELECT {cols} FROM regions_fts f JOIN regions r ON r.id=f.rowid "
-                    "WHERE regions_fts MATCH ? ORDER BY r.doc_id, r.ord LIMIT ?", (phrase, limit))
-            else:
-                esc = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-                cur = self.conn.execute(
-                    f"SELECT {cols} FROM regions r WHERE r.text LIKE ? ESCAPE '\\' ORDER BY r.doc_id, r.ord "
-                    "LIMIT ?", ("%" + esc + "%", limit))
-            return [rows.region_from_row(r) for r in cur]
-
-    def search_keyvalues(self, query: str, limit: int = 100) -> list[KeyValue]:
-        """Key-values whose key or value contains ``query`` (FTS5 trigram; shorter queries use LIKE)."""
-        from hanji.domain.text import nfc
-
-        q = nfc(query).strip()
-        if not q:
-            return []
-        cols = ",".join("k." + c for c in rows.KEYVALUE_COLUMNS)
-        with self._mutex:
-            if len(q) >= 3:
-                phrase = '"' + q.replace('"', '""') + '"'
-                cur = self.conn.execute(
-                    f"SELECT {cols} FROM keyvalues_fts f JOIN keyvalues k ON k.id=f.rowid "
-                    "WHERE keyvalues_fts MATCH ? ORDER BY k.doc_id, k.id LIMIT ?", (phrase, limit))
-            else:
-                esc = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-                cur = self.conn.execute(
-                    f"SELECT {cols} FROM keyvalues k WHERE k.key LIKE ? ESCAPE '\\' OR k.value LIKE ? "
-                    "ESCAPE '\\' ORDER BY k.doc_id, k.id LIMIT ?", ("%" + esc + "%", "%" + esc + "%", limit))
-            return [rows.keyvalue_from_row(r) for r in cur]
-
-
-def _merge(changes: list[Change]) -> list[Change]:
-    merged: dict[tuple[str, str], Change] = {}
-    for ch in changes:
-        m = merged.setdefault((ch.table, ch.reason), Change(ch.table, reason=ch.reason))
-        m.doc_ids |= ch.doc_ids
-        m.ids |= ch.ids
-    return list(merged.values())
-
-
-def _migrate(path: Path, version: int) -> None:
-    """Bring an older project up to date: backup copy first, then all steps in one transaction."""
-    backup = path.with_name(f"{path.name}.v{version}.bak")
-    src = sqlite3.connect(str(path))
-    try:
-        dst = sqlite3.connect(str(backup))
-        with dst:
-            src.backup(dst)
-        dst.close()
-    finally:
-        src.close()
-    conn = sqlite3.connect(str(path), isolation_level=None)
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            for m in MIGRATIONS[version:]:
-                m(conn)
-            conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-            conn.execute("COMMIT")
-        except BaseException as e:
-            conn.execute("ROLLBACK")
-            raise HanjiError(f"upgrading the project failed ({e}); it is unchanged, and a copy is in "
-                             f"{backup.name}", path) from e
-    finally:
-        conn.close()
-
-
-def copy_project(src: Path, dst: Path) -> None:
-    shutil.copyfile(src, dst)

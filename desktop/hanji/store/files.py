@@ -1,0 +1,88 @@
+"""Opening a project file safely: header and integrity checks, the connection's settings, migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from hanji.errors import HanjiError
+from hanji.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def check_header(path: Path) -> None:
+    try:
+        with open(path, "rb") as f:
+            head = f.read(100)
+    except OSError as e:
+        raise HanjiError(f"cannot read the project: {e.strerror}", path) from e
+    if len(head) == 0:
+        raise HanjiError("the file is empty, not a Hanji project", path)
+    if not head.startswith(SQLITE_HEADER):
+        raise HanjiError("not a Hanji project (the file is not an SQLite database)", path)
+    if len(head) < 100:
+        raise HanjiError("the project file is truncated (shorter than its header)", path)
+
+
+def validate(path: Path) -> int:
+    """Check a project file read-only; return its schema version. Never writes to the file."""
+    check_header(path)
+    try:
+        conn = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+    except sqlite3.Error as e:
+        raise HanjiError(f"cannot open the project: {e}", path) from e
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if app_id != APPLICATION_ID:
+            raise HanjiError("not a Hanji project (an SQLite database of another program)", path)
+        problems = [r[0] for r in conn.execute("PRAGMA quick_check(5)").fetchall()]
+        if problems != ["ok"]:
+            raise HanjiError("the project file is damaged: " + "; ".join(problems), path)
+    except sqlite3.DatabaseError as e:
+        raise HanjiError(f"the project file is damaged or truncated ({e})", path) from e
+    finally:
+        conn.close()
+    if version > SCHEMA_VERSION:
+        raise HanjiError(
+            f"the project was written by a newer Hanji (schema {version}, this one reads up to "
+            f"{SCHEMA_VERSION}); update Hanji to open it",
+            path,
+        )
+    return version
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=5.0)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    return conn
+
+
+def migrate(path: Path, version: int) -> None:
+    """Bring an older project up to date: backup copy first, then all steps in one transaction."""
+    backup = path.with_name(f"{path.name}.v{version}.bak")
+    src = sqlite3.connect(str(path))
+    try:
+        dst = sqlite3.connect(str(backup))
+        with dst:
+            src.backup(dst)
+        dst.close()
+    finally:
+        src.close()
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for m in MIGRATIONS[version:]:
+                m(conn)
+            conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+        except BaseException as e:
+            conn.execute("ROLLBACK")
+            raise HanjiError(f"upgrading the project failed ({e}); it is unchanged, and a copy is in "
+                             f"{backup.name}", path) from e
+    finally:
+        conn.close()

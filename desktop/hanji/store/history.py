@@ -1,0 +1,142 @@
+"""Undo history kept in the project file: each edit is a step of row deltas ``[table, key, before, after]``,
+applied backwards to undo and forwards to redo, so undo works across documents and after a restart."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from hanji.store import rows
+
+
+@dataclass
+class Change:
+    """What an edit changed, for listeners (the window's panes). Qt-free."""
+
+    table: str  # regions | documents | links | keyvalues | entity_types | project | models
+    doc_ids: set[int] = field(default_factory=set)
+    ids: set[Any] = field(default_factory=set)
+    reason: str = "edit"  # edit | undo | redo | import
+
+
+def merge_changes(changes: list[Change]) -> list[Change]:
+    merged: dict[tuple[str, str], Change] = {}
+    for ch in changes:
+        m = merged.setdefault((ch.table, ch.reason), Change(ch.table, reason=ch.reason))
+        m.doc_ids |= ch.doc_ids
+        m.ids |= ch.ids
+    return list(merged.values())
+
+
+class History:
+    """The history half of :class:`~hanji.store.project.ProjectStore` (it supplies ``conn``,
+    ``atomic``, ``_mutex``, ``_emit``, ``_step`` and ``_group_depth``)."""
+
+    def _record(self, conn: sqlite3.Connection, label: str, deltas: list[list[Any]]) -> None:
+        if not deltas:
+            return
+        conn.execute("DELETE FROM history WHERE undone=1")
+        if self._step is None:
+            last = conn.execute("SELECT COALESCE(MAX(step), 0) FROM history").fetchone()[0]
+            step = last + 1
+            if self._group_depth:
+                self._step = step
+        else:
+            step = self._step
+        conn.execute(
+            "INSERT INTO history(step, label, deltas, undone, at) VALUES (?,?,?,0,?)",
+            (step, label, json.dumps(deltas, ensure_ascii=False), time.time()),
+        )
+
+    def _get_row(self, conn: sqlite3.Connection, table: str, key: Any) -> dict[str, Any] | None:
+        cols = rows.COLUMNS[table]
+        r = conn.execute(f"SELECT {','.join(cols)} FROM {table} WHERE {rows.KEYS[table]}=?", (key,)).fetchone()
+        return dict(zip(cols, r)) if r else None
+
+    def _put_row(self, conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> Any:
+        cols = rows.COLUMNS[table]
+        key = rows.KEYS[table]
+        if row.get(key) is None:
+            cols = tuple(c for c in cols if c != key)
+        sql = f"INSERT INTO {table}({','.join(cols)}) VALUES ({','.join('?' * len(cols))})"
+        if row.get(key) is not None:
+            # an upsert, not REPLACE: REPLACE deletes first, which skips triggers and breaks links
+            sets = ",".join(f"{c}=excluded.{c}" for c in cols if c != key)
+            sql += f" ON CONFLICT({key}) DO UPDATE SET {sets}"
+        cur = conn.execute(sql, [row[c] for c in cols])
+        return row.get(key) if row.get(key) is not None else cur.lastrowid
+
+    def _del_row(self, conn: sqlite3.Connection, table: str, key: Any) -> None:
+        conn.execute(f"DELETE FROM {table} WHERE {rows.KEYS[table]}=?", (key,))
+
+    def _apply(self, conn, deltas: list[list[Any]], undo: bool) -> Change:
+        seq = reversed(deltas) if undo else deltas
+        changed: dict[str, Change] = {}
+        for table, key, before, after in seq:
+            target = before if undo else after
+            if target is None:
+                self._del_row(conn, table, key)
+            else:
+                self._put_row(conn, table, target)
+            ch = changed.setdefault(table, Change(table, reason="undo" if undo else "redo"))
+            ch.ids.add(key)
+            for r in (before, after):
+                if r and table != "entity_types":
+                    ch.doc_ids.add(r["doc_id"] if table != "documents" else r["id"])
+        return list(changed.values())
+
+    def undo(self) -> str | None:
+        """Undo the last step (across documents and restarts). Returns its label, or None."""
+        return self._undo_redo(undo=True)
+
+    def redo(self) -> str | None:
+        return self._undo_redo(undo=False)
+
+    def _undo_redo(self, undo: bool) -> str | None:
+        with self._mutex:
+            q = ("SELECT MAX(step) FROM history WHERE undone=0" if undo
+                 else "SELECT MIN(step) FROM history WHERE undone=1")
+            changes: list[Change] = []
+            with self.atomic() as conn:
+                step = conn.execute(q).fetchone()[0]
+                if step is None:
+                    return None
+                entries = conn.execute(
+                    "SELECT id, label, deltas FROM history WHERE step=? ORDER BY id", (step,)
+                ).fetchall()
+                if undo:
+                    entries = entries[::-1]
+                for _, _, deltas in entries:
+                    changes.extend(self._apply(conn, json.loads(deltas), undo))
+                conn.execute("UPDATE history SET undone=? WHERE step=?", (1 if undo else 0, step))
+            for ch in merge_changes(changes):
+                self._emit(ch)
+            return entries[0][1]
+
+    def can_undo(self) -> bool:
+        return self.conn.execute("SELECT 1 FROM history WHERE undone=0 LIMIT 1").fetchone() is not None
+
+    def can_redo(self) -> bool:
+        return self.conn.execute("SELECT 1 FROM history WHERE undone=1 LIMIT 1").fetchone() is not None
+
+    def _edit(self, label: str, deltas_fn: Callable[[sqlite3.Connection], list[list[Any]]],
+              record: bool = True) -> list[list[Any]]:
+        with self._mutex:
+            with self.atomic() as conn:
+                deltas = deltas_fn(conn)
+                if record:
+                    self._record(conn, label, deltas)
+            changes: dict[str, Change] = {}
+            for table, key, before, after in deltas:
+                ch = changes.setdefault(table, Change(table))
+                ch.ids.add(key)
+                for r in (before, after):
+                    if r and table != "entity_types":
+                        ch.doc_ids.add(r["doc_id"] if table != "documents" else r["id"])
+            for ch in changes.values():
+                self._emit(ch)
+            return deltas
