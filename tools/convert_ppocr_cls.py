@@ -14,35 +14,22 @@ with its SHA-256 in ``MANIFEST.json``.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "desktop"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from ppocr_onnx import onnx_constants, write_manifest_entry  # noqa: E402
+from ppocr_onnx import onnx_path as _onnx_path  # noqa: E402
 
 ONNX_NAME = "ch_ppocr_mobile_v2.0_cls_infer.onnx"
 
 
 def onnx_path() -> Path:
-    import rapidocr_onnxruntime
-
-    return Path(rapidocr_onnxruntime.__file__).parent / "models" / ONNX_NAME
-
-
-def onnx_tensors(path: Path) -> dict[str, np.ndarray]:
-    import onnx
-    from onnx import numpy_helper
-
-    graph = onnx.load(str(path)).graph
-    out = {t.name: numpy_helper.to_array(t) for t in graph.initializer}
-    for n in graph.node:
-        if n.op_type == "Constant":
-            out[n.output[0]] = numpy_helper.to_array(n.attribute[0].t)
-    return out
+    return _onnx_path(ONNX_NAME)
 
 
 def convert(path: Path):
@@ -56,7 +43,7 @@ def convert(path: Path):
     names = paddle_names()
     if len(keys) != len(names):
         raise SystemExit(f"the module has {len(keys)} tensors, the name list {len(names)}")
-    tensors = onnx_tensors(path)
+    tensors = onnx_constants(path)
     new = {}
     for key, name in zip(keys, names):
         if name not in tensors:
@@ -123,9 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit("the torch model does not match onnxruntime; not writing")
     out = resource_path("models", WEIGHTS)
     digest = save_state({"model": state, "version": "ch_ppocr_mobile_v2.0_cls"}, out)
-    manifest_path = resource_path("models", "MANIFEST.json")
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    manifest[WEIGHTS] = {
+    write_manifest_entry(out, {
         "sha256": digest,
         "kind": "direction_classifier",
         "licence": "Apache-2.0 (PaddleOCR, Copyright (c) PaddlePaddle Authors); see NOTICE-PaddleOCR.txt",
@@ -133,10 +118,7 @@ def main(argv: list[str] | None = None) -> int:
                   "tools/convert_ppocr_cls.py",
         "source_sha256": sha256_file(src),
         "version": "ch_ppocr_mobile_v2.0_cls",
-    }
-    manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
-                             encoding="utf-8")
-    print(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB, sha256 {digest[:12]}…) and its manifest entry")
+    })
     return 0
 
 

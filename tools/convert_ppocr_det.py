@@ -14,36 +14,30 @@ torch probability map against onnxruntime's on a test image, writes the state di
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "desktop"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from ppocr_onnx import onnx_constants, write_manifest_entry  # noqa: E402
+from ppocr_onnx import onnx_path as _onnx_path  # noqa: E402
 
 OUT_NAME = "ppocrv4_det_mobile.pt"
 LICENCE_FILE = "LICENSE-PP-OCRv4-det-Apache-2.0.txt"
 
 
 def onnx_path() -> Path:
-    import rapidocr_onnxruntime
-
-    return Path(rapidocr_onnxruntime.__file__).parent / "models" / "ch_PP-OCRv4_det_infer.onnx"
+    return _onnx_path("ch_PP-OCRv4_det_infer.onnx")
 
 
 def onnx_weights(path: Path) -> list[tuple[str, np.ndarray]]:
     """The weight tensors of the graph in the order its nodes consume them (helper constants skipped)."""
     import onnx
-    from onnx import numpy_helper
 
     graph = onnx.load(str(path)).graph
-    consts = {}
-    for n in graph.node:
-        if n.op_type == "Constant":
-            consts[n.output[0]] = numpy_helper.to_array(n.attribute[0].t)
-    consts.update({t.name: numpy_helper.to_array(t) for t in graph.initializer})
+    consts = onnx_constants(path)
     out, seen = [], set()
     for n in graph.node:
         if n.op_type not in ("Conv", "ConvTranspose", "BatchNormalization", "Mul", "Add"):
@@ -128,9 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     if diff > 1e-3:
         raise SystemExit("the torch model does not match onnxruntime; not writing")
     digest = save_state(state, out)
-    manifest_path = resource_path("models", "MANIFEST.json")
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
-    manifest[OUT_NAME] = {
+    write_manifest_entry(out, {
         "sha256": digest,
         "licence": "Apache-2.0",
         "licence_file": LICENCE_FILE,
@@ -139,10 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         "source_sha256": sha256_file(src),
         "version": "PP-OCRv4-det-mobile",
         "kind": "detector",
-    }
-    manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
-                             encoding="utf-8")
-    print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB, sha256 {digest[:12]}…) and its manifest entry")
+    })
     return 0
 
 

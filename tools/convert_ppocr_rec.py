@@ -12,23 +12,22 @@ CTC blank, those characters, then a space. The output file is a plain state dict
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "desktop"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from ppocr_onnx import onnx_path, write_manifest_entry  # noqa: E402
 
 VERSION = "ch_PP-OCRv4_rec_infer (rapidocr-onnxruntime 1.4.4)"
 LICENCE = "Apache-2.0 (PaddleOCR, Copyright (c) PaddlePaddle Authors); see NOTICE-PaddleOCR.txt"
 
 
 def default_onnx() -> Path:
-    import rapidocr_onnxruntime
-
-    return Path(rapidocr_onnxruntime.__file__).parent / "models" / "ch_PP-OCRv4_rec_infer.onnx"
+    return onnx_path("ch_PP-OCRv4_rec_infer.onnx")
 
 
 def read_onnx(path: Path):
@@ -137,14 +136,10 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     state = convert(args.onnx)
     digest = save_state(state, args.out)
-    man_path = args.out.parent / "MANIFEST.json"
-    man = json.loads(man_path.read_text(encoding="utf-8")) if man_path.exists() else {}
-    man[args.out.name] = {"sha256": digest, "licence": LICENCE,
-                          "source": "PaddleOCR ch_PP-OCRv4_rec via rapidocr-onnxruntime 1.4.4, converted by "
-                                    "tools/convert_ppocr_rec.py",
-                          "version": VERSION}
-    man_path.write_text(json.dumps(man, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
-    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB, sha256 {digest[:12]}…)")
+    write_manifest_entry(args.out, {"sha256": digest, "licence": LICENCE,
+                                    "source": "PaddleOCR ch_PP-OCRv4_rec via rapidocr-onnxruntime 1.4.4, converted "
+                                              "by tools/convert_ppocr_rec.py",
+                                    "version": VERSION})
     return 0
 
 

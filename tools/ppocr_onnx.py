@@ -1,0 +1,46 @@
+"""What the PP-OCR converters share: where the rapidocr wheel keeps its ONNX files, the weight tensors
+of a paddle2onnx graph (kept as ``Constant`` nodes as well as initializers), and the manifest entry
+that records a shipped weights file's SHA-256 and licence."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT / "desktop") not in sys.path:
+    sys.path.insert(0, str(ROOT / "desktop"))
+
+
+def onnx_path(filename: str) -> Path:
+    """A model file inside the installed rapidocr-onnxruntime wheel."""
+    import rapidocr_onnxruntime
+
+    return Path(rapidocr_onnxruntime.__file__).parent / "models" / filename
+
+
+def onnx_constants(path: Path) -> dict[str, np.ndarray]:
+    """Every initializer and ``Constant`` output of the graph, by name."""
+    import onnx
+    from onnx import numpy_helper
+
+    graph = onnx.load(str(path)).graph
+    out = {t.name: numpy_helper.to_array(t) for t in graph.initializer}
+    for n in graph.node:
+        if n.op_type == "Constant":
+            out[n.output[0]] = numpy_helper.to_array(n.attribute[0].t)
+    return out
+
+
+def write_manifest_entry(weights: Path, entry: dict[str, Any]) -> None:
+    """Set ``weights``' entry in the MANIFEST.json beside it (sorted, UTF-8, trailing newline)."""
+    path = weights.parent / "MANIFEST.json"
+    manifest = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    manifest[weights.name] = entry
+    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {weights} ({weights.stat().st_size / 1e6:.2f} MB, sha256 {entry['sha256'][:12]}…) "
+          "and its manifest entry")
