@@ -63,8 +63,6 @@ def synthetic_docs(n: int, seed: int, held_out: bool = False, doc_types: tuple[s
 def project_docs(store, doc_ids: list[int] | None = None) -> list:
     """Token documents of a project's labelled documents (tags by a person, or found from human
     key-values)."""
-    from hanji.domain.fields import tags_from_keyvalues
-    from hanji.domain.order import reading_order
     from hanji.models.kie.features import token_doc
 
     out = []
@@ -72,28 +70,38 @@ def project_docs(store, doc_ids: list[int] | None = None) -> list:
     for d in store.documents():
         if wanted is not None and d.id not in wanted:
             continue
-        regions = [r for r in store.regions(d.id) if r.text.strip()]
-        if not regions:
-            continue
-        def labelled(r) -> bool:  # tags a person set or confirmed (not a model's proposal)
-            return r.attrs.get("tags_source") != "machine" and len(r.tags) == len(r.text.split())
-
-        tagged = any(t != "O" for r in regions if labelled(r) for t in r.tags)
-        kvs = [kv for kv in store.keyvalues(d.id) if kv.source != "machine" and kv.value.strip()]
-        if not tagged and not kvs:
-            continue
-        order = reading_order([r.points for r in regions])
-        ordered = [regions[i] for i in order]
-        if tagged:
-            tags = [r.tags if labelled(r) else ["O"] * len(r.text.split()) for r in ordered]
-        else:
-            tags = tags_from_keyvalues(ordered, kvs)
-        from hanji.domain.model import Region
-
-        copies = [Region(points=r.points, kind=r.kind, text=r.text, tags=t, status="confirmed")
-                  for r, t in zip(ordered, tags)]
-        out.append(token_doc(copies, doc_type=d.doc_type or "document", ordered=True))
+        copies = labelled_regions(store, d.id)
+        if copies:
+            out.append(token_doc(copies, doc_type=d.doc_type or "document", ordered=True))
     return out
+
+
+def labelled_regions(store, doc_id: int) -> list | None:
+    """A document's text regions in reading order, as copies carrying the labelled BIO tags (tags a
+    person set or confirmed, else found from human key-values); None when it has no such labels."""
+    from hanji.domain.fields import tags_from_keyvalues
+    from hanji.domain.model import Region
+    from hanji.domain.order import reading_order
+
+    regions = [r for r in store.regions(doc_id) if r.text.strip()]
+    if not regions:
+        return None
+
+    def labelled(r) -> bool:  # tags a person set or confirmed (not a model's proposal)
+        return r.attrs.get("tags_source") != "machine" and len(r.tags) == len(r.text.split())
+
+    tagged = any(t != "O" for r in regions if labelled(r) for t in r.tags)
+    kvs = [kv for kv in store.keyvalues(doc_id) if kv.source != "machine" and kv.value.strip()]
+    if not tagged and not kvs:
+        return None
+    order = reading_order([r.points for r in regions])
+    ordered = [regions[i] for i in order]
+    if tagged:
+        tags = [r.tags if labelled(r) else ["O"] * len(r.text.split()) for r in ordered]
+    else:
+        tags = tags_from_keyvalues(ordered, kvs)
+    return [Region(points=r.points, kind=r.kind, text=r.text, tags=t, status="confirmed")
+            for r, t in zip(ordered, tags)]
 
 
 def run(store, out_path: str | Path, steps: int = 3000, seed: int = 0, progress: Progress = no_progress,
