@@ -2,6 +2,11 @@
 
 Each level halves the one above; a paint picks the coarsest level that still has at least one image
 pixel per screen pixel and draws only the tiles that intersect the exposed rectangle.
+
+The scene paints it as its background (``CanvasScene.drawBackground``), which the view caches as one
+opaque pixmap that a pan scrolls in place. As an item with Qt's device-coordinate cache it cost more
+than it saved: a fresh viewport-sized ARGB pixmap on every pan or zoom step, cleared, painted, then
+alpha-blended.
 """
 
 from __future__ import annotations
@@ -20,8 +25,7 @@ class ImageItem(QGraphicsItem):
         super().__init__()
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
         self.setZValue(-10)
-        # what the view shows of the image is kept as a pixmap: repaints and pans blit it
-        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.setCacheMode(QGraphicsItem.CacheMode.NoCache)
         self._w = self._h = 0
         self._levels: list[tuple[float, list[tuple[QRectF, QPixmap]]]] = []
         self.image = QImage()
@@ -69,13 +73,17 @@ class ImageItem(QGraphicsItem):
         return best
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        self.paint_rect(painter, option.exposedRect)
+
+    def paint_rect(self, painter: QPainter, exposed: QRectF) -> None:
         if not self._levels:
             return
         t = painter.worldTransform()
         view_scale = math.hypot(t.m11(), t.m12())
         _, tiles = self._levels[self.level_for(view_scale)]
-        exposed = option.exposedRect
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, view_scale < 2.0)
+        # tiles meet on shared edges: without antialiasing their edges rasterise edge to edge (no seams)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         for rect, pm in tiles:
             if rect.intersects(exposed):
                 painter.drawPixmap(rect, pm, QRectF(pm.rect()))

@@ -4,9 +4,13 @@ One QGraphicsItem per region (or per vertex) does not scale to thousands of regi
 keeps the shapes in arrays and paints them itself: regions are binned into grid cells, each cell
 keeps one cached QPainterPath per style, a paint draws only the cells that intersect the exposed
 rectangle, and when zoomed out far enough that a region is a few pixels, antialiasing and labels are
-left out (level of detail). What the view shows is kept as a device-coordinate pixmap, so a repaint
-blits it. Selection, vertex handles, links and the tool's drawing are a child item on top
-(``overlay.py``) that never invalidates that cache.
+left out (level of detail). With many regions, what the view shows is kept as a device-coordinate
+pixmap, so a repaint blits it; with few, painting them is cheaper than that cache (a fresh
+viewport-sized pixmap cleared and blended on every pan or zoom step), so they are painted directly.
+Outlines are opaque cosmetic pens: Qt draws those antialiased pixel by pixel straight into the image,
+about three times faster than a translucent pen, whose pixels go through span blending.
+Selection, vertex handles, links and the tool's drawing are a child item on top (``overlay.py``) that
+never invalidates the region cache.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ STATUS_COLORS = {"machine": "#f5a623", "review": "#e94e77", "edited": "#4a90e2",
                  "difficult": "#8a8a8a"}
 LABEL_LIMIT = 600  # draw reading-order numbers only when at most this many regions are visible
 AA_MIN_PX = 6.0  # antialias only when a typical region is at least this tall on screen
+CACHE_MIN = 1000  # keep a pixmap of the painted regions only from this many regions in the document
 
 
 def region_color(r: Region, entity_colors: dict[str, str]) -> str:
@@ -54,9 +59,11 @@ class RegionLayer(QGraphicsItem):
     def __init__(self):
         super().__init__()
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
-        # the painted regions are kept as a pixmap of what the view shows: a repaint (hover, cursor,
-        # panning) blits it; an edit or a zoom paints it again
-        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        # with many regions the painted regions are kept as a pixmap of what the view shows: a repaint
+        # (hover, cursor, panning) blits it; an edit or a zoom paints it again (see set_regions)
+        self.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+        self._pens: dict[tuple[str, str], QPen] = {}
+        self._brushes: dict[tuple[str, str], QBrush] = {}
         from hanji.ui.canvas.overlay import OverlayItem
 
         self.overlay = OverlayItem(self)
@@ -89,6 +96,8 @@ class RegionLayer(QGraphicsItem):
         self._font.setPixelSize(11)
         self._font.setBold(True)
         self._labels: dict[tuple[str, str], QPixmap] = {}
+        self._anchors: np.ndarray | None = None  # each region's first point (where its number goes)
+        self._label_pms: list[QPixmap | None] = []
         self._all: dict[tuple[str, str], QPainterPath] | None = None
 
     # ------------------------------------------------------------------ data
@@ -112,6 +121,11 @@ class RegionLayer(QGraphicsItem):
         else:
             self.boxes = np.zeros((0, 4))
         self.keys = [(region_color(r, self.entity_colors), _style(r)) for r in self.regions]
+        self._anchors = None
+        mode = (QGraphicsItem.CacheMode.DeviceCoordinateCache if len(self.regions) >= CACHE_MIN
+                else QGraphicsItem.CacheMode.NoCache)
+        if self.cacheMode() != mode:
+            self.setCacheMode(mode)
         self._rebin()
         self.update()
         self.overlay.update()
@@ -226,7 +240,7 @@ class RegionLayer(QGraphicsItem):
         exposed = option.exposedRect
         aa = self._median_h * scale >= AA_MIN_PX
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, aa)
-        pens, brushes = {}, {}
+        pens, brushes = self._pens, self._brushes
         hidden = set(self.preview) | self.hidden
         hidden_idx = {self.index[r] for r in hidden if r in self.index}
         margin = CELL
@@ -278,12 +292,8 @@ class RegionLayer(QGraphicsItem):
         if pen is None:
             color, style = key
             c = QColor(color)
-            pen = QPen(c, 1.0)
+            pen = QPen(c, 1.0)  # opaque: see the module's docstring
             pen.setCosmetic(True)
-            if style == "machine":
-                c2 = QColor(c)
-                c2.setAlpha(200)
-                pen.setColor(c2)
             fill = QColor(c)
             fill.setAlpha({"confirmed": 40, "machine": 22, "difficult": 70, "edited": 32}[style])
             brush = QBrush(fill, Qt.BrushStyle.BDiagPattern if style == "difficult" else Qt.BrushStyle.SolidPattern)
@@ -312,16 +322,28 @@ class RegionLayer(QGraphicsItem):
     def _paint_order(self, painter: QPainter, vis, scale: float) -> None:
         """Reading-order numbers in screen pixels, from cached label pixmaps."""
         t = painter.worldTransform()
-        m11, m12, m21, m22, dx, dy = t.m11(), t.m12(), t.m21(), t.m22(), t.dx(), t.dy()
+        if self._anchors is None or len(self._anchors) != len(self.regions):
+            self._anchors = np.array([r.points[0] for r in self.regions], dtype=float).reshape(-1, 2)
+            self._label_pms = [None] * len(self.regions)
+        vis = np.asarray(vis, dtype=int)
+        a = self._anchors[vis]
+        for rid, pts in self.preview.items():  # a dragged region's label follows its preview
+            i = self.index.get(rid)
+            if i is not None:
+                a[vis == i] = pts[0]
+        xs = (a[:, 0] * t.m11() + a[:, 1] * t.m21() + t.dx()).astype(int).tolist()
+        ys = (a[:, 0] * t.m12() + a[:, 1] * t.m22() + t.dy()).astype(int).tolist()
         painter.save()
         painter.resetTransform()
-        regions, keys, preview, draw = self.regions, self.keys, self.preview, painter.drawPixmap
-        for i in vis:
-            r = regions[i]
-            pm = self._label_pixmap(str((r.order if r.order is not None else i) + 1), keys[i][0])
-            x, y = (preview[r.id] if r.id in preview else r.points)[0]
-            draw(int(x * m11 + y * m21 + dx) - pm.width() - 1, int(x * m12 + y * m22 + dy) - 14, pm)
+        regions, keys, pms, draw = self.regions, self.keys, self._label_pms, painter.drawPixmap
+        for i, x, y in zip(vis.tolist(), xs, ys):
+            pm = pms[i]
+            if pm is None:
+                r = regions[i]
+                pm = pms[i] = self._label_pixmap(str((r.order if r.order is not None else i) + 1), keys[i][0])
+            draw(x - pm.width() - 1, y - 14, pm)
         painter.restore()
+
 
 def _project(p: QPointF, a, b) -> tuple[QPointF, float]:
     ax, ay = a

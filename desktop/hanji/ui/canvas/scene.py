@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QGraphicsScene
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from hanji.errors import HanjiError
 from hanji.store.project import Change, ProjectStore
@@ -36,6 +36,15 @@ class CanvasScene(QGraphicsScene):
         session.document_changed.connect(self.load_document)
         session.selection_changed.connect(self._on_selection)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        # the image is painted as the scene's background, which the view keeps as one opaque pixmap
+        # (QGraphicsView.CacheBackground): a repaint copies it, a pan scrolls it in place and paints
+        # only the strip that comes into view; regions and the overlay are items above it
+        self.image_item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
+        self.setBackgroundBrush(QColor("#2b2d31"))
+
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        painter.fillRect(rect, self.backgroundBrush())
+        self.image_item.paint_rect(painter, rect)
 
     def set_store(self, store: ProjectStore | None) -> None:
         if self._unsub:
@@ -52,6 +61,7 @@ class CanvasScene(QGraphicsScene):
         self.layer.clear_preview()
         if self.store is None or doc_id is None:
             self.image_item.set_image(QImage())
+            self.invalidate(QRectF(), QGraphicsScene.SceneLayer.BackgroundLayer)
             self.layer.set_regions([])
             self.layer.links = []
             return
@@ -63,6 +73,7 @@ class CanvasScene(QGraphicsScene):
             img = QImage(doc.width, doc.height, QImage.Format.Format_RGB32)
             img.fill(0xFF808080)
         self.image_item.set_image(img)
+        self.invalidate(QRectF(), QGraphicsScene.SceneLayer.BackgroundLayer)
         self.layer.set_bounds(doc.width, doc.height)
         self.setSceneRect(QRectF(-doc.width * 0.25, -doc.height * 0.25, doc.width * 1.5, doc.height * 1.5))
         self.reload_regions()
