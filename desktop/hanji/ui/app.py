@@ -40,12 +40,11 @@ def ensure_demo(window) -> Path | None:
     from hanji.ui.i18n import tr
 
     window.statusBar().showMessage(tr("Creating the demo project…"))
-    worker = window.run_job(write_demo, path)
     loop = QEventLoop()
     result: dict[str, str] = {}
-    worker.finished.connect(loop.quit)
-    worker.cancelled.connect(loop.quit)
-    worker.failed.connect(lambda m: (result.setdefault("error", m), loop.quit()))
+    worker = window.run_job(write_demo, path, gui_callbacks={
+        "finished": lambda _r: loop.quit(), "cancelled": loop.quit,
+        "failed": lambda m: (result.setdefault("error", m), loop.quit())})
     loop.exec()
     worker.wait()
     if "error" in result or not path.exists():

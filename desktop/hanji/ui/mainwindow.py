@@ -221,8 +221,9 @@ class MainWindow(QMainWindow):
 
             self.run_job(add_images, self.store, paths)
 
-    def run_job(self, fn, *args, **kwargs) -> Worker:
-        """Run a job on a worker thread with a cancellable progress dialog."""
+    def run_job(self, fn, *args, gui_callbacks: dict | None = None, **kwargs) -> Worker:
+        """Run a job on a worker thread with a cancellable progress dialog. ``gui_callbacks``
+        (progress/finished/failed/cancelled) run on the GUI thread, like the dialog's own."""
         dlg = QProgressDialog(tr("Working…"), tr("Cancel"), 0, 0, self)
         dlg.setWindowModality(Qt.WindowModality.WindowModal)
         w = Worker(fn, *args, **kwargs)
@@ -232,11 +233,16 @@ class MainWindow(QMainWindow):
             dlg.setValue(done)
             dlg.setLabelText(msg or tr("Working…"))
 
-        w.progress.connect(on_progress)
+        def on_failed(message):
+            dlg.close()
+            QMessageBox.warning(self, tr("Error"), message)
+
+        # callbacks on the GUI thread: they touch widgets (a plain function connected to the worker's
+        # signals would run on the worker's thread)
+        w.on_gui(progress=on_progress, finished=lambda _r: dlg.close(), failed=on_failed, cancelled=dlg.close)
+        if gui_callbacks:
+            w.on_gui(**gui_callbacks)
         dlg.canceled.connect(w.cancel)
-        w.finished.connect(dlg.close)
-        w.cancelled.connect(dlg.close)
-        w.failed.connect(lambda m: (dlg.close(), QMessageBox.warning(self, tr("Error"), m)))
         self._worker = w
         w.start()
         return w

@@ -5,7 +5,7 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from hanji.jobs.base import Cancelled, CancelToken
 
@@ -22,6 +22,44 @@ def wait_all(ms: int = 60000, cancel: bool = False) -> bool:
     return ok
 
 
+class GuiRelay(QObject):
+    """Runs a worker's callbacks on the thread that made the relay (the GUI thread).
+
+    A signal connected to a plain function or lambda runs it on the emitting (worker) thread, where
+    touching a widget can crash; connected to a slot of this QObject, which lives in the GUI thread,
+    the call is queued to the GUI thread."""
+
+    def __init__(self, worker: Worker, progress=None, finished=None, failed=None, cancelled=None, parent=None):
+        super().__init__(parent)
+        self._cb = {"progress": progress, "finished": finished, "failed": failed, "cancelled": cancelled}
+        worker.progress.connect(self.on_progress)
+        worker.finished.connect(self.on_finished)
+        worker.failed.connect(self.on_failed)
+        worker.cancelled.connect(self.on_cancelled)
+        worker.relays.append(self)  # kept alive as long as the worker
+
+    def _call(self, name, *args) -> None:
+        cb = self._cb[name]
+        if cb is not None:
+            cb(*args)
+
+    @Slot(int, int, str)
+    def on_progress(self, done, total, msg):
+        self._call("progress", done, total, msg)
+
+    @Slot(object)
+    def on_finished(self, result):
+        self._call("finished", result)
+
+    @Slot(str)
+    def on_failed(self, message):
+        self._call("failed", message)
+
+    @Slot()
+    def on_cancelled(self):
+        self._call("cancelled")
+
+
 class Worker(QObject):
     """Runs ``fn(progress=..., cancel=...)``; emits progress, then exactly one of finished/failed/cancelled."""
 
@@ -34,9 +72,14 @@ class Worker(QObject):
         super().__init__()
         self.fn, self.args, self.kwargs = fn, args, kwargs
         self.token = CancelToken()
+        self.relays: list[GuiRelay] = []
         self.thread = QThread()
         self.moveToThread(self.thread)
         self.thread.started.connect(self._run)
+
+    def on_gui(self, progress=None, finished=None, failed=None, cancelled=None) -> GuiRelay:
+        """Callbacks that run on the calling (GUI) thread; see GuiRelay. Call before ``start``."""
+        return GuiRelay(self, progress, finished, failed, cancelled)
 
     def start(self) -> None:
         _LIVE.add(self)
