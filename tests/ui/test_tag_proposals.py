@@ -108,3 +108,28 @@ def test_tagging_by_hand_makes_the_region_a_persons(qtbot, receipt_window):
     assert all(r.attrs.get("tags_source") == "machine" for r in regions[1:])  # the rest is still proposed
     spans = pane.proposed_spans()
     assert spans[0][1:] == ("phone", False) and any(p for _, _, p in spans[1:])
+
+
+def test_confirm_document_also_confirms_the_proposed_tags_and_keyvalues(qtbot, receipt_window):
+    window, _ = receipt_window
+    store, pane = window.store, window.tags
+    doc_id = window.session.doc_id
+    from hanji.jobs.extract import propose
+
+    propose(store, [doc_id])
+    proposed = [(r.id, r.tags) for r in store.regions(doc_id)]
+    assert all(r.attrs.get("tags_source") == "machine" for r in store.regions(doc_id))
+    assert {kv.source for kv in store.keyvalues(doc_id)} == {"machine"}
+    window.canvas.setFocus()
+    QTest.keyClick(window.canvas, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # "Confirm document"
+    regions = store.regions(doc_id)
+    assert all(r.status == "confirmed" for r in regions)
+    assert all(r.attrs.get("tags_source") == "human" for r in regions)
+    assert [(r.id, r.tags) for r in regions] == proposed  # the same tags, now labels
+    assert {kv.source for kv in store.keyvalues(doc_id)} == {"human"}
+    assert store.document(doc_id).status == "done"
+    assert not pane.confirm_button.isEnabled()
+    store.undo()  # one undo step takes the whole confirmation back
+    assert all(r.attrs.get("tags_source") == "machine" for r in store.regions(doc_id))
+    assert {kv.source for kv in store.keyvalues(doc_id)} == {"machine"}
+    assert store.document(doc_id).status != "done"

@@ -112,10 +112,13 @@ class Commands:
             return
         self.session.about_to_change.emit()
         doc_id = self.session.doc_id
+        from hanji.jobs.extract import confirm as confirm_proposals
+
         with self.store.group("confirm document"):
             ids = {r.id: {"status": "confirmed"} for r in self._regions() if r.status != "difficult"}
             if ids:
                 self.store.update_regions(ids, label="confirm document")
+            confirm_proposals(self.store, doc_id)  # proposed tags and key-values become labels
             self.store.update_document(doc_id, status="done")
 
     def step_region(self, step: int) -> None:
