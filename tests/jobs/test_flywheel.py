@@ -3,38 +3,12 @@ when it beats the one it started from, resumed after a cancel, used by pre-annot
 
 from __future__ import annotations
 
-import io
-
-import numpy as np
 import pytest
-from PIL import Image
+from flywheel_data import add_line_document
 
-from hanji.domain.model import Region
 from hanji.errors import HanjiError
 from hanji.jobs import flywheel
 from hanji.jobs.base import Cancelled, CancelToken
-
-
-def add_line_document(store, name: str, seed: int, n: int = 3):
-    """A page of ``n`` rendered Korean lines stacked on white, each a confirmed region."""
-    from hanji.synth.lines import LineSampler
-
-    lines = LineSampler(seed, max_chars=5, strength=0.0).batch(n)
-    w = max(im.shape[1] for im, _ in lines) + 20
-    h = sum(im.shape[0] + 10 for im, _ in lines) + 10
-    page = np.full((h, w, 3), 255, np.uint8)
-    regions, y = [], 10
-    for im, text in lines:
-        page[y : y + im.shape[0], 10 : 10 + im.shape[1]] = im
-        x0, x1, y1 = 10.0, 10.0 + im.shape[1], float(y + im.shape[0])
-        regions.append(Region(points=[(x0, y), (x1, y), (x1, y1), (x0, y1)], text=text, status="confirmed"))
-        y += im.shape[0] + 10
-    buf = io.BytesIO()
-    Image.fromarray(page).save(buf, "PNG")
-    doc, _ = store.add_image_bytes(name, buf.getvalue())
-    store.add_regions(doc.id, regions)
-    return doc
-
 
 # small and quick: two lines a batch, no rendered lines, only the neck and head trained
 FAST = {"batch_size": 2, "synthetic_share": 0.0, "freeze_blocks": 14}

@@ -2,26 +2,11 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
+from flywheel_data import add_synth_document
 
-from hanji.domain.model import Region
 from hanji.jobs import flywheel_tagger
 from hanji.jobs.base import Cancelled, CancelToken
-
-
-def add_synth_document(store, seed: int):
-    from hanji.synth.documents import make_document
-
-    doc = make_document("receipt", seed)
-    buf = io.BytesIO()
-    doc.image.save(buf, "PNG")
-    d, _ = store.add_image_bytes(f"r{seed}.png", buf.getvalue())
-    store.add_regions(d.id, [Region(points=r.points, kind=r.kind, text=r.text, tags=list(r.tags), status="confirmed")
-                             for r in doc.regions if r.text.strip()])
-    store.update_document(d.id, doc_type="receipt")
-    return d
 
 
 @pytest.fixture

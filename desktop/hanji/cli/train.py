@@ -8,18 +8,28 @@ from pathlib import Path
 from hanji.errors import HanjiError
 
 DEFAULT_RUN_DIR = Path("runs") / "ko_rec"
+DEFAULT_TAGGER = Path("runs") / "tagger" / "tagger.pt"
+FLYWHEEL_STEPS = 300
+FLYWHEEL_TAGGER_STEPS = 300
 
 
 def register(sub) -> None:
     p = sub.add_parser("train", help="train a model (recognizer, detector, tagger)")
     tsub = p.add_subparsers(dest="what", metavar="MODEL")
 
-    r = tsub.add_parser("recognizer", help="train the Korean line recognizer on rendered lines "
-                                           "(plus the confirmed lines of PROJECT, when given)")
-    r.add_argument("project", type=Path, nargs="?", help="a .hanji project whose confirmed lines are mixed in")
-    r.add_argument("--steps", type=int, default=2000, help="optimizer steps in all (default 2000)")
-    r.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
-    r.add_argument("--out", type=Path, default=DEFAULT_RUN_DIR, help=f"run folder (default {DEFAULT_RUN_DIR})")
+    r = tsub.add_parser("recognizer", help="fine-tune the recognizer on PROJECT's confirmed lines and keep it in the "
+                                           "project (without PROJECT, or with --out: train on rendered lines)")
+    r.add_argument("project", type=Path, nargs="?",
+                   help="a .hanji project: fine-tune on its confirmed lines, measure on its held-out documents, keep "
+                        "the model in it and use it for pre-annotation when it is better")
+    r.add_argument("--steps", type=int, default=None,
+                   help=f"optimizer steps in all (default {FLYWHEEL_STEPS} with a project, 2000 on rendered lines)")
+    r.add_argument("--restart", action="store_true", help="with a project: start over instead of resuming")
+    r.add_argument("--json", action="store_true", help="with a project: print the result as one JSON object")
+    r.add_argument("--resume", action="store_true", help="continue from OUT/last.pt (rendered-line training)")
+    r.add_argument("--out", type=Path, default=None,
+                   help=f"run folder for rendered-line training (default {DEFAULT_RUN_DIR}); with a project, the "
+                        "project's confirmed lines are then mixed into that recipe instead")
     r.add_argument("--seed", type=int, default=0)
     r.add_argument("--batch-size", type=int, default=16)
     r.add_argument("--threads", type=int, default=0, help="CPU threads for torch (0: torch's default)")
@@ -31,17 +41,23 @@ def register(sub) -> None:
                    help="after training, write the best weights (fp16) to this file for load_recognizer(path=...)")
     r.set_defaults(func=cmd_recognizer)
 
-    d = tsub.add_parser("detector", help="fine-tune the text detector (not yet available)")
+    d = tsub.add_parser("detector", help="fine-tune the text detector (not available in this build)")
     d.add_argument("project", type=Path)
+    d.add_argument("--json", action="store_true")
     d.set_defaults(func=cmd_detector)
 
-    t = tsub.add_parser("tagger", help="train the key-value tagger on a project's labelled documents "
-                                       "(and generated Korean documents)")
+    t = tsub.add_parser("tagger", help="fine-tune the key-value tagger on PROJECT's labelled documents and keep it in "
+                                       "the project (without PROJECT, or with --out: train to a file)")
     t.add_argument("project", type=Path, nargs="?")
-    t.add_argument("--out", type=Path, default=Path("runs") / "tagger" / "tagger.pt")
+    t.add_argument("--out", type=Path, default=None,
+                   help=f"train to this file instead of into the project (default without a project: {DEFAULT_TAGGER})")
     t.add_argument("--steps", type=int, default=None)
     t.add_argument("--seed", type=int, default=0)
-    t.add_argument("--restart", action="store_true", help="start over instead of resuming from OUT's checkpoint")
+    t.add_argument("--restart", action="store_true", help="start over instead of resuming from a checkpoint")
+    t.add_argument("--json", action="store_true", help="with a project: print the result as one JSON object")
+    t.add_argument("--synthetic", type=int, default=200,
+                   help="with a project: generated Korean documents mixed in when its documents are of those types "
+                        "(default 200)")
     t.set_defaults(func=cmd_tagger)
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
 
@@ -52,6 +68,10 @@ def cmd_recognizer(args) -> int:
 
     if args.project is not None and not args.project.exists():
         raise HanjiError("no such project file", args.project)
+    if args.project is not None and args.out is None:
+        return _flywheel(args, "recognizer")
+    args.out = args.out or DEFAULT_RUN_DIR
+    args.steps = args.steps or 2000
     if args.resume and not (args.out / "last.pt").exists():
         raise HanjiError("nothing to resume: no last.pt in the run folder", args.out)
     from hanji.jobs.base import Cancelled
@@ -72,7 +92,9 @@ def cmd_recognizer(args) -> int:
 
 
 def cmd_detector(args) -> int:
-    raise HanjiError("training the detector is not available yet; the shipped PP-OCRv4 detector is used as is")
+    raise HanjiError("fine-tuning the detector on a project is not available in this build; pre-annotation keeps "
+                     "the shipped PP-OCRv4 detector. The recognizer and the tagger can be trained on the project: "
+                     "hanji train recognizer PROJECT, hanji train tagger PROJECT", args.project)
 
 
 def cmd_tagger(args) -> int:
@@ -82,10 +104,13 @@ def cmd_tagger(args) -> int:
         if e.name != "hanji.jobs.train_tagger":
             raise
         raise HanjiError("the key-value tagger trainer is not part of this build (hanji.jobs.train_tagger)") from e
-    from hanji.cli.progress import Bar
-
     if args.project is not None and not args.project.exists():
         raise HanjiError("no such project file", args.project)
+    if args.project is not None and args.out is None:
+        return _flywheel(args, "tagger")
+    args.out = args.out or DEFAULT_TAGGER
+    from hanji.cli.progress import Bar
+
     kwargs = {"seed": args.seed, "resume": not args.restart}
     if args.steps is not None:
         kwargs["steps"] = args.steps
@@ -102,4 +127,58 @@ def cmd_tagger(args) -> int:
         if store is not None:
             store.close()
     print(res)
+    return 0
+
+
+def _flywheel(args, task: str) -> int:
+    """Fine-tune on the project, keep the model in it; Ctrl-C stops after the current step (a rerun resumes)."""
+    import json
+    import signal
+    import threading
+
+    from hanji.cli.progress import Bar
+    from hanji.jobs.base import Cancelled, CancelToken
+    from hanji.store import ProjectStore
+
+    cancel = CancelToken()
+    old = None
+    if threading.current_thread() is threading.main_thread():
+        old = signal.signal(signal.SIGINT, lambda *_: cancel.cancel())
+    try:
+        with ProjectStore.open(args.project) as store, Bar(f"training {task}", "step") as bar:
+            log = (lambda m: None) if args.json else (lambda m: bar.bar.write(str(m)))
+            common = {"seed": args.seed, "resume": not args.restart, "progress": bar, "cancel": cancel, "log": log}
+            if task == "recognizer":
+                from hanji.jobs.flywheel import train_recognizer
+
+                res = train_recognizer(store, steps=args.steps or FLYWHEEL_STEPS, batch_size=args.batch_size,
+                                       threads=args.threads, **common)
+            else:
+                from hanji.jobs.flywheel_tagger import train_tagger
+
+                res = train_tagger(store, steps=args.steps or FLYWHEEL_TAGGER_STEPS, n_synthetic=args.synthetic,
+                                   **common)
+    except Cancelled:
+        if args.json:
+            print(json.dumps({"task": task, "project": str(args.project), "cancelled": True}))
+        else:
+            print(f"stopped; the checkpoint is kept, run the same command again to resume ({args.project})")
+        return 130
+    finally:
+        if old is not None:
+            signal.signal(signal.SIGINT, old)
+    if args.json:
+        print(json.dumps({"project": str(args.project), "cancelled": False, **res.as_json()}, ensure_ascii=False))
+        return 0
+    m = res.metrics
+    if m["metric"] == "cer":
+        what = f"held-out CER {100 * m['before']:.2f}% -> {100 * m['after']:.2f}%"
+    else:
+        what = f"held-out entity F1 {m['before']:.3f} -> {m['after']:.3f}"
+    print(f"{res.name}: {what} on {m['n_heldout_docs']} held-out document(s), trained on {m['n_train_docs']} "
+          f"document(s), {m['steps']} steps (from {m['base']})")
+    if res.activated:
+        print(f"activated: pre-annotation in this project now uses {res.name}")
+    else:
+        print(f"not activated (no better than {m['base']}); kept in the project, pre-annotation keeps {m['base']}")
     return 0
