@@ -138,3 +138,75 @@ def test_cli_mask_personal(tmp_path, capsys):
     assert holds_number(written_text(tmp_path / "plain"), RRN)
     masked = written_text(tmp_path / "masked")
     assert not any(holds_number(masked, n) for n in (RRN, CARD, CARD2)) and "900101-1" in masked
+
+
+def _text_image(boxes: list[list[tuple[float, float]]]) -> bytes:
+    """A white page with dark strokes inside each box."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    im = Image.new("RGB", (320, 200), "white")
+    d = ImageDraw.Draw(im)
+    for b in boxes:
+        x0, y0 = b[0]
+        x1, y1 = b[2]
+        for x in range(int(x0) + 6, int(x1) - 6, 9):
+            d.line([(x, y0 + 5), (x + 4, y1 - 5)], fill=(20, 20, 20), width=2)
+    buf = io.BytesIO()
+    im.save(buf, "PNG")
+    return buf.getvalue()
+
+
+def _images(out, size) -> list:
+    from PIL import Image
+
+    files = [out] if out.is_file() else sorted(out.rglob("*"))
+    found = []
+    for p in files:
+        if p.is_file() and p.suffix.lower() in (".png", ".jpg", ".jpeg"):
+            im = Image.open(p)
+            if im.size == size:
+                found.append(im.convert("RGB"))
+    return found
+
+
+@pytest.mark.parametrize("fmt", registry.names())
+def test_masked_export_paints_over_personal_regions_in_images(tmp_path, fmt):
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    boxes = [box(4), box(30), box(56)]
+    with ProjectStore.create(tmp_path / "p.hanji", schema_entity_types("default")) as store:
+        doc, _ = store.add_image_bytes("주민등록증.png", _text_image(boxes))
+        store.add_regions(doc.id, [
+            Region(boxes[0], text=f"주민등록번호 {RRN}", tags=["O", "B-resident_number"], status="confirmed"),
+            Region(boxes[1], text=NAME, label="name", tags=["B-name"], status="confirmed"),
+            Region(boxes[2], text="서울특별시 중구 세종대로 110", tags=["B-address"] + ["I-address"] * 3,
+                   status="confirmed"),
+        ], record=False)
+        store.update_document(doc.id, doc_type="id_card", status="done", record=False)
+        original = np.asarray(Image.open(io.BytesIO(store.image_bytes(doc.id))).convert("RGB")).astype(int)
+        name = f"{fmt}.conll" if fmt == "conll" else f"{fmt}-out"
+        (tmp_path / "plain").mkdir()
+        (tmp_path / "masked").mkdir()
+        export_project(store, fmt, tmp_path / "plain" / name)
+        export_project(store, fmt, tmp_path / "masked" / name, mask=True)
+    plain = _images(tmp_path / "plain" / name, (320, 200))
+    masked = _images(tmp_path / "masked" / name, (320, 200))
+    if not plain:
+        pytest.skip(f"{fmt} writes no page images")
+    assert len(masked) == len(plain)
+    for im in plain:
+        assert (np.asarray(im).astype(int) == original).all()  # without mask=True the image is as it was
+    for im in masked:
+        px = np.asarray(im).astype(int)
+        for b in boxes[:2]:  # the resident number's and the name's regions: no stroke left
+            (x0, y0), (x1, y1) = b[0], b[2]
+            assert original[int(y0):int(y1), int(x0):int(x1)].min() < 100
+            assert px[int(y0):int(y1), int(x0):int(x1)].min() > 200
+        (x0, y0), (x1, y1) = boxes[2][0], boxes[2][2]  # the address is not personal: untouched
+        assert np.abs(px[int(y0) + 4:int(y1), int(x0):int(x1)] - original[int(y0) + 4:int(y1), int(x0):int(x1)]).max() == 0
+        assert np.abs(px[90:] - original[90:]).max() == 0  # nor is anything below the regions

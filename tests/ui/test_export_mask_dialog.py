@@ -44,3 +44,10 @@ def test_export_dialog_without_personal_fields(qtbot, window):
     dlg = window._transfer_dialog
     assert not dlg.mask.isEnabled() and not dlg.mask.isChecked()
     assert "No field" in dlg.personal.text()
+
+
+def test_export_dialog_says_images_are_masked_too(qtbot, window):
+    window.actions_["project.export"].trigger()
+    dlg = window._transfer_dialog
+    assert dlg.mask.isEnabled() and "images" in dlg.personal.text()
+    assert "copied as they are" not in dlg.personal.text()

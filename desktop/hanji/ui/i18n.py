@@ -48,7 +48,7 @@ KO: dict[str, str] = {
         "이 문서에서 모델이 제안한 태그와 키-값을 라벨로 확정합니다",
     "Mask personal numbers (keep the first digits only)": "개인 번호 가리기 (앞자리만 남김)",
     "Fields with personal data": "개인정보가 담긴 필드",
-    "Masked in the texts written; the images are copied as they are.": "내보내는 텍스트에서 가립니다. 이미지는 그대로 복사됩니다.",
+    "Masked in the texts written, and painted over in the images written.": "내보내는 텍스트에서 가리고, 내보내는 이미지에서는 그 영역을 칠해 가립니다.",
 }
 
 _LANG: str | None = None

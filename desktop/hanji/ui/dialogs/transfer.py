@@ -236,7 +236,7 @@ class ExportDialog(_TransferDialog):
         self.mask.setChecked(can)
         if fields:
             hint = (f"{tr('Fields with personal data')}: {fields}\n"
-                    + tr("Masked in the texts written; the images are copied as they are."))
+                    + tr("Masked in the texts written, and painted over in the images written."))
         else:
             hint = tr("No field of this project's schema is marked as personal data (Label → Entity schema…).")
         self.personal = QLabel(hint)
