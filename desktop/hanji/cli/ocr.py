@@ -25,6 +25,8 @@ def register(sub) -> None:
     p.add_argument("--min-score", type=float, default=0.5,
                    help="drop lines read with less confidence than this, as RapidOCR does (page mode; default 0.5)")
     p.add_argument("--device", default=None, help="cpu, cuda (default: cuda when there is one)")
+    p.add_argument("--project", type=Path, default=None,
+                   help="read with this project's active recognizer (trained with hanji train recognizer PROJECT)")
     p.set_defaults(func=cmd_ocr)
 
     p = sub.add_parser("preannotate", help="find and read text in a project's documents (resumable)")
@@ -32,7 +34,8 @@ def register(sub) -> None:
     p.add_argument("--docs", nargs="+", type=int, metavar="ID",
                    help="document ids (default: every document not yet pre-annotated)")
     p.add_argument("--all", action="store_true", help="also redo documents that were pre-annotated before")
-    p.add_argument("--recognizer", default="ko", help="ko (Korean, default) or ppocr_en (Chinese/English)")
+    p.add_argument("--recognizer", default="ko",
+                   help="ko (Korean, default: the project's active recognizer when it has one) or ppocr_en")
     p.add_argument("--review-below", type=float, default=0.8,
                    help="mark readings with less confidence than this for review (default 0.8)")
     p.add_argument("--restart", action="store_true", help="ignore an interrupted run instead of resuming it")
@@ -46,7 +49,16 @@ def cmd_ocr(args) -> int:
     for p in args.images:
         if not p.is_file():
             raise HanjiError("no such image file", p)
-    pipeline = make_pipeline(args.recognizer, device=args.device, min_score=args.min_score)
+    if args.project is not None:
+        from hanji.jobs.project_models import project_pipeline
+        from hanji.store import ProjectStore
+
+        if not args.project.exists():
+            raise HanjiError("no such project file", args.project)
+        with ProjectStore.open(args.project, readonly=True) as store:
+            pipeline = project_pipeline(store, args.recognizer, device=args.device, min_score=args.min_score)
+    else:
+        pipeline = make_pipeline(args.recognizer, device=args.device, min_score=args.min_score)
     _ = pipeline.recognizer  # load it now: a missing or unknown model is reported before any work
     emit_jsonl(lambda progress: ocr_images(args.images, args.mode, pipeline=pipeline, progress=progress),
                args.out, "reading")
@@ -54,12 +66,14 @@ def cmd_ocr(args) -> int:
 
 
 def cmd_preannotate(args) -> int:
-    from hanji.jobs.preannotate import make_pipeline, preannotate
+    from hanji.jobs.preannotate import preannotate
+    from hanji.jobs.project_models import project_pipeline
     from hanji.store import ProjectStore
 
-    pipeline = make_pipeline(args.recognizer, device=args.device, low_confidence=args.review_below)
-    _ = pipeline.recognizer  # load it now: a missing or unknown model is reported before any work
     with ProjectStore.open(args.project) as store, Bar("pre-annotating", "doc") as bar:
+        # the project's active recognizer when it has one; loaded now, so a bad model is reported before any work
+        pipeline = project_pipeline(store, args.recognizer, device=args.device, low_confidence=args.review_below)
+        _ = pipeline.recognizer
         report = preannotate(store, args.docs, pipeline=pipeline, include_done=args.all,
                              resume=not args.restart, progress=bar)
     print(f"pre-annotated {report.documents} document(s)"

@@ -224,8 +224,12 @@ def propose(store, doc_ids: list[int] | None = None, model: str | Path | None = 
             cancel: CancelToken | None = None) -> ProposeReport:
     """Propose tags and key-values for documents (default: every document with text). Documents a
     person tagged are left alone unless ``overwrite``. Each document is one undo step; the document
-    type is set when it was empty. Resumes after the last finished document."""
-    predictor = predictor or load_predictor(model)
+    type is set when it was empty. Resumes after the last finished document. Without ``predictor``
+    or ``model``, the project's active tagger (else the shipped one) proposes."""
+    if predictor is None:
+        from hanji.jobs.project_models import project_predictor
+
+        predictor = project_predictor(store, model)
     docs = [d for d in store.documents() if doc_ids is None or d.id in set(doc_ids)]
     state = store.job_state(JOB) if resume else None
     done = set(state.get("done", [])) if state else set()

@@ -113,7 +113,13 @@ def preannotate(store: ProjectStore, doc_ids: Sequence[int] | None = None, *, pi
         targets = list(dict.fromkeys(int(d) for d in doc_ids))
         for d in targets:
             store.document(d)  # a clear error for an id that is not in the project
-    rec_name = recognizer if pipeline is None else str(getattr(pipeline, "recognizer_name", "custom"))
+    if pipeline is None:  # the project's active recognizer, when it has one, is part of the name
+        from hanji.jobs.project_models import active_key
+
+        key = active_key(store, "recognizer") if recognizer == "ko" else None
+        rec_name = f"{recognizer}@{key[:16]}" if key else recognizer
+    else:
+        rec_name = str(getattr(pipeline, "recognizer_name", "custom"))
     state = store.job_state(job_name) if resume else None
     if state and state.get("targets") == targets and state.get("recognizer") == rec_name:
         done = set(state.get("done", []))
@@ -123,7 +129,9 @@ def preannotate(store: ProjectStore, doc_ids: Sequence[int] | None = None, *, pi
     report = PreannotateReport()
     total = len(targets)
     if pipeline is None and len(done) < total:
-        pipeline = make_pipeline(recognizer)
+        from hanji.jobs.project_models import project_pipeline
+
+        pipeline = project_pipeline(store, recognizer)
     for i, doc_id in enumerate(targets):
         if cancel:
             cancel.check()
@@ -164,8 +172,10 @@ def rerecognize_region(store: ProjectStore, region_id: int, pipeline: Any = None
     The reading goes to ``machine_text`` and ``confidence``. A model region also takes it as its
     text (status machine or review); a person's region keeps its status, and its text unless that
     text is empty or still the model's earlier reading."""
+    from hanji.jobs.project_models import project_pipeline
+
     region = store.region(region_id)
-    pipeline = pipeline or make_pipeline(recognizer)
+    pipeline = pipeline or project_pipeline(store, recognizer)
     rgb = document_image(store, region.doc_id)
     text, score = pipeline.reread(rgb, region)
     changes: dict[str, Any] = {"machine_text": text, "confidence": round(float(score), 4)}
@@ -185,7 +195,9 @@ def detect_in_box(store: ProjectStore, doc_id: int, box: Sequence[Sequence[float
     pts = geometry.as_points(box)
     if len(pts) == 2:
         pts = geometry.rect_points(*pts[0], *pts[1])
-    pipeline = pipeline or make_pipeline(recognizer)
+    from hanji.jobs.project_models import project_pipeline
+
+    pipeline = pipeline or project_pipeline(store, recognizer)
     rgb = document_image(store, doc_id)
     new = pipeline.detect_in_box(rgb, pts, read=read)
     x0, y0, x1, y1 = geometry.bbox(pts)
