@@ -120,7 +120,7 @@ class MainWindow(QMainWindow):
         made now but the pane only the first time the dock is shown: startup stays fast."""
         if "dashboard" in self.docks or importlib.util.find_spec("hanji.ui.panes.dashboard") is None:
             if self.dashboard is not None:
-                self.dashboard.wait()
+                self.dashboard.stop()
                 self.dashboard.set_store(self.store)
             return
         dock = self._dock("dashboard", tr("Dashboard"), QLabel(""), Qt.DockWidgetArea.RightDockWidgetArea)
@@ -157,7 +157,7 @@ class MainWindow(QMainWindow):
     def set_store(self, store: ProjectStore | None) -> None:
         self.session.set_document(None)
         if self.dashboard is not None:  # its worker reads the old store: let it finish first
-            self.dashboard.wait()
+            self.dashboard.stop()
             if store is None:
                 self.dashboard.set_store(None)
         if self._unsub:

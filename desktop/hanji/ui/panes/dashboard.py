@@ -237,9 +237,9 @@ class DashboardPane(QWidget):
         self._started = time.monotonic()
         self.info.setText(tr("Computing…"))
         w = Worker(compute, self.store)
-        w.progress.connect(lambda d, t, m: self.info.setText(f"{tr('Computing…')} {m}"))
-        w.finished.connect(self._finished)
-        w.failed.connect(lambda m: (self.info.setText(m.splitlines()[0]), self.status.emit(m)))
+        # on the GUI thread (a lambda connected to the worker's signals would run on the worker's)
+        w.on_gui(progress=lambda d, t, m: self.info.setText(f"{tr('Computing…')} {m}"), finished=self._finished,
+                 failed=lambda m: (self.info.setText(m.splitlines()[0]), self.status.emit(m)))
         w.thread.finished.connect(self._thread_ended)
         self._retired = self._worker  # not freed inside its own thread's finished signal
         self._worker = w  # kept until the next refresh: a QThread must not die while it runs
