@@ -29,6 +29,9 @@ class MainWindow(QMainWindow):
 
     def __init__(self, store: ProjectStore | None = None):
         super().__init__()
+        from hanji.ui.i18n import install_qt_translations
+
+        install_qt_translations()  # Qt's standard buttons and dialogs in the UI's language
         self.setWindowTitle("Hanji 한지")
         self.store: ProjectStore | None = None
         self._unsub = None

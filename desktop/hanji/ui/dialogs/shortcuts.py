@@ -29,10 +29,10 @@ def cheatsheet_html() -> str:
             keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in shortcuts_for(a))
             parts.append(f"<tr><td><b>{html.escape(keys)}</b></td><td>{html.escape(tr(a.title))}</td></tr>")
     parts.append(f"<tr><th colspan=2>{html.escape(tr('View'))}</th></tr>"
-                 "<tr><td><b>Space+drag, middle drag</b></td><td>pan</td></tr>"
-                 "<tr><td><b>Wheel</b></td><td>zoom at cursor</td></tr>"
-                 "<tr><td><b>Double-click edge / Alt+click vertex</b></td><td>add / delete vertex</td></tr>"
-                 "<tr><td><b>1-9, letters (Tags pane)</b></td><td>tag the selected tokens</td></tr>")
+                 + "".join(f"<tr><td><b>{html.escape(tr(k))}</b></td><td>{html.escape(tr(v))}</td></tr>" for k, v in (
+                     ("Space+drag, middle drag", "pan"), ("Wheel", "zoom at cursor"),
+                     ("Double-click edge / Alt+click vertex", "add / delete vertex"),
+                     ("1-9, letters (Tags pane)", "tag the selected tokens"))))
     parts.append("</table>")
     return "".join(parts)
 

@@ -40,7 +40,7 @@ def formats(direction: str) -> list[tuple[str, str]]:
         except ImportError:  # a format whose module is broken is left out, not fatal
             continue
         if getattr(mod, "CAN_READ" if direction == "read" else "CAN_WRITE", True):
-            out.append((name, getattr(mod, "DESCRIPTION", "")))
+            out.append((name, tr(getattr(mod, "DESCRIPTION", ""))))
     return out
 
 
@@ -251,7 +251,8 @@ class ExportDialog(_TransferDialog):
         name = self.format.currentData()
         if name and hasattr(self, "options"):
             opts = write_options(name)
-            self.options.setPlaceholderText("key=value; …  (" + (", ".join(opts) if opts else tr("none")) + ")")
+            self.options.setPlaceholderText(f"{tr('key')}={tr('value')}; …  ({tr('options')}: "
+                                            + (", ".join(opts) if opts else tr("none")) + ")")
             self.options.setEnabled(bool(opts))
 
     def _choose(self) -> None:
