@@ -15,45 +15,54 @@ from hanji.ui.i18n import tr
 from hanji.ui.worker import Worker
 
 
-def _default_pipeline_factory():
-    from hanji.jobs.preannotate import make_pipeline
+def _default_pipeline_factory(store=None):
+    """The project's active recognizer when it has one (``hanji train recognizer PROJECT``), else the shipped one."""
+    from hanji.jobs.project_models import project_pipeline
 
-    return make_pipeline()
-
-
-def _default_predictor_factory():
-    from hanji.jobs.extract import load_predictor
-
-    return load_predictor()
+    return project_pipeline(store)
 
 
-# tests replace these with tiny fakes; the window never loads a model anywhere else
-PIPELINE_FACTORY: Callable[[], Any] = _default_pipeline_factory
-PREDICTOR_FACTORY: Callable[[], Any] = _default_predictor_factory
+def _default_predictor_factory(store=None):
+    from hanji.jobs.project_models import project_predictor
+
+    return project_predictor(store)
+
+
+# tests replace these with tiny fakes; the window never loads a model anywhere else. A factory is
+# called with the project's store when the project has an active trained model of that task.
+PIPELINE_FACTORY: Callable[..., Any] = _default_pipeline_factory
+PREDICTOR_FACTORY: Callable[..., Any] = _default_predictor_factory
 
 
 class Models:
     """The OCR pipeline and the tagger of one window, built on first use on the calling (worker)
-    thread and kept for the next job."""
+    thread and kept for the next job; built again when the project's active trained model changed."""
 
     def __init__(self):
         self._lock = threading.Lock()
         self._pipeline = None
         self._predictor = None
+        self._keys: dict[str, str | None] = {}
         self.builds = 0
 
-    def pipeline(self):
+    def _build(self, task: str, current, factory, store):
+        from hanji.jobs.project_models import active_key
+
+        key = active_key(store, task)
+        if current is not None and self._keys.get(task) == key:
+            return current
+        self._keys[task] = key
+        self.builds += 1
+        return factory(store) if key is not None else factory()
+
+    def pipeline(self, store=None):
         with self._lock:
-            if self._pipeline is None:
-                self._pipeline = PIPELINE_FACTORY()
-                self.builds += 1
+            self._pipeline = self._build("recognizer", self._pipeline, PIPELINE_FACTORY, store)
             return self._pipeline
 
-    def predictor(self):
+    def predictor(self, store=None):
         with self._lock:
-            if self._predictor is None:
-                self._predictor = PREDICTOR_FACTORY()
-                self.builds += 1
+            self._predictor = self._build("tagger", self._predictor, PREDICTOR_FACTORY, store)
             return self._predictor
 
 
@@ -167,7 +176,7 @@ def _preannotate_job(store, doc_ids, models: Models, include_done: bool, progres
     from hanji.jobs.preannotate import preannotate
 
     progress(0, len(doc_ids) if doc_ids is not None else -1, tr("loading the models…"))
-    return preannotate(store, doc_ids, pipeline=models.pipeline(), include_done=include_done,
+    return preannotate(store, doc_ids, pipeline=models.pipeline(store), include_done=include_done,
                        progress=progress, cancel=cancel)
 
 
@@ -221,7 +230,7 @@ def preannotate_project(window) -> Worker | None:
 def _rerecognize_job(store, region_ids, models: Models, progress, cancel):
     from hanji.jobs.preannotate import rerecognize_region
 
-    pipe = models.pipeline()
+    pipe = models.pipeline(store)
     out = []
     for k, rid in enumerate(region_ids):
         cancel.check()
@@ -252,7 +261,7 @@ def _detect_job(store, doc_id, box, drawn_id, models: Models, progress, cancel):
     from hanji.domain import geometry
     from hanji.jobs.preannotate import detect_in_box
 
-    pipe = models.pipeline()
+    pipe = models.pipeline(store)
     cancel.check()
     progress(0, 1, "")
     with store.group("detect text inside box"):  # one undo step: the drawn box goes, the text comes
@@ -294,7 +303,7 @@ def _propose_job(store, doc_ids, models: Models, progress, cancel):
     from hanji.jobs.extract import propose
 
     progress(0, len(doc_ids), tr("loading the tagger…"))
-    return propose(store, doc_ids, predictor=models.predictor(), resume=False, progress=progress, cancel=cancel)
+    return propose(store, doc_ids, predictor=models.predictor(store), resume=False, progress=progress, cancel=cancel)
 
 
 def propose(window) -> Worker | None:
