@@ -186,6 +186,7 @@ KO: dict[str, str] = {
     '1-9, letters (Tags pane)': '1-9, 글자 키 (태그 창)',
     'tag the selected tokens': '선택한 토큰에 태그',
     'key': '키', 'value': '값', 'options': '옵션',
+    'quad': '사각형 (4점)', 'polygon': '다각형',
 }
 
 _LANG: str | None = None

@@ -45,6 +45,13 @@ def region_color(r: Region, entity_colors: dict[str, str]) -> str:
     return STATUS_COLORS.get(r.status, "#4a90e2")
 
 
+def ink_for(color: str) -> str:
+    """Black or white, whichever reads better on ``color`` (white on a pale entity colour does not)."""
+    c = QColor(color)
+    luma = 0.299 * c.redF() + 0.587 * c.greenF() + 0.114 * c.blueF()
+    return "#1d1d1f" if luma > 0.62 else "#ffffff"
+
+
 def _style(r: Region) -> str:
     if r.status == "confirmed":
         return "confirmed"
@@ -312,7 +319,7 @@ class RegionLayer(QGraphicsItem):
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(QColor(color))
             p.drawRoundedRect(QRectF(0, 0, w, 14), 3, 3)
-            p.setPen(QColor("white"))
+            p.setPen(QColor(ink_for(color)))
             p.setFont(self._font)
             p.drawText(QRectF(0, 0, w, 14), Qt.AlignmentFlag.AlignCenter, text)
             p.end()

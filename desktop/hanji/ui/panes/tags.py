@@ -22,6 +22,7 @@ from hanji.domain.bio import set_span, spans_from_tags
 from hanji.domain.model import EntityType
 from hanji.store.project import Change, ProjectStore
 from hanji.ui import bridge
+from hanji.ui.canvas.items import ink_for
 from hanji.ui.i18n import tr
 from hanji.ui.session import Session
 
@@ -110,7 +111,8 @@ class TagsPane(QWidget, bridge.StoreBound):
         parts = []
         for e in self.types:
             if e.key:
-                parts.append(f"<span style='background:{e.color};color:white;padding:1px 3px'>&nbsp;{e.key}&nbsp;</span>"
+                parts.append(f"<span style='background:{e.color};color:{ink_for(e.color)};padding:1px 3px'>"
+                             f"&nbsp;{e.key}&nbsp;</span>"
                              f"&nbsp;{e.title or e.name}")
         self.legend.setText("&nbsp;&nbsp; ".join(parts))
         if self.store is None or self.session.doc_id is None:
