@@ -39,3 +39,27 @@ def test_default_factory_loads_the_project_recognizer(project):
     m = project.models.add("recognizer", "recognizer-1", state_to_bytes(state), active=True)
     pipe = jobs_menu.Models().pipeline(project)
     assert pipe.recognizer.weights_sha256 == m.sha256
+
+
+def test_train_action_runs_the_flywheel_off_the_gui_thread(qtbot, window, monkeypatch):
+    import threading
+
+    from hanji.jobs import flywheel
+    from hanji.jobs.flywheel import FlywheelResult
+
+    calls = []
+
+    def fake_train(store, progress, cancel):
+        assert threading.current_thread() is not threading.main_thread()
+        progress(1, 2, "loss 1.0")
+        cancel.check()
+        calls.append(store)
+        return FlywheelResult("recognizer", 1, "recognizer-1", "ab" * 32, True,
+                              {"metric": "cer", "before": 0.2, "after": 0.1, "base": "shipped"})
+
+    monkeypatch.setattr(flywheel, "train_recognizer", fake_train)
+    window.actions_["jobs.train_recognizer"].trigger()
+    assert window.job is not None
+    qtbot.waitUntil(lambda: window.job is None, timeout=15000)
+    assert calls == [window.store]
+    assert "recognizer-1" in window.statusBar().currentMessage() and "10.0%" in window.statusBar().currentMessage()

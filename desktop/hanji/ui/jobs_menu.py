@@ -326,6 +326,41 @@ def propose(window) -> Worker | None:
                      window.models, on_done=done)
 
 
+# ---------------------------------------------------------------------------------- the flywheel
+def _train_job(store, task: str, progress, cancel):
+    if task == "recognizer":
+        from hanji.jobs.flywheel import train_recognizer
+
+        return train_recognizer(store, progress=progress, cancel=cancel)
+    from hanji.jobs.flywheel_tagger import train_tagger
+
+    return train_tagger(store, progress=progress, cancel=cancel)
+
+
+def train_summary(res) -> str:
+    """One line about a flywheel run for the status bar."""
+    m = res.metrics
+    if m.get("metric") == "cer":
+        change = f"{tr('held-out CER')} {100 * m['before']:.1f}% → {100 * m['after']:.1f}%"
+    else:
+        change = f"{tr('held-out F1')} {m['before']:.3f} → {m['after']:.3f}"
+    verdict = tr("now used for pre-annotation") if res.activated else f"{tr('not better; still using')} {m['base']}"
+    return f"{res.name}: {change} — {verdict}"
+
+
+def train(window, task: str) -> Worker | None:
+    """Fine-tune the recognizer or the tagger on the project's confirmed labels (a cancel keeps a
+    checkpoint; running it again resumes). The window's models follow the project's active model."""
+    if not _need_store(window):
+        return None
+    title = tr("Train recognizer on this project") if task == "recognizer" else tr("Train tagger on this project")
+
+    def done(res):
+        window.statusBar().showMessage(train_summary(res), 15000)
+
+    return start_job(window, title, _train_job, window.store, task, on_done=done, show_after_ms=0)
+
+
 # ---------------------------------------------------------------------------- what to label next
 def _next_job(store, progress, cancel):
     from hanji.jobs.quality import next_documents
