@@ -63,10 +63,11 @@ def _model_type(doc_type: str, predictor) -> str | None:
 
 
 def extract_regions(regions: list[Region], doc_type: str = "auto", predictor=None,
-                    fill_min_prob: float = 0.1) -> dict[str, Any]:
+                    fill_min_prob: float = 0.1, rule_weight: float = 1.0) -> dict[str, Any]:
     """Tags, fields and flags for ``regions`` (any order; the result is in reading order). A
     single-valued field (total, date) tagged more than once keeps one span, the tags and the
-    key-values alike (:func:`hanji.domain.fields.pick_spans`). ``fill_min_prob``: see :func:`fill_missing_fields` (0 turns the filling off)."""
+    key-values alike (:func:`hanji.domain.fields.pick_spans`). ``fill_min_prob``: see :func:`fill_missing_fields` (0 turns the filling off).
+    ``rule_weight``: weight of the receipt rules' opinion on the total (:func:`choose_total`; 0 turns it off)."""
     from hanji.domain.fields import drop_spans, field_spans, fields_dict, keyvalues_from_spans, pick_spans
 
     predictor = predictor or load_predictor()
@@ -80,6 +81,19 @@ def extract_regions(regions: list[Region], doc_type: str = "auto", predictor=Non
     if fill_min_prob > 0 and getattr(pred, "probs", None) is not None and hasattr(predictor, "fields_of"):
         fill_missing_fields(tags, scores, [pred.probs[i] for i in pred.order], pred.tag_names,
                             predictor.fields_of(pred.doc_type), fill_min_prob)
+    if rule_weight > 0 and probs_ok(pred) and "B-total" in (pred.tag_names or []) and (
+            not hasattr(predictor, "fields_of") or "total" in predictor.fields_of(pred.doc_type)):
+        choose_total(ordered, tags, scores, [pred.probs[i] for i in pred.order], pred.tag_names,
+                     rule_weight * TOTAL_RULE_WEIGHT)
+    if rule_weight > 0 and probs_ok(pred) and "B-date" in pred.tag_names and (
+            not hasattr(predictor, "fields_of") or "date" in predictor.fields_of(pred.doc_type)):
+        choose_date(ordered, tags, scores, [pred.probs[i] for i in pred.order], pred.tag_names, rule_weight)
+    if rule_weight > 0 and probs_ok(pred):
+        for f in ("company", "store_name"):
+            if "B-" + f in pred.tag_names and (not hasattr(predictor, "fields_of")
+                                               or f in predictor.fields_of(pred.doc_type)):
+                choose_name(ordered, tags, scores, [pred.probs[i] for i in pred.order], pred.tag_names, f,
+                            rule_weight * NAME_RULE_WEIGHT)
     spans = field_spans(ordered, tags, scores)
     kept = pick_spans(spans, out_type)  # one span per single-valued field: the tags say what the fields say
     if len(kept) < len(spans):
@@ -100,6 +114,132 @@ def extract_regions(regions: list[Region], doc_type: str = "auto", predictor=Non
     return {"doc_type": out_type, "type_scores": {k: round(v, 4) for k, v in pred.type_scores.items()},
             "fields": fields_dict(kvs), "regions": regs, "flags": flags_for(out_type, kvs),
             "keyvalues": kvs, "ordered": ordered}
+
+
+def probs_ok(pred) -> bool:
+    return getattr(pred, "probs", None) is not None and bool(pred.tag_names)
+
+
+def _global_token(tags: list[list[str]], region: int, token: int) -> int:
+    """The index of a region's token in the document's token sequence (as :func:`field_spans` counts)."""
+    return sum(len(t) for t in tags[:region]) + token
+
+
+def choose_total(regions: list[Region], tags: list[list[str]], scores: list[list[float]],
+                 probs: list[list[list[float]]], tag_names: list[str], weight: float = 1.0) -> None:
+    """The total, from the tagger and the receipt rules together: every amount whose label says it
+    is the total (:func:`hanji.domain.receipt_rules.total_candidates`) scores ``weight`` times the
+    label's grade plus the tagger's probability that it begins the total; the tagger's own total
+    span scores its mean probability. The best one becomes the document's one ``total`` (the other
+    total tags go back to ``O``). Changes ``tags`` and ``scores`` in place (regions in reading order)."""
+    from hanji.domain.fields import field_spans
+    from hanji.domain.receipt_rules import total_candidates
+
+    b = tag_names.index("B-total")
+    cands = total_candidates(regions)
+    if not cands:
+        return
+    starts = {_global_token(tags, c.region, c.token) for c in cands}
+    mine = [s for s in field_spans(regions, tags, scores) if s.key == "total" and s.start not in starts]
+    best_tagger = max((s.score for s in mine), default=0.0)  # the tagger's pick, when no label says total
+
+    def p_of(c) -> float:
+        p = probs[c.region][c.token] if c.token < len(probs[c.region]) else None
+        return p[b] if p else 0.0
+
+    best = max(cands, key=lambda c: weight * c.grade + p_of(c))
+    if best_tagger >= weight * best.grade + p_of(best):
+        return
+    for tg in tags:
+        for k, t in enumerate(tg):
+            if t in ("B-total", "I-total"):
+                tg[k] = "O"
+    tags[best.region][best.token] = "B-total"
+    scores[best.region][best.token] = max(p_of(best), min(1.0, best.grade))
+
+
+# how much the rules' grade counts next to the tagger's probability (0..1): a label that says 'total'
+# outweighs an unlabelled amount the tagger is sure of; a legal form ('SDN BHD', '(주)') on a head
+# line counts half as much as the tagger's own reading of the seller's name
+TOTAL_RULE_WEIGHT = 1.5
+NAME_RULE_WEIGHT = 0.5
+
+
+def choose_date(regions: list[Region], tags: list[list[str]], scores: list[list[float]],
+                probs: list[list[list[float]]], tag_names: list[str], weight: float = 1.0) -> None:
+    """The date of the sale, from the tagger and the receipt rules together: every date printed
+    (:func:`hanji.domain.receipt_rules.date_candidates`) scores ``weight`` times its grade plus the
+    tagger's probability that it begins the date; the tagger's own date span (when it is none of
+    them) its mean probability. The best becomes the one ``date``. In place."""
+    from hanji.domain.fields import field_spans
+    from hanji.domain.receipt_rules import date_candidates
+
+    b = tag_names.index("B-date")
+    cands = date_candidates(regions)
+    if not cands:
+        return
+    starts = {_global_token(tags, c.region, c.start) for c in cands}
+    own = [s for s in field_spans(regions, tags, scores) if s.key == "date" and s.start not in starts]
+
+    def p_of(c) -> float:
+        ps = probs[c.region]
+        return ps[c.start][b] if c.start < len(ps) else 0.0
+
+    best = max(cands, key=lambda c: weight * c.grade + p_of(c))
+    if own and max(s.score for s in own) >= weight * best.grade + p_of(best):
+        return
+    for tg in tags:
+        for k, t in enumerate(tg):
+            if t in ("B-date", "I-date"):
+                tg[k] = "O"
+    for k in range(best.start, min(best.end, len(tags[best.region]))):
+        tags[best.region][k] = ("B-" if k == best.start else "I-") + "date"
+        scores[best.region][k] = max(p_of(best), min(1.0, best.grade))
+
+
+def choose_name(regions: list[Region], tags: list[list[str]], scores: list[list[float]],
+                probs: list[list[list[float]]], tag_names: list[str], key: str, weight: float = 0.5) -> None:
+    """The seller's name (``company`` / ``store_name``), from the tagger and the receipt rules
+    together. Candidates: the tagger's spans of ``key`` widened to whole lines, and the head lines
+    that name a business by its legal form (:func:`hanji.domain.receipt_rules.company_lines`). Each
+    scores the tagger's mean probability of ``key`` over its tokens plus ``weight`` times the best
+    legal-form grade of its lines; the best becomes the one span of ``key``. In place."""
+    from hanji.domain.fields import field_spans
+    from hanji.domain.receipt_rules import company_lines, entity_grade, name_length
+    from hanji.domain.text import tokens
+
+    bi = [i for i, t in enumerate(tag_names) if t in ("B-" + key, "I-" + key)]
+
+    def p_line(r: int) -> float:
+        ps = probs[r]
+        return sum(sum(p[i] for i in bi) for p in ps) / len(ps) if ps else 0.0
+
+    cands: list[list[int]] = []
+    for s in field_spans(regions, tags, scores):
+        if s.key == key:
+            cands.append(sorted(set(s.region_indices)))
+    for r, _ in company_lines(regions):
+        if not any(r in c for c in cands) and name_length(tokens(regions[r].text)):
+            cands.append([r])
+    if not cands:
+        return
+
+    def score(lines: list[int]) -> float:
+        return (sum(p_line(r) for r in lines) / len(lines)
+                + weight * max(entity_grade(regions[r].text) for r in lines))
+
+    best = max(cands, key=score)
+    for tg in tags:
+        for k, t in enumerate(tg):
+            if t in ("B-" + key, "I-" + key):
+                tg[k] = "O"
+    first = True
+    for r in best:
+        n = name_length(tokens(regions[r].text))  # '99 SPEED MART S/B (519537-X)': the number is not the name
+        for k in range(n):
+            tags[r][k] = ("B-" if first else "I-") + key
+            scores[r][k] = max(scores[r][k], p_line(r))
+            first = False
 
 
 def fill_missing_fields(tags: list[list[str]], scores: list[list[float]], probs: list[list[list[float]]],

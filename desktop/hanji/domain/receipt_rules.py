@@ -1,0 +1,270 @@
+"""General receipt knowledge, as a second opinion next to the learned tagger.
+
+Receipts print their amounts next to a label; the label says which amount is which. The amount
+paid is the one labelled *grand total / total rounded / nett total / amount due* (합계, 결제금액,
+받을금액, 청구금액, 총액), not the *sub total*, the tax, the cash tendered, the change or the
+rounding adjustment. :func:`total_candidates` finds every amount whose label says it is the total and
+grades the label; :mod:`hanji.jobs.extract` adds that grade to the tagger's own probability.
+
+Nothing here is fitted to particular receipts: the label words are those printed on receipts in
+general (English and Korean), the geometry is "the label is on the amount's row, left of it".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from hanji.domain.model import Region
+from hanji.domain.text import tokens
+
+# an amount as printed: 12.50, 1,234.50, RM12.50, $8.20, 12,000, 12,000원, ₩12,000 (a bare integer
+# without separators is a count or a code, not an amount)
+_AMOUNT = re.compile(r"^(?:RM|\$|₩|MYR|KRW)?-?(?:\d{1,3}(?:,\d{3})+(?:\.\d{2})?|\d+\.\d{2})(?:원)?$")
+
+# labels that mean "not the amount paid"; an "inclusive of tax" phrase is taken out first
+_INCL = re.compile(r"INCL[A-Z]*\.?\s*(?:OF\s*)?(?:\d+(?:\.\d+)?\s*%\s*)?(?:GST|TAX|VAT|SST)?")
+_NOT_TOTAL = re.compile(
+    r"SUB\s*-?\s*TOTAL|TOTAL\s*(?:QTY|QUANTITY|ITEMS?|PCS|UNITS?|NO\b|SAVING|DISC)|\bQTY\b|\bTAX|GST|\bVAT\b|SST|"
+    r"EXCL|BEFORE|DISCOUNT|\bDISC\b|SAVING|CHANGE|CASH|TENDER|PAID|PAYMENT|CARD|VISA|MASTER|DEBIT|CREDIT|"
+    r"POINT|DEPOSIT|ROUNDING|"
+    r"부\s*가|과\s*세|면\s*세|공\s*급\s*가|세\s*액|받은|거스름|잔\s*돈|할\s*인|카드|현금|포인트|소\s*계")
+# what even a 'grand total' / '결제금액' label cannot be when it also says this
+_NEVER = re.compile(r"SUB\s*-?\s*TOTAL|EXCL|BEFORE|GST|\bTAX|\bVAT|CHANGE|SAVING|DISC|소\s*계|부\s*가|세\s*액|과\s*세|"
+                    r"공\s*급\s*가|거스름|할\s*인")
+_STRONG = re.compile(
+    r"GRAND\s*TOTAL|TOTAL\s*(?:AMT\s*|AMOUNT\s*)?ROUNDED|ROUNDED\s*TOTAL|NETT?\s*TOTAL|NETT?\s*AMOUNT|"
+    r"(?:TOTAL|AMOUNT|AMT|BALANCE)\s*(?:DUE|PAYABLE)|"
+    r"총\s*합\s*계|합\s*계\s*금\s*액|결\s*제\s*(?:대\s*상\s*)?금\s*액|받\s*을\s*금\s*액|청\s*구\s*금\s*액|총\s*구\s*매\s*액|"
+    r"총\s*금\s*액|총\s*액")
+_TOTAL = re.compile(r"TOTAL|합\s*계|\bAMOUNT\s*:?$")
+_TOTAL_WITH = re.compile(r"TOTAL\s*(?:AMOUNT|AMT|SALES|PRICE|PAYABLE)|INCL")
+# currency words printed before an amount are not its label
+_CURRENCY = re.compile(r"^(?:RM|MYR|\$|USD|SGD|KRW|₩|원|\(RM\)|\(MYR\)|:)$", re.I)
+# a summary table row (tax code, amount, tax) holds several amounts: its 'total' is not the amount paid
+TABLE_ROW_PENALTY = 0.8
+
+STRONG, TOTAL_WITH, TOTAL = 1.0, 0.9, 0.8
+
+
+@dataclass
+class AmountCandidate:
+    region: int  # index into the regions given
+    token: int  # token index within the region
+    text: str
+    value: float
+    grade: float  # how surely the label says "the amount paid" (0..1)
+    label: str
+
+
+def is_amount(token: str) -> bool:
+    return bool(_AMOUNT.match(unicodedata.normalize("NFKC", token).upper()))
+
+
+def amount_value(token: str) -> float:
+    t = unicodedata.normalize("NFKC", token).upper()
+    return float(re.sub(r"[^\d.\-]", "", t.replace(",", "")) or 0)
+
+
+def total_grade(label: str) -> float:
+    """How surely a label says its amount is the amount paid: 1.0 (grand total, total rounded, nett
+    total, amount due, 합계금액, 결제금액...), 0.9 (total amount, total incl. tax), 0.8 (a plain
+    'total', 합계), 0 (anything else, or a sub total, tax, cash, change, rounding...)."""
+    t = unicodedata.normalize("NFKC", label).upper().strip()
+    if not t:
+        return 0.0
+    stripped = _INCL.sub(" ", t)
+    strong = bool(_STRONG.search(t))
+    if _NOT_TOTAL.search(stripped) and not (strong and not _NEVER.search(stripped)):
+        return 0.0
+    if strong:
+        return STRONG
+    if _TOTAL.search(t):
+        return TOTAL_WITH if _TOTAL_WITH.search(t) else TOTAL
+    return 0.0
+
+
+def _bbox(r: Region) -> tuple[float, float, float, float]:
+    xs = [p[0] for p in r.points]
+    ys = [p[1] for p in r.points]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _level_boxes(regions: list[Region]) -> list[tuple[float, float, float, float]]:
+    """Region boxes with the page's tilt taken out (the median slope of the regions' top edges), so
+    that a label and its amount at either end of a tilted line still share a row."""
+    slopes = sorted((r.points[1][1] - r.points[0][1]) / (r.points[1][0] - r.points[0][0]) for r in regions
+                    if len(r.points) == 4 and r.points[1][0] - r.points[0][0] > 10)
+    slope = slopes[len(slopes) // 2] if slopes else 0.0
+    slope = slope if abs(slope) < 0.2 else 0.0
+    out = []
+    for r in regions:
+        x0, y0, x1, y1 = _bbox(r)
+        h = y1 - y0 - abs(slope) * (x1 - x0)  # the height of the line itself, not of its tilted box
+        yc = (y0 + y1) / 2 - slope * (x0 + x1) / 2
+        h = max(h, 0.3 * (y1 - y0))
+        out.append((x0, yc - h / 2, x1, yc + h / 2))
+    return out
+
+
+def _same_row(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    overlap = min(a[3], b[3]) - max(a[1], b[1])
+    return overlap > 0.5 * max(1e-6, min(a[3] - a[1], b[3] - b[1]))
+
+
+def _words(toks: list[str]) -> str:
+    """The label words among tokens: amounts and currency signs left out."""
+    return " ".join(t for t in toks if not is_amount(t) and not _CURRENCY.match(t))
+
+
+def total_candidates(regions: list[Region]) -> list[AmountCandidate]:
+    """Every amount whose label (the words before it in its region, else the nearest region on its
+    row to the left of it) says it is the total, with the label's :func:`total_grade`, lowered by
+    :data:`TABLE_ROW_PENALTY` on a row that holds several amounts (a tax summary's 'total': a plain
+    'total' there is no candidate at all)."""
+    boxes = _level_boxes(regions)
+    out: list[AmountCandidate] = []
+    for i, reg in enumerate(regions):
+        toks = tokens(reg.text)
+        row = [j for j in range(len(regions)) if j != i and _same_row(boxes[i], boxes[j])]
+        for k, tok in enumerate(toks):
+            if not is_amount(tok):
+                continue
+            label = _words(toks[:k])
+            label = label if re.search(r"[A-Za-z가-힣]{2,}", label) else ""
+            left = boxes[i][0]
+            if not label:
+                words = [j for j in row if boxes[j][2] <= boxes[i][0] + 0.25 * (boxes[i][2] - boxes[i][0])
+                         and re.search(r"[A-Za-z가-힣]{2,}", _words(tokens(regions[j].text)))]
+                if words:
+                    j = max(words, key=lambda j: boxes[j][2])  # the nearest label to the left
+                    label = _words(tokens(regions[j].text))
+                    left = boxes[j][2]
+            g = total_grade(label)
+            if g <= 0:
+                continue
+            n_amounts = sum(is_amount(t) for t in toks) + sum(
+                is_amount(t) for j in row if boxes[j][0] >= left for t in tokens(regions[j].text))
+            if n_amounts > 1:
+                g -= TABLE_ROW_PENALTY
+            if g <= 0:
+                continue
+            out.append(AmountCandidate(i, k, tok, amount_value(tok), g, label))
+    return out
+
+
+# legal-entity words: a line that carries one names a business (Malaysian, English, Korean usage)
+_ENTITY_STRONG = re.compile(r"\bSDN\.?\s*BHD\b|\bBERHAD\b|\bBHD\b|\bS/B\b|\bPLT\b|\bLTD\b|\bLIMITED\b|\bINC\b|\bCORP|"
+                            r"주\s*식\s*회\s*사|\(\s*주\s*\)|㈜|유\s*한\s*회\s*사")
+_ENTITY = re.compile(r"\bENTERPRISES?\b|\bTRADING\b|\bCO\b\.?|\bCOMPANY\b|\bHOLDINGS?\b|\bGROUP\b|\bMART\b|"
+                     r"\bRESTAURANTS?\b|\bRESTORAN\b|\bHARDWARE\b|\bSTORES?\b|\bSUPERMARKET\b|\bPHARMACY\b|\b(?:CAFE)\b")
+_NOT_ENTITY = re.compile(r"FORMERLY|KNOWN AS|LICENSEE|NO\s*[.:]|REG|GST|TEL|FAX|THANK|:|@|WWW|\.COM")
+ENTITY_STRONG, ENTITY = 1.0, 0.6
+
+
+_REGISTRATION = re.compile(r"^\(?(?:CO\.?\s*)?(?:NO\.?)?[:\s]*[A-Z]{0,3}\d{5,}(?:-?[A-Z])?\)?[.,]?$")
+
+
+def is_registration(token: str) -> bool:
+    """A company registration number printed after a name: ``(519537-X)``, ``(JM0517726)``."""
+    return bool(_REGISTRATION.match(unicodedata.normalize("NFKC", token).upper()))
+
+
+_REG_TAIL = re.compile(r"\bREG|\bNO\b|\bROC\b|\bGST\b|\d{5,}|사업자|등록번호")
+
+
+def name_length(toks: list[str]) -> int:
+    """How many of a line's tokens belong to the business name: a company number printed after it
+    (``(519537-X)``, ``(CO REG : 933109-X)``, ``(ROC NO. ...)``) is cut off."""
+    n = len(toks)
+    for k, t in enumerate(toks):
+        if not t.startswith("("):
+            continue
+        j = next((j for j in range(k, len(toks)) if toks[j].endswith(")")), len(toks) - 1)
+        if _REG_TAIL.search(unicodedata.normalize("NFKC", " ".join(toks[k:j + 1])).upper()):
+            n = k
+            break
+    while n > 0 and is_registration(toks[n - 1]):
+        n -= 1
+    return n
+
+
+def entity_grade(text: str) -> float:
+    """How surely a line names a business by its legal form: 1.0 for SDN BHD / BERHAD / LTD /
+    주식회사 / (주), 0.6 for ENTERPRISE / TRADING / CO / RESTAURANT..., 0 otherwise (and for lines
+    that are a registration number, a phone, a 'formerly known as')."""
+    t = unicodedata.normalize("NFKC", text).upper()
+    if _NOT_ENTITY.search(t):
+        return 0.0
+    if _ENTITY_STRONG.search(t):
+        return ENTITY_STRONG
+    if _ENTITY.search(t):
+        return ENTITY
+    return 0.0
+
+
+def company_lines(regions: list[Region], top_share: float = 0.25, min_lines: int = 6) -> list[tuple[int, float]]:
+    """``(region index, grade)`` of lines near the top (the first ``top_share`` of the lines, at least
+    ``min_lines``) whose :func:`entity_grade` is positive: a receipt names its seller in its head; a
+    business named further down is a customer, a landlord, a card issuer."""
+    n = max(min_lines, int(len(regions) * top_share))
+    out = []
+    for i, r in enumerate(regions[:n]):
+        g = entity_grade(r.text)
+        if g > 0:
+            out.append((i, g))
+    return out
+
+
+# a date as receipts print it: 25/12/2018, 2018-03-23, 5.3.18, 15 JAN 2018, 2018년 3월 5일
+_DATE = re.compile(r"\d{4}\s*년\s*\d{1,2}\s*월\s*\d{1,2}\s*일|(?<!\d)\d{1,4}\s*([./\-])\s*\d{1,2}\s*\1\s*(?:\d{4}|\d{2})(?!\d)|"
+                   r"(?<!\d)\d{1,2}\s*[-\s]?(?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[A-Z]*\s*[-\s]?\d{2,4}(?!\d)",
+                   re.I)
+_DATE_LABEL = re.compile(r"DATE|\bDT\b|TARIKH|일\s*자|날\s*짜|거\s*래\s*일|판\s*매\s*일|일\s*시|승\s*인\s*일", re.I)
+# dates that are not the day of the sale: an expiry, a due or validity date, a birth date
+_OTHER_DATE = re.compile(r"EXP|VALID|DUE|BIRTH|UNTIL|BEFORE|유효|만료|생년", re.I)
+DATE_LABELLED, DATE_FIRST, DATE_OTHER = 1.0, 0.6, 0.3
+
+
+@dataclass
+class DateCandidate:
+    region: int
+    start: int  # token range within the region
+    end: int
+    text: str
+    grade: float
+
+
+def date_candidates(regions: list[Region]) -> list[DateCandidate]:
+    """Every date printed, graded: labelled 'date' (DATE, 일자, 거래일...) on its line or just left of
+    it 1.0; else the first date of the document 0.6; any other 0.3; a date labelled as an expiry, a
+    due or validity date 0."""
+    boxes = _level_boxes(regions)
+    out: list[DateCandidate] = []
+    for i, reg in enumerate(regions):
+        text = reg.text
+        toks = tokens(text)
+        # character offset where each token starts (tokens are the whitespace-split text)
+        starts, pos = [], 0
+        for t in toks:
+            pos = text.find(t, pos)
+            starts.append(pos)
+            pos += len(t)
+        for m in _DATE.finditer(text):
+            a = max((k for k, s in enumerate(starts) if s <= m.start()), default=0)
+            b = max((k for k, s in enumerate(starts) if s < m.end()), default=0) + 1
+            label = text[:m.start()]
+            if not re.search(r"[A-Za-z가-힣]{2,}", label):
+                left = [j for j in range(len(regions)) if j != i and _same_row(boxes[i], boxes[j])
+                        and boxes[j][2] <= boxes[i][0] + 0.25 * (boxes[i][2] - boxes[i][0])]
+                if left:
+                    label = regions[max(left, key=lambda j: boxes[j][2])].text
+            if _OTHER_DATE.search(label):
+                g = 0.0
+            elif _DATE_LABEL.search(label):
+                g = DATE_LABELLED
+            else:
+                g = DATE_FIRST if not out else DATE_OTHER
+            out.append(DateCandidate(i, a, b, m.group(0), g))
+    return out

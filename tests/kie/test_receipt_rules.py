@@ -1,0 +1,145 @@
+"""Receipt rules as a second opinion next to the tagger: which amount the label calls the total,
+which date is the sale's, which head line names the business by its legal form; and how
+jobs.extract combines them with the tagger's probabilities."""
+
+from __future__ import annotations
+
+import pytest
+
+from hanji.domain import Region
+from hanji.domain.receipt_rules import (
+    company_lines,
+    date_candidates,
+    entity_grade,
+    is_registration,
+    total_candidates,
+    total_grade,
+)
+from hanji.jobs.extract import choose_date, choose_name, choose_total
+
+
+def reg(x0, y0, x1, text, tilt=0.0, h=20):
+    """A line from x0 to x1 at y0, its right end ``tilt`` pixels lower per pixel."""
+    d = tilt * (x1 - x0)
+    return Region(points=[(x0, y0), (x1, y0 + d), (x1, y0 + d + h), (x0, y0 + h)], text=text)
+
+
+@pytest.mark.parametrize("label, grade", [
+    ("GRAND TOTAL :", 1.0), ("TOTAL ROUNDED", 1.0), ("NETT TOTAL:", 1.0), ("Amount Due", 1.0), ("결제금액", 1.0),
+    ("합계금액", 1.0), ("받을금액", 1.0), ("TOTAL AMOUNT:", 0.9), ("TOTAL INCL. OF GST", 0.9), ("TOTAL", 0.8),
+    ("합 계", 0.8), ("SUB TOTAL", 0.0), ("SUB-TOTAL (GST)", 0.0), ("TOTAL QTY:", 0.0), ("TOTAL EXCL. OF GST", 0.0),
+    ("TOTAL GST :", 0.0), ("CASH", 0.0), ("CHANGE DUE :", 0.0), ("ROUNDING ADJ", 0.0), ("부가세", 0.0),
+    ("공급가액", 0.0), ("받은금액", 0.0), ("ITEM", 0.0), ("", 0.0),
+])
+def test_total_grade_reads_the_label(label, grade):
+    assert total_grade(label) == pytest.approx(grade)
+
+
+def test_total_candidates_pair_labels_and_amounts_on_tilted_rows():
+    tilt = 0.035  # 420 px across: the amount sits 15 px lower than its label
+    regions = [
+        reg(30, 100, 110, "공급가액", tilt), reg(450, 100 + 420 * tilt, 520, "46,818", tilt),
+        reg(30, 125, 110, "부가세", tilt), reg(450, 125 + 420 * tilt, 520, "4,682", tilt),
+        reg(30, 150, 110, "청구금액", tilt), reg(450, 150 + 420 * tilt, 520, "51,500", tilt),
+        reg(30, 175, 110, "현금", tilt), reg(450, 175 + 420 * tilt, 520, "60,000", tilt),
+    ]
+    cands = total_candidates(regions)
+    assert [(c.text, c.grade, c.label) for c in cands] == [("51,500", 1.0, "청구금액")]
+
+
+def test_total_candidates_inline_label_currency_and_tax_summary_row():
+    regions = [
+        reg(10, 10, 200, "TOTAL AMT"), reg(260, 10, 290, "RM"), reg(300, 10, 360, "60.30"),
+        reg(10, 40, 200, "TOTAL AMOUNT: $8.20"),
+        reg(10, 70, 80, "TOTAL :"), reg(200, 70, 260, "56.60"), reg(300, 70, 360, "3.40"),  # GST summary row
+    ]
+    got = {c.text: c.grade for c in total_candidates(regions)}
+    assert got["60.30"] == pytest.approx(0.9)  # "RM" is a currency, not the label
+    assert got["$8.20"] == pytest.approx(0.9)
+    assert "56.60" not in got and "3.40" not in got  # several amounts on the row: a tax table's 'total'
+    regions[4] = reg(10, 70, 80, "GRAND TOTAL :")
+    got = {c.text: c.grade for c in total_candidates(regions)}
+    assert 0 < got["56.60"] < 0.8  # a stronger label on such a row stays, lowered
+
+
+def test_date_candidates_prefer_the_labelled_date_and_skip_expiry():
+    regions = [reg(10, 10, 300, "CLOSED: 11-03-2018"), reg(10, 40, 80, "DATE"), reg(120, 40, 300, ": 10-03-2018 23:03"),
+               reg(10, 70, 300, "EXPIRY 12/05/2020"), reg(10, 100, 300, "2018년 3월 5일")]
+    c = {x.text: x for x in date_candidates(regions)}
+    assert c["10-03-2018"].grade == 1.0 and c["11-03-2018"].grade < 1.0
+    assert c["12/05/2020"].grade == 0.0
+    k = c["2018년 3월 5일"]
+    assert (k.start, k.end) == (0, 3)  # a date of several tokens
+
+
+def test_entity_grade_and_registration_numbers():
+    assert entity_grade("TASTE OF THE WORLD SDN BHD") == 1.0
+    assert entity_grade("(주)한지문구") == 1.0
+    assert 0 < entity_grade("YONGFATT ENTERPRISE") < 1.0
+    assert entity_grade("GEOVENTURE") == 0.0
+    assert entity_grade("GST REG NO: 000136577024") == 0.0
+    assert entity_grade("FORMERLY KNOWN AS GOLDEN ARCHES RESTAURANTS SDN BHD") == 0.0
+    assert is_registration("(519537-X)") and is_registration("(JM0517726)") and not is_registration("666")
+    regions = [reg(10, 10 + 30 * i, 300, t) for i, t in enumerate(
+        ["GEOVENTURE", "TASTE OF THE WORLD SDN BHD", "LOT 38, JALAN KENARI 5", "TEL: 03-8079", "a", "b", "c", "d",
+         "GOGIANT ENGINEERING SDN BHD"])]
+    assert company_lines(regions) == [(1, 1.0)]  # a business named far down is a customer, not the seller
+
+
+NAMES = ["O", "B-total", "I-total", "B-date", "I-date", "B-company", "I-company"]
+
+
+def probs_for(regions, hot: dict[tuple[int, int], dict[str, float]]):
+    """Tag probabilities: 'O' everywhere except where ``hot`` says."""
+    out = []
+    for i, r in enumerate(regions):
+        rows = []
+        for k in range(len(r.text.split())):
+            p = {n: 0.0 for n in NAMES}
+            p.update(hot.get((i, k), {}))
+            p["O"] = 1.0 - sum(v for n, v in p.items() if n != "O")
+            rows.append([p[n] for n in NAMES])
+        out.append(rows)
+    return out
+
+
+def tags_from(probs):
+    return [[NAMES[max(range(len(NAMES)), key=lambda j: p[j])] for p in rows] for rows in probs]
+
+
+def test_choose_total_takes_the_labelled_amount_over_an_unsure_tagger():
+    regions = [reg(10, 10, 100, "SUB TOTAL"), reg(300, 10, 360, "77.80"), reg(10, 40, 100, "TOTAL:"),
+               reg(300, 40, 360, "593.10")]
+    probs = probs_for(regions, {(1, 0): {"B-total": 0.7}, (3, 0): {"B-total": 0.2}})
+    tags = tags_from(probs)
+    scores = [[max(p) for p in rows] for rows in probs]
+    assert tags[1] == ["B-total"]
+    choose_total(regions, tags, scores, probs, NAMES)
+    assert tags[1] == ["O"] and tags[3] == ["B-total"]
+    # with the rules off (weight 0) a sure tagger keeps its own pick
+    tags = tags_from(probs)
+    choose_total(regions, tags, scores, probs, NAMES, weight=0.0)
+    assert tags[1] == ["B-total"]
+
+
+def test_choose_total_keeps_a_sure_tagger_where_no_label_says_total():
+    regions = [reg(10, 10, 100, "ROUNDING ADJ"), reg(300, 10, 360, "-0.01"), reg(300, 40, 360, "60.30")]
+    probs = probs_for(regions, {(2, 0): {"B-total": 0.95}})
+    tags = tags_from(probs)
+    choose_total(regions, tags, [[1.0] for _ in regions], probs, NAMES)
+    assert tags[2] == ["B-total"]
+
+
+def test_choose_date_and_name():
+    regions = [reg(10, 10, 300, "GEOVENTURE"), reg(10, 40, 300, "TASTE OF THE WORLD SDN BHD (965857-A)"),
+               reg(10, 70, 80, "DATE"), reg(120, 70, 300, ": 10-03-2018 23:03"), reg(10, 400, 300, "CLOSED: 11-03-2018")]
+    hot = {(0, 0): {"B-company": 0.6}, (1, 0): {"B-company": 0.3}, (4, 1): {"B-date": 0.6}}
+    hot.update({(1, k): {"I-company": 0.3} for k in range(1, 6)})
+    probs = probs_for(regions, hot)
+    tags = tags_from(probs)
+    scores = [[max(p) for p in rows] for rows in probs]
+    choose_date(regions, tags, scores, probs, NAMES)
+    assert tags[4] == ["O", "O"] and tags[3] == ["O", "B-date", "O"]
+    choose_name(regions, tags, scores, probs, NAMES, "company")
+    assert tags[0] == ["O"]
+    assert tags[1] == ["B-company"] + ["I-company"] * 5 + ["O"]  # the whole line, less its company number
