@@ -91,3 +91,22 @@ def test_detector_is_not_available(tmp_path, capsys):
 def test_missing_project(tmp_path, capsys):
     assert main(["train", "recognizer", str(tmp_path / "nope.hanji")]) == 1
     assert "no such project file" in capsys.readouterr().err
+
+
+def test_models_list_activate_and_back_to_shipped(tmp_path, capsys):
+    path = tmp_path / "m.hanji"
+    with ProjectStore.create(path) as s:
+        a = s.models.add("recognizer", "recognizer-1", b"a", {"metric": "cer", "before": 0.2, "after": 0.1,
+                                                               "n_train_docs": 4, "n_heldout_docs": 1}, active=True)
+        b = s.models.add("recognizer", "recognizer-2", b"b", {"metric": "cer", "before": 0.1, "after": 0.12})
+    assert main(["models", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "* recognizer recognizer-1" in out and "cer 0.2000 -> 0.1000" in out and "recognizer-2" in out
+    assert main(["models", str(path), "--activate", str(b.id), "--json"]) == 0
+    rows = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [(r["id"], r["active"]) for r in rows] == [(a.id, False), (b.id, True)]
+    assert main(["models", str(path), "--shipped", "recognizer"]) == 0
+    with ProjectStore.open(path, readonly=True) as s:
+        assert s.models.active("recognizer") is None
+    assert main(["models", str(path), "--activate", "99"]) == 1
+    assert "no trained model 99" in capsys.readouterr().err

@@ -61,6 +61,14 @@ def register(sub) -> None:
     t.set_defaults(func=cmd_tagger)
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
 
+    m = sub.add_parser("models", help="the models trained on a project: list them, choose which one pre-annotation uses")
+    m.add_argument("project", type=Path)
+    m.add_argument("--activate", type=int, metavar="ID", help="make this trained model its task's active one")
+    m.add_argument("--shipped", choices=("recognizer", "tagger", "detector"),
+                   help="go back to the shipped model for this task")
+    m.add_argument("--json", action="store_true", help="one JSON object per model")
+    m.set_defaults(func=cmd_models)
+
 
 def cmd_recognizer(args) -> int:
     from hanji.cli.progress import Bar
@@ -181,4 +189,33 @@ def _flywheel(args, task: str) -> int:
         print(f"activated: pre-annotation in this project now uses {res.name}")
     else:
         print(f"not activated (no better than {m['base']}); kept in the project, pre-annotation keeps {m['base']}")
+    return 0
+
+
+def cmd_models(args) -> int:
+    import json
+
+    from hanji.store import ProjectStore
+
+    if not args.project.exists():
+        raise HanjiError("no such project file", args.project)
+    change = args.activate is not None or args.shipped is not None
+    with ProjectStore.open(args.project, readonly=not change) as store:
+        if args.activate is not None:
+            store.models.activate(args.activate)
+        if args.shipped is not None:
+            store.models.deactivate(args.shipped)
+        models = store.models.list()
+    for mo in models:
+        if args.json:
+            print(json.dumps(mo.as_json(), ensure_ascii=False))
+            continue
+        mt = mo.metrics
+        what = mt.get("metric", "")
+        figures = f"{what} {mt['before']:.4f} -> {mt['after']:.4f}" if "before" in mt and "after" in mt else ""
+        print(f"{mo.id:>4} {'*' if mo.active else ' '} {mo.task:<10} {mo.name:<14} {figures:<28} "
+              f"train docs {mt.get('n_train_docs', '?')}, held-out {mt.get('n_heldout_docs', '?')}, "
+              f"sha256 {mo.sha256[:12]}")
+    if not models and not args.json:
+        print("no trained models in this project (hanji train recognizer|tagger PROJECT)")
     return 0
