@@ -7,12 +7,12 @@ Each figure is the median over repeated frames of the process's CPU time (the ma
 wall time mostly measures the neighbours), painted synchronously with ``repaint()`` into a
 1280 × 800 viewport on the offscreen platform. Prints ``name value unit (peer value, ratio)``.
 
-Hanji paints the page image as the view's background, kept as one opaque viewport-sized pixmap that a
-repaint copies and a pan scrolls in place; with 1,000 regions or more, the painted regions are kept as
-a device-coordinate pixmap too (fewer are painted directly). ``paint_fitted_frame`` is a repaint
-(hover, cursor, a dialog closing); ``paint_fitted_frame_after_edit`` repaints the regions over the
-cached image; ``paint_fitted_frame_uncached`` drops every cache first; the zoom step always paints from
-scratch. labelme paints everything on every frame.
+Hanji paints the page image and the regions as the view's background, kept as one opaque
+viewport-sized pixmap that a repaint copies and a pan scrolls in place (painting only the strip that
+comes into view). ``paint_fitted_frame`` is a repaint (hover, cursor, a dialog closing);
+``paint_fitted_frame_after_edit`` repaints all the regions over the image's cached rendering (an edit
+usually repaints only the regions it touches); ``paint_fitted_frame_uncached`` drops every cache first;
+the zoom step always paints from scratch. labelme paints everything on every frame.
 """
 
 # ruff: noqa: B023  (the timed closures are called inside the loop that defines them)
@@ -125,12 +125,11 @@ def run_hanji(image: Path, sizes) -> dict:
         scene = view.scene_
 
         def after_edit():  # an edit repaints the regions; the image stays cached
-            scene.layer.update()
+            scene.layer.repaint_regions()
             vp.repaint()
 
         def uncached():
-            scene.layer.update()
-            view.resetCachedContent()  # the background pixmap, which holds the image
+            view.reset_caches()
             vp.repaint()
 
         frame_edit = median_ms(after_edit, REPEAT[n])

@@ -168,3 +168,37 @@ def test_reading_order_toggle_and_colours_by_entity(window, canvas):
 
 def _center(r):
     return (r.bbox[0] + r.bbox[2]) / 2, (r.bbox[1] + r.bbox[3]) / 2
+
+
+def _pixel(window, canvas, x, y):
+    vp = window.canvas.viewport()
+    vp.repaint()
+    p = canvas.pos(x, y)
+    return vp.grab().toImage().pixelColor(p.x(), p.y()).name()
+
+
+def test_cached_background_is_painted_again_after_edits_and_document_changes(window, canvas):
+    """Image and regions are kept as the view's background pixmap: an edit, a drag preview and a
+    document change must show at once, not the cached picture."""
+    from hanji.domain.model import Region
+
+    store, doc_id = window.store, window.session.doc_id
+    x0, y0 = 430, 250  # an empty white part of the first receipt
+    white = _pixel(window, canvas, x0 + 20, y0 + 20)
+    rid = store.add_regions(doc_id, [Region(points=[(x0, y0), (x0 + 60, y0), (x0 + 60, y0 + 40), (x0, y0 + 40)],
+                                            kind="quad", status="confirmed")])[0].id
+    tinted = _pixel(window, canvas, x0 + 20, y0 + 20)
+    assert tinted != white  # the new region's fill shows
+    layer = window.canvas.scene_.layer
+    layer.set_points(rid, [(x + 100, y) for x, y in layer.points_of(rid)])  # a drag preview moves it
+    assert _pixel(window, canvas, x0 + 20, y0 + 20) == white
+    assert _pixel(window, canvas, x0 + 120, y0 + 20) == tinted
+    layer.clear_preview()
+    assert _pixel(window, canvas, x0 + 20, y0 + 20) == tinted
+    window.session.set_document(store.documents()[1].id)  # another image: "두번째 문서" at (40, 40)
+    window.canvas.fit()
+    other = [_pixel(window, canvas, 40 + dx, 60) for dx in range(0, 200, 4)]
+    window.session.set_document(doc_id)
+    window.canvas.fit()
+    first = [_pixel(window, canvas, 40 + dx, 60) for dx in range(0, 200, 4)]
+    assert other != first

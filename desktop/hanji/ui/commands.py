@@ -140,4 +140,4 @@ class Commands:
     def toggle_order(self) -> None:
         layer = self.canvas.scene_.layer
         layer.show_order = not layer.show_order
-        layer.update()
+        layer.repaint_regions()

@@ -4,9 +4,10 @@ One QGraphicsItem per region (or per vertex) does not scale to thousands of regi
 keeps the shapes in arrays and paints them itself: regions are binned into grid cells, each cell
 keeps one cached QPainterPath per style, a paint draws only the cells that intersect the exposed
 rectangle, and when zoomed out far enough that a region is a few pixels, antialiasing and labels are
-left out (level of detail). With many regions, what the view shows is kept as a device-coordinate
-pixmap, so a repaint blits it; with few, painting them is cheaper than that cache (a fresh
-viewport-sized pixmap cleared and blended on every pan or zoom step), so they are painted directly.
+left out (level of detail). The layer has no contents of its own: the scene paints the regions over
+the page image as its background (``CanvasScene.drawBackground``), which the view keeps as one opaque
+pixmap, so a repaint blits it, a pan scrolls it and paints only the strip that comes into view, and an
+edit repaints only what it invalidates (``repaint_regions``) over a cached rendering of the image.
 Outlines are opaque cosmetic pens: Qt draws those antialiased pixel by pixel straight into the image,
 about three times faster than a translucent pen, whose pixels go through span blending.
 Selection, vertex handles, links and the tool's drawing are a child item on top (``overlay.py``) that
@@ -21,7 +22,7 @@ from collections import defaultdict
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QStyleOptionGraphicsItem
 
 from hanji.domain.model import EntityType, Region
 
@@ -30,7 +31,6 @@ STATUS_COLORS = {"machine": "#f5a623", "review": "#e94e77", "edited": "#4a90e2",
                  "difficult": "#8a8a8a"}
 LABEL_LIMIT = 600  # draw reading-order numbers only when at most this many regions are visible
 AA_MIN_PX = 6.0  # antialias only when a typical region is at least this tall on screen
-CACHE_MIN = 1000  # keep a pixmap of the painted regions only from this many regions in the document
 
 
 def region_color(r: Region, entity_colors: dict[str, str]) -> str:
@@ -65,10 +65,8 @@ def _style(r: Region) -> str:
 class RegionLayer(QGraphicsItem):
     def __init__(self):
         super().__init__()
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
-        # with many regions the painted regions are kept as a pixmap of what the view shows: a repaint
-        # (hover, cursor, panning) blits it; an edit or a zoom paints it again (see set_regions)
-        self.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+        # painted by the scene as part of its cached background (see the module's docstring)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
         self._pens: dict[tuple[str, str], QPen] = {}
         self._brushes: dict[tuple[str, str], QBrush] = {}
         from hanji.ui.canvas.overlay import OverlayItem
@@ -129,12 +127,8 @@ class RegionLayer(QGraphicsItem):
             self.boxes = np.zeros((0, 4))
         self.keys = [(region_color(r, self.entity_colors), _style(r)) for r in self.regions]
         self._anchors = None
-        mode = (QGraphicsItem.CacheMode.DeviceCoordinateCache if len(self.regions) >= CACHE_MIN
-                else QGraphicsItem.CacheMode.NoCache)
-        if self.cacheMode() != mode:
-            self.setCacheMode(mode)
         self._rebin()
-        self.update()
+        self.repaint_regions()
         self.overlay.update()
 
     def set_points(self, rid: int, points: list[tuple[float, float]]) -> None:
@@ -142,8 +136,9 @@ class RegionLayer(QGraphicsItem):
         i = self.index.get(rid)
         if i is None:
             return
+        before = self.points_of(rid)
         self.preview[rid] = list(points)
-        self.update()
+        self.repaint_regions(self._box_of(list(before) + list(points)))
         self.overlay.update()
 
     def points_of(self, rid: int) -> list[tuple[float, float]]:
@@ -152,9 +147,26 @@ class RegionLayer(QGraphicsItem):
         return self.regions[self.index[rid]].points
 
     def clear_preview(self) -> None:
-        self.preview.clear()
-        self.update()
+        if self.preview:
+            self.preview.clear()
+            self.repaint_regions()
         self.overlay.update()
+
+    def repaint_regions(self, rect: QRectF | None = None) -> None:
+        """Paint the regions again (within ``rect``, scene coordinates; else everywhere)."""
+        scene = self.scene()
+        if scene is not None:
+            # (a null rectangle would invalidate nothing: QGraphicsView maps it to an empty one)
+            scene.invalidate(rect if rect is not None else scene.sceneRect().united(self._rect),
+                             QGraphicsScene.SceneLayer.BackgroundLayer)
+
+    def _box_of(self, pts) -> QRectF:
+        """The scene rectangle that the outline and order label of a shape with ``pts`` cover."""
+        xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+        views = self.scene().views() if self.scene() is not None else []
+        scale = math.hypot(views[0].transform().m11(), views[0].transform().m12()) if views else 1.0
+        m = 48.0 / max(scale, 1e-6)  # screen pixels: the order label (left of and above the first point), pen
+        return QRectF(min(xs) - m, min(ys) - m, max(xs) - min(xs) + 2 * m, max(ys) - min(ys) + 2 * m)
 
     def _rebin(self) -> None:
         self.cells = defaultdict(lambda: defaultdict(list))
@@ -242,9 +254,11 @@ class RegionLayer(QGraphicsItem):
         return self._rect
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        self.paint_rect(painter, option.exposedRect)
+
+    def paint_rect(self, painter: QPainter, exposed: QRectF) -> None:
         t = painter.worldTransform()
         scale = math.hypot(t.m11(), t.m12()) or 1.0
-        exposed = option.exposedRect
         aa = self._median_h * scale >= AA_MIN_PX
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, aa)
         pens, brushes = self._pens, self._brushes

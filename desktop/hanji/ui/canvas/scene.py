@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from hanji.errors import HanjiError
@@ -36,15 +36,59 @@ class CanvasScene(QGraphicsScene):
         session.document_changed.connect(self.load_document)
         session.selection_changed.connect(self._on_selection)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
-        # the image is painted as the scene's background, which the view keeps as one opaque pixmap
-        # (QGraphicsView.CacheBackground): a repaint copies it, a pan scrolls it in place and paints
-        # only the strip that comes into view; regions and the overlay are items above it
+        # the page image and the regions over it are painted as the scene's background, which the
+        # view keeps as one opaque pixmap (QGraphicsView.CacheBackground): a repaint copies it, a pan
+        # scrolls it in place and paints only the strip that comes into view; an edit invalidates the
+        # regions it touches (RegionLayer.repaint_regions) and they are painted again over the image
+        # rendering kept below. The overlay (selection, hover, tools) is an item above.
         self.image_item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
         self.setBackgroundBrush(QColor("#2b2d31"))
+        self._image_cache: QPixmap | None = None  # the image alone, as last painted at _image_key
+        self._image_key: tuple | None = None
+        self._last_key: tuple | None = None
+
+    def drop_image_cache(self) -> None:
+        self._image_cache = self._image_key = self._last_key = None
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
-        painter.fillRect(rect, self.backgroundBrush())
-        self.image_item.paint_rect(painter, rect)
+        self._paint_image(painter, rect)
+        self.layer.paint_rect(painter, rect)
+
+    def _paint_image(self, painter: QPainter, rect: QRectF) -> None:
+        """The background colour and the page image. While the view's transform changes (zooming) the
+        tiles are painted directly; once a transform is painted a second time (regions repainted after
+        an edit, a drag), the image is kept as a pixmap at that transform and copied from then on."""
+        t = painter.worldTransform()
+        dev = painter.device()
+        key = (t.m11(), t.m12(), t.m21(), t.m22(), t.dx(), t.dy(), dev.width(), dev.height(),
+               dev.devicePixelRatio(), self.image_item.image.cacheKey())
+        if key == self._image_key and self._image_cache is not None:
+            painter.save()
+            painter.resetTransform()
+            painter.drawPixmap(0, 0, self._image_cache)
+            painter.restore()
+            return
+        if key != self._last_key or not isinstance(dev, QPixmap):
+            self._last_key = key
+            img = self.image_item
+            if img.image.hasAlphaChannel() or not img.boundingRect().contains(rect):  # else the page covers it
+                painter.fillRect(rect, self.backgroundBrush())
+            self.image_item.paint_rect(painter, rect)
+            return
+        pm = QPixmap(dev.size())
+        pm.setDevicePixelRatio(dev.devicePixelRatio())
+        p = QPainter(pm)
+        p.setWorldTransform(t)
+        whole = t.inverted()[0].mapRect(QRectF(0, 0, dev.width() / dev.devicePixelRatio(),
+                                               dev.height() / dev.devicePixelRatio()))
+        p.fillRect(whole, self.backgroundBrush())
+        self.image_item.paint_rect(p, whole)
+        p.end()
+        self._image_cache, self._image_key = pm, key
+        painter.save()
+        painter.resetTransform()
+        painter.drawPixmap(0, 0, pm)
+        painter.restore()
 
     def set_store(self, store: ProjectStore | None) -> None:
         if self._unsub:
@@ -61,7 +105,8 @@ class CanvasScene(QGraphicsScene):
         self.layer.clear_preview()
         if self.store is None or doc_id is None:
             self.image_item.set_image(QImage())
-            self.invalidate(QRectF(), QGraphicsScene.SceneLayer.BackgroundLayer)
+            self.drop_image_cache()
+            self.layer.repaint_regions()  # and the image under them
             self.layer.set_regions([])
             self.layer.links = []
             return
@@ -73,7 +118,8 @@ class CanvasScene(QGraphicsScene):
             img = QImage(doc.width, doc.height, QImage.Format.Format_RGB32)
             img.fill(0xFF808080)
         self.image_item.set_image(img)
-        self.invalidate(QRectF(), QGraphicsScene.SceneLayer.BackgroundLayer)
+        self.drop_image_cache()
+        self.layer.repaint_regions()  # and the image under them
         self.layer.set_bounds(doc.width, doc.height)
         self.setSceneRect(QRectF(-doc.width * 0.25, -doc.height * 0.25, doc.width * 1.5, doc.height * 1.5))
         self.reload_regions()

@@ -57,6 +57,11 @@ class CanvasView(QGraphicsView):
             t.cancel()
         self.fit()
 
+    def reset_caches(self) -> None:
+        """Drop every cached rendering (the background pixmap and the image kept under the regions)."""
+        self.scene_.drop_image_cache()
+        self.resetCachedContent()
+
     def set_tool(self, name: str) -> None:
         self.tool.cancel()
         self.tool = self.tools[name]
