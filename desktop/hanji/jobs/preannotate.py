@@ -113,11 +113,11 @@ def preannotate(store: ProjectStore, doc_ids: Sequence[int] | None = None, *, pi
         targets = list(dict.fromkeys(int(d) for d in doc_ids))
         for d in targets:
             store.document(d)  # a clear error for an id that is not in the project
-    if pipeline is None:  # the project's active recognizer, when it has one, is part of the name
-        from hanji.jobs.project_models import active_key
+    if pipeline is None:  # the project's active models, when it has any, are part of the name
+        from hanji.jobs.project_models import pipeline_key
 
-        key = active_key(store, "recognizer") if recognizer == "ko" else None
-        rec_name = f"{recognizer}@{key[:16]}" if key else recognizer
+        key = pipeline_key(store, recognizer)
+        rec_name = f"{recognizer}@{key}" if key else recognizer
     else:
         rec_name = str(getattr(pipeline, "recognizer_name", "custom"))
     state = store.job_state(job_name) if resume else None

@@ -32,18 +32,46 @@ def project_recognizer(store, device: str | None = None):
     return _fast_on_cpu(rec)
 
 
+def pipeline_key(store, recognizer: str = "ko") -> str | None:
+    """What identifies the project's pipeline: the active detector's and recognizer's SHA-256 (None: shipped)."""
+    rec = active_key(store, "recognizer") if recognizer == "ko" else None
+    det = active_key(store, "detector")
+    return None if rec is None and det is None else f"det={(det or 'shipped')[:16]},rec={(rec or 'shipped')[:16]}"
+
+
+def project_detector(store, device: str | None = None):
+    """The project's active detector (a :class:`hanji.models.detect.TextDetector` whose
+    ``weights_sha256`` is the stored model's), or None when the project has none."""
+    m = store.models.active("detector") if store is not None else None
+    if m is None:
+        return None
+    from hanji.models.detect import TextDetector
+    from hanji.models.detect.net import DBNet
+    from hanji.models.weights import load_state_bytes
+
+    state = load_state_bytes(store.models.weights(m.id), store.path)
+    net = DBNet()
+    net.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
+    det = TextDetector(net=net, device=device)
+    det.name = f"{PROJECT_PREFIX}{m.name}"
+    det.weights_sha256 = m.sha256
+    return det
+
+
 def project_pipeline(store, recognizer: str = "ko", device: str | None = None, low_confidence: float = 0.8,
                      min_score: float = 0.0) -> Any:
-    """The OCR pipeline for a project: with the default Korean recognizer asked for, the project's
-    active recognizer when it has one; otherwise the named shipped one."""
+    """The OCR pipeline for a project: its active detector when it has one, and, with the default
+    Korean recognizer asked for, its active recognizer when it has one; otherwise the shipped ones."""
     from hanji.jobs.preannotate import make_pipeline
 
     rec = project_recognizer(store, device) if recognizer == "ko" else None
-    if rec is None:
+    det = project_detector(store, device)
+    if rec is None and det is None:
         return make_pipeline(recognizer, device=device, low_confidence=low_confidence, min_score=min_score)
     from hanji.models.pipeline import OcrPipeline
 
-    return OcrPipeline(recognizer=rec, device=device, low_confidence=low_confidence, min_score=min_score)
+    return OcrPipeline(detector=det, recognizer=rec if rec is not None else recognizer, device=device,
+                       low_confidence=low_confidence, min_score=min_score)
 
 
 def project_predictor(store, model=None):

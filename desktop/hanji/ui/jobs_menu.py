@@ -46,9 +46,9 @@ class Models:
         self.builds = 0
 
     def _build(self, task: str, current, factory, store):
-        from hanji.jobs.project_models import active_key
+        from hanji.jobs.project_models import active_key, pipeline_key
 
-        key = active_key(store, task)
+        key = pipeline_key(store) if task == "pipeline" else active_key(store, task)
         if current is not None and self._keys.get(task) == key:
             return current
         self._keys[task] = key
@@ -57,7 +57,7 @@ class Models:
 
     def pipeline(self, store=None):
         with self._lock:
-            self._pipeline = self._build("recognizer", self._pipeline, PIPELINE_FACTORY, store)
+            self._pipeline = self._build("pipeline", self._pipeline, PIPELINE_FACTORY, store)
             return self._pipeline
 
     def predictor(self, store=None):
