@@ -81,11 +81,21 @@ def test_tagger_json(tmp_path, monkeypatch, capsys):
     assert out["task"] == "tagger" and out["activated"] is True and out["metrics"]["metric"] == "f1"
 
 
-def test_detector_is_not_available(tmp_path, capsys):
+def test_detector_json_and_too_few_pages(tmp_path, monkeypatch, capsys):
+    from hanji.jobs import flywheel_detector
+
     path = tmp_path / "p.hanji"
     ProjectStore.create(path).close()
     assert main(["train", "detector", str(path)]) == 1
-    assert "not available" in capsys.readouterr().err
+    assert "at least two" in capsys.readouterr().err
+    with ProjectStore.open(path) as s:
+        for i in range(3):
+            add_line_document(s, f"d{i}.png", seed=900 + i, n=2)
+    scripted(monkeypatch, flywheel_detector, "detector_hmean", [0.8, 0.7])
+    rc = main(["train", "detector", str(path), "--steps", "1", "--batch-size", "1", "--json"])
+    assert rc == 0
+    out = json.loads(capsys.readouterr().out.strip())
+    assert out["task"] == "detector" and out["activated"] is False and out["metrics"]["metric"] == "hmean"
 
 
 def test_missing_project(tmp_path, capsys):

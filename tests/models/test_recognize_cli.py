@@ -27,9 +27,9 @@ def test_resume_without_a_checkpoint_is_an_error(tmp_path, capsys):
     assert "nothing to resume" in capsys.readouterr().err
 
 
-def test_train_detector_says_it_is_not_available(tmp_path, capsys):
+def test_train_detector_needs_a_project(tmp_path, capsys):
     assert main(["train", "detector", str(tmp_path / "p.hanji")]) == 1
-    assert "not available" in capsys.readouterr().err
+    assert "no such project file" in capsys.readouterr().err
 
 
 def test_train_tagger_without_its_module(monkeypatch, tmp_path, capsys):

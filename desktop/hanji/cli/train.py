@@ -11,6 +11,7 @@ DEFAULT_RUN_DIR = Path("runs") / "ko_rec"
 DEFAULT_TAGGER = Path("runs") / "tagger" / "tagger.pt"
 FLYWHEEL_STEPS = 300
 FLYWHEEL_TAGGER_STEPS = 300
+FLYWHEEL_DETECTOR_STEPS = 200
 
 
 def register(sub) -> None:
@@ -41,9 +42,15 @@ def register(sub) -> None:
                    help="after training, write the best weights (fp16) to this file for load_recognizer(path=...)")
     r.set_defaults(func=cmd_recognizer)
 
-    d = tsub.add_parser("detector", help="fine-tune the text detector (not available in this build)")
+    d = tsub.add_parser("detector", help="fine-tune the text detector on PROJECT's fully labelled pages and keep it "
+                                         "in the project")
     d.add_argument("project", type=Path)
-    d.add_argument("--json", action="store_true")
+    d.add_argument("--steps", type=int, default=None, help=f"optimizer steps (default {FLYWHEEL_DETECTOR_STEPS})")
+    d.add_argument("--batch-size", type=int, default=2)
+    d.add_argument("--seed", type=int, default=0)
+    d.add_argument("--threads", type=int, default=0, help="CPU threads for torch (0: torch's default)")
+    d.add_argument("--restart", action="store_true", help="start over instead of resuming")
+    d.add_argument("--json", action="store_true", help="print the result as one JSON object")
     d.set_defaults(func=cmd_detector)
 
     t = tsub.add_parser("tagger", help="fine-tune the key-value tagger on PROJECT's labelled documents and keep it in "
@@ -100,9 +107,9 @@ def cmd_recognizer(args) -> int:
 
 
 def cmd_detector(args) -> int:
-    raise HanjiError("fine-tuning the detector on a project is not available in this build; pre-annotation keeps "
-                     "the shipped PP-OCRv4 detector. The recognizer and the tagger can be trained on the project: "
-                     "hanji train recognizer PROJECT, hanji train tagger PROJECT", args.project)
+    if not args.project.exists():
+        raise HanjiError("no such project file", args.project)
+    return _flywheel(args, "detector")
 
 
 def cmd_tagger(args) -> int:
@@ -161,6 +168,11 @@ def _flywheel(args, task: str) -> int:
 
                 res = train_recognizer(store, steps=args.steps or FLYWHEEL_STEPS, batch_size=args.batch_size,
                                        threads=args.threads, **common)
+            elif task == "detector":
+                from hanji.jobs.flywheel_detector import train_detector
+
+                res = train_detector(store, steps=args.steps or FLYWHEEL_DETECTOR_STEPS, batch_size=args.batch_size,
+                                     threads=args.threads, **common)
             else:
                 from hanji.jobs.flywheel_tagger import train_tagger
 
@@ -181,6 +193,8 @@ def _flywheel(args, task: str) -> int:
     m = res.metrics
     if m["metric"] == "cer":
         what = f"held-out CER {100 * m['before']:.2f}% -> {100 * m['after']:.2f}%"
+    elif m["metric"] == "hmean":
+        what = f"held-out H-mean {m['before']:.3f} -> {m['after']:.3f}"
     else:
         what = f"held-out entity F1 {m['before']:.3f} -> {m['after']:.3f}"
     print(f"{res.name}: {what} on {m['n_heldout_docs']} held-out document(s), trained on {m['n_train_docs']} "

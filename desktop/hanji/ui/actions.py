@@ -105,6 +105,8 @@ ACTIONS: list[ActionSpec] = [
     ActionSpec("jobs.propose", "Propose tags and key-values", "Ctrl+Shift+K", "Jobs", lambda w: _jobs().propose(w)),
     ActionSpec("jobs.train_recognizer", "Train recognizer on this project", "", "Jobs",
                lambda w: _jobs().train(w, "recognizer")),
+    ActionSpec("jobs.train_detector", "Train detector on this project", "", "Jobs",
+               lambda w: _jobs().train(w, "detector")),
     ActionSpec("jobs.train_tagger", "Train tagger on this project", "", "Jobs", lambda w: _jobs().train(w, "tagger")),
     ActionSpec("go.next_useful", "Next most useful document", "Ctrl+J", "Go", lambda w: _jobs().next_useful(w),
                "SP_MediaSkipForward"),

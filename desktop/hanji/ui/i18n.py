@@ -134,6 +134,8 @@ KO: dict[str, str] = {
     'Propose tags and key-values': '태그와 키-값 제안',
     'Train recognizer on this project': '이 프로젝트로 인식기 학습',
     'Train tagger on this project': '이 프로젝트로 태거 학습',
+    'Train detector on this project': '이 프로젝트로 검출기 학습',
+    'held-out H-mean': '검증 문서 H-mean',
     'held-out CER': '검증 문서 CER',
     'held-out F1': '검증 문서 F1',
     'now used for pre-annotation': '이제 사전 주석에 사용합니다',

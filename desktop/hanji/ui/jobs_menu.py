@@ -332,6 +332,10 @@ def _train_job(store, task: str, progress, cancel):
         from hanji.jobs.flywheel import train_recognizer
 
         return train_recognizer(store, progress=progress, cancel=cancel)
+    if task == "detector":
+        from hanji.jobs.flywheel_detector import train_detector
+
+        return train_detector(store, progress=progress, cancel=cancel)
     from hanji.jobs.flywheel_tagger import train_tagger
 
     return train_tagger(store, progress=progress, cancel=cancel)
@@ -342,6 +346,8 @@ def train_summary(res) -> str:
     m = res.metrics
     if m.get("metric") == "cer":
         change = f"{tr('held-out CER')} {100 * m['before']:.1f}% → {100 * m['after']:.1f}%"
+    elif m.get("metric") == "hmean":
+        change = f"{tr('held-out H-mean')} {m['before']:.3f} → {m['after']:.3f}"
     else:
         change = f"{tr('held-out F1')} {m['before']:.3f} → {m['after']:.3f}"
     verdict = tr("now used for pre-annotation") if res.activated else f"{tr('not better; still using')} {m['base']}"
@@ -353,7 +359,8 @@ def train(window, task: str) -> Worker | None:
     checkpoint; running it again resumes). The window's models follow the project's active model."""
     if not _need_store(window):
         return None
-    title = tr("Train recognizer on this project") if task == "recognizer" else tr("Train tagger on this project")
+    title = {"recognizer": tr("Train recognizer on this project"), "detector": tr("Train detector on this project"),
+             "tagger": tr("Train tagger on this project")}[task]
 
     def done(res):
         window.statusBar().showMessage(train_summary(res), 15000)
