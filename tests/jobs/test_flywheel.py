@@ -50,6 +50,8 @@ def test_split_is_by_document_stable_and_pinnable():
     assert len(two_train) == 1 and len(two_held) == 1
     pinned = [D(id=i, attrs={"split": "heldout" if i == 5 else "train"}) for i in range(1, 9)]
     assert flywheel.split_documents(pinned) == ([1, 2, 3, 4, 6, 7, 8], [5])
+    imported = [D(id=i, attrs={"split": "val" if i in (2, 3) else "train"}) for i in range(1, 9)]  # PaddleOCR lists
+    assert flywheel.split_documents(imported) == ([1, 4, 5, 6, 7, 8], [2, 3])
 
 
 def test_better_model_is_kept_and_activated(tiny):

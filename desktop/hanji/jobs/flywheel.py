@@ -31,6 +31,8 @@ from hanji.errors import HanjiError
 from hanji.jobs.base import CancelToken, Progress, no_progress
 
 HELDOUT_SHARE = 0.2
+# attrs["split"] values that pin a document to the held-out side (imports set "val" or "test")
+HELDOUT_NAMES = ("heldout", "held-out", "test", "val", "valid", "validation", "dev", "eval")
 SHIPPED_RECOGNIZER = "ko_rec.pt"
 
 
@@ -60,16 +62,18 @@ def split_documents(docs: list, share: float = HELDOUT_SHARE) -> tuple[list[int]
     """``(train_ids, heldout_ids)`` of documents (objects with ``id`` and ``attrs``).
 
     A document is held out when the hash of its id falls below ``share`` or when its
-    ``attrs["split"]`` says ``heldout``; ``train`` pins it to training. At least one document is
-    held out, and with two or more at least one is trained on."""
-    pinned = {d.id: str((d.attrs or {}).get("split", "")).lower() for d in docs}
-    held = {d.id for d in docs if pinned[d.id] in ("heldout", "test") or (pinned[d.id] != "train" and _unit(d.id) < share)}
+    ``attrs["split"]`` says so (``heldout``, ``val``, ``test``: :data:`HELDOUT_NAMES`); ``train``
+    pins it to training. At least one document is held out, and with two or more at least one is
+    trained on."""
+    pinned = {d.id: str((d.attrs or {}).get("split", "")).strip().lower() for d in docs}
+    held = {d.id for d in docs
+            if pinned[d.id] in HELDOUT_NAMES or (pinned[d.id] != "train" and _unit(d.id) < share)}
     free = sorted((d.id for d in docs if not pinned[d.id]), key=_unit)
     if not held and docs:
         held.add(free[0] if free else min(docs, key=lambda d: _unit(d.id)).id)
     train = [d.id for d in docs if d.id not in held]
     if not train and len(docs) >= 2:
-        movable = [i for i in sorted(held, key=_unit, reverse=True) if pinned[i] not in ("heldout", "test")]
+        movable = [i for i in sorted(held, key=_unit, reverse=True) if pinned[i] not in HELDOUT_NAMES]
         if movable:
             held.discard(movable[0])
             train = [d.id for d in docs if d.id not in held]
