@@ -156,9 +156,15 @@ def _flywheel(args, task: str) -> int:
     from hanji.store import ProjectStore
 
     cancel = CancelToken()
+
+    def on_sigint(*_):
+        if cancel.cancelled:  # a second Ctrl-C does not wait for the step (or the measuring) to end
+            raise KeyboardInterrupt
+        cancel.cancel()
+
     old = None
     if threading.current_thread() is threading.main_thread():
-        old = signal.signal(signal.SIGINT, lambda *_: cancel.cancel())
+        old = signal.signal(signal.SIGINT, on_sigint)
     try:
         with ProjectStore.open(args.project) as store, Bar(f"training {task}", "step") as bar:
             log = (lambda m: None) if args.json else (lambda m: bar.bar.write(str(m)))
