@@ -62,6 +62,16 @@ def test_total_candidates_inline_label_currency_and_tax_summary_row():
     assert 0 < got["56.60"] < 0.8  # a stronger label on such a row stays, lowered
 
 
+def test_an_unlabelled_amount_that_adds_up_the_items_is_a_candidate():
+    regions = [reg(10, 10, 80, "DPT.05"), reg(200, 10, 260, "149.00"), reg(10, 40, 80, "DPT.04"),
+               reg(200, 40, 260, "21.00"), reg(10, 70, 80, "CASH"), reg(200, 95, 260, "170.00"),
+               reg(10, 130, 80, "CHANGE"), reg(200, 130, 260, "0.00")]
+    got = [(c.text, c.grade) for c in total_candidates(regions)]
+    assert got == [("170.00", pytest.approx(0.6))]  # not '0.00', not the items
+    regions[5] = reg(200, 95, 260, "171.00")
+    assert total_candidates(regions) == []
+
+
 def test_date_candidates_prefer_the_labelled_date_and_skip_expiry():
     regions = [reg(10, 10, 300, "CLOSED: 11-03-2018"), reg(10, 40, 80, "DATE"), reg(120, 40, 300, ": 10-03-2018 23:03"),
                reg(10, 70, 300, "EXPIRY 12/05/2020"), reg(10, 100, 300, "2018년 3월 5일")]

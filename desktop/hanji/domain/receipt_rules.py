@@ -46,6 +46,7 @@ _CURRENCY = re.compile(r"^(?:RM|MYR|\$|USD|SGD|KRW|₩|원|\(RM\)|\(MYR\)|:)$", 
 TABLE_ROW_PENALTY = 0.8
 
 STRONG, TOTAL_WITH, TOTAL = 1.0, 0.9, 0.8
+SUM_OF_ABOVE = 0.6  # an unlabelled amount that adds up the amounts printed just above it
 
 
 @dataclass
@@ -113,6 +114,23 @@ def _same_row(a: tuple[float, float, float, float], b: tuple[float, float, float
     return overlap > 0.5 * max(1e-6, min(a[3] - a[1], b[3] - b[1]))
 
 
+def _sums_amounts_above(seq: list[tuple[int, int, float]], at: tuple[int, int]) -> bool:
+    """Whether the amount at ``at`` (region, token) is the sum of two or more amounts printed just
+    before it (the item lines of a receipt that prints no 'total' label)."""
+    n = next(j for j, (i, k, _) in enumerate(seq) if (i, k) == at)
+    v = seq[n][2]
+    if v <= 0:
+        return False
+    acc = 0.0
+    for j in range(n - 1, -1, -1):
+        acc += seq[j][2]
+        if n - j >= 2 and abs(acc - v) < 0.005:
+            return True
+        if acc > v + 0.005:
+            return False
+    return False
+
+
 def _words(toks: list[str]) -> str:
     """The label words among tokens: amounts and currency signs left out."""
     return " ".join(t for t in toks if not is_amount(t) and not _CURRENCY.match(t))
@@ -122,9 +140,12 @@ def total_candidates(regions: list[Region]) -> list[AmountCandidate]:
     """Every amount whose label (the words before it in its region, else the nearest region on its
     row to the left of it) says it is the total, with the label's :func:`total_grade`, lowered by
     :data:`TABLE_ROW_PENALTY` on a row that holds several amounts (a tax summary's 'total': a plain
-    'total' there is no candidate at all)."""
+    'total' there is no candidate at all). An amount with no label at all that adds up two or more
+    amounts printed just before it is a candidate too (:data:`SUM_OF_ABOVE`): receipts that print no
+    'total' still add their items up."""
     boxes = _level_boxes(regions)
     out: list[AmountCandidate] = []
+    seq = [(i, k, amount_value(t)) for i, r in enumerate(regions) for k, t in enumerate(tokens(r.text)) if is_amount(t)]
     for i, reg in enumerate(regions):
         toks = tokens(reg.text)
         row = [j for j in range(len(regions)) if j != i and _same_row(boxes[i], boxes[j])]
@@ -143,6 +164,8 @@ def total_candidates(regions: list[Region]) -> list[AmountCandidate]:
                     left = boxes[j][2]
             g = total_grade(label)
             if g <= 0:
+                if not label and _sums_amounts_above(seq, (i, k)):
+                    out.append(AmountCandidate(i, k, tok, amount_value(tok), SUM_OF_ABOVE, "= the amounts above"))
                 continue
             n_amounts = sum(is_amount(t) for t in toks) + sum(
                 is_amount(t) for j in row if boxes[j][0] >= left for t in tokens(regions[j].text))
