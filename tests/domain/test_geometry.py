@@ -97,3 +97,80 @@ def test_inside_and_clamp():
     assert g.inside_image([(0, 0), (100, 50)], 100, 50)
     assert not g.inside_image([(0, 0), (101, 50)], 100, 50)
     assert g.clamp([(-5, 60)], 100, 50) == [(0.0, 50.0)]
+
+
+def _brute_min_rect_area(points):
+    """The smallest enclosing rectangle's area over every hull edge direction (one side of the best
+    rectangle lies on a hull edge), trying each direction in full."""
+    hull = g.convex_hull(points)
+    best = math.inf
+    for i in range(len(hull)):
+        (ax, ay), (bx, by) = hull[i], hull[(i + 1) % len(hull)]
+        length = math.hypot(bx - ax, by - ay)
+        ux, uy = (bx - ax) / length, (by - ay) / length
+        us = [(x - ax) * ux + (y - ay) * uy for x, y in points]
+        vs = [-(x - ax) * uy + (y - ay) * ux for x, y in points]
+        best = min(best, (max(us) - min(us)) * (max(vs) - min(vs)))
+    return best
+
+
+@given(st.lists(st.tuples(C, C), min_size=3, max_size=40))
+def test_min_area_rect_is_the_smallest_enclosing_rectangle(points):
+    assume(g.area(g.convex_hull(points)) > 1)
+    corners, w, h = g.min_area_rect(points)
+    scale = max(1.0, max(abs(v) for p in points for v in p))
+    best = _brute_min_rect_area(points)
+    assert abs(w * h - best) <= 1e-6 * max(1.0, best)
+    assert abs(g.area(corners) - w * h) <= 1e-6 * max(1.0, best)
+    assert g.signed_area(corners) >= 0  # clockwise on screen
+    assert abs(math.dist(corners[0], corners[1]) - w) <= 1e-6 * scale
+    assert abs(math.dist(corners[1], corners[2]) - h) <= 1e-6 * scale
+    # every point is inside (each edge has the points on its inner side)
+    for i in range(4):
+        (ax, ay), (bx, by) = corners[i], corners[(i + 1) % 4]
+        for x, y in points:
+            assert (bx - ax) * (y - ay) - (by - ay) * (x - ax) >= -1e-6 * scale * max(w, h, 1.0)
+    # no rotation of any enclosing rectangle does better (a coarse sweep of angles)
+    for k in range(90):
+        a = math.pi * k / 180
+        us = [x * math.cos(a) + y * math.sin(a) for x, y in points]
+        vs = [-x * math.sin(a) + y * math.cos(a) for x, y in points]
+        assert (max(us) - min(us)) * (max(vs) - min(vs)) >= w * h - 1e-6 * max(1.0, best)
+
+
+def test_min_area_rect_of_a_rotated_rectangle_and_of_degenerate_input():
+    a = math.radians(30)
+    pts = [(10 + x * math.cos(a) - y * math.sin(a), 5 + x * math.sin(a) + y * math.cos(a))
+           for x, y in [(0, 0), (40, 0), (40, 10), (0, 10), (20, 5), (13, 2)]]
+    corners, w, h = g.min_area_rect(pts)
+    assert sorted([round(w, 6), round(h, 6)]) == [10, 40]
+    assert sorted((round(x, 6), round(y, 6)) for x, y in corners) == sorted((round(x, 6), round(y, 6)) for x, y in pts[:4])
+    assert g.min_area_rect([(0, 0), (3, 4), (6, 8)])[1:] == (10.0, 0.0)
+    assert g.min_area_rect([(2, 2)])[1:] == (0.0, 0.0)
+
+
+@given(st.lists(st.tuples(C, C), min_size=2, max_size=40), st.floats(0.1, 50))
+def test_simplify_keeps_every_point_within_epsilon(points, eps):
+    out = g.simplify(points, eps, closed=False)
+    assert out[0] == points[0] and out[-1] == points[-1]
+    it = iter(points)
+    assert all(any(p == q for q in it) for p in out)  # a subsequence of the input
+
+    def dist(p, a, b):
+        (px, py), (ax, ay), (bx, by) = p, a, b
+        L2 = (bx - ax) ** 2 + (by - ay) ** 2
+        t = 0.0 if L2 == 0 else max(0.0, min(1.0, ((px - ax) * (bx - ax) + (py - ay) * (by - ay)) / L2))
+        return math.hypot(px - ax - t * (bx - ax), py - ay - t * (by - ay))
+
+    tol = eps + 1e-6 * max(1.0, max(abs(v) for p in points for v in p))
+    assert all(min(dist(p, out[i], out[i + 1]) for i in range(len(out) - 1)) <= tol for p in points) or len(out) == 1
+    closed = g.simplify(points + points[:1], eps, closed=True)
+    assert len(closed) >= 1
+
+
+def test_simplify_a_closed_rounded_rectangle_and_perimeter():
+    ring = [(x, 0.0) for x in range(0, 50)] + [(50.0, y) for y in range(0, 10)] + \
+        [(x, 10.0) for x in range(50, 0, -1)] + [(0.0, y) for y in range(10, 0, -1)]
+    out = g.simplify(ring, 0.5)
+    assert sorted(out) == sorted([(0.0, 0.0), (50.0, 0.0), (50.0, 10.0), (0.0, 10.0)])
+    assert g.perimeter(out) == 120.0 and g.perimeter(out, closed=False) in (70.0, 110.0, 100.0, 60.0)

@@ -99,31 +99,105 @@ def quad_size(quad: Sequence[Point]) -> tuple[int, int]:
 
 def min_area_quad(points: Sequence[Point]) -> Points:
     """The smallest-area rotated rectangle around the points, as a clockwise quad from top-left."""
-    hull = convex_hull(points)
-    if len(hull) < 3:
+    if len(convex_hull(points)) < 3:
         x0, y0, x1, y1 = bbox(points)
         return rect_points(x0, y0, x1, y1)
-    best = None
-    n = len(hull)
-    for i in range(n):
-        ax, ay = hull[i]
-        bx, by = hull[(i + 1) % n]
-        ex, ey = bx - ax, by - ay
-        norm = math.hypot(ex, ey)
-        if norm == 0:
-            continue
-        ux, uy = ex / norm, ey / norm
-        vx, vy = -uy, ux
-        us = [(p[0] - ax) * ux + (p[1] - ay) * uy for p in hull]
-        vs = [(p[0] - ax) * vx + (p[1] - ay) * vy for p in hull]
-        a = (max(us) - min(us)) * (max(vs) - min(vs))
-        if best is None or a < best[0]:
-            best = (a, ax, ay, ux, uy, vx, vy, min(us), max(us), min(vs), max(vs))
-    _, ax, ay, ux, uy, vx, vy, u0, u1, v0, v1 = best
-    corners = [
-        (ax + u * ux + v * vx, ay + u * uy + v * vy) for u, v in ((u0, v0), (u1, v0), (u1, v1), (u0, v1))
-    ]
+    corners, _, _ = min_area_rect(points)
     return order_quad(corners)
+
+
+def min_area_rect(points: Sequence[Point]) -> tuple[Points, float, float]:
+    """The smallest-area rectangle around the points: ``(corners, width, height)``.
+
+    Rotating calipers over the convex hull (O(n) after the hull): one side of the best rectangle
+    lies on a hull edge, and the hull points farthest along, across and back from each edge move
+    forward monotonically as the edge turns. ``corners`` run clockwise on screen; ``width`` is the
+    length of the side from ``corners[0]`` to ``corners[1]`` (along a hull edge), ``height`` of the
+    next side. Collinear points give a rectangle of height 0, a single point one of size 0.
+    """
+    hull = convex_hull(points)
+    n = len(hull)
+    if n == 0:
+        raise ValueError("min_area_rect needs at least one point")
+    if n < 3:
+        a, b = hull[0], hull[-1]
+        return [a, b, b, a], math.dist(a, b), 0.0
+    xs = [p[0] for p in hull]
+    ys = [p[1] for p in hull]
+    best = None
+    j = k = m = 1
+    for i in range(n):
+        ax, ay = xs[i], ys[i]
+        ex, ey = xs[(i + 1) % n] - ax, ys[(i + 1) % n] - ay
+        length = math.hypot(ex, ey)
+        ux, uy = ex / length, ey / length
+        nx, ny = -uy, ux  # towards the inside (the hull runs clockwise on screen: positive shoelace)
+        j = max(j, i + 1)
+        while j < i + n and (xs[(j + 1) % n] - xs[j % n]) * ux + (ys[(j + 1) % n] - ys[j % n]) * uy > 0:
+            j += 1  # farthest along the edge
+        k = max(k, j)
+        while k < i + n and (xs[(k + 1) % n] - xs[k % n]) * nx + (ys[(k + 1) % n] - ys[k % n]) * ny > 0:
+            k += 1  # farthest from the edge
+        m = max(m, k)
+        while m < i + n and (xs[(m + 1) % n] - xs[m % n]) * ux + (ys[(m + 1) % n] - ys[m % n]) * uy < 0:
+            m += 1  # farthest back along the edge
+        u1 = (xs[j % n] - ax) * ux + (ys[j % n] - ay) * uy
+        u0 = (xs[m % n] - ax) * ux + (ys[m % n] - ay) * uy
+        v1 = (xs[k % n] - ax) * nx + (ys[k % n] - ay) * ny
+        a = (u1 - u0) * v1
+        if best is None or a < best[0]:
+            best = (a, ax, ay, ux, uy, nx, ny, u0, u1, v1)
+    _, ax, ay, ux, uy, nx, ny, u0, u1, v1 = best
+    corners = [(ax + u * ux + v * nx, ay + u * uy + v * ny) for u, v in ((u0, 0.0), (u1, 0.0), (u1, v1), (u0, v1))]
+    return corners, u1 - u0, v1
+
+
+def perimeter(points: Sequence[Point], closed: bool = True) -> float:
+    """Length of the polyline through the points (back to the first one when ``closed``)."""
+    n = len(points)
+    s = sum(math.dist(points[i], points[i + 1]) for i in range(n - 1))
+    return s + (math.dist(points[-1], points[0]) if closed and n > 1 else 0.0)
+
+
+def simplify(points: Sequence[Point], epsilon: float, closed: bool = True) -> Points:
+    """Douglas-Peucker: fewer points, none of those dropped farther than ``epsilon`` from the
+    simplified polyline. A closed polygon is split at its first point and the
+    point farthest from it, and both halves are simplified."""
+    pts = [(float(x), float(y)) for x, y in points]
+    n = len(pts)
+    if n < 3:
+        return pts
+    if closed:
+        x0, y0 = pts[0]
+        far = max(range(n), key=lambda i: (pts[i][0] - x0) ** 2 + (pts[i][1] - y0) ** 2)
+        if far == 0:
+            return pts[:1]
+        a = _douglas_peucker(pts[: far + 1], epsilon)
+        b = _douglas_peucker(pts[far:] + pts[:1], epsilon)
+        return a[:-1] + b[:-1]
+    return _douglas_peucker(pts, epsilon)
+
+
+def _douglas_peucker(pts: Points, epsilon: float) -> Points:
+    keep = [False] * len(pts)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(pts) - 1)]
+    while stack:
+        s, e = stack.pop()
+        (sx, sy), (ex, ey) = pts[s], pts[e]
+        dx, dy = ex - sx, ey - sy
+        norm2 = dx * dx + dy * dy
+        worst, at = -1.0, -1
+        for i in range(s + 1, e):
+            px, py = pts[i]
+            t = 0.0 if norm2 == 0 else min(1.0, max(0.0, ((px - sx) * dx + (py - sy) * dy) / norm2))
+            d = math.hypot(px - sx - t * dx, py - sy - t * dy)  # to the segment, not the whole line
+            if d > worst:
+                worst, at = d, i
+        if at >= 0 and worst > epsilon:
+            keep[at] = True
+            stack += [(s, at), (at, e)]
+    return [p for p, k in zip(pts, keep) if k]
 
 
 def convex_hull(points: Sequence[Point]) -> Points:

@@ -133,7 +133,7 @@ def write(samples: Iterable[Sample], out: Path, val: Any = 0.1, rec: Any = True,
         det[split].append(f"images/{img_name}\t{json.dumps(entries, ensure_ascii=False)}")
         todo = [(k, r) for k, r in enumerate(s.regions) if rec and r.status != "difficult" and r.text]
         if todo:
-            from hanji.formats import crops  # cv2 only when crops are written
+            from hanji.formats import crops  # Pillow warps only when crops are written
 
             image = crops.decode(data)
             (out / "crops").mkdir(exist_ok=True)

@@ -250,7 +250,7 @@ def _crops(s: Sample, data: bytes, img_name: str, crop_dir: Path) -> list[str]:
     todo = [(k, r) for k, r in enumerate(s.regions) if r.status != "difficult" and r.text]
     if not todo:
         return []
-    from hanji.formats import crops  # cv2 only when crops are asked for
+    from hanji.formats import crops  # Pillow warps only when crops are asked for
 
     image = crops.decode(data)
     crop_dir.mkdir(exist_ok=True)

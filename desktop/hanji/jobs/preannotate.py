@@ -51,10 +51,10 @@ def make_pipeline(recognizer: str = "ko", device: str | None = None, low_confide
 
 
 def document_image(store: ProjectStore, doc_id: int):
-    from hanji.models.pipeline import decode_image
+    from hanji.imaging import decode
 
     doc = store.document(doc_id)
-    return decode_image(store.image_bytes(doc_id), doc.path or f"{store.path} (document {doc.name!r})")
+    return decode(store.image_bytes(doc_id), doc.path or f"{store.path} (document {doc.name!r})")
 
 
 def _protected_ids(store: ProjectStore, doc_id: int, regions: list[Region]) -> set[int]:

@@ -29,7 +29,7 @@ def eval_lines(n: int = 200, seed: int = EVAL_SEED):
 
 def crop_quad(image: np.ndarray, points) -> np.ndarray:
     """The region's minimum-area rectangle warped upright (horizontal text assumed)."""
-    import cv2
+    from hanji import imaging
 
     pts = np.asarray(points, np.float32)
     if len(pts) == 4:
@@ -41,8 +41,7 @@ def crop_quad(image: np.ndarray, points) -> np.ndarray:
     w = int(round(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))))
     h = int(round(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))))
     w, h = max(w, 2), max(h, 2)
-    m = cv2.getPerspectiveTransform(np.float32([tl, tr, br, bl]), np.float32([[0, 0], [w, 0], [w, h], [0, h]]))
-    return cv2.warpPerspective(image, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return imaging.warp_quad(image, [tl, tr, br, bl], (w, h))
 
 
 def project_lines(project: str | Path, charset: list[str] | None = None) -> list[tuple[np.ndarray, str]]:
@@ -102,15 +101,6 @@ def render_group(args: tuple[int, int, int, int]) -> list[tuple[np.ndarray, str]
     return LineSampler(seed * 1_000_003 + g, faces=font_faces(held_out=False), max_chars=24).batch(n_synth * GROUP)
 
 
-def _worker_init() -> None:
-    try:
-        import cv2
-
-        cv2.setNumThreads(0)
-    except ImportError:
-        pass
-
-
 class GroupSource:
     """Batches for steps in order; groups of GROUP batches rendered here or ahead in worker processes."""
 
@@ -122,7 +112,7 @@ class GroupSource:
         if workers > 0:
             import multiprocessing as mp
 
-            self.pool = mp.get_context("fork").Pool(workers, initializer=_worker_init)
+            self.pool = mp.get_context("fork").Pool(workers)
             self.ahead = 2 * workers
 
     def _args(self, g: int) -> tuple[int, int, int, int]:

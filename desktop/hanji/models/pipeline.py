@@ -11,14 +11,13 @@ The recognizer is anything with ``predict(list_of_HxWx3_uint8) -> [(text, score)
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-import cv2
 import numpy as np
 
+from hanji import imaging
 from hanji.domain import geometry
 from hanji.domain.model import Region
 from hanji.domain.order import order_regions, reading_order
@@ -38,22 +37,7 @@ def load_image(path: str | Path) -> np.ndarray:
         data = path.read_bytes()
     except OSError as e:
         raise HanjiError(f"cannot read the image: {e.strerror}", path) from e
-    return decode_image(data, path)
-
-
-def decode_image(data: bytes, source: str | Path = "image") -> np.ndarray:
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(io.BytesIO(data)) as im:
-            im.load()
-            if im.mode in ("I;16", "I", "F"):
-                arr = np.asarray(im, dtype=np.float64)
-                arr = (255 * (arr - arr.min()) / max(1e-9, float(arr.max() - arr.min()))).astype(np.uint8)
-                return np.repeat(arr[:, :, None], 3, axis=2)
-            return np.asarray(im.convert("RGB"))
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as e:
-        raise HanjiError(f"not a readable image ({e.__class__.__name__}: {e})", source) from e
+    return imaging.decode(data, path)
 
 
 def crop_region(rgb: np.ndarray, points: Sequence[tuple[float, float]]) -> np.ndarray:
@@ -64,10 +48,7 @@ def crop_region(rgb: np.ndarray, points: Sequence[tuple[float, float]]) -> np.nd
         pts = geometry.rect_points(*pts[0], *pts[1])
     quad = geometry.order_quad(pts) if len(pts) == 4 else geometry.min_area_quad(pts)
     w, h = geometry.quad_size(quad)
-    src = np.asarray(quad, dtype=np.float32)
-    dst = np.asarray([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
-    m = cv2.getPerspectiveTransform(src, dst)
-    crop = cv2.warpPerspective(rgb, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    crop = imaging.warp_quad(rgb, quad, (w, h))
     if h >= 1.5 * w and w > 0:
         crop = np.ascontiguousarray(np.rot90(crop))
     return crop
@@ -269,7 +250,7 @@ class OcrPipeline:
         sub = np.ascontiguousarray(rgb[y0:y1, x0:x1])
         # pad the crop with its border colour so lines touching the box edge are still found whole
         pad = 16
-        sub = cv2.copyMakeBorder(sub, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
+        sub = np.pad(sub, ((pad, pad), (pad, pad), (0, 0)), mode="edge")
         regions = []
         for d in self.detector.detect(sub):
             pts = [(min(max(x - pad + x0, x0), x1), min(max(y - pad + y0, y0), y1)) for x, y in d.points]

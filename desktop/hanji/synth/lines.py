@@ -117,9 +117,13 @@ def render_clean(text: str, face: FontFace, size: int, rng: random.Random) -> np
     return np.asarray(img)
 
 
+def _u8(a: np.ndarray) -> np.ndarray:
+    return np.clip(np.rint(a), 0, 255).astype(np.uint8)
+
+
 def degrade(img: np.ndarray, rng: random.Random, strength: float = 1.0) -> np.ndarray:
     """Scan/photo/thermal-print degradations; ``strength`` 0 leaves the image nearly clean."""
-    import cv2
+    from hanji import imaging
 
     a = img.astype(np.float32)
     h, w = a.shape[:2]
@@ -143,16 +147,16 @@ def degrade(img: np.ndarray, rng: random.Random, strength: float = 1.0) -> np.nd
         if rng.random() < 0.5:
             ang = np.deg2rad(rng.uniform(-1.5, 1.5))
             dst[:, 1] += (dst[:, 0] - w / 2) * np.tan(ang)
-        M = cv2.getPerspectiveTransform(src, dst)
+        M = imaging.perspective_transform(src, dst)
         border = tuple(float(v) for v in a[0, 0])
-        a = cv2.warpPerspective(a, M, (w, h), borderMode=cv2.BORDER_CONSTANT, borderValue=border)
+        a = imaging.warp_perspective(_u8(a), M, (w, h), border=border).astype(np.float32)
     if rng.random() < 0.3 * s:  # low resolution: down and back up
         f = max(rng.uniform(0.35, 0.8), MIN_HEIGHT / h)  # Hangul under ~16 px tall is a guess for anyone
-        small = cv2.resize(a, (max(4, int(w * f)), max(4, int(h * f))), interpolation=cv2.INTER_AREA)
-        a = cv2.resize(small, (w, h), interpolation=rng.choice([cv2.INTER_LINEAR, cv2.INTER_NEAREST, cv2.INTER_CUBIC]))
+        small = imaging.resize(_u8(a), (max(4, int(w * f)), max(4, int(h * f))), "area")
+        a = imaging.resize(small, (w, h), rng.choice(["linear", "nearest", "cubic"])).astype(np.float32)
     if rng.random() < 0.4 * s:
         k = rng.uniform(0.3, 1.3)
-        a = cv2.GaussianBlur(a, (0, 0), k)
+        a = imaging.gaussian_blur(_u8(a), k).astype(np.float32)
     if rng.random() < 0.2 * s:  # uneven lighting
         g = np.linspace(rng.uniform(-40, 10), rng.uniform(-10, 40), w)[None, :, None]
         a = a + g

@@ -5,10 +5,10 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-import cv2
 import numpy as np
 import torch
 
+from hanji import imaging
 from hanji.models.detect.net import DBNet
 from hanji.models.detect.postprocess import Detection, PostProcess
 
@@ -78,7 +78,7 @@ class TextDetector:
         rgb = as_rgb(rgb)
         h, w = rgb.shape[:2]
         nh, nw = self.resize.size(h, w)
-        img = cv2.resize(rgb, (nw, nh), interpolation=cv2.INTER_LINEAR) if (nh, nw) != (h, w) else rgb
+        img = imaging.resize(rgb, (nw, nh))
         x = torch.from_numpy(np.ascontiguousarray(img[:, :, ::-1]))  # the model was trained on BGR
         x = x.to(self.device).permute(2, 0, 1)[None].float().mul_(1 / 127.5).sub_(1.0)
         if self.device.type == "cpu":

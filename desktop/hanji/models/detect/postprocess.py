@@ -11,11 +11,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 import pyclipper
+from PIL import Image, ImageDraw
 
 from hanji.domain import geometry
+from hanji.models.detect import contours
 
 
 @dataclass
@@ -44,33 +45,36 @@ class PostProcess:
         h, w = prob.shape
         width = w * sx if width is None else width
         height = h * sy if height is None else height
-        mask = (prob > self.thresh).astype(np.uint8)
+        mask = prob > self.thresh
         if self.dilate:
-            mask = cv2.dilate(mask, np.ones((2, 2), np.uint8))
-        contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+            mask = contours.dilate(mask)
         out: list[Detection] = []
-        for contour in contours[: self.max_candidates]:
-            if len(contour) < 3:
+        for comp in contours.components(mask)[: self.max_candidates]:
+            if comp.size < 3:
                 continue
-            rect = cv2.minAreaRect(contour)
-            if min(rect[1]) < self.min_size:
+            hull = comp.hull()
+            if len(hull) < 3:
+                continue  # a line one pixel thin
+            rect = geometry.min_area_rect(hull)
+            box, rw, rh = rect
+            if min(rw, rh) < self.min_size:
                 continue
-            pts = contour.reshape(-1, 2).astype(np.float32)
-            curved = self.polygons == "poly" or (self.polygons == "auto" and is_curved(contour, rect))
+            curved = self.polygons == "poly" or (self.polygons == "auto" and is_curved(comp, rect))
             if curved:
-                score = shape_score(prob, pts)
+                ys, xs = comp.pixels()
+                score = float(prob[ys, xs].mean())
             else:
-                score = shape_score(prob, cv2.boxPoints(rect))
+                score = shape_score(prob, np.asarray(box))
             if score < self.box_thresh:
                 continue
             if curved:
-                eps = 0.002 * cv2.arcLength(contour, True)
-                approx = cv2.approxPolyDP(contour, eps, True).reshape(-1, 2).astype(np.float64)
+                outline = comp.outline()
+                approx = np.asarray(geometry.simplify(outline, 0.002 * geometry.perimeter(outline)), np.float64)
                 grown = unclip(approx, self.unclip_ratio)
                 if grown is None or len(grown) < 3:
                     continue
-                gr = cv2.minAreaRect(grown.astype(np.float32))
-                if min(gr[1]) < self.min_size + 2:
+                rect_pts, gw, gh = geometry.min_area_rect([tuple(p) for p in grown.tolist()])
+                if min(gw, gh) < self.min_size + 2:
                     continue
                 poly = _scale_clip(grown, sx, sy, width, height)
                 poly = _simplify(poly)
@@ -78,16 +82,14 @@ class PostProcess:
                     out.append(Detection(geometry.clockwise(poly), score, "polygon"))
                     continue
                 # a polygon that simplifies to a quad is a quad
-                rect_pts = cv2.boxPoints(gr)
             else:
-                grown = unclip(cv2.boxPoints(rect).astype(np.float64), self.unclip_ratio)
+                grown = unclip(np.asarray(box, np.float64), self.unclip_ratio)
                 if grown is None:
                     continue
-                gr = cv2.minAreaRect(grown.astype(np.float32))
-                if min(gr[1]) < self.min_size + 2:
+                rect_pts, gw, gh = geometry.min_area_rect([tuple(p) for p in grown.tolist()])
+                if min(gw, gh) < self.min_size + 2:
                     continue
-                rect_pts = cv2.boxPoints(gr)
-            quad = _scale_clip(rect_pts.astype(np.float64), sx, sy, width, height)
+            quad = _scale_clip(np.asarray(rect_pts, np.float64), sx, sy, width, height)
             quad = geometry.order_quad(quad)
             if geometry.area(quad) < 1.0:
                 continue
@@ -95,26 +97,24 @@ class PostProcess:
         return out
 
 
-def is_curved(contour: np.ndarray, rect=None, bins: int = 8) -> bool:
+def is_curved(comp: contours.Component, rect: tuple | None = None, bins: int = 8) -> bool:
     """True when a text shape bends: its centre line strays from a straight line by more than a
     quarter of the rectangle's height, while the band itself stays thinner than that rectangle.
     (A straight line with ragged ink, like ``***Thank You***``, fills its rectangle's height.)"""
-    rect = rect or cv2.minAreaRect(contour)
-    (cx, cy), (rw, rh), angle = rect
+    box, rw, rh = rect or geometry.min_area_rect(comp.hull())
     long_side, short_side = max(rw, rh), min(rw, rh)
     if short_side <= 0 or long_side < 3 * short_side:
         return False
-    if cv2.contourArea(contour) > 0.85 * rw * rh:
+    if comp.size > 0.85 * (rw + 1) * (rh + 1):
         return False  # fills its rectangle: straight (and the cheap test spares most lines the full one)
-    x, y, w, h = cv2.boundingRect(contour)
-    mask = np.zeros((h, w), np.uint8)
-    cv2.drawContours(mask, [contour - [x, y]], -1, 1, thickness=-1)
-    ys, xs = np.nonzero(mask)
+    ys, xs = comp.pixels()
     if len(xs) < 20:
         return False
-    a = math.radians(angle if rw >= rh else angle + 90)
-    ux, uy = math.cos(a), math.sin(a)
-    px, py = xs + x - cx, ys + y - cy
+    (x0, y0), (x1, y1), (x2, y2) = box[0], box[1], box[2]
+    cx, cy = (x0 + x2) / 2, (y0 + y2) / 2
+    ax, ay = (x1 - x0, y1 - y0) if rw >= rh else (x2 - x1, y2 - y1)  # along the long side
+    ux, uy = ax / long_side, ay / long_side
+    px, py = xs - cx, ys - cy
     u = px * ux + py * uy
     v = -px * uy + py * ux
     edges = np.linspace(u.min(), u.max() + 1e-6, bins + 1)
@@ -136,35 +136,37 @@ def is_curved(contour: np.ndarray, rect=None, bins: int = 8) -> bool:
 
 
 def shape_score(prob: np.ndarray, pts: np.ndarray) -> float:
-    """Mean probability inside a polygon (given in map pixels)."""
+    """Mean probability inside a polygon (given in map pixels; its edges count as inside)."""
     h, w = prob.shape
     pts = np.asarray(pts, dtype=np.float64).reshape(-1, 2)
     x0 = int(np.clip(np.floor(pts[:, 0].min()), 0, w - 1))
     x1 = int(np.clip(np.ceil(pts[:, 0].max()), 0, w - 1))
     y0 = int(np.clip(np.floor(pts[:, 1].min()), 0, h - 1))
     y1 = int(np.clip(np.ceil(pts[:, 1].max()), 0, h - 1))
-    mask = np.zeros((y1 - y0 + 1, x1 - x0 + 1), dtype=np.uint8)
-    shifted = (pts - [x0, y0]).round().astype(np.int32)
-    cv2.fillPoly(mask, [shifted], 1)
-    if not mask.any():
+    shifted = (pts - [x0, y0]).round()
+    mask = Image.new("1", (x1 - x0 + 1, y1 - y0 + 1))
+    ImageDraw.Draw(mask).polygon([tuple(p) for p in shifted.tolist()], fill=1, outline=1)
+    sel = np.asarray(mask)
+    if not sel.any():
         return 0.0
-    return float(cv2.mean(prob[y0:y1 + 1, x0:x1 + 1], mask)[0])
+    return float(prob[y0:y1 + 1, x0:x1 + 1][sel].mean())
 
 
 def unclip(pts: np.ndarray, ratio: float) -> np.ndarray | None:
     """Grow a polygon by ``area * ratio / perimeter`` (the inverse of DB's label shrink)."""
     pts = np.asarray(pts, dtype=np.float64).reshape(-1, 2)
-    area = abs(float(cv2.contourArea(pts.astype(np.float32))))
-    length = float(cv2.arcLength(pts.astype(np.float32), True))
+    ring = [tuple(p) for p in pts.tolist()]
+    area = geometry.area(ring)
+    length = geometry.perimeter(ring)
     if length <= 0 or area <= 0:
         return None
     distance = area * ratio / length
     off = pyclipper.PyclipperOffset()
-    off.AddPath([tuple(p) for p in pts.tolist()], pyclipper.JT_ROUND, pyclipper.ET_CLOSEDPOLYGON)
+    off.AddPath(ring, pyclipper.JT_ROUND, pyclipper.ET_CLOSEDPOLYGON)
     paths = off.Execute(distance)
     if not paths:
         return None
-    best = max(paths, key=lambda p: abs(cv2.contourArea(np.asarray(p, np.float32))))
+    best = max(paths, key=lambda p: geometry.area([tuple(q) for q in p]))
     return np.asarray(best, dtype=np.float64)
 
 
@@ -177,14 +179,11 @@ def _scale_clip(pts: np.ndarray, sx: float, sy: float, width: float, height: flo
 
 def _simplify(poly: list[tuple[float, float]], max_points: int = 24) -> list[tuple[float, float]]:
     """Fewer points for a grown polygon (rounded corners make many): Douglas-Peucker, then a cap."""
-    arr = np.asarray(poly, dtype=np.float32).reshape(-1, 1, 2)
-    peri = cv2.arcLength(arr, True)
-    eps = 0.005 * peri
-    approx = cv2.approxPolyDP(arr, eps, True)
-    while len(approx) > max_points:
+    eps = 0.005 * geometry.perimeter(poly)
+    pts = geometry.simplify(poly, eps)
+    while len(pts) > max_points:
         eps *= 1.5
-        approx = cv2.approxPolyDP(arr, eps, True)
-    pts = [(float(x), float(y)) for x, y in approx.reshape(-1, 2)]
+        pts = geometry.simplify(poly, eps)
     # drop repeated points left by clipping to the image
     dedup = [p for i, p in enumerate(pts) if math.dist(p, pts[i - 1]) > 1e-6]
     return dedup if len(dedup) >= 3 else pts

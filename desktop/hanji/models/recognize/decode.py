@@ -41,7 +41,7 @@ def resized_width(h: int, w: int, height: int = HEIGHT, max_width: int = 2400) -
 
 def prepare(crop: np.ndarray, height: int = HEIGHT, bgr: bool = True) -> np.ndarray:
     """One crop -> ``(3, height, w)`` float32 in [-1, 1]."""
-    import cv2
+    from hanji import imaging
 
     a = np.asarray(crop)
     if a.ndim == 2:
@@ -55,7 +55,7 @@ def prepare(crop: np.ndarray, height: int = HEIGHT, bgr: bool = True) -> np.ndar
         a = np.full((height, 8, 3), 255, np.uint8)
         h, w = a.shape[:2]
     nw = resized_width(h, w, height)
-    a = cv2.resize(a, (nw, height), interpolation=cv2.INTER_AREA if h > height else cv2.INTER_LINEAR)
+    a = imaging.resize(a, (nw, height), "area" if h > height else "linear")
     if bgr:
         a = a[:, :, ::-1]
     x = (a.astype(np.float32) / 255.0 - 0.5) / 0.5

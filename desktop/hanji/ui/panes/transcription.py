@@ -23,16 +23,14 @@ from hanji.ui.session import Session
 
 def rectified_crop(image: np.ndarray, r: Region, max_h: int = 400) -> np.ndarray:
     """The region's pixels warped to an upright rectangle (polygons use their smallest rotated box)."""
-    import cv2  # imported on first use: keeps the window's startup short
+    from hanji import imaging  # imported on first use: keeps the window's startup short
+
     quad = r.points if r.kind in ("quad", "rect") and len(r.points) == 4 else geometry.min_area_quad(r.points)
     quad = geometry.order_quad(quad)
     w, h = geometry.quad_size(quad)
     if h > max_h:
         w, h = max(1, int(w * max_h / h)), max_h
-    src = np.array(quad, dtype=np.float32)
-    dst = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], dtype=np.float32)
-    m = cv2.getPerspectiveTransform(src, dst)
-    return cv2.warpPerspective(image, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return imaging.warp_quad(image, quad, (w, h))
 
 
 class TextField(QLineEdit):
@@ -144,16 +142,12 @@ class TranscriptionPane(QWidget, bridge.StoreBound):
 
     def _doc_image(self, doc_id: int) -> np.ndarray | None:
         if self._image is None or self._image[0] != doc_id:
-            import cv2
+            from hanji import imaging
 
             try:
-                arr = np.frombuffer(self.store.image_bytes(doc_id), np.uint8)
-                img = cv2.imdecode(arr, cv2.IMREAD_COLOR)
+                self._image = (doc_id, imaging.decode(self.store.image_bytes(doc_id)))
             except Exception:
-                img = None
-            if img is None:
                 return None
-            self._image = (doc_id, cv2.cvtColor(img, cv2.COLOR_BGR2RGB))
         return self._image[1]
 
     def show_region(self, rid, keep_edit: bool = False) -> None:
