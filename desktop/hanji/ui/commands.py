@@ -6,6 +6,7 @@ import copy
 
 from hanji.domain.model import Region
 from hanji.store.project import ProjectStore
+from hanji.ui.i18n import tr
 from hanji.ui.session import Session
 
 PASTE_OFFSET = 12.0
@@ -32,12 +33,12 @@ class Commands:
         if self.store is not None:
             self.session.about_to_change.emit()  # a pending text edit is saved (and undone) first
             label = self.store.undo()
-            self.session.message.emit(f"undo: {label}" if label else "nothing to undo")
+            self.session.message.emit(f"{tr('Undo')}: {tr(label)}" if label else tr("nothing to undo"))
 
     def redo(self) -> None:
         if self.store is not None:
             label = self.store.redo()
-            self.session.message.emit(f"redo: {label}" if label else "nothing to redo")
+            self.session.message.emit(f"{tr('Redo')}: {tr(label)}" if label else tr("nothing to redo"))
 
     def delete(self) -> None:
         if self._ready() and self.session.selection:
@@ -54,7 +55,7 @@ class Commands:
     def copy(self) -> None:
         sel = self.session.selection
         self.clipboard = [copy.deepcopy(r) for r in self._regions() if r.id in sel]
-        self.session.message.emit(f"copied {len(self.clipboard)}")
+        self.session.message.emit(f"{tr('copied')} {len(self.clipboard)}")
 
     def _paste(self, doc_id: int, regions: list[Region], dx: float) -> list[Region]:
         existing = self.store.regions(doc_id)

@@ -139,7 +139,7 @@ class MainWindow(QMainWindow):
 
             pane = DashboardPane(self.store)
         except Exception as e:  # a broken optional pane must not take the window down
-            self.statusBar().showMessage(f"dashboard unavailable: {e}", 6000)
+            self.statusBar().showMessage(f"{tr('dashboard unavailable')}: {e}", 6000)
             return
         if hasattr(pane, "jump"):
             pane.jump.connect(self._jump)

@@ -13,6 +13,7 @@ from PySide6.QtGui import QMouseEvent
 
 from hanji.domain import geometry
 from hanji.domain.model import Region
+from hanji.ui.i18n import tr
 
 TOUCHED = {"machine": "edited", "review": "edited"}  # a person's edit of a machine region
 
@@ -316,7 +317,7 @@ class LinkTool(Tool):
         c = self.canvas
         q = c.store.region(src)
         c.store.add_link(src, dst, key=q.text)
-        c.session.message.emit(f"linked {q.text or src} → {c.store.region(dst).text or dst}")
+        c.session.message.emit(f"{tr('linked')}: {q.text or src} → {c.store.region(dst).text or dst}")
 
     def cancel(self):
         had = self.src is not None

@@ -12,6 +12,7 @@ from hanji.domain import geometry
 from hanji.store.project import ProjectStore
 from hanji.ui.canvas.scene import CanvasScene
 from hanji.ui.canvas.tools import TOOLS, TOUCHED, Tool
+from hanji.ui.i18n import tr
 from hanji.ui.session import Session
 
 ZOOM_MIN, ZOOM_MAX = 0.01, 40.0
@@ -214,7 +215,7 @@ class CanvasView(QGraphicsView):
             rid, k = layer.active_vertex
         r = layer.regions[layer.index[rid]]
         if len(r.points) <= 3:
-            self.session.message.emit("a region keeps at least 3 vertices")
+            self.session.message.emit(tr("a region keeps at least 3 vertices"))
             return True
         pts = [p for i, p in enumerate(r.points) if i != k]
         layer.active_vertex = None
