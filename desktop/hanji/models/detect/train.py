@@ -108,11 +108,15 @@ def to_tensor(rgb: np.ndarray) -> torch.Tensor:
 
 
 def random_crop(rgb: np.ndarray, polys: list[Polygon], rng: random.Random, size: int = 640,
-                max_side: int = 1280) -> tuple[np.ndarray, list[np.ndarray]]:
-    """A ``size x size`` training sample: the page scaled (long side at most ``max_side``, jittered),
-    then a crop that holds text when it can; polygons moved with it. Pads with white."""
+                jitter: float = 0.2) -> tuple[np.ndarray, list[np.ndarray]]:
+    """A ``size x size`` training sample: the page scaled as the detector scales it for inference
+    (:class:`hanji.models.detect.detector.Resize`), jittered by up to ``jitter``, then a crop that
+    holds text when it can; polygons moved with it. Pads with white."""
+    from hanji.models.detect.detector import Resize
+
     h, w = rgb.shape[:2]
-    scale = min(1.0, max_side / max(h, w)) * rng.uniform(0.7, 1.15)
+    nh, nw = Resize().size(h, w)
+    scale = (nh / h + nw / w) / 2 * rng.uniform(1 - jitter, 1 + jitter)
     nh, nw = max(8, int(round(h * scale))), max(8, int(round(w * scale)))
     img = np.asarray(Image.fromarray(rgb).resize((nw, nh), Image.BILINEAR))
     ps = [np.asarray(p, np.float64) * scale for p in polys]
