@@ -17,11 +17,19 @@ ENTRY = HERE / "hanji_main.py"
 APP_NAME = "hanji"
 BUNDLE_ID = "org.hanji.Hanji"
 
+# TLS and OpenSSL (5 MB with libssl/libcrypto): the app never goes online. They are imported (torch
+# imports urllib; hashlib tries OpenSSL first) but always inside ``try/except ImportError``: without
+# them http.client and urllib work without TLS, hashlib and hmac use Python's own SHA-2, MD5, BLAKE2.
+GUARDED = ("ssl", "_ssl", "_hashlib")
+
 # Python modules the app never imports at run time. onnx/onnxruntime/rapidocr are dev-only (the
 # ONNX peer in benchmarks, the weight converters in tools/); test tools; other GUI toolkits;
 # Qt modules the studio does not use (it is Widgets only).
 EXCLUDES = [
     "onnx", "onnxruntime", "rapidocr_onnxruntime", "rapidocr",
+    # OpenCV and SciPy were dependencies once (hanji.imaging and our own image hashes replaced them);
+    # a build venv made before that still has them, and a hook must not pull them back in
+    "cv2", "scipy", "imagehash", "pywt",
     "pytest", "_pytest", "pytestqt", "hypothesis", "importlinter", "grimp", "ruff",
     "tkinter", "_tkinter", "IPython", "jupyter", "notebook", "ipykernel",
     "tensorboard", "torch.utils.tensorboard", "triton", "torchvision", "torchaudio",
@@ -29,7 +37,15 @@ EXCLUDES = [
     # nor by eager CPU inference; they pull sympy, scipy.stats and more into the bundle
     # (`import torch` itself imports torch.testing._internal.logging_tensor and common_dtype: only the
     # test-suite parts of that package are left out)
-    "torch._inductor", "torch.onnx", "torch.utils.benchmark",
+    # (not torch._inductor: training imports torch._dynamo, whose trace rules import
+    # torch._inductor.test_operators; without it `hanji train` fails in the bundle)
+    "torch.onnx", "torch.utils.benchmark",
+    # libraries of torch's compiler (graphs, code templates, remote files): neither inference nor
+    # training imports them (training does import torch._dynamo, and with it sympy: they stay)
+    "networkx", "jinja2", "fsspec",
+    # build tools that torch's C++-extension builder imports; the app builds nothing
+    "setuptools", "pkg_resources",
+    *GUARDED,
     "torch.testing._internal.opinfo", "torch.testing._internal.common_methods_invocations",
     "torch.testing._internal.distributed", "torch.testing._internal.optests", "torch.testing._internal.generated",
     "torch.testing._internal.codegen", "torch.testing._internal.common_distributed",
@@ -92,6 +108,10 @@ PRUNE = [
     "PySide6/Qt/lib/QtVirtualKeyboard*.framework/*", "PySide6/Qt/lib/QtMultimedia*.framework/*",
     # matplotlib's example data
     "matplotlib/mpl-data/sample_data/*",
+    # no longer dependencies (see EXCLUDES)
+    "cv2/*", "opencv_python*.libs/*", "scipy/*", "scipy.libs/*", "pywt/*", "imagehash/*",
+    # Pillow's AVIF codec (5 MB): Hanji imports no AVIF images (Pillow reports the format unsupported)
+    "PIL/_avif*", "pillow.libs/libavif*",
 ]
 # Qt translations: keep Korean and English only
 QT_TRANSLATIONS_KEEP = ("_ko.qm", "_en.qm")
@@ -149,6 +169,76 @@ def prune_orphans(binaries):
     return [e for e in binaries if e not in top or e in keep_top]
 
 
+def strip_debug_info(internal: Path) -> int:
+    """Linux: drop the debug sections (not the symbols) of the bundle's extension modules and
+    libraries that still carry them (kiwisolver, fontTools, pyclipper, Python's own modules: about
+    20 MB). Libraries that auditwheel patched (grafted into ``*.libs``, or with an ``$ORIGIN``
+    run path) are left alone: stripping them breaks them. Each stripped file is then loaded with
+    ctypes in a fresh process; a file that loaded before and no longer does gets its original
+    back. Returns the bytes saved."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    if not sys.platform.startswith("linux") or not shutil.which("strip") or not shutil.which("readelf"):
+        return 0
+
+    def loads(lib: Path) -> bool:
+        env = {**os.environ, "LD_LIBRARY_PATH": str(internal)}
+        code = "import ctypes, sys; ctypes.CDLL(sys.argv[1])"
+        return subprocess.run([sys.executable, "-c", code, str(lib)], capture_output=True, env=env).returncode == 0
+
+    saved = 0
+    backup = Path(tempfile.mkdtemp(prefix="hanji-strip-"))
+    for lib in sorted(internal.rglob("*.so*")):
+        rel = lib.relative_to(internal).as_posix()
+        if not lib.is_file() or lib.is_symlink() or ".libs/" in rel:
+            continue
+        dyn = subprocess.run(["readelf", "-d", str(lib)], capture_output=True, text=True)
+        if dyn.returncode != 0 or "$ORIGIN" in dyn.stdout:
+            continue
+        sections = subprocess.run(["readelf", "-S", "-W", str(lib)], capture_output=True, text=True).stdout
+        if ".debug_" not in sections:
+            continue
+        keep = backup / lib.name
+        shutil.copy2(lib, keep)
+        loaded = loads(lib)
+        before = lib.stat().st_size
+        if subprocess.run(["strip", "--strip-debug", str(lib)]).returncode != 0 or (loaded and not loads(lib)):
+            print(f"hanji spec: {rel} does not strip cleanly; kept whole")
+            shutil.copy2(keep, lib)
+            continue
+        saved += before - lib.stat().st_size
+    shutil.rmtree(backup, ignore_errors=True)
+    return saved
+
+
+def torch_collection_mode() -> dict[str, str]:
+    """torch's hook copies all its 1,700 .py files next to the compiled ones (33 MB), for
+    TorchScript, which Hanji does not use: compiled modules only, except torch's config modules,
+    which read their own source when imported (``torch.utils._config_module``)."""
+    import importlib.util
+
+    modes = {"torch": "pyz"}
+    spec = importlib.util.find_spec("torch")
+    if spec is None or not spec.submodule_search_locations:
+        return modes
+    root = Path(list(spec.submodule_search_locations)[0])
+    for py in root.rglob("*.py"):
+        if py.name == "_config_module.py" or "testing" in py.parts:
+            continue
+        try:
+            text = py.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if "install_config_module(" in text:
+            rel = py.relative_to(root.parent).with_suffix("")
+            modes[".".join(rel.parts)] = "pyz+py"
+    return modes
+
+
 def analysis_options() -> dict:
     """Keyword arguments for ``Analysis`` shared by all platforms."""
     from PyInstaller.utils.hooks import collect_data_files, collect_submodules, copy_metadata
@@ -165,6 +255,7 @@ def analysis_options() -> dict:
         "hiddenimports": hidden,
         "hookspath": [],
         "hooksconfig": {"matplotlib": {"backends": ["Agg"]}},
+        "module_collection_mode": torch_collection_mode(),
         "runtime_hooks": [],
         "excludes": EXCLUDES,
         "noarchive": False,
