@@ -30,6 +30,8 @@ EXCLUDES = [
     # OpenCV and SciPy were dependencies once (hanji.imaging and our own image hashes replaced them);
     # a build venv made before that still has them, and a hook must not pull them back in
     "cv2", "scipy", "imagehash", "pywt",
+    # matplotlib too (hanji.quality.charts draws the dashboard's and the PNG export's charts with Pillow)
+    "matplotlib", "mpl_toolkits", "kiwisolver", "contourpy", "fontTools",
     "pytest", "_pytest", "pytestqt", "hypothesis", "importlinter", "grimp", "ruff",
     "tkinter", "_tkinter", "IPython", "jupyter", "notebook", "ipykernel",
     "tensorboard", "torch.utils.tensorboard", "triton", "torchvision", "torchaudio",
@@ -51,9 +53,6 @@ EXCLUDES = [
     "torch.testing._internal.codegen", "torch.testing._internal.common_distributed",
     "torch.testing._internal.common_fsdp", "torch.testing._internal.common_quantization",
     "torch.testing._internal.common_modules", "torch.testing._internal.common_nn",
-    "matplotlib.backends.backend_tkagg", "matplotlib.backends._backend_tk", "matplotlib.backends.backend_tkcairo",
-    "matplotlib.backends.backend_gtk3agg", "matplotlib.backends.backend_gtk4agg", "matplotlib.backends.backend_wxagg",
-    "matplotlib.backends.backend_webagg", "matplotlib.backends.backend_nbagg",
     "PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtQuickWidgets", "PySide6.QtQuickControls2", "PySide6.QtQuick3D",
     "PySide6.QtWebEngineCore", "PySide6.QtWebEngineWidgets", "PySide6.QtWebChannel", "PySide6.QtWebSockets",
     "PySide6.QtMultimedia", "PySide6.QtMultimediaWidgets", "PySide6.QtSql", "PySide6.QtDesigner",
@@ -106,10 +105,9 @@ PRUNE = [
     "PySide6/Qt/lib/QtQml*.framework/*", "PySide6/Qt/lib/QtQuick*.framework/*", "PySide6/Qt/lib/QtWebEngine*",
     "PySide6/Qt/lib/QtDesigner*.framework/*", "PySide6/Qt/lib/QtPdf*.framework/*", "PySide6/Qt/lib/QtLabs*",
     "PySide6/Qt/lib/QtVirtualKeyboard*.framework/*", "PySide6/Qt/lib/QtMultimedia*.framework/*",
-    # matplotlib's example data
-    "matplotlib/mpl-data/sample_data/*",
     # no longer dependencies (see EXCLUDES)
     "cv2/*", "opencv_python*.libs/*", "scipy/*", "scipy.libs/*", "pywt/*", "imagehash/*",
+    "matplotlib/*", "matplotlib.libs/*", "mpl_toolkits/*", "kiwisolver/*", "contourpy/*", "fontTools/*",
     # Pillow's AVIF codec (5 MB): Hanji imports no AVIF images (Pillow reports the format unsupported)
     "PIL/_avif*", "pillow.libs/libavif*",
 ]
@@ -171,8 +169,8 @@ def prune_orphans(binaries):
 
 def strip_debug_info(internal: Path) -> int:
     """Linux: drop the debug sections (not the symbols) of the bundle's extension modules and
-    libraries that still carry them (kiwisolver, fontTools, pyclipper, Python's own modules: about
-    20 MB). Libraries that auditwheel patched (grafted into ``*.libs``, or with an ``$ORIGIN``
+    libraries that still carry them (pyclipper, Python's own modules; kiwisolver and fontTools when
+    matplotlib was bundled: about 20 MB then). Libraries that auditwheel patched (grafted into ``*.libs``, or with an ``$ORIGIN``
     run path) are left alone: stripping them breaks them. Each stripped file is then loaded with
     ctypes in a fresh process; a file that loaded before and no longer does gets its original
     back. Returns the bytes saved."""
@@ -254,7 +252,7 @@ def analysis_options() -> dict:
         "datas": datas,
         "hiddenimports": hidden,
         "hookspath": [],
-        "hooksconfig": {"matplotlib": {"backends": ["Agg"]}},
+        "hooksconfig": {},
         "module_collection_mode": torch_collection_mode(),
         "runtime_hooks": [],
         "excludes": EXCLUDES,

@@ -109,3 +109,18 @@ def test_degraded_lines_stay_legible():
     contrast = [np.percentile(img.mean(axis=2), 97) - np.percentile(img.mean(axis=2), 3) for img, _ in lines]
     assert min(contrast) >= 30, sorted(contrast)[:5]
     assert min(img.shape[0] for img, _ in lines) >= 16
+
+
+def test_cmap_reader_agrees_with_fonttools():
+    """Our cmap reader (no fontTools in the product) gives fontTools' best cmap, .ttc faces included."""
+    ttlib = pytest.importorskip("fontTools.ttLib")
+    from hanji.synth.fonts import cmap_chars
+
+    faces = font_faces()
+    assert faces
+    for face in faces[:5] + [f for f in faces if f.path.suffix.lower() == ".ttc"][:1]:
+        if face.path.suffix.lower() == ".ttc":
+            tt = ttlib.TTCollection(str(face.path), lazy=True).fonts[face.index]
+        else:
+            tt = ttlib.TTFont(str(face.path), lazy=True)
+        assert cmap_chars(face.path, face.index) == frozenset(chr(c) for c in tt.getBestCmap()), face.name

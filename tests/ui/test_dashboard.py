@@ -68,13 +68,31 @@ def test_forbidden_words_flag_documents(qtbot, pane):
 
 
 def test_plots_suspects_and_next(pane):
-    assert len(pane.figure.axes) == 12
-    titles = " ".join(ax.get_title() for ax in pane.figure.axes)
+    view = pane.chart_view
+    assert len(view.charts) == 12
+    titles = " ".join(c.title for c in view.charts)
     assert "Regions by status" in titles and "Labelling progress" in titles
+    # rendered at the view's size in device pixels, drawn (not blank), bars answer the mouse
+    img = view.grab().toImage()
+    assert img.width() == view.width() and img.height() == view.height()
+    assert len({img.pixel(x, y) for x in range(0, img.width(), 7) for y in range(0, img.height(), 7)}) > 5
+    tips = [view.hit_text(x, y) for x in range(0, view.width(), 4) for y in range(0, view.height(), 4)]
+    assert any(t.startswith("confirmed: ") for t in tips)
     top = pane.suspects.topLevelItem(0)
     assert top.text(1) == "합게 12,000원" and top.text(4) == "●"
     names = {pane.picks.topLevelItem(i).text(1) for i in range(pane.picks.topLevelItemCount())}
     assert "영수증_2.png" in names and "영수증_1.png" not in names
+
+
+def test_charts_render_again_at_the_new_size(qtbot, pane):
+    pane.tabs.setCurrentIndex(0)
+    pane.show()
+    qtbot.waitExposed(pane)
+    view = pane.chart_view
+    qtbot.waitUntil(lambda: view._rendered_for == (view.width(), view.height()), timeout=5000)
+    pane.resize(900, 640)
+    qtbot.waitUntil(lambda: view._rendered_for == (view.width(), view.height()), timeout=5000)
+    assert view._pixmap.width() == round(view.width() * view.devicePixelRatioF())
 
 
 def test_duplicates_keep_one(qtbot, pane, project):

@@ -111,29 +111,28 @@ def export_csv(stats, folder: str | Path) -> list[Path]:
 
 
 def export_png(stats, folder: str | Path, dpi: int = 110, names: Sequence[str] | None = None) -> list[Path]:
-    """``overview.png`` with every plot, and one PNG per plot (or per plot named in ``names``),
-    drawn with matplotlib's Agg backend."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
+    """``overview.png`` with every plot (15 x 11 inches), and one PNG per plot (6 x 4 inches; or per
+    plot named in ``names``), drawn by ``hanji.quality.charts`` at ``dpi``."""
     from hanji.quality.plots import PLOTS, draw_one, draw_overview
 
     folder = _folder(folder)
     out = []
-    fig = Figure(figsize=(15, 11))
-    FigureCanvasAgg(fig)
-    draw_overview(fig, stats)
+    scale = dpi / 72
     p = folder / "overview.png"
-    fig.savefig(p, dpi=dpi)
+    _save_png(draw_overview(stats, 15 * dpi, 11 * dpi, scale), p, dpi)
     out.append(p)
     for name in PLOTS if names is None else names:
-        fig = Figure(figsize=(6, 4))
-        FigureCanvasAgg(fig)
-        draw_one(fig, stats, name)
         p = folder / f"{name}.png"
-        fig.savefig(p, dpi=dpi)
+        _save_png(draw_one(stats, name, 6 * dpi, 4 * dpi, scale), p, dpi)
         out.append(p)
     return out
+
+
+def _save_png(img, path: Path, dpi: int) -> None:
+    try:
+        img.save(path, "PNG", dpi=(dpi, dpi))
+    except OSError as e:
+        raise HanjiError(f"cannot write the PNG file: {e.strerror or e}", path) from e
 
 
 def _folder(folder: str | Path) -> Path:

@@ -1,140 +1,99 @@
-"""Plots of the dataset statistics, drawn on any matplotlib Figure (no pyplot, no backend):
-the PNG export renders them with Agg, the dashboard with QtAgg."""
+"""Plots of the dataset statistics, as :class:`hanji.quality.charts.Chart` specs drawn by our own
+Pillow renderer: the PNG export writes them, the dashboard shows them at its own size."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
-from functools import lru_cache
+from collections.abc import Callable, Sequence
 
+import numpy as np
+from PIL import Image
+
+from hanji.quality.charts import Chart, render
 from hanji.quality.stats import DatasetStats
 
 STATUS_COLORS = {"new": "#bbbbbb", "preannotated": "#f4a261", "in_progress": "#4c9be8", "done": "#2a9d8f",
                  "machine": "#bbbbbb", "review": "#f4a261", "edited": "#4c9be8", "confirmed": "#2a9d8f",
                  "difficult": "#9b5de5"}
+BLUE = "#4c9be8"
 
 
-@lru_cache(maxsize=1)
-def setup_fonts() -> str | None:
-    """Let matplotlib draw Hangul: the shipped Nanum Gothic first, DejaVu Sans after it."""
-    from matplotlib import font_manager, rcParams
-
-    from hanji.resources import resource_path
-
-    path = resource_path("fonts", "NanumGothic.ttf")
-    if not path.exists():
-        return None
-    font_manager.fontManager.addfont(str(path))
-    name = font_manager.FontProperties(fname=str(path)).get_name()
-    rcParams["font.family"] = [name, "DejaVu Sans"]
-    rcParams["axes.unicode_minus"] = False
-    return name
-
-
-def _bars(ax, counts: Counter, title: str, top: int = 12, colors: dict[str, str] | None = None,
-          horizontal: bool = False) -> None:
+def _bars(counts: Counter, title: str, top: int = 12, colors: dict[str, str] | None = None,
+          horizontal: bool = False) -> Chart:
     items = counts.most_common(top)
-    ax.set_title(title, fontsize=10)
-    if not items:
-        ax.text(0.5, 0.5, "nothing yet", ha="center", va="center", transform=ax.transAxes, color="#888")
-        ax.set_xticks([])
-        ax.set_yticks([])
-        return
-    names = [str(k) if k != "" else "(none)" for k, _ in items]
-    vals = [v for _, v in items]
-    col = [(colors or {}).get(k, "#4c9be8") for k, _ in items]
-    if horizontal:
-        ax.barh(names[::-1], vals[::-1], color=col[::-1])
-        ax.tick_params(axis="y", labelsize=8)
-    else:
-        ax.bar(names, vals, color=col)
-        ax.tick_params(axis="x", labelsize=8, rotation=30)
-    ax.tick_params(labelsize=8)
+    return Chart(title, "hbars" if horizontal else "bars",
+                 labels=[str(k) if k != "" else "(none)" for k, _ in items], values=[v for _, v in items],
+                 colors=[(colors or {}).get(k, BLUE) for k, _ in items], show_values=horizontal)
 
 
-def _hist(ax, values, title: str, xlabel: str, log: bool = False) -> None:
-    ax.set_title(title, fontsize=10)
-    if not values:
-        ax.text(0.5, 0.5, "nothing yet", ha="center", va="center", transform=ax.transAxes, color="#888")
-        return
-    ax.hist(values, bins=30, color="#4c9be8", log=log)
-    ax.set_xlabel(xlabel, fontsize=8)
-    ax.tick_params(labelsize=8)
+def _hist(values: Sequence[float], title: str, xlabel: str, bins: int = 30) -> Chart:
+    if not len(values):
+        return Chart(title, "hist", xlabel=xlabel)
+    counts, edges = np.histogram(np.asarray(values, dtype=np.float64), bins=bins)
+    return Chart(title, "hist", values=[int(c) for c in counts], edges=[float(e) for e in edges], xlabel=xlabel)
 
 
-def plot_documents(ax, s: DatasetStats) -> None:
-    _bars(ax, s.documents_by_status, f"Documents by status ({s.documents})", colors=STATUS_COLORS)
+def plot_documents(s: DatasetStats) -> Chart:
+    return _bars(s.documents_by_status, f"Documents by status ({s.documents})", colors=STATUS_COLORS)
 
 
-def plot_regions(ax, s: DatasetStats) -> None:
-    _bars(ax, s.regions_by_status, f"Regions by status ({s.regions})", colors=STATUS_COLORS)
+def plot_regions(s: DatasetStats) -> Chart:
+    return _bars(s.regions_by_status, f"Regions by status ({s.regions})", colors=STATUS_COLORS)
 
 
-def plot_entities(ax, s: DatasetStats) -> None:
-    _bars(ax, s.entities, f"Entities (BIO spans, {sum(s.entities.values())})", top=12, horizontal=True)
+def plot_entities(s: DatasetStats) -> Chart:
+    return _bars(s.entities, f"Entities (BIO spans, {sum(s.entities.values())})", top=12, horizontal=True)
 
 
-def plot_region_labels(ax, s: DatasetStats) -> None:
-    _bars(ax, s.region_labels, "Region labels", top=12, horizontal=True)
+def plot_region_labels(s: DatasetStats) -> Chart:
+    return _bars(s.region_labels, "Region labels", top=12, horizontal=True)
 
 
-def plot_keyvalues(ax, s: DatasetStats) -> None:
-    _bars(ax, s.keyvalue_keys, f"Key-values ({sum(s.keyvalue_keys.values())})", top=12, horizontal=True)
+def plot_keyvalues(s: DatasetStats) -> Chart:
+    return _bars(s.keyvalue_keys, f"Key-values ({sum(s.keyvalue_keys.values())})", top=12, horizontal=True)
 
 
-def plot_doc_types(ax, s: DatasetStats) -> None:
-    _bars(ax, s.documents_by_type, "Documents by type", horizontal=True)
+def plot_doc_types(s: DatasetStats) -> Chart:
+    return _bars(s.documents_by_type, "Documents by type", horizontal=True)
 
 
-def plot_height(ax, s: DatasetStats) -> None:
-    _hist(ax, s.heights, "Region height", "pixels")
+def plot_height(s: DatasetStats) -> Chart:
+    return _hist(s.heights, "Region height", "pixels")
 
 
-def plot_aspect(ax, s: DatasetStats) -> None:
-    _hist(ax, [min(a, 40.0) for a in s.aspects], "Aspect ratio (width / height)", "ratio (capped at 40)")
+def plot_aspect(s: DatasetStats) -> Chart:
+    return _hist([min(a, 40.0) for a in s.aspects], "Aspect ratio (width / height)", "ratio (capped at 40)")
 
 
-def plot_text_length(ax, s: DatasetStats) -> None:
-    _hist(ax, s.text_lengths, "Text length", "characters")
+def plot_text_length(s: DatasetStats) -> Chart:
+    return _hist(s.text_lengths, "Text length", "characters")
 
 
-def plot_char_classes(ax, s: DatasetStats) -> None:
-    _bars(ax, Counter({k: v for k, v in s.char_classes.items() if k != "space"}), "Characters by class")
+def plot_char_classes(s: DatasetStats) -> Chart:
+    return _bars(Counter({k: v for k, v in s.char_classes.items() if k != "space"}), "Characters by class")
 
 
-def plot_progress(ax, s: DatasetStats) -> None:
-    ax.set_title("Labelling progress (regions confirmed)", fontsize=10)
+def plot_progress(s: DatasetStats) -> Chart:
     prog = s.progress()
-    if not prog:
-        ax.text(0.5, 0.5, "nothing confirmed yet", ha="center", va="center", transform=ax.transAxes, color="#888")
-        return
-    days = [p[0] for p in prog]
-    ax.bar(range(len(days)), [p[1] for p in prog], color="#bcd7f5", label="per day")
-    ax.plot(range(len(days)), [p[2] for p in prog], color="#2a9d8f", marker="o", label="total")
-    step = max(1, (len(days) + 3) // 4)
-    ax.set_xticks(range(0, len(days), step), [d[5:] for d in days[::step]], fontsize=8, rotation=30)
-    ax.legend(fontsize=7, loc="upper left")
-    ax.tick_params(labelsize=8)
+    return Chart("Labelling progress (regions confirmed)", "progress", labels=[p[0][5:] for p in prog],
+                 values=[p[1] for p in prog], colors=["#bcd7f5"] * len(prog), line=[p[2] for p in prog],
+                 line_color="#2a9d8f", legend=[("total", "#2a9d8f"), ("per day", "#bcd7f5")],
+                 message="nothing confirmed yet")
 
 
-def plot_missing(ax, s: DatasetStats) -> None:
+def plot_missing(s: DatasetStats) -> Chart:
+    title = "Characters the recognizer lacks"
     if s.charset_size == 0:
-        ax.set_title("Characters the recognizer lacks", fontsize=10)
-        ax.text(0.5, 0.5, "no recognizer charset", ha="center", va="center", transform=ax.transAxes, color="#888")
-        return
+        return Chart(title, message="no recognizer charset")
     n = len(s.missing_chars)
     if n == 0:
-        ax.set_title(f"Characters the recognizer lacks (0 of {len(s.chars)})", fontsize=10)
-        ax.text(0.5, 0.5, "every labelled character\nis in the charset", ha="center", va="center",
-                transform=ax.transAxes, color="#2a9d8f")
-        ax.set_xticks([])
-        ax.set_yticks([])
-        return
-    _bars(ax, Counter({f"{c} U+{ord(c):04X}": v for c, v in s.missing_chars.items()}),
-          f"Characters the recognizer lacks ({n} of {len(s.chars)})", top=12, horizontal=True, colors=None)
+        return Chart(f"{title} (0 of {len(s.chars)})", message="every labelled character\nis in the charset",
+                     message_color="#2a9d8f")
+    return _bars(Counter({f"{c} U+{ord(c):04X}": v for c, v in s.missing_chars.items()}),
+                 f"{title} ({n} of {len(s.chars)})", top=12, horizontal=True)
 
 
-PLOTS: dict[str, tuple[str, Callable]] = {
+PLOTS: dict[str, tuple[str, Callable[[DatasetStats], Chart]]] = {
     "documents": ("Documents by status", plot_documents),
     "doc_types": ("Documents by type", plot_doc_types),
     "regions": ("Regions by status", plot_regions),
@@ -150,21 +109,16 @@ PLOTS: dict[str, tuple[str, Callable]] = {
 }
 
 
-def draw_overview(fig, s: DatasetStats, names: list[str] | None = None) -> None:
-    """All plots in a grid on ``fig`` (cleared first)."""
-    setup_fonts()
-    fig.clear()
-    names = names or list(PLOTS)
-    cols = 4
-    rows = (len(names) + cols - 1) // cols
-    for i, name in enumerate(names):
-        ax = fig.add_subplot(rows, cols, i + 1)
-        PLOTS[name][1](ax, s)
-    fig.tight_layout()
+def charts(s: DatasetStats, names: Sequence[str] | None = None) -> list[Chart]:
+    """The charts named (every one by default), in the dashboard's order."""
+    return [PLOTS[name][1](s) for name in (names or list(PLOTS))]
 
 
-def draw_one(fig, s: DatasetStats, name: str) -> None:
-    setup_fonts()
-    fig.clear()
-    PLOTS[name][1](fig.add_subplot(1, 1, 1), s)
-    fig.tight_layout()
+def draw_overview(s: DatasetStats, width: int, height: int, scale: float = 1.5,
+                  names: Sequence[str] | None = None, hits: list | None = None) -> Image.Image:
+    """All plots in a grid, four a row."""
+    return render(charts(s, names), width, height, cols=4, scale=scale, hits=hits)
+
+
+def draw_one(s: DatasetStats, name: str, width: int, height: int, scale: float = 1.5) -> Image.Image:
+    return render([PLOTS[name][1](s)], width, height, cols=1, scale=scale)

@@ -18,7 +18,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from hanji.synth.corpus import sample_text
-from hanji.synth.fonts import korean_fonts
+from hanji.synth.fonts import cmap_chars, korean_fonts
 
 # fonts kept out of training so that evaluation measures unseen type faces
 HELD_OUT_FONTS = ("NanumMyeongjo.ttf", "UnDotum.ttf", "NanumSquareRoundR.ttf", "NotoSerifCJK-Bold.ttc")
@@ -55,14 +55,7 @@ def font_faces(held_out: bool | None = None) -> list[FontFace]:
 @lru_cache(maxsize=64)
 def font_coverage(face: FontFace) -> frozenset[str]:
     """The characters a face has glyphs for (from its cmap)."""
-    from fontTools.ttLib import TTCollection, TTFont
-
-    if face.path.suffix.lower() == ".ttc":
-        tt = TTCollection(str(face.path), lazy=True).fonts[face.index]
-    else:
-        tt = TTFont(str(face.path), lazy=True)
-    cmap = tt.getBestCmap() or {}
-    return frozenset(chr(c) for c in cmap) | {" "}
+    return cmap_chars(face.path, face.index) | {" "}
 
 
 @lru_cache(maxsize=512)

@@ -9,9 +9,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-from matplotlib.figure import Figure
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QTabWidget,
+    QToolTip,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -75,6 +75,85 @@ def compute(store: ProjectStore, progress=no_progress, cancel=None) -> Dashboard
         setattr(data, attr, fn(sub))
     progress(len(steps), len(steps), "")
     return data
+
+
+class ChartView(QWidget):
+    """The statistics charts, rendered by ``hanji.quality.charts`` (Pillow) at the widget's own size
+    in device pixels: a resize shows the last image scaled and renders again once the size has
+    settled. Hovering a bar shows its label and value."""
+
+    POINTS_PX = 100 / 72  # charts' text sizes are in points, at 100 logical dpi
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.charts: list = []
+        self._pixmap: QPixmap | None = None
+        self._rendered_for: tuple[int, int] | None = None
+        self._hits: list = []
+        self._timer = QTimer(self, singleShot=True, interval=120)
+        self._timer.timeout.connect(self.update)
+        self.setMinimumSize(480, 360)
+        self.setMouseTracking(True)
+
+    def set_charts(self, charts: list) -> None:
+        self.charts = charts
+        self._pixmap = None
+        self._rendered_for = None
+        self.update()
+
+    def render_image(self):
+        """The charts as a PIL image at this widget's size in device pixels."""
+        from hanji.quality.charts import render
+
+        dpr = self.devicePixelRatioF()
+        self._hits = []
+        img = render(self.charts, round(self.width() * dpr), round(self.height() * dpr),
+                     scale=self.POINTS_PX * dpr, hits=self._hits)
+        return img, dpr
+
+    def _render(self) -> None:
+        img, dpr = self.render_image()
+        qimg = QImage(img.tobytes(), img.width, img.height, 3 * img.width, QImage.Format.Format_RGB888).copy()
+        self._pixmap = QPixmap.fromImage(qimg)
+        self._pixmap.setDevicePixelRatio(dpr)
+        self._rendered_for = (self.width(), self.height())
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self._pixmap is not None:
+            self._timer.start()  # re-render when the size has settled; until then scale the last one
+
+    def paintEvent(self, event) -> None:
+        p = QPainter(self)
+        p.fillRect(self.rect(), QColor("white"))
+        if not self.charts:
+            return
+        size = (self.width(), self.height())
+        if self._pixmap is None or (self._rendered_for != size and not self._timer.isActive()):
+            self._render()
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        p.drawPixmap(self.rect(), self._pixmap)
+
+    def hit_text(self, x: float, y: float) -> str:
+        """The label and value of the bar at widget position (x, y), or ''."""
+        if self._rendered_for is None:
+            return ""
+        fx = self._pixmap.width() / max(1, self.width())
+        fy = self._pixmap.height() / max(1, self.height())
+        for x0, y0, x1, y1, text in reversed(self._hits):
+            if x0 <= x * fx <= x1 and y0 <= y * fy <= y1:
+                return text
+        return ""
+
+    def event(self, e) -> bool:
+        if e.type() == QEvent.Type.ToolTip:
+            text = self.hit_text(e.pos().x(), e.pos().y())
+            if text:
+                QToolTip.showText(e.globalPos(), text, self, QRect())
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(e)
 
 
 def _tree(headers: list[str]) -> QTreeWidget:
@@ -129,9 +208,7 @@ class DashboardPane(QWidget):
             bar.addWidget(w)
         bar.addWidget(self.info, 1)
 
-        self.figure = Figure(figsize=(12, 8), layout=None)
-        self.canvas = FigureCanvasQTAgg(self.figure)
-        self.canvas.setMinimumSize(480, 360)
+        self.chart_view = ChartView()
 
         # review queue
         self.check_filter = QComboBox()
@@ -169,7 +246,7 @@ class DashboardPane(QWidget):
         sl.addWidget(self.copy_button)
 
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.canvas, tr("Statistics"))
+        self.tabs.addTab(self.chart_view, tr("Statistics"))
         self.tabs.addTab(queue, tr("Review queue"))
         self.tabs.addTab(dups, tr("Duplicates"))
         self.tabs.addTab(self.suspects, tr("Likely errors"))
@@ -268,16 +345,14 @@ class DashboardPane(QWidget):
     def _show(self, data: DashboardData | None) -> None:
         self.data = data
         if data is None:
-            self.figure.clear()
-            self.canvas.draw_idle()
+            self.chart_view.set_charts([])
             for t in (self.findings, self.duplicates, self.suspects, self.picks):
                 t.clear()
             self.info.setText("" if self.store else tr("No project"))
             return
-        from hanji.quality.plots import draw_overview
+        from hanji.quality.plots import charts
 
-        draw_overview(self.figure, data.stats)
-        self.canvas.draw_idle()
+        self.chart_view.set_charts(charts(data.stats))
         self.check_filter.blockSignals(True)
         self.check_filter.clear()
         counts: dict[str, int] = {}
