@@ -66,9 +66,26 @@ def test_charset_and_shipped_file_match_the_conversion(converted):
 
     from hanji.models.weights import load_shipped
 
-    _, state = converted
+    conv, state = converted
     assert len(state["charset"]) == 6624 and state["charset"][-1] == " "
     shipped = load_shipped("ppocr_en_rec.pt")
     assert shipped["charset"] == state["charset"]
-    for k, v in state["model"].items():
-        assert torch.equal(shipped["model"][k].float(), v.float()), k
+    for k, v in conv.to_fp16(state)["model"].items():  # shipped in fp16
+        assert shipped["model"][k].dtype == v.dtype and torch.equal(shipped["model"][k], v), k
+
+
+def test_shipped_fp16_weights_still_match_onnxruntime(converted):
+    """Loaded back (the loader computes in fp32), the fp16 weights read like the ONNX original."""
+    from hanji.models.recognize import load_recognizer
+    from hanji.models.recognize.decode import batch_tensor, prepare
+
+    conv, _ = converted
+    rec = load_recognizer("ppocr_en", device="cpu")
+    assert all(p.dtype.is_floating_point and p.dtype.itemsize == 4 for p in rec.net.parameters())
+    img = render("Invoice 2024-05-17 합계 12,500", 30)
+    x, _ = batch_tensor([prepare(img)], min_width=320)
+    sess = ort.InferenceSession(str(conv.default_onnx()), providers=["CPUExecutionProvider"])
+    ref = sess.run(None, {"x": x.numpy()})[0]
+    got = rec.net(x).float().softmax(-1).detach().numpy()
+    assert np.abs(got - ref).max() <= 2e-2
+    assert (got.argmax(-1) == ref.argmax(-1)).mean() >= 0.99
