@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QEvent, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
+from PySide6.QtGui import QColor, QCursor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -147,9 +147,11 @@ class ChartView(QWidget):
 
     def event(self, e) -> bool:
         if e.type() == QEvent.Type.ToolTip:
-            text = self.hit_text(e.pos().x(), e.pos().y())
+            at = QCursor.pos()
+            pos = self.mapFromGlobal(at)
+            text = self.hit_text(pos.x(), pos.y())
             if text:
-                QToolTip.showText(e.globalPos(), text, self, QRect())
+                QToolTip.showText(at, text, self, QRect())
             else:
                 QToolTip.hideText()
             return True
