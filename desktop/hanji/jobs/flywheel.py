@@ -119,14 +119,19 @@ def recognizer_documents(store) -> list:
     return out
 
 
-def base_recognizer(store) -> tuple[dict[str, Any], str, str]:
-    """``(state, sha256, name)`` of the project's active recognizer, else of the shipped one."""
+def base_model(store, task: str, shipped: str) -> tuple[dict[str, Any], str, str]:
+    """``(state, sha256, name)`` of the project's active model for ``task``, else of the shipped file."""
     from hanji.models.weights import load_shipped, load_state_bytes, shipped_sha256
 
-    m = store.models.active("recognizer")
+    m = store.models.active(task)
     if m is not None:
         return load_state_bytes(store.models.weights(m.id), store.path), m.sha256, m.name
-    return load_shipped(SHIPPED_RECOGNIZER), shipped_sha256(SHIPPED_RECOGNIZER), "shipped"
+    return load_shipped(shipped), shipped_sha256(shipped), "shipped"
+
+
+def base_recognizer(store) -> tuple[dict[str, Any], str, str]:
+    """``(state, sha256, name)`` of the project's active recognizer, else of the shipped one."""
+    return base_model(store, "recognizer", SHIPPED_RECOGNIZER)
 
 
 def recognizer_cer(state: dict[str, Any], lines: list, device=None) -> float:

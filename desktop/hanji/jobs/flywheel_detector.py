@@ -44,12 +44,9 @@ def labelled_pages(store, doc_ids: list[int], cancel: CancelToken | None = None)
 
 def base_detector(store) -> tuple[dict[str, Any], str, str]:
     """``(state dict, sha256, name)`` of the project's active detector, else of the shipped one."""
-    from hanji.models.weights import load_shipped, load_state_bytes, shipped_sha256
+    from hanji.jobs.flywheel import base_model
 
-    m = store.models.active("detector")
-    if m is not None:
-        return load_state_bytes(store.models.weights(m.id), store.path), m.sha256, m.name
-    return load_shipped(SHIPPED_DETECTOR), shipped_sha256(SHIPPED_DETECTOR), "shipped"
+    return base_model(store, "detector", SHIPPED_DETECTOR)
 
 
 def detector_hmean(state: dict[str, Any], pages: list[tuple[Any, list]], device=None) -> float:
