@@ -22,7 +22,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ppocr_onnx import onnx_constants, write_manifest_entry  # noqa: E402
+from ppocr_onnx import max_abs_diff, onnx_constants, write_manifest_entry  # noqa: E402
 from ppocr_onnx import onnx_path as _onnx_path  # noqa: E402
 
 ONNX_NAME = "ch_ppocr_mobile_v2.0_cls_infer.onnx"
@@ -75,17 +75,9 @@ def test_lines() -> list[np.ndarray]:
 
 
 def compare(net, path: Path, lines: list[np.ndarray]) -> float:
-    import onnxruntime as ort
-    import torch
-
     from hanji.models.direction import preprocess
 
-    x = preprocess(lines)
-    sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-    ref = sess.run(None, {sess.get_inputs()[0].name: x})[0]
-    with torch.inference_mode():
-        got = net(torch.from_numpy(x)).numpy()
-    return float(np.abs(ref - got).max())
+    return max_abs_diff(net, path, preprocess(lines))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,7 +21,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ppocr_onnx import onnx_constants, write_manifest_entry  # noqa: E402
+from ppocr_onnx import max_abs_diff, onnx_constants, write_manifest_entry  # noqa: E402
 from ppocr_onnx import onnx_path as _onnx_path  # noqa: E402
 
 OUT_NAME = "ppocrv4_det_mobile.pt"
@@ -89,15 +89,7 @@ def test_image() -> np.ndarray:
 
 
 def compare(net, path: Path, bgr: np.ndarray) -> float:
-    import onnxruntime as ort
-    import torch
-
-    x = ((bgr.astype(np.float32) / 255.0 - 0.5) / 0.5).transpose(2, 0, 1)[None]
-    sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-    ref = sess.run(None, {sess.get_inputs()[0].name: x})[0]
-    with torch.inference_mode():
-        got = net(torch.from_numpy(x)).numpy()
-    return float(np.abs(ref - got).max())
+    return max_abs_diff(net, path, ((bgr.astype(np.float32) / 255.0 - 0.5) / 0.5).transpose(2, 0, 1)[None])
 
 
 def main(argv: list[str] | None = None) -> int:

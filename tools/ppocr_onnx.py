@@ -44,3 +44,15 @@ def write_manifest_entry(weights: Path, entry: dict[str, Any]) -> None:
     path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
     print(f"wrote {weights} ({weights.stat().st_size / 1e6:.2f} MB, sha256 {entry['sha256'][:12]}…) "
           "and its manifest entry")
+
+
+def max_abs_diff(net, path: Path, x: np.ndarray) -> float:
+    """Largest difference between the torch module's output and onnxruntime's on the input ``x``."""
+    import onnxruntime as ort
+    import torch
+
+    sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    ref = sess.run(None, {sess.get_inputs()[0].name: x})[0]
+    with torch.inference_mode():
+        got = net(torch.from_numpy(x)).numpy()
+    return float(np.abs(ref - got).max())
