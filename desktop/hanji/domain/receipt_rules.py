@@ -58,6 +58,14 @@ class AmountCandidate:
     grade: float  # how surely the label says "the amount paid" (0..1)
     label: str
 
+    @property
+    def start(self) -> int:  # the one-token range, as DateCandidate has
+        return self.token
+
+    @property
+    def end(self) -> int:
+        return self.token + 1
+
 
 def is_amount(token: str) -> bool:
     return bool(_AMOUNT.match(unicodedata.normalize("NFKC", token).upper()))

@@ -125,37 +125,45 @@ def _global_token(tags: list[list[str]], region: int, token: int) -> int:
     return sum(len(t) for t in tags[:region]) + token
 
 
-def choose_total(regions: list[Region], tags: list[list[str]], scores: list[list[float]],
-                 probs: list[list[list[float]]], tag_names: list[str], weight: float = 1.0) -> None:
-    """The total, from the tagger and the receipt rules together: every amount whose label says it
-    is the total (:func:`hanji.domain.receipt_rules.total_candidates`) scores ``weight`` times the
-    label's grade plus the tagger's probability that it begins the total; the tagger's own total
-    span scores its mean probability. The best one becomes the document's one ``total`` (the other
-    total tags go back to ``O``). Changes ``tags`` and ``scores`` in place (regions in reading order)."""
+def _choose_graded(key: str, cands: list, tags: list[list[str]], scores: list[list[float]],
+                   probs: list[list[list[float]]], tag_names: list[str], weight: float, regions: list[Region]) -> None:
+    """One span of ``key`` from the rules' graded candidates (``region``, token range ``start..end``,
+    ``grade``) and the tagger together: a candidate scores ``weight`` times its grade plus the
+    tagger's probability that ``key`` begins at its first token; the tagger's own spans of ``key``
+    that are no candidate score their mean probability. The best wins; every other tag of ``key``
+    goes back to ``O``. In place."""
     from hanji.domain.fields import field_spans
-    from hanji.domain.receipt_rules import total_candidates
 
-    b = tag_names.index("B-total")
-    cands = total_candidates(regions)
     if not cands:
         return
-    starts = {_global_token(tags, c.region, c.token) for c in cands}
-    mine = [s for s in field_spans(regions, tags, scores) if s.key == "total" and s.start not in starts]
-    best_tagger = max((s.score for s in mine), default=0.0)  # the tagger's pick, when no label says total
+    b = tag_names.index("B-" + key)
+    starts = {_global_token(tags, c.region, c.start) for c in cands}
+    own = [s for s in field_spans(regions, tags, scores) if s.key == key and s.start not in starts]
 
     def p_of(c) -> float:
-        p = probs[c.region][c.token] if c.token < len(probs[c.region]) else None
-        return p[b] if p else 0.0
+        ps = probs[c.region]
+        return ps[c.start][b] if c.start < len(ps) else 0.0
 
     best = max(cands, key=lambda c: weight * c.grade + p_of(c))
-    if best_tagger >= weight * best.grade + p_of(best):
+    if own and max(s.score for s in own) >= weight * best.grade + p_of(best):
         return
     for tg in tags:
         for k, t in enumerate(tg):
-            if t in ("B-total", "I-total"):
+            if t in ("B-" + key, "I-" + key):
                 tg[k] = "O"
-    tags[best.region][best.token] = "B-total"
-    scores[best.region][best.token] = max(p_of(best), min(1.0, best.grade))
+    for k in range(best.start, min(best.end, len(tags[best.region]))):
+        tags[best.region][k] = ("B-" if k == best.start else "I-") + key
+        scores[best.region][k] = max(p_of(best), min(1.0, best.grade))
+
+
+def choose_total(regions: list[Region], tags: list[list[str]], scores: list[list[float]],
+                 probs: list[list[list[float]]], tag_names: list[str], weight: float = 1.0) -> None:
+    """The total, from the tagger and the receipt rules together (:func:`_choose_graded`): the
+    candidates are the amounts whose label says they are the total
+    (:func:`hanji.domain.receipt_rules.total_candidates`). In place (regions in reading order)."""
+    from hanji.domain.receipt_rules import total_candidates
+
+    _choose_graded("total", total_candidates(regions), tags, scores, probs, tag_names, weight, regions)
 
 
 # how much the rules' grade counts next to the tagger's probability (0..1): a label that says 'total'
@@ -167,34 +175,11 @@ NAME_RULE_WEIGHT = 0.5
 
 def choose_date(regions: list[Region], tags: list[list[str]], scores: list[list[float]],
                 probs: list[list[list[float]]], tag_names: list[str], weight: float = 1.0) -> None:
-    """The date of the sale, from the tagger and the receipt rules together: every date printed
-    (:func:`hanji.domain.receipt_rules.date_candidates`) scores ``weight`` times its grade plus the
-    tagger's probability that it begins the date; the tagger's own date span (when it is none of
-    them) its mean probability. The best becomes the one ``date``. In place."""
-    from hanji.domain.fields import field_spans
+    """The date of the sale, from the tagger and the receipt rules together (:func:`_choose_graded`):
+    the candidates are every date printed (:func:`hanji.domain.receipt_rules.date_candidates`). In place."""
     from hanji.domain.receipt_rules import date_candidates
 
-    b = tag_names.index("B-date")
-    cands = date_candidates(regions)
-    if not cands:
-        return
-    starts = {_global_token(tags, c.region, c.start) for c in cands}
-    own = [s for s in field_spans(regions, tags, scores) if s.key == "date" and s.start not in starts]
-
-    def p_of(c) -> float:
-        ps = probs[c.region]
-        return ps[c.start][b] if c.start < len(ps) else 0.0
-
-    best = max(cands, key=lambda c: weight * c.grade + p_of(c))
-    if own and max(s.score for s in own) >= weight * best.grade + p_of(best):
-        return
-    for tg in tags:
-        for k, t in enumerate(tg):
-            if t in ("B-date", "I-date"):
-                tg[k] = "O"
-    for k in range(best.start, min(best.end, len(tags[best.region]))):
-        tags[best.region][k] = ("B-" if k == best.start else "I-") + "date"
-        scores[best.region][k] = max(p_of(best), min(1.0, best.grade))
+    _choose_graded("date", date_candidates(regions), tags, scores, probs, tag_names, weight, regions)
 
 
 def choose_name(regions: list[Region], tags: list[list[str]], scores: list[list[float]],
