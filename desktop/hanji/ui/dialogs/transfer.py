@@ -144,6 +144,16 @@ class _TransferDialog(QDialog):
             raise HanjiError(f"unknown format {name!r}")
         self.format.setCurrentIndex(i)
 
+    def _launch(self, title: str, fn, *args, **kwargs):
+        """Run ``fn(*args, **kwargs)`` as a job with progress; the dialog closes once it has started."""
+        from hanji.ui.jobs_menu import start_job
+
+        w = start_job(self.window_, title, fn, *args, on_done=self._done, **kwargs)
+        if w is not None:
+            self.worker = w
+            self.accept()
+        return w
+
     def _fail(self, message: str) -> None:
         self.error.setText(message)
 
@@ -180,19 +190,14 @@ class ImportDialog(_TransferDialog):
     def start(self):
         """Check the fields and run the import on the worker; the dialog closes when it starts."""
         from hanji.jobs.transfer import import_path
-        from hanji.ui.jobs_menu import start_job
 
         text = self.path.text().strip()
         if not text or not Path(text).exists():
             self._fail(tr("Choose a file or folder that exists."))
             return None
         fmt = self.format.currentData() or None
-        w = start_job(self.window_, tr("Importing…"), import_path, self.window_.store, text, fmt,
-                      skip_bad=self.skip_bad.isChecked(), on_done=self._done)
-        if w is not None:
-            self.worker = w
-            self.accept()
-        return w
+        return self._launch(tr("Importing…"), import_path, self.window_.store, text, fmt,
+                            skip_bad=self.skip_bad.isChecked())
 
     def _done(self, report) -> None:
         from hanji.ui.jobs_menu import show_report
@@ -273,7 +278,6 @@ class ExportDialog(_TransferDialog):
 
     def start(self):
         from hanji.jobs.transfer import export_project, parse_options
-        from hanji.ui.jobs_menu import start_job
 
         text = self.path.text().strip()
         if not text:
@@ -294,12 +298,8 @@ class ExportDialog(_TransferDialog):
         kwargs = {"options": options, "doc_ids": self.doc_ids(), "overwrite": self.overwrite.isChecked()}
         if self.mask.isEnabled():
             kwargs["mask"] = self.mask.isChecked()
-        w = start_job(self.window_, tr("Exporting…"), export_project, self.window_.store, self.format.currentData(),
-                      out, on_done=self._done, **kwargs)
-        if w is not None:
-            self.worker = w
-            self.accept()
-        return w
+        return self._launch(tr("Exporting…"), export_project, self.window_.store, self.format.currentData(), out,
+                            **kwargs)
 
     def _done(self, report) -> None:
         from hanji.ui.jobs_menu import show_report
