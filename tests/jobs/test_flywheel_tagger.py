@@ -39,7 +39,9 @@ def test_tagger_flywheel_both_branches_and_real_f1(tagged):
     from hanji.models.weights import load_state_bytes
 
     state = load_state_bytes(tagged.models.weights(res.model_id))
-    train, held = flywheel_tagger.split_documents(flywheel_tagger.tagger_documents(tagged))
+    from hanji.jobs.flywheel import split_documents
+
+    train, held = split_documents(flywheel_tagger.tagger_documents(tagged))
     f1 = flywheel_tagger.tagger_f1(state, flywheel_tagger.heldout_examples(tagged, held))
     assert 0.0 <= f1 <= 1.0
 

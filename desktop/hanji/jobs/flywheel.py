@@ -80,6 +80,17 @@ def split_documents(docs: list, share: float = HELDOUT_SHARE) -> tuple[list[int]
     return sorted(train), sorted(held)
 
 
+def trainable_split(store, docs: list, needs: str) -> tuple[list[int], list[int]]:
+    """:func:`split_documents` for a flywheel run, after the checks every task shares: the project is
+    writable (the model is kept in it) and has at least two usable documents. ``needs`` starts the
+    message, e.g. ``"training the tagger needs tagged documents, at least two"``."""
+    if store.readonly:
+        raise HanjiError("the project is open read-only; training keeps the model in it", store.path)
+    if len(docs) < 2:
+        raise HanjiError(f"{needs} (one is held out to measure it); this project has {len(docs)}", store.path)
+    return split_documents(docs)
+
+
 def run_dir(store, task: str) -> Path:
     """Where the checkpoints of a flywheel run live: next to the project file."""
     p = Path(store.path)
@@ -172,16 +183,11 @@ def train_recognizer(store, steps: int = 300, batch_size: int = 16, synthetic_sh
     from hanji.models.weights import load_state, state_to_bytes
     from hanji.synth.lines import LineSampler, font_faces
 
-    if store.readonly:
-        raise HanjiError("the project is open read-only; training keeps the model in it", store.path)
+    train_ids, held_ids = trainable_split(store, recognizer_documents(store),
+                                          "training the recognizer needs confirmed lines in at least two documents")
     if threads:
         torch.set_num_threads(threads)
     cancel = cancel or CancelToken()
-    docs = recognizer_documents(store)
-    if len(docs) < 2:
-        raise HanjiError("training the recognizer needs confirmed lines in at least two documents (one is held "
-                         f"out to measure it); this project has {len(docs)}", store.path)
-    train_ids, held_ids = split_documents(docs)
     base_state, base_sha, base_name = base_recognizer(store)
     charset = list(base_state["charset"])
     device = pick_device()

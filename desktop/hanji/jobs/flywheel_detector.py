@@ -13,9 +13,8 @@ import shutil
 from collections.abc import Callable
 from typing import Any
 
-from hanji.errors import HanjiError
 from hanji.jobs.base import CancelToken, Progress, no_progress
-from hanji.jobs.flywheel import FlywheelResult, _finish, _job_name, _resumable, run_dir, split_documents
+from hanji.jobs.flywheel import FlywheelResult, _finish, _job_name, _resumable, run_dir, trainable_split
 
 SHIPPED_DETECTOR = "ppocrv4_det_mobile.pt"
 
@@ -75,16 +74,12 @@ def train_detector(store, steps: int = 200, batch_size: int = 2, size: int = 640
     from hanji.models.device import pick_device
     from hanji.models.weights import load_state, save_state, state_to_bytes
 
-    if store.readonly:
-        raise HanjiError("the project is open read-only; training keeps the model in it", store.path)
+    train_ids, held_ids = trainable_split(
+        store, detector_documents(store),
+        "training the detector needs pages whose every region a person made or confirmed, at least two")
     if threads:
         torch.set_num_threads(threads)
     cancel = cancel or CancelToken()
-    docs = detector_documents(store)
-    if len(docs) < 2:
-        raise HanjiError("training the detector needs pages whose every region a person made or confirmed, at "
-                         f"least two (one is held out to measure it); this project has {len(docs)}", store.path)
-    train_ids, held_ids = split_documents(docs)
     base_state, base_sha, base_name = base_detector(store)
     device = pick_device()
     evaluator = evaluator or (lambda state, pages: detector_hmean(state, pages, device))

@@ -7,9 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from hanji.errors import HanjiError
 from hanji.jobs.base import CancelToken, Progress, no_progress
-from hanji.jobs.flywheel import FlywheelResult, _finish, _job_name, _resumable, run_dir, split_documents
+from hanji.jobs.flywheel import FlywheelResult, _finish, _job_name, _resumable, run_dir, trainable_split
 
 SHIPPED_TAGGER = "kie_tagger_ko.pt"
 
@@ -71,14 +70,10 @@ def train_tagger(store, steps: int = 300, seed: int = 0, n_synthetic: int = 200,
     from hanji.jobs import train_tagger as tt
     from hanji.models.weights import load_state
 
-    if store.readonly:
-        raise HanjiError("the project is open read-only; training keeps the model in it", store.path)
+    train_ids, held_ids = trainable_split(
+        store, tagger_documents(store),
+        "training the tagger needs tagged documents (or documents with key-values), at least two")
     cancel = cancel or CancelToken()
-    docs = tagger_documents(store)
-    if len(docs) < 2:
-        raise HanjiError("training the tagger needs tagged documents (or documents with key-values), at least "
-                         f"two (one is held out to measure it); this project has {len(docs)}", store.path)
-    train_ids, held_ids = split_documents(docs)
     base_state, base_bytes, base_sha, base_name = base_tagger(store)
     evaluator = evaluator or tagger_f1
     examples = heldout_examples(store, held_ids)
