@@ -22,7 +22,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ppocr_onnx import max_abs_diff, onnx_constants, write_manifest_entry  # noqa: E402
+from ppocr_onnx import max_abs_diff, onnx_constants, pour_weights, write_manifest_entry  # noqa: E402
 from ppocr_onnx import onnx_path as _onnx_path  # noqa: E402
 
 ONNX_NAME = "ch_ppocr_mobile_v2.0_cls_infer.onnx"
@@ -33,33 +33,18 @@ def onnx_path() -> Path:
 
 
 def convert(path: Path):
-    import torch
-
     from hanji.models.direction import DirectionNet, paddle_names
 
     net = DirectionNet().eval()
-    state = net.state_dict()
-    keys = [k for k in state if not k.endswith("num_batches_tracked")]
-    names = paddle_names()
-    if len(keys) != len(names):
-        raise SystemExit(f"the module has {len(keys)} tensors, the name list {len(names)}")
     tensors = onnx_constants(path)
-    new = {}
-    for key, name in zip(keys, names):
+    pairs = []
+    for key, name in zip([k for k in net.state_dict() if not k.endswith("num_batches_tracked")], paddle_names()):
         if name not in tensors:
             raise SystemExit(f"{name} is not in {path}")
-        arr = tensors[name]
-        want = tuple(state[key].shape)
-        if key == "fc.weight":
-            arr = arr.T  # Paddle's Linear keeps (in, out)
-        if arr.size != state[key].numel() or (arr.ndim == len(want) and tuple(arr.shape) != want):
-            raise SystemExit(f"shape mismatch: {key} {want} <- {name} {arr.shape}")
-        new[key] = torch.from_numpy(np.array(arr, copy=True)).reshape(want).to(state[key].dtype)
-    for k in state:
-        if k.endswith("num_batches_tracked"):
-            new[k] = state[k]
-    net.load_state_dict(new)
-    return net, new
+        pairs.append((name, tensors[name].T if key == "fc.weight" else tensors[name]))  # Paddle's Linear: (in, out)
+    if len(pairs) != len(paddle_names()):
+        raise SystemExit(f"the module has {len(pairs)} tensors, the name list {len(paddle_names())}")
+    return net, pour_weights(net, pairs)
 
 
 def test_lines() -> list[np.ndarray]:

@@ -21,7 +21,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ppocr_onnx import max_abs_diff, onnx_constants, write_manifest_entry  # noqa: E402
+from ppocr_onnx import max_abs_diff, onnx_constants, pour_weights, write_manifest_entry  # noqa: E402
 from ppocr_onnx import onnx_path as _onnx_path  # noqa: E402
 
 OUT_NAME = "ppocrv4_det_mobile.pt"
@@ -50,26 +50,10 @@ def onnx_weights(path: Path) -> list[tuple[str, np.ndarray]]:
 
 
 def convert(path: Path):
-    import torch
-
     from hanji.models.detect.net import DBNet
 
     net = DBNet().eval()
-    state = net.state_dict()
-    keys = [k for k in state if not k.endswith("num_batches_tracked")]
-    tensors = onnx_weights(path)
-    if len(keys) != len(tensors):
-        raise SystemExit(f"the module has {len(keys)} tensors, the ONNX graph {len(tensors)}")
-    new = {}
-    for key, (oname, arr) in zip(keys, tensors):
-        want = tuple(state[key].shape)
-        if arr.size != state[key].numel() or (arr.ndim > 1 and len(want) > 1 and tuple(arr.shape) != want):
-            raise SystemExit(f"shape mismatch: {key} {want} <- {oname} {arr.shape}")
-        new[key] = torch.from_numpy(np.array(arr, copy=True)).reshape(want).to(state[key].dtype)
-    for k in state:
-        if k.endswith("num_batches_tracked"):
-            new[k] = state[k]
-    net.load_state_dict(new)
+    new = pour_weights(net, onnx_weights(path))
     return net, {k: v.clone() for k, v in new.items()}
 
 

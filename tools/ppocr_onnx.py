@@ -56,3 +56,27 @@ def max_abs_diff(net, path: Path, x: np.ndarray) -> float:
     with torch.inference_mode():
         got = net(torch.from_numpy(x)).numpy()
     return float(np.abs(ref - got).max())
+
+
+def pour_weights(net, tensors: list[tuple[str, np.ndarray]]) -> dict:
+    """Load ``(source name, array)`` pairs into ``net``'s tensors in ``state_dict`` order (batch-norm
+    counters keep their own values); each array must have the tensor's size, and its shape too where
+    both are multi-dimensional or have as many dimensions. Returns the new state."""
+    import torch
+
+    state = net.state_dict()
+    keys = [k for k in state if not k.endswith("num_batches_tracked")]
+    if len(keys) != len(tensors):
+        raise SystemExit(f"the module has {len(keys)} tensors, the source {len(tensors)}")
+    new = {}
+    for key, (name, arr) in zip(keys, tensors):
+        want = tuple(state[key].shape)
+        same_rank = arr.ndim == len(want) or (arr.ndim > 1 and len(want) > 1)
+        if arr.size != state[key].numel() or (same_rank and tuple(arr.shape) != want):
+            raise SystemExit(f"shape mismatch: {key} {want} <- {name} {arr.shape}")
+        new[key] = torch.from_numpy(np.array(arr, copy=True)).reshape(want).to(state[key].dtype)
+    for k in state:
+        if k.endswith("num_batches_tracked"):
+            new[k] = state[k]
+    net.load_state_dict(new)
+    return new
