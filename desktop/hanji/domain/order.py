@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from hanji.domain import geometry
 from hanji.domain.geometry import Point
+from hanji.domain.unionfind import UnionFind
 
 
 @dataclass
@@ -118,14 +119,7 @@ def _same_line(a: _Unit, b: _Unit, gap_factor: float) -> bool:
 
 def _join_lines(boxes: list[_Unit], gap_factor: float = 0.8) -> list[_Unit]:
     n = len(boxes)
-    parent = list(range(n))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    sets = UnionFind(n)
     by_y = sorted(range(n), key=lambda i: boxes[i].y0)
     max_h = max((b.y1 - b.y0 for b in boxes), default=0.0)
     for k, i in enumerate(by_y):
@@ -133,10 +127,10 @@ def _join_lines(boxes: list[_Unit], gap_factor: float = 0.8) -> list[_Unit]:
             if boxes[j].y0 > boxes[i].y1 or boxes[j].y0 - boxes[i].y0 > max_h:
                 break
             if _same_line(boxes[i], boxes[j], gap_factor):
-                parent[find(i)] = find(j)
+                sets.join(i, j)
     groups: dict[int, list[int]] = {}
     for i in range(n):
-        groups.setdefault(find(i), []).append(i)
+        groups.setdefault(sets.find(i), []).append(i)
     units = []
     for idx in groups.values():
         idx.sort(key=lambda i: (boxes[i].x0, boxes[i].y0))

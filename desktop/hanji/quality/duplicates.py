@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from hanji.domain.unionfind import UnionFind
+
 HASH_SIZE = 16
 HASH_BITS = HASH_SIZE * HASH_SIZE
 NEAR_BITS = 0.15  # candidates: at most this share of bits differs in each hash
@@ -123,22 +125,6 @@ def hash_distance(a: str, b: str) -> float:
     return float((x[0] != x[1]).mean())
 
 
-class _Union:
-    def __init__(self, n: int):
-        self.parent = list(range(n))
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def join(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
 def group_duplicates(items: Sequence[tuple[int, Fingerprint]], near: float = NEAR_BITS,
                      verify: Callable[[int, int], bool] | None = None) -> list[DuplicateGroup]:
     """Groups of two or more documents: exact groups (same pixels) first, then near groups.
@@ -166,7 +152,7 @@ def group_duplicates(items: Sequence[tuple[int, Fingerprint]], near: float = NEA
     pk = np.packbits(p, axis=1)
     dk = np.packbits(d, axis=1)
     popcount = np.unpackbits(np.arange(256, dtype=np.uint8)[:, None], axis=1).sum(1)
-    uf = _Union(len(reps))
+    uf = UnionFind(len(reps))
     worst: dict[tuple[int, int], float] = {}
     limit = near * p.shape[1]
     for i in range(len(reps) - 1):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hanji.domain import geometry
+from hanji.domain.unionfind import UnionFind
 
 
 def dilate(mask: np.ndarray) -> np.ndarray:
@@ -104,19 +105,10 @@ def components(mask: np.ndarray) -> list[Component]:
     total = int(counts.sum())
     b = np.repeat(np.arange(n), counts)
     a = np.repeat(lo, counts) + np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-    parent = list(range(n))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    sets = UnionFind(n)
     for i, j in zip(a.tolist(), b.tolist()):
-        ri, rj = find(i), find(j)
-        if ri != rj:
-            parent[max(ri, rj)] = min(ri, rj)
-    labels = np.fromiter((find(i) for i in range(n)), dtype=np.int64, count=n)
+        sets.join(i, j)
+    labels = np.fromiter((sets.find(i) for i in range(n)), dtype=np.int64, count=n)
     order = np.argsort(labels, kind="stable")
     sorted_labels = labels[order]
     cuts = np.flatnonzero(np.diff(sorted_labels)) + 1
