@@ -112,8 +112,31 @@ def _resumable(store, task: str, key: dict[str, Any], ckpt: Path, resume: bool) 
     return None
 
 
-def _finish(store, task: str, weights: bytes, metrics: dict[str, Any], better: bool, out: Path,
-            resumed_at: int) -> FlywheelResult:
+def _measure_before(store, task: str, key: dict[str, Any], state: dict[str, Any] | None, out: Path,
+                    measure: Callable[[], float], steps: int, progress: Progress) -> float:
+    """The base model's held-out figure: kept in the job state of an interrupted run, else measured
+    now (after clearing the run folder of any other run) and kept for a resume."""
+    if state is not None:
+        return float(state["before"])
+    shutil.rmtree(out, ignore_errors=True)
+    progress(0, steps, "measuring the current model")
+    before = float(measure())
+    store.save_job_state(_job_name(task), "train", {"key": key, "before": before})
+    return before
+
+
+def _finish(store, task: str, weights: bytes, metric: str, before: float, after: float, base: tuple[str, str],
+            split: tuple[list[int], list[int]], extra: dict[str, Any], out: Path, resumed_at: int,
+            log: Callable[[str], None]) -> FlywheelResult:
+    """Keep the trained model with its metrics, active when it beats the base (``metric`` "cer": lower
+    is better; otherwise higher), and clear the run's checkpoints and job state."""
+    better = after < before if metric == "cer" else after > before
+    train_ids, held_ids = split
+    metrics = {"metric": metric, "before": round(before, 6), "after": round(after, 6), "base": base[0],
+               "base_sha256": base[1], "n_train_docs": len(train_ids), "n_heldout_docs": len(held_ids),
+               **extra, "heldout_ids": held_ids}
+    label = {"cer": "CER", "hmean": "H-mean", "f1": "F1"}.get(metric, metric)
+    log(f"held-out {label} {before:.4f} -> {after:.4f}: " + ("activated" if better else "kept, not activated"))
     m = store.models.add(task, _model_name(store, task), weights, metrics, active=better)
     store.save_job_state(_job_name(task), "train", None)
     shutil.rmtree(out, ignore_errors=True)
@@ -211,13 +234,9 @@ def train_recognizer(store, steps: int = 300, batch_size: int = 16, synthetic_sh
     trainer = Trainer(cfg, net, charset, device)
     if state is not None:
         trainer.load(load_state(out / "last.pt"), out / "last.pt")
-        before = float(state["before"])
         log(f"resumed at step {trainer.step} of {steps}")
-    else:
-        shutil.rmtree(out, ignore_errors=True)
-        progress(0, steps, "measuring the current model")
-        before = float(evaluator(base_state, held_lines))
-        store.save_job_state(_job_name("recognizer"), "train", {"key": key, "before": before})
+    before = _measure_before(store, "recognizer", key, state, out, lambda: evaluator(base_state, held_lines),
+                             steps, progress)
     resumed_at = trainer.step
     log(f"{base_name}: held-out CER {before:.4f} on {len(held_lines)} lines of {len(held_ids)} documents; "
         f"training on {len(train_lines)} lines of {len(train_ids)} documents")
@@ -238,10 +257,7 @@ def train_recognizer(store, steps: int = 300, batch_size: int = 16, synthetic_sh
                                                              version=f"project+{base_name}+{steps}"))
     progress(steps, steps, "measuring the fine-tuned model")
     after = float(evaluator(weights, held_lines))
-    metrics = {"metric": "cer", "before": round(before, 6), "after": round(after, 6), "base": base_name,
-               "base_sha256": base_sha, "n_train_docs": len(train_ids), "n_heldout_docs": len(held_ids),
-               "n_train_lines": len(train_lines), "n_heldout_lines": len(held_lines), "steps": int(res["step"]),
-               "heldout_ids": held_ids, "device": str(device)}
-    better = after < before
-    log(f"held-out CER {before:.4f} -> {after:.4f}: " + ("activated" if better else "kept, not activated"))
-    return _finish(store, "recognizer", state_to_bytes(weights), metrics, better, out, resumed_at)
+    extra = {"n_train_lines": len(train_lines), "n_heldout_lines": len(held_lines), "steps": int(res["step"]),
+             "device": str(device)}
+    return _finish(store, "recognizer", state_to_bytes(weights), "cer", before, after, (base_name, base_sha),
+                   (train_ids, held_ids), extra, out, resumed_at, log)

@@ -9,12 +9,11 @@ model region left unchecked): only then is text without a region really backgrou
 from __future__ import annotations
 
 import random
-import shutil
 from collections.abc import Callable
 from typing import Any
 
 from hanji.jobs.base import CancelToken, Progress, no_progress
-from hanji.jobs.flywheel import FlywheelResult, _finish, _job_name, _resumable, run_dir, trainable_split
+from hanji.jobs.flywheel import FlywheelResult, _finish, _measure_before, _resumable, run_dir, trainable_split
 
 SHIPPED_DETECTOR = "ppocrv4_det_mobile.pt"
 
@@ -99,13 +98,9 @@ def train_detector(store, steps: int = 200, batch_size: int = 2, size: int = 640
     trainer = DetTrainer(cfg, net, device)
     if state is not None:
         trainer.load(load_state(ckpt, None))
-        before = float(state["before"])
         log(f"resumed at step {trainer.step} of {steps}")
-    else:
-        shutil.rmtree(out, ignore_errors=True)
-        progress(0, steps, "measuring the current model")
-        before = float(evaluator(base_state, held_pages))
-        store.save_job_state(_job_name("detector"), "train", {"key": key, "before": before})
+    before = _measure_before(store, "detector", key, state, out, lambda: evaluator(base_state, held_pages),
+                             steps, progress)
     out.mkdir(parents=True, exist_ok=True)
     resumed_at = trainer.step
     log(f"{base_name}: held-out H-mean {before:.4f} on {len(held_ids)} pages; training on {len(train_ids)} pages")
@@ -119,9 +114,5 @@ def train_detector(store, steps: int = 200, batch_size: int = 2, size: int = 640
     weights = {k: v.detach().cpu().clone() for k, v in trainer.net.state_dict().items()}
     progress(steps, steps, "measuring the fine-tuned model")
     after = float(evaluator(weights, held_pages))
-    metrics = {"metric": "hmean", "before": round(before, 6), "after": round(after, 6), "base": base_name,
-               "base_sha256": base_sha, "n_train_docs": len(train_ids), "n_heldout_docs": len(held_ids),
-               "steps": trainer.step, "heldout_ids": held_ids, "device": str(device)}
-    better = after > before
-    log(f"held-out H-mean {before:.4f} -> {after:.4f}: " + ("activated" if better else "kept, not activated"))
-    return _finish(store, "detector", state_to_bytes(weights), metrics, better, out, resumed_at)
+    return _finish(store, "detector", state_to_bytes(weights), "hmean", before, after, (base_name, base_sha),
+                   (train_ids, held_ids), {"steps": trainer.step, "device": str(device)}, out, resumed_at, log)

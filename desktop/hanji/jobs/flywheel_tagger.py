@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from hanji.jobs.base import CancelToken, Progress, no_progress
-from hanji.jobs.flywheel import FlywheelResult, _finish, _job_name, _resumable, run_dir, trainable_split
+from hanji.jobs.flywheel import FlywheelResult, _finish, _measure_before, _resumable, run_dir, trainable_split
 
 SHIPPED_TAGGER = "kie_tagger_ko.pt"
 
@@ -85,16 +85,10 @@ def train_tagger(store, steps: int = 300, seed: int = 0, n_synthetic: int = 200,
     state = _resumable(store, "tagger", key, ckpt, resume)
     resumed_at = 0
     if state is not None:
-        before = float(state["before"])
         resumed_at = int(load_state(ckpt).get("step", 0))
         log(f"resuming at step {resumed_at} of {steps}")
-    else:
-        import shutil
-
-        shutil.rmtree(out, ignore_errors=True)
-        progress(0, steps, "measuring the current model")
-        before = float(evaluator(base_state, examples))
-        store.save_job_state(_job_name("tagger"), "train", {"key": key, "before": before})
+    before = _measure_before(store, "tagger", key, state, out, lambda: evaluator(base_state, examples), steps,
+                             progress)
     out.mkdir(parents=True, exist_ok=True)
     init: str = "shipped"
     if base_bytes is not None:
@@ -106,10 +100,6 @@ def train_tagger(store, steps: int = 300, seed: int = 0, n_synthetic: int = 200,
     cancel.check()
     progress(steps, steps, "measuring the fine-tuned model")
     after = float(evaluator(load_state(weights_path), examples))
-    metrics = {"metric": "f1", "before": round(before, 6), "after": round(after, 6), "base": base_name,
-               "base_sha256": base_sha, "n_train_docs": len(train_ids), "n_heldout_docs": len(held_ids),
-               "steps": int(res["steps"]), "synthetic_documents": res.get("synthetic_documents", 0),
-               "heldout_ids": held_ids}
-    better = after > before
-    log(f"held-out F1 {before:.4f} -> {after:.4f}: " + ("activated" if better else "kept, not activated"))
-    return _finish(store, "tagger", weights_path.read_bytes(), metrics, better, out, resumed_at)
+    extra = {"steps": int(res["steps"]), "synthetic_documents": res.get("synthetic_documents", 0)}
+    return _finish(store, "tagger", weights_path.read_bytes(), "f1", before, after, (base_name, base_sha),
+                   (train_ids, held_ids), extra, out, resumed_at, log)
