@@ -16,16 +16,7 @@ from hanji.domain.fields import (
 )
 from hanji.jobs.extract import flags_for, mask_fields, personal_fields
 
-
-@pytest.fixture(autouse=True)
-def _one_torch_thread():
-    """Tiny models: one thread is much faster than several on a busy machine."""
-    import torch
-
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def _line(y, text, x=10):

@@ -14,16 +14,7 @@ from hanji.models.kie.train import batch_tensors, loss_of, tag_vocab, train  # n
 from hanji.synth.documents import make_document  # noqa: E402
 from hanji.synth.fonts import shipped_fonts  # noqa: E402
 
-
-@pytest.fixture(autouse=True)
-def _one_torch_thread():
-    """Tiny models: one thread is much faster than several on a busy machine."""
-    import torch
-
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 TINY = {"dim": 32, "layers": 1, "heads": 2, "char_dim": 16, "char_channels": 32}
