@@ -1,4 +1,5 @@
-"""Image operations on numpy arrays, with Pillow: decode and encode, resize, perspective warp, blur.
+"""Image operations on numpy arrays, with Pillow: decode and encode, resize, perspective warp, blur;
+and painting regions over in an encoded image (masking on export).
 
 The one place for the pixel work that models, formats, synthesis, jobs and the window share (no
 OpenCV: it doubled the installed size). Images are ``HxW`` or ``HxWxC`` uint8 arrays, RGB when they
@@ -170,3 +171,52 @@ def gaussian_blur(image: np.ndarray, sigma: float) -> np.ndarray:
     if sigma <= 0 or not math.isfinite(sigma):
         return np.asarray(image)
     return np.asarray(Image.fromarray(np.ascontiguousarray(image)).filter(ImageFilter.GaussianBlur(sigma)))
+
+
+def mask_image(data: bytes, polygons: list[list[tuple[float, float]]], source: str = "image") -> bytes:
+    """``data`` (an encoded image) with each polygon painted over in the colour around it (the
+    median of a thin frame just outside the polygon's box: the paper, so the text disappears), its
+    edge widened by a few pixels for anti-aliased strokes. Written back in the image's own format
+    (a JPEG is encoded again, at quality 95)."""
+    from PIL import ImageDraw
+
+    try:
+        img = Image.open(io.BytesIO(data))
+        fmt = img.format or "PNG"
+        img.load()
+    except (UnidentifiedImageError, OSError) as e:
+        raise HanjiError(f"cannot read the image to mask it: {e}", source) from e
+    if img.mode not in ("RGB", "RGBA", "L"):
+        img = img.convert("RGBA" if "A" in img.mode else "RGB")
+    w, h = img.size
+    draw = ImageDraw.Draw(img)
+    for poly in polygons:
+        xs = [p[0] for p in poly]
+        ys = [p[1] for p in poly]
+        x0, y0, x1, y1 = min(xs), min(ys), max(xs), max(ys)
+        pad = max(2, round(0.12 * (y1 - y0)))
+        arr = np.asarray(img)
+        ring = []  # thin strips just outside the box
+        for bx in ((x0 - 2 * pad, y0 - 2 * pad, x1 + 2 * pad, y0 - pad), (x0 - 2 * pad, y1 + pad, x1 + 2 * pad, y1 + 2 * pad),
+                   (x0 - 2 * pad, y0 - pad, x0 - pad, y1 + pad), (x1 + pad, y0 - pad, x1 + 2 * pad, y1 + pad)):
+            bx0, by0 = max(0, int(bx[0])), max(0, int(bx[1]))
+            bx1, by1 = min(w, int(round(bx[2]))), min(h, int(round(bx[3])))
+            if bx1 > bx0 and by1 > by0:
+                ring.append(arr[by0:by1, bx0:bx1].reshape(-1, len(img.getbands())))
+        if ring:
+            med = np.median(np.concatenate(ring), axis=0).round().astype(int).tolist()
+        else:
+            med = [255] * len(img.getbands())
+        colour = tuple(med) if len(med) > 1 else med[0]
+        pts = [(float(x), float(y)) for x, y in poly]
+        draw.polygon(pts, fill=colour, outline=colour, width=pad)
+    out = io.BytesIO()
+    if fmt == "JPEG":
+        img.convert("RGB").save(out, "JPEG", quality=95)
+    else:
+        try:
+            img.save(out, fmt)
+        except (KeyError, OSError, ValueError):
+            out = io.BytesIO()
+            img.save(out, "PNG")
+    return out.getvalue()

@@ -28,6 +28,7 @@ from hanji.domain.text import tokens
 from hanji.errors import HanjiError
 from hanji.formats import registry
 from hanji.formats.base import SHAPE_ERRORS, Note, Sample, Skipped, as_error, check_types
+from hanji.imaging import mask_image
 from hanji.jobs.base import Cancelled, CancelToken, Progress, no_progress
 from hanji.store import ProjectStore
 from hanji.store.images import inspect_bytes
@@ -406,58 +407,6 @@ def personal_types(store: ProjectStore) -> set[str]:
     return {e.name for e in types if e.personal}
 
 
-def mask_image(data: bytes, polygons: list[list[tuple[float, float]]], source: str = "image") -> bytes:
-    """``data`` (an encoded image) with each polygon painted over in the colour around it (the
-    median of a thin frame just outside the polygon's box: the paper, so the text disappears), its
-    edge widened by a few pixels for anti-aliased strokes. Written back in the image's own format
-    (a JPEG is encoded again, at quality 95)."""
-    import io
-
-    import numpy as np
-    from PIL import Image, ImageDraw, UnidentifiedImageError
-
-    try:
-        img = Image.open(io.BytesIO(data))
-        fmt = img.format or "PNG"
-        img.load()
-    except (UnidentifiedImageError, OSError) as e:
-        raise HanjiError(f"cannot read the image to mask it: {e}", source) from e
-    if img.mode not in ("RGB", "RGBA", "L"):
-        img = img.convert("RGBA" if "A" in img.mode else "RGB")
-    w, h = img.size
-    draw = ImageDraw.Draw(img)
-    for poly in polygons:
-        xs = [p[0] for p in poly]
-        ys = [p[1] for p in poly]
-        x0, y0, x1, y1 = min(xs), min(ys), max(xs), max(ys)
-        pad = max(2, round(0.12 * (y1 - y0)))
-        arr = np.asarray(img)
-        ring = []  # thin strips just outside the box
-        for bx in ((x0 - 2 * pad, y0 - 2 * pad, x1 + 2 * pad, y0 - pad), (x0 - 2 * pad, y1 + pad, x1 + 2 * pad, y1 + 2 * pad),
-                   (x0 - 2 * pad, y0 - pad, x0 - pad, y1 + pad), (x1 + pad, y0 - pad, x1 + 2 * pad, y1 + pad)):
-            bx0, by0 = max(0, int(bx[0])), max(0, int(bx[1]))
-            bx1, by1 = min(w, int(round(bx[2]))), min(h, int(round(bx[3])))
-            if bx1 > bx0 and by1 > by0:
-                ring.append(arr[by0:by1, bx0:bx1].reshape(-1, len(img.getbands())))
-        if ring:
-            med = np.median(np.concatenate(ring), axis=0).round().astype(int).tolist()
-        else:
-            med = [255] * len(img.getbands())
-        colour = tuple(med) if len(med) > 1 else med[0]
-        pts = [(float(x), float(y)) for x, y in poly]
-        draw.polygon(pts, fill=colour, outline=colour, width=pad)
-    out = io.BytesIO()
-    if fmt == "JPEG":
-        img.convert("RGB").save(out, "JPEG", quality=95)
-    else:
-        try:
-            img.save(out, fmt)
-        except (KeyError, OSError, ValueError):
-            out = io.BytesIO()
-            img.save(out, "PNG")
-    return out.getvalue()
-
-
 def project_samples(store: ProjectStore, doc_ids: list[int] | None = None, progress: Progress = no_progress,
                     cancel: CancelToken | None = None, counter: ExportReport | None = None,
                     personal: set[str] | None = None) -> Iterator[Sample]:
@@ -511,7 +460,7 @@ def export_project(store: ProjectStore, fmt: str, out: str | Path, *, options: d
     ``mask``: the values of the fields marked personal in the project's schema (ID and card numbers
     keep their first digits, names their first and last syllable) are masked in every text the export
     writes: region texts, tags' tokens, key-values, words kept in attrs; and the images a format writes
-    have the regions that held such values painted over (:func:`mask_image`). The project is not changed."""
+    have the regions that held such values painted over (:func:`hanji.imaging.mask_image`). The project is not changed."""
     t0 = time.perf_counter()
     name = registry.canonical(fmt)
     mod = registry.get(name)
