@@ -179,7 +179,8 @@ class OcrPipeline:
                    if angle == 180 and score >= clf.threshold]
         n = check(flagged)
         if flagged and n * 2 > len(flagged) and n * 4 >= len(crops):
-            check([i for i in range(len(crops)) if i not in set(flagged)])
+            seen = set(flagged)
+            check([i for i in range(len(crops)) if i not in seen])
         return readings, turned
 
     def _fill(self, region: Region, text: str, score: float) -> Region:
@@ -198,7 +199,7 @@ class OcrPipeline:
         rgb = as_rgb(rgb)
         regions = self.detect(rgb)
         readings, turned = self.read_turned(rgb, [r.points for r in regions])
-        out, out_turned = [], []
+        out = []
         for r, (text, score), t in zip(regions, readings, turned):
             if not text.strip() or score < self.min_score:
                 continue
@@ -207,8 +208,7 @@ class OcrPipeline:
                 if len(r.points) == 4:  # the first point is the text's top-left, clockwise
                     r.points = list(r.points[2:]) + list(r.points[:2])
             out.append(self._fill(r, text, score))
-            out_turned.append(t)
-        if out and sum(out_turned) * 2 > len(out):  # an upside-down page is read from its bottom right
+        if out and sum(bool(r.attrs.get("upside_down")) for r in out) * 2 > len(out):  # an upside-down page is read from its bottom right
             h, w = rgb.shape[:2]
             idx = reading_order([[(w - x, h - y) for x, y in r.points] for r in out])
             out = [out[i] for i in idx]
