@@ -61,6 +61,10 @@ EXCLUDES = [
     "PySide6.QtPositioning", "PySide6.QtLocation", "PySide6.QtSensors", "PySide6.QtSerialPort",
     "PySide6.QtRemoteObjects", "PySide6.QtScxml", "PySide6.QtStateMachine", "PySide6.QtTextToSpeech",
     "PySide6.QtNfc", "PySide6.QtSpatialAudio", "PySide6.QtHttpServer", "PySide6.QtGraphs",
+    # the app never goes online: QtNetwork (with libQt6Network and the Kerberos libraries it links, 5 MB)
+    "PySide6.QtNetwork",
+    # line editing for Python's interactive prompt (with libreadline and libtinfo); the app has none
+    "readline",
 ]
 
 # Files hooks collect that the app never opens (matched against the destination path inside the
@@ -94,7 +98,7 @@ PRUNE = [
     "PySide6/Qt/plugins/platforms/libqminimalegl*", "PySide6/Qt/plugins/egldeviceintegrations/*",
     "PySide6/Qt/plugins/generic/*", "PySide6/Qt/plugins/platformthemes/libqgtk3*",
     "PySide6/Qt/plugins/networkinformation/*", "PySide6/Qt/plugins/tls/*",
-    "PySide6/Qt/lib/libQt6EglFS*", "libQt6EglFS*",
+    "PySide6/Qt/lib/libQt6EglFS*", "libQt6EglFS*", "PySide6/Qt/lib/libQt6EglFsKms*", "PySide6/Qt/lib/libQt6Network*",
     "PySide6/Qt/qml/*", "PySide6/Qt/resources/qtwebengine*",
     "PySide6/Qt6*.dll", "PySide6/Qt/bin/Qt6Qml*", "PySide6/Qt/bin/Qt6Quick*", "PySide6/Qt6Qml*", "PySide6/Qt6Quick*",
     "PySide6/Qt6Pdf*", "PySide6/Qt6WebEngine*", "PySide6/Qt6Designer*", "PySide6/Qt6VirtualKeyboard*",
@@ -118,7 +122,7 @@ QT_TRANSLATIONS_KEEP = ("_ko.qm", "_en.qm")
 # are meant for them. Keep the Widgets stack whatever the patterns say.
 KEEP = ["torch/bin/torch_shm_manager*",  # `import torch` checks that it is there
         "PySide6/Qt6Core*", "PySide6/Qt6Gui*", "PySide6/Qt6Widgets*", "PySide6/Qt6Svg*", "PySide6/Qt6DBus*",
-        "PySide6/Qt6Network*", "PySide6/Qt6OpenGL*"]
+        "PySide6/Qt6OpenGL*"]
 
 
 def _norm(dest: str) -> str:
@@ -136,8 +140,11 @@ def pruned(dest: str) -> bool:
 
 
 def prune(toc):
-    """A PyInstaller TOC (list of (dest, src, typecode)) without the pruned entries."""
-    return [entry for entry in toc if not pruned(entry[0])]
+    """A PyInstaller TOC (list of (dest, src, typecode)) without the pruned entries. A top-level
+    symbolic link that PyInstaller makes for a library (``libQt6Network.so.6`` ->
+    ``PySide6/Qt/lib/libQt6Network.so.6``) goes with its target: COLLECT would copy the target back."""
+    return [entry for entry in toc
+            if not pruned(entry[0]) and not (entry[2] == "SYMLINK" and entry[1] and pruned(entry[1]))]
 
 
 def prune_orphans(binaries):
@@ -211,6 +218,135 @@ def strip_debug_info(internal: Path) -> int:
         saved += before - lib.stat().st_size
     shutil.rmtree(backup, ignore_errors=True)
     return saved
+
+
+# ICU data items kept by :func:`shrink_icu_data`: the locales Hanji's UI speaks (and root, which every
+# lookup falls back to), the converters for Korean (EUC-KR, CP949) and Western text, and every item
+# that is not per-locale (normalisation, break rules and their dictionaries, time zones, likely
+# subtags, plural rules, ...). Qt formats dates and numbers from its own CLDR tables; ICU serves
+# collation, time-zone names, IDNA and non-UTF text codecs.
+ICU_KEEP_LOCALES = frozenset({"root", "en", "en_US", "en_US_POSIX", "ko", "ko_KR"})
+ICU_KEEP_CONVERTERS = ("ibm-949", "ibm-970", "ibm-1363", "ibm-5471", "windows-949", "ibm-1252", "ibm-5348",
+                       "iso-8859_1")
+
+
+def icu_item_kept(item: str) -> bool:
+    """Whether the ICU data item ``item`` (as ``icupkg -l`` lists it, e.g. ``coll/ko.res``) stays."""
+    import os
+    import re
+
+    parts = item.split("/")
+    stem, ext = os.path.splitext(parts[-1])
+    if parts[0] == "translit":  # transliterators: Qt does not use them
+        return stem in ICU_KEEP_LOCALES
+    if ext == ".cnv":
+        return parts[-1].startswith(ICU_KEEP_CONVERTERS)
+    # a locale's bundle (ko, en_US, sr_Latn, es_419, de__PHONEBOOK...): a language code, then subtags
+    # that start with a capital or a digit (res_index and pool are not locales)
+    m = re.match(r"^[a-z]{2,3}(_+[A-Z0-9][A-Za-z0-9]*)*$", stem)
+    if ext == ".res" and m and stem != "root":
+        return stem in ICU_KEEP_LOCALES
+    return True
+
+
+def shrink_icu_data(internal: Path) -> int:
+    """Linux: replace Qt's ICU data library (32 MB: every locale and legacy codec ICU knows) with one
+    holding only the items :func:`icu_item_kept` keeps (about 9 MB). Needs ICU's ``icupkg`` and
+    ``genccode`` (Debian's icu-devtools) and a C compiler; without them the library is left whole.
+    The new library is checked by opening a Korean collator and the EUC-KR converter through the
+    bundle's own ICU; if that fails the original comes back. Returns the bytes saved."""
+    import re
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    if not sys.platform.startswith("linux"):
+        return 0
+    libs = [p for p in internal.rglob("libicudata.so.*") if p.is_file() and not p.is_symlink()]
+    tools = [shutil.which(t) for t in ("icupkg", "genccode", "cc", "nm")]
+    if not libs or not all(tools):
+        print("hanji spec: ICU data left whole (needs icupkg and genccode from icu-devtools, cc and nm)")
+        return 0
+    lib = libs[0]
+    syms = subprocess.run(["nm", "-D", "-S", "--defined-only", str(lib)], capture_output=True, text=True).stdout
+    m = re.search(r"^([0-9a-f]+) ([0-9a-f]+) R (icudt(\d+)_dat)$", syms, re.M)
+    if not m:
+        print(f"hanji spec: no ICU data symbol in {lib.name}; left whole")
+        return 0
+    addr, size, symbol, ver = int(m.group(1), 16), int(m.group(2), 16), m.group(3), m.group(4)
+    # the symbol's file offset: its section's file offset plus its place in the section
+    sections = subprocess.run(["readelf", "-S", "-W", str(lib)], capture_output=True, text=True).stdout
+    offset = None
+    for line in sections.splitlines():
+        f = re.search(r"\]\s+\S+\s+\S+\s+([0-9a-f]{8,})\s+([0-9a-f]+)\s+([0-9a-f]+)", line)
+        if f:
+            s_addr, s_off, s_size = (int(x, 16) for x in f.groups())
+            if s_addr <= addr < s_addr + s_size:
+                offset = s_off + addr - s_addr
+    if offset is None:
+        print(f"hanji spec: cannot place {symbol} in {lib.name}; left whole")
+        return 0
+    work = Path(tempfile.mkdtemp(prefix="hanji-icu-"))
+    name = f"icudt{ver}l"  # the package name inside the data (l: little-endian)
+    whole, small = work / f"{name}.dat", work / "out" / f"{name}.dat"
+    small.parent.mkdir()
+    with open(lib, "rb") as fh:
+        fh.seek(offset)
+        whole.write_bytes(fh.read(size))
+    items = subprocess.run(["icupkg", "-l", str(whole)], capture_output=True, text=True, check=True).stdout.split()
+    drop = {i for i in items if not icu_item_kept(i)}
+    for _ in range(10):  # an item that needs a dropped one goes too (e.g. coll/de_.res needs coll/de.res)
+        (work / "drop.txt").write_text("\n".join(sorted(drop)) + "\n")
+        small.unlink(missing_ok=True)
+        r = subprocess.run(["icupkg", "-r", str(work / "drop.txt"), str(whole), str(small)],
+                           capture_output=True, text=True)
+        needs = set(re.findall(r"^Item (\S+) depends on missing item", r.stdout + r.stderr, re.M))
+        if not needs:
+            break
+        drop |= needs
+    if r.returncode != 0 or not small.exists():
+        print(f"hanji spec: icupkg failed ({(r.stderr or r.stdout).strip()[:200]}); ICU data left whole")
+        return 0
+    subprocess.run(["genccode", "-a", "gcc", "-e", f"icudt{ver}", "-d", str(small.parent), str(small)],
+                   check=True, capture_output=True)
+    new = work / lib.name
+    subprocess.run(["cc", "-shared", "-nostdlib", f"-Wl,-soname,{lib.name}", "-Wl,-z,noexecstack", "-o", str(new),
+                    str(small.parent / f"{name}_dat.S")], check=True)
+    keep = work / (lib.name + ".orig")
+    shutil.copy2(lib, keep)
+    before = lib.stat().st_size
+    shutil.copy2(new, lib)
+    if not _icu_works(lib.parent, ver):
+        shutil.copy2(keep, lib)
+        print("hanji spec: the trimmed ICU data does not open a Korean collator; original kept")
+        shutil.rmtree(work, ignore_errors=True)
+        return 0
+    shutil.rmtree(work, ignore_errors=True)
+    print(f"hanji spec: ICU data {len(items)} -> {len(items) - len(drop)} items")
+    return before - lib.stat().st_size
+
+
+def _icu_works(libdir: Path, ver: str) -> bool:
+    """Open a Korean collator and the EUC-KR converter through the ICU libraries in ``libdir``."""
+    import subprocess
+    import sys
+
+    code = f"""
+import ctypes, sys
+d = sys.argv[1]
+uc = ctypes.CDLL(d + "/libicuuc.so.{ver}")
+i18n = ctypes.CDLL(d + "/libicui18n.so.{ver}")
+st = ctypes.c_int(0)
+i18n.ucol_open_{ver}.restype = ctypes.c_void_p
+c = i18n.ucol_open_{ver}(b"ko_KR", ctypes.byref(st))
+ok = c and st.value <= 0 and st.value != -127  # -127: U_USING_DEFAULT_WARNING (no Korean data)
+st2 = ctypes.c_int(0)
+uc.ucnv_open_{ver}.restype = ctypes.c_void_p
+cv = uc.ucnv_open_{ver}(b"EUC-KR", ctypes.byref(st2))
+sys.exit(0 if ok and cv and st2.value <= 0 else 1)
+"""
+    return subprocess.run([sys.executable, "-c", code, str(libdir)], capture_output=True).returncode == 0
 
 
 def torch_collection_mode() -> dict[str, str]:

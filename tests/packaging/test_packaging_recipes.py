@@ -128,6 +128,7 @@ def test_pruning_keeps_what_the_app_needs_and_drops_the_rest(common):
         "scipy/linalg/_flapack.so", "PIL/_avif.cpython-311-x86_64-linux-gnu.so", "pillow.libs/libavif-c6062d5f.so.16",
         "matplotlib/mpl-data/fonts/ttf/DejaVuSans.ttf", "kiwisolver/_cext.cpython-311-x86_64-linux-gnu.so",
         "contourpy/_contourpy.cpython-311-x86_64-linux-gnu.so", "fontTools/ttLib/ttFont.py",
+        "PySide6/Qt/lib/libQt6Network.so.6", "PySide6/Qt/lib/libQt6EglFsKmsSupport.so.6",
     ]
     kept = [
         "torch/lib/libtorch_cpu.so", "torch/lib/libc10.so", "torch/lib/libtorch_python.so", "torch/lib/torch_cpu.dll",
@@ -149,6 +150,23 @@ def test_pruning_keeps_what_the_app_needs_and_drops_the_rest(common):
     assert [k for k in kept if common.pruned(k)] == []
     toc = [(d, "/src/" + d, "BINARY") for d in dropped + kept]
     assert [e[0] for e in common.prune(toc)] == kept
+    # PyInstaller's top-level links to libraries go with the library they point to
+    links = [("libQt6Network.so.6", "PySide6/Qt/lib/libQt6Network.so.6", "SYMLINK"),
+             ("libQt6Widgets.so.6", "PySide6/Qt/lib/libQt6Widgets.so.6", "SYMLINK")]
+    assert [e[0] for e in common.prune(links)] == ["libQt6Widgets.so.6"]
+
+
+def test_icu_data_keeps_korean_english_and_everything_not_per_locale(common):
+    kept = ["root.res", "ko.res", "ko_KR.res", "en.res", "en_US_POSIX.res", "coll/ko.res", "coll/root.res",
+            "coll/ucadata.icu", "zone/ko.res", "zone/en.res", "zone/pool.res", "curr/supplementalData.res",
+            "brkitr/line.brk", "brkitr/cjdict.dict", "brkitr/root.res", "uts46.nrm", "nfkc.nrm", "unames.icu",
+            "cnvalias.icu", "ibm-949_P110-1999.cnv", "ibm-970_P110_P110-2006_U2.cnv", "windows-949-2000.cnv",
+            "likelySubtags.res", "zoneinfo64.res", "metaZones.res", "plurals.res", "pool.res", "res_index.res",
+            "translit/root.res"]
+    dropped = ["de.res", "ja_JP.res", "coll/zh.res", "coll/de__PHONEBOOK.res", "zone/fr.res", "lang/ar.res",
+               "gb18030.cnv", "ibm-943_P15A-2003.cnv", "euc-tw-2014.cnv", "translit/Hang_Latn.res", "ff_Adlm.res"]
+    assert [k for k in kept if not common.icu_item_kept(k)] == []
+    assert [d for d in dropped if common.icu_item_kept(d)] == []
 
 
 def _top_level_imports(path: Path) -> set[str]:
