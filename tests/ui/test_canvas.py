@@ -202,3 +202,31 @@ def test_cached_background_is_painted_again_after_edits_and_document_changes(win
     window.canvas.fit()
     first = [_pixel(window, canvas, 40 + dx, 60) for dx in range(0, 200, 4)]
     assert other != first
+
+
+def test_a_zoom_step_paints_what_the_settled_cached_frame_paints(window, canvas, qtbot):
+    """While zooming the background is painted straight into the window (no cache) and the window is
+    not cleared first: every pixel must still be painted, around the page too, and look the same as
+    once the zoom settles and the cache is back."""
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QGraphicsView
+
+    view = window.canvas
+    vp = view.viewport()
+    view.fit()
+    view.zoom_by(0.5, QPointF(vp.rect().center()))  # zoomed out: the page leaves bands of background
+    assert view.zooming() and view.cacheMode() == QGraphicsView.CacheModeFlag.CacheNone
+    vp.repaint()
+    during = vp.grab().toImage()
+    qtbot.waitUntil(lambda: not view.zooming(), timeout=3000)
+    assert view.cacheMode() == QGraphicsView.CacheModeFlag.CacheBackground
+    vp.repaint()
+    settled = vp.grab().toImage()
+    assert during == settled
+    bg = QColor("#2b2d31")
+    assert during.pixelColor(1, 1) == bg and during.pixelColor(vp.width() - 2, vp.height() - 2) == bg
+    rect = view.mapFromScene(view.scene_.image_item.boundingRect()).boundingRect()
+    assert rect.top() > 4  # zoomed out: a band above the page, where the page was before the step
+    assert during.pixelColor(rect.center().x(), rect.top() // 2) == bg
+    assert during.pixelColor(rect.center().x(), rect.center().y()) != bg

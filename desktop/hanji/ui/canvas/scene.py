@@ -70,9 +70,7 @@ class CanvasScene(QGraphicsScene):
             return
         if key != self._last_key or not isinstance(dev, QPixmap):
             self._last_key = key
-            img = self.image_item
-            if img.image.hasAlphaChannel() or not img.boundingRect().contains(rect):  # else the page covers it
-                painter.fillRect(rect, self.backgroundBrush())
+            self._fill_around_page(painter, rect)
             self.image_item.paint_rect(painter, rect)
             return
         pm = QPixmap(dev.size())
@@ -81,7 +79,7 @@ class CanvasScene(QGraphicsScene):
         p.setWorldTransform(t)
         whole = t.inverted()[0].mapRect(QRectF(0, 0, dev.width() / dev.devicePixelRatio(),
                                                dev.height() / dev.devicePixelRatio()))
-        p.fillRect(whole, self.backgroundBrush())
+        self._fill_around_page(p, whole)
         self.image_item.paint_rect(p, whole)
         p.end()
         self._image_cache, self._image_key = pm, key
@@ -89,6 +87,28 @@ class CanvasScene(QGraphicsScene):
         painter.resetTransform()
         painter.drawPixmap(0, 0, pm)
         painter.restore()
+
+    def _fill_around_page(self, painter: QPainter, rect: QRectF) -> None:
+        """The background colour over the part of ``rect`` that the page image does not cover (all of
+        it when the image has transparency): up to four bands around the page."""
+        img = self.image_item
+        page = img.boundingRect()
+        if img.image.hasAlphaChannel() or page.isEmpty() or not page.intersects(rect):
+            painter.fillRect(rect, self.backgroundBrush())
+            return
+        brush = self.backgroundBrush()
+        # without antialiasing, like the image's tiles: the bands and the page then meet edge to edge
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        left, right, top, bottom = rect.left(), rect.right(), rect.top(), rect.bottom()
+        if top < page.top():
+            painter.fillRect(QRectF(left, top, rect.width(), page.top() - top), brush)
+        if bottom > page.bottom():
+            painter.fillRect(QRectF(left, page.bottom(), rect.width(), bottom - page.bottom()), brush)
+        y0, y1 = max(top, page.top()), min(bottom, page.bottom())
+        if left < page.left():
+            painter.fillRect(QRectF(left, y0, page.left() - left, y1 - y0), brush)
+        if right > page.right():
+            painter.fillRect(QRectF(page.right(), y0, right - page.right(), y1 - y0), brush)
 
     def set_store(self, store: ProjectStore | None) -> None:
         if self._unsub:

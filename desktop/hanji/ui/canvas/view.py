@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QWheelEvent
 from PySide6.QtWidgets import QFrame, QGraphicsView
 
@@ -16,6 +16,7 @@ from hanji.ui.i18n import tr
 from hanji.ui.session import Session
 
 ZOOM_MIN, ZOOM_MAX = 0.01, 40.0
+ZOOM_SETTLE_MS = 250  # after the last zoom step, the background is cached again
 
 
 class CanvasView(QGraphicsView):
@@ -30,8 +31,19 @@ class CanvasView(QGraphicsView):
         self.setScene(self.scene_)
         self.setObjectName("canvas")
         self.setFrameShape(QFrame.Shape.NoFrame)
-        # the scene paints the page image as its background; the view keeps that as a pixmap
+        # the scene paints the page image as its background; the view keeps that as a pixmap. While
+        # a zoom gesture runs every step paints everything anyway, so the cache is switched off (a
+        # step then paints straight into the window instead of into the cache and copying that) and
+        # back on once the steps stop (_settle)
         self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(ZOOM_SETTLE_MS)
+        self._settle.timeout.connect(self._zoom_settled)
+        # every paint covers the whole exposed area (the scene fills what the page does not), so Qt
+        # need not clear the window first
+        self.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
+        self.viewport().setAutoFillBackground(False)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
@@ -89,12 +101,28 @@ class CanvasView(QGraphicsView):
         if anchor is None:
             anchor = QPointF(self.viewport().rect().center())
         before = self.mapToScene(anchor.toPoint())
+        if self.cacheMode() != QGraphicsView.CacheModeFlag.CacheNone:
+            self.setCacheMode(QGraphicsView.CacheModeFlag.CacheNone)
+        self._settle.start()
         self.scale(factor, factor)
         after = self.mapToScene(anchor.toPoint())
         d = after - before
         self.translate(d.x(), d.y())
         self.fitted = False
         self.zoom_changed.emit(self.scale_factor())
+
+    def _zoom_settled(self) -> None:
+        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)  # repaints once, into the cache
+
+    def settle_zoom(self) -> None:
+        """End a zoom gesture now (rather than ZOOM_SETTLE_MS after its last step)."""
+        if self._settle.isActive():
+            self._settle.stop()
+            self._zoom_settled()
+
+    def zooming(self) -> bool:
+        """Whether a zoom gesture is under way (the background is painted uncached until it settles)."""
+        return self._settle.isActive()
 
     def set_zoom(self, z: float) -> None:
         self.zoom_by(z / self.scale_factor())
