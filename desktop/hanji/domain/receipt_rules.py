@@ -189,7 +189,9 @@ def total_candidates(regions: list[Region]) -> list[AmountCandidate]:
 _ENTITY_STRONG = re.compile(r"\bSDN\.?\s*BHD\b|\bBERHAD\b|\bBHD\b|\bS/B\b|\bPLT\b|\bLTD\b|\bLIMITED\b|\bINC\b|\bCORP|"
                             r"주\s*식\s*회\s*사|\(\s*주\s*\)|㈜|유\s*한\s*회\s*사")
 _ENTITY = re.compile(r"\bENTERPRISES?\b|\bTRADING\b|\bCO\b\.?|\bCOMPANY\b|\bHOLDINGS?\b|\bGROUP\b|\bMART\b|"
-                     r"\bRESTAURANTS?\b|\bRESTORAN\b|\bHARDWARE\b|\bSTORES?\b|\bSUPERMARKET\b|\bPHARMACY\b|\b(?:CAFE)\b")
+                     r"\bRESTAURANTS?\b|\bRESTORAN\b|\bHARDWARE\b|\bSTORES?\b|\bSUPERMARKET\b|\bPHARMACY\b|\b(?:CAFE)\b|"
+                     # Malay business words: 'business', 'shop', 'company'
+                     r"\bPERNIAGAAN\b|\bKEDAI\b|\bSYARIKAT\b")
 _NOT_ENTITY = re.compile(r"FORMERLY|KNOWN AS|LICENSEE|NO\s*[.:]|REG|GST|TEL|FAX|THANK|:|@|WWW|\.COM")
 ENTITY_STRONG, ENTITY = 1.0, 0.6
 
@@ -235,13 +237,89 @@ def entity_grade(text: str) -> float:
     return 0.0
 
 
+# a document title: the seller's header ends with it ('TAX INVOICE', 'RECEIPT', 'CASH BILL', 영수증)
+_TITLE = re.compile(r"^\W*(?:SIMPLIFIED\s+|FULL\s+|OFFICIAL\s+)?(?:TAX\s+)?(?:INVOICE|RECEIPT|CASH\s*(?:BILL|SALES?)|"
+                    r"BILL|RESIT|CREDIT\s+NOTE|QUOTATION|DELIVERY\s+ORDER)\b|^\W*(?:영\s*수\s*증|계\s*산\s*서)")
+# lines that are no part of a business name: greetings, contact details and numbers, addresses
+_GREETING = re.compile(r"WELCOME|THANK|SELAMAT|COME AGAIN|HAVE A NICE|감\s*사\s*합|환\s*영|어\s*서\s*오")
+_CONTACT = re.compile(r"\b(?:TEL|FAX|PHONE|TELEPHONE|H/?P|E-?MAIL|WEBSITE|GST|SST|ROC|REG|REGISTRATION|BR\s*NO)\b|"
+                      r"WWW\.|\.COM\b|전\s*화|사\s*업\s*자|등\s*록\s*번\s*호")
+_ADDRESS = re.compile(r"\b(?:JALAN|JLN|LORONG|TAMAN|TMN|KAWASAN|PERSIARAN|FLOOR|FLR|ROAD|STREET|AVENUE)\b|"
+                      r"\b(?:LOT|NO|LEVEL)\b\.?\s*:?\s*\d|^\W*\d+[A-Z]?\s*,|(?<!\d)\d{5}(?!\d)|"
+                      r"특\s*별\s*시|광\s*역\s*시|\d+\s*번\s*길|\d+\s*번\s*지")
+# a line that says the next one is a former name or the brand's owner, not the seller's name
+_FORMER = re.compile(r"FORMERLY|KNOWN AS|LICENSEE OF|FRANCHISEE OF")
+
+
+def is_title(text: str) -> bool:
+    """A document title line: 'TAX INVOICE', '* RECEIPT *', 'CASH BILL', '영수증'."""
+    return bool(_TITLE.search(unicodedata.normalize("NFKC", text).upper()))
+
+
+def is_name_line(text: str) -> bool:
+    """Whether a line can be part of a business name: it has words, and is no document title, greeting,
+    contact line (TEL, GST, REG NO...) or address line (JALAN, FLOOR, LOT 12, a postcode), unless it
+    carries a legal form (``BOOK TA.K (TAMAN DAYA) SDN BHD``, ``ABC SDN BHD (CO REG: 123456-X)``)."""
+    t = unicodedata.normalize("NFKC", text).upper()
+    if not re.search(r"[A-Z가-힣]{2,}", t) or is_title(t) or _GREETING.search(t):
+        return False
+    return bool(_ENTITY_STRONG.search(t)) or not (_CONTACT.search(t) or _ADDRESS.search(t))
+
+
+def _continues(text: str) -> bool:
+    """A name line that goes on to the next one: it ends with '&', 'AND', '-' or an open bracket."""
+    t = unicodedata.normalize("NFKC", text).upper().strip()
+    return bool(re.search(r"(?:&|\bAND|-)$", t)) or t.count("(") > t.count(")")
+
+
+def _continued(text: str) -> bool:
+    """A name line that goes on from the previous one: it starts with '&' or closes a bracket it did not open."""
+    t = unicodedata.normalize("NFKC", text).upper().strip()
+    return t.startswith("&") or t.count(")") > t.count("(")
+
+
+def name_runs(regions: list[Region], lines: list[int]) -> list[list[int]]:
+    """A name's lines cleaned: lines that cannot be part of a name (:func:`is_name_line`) taken out, the
+    rest split into runs of consecutive lines, each run widened to the lines it visibly continues onto
+    ('HOME MASTER HARDWARE &' + 'ELECTRICAL'; 'ENTERPRISE (SETIA' + 'ALAM) SDN BHD'; at most two each way)."""
+    kept = sorted(i for i in set(lines) if is_name_line(regions[i].text))
+    runs: list[list[int]] = []
+    for i in kept:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    for run in runs:
+        for _ in range(2):
+            nxt = run[-1] + 1
+            if nxt < len(regions) and _continues(regions[run[-1]].text) and is_name_line(regions[nxt].text):
+                run.append(nxt)
+            prv = run[0] - 1
+            if prv >= 0 and (_continued(regions[run[0]].text) or _continues(regions[prv].text)) \
+                    and is_name_line(regions[prv].text):
+                run.insert(0, prv)
+    out: list[list[int]] = []
+    for run in runs:
+        if run not in out:
+            out.append(run)
+    return out
+
+
 def company_lines(regions: list[Region], top_share: float = 0.25, min_lines: int = 6) -> list[tuple[int, float]]:
     """``(region index, grade)`` of lines near the top (the first ``top_share`` of the lines, at least
     ``min_lines``) whose :func:`entity_grade` is positive: a receipt names its seller in its head; a
-    business named further down is a customer, a landlord, a card issuer."""
+    business named further down is a customer, a landlord, a card issuer. So is a business named below
+    the document title ('TAX INVOICE', 'RECEIPT') when some name-like line came before it, and a
+    former name (the line after 'FORMERLY KNOWN AS')."""
     n = max(min_lines, int(len(regions) * top_share))
     out = []
+    seen_name = False
     for i, r in enumerate(regions[:n]):
+        if is_title(r.text) and seen_name:
+            break  # the seller's header is over
+        seen_name = seen_name or is_name_line(r.text)
+        if i > 0 and _FORMER.search(unicodedata.normalize("NFKC", regions[i - 1].text).upper()):
+            continue
         g = entity_grade(r.text)
         if g > 0:
             out.append((i, g))

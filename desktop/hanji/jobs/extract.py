@@ -190,7 +190,7 @@ def choose_name(regions: list[Region], tags: list[list[str]], scores: list[list[
     scores the tagger's mean probability of ``key`` over its tokens plus ``weight`` times the best
     legal-form grade of its lines; the best becomes the one span of ``key``. In place."""
     from hanji.domain.fields import field_spans
-    from hanji.domain.receipt_rules import company_lines, entity_grade, name_length
+    from hanji.domain.receipt_rules import company_lines, entity_grade, name_length, name_runs
     from hanji.domain.text import tokens
 
     bi = [i for i, t in enumerate(tag_names) if t in ("B-" + key, "I-" + key)]
@@ -202,10 +202,10 @@ def choose_name(regions: list[Region], tags: list[list[str]], scores: list[list[
     cands: list[list[int]] = []
     for s in field_spans(regions, tags, scores):
         if s.key == key:
-            cands.append(sorted(set(s.region_indices)))
+            cands += [c for c in name_runs(regions, list(s.region_indices)) if c not in cands]
     for r, _ in company_lines(regions):
         if not any(r in c for c in cands) and name_length(tokens(regions[r].text)):
-            cands.append([r])
+            cands += [c for c in name_runs(regions, [r]) if c not in cands]
     if not cands:
         return
 
