@@ -11,7 +11,9 @@ from hanji.domain.receipt_rules import (
     company_lines,
     date_candidates,
     entity_grade,
+    is_name_line,
     is_registration,
+    name_runs,
     total_candidates,
     total_grade,
 )
@@ -153,3 +155,57 @@ def test_choose_date_and_name():
     choose_name(regions, tags, scores, probs, NAMES, "company")
     assert tags[0] == ["O"]
     assert tags[1] == ["B-company"] + ["I-company"] * 5 + ["O"]  # the whole line, less its company number
+
+
+def lines_at(texts, x0=10, x1=300):
+    return [reg(x0, 10 + 30 * i, x1, t) for i, t in enumerate(texts)]
+
+
+def test_name_lines_leave_out_addresses_contacts_titles_and_numbers():
+    assert is_name_line("YHM AEON TEBRAU CITY") and is_name_line("(주)한지문구")
+    assert not is_name_line("S117, SECOND FLOOR,") and not is_name_line("NO.53 JALAN PUTRA 1,")
+    assert not is_name_line("TEL : 07-386 7524") and not is_name_line("1950") and not is_name_line("* TAX INVOICE *")
+    assert not is_name_line("WELCOME TO OUR STORE") and not is_name_line("서울특별시 중구 세종대로 110")
+    # a legal form keeps a line that looks like an address or carries a company number
+    assert is_name_line("BOOK TA.K (TAMAN DAYA) SDN BHD") and is_name_line("MR D.I.Y. SDN BHD (CO REG : 933109-X)")
+
+
+def test_name_runs_split_at_non_name_lines_and_follow_visible_continuations():
+    regions = lines_at(["YHM AEON TEBRAU CITY", "S117, SECOND FLOOR,", "AEON TEBRAU CITY,"])
+    assert name_runs(regions, [0, 1]) == [[0]]
+    regions = lines_at(["HOME MASTER HARDWARE &", "ELECTRICAL", "NO.113G & 115G, JALAN SETIA GEMBILANG"])
+    assert name_runs(regions, [0]) == [[0, 1]]
+    regions = lines_at(["AIK HUAT HARDWARE", "ENTERPRISE (SETIA", "ALAM) SDN BHD", "822737-X"])
+    assert name_runs(regions, [2]) == [[1, 2]]  # the bracket closed here was opened on the line above
+    assert name_runs(lines_at(["1950", "TEL: 03-1234"]), [0, 1]) == []
+
+
+def test_company_lines_stop_at_the_document_title_and_skip_former_names():
+    regions = lines_at(["PERNIAGAAN ZHENG HUI", "JM0325955-V", "NO.59 JALAN PERMAS 9/5", "SIMPLIFIED TAX INVOICE",
+                        "GOGIANT ENGINEERING (M) SDN BHD", "RECEIPT#: CS00082662"])
+    assert company_lines(regions) == [(0, 0.6)]  # the business named below the title is the customer
+    regions = lines_at(["GERBANG ALAF RESTAURANTS SDN BHD", "(65351-M)", "FORMERLY KNOWN AS",
+                        "GOLDEN ARCHES RESTAURANTS SDN BHD", "LEVEL 6, BANGUNAN TH"])
+    assert company_lines(regions) == [(0, 1.0)]
+    # a title printed before the seller's name (Korean receipts) does not end the header
+    assert company_lines(lines_at(["영수증", "(주)한지문구", "서울특별시 중구"])) == [(1, 1.0)]
+
+
+def test_choose_name_prefers_a_legal_name_to_a_brand_line_and_drops_address_lines():
+    regions = lines_at(["BREWERY TAP", "OWNER BY CASTLE BLUE S/B", "(1035693-T)", "GST NO : 002108047360"])
+    probs = probs_for(regions, {(0, 0): {"B-company": 0.9}, (0, 1): {"I-company": 0.9},
+                                (1, 0): {"B-company": 0.05}})
+    tags = tags_from(probs)
+    scores = [[max(p) for p in rows] for rows in probs]
+    choose_name(regions, tags, scores, probs, NAMES, "company")
+    assert tags[0] == ["O", "O"] and tags[1] == ["B-company"] + ["I-company"] * 4
+    regions = lines_at(["YHM AEON TEBRAU CITY", "S117, SECOND FLOOR,", "1, JALAN DESA TEBRAU,"])
+    hot = {(0, 0): {"B-company": 0.8}, (0, 1): {"I-company": 0.8}, (0, 2): {"I-company": 0.8},
+           (0, 3): {"I-company": 0.8}, (1, 0): {"I-company": 0.6}, (1, 1): {"I-company": 0.6},
+           (1, 2): {"I-company": 0.6}}
+    probs = probs_for(regions, hot)
+    tags = tags_from(probs)
+    scores = [[max(p) for p in rows] for rows in probs]
+    assert tags[1] == ["I-company"] * 3
+    choose_name(regions, tags, scores, probs, NAMES, "company")
+    assert tags[0] == ["B-company"] + ["I-company"] * 3 and tags[1] == ["O"] * 3
