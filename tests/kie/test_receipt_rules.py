@@ -209,3 +209,22 @@ def test_choose_name_prefers_a_legal_name_to_a_brand_line_and_drops_address_line
     assert tags[1] == ["I-company"] * 3
     choose_name(regions, tags, scores, probs, NAMES, "company")
     assert tags[0] == ["B-company"] + ["I-company"] * 3 and tags[1] == ["O"] * 3
+
+
+def test_dates_and_names_read_through_spaces_the_ocr_lost():
+    got = [c.text for c in date_candidates(lines_at(["25/12/20188:13:39PM", "14-03-1821:32", "05Mar201818:24"]))]
+    assert got == ["25/12/2018", "14-03-18", "05Mar2018"]
+    from hanji.domain.fields import clean_value
+
+    assert clean_value("date", "14-03-1821:32", "sroie") == "14-03-18"
+    assert entity_grade("GERBANGALAFRESTAURANTSSDNBHD") == 1.0
+    regions = lines_at(["PERNIAGAAN ZHENG HUI", "NO.59 JALAN PERMAS 9/5", "SIMPLIFIEDTAXINVOICE", "GOGIANTENGINEERING(M)SDNBHD"])
+    assert company_lines(regions) == [(0, 0.6)]
+
+
+def test_choose_name_drops_a_tagger_span_on_no_name_line():
+    regions = lines_at(["1950", "RECEIPT", "ITEM 1.00"])
+    probs = probs_for(regions, {(0, 0): {"B-company": 0.7}})
+    tags = tags_from(probs)
+    choose_name(regions, tags, [[max(p) for p in rows] for rows in probs], probs, NAMES, "company")
+    assert tags[0] == ["O"]

@@ -54,8 +54,10 @@ def field_spans(regions: list[Region], tags: list[list[str]] | None = None,
     return out
 
 
-_DATE_IN = re.compile(r"\d{4}\s*년\s*\d{1,2}\s*월\s*\d{1,2}\s*일|\d{1,4}\s*[./\-]\s*\d{1,2}\s*[./\-]\s*\d{2,4}\.?|"
-                      r"\d{1,2}\s*[A-Za-z]{3}\s*\d{2,4}")
+# the year as hanji.domain.receipt_rules reads it: also where OCR glued the time on ('14-03-1821:32')
+_YEAR = r"(?:(?:\d{4}|\d{2,3})(?!\d|:\d)|(?:\d{4}|\d{2})(?=\d{1,2}:\d{2}))"
+_DATE_IN = re.compile(r"\d{4}\s*년\s*\d{1,2}\s*월\s*\d{1,2}\s*일|\d{1,4}\s*[./\-]\s*\d{1,2}\s*[./\-]\s*" + _YEAR + r"\.?|"
+                      r"\d{1,2}\s*[A-Za-z]{3}\s*" + _YEAR)
 _MONEY_IN = re.compile(r"\$?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)")
 
 

@@ -186,7 +186,7 @@ def total_candidates(regions: list[Region]) -> list[AmountCandidate]:
 
 
 # legal-entity words: a line that carries one names a business (Malaysian, English, Korean usage)
-_ENTITY_STRONG = re.compile(r"\bSDN\.?\s*BHD\b|\bBERHAD\b|\bBHD\b|\bS/B\b|\bPLT\b|\bLTD\b|\bLIMITED\b|\bINC\b|\bCORP|"
+_ENTITY_STRONG = re.compile(r"SDN\.?\s*BHD\b|\bBERHAD\b|\bBHD\b|\bS/B\b|\bPLT\b|\bLTD\b|\bLIMITED\b|\bINC\b|\bCORP|"
                             r"주\s*식\s*회\s*사|\(\s*주\s*\)|㈜|유\s*한\s*회\s*사")
 _ENTITY = re.compile(r"\bENTERPRISES?\b|\bTRADING\b|\bCO\b\.?|\bCOMPANY\b|\bHOLDINGS?\b|\bGROUP\b|\bMART\b|"
                      r"\bRESTAURANTS?\b|\bRESTORAN\b|\bHARDWARE\b|\bSTORES?\b|\bSUPERMARKET\b|\bPHARMACY\b|\b(?:CAFE)\b|"
@@ -238,7 +238,7 @@ def entity_grade(text: str) -> float:
 
 
 # a document title: the seller's header ends with it ('TAX INVOICE', 'RECEIPT', 'CASH BILL', 영수증)
-_TITLE = re.compile(r"^\W*(?:SIMPLIFIED\s+|FULL\s+|OFFICIAL\s+)?(?:TAX\s+)?(?:INVOICE|RECEIPT|CASH\s*(?:BILL|SALES?)|"
+_TITLE = re.compile(r"^\W*(?:SIMPLIFIED\s*|FULL\s*|OFFICIAL\s*)?(?:TAX\s*)?(?:INVOICE|RECEIPT|CASH\s*(?:BILL|SALES?)|"
                     r"BILL|RESIT|CREDIT\s+NOTE|QUOTATION|DELIVERY\s+ORDER)\b|^\W*(?:영\s*수\s*증|계\s*산\s*서)")
 # lines that are no part of a business name: greetings, contact details and numbers, addresses
 _GREETING = re.compile(r"WELCOME|THANK|SELAMAT|COME AGAIN|HAVE A NICE|감\s*사\s*합|환\s*영|어\s*서\s*오")
@@ -327,8 +327,11 @@ def company_lines(regions: list[Region], top_share: float = 0.25, min_lines: int
 
 
 # a date as receipts print it: 25/12/2018, 2018-03-23, 5.3.18, 15 JAN 2018, 2018년 3월 5일
-_DATE = re.compile(r"\d{4}\s*년\s*\d{1,2}\s*월\s*\d{1,2}\s*일|(?<!\d)\d{1,4}\s*([./\-])\s*\d{1,2}\s*\1\s*(?:\d{4}|\d{2})(?!\d)|"
-                   r"(?<!\d)\d{1,2}\s*[-\s]?(?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[A-Z]*\s*[-\s]?\d{2,4}(?!\d)",
+# a year as printed after day and month, also where OCR lost the space before the time ('25/12/20188:13:39',
+# '14-03-1821:32': the year is 2018, 18)
+YEAR = r"(?:(?:\d{4}|\d{2})(?!\d|:\d)|(?:\d{4}|\d{2})(?=\d{1,2}:\d{2}))"
+_DATE = re.compile(r"\d{4}\s*년\s*\d{1,2}\s*월\s*\d{1,2}\s*일|(?<!\d)\d{1,4}\s*([./\-])\s*\d{1,2}\s*\1\s*" + YEAR + "|"
+                   r"(?<!\d)\d{1,2}\s*[-\s]?(?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[A-Z]*\s*[-\s]?" + YEAR,
                    re.I)
 _DATE_LABEL = re.compile(r"DATE|\bDT\b|TARIKH|일\s*자|날\s*짜|거\s*래\s*일|판\s*매\s*일|일\s*시|승\s*인\s*일", re.I)
 # dates that are not the day of the sale: an expiry, a due or validity date, a birth date

@@ -212,6 +212,10 @@ def choose_name(regions: list[Region], tags: list[list[str]], scores: list[list[
     for r, _ in company_lines(regions):
         if not any(r in c for c in cands) and name_length(tokens(regions[r].text)):
             cands += [c for c in name_runs(regions, [r]) if c not in cands]
+    for tg in tags:  # the tagger's spans are candidates now; a span on no name line at all ('1950') goes
+        for k, t in enumerate(tg):
+            if t in ("B-" + key, "I-" + key):
+                tg[k] = "O"
     if not cands:
         return
 
@@ -220,10 +224,6 @@ def choose_name(regions: list[Region], tags: list[list[str]], scores: list[list[
                 + weight * max(entity_grade(regions[r].text) for r in lines))
 
     best = max(cands, key=score)
-    for tg in tags:
-        for k, t in enumerate(tg):
-            if t in ("B-" + key, "I-" + key):
-                tg[k] = "O"
     first = True
     for r in best:
         n = name_length(tokens(regions[r].text))  # '99 SPEED MART S/B (519537-X)': the number is not the name
