@@ -1,7 +1,7 @@
 """Key-value extraction: field-level precision / recall / F1.
 
     .venv/bin/python benchmarks/kie.py [--per-type 100] [--model PATH] [--sroie-steps 600] [--skip-sroie]
-                                       [--sroie-model PATH] [--e2e 0]
+                                       [--sroie-model PATH] [--e2e 0] [--sroie-e2e 0]
 
 1. Korean generated documents held out of training: fonts (hanji.synth.lines.HELD_OUT_FONTS) and
    templates (the last layout of each type) the shipped tagger never saw, from a seed not used in
@@ -15,7 +15,12 @@
    (no OCR). Fields company/date/address/total compared with spaces removed, case ignored.
    Extraction is the product's (``hanji.jobs.extract.extract_regions``): the tagger with the general
    receipt rules as a second opinion (``hanji.domain.receipt_rules``); ``f1_tagger_only`` is the
-   tagger alone.
+   tagger alone. ``f1`` is strict: every field counts. ``f1_excluding_ocr_mismatch`` counts the way
+   the SROIE peer's figure is reported ("excluding OCR mismatch"): a field whose true value is not in
+   the line text (spaces and case ignored) is left out of both precision and recall.
+   ``--sroie-e2e N`` also reads N test receipts' images with the product's OCR pipeline (PP-OCRv4
+   detector + ``ppocr_en`` recognizer, as ``hanji extract --type sroie``) and extracts from its lines
+   with the same tagger and rules: ``f1_end_to_end_ocr``, strict.
 
 Prints ``name value unit (peer value, ratio)`` lines. The peers are published figures of large
 pre-trained models fine-tuned on the full training sets, for scale only: they are measured on other
