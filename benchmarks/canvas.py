@@ -5,7 +5,9 @@ labelme runs in its own environment, in a subprocess (``--labelme``; set ``HANJI
 default /work/bench-venv/bin/python, a venv with ``pip install labelme==6.3.1``).
 Each figure is the median over repeated frames of the process's CPU time (the machine is shared, so
 wall time mostly measures the neighbours), painted synchronously with ``repaint()`` into a
-1280 × 800 viewport on the offscreen platform. Prints ``name value unit (peer value, ratio)``.
+1280 × 800 viewport on the offscreen platform; Hanji and labelme then take turns for
+``HANJI_BENCH_ROUNDS`` rounds (default 3) and each side's best round is kept, since a neighbour's
+burst slows these memory-bound paints by a third. Prints ``name value unit (peer value, ratio)``.
 
 Hanji paints the page image and the regions as the view's background, kept as one opaque
 viewport-sized pixmap that a repaint copies and a pan scrolls in place (painting only the strip that
@@ -253,6 +255,27 @@ def run_labelme(image: Path, sizes) -> dict:
     return results
 
 
+def _keep_best(best: dict, new: dict) -> None:
+    """Per size and figure, the lowest of the rounds' medians (what the machine can do when its
+    neighbours leave it alone; a median within one round still absorbs single slow frames)."""
+    for n, figures in new.items():
+        into = best.setdefault(n, {})
+        for key, v in figures.items():
+            into[key] = min(v, into.get(key, v))
+
+
+def run_labelme_subprocess(peer_python: str, image: Path, sizes) -> dict:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env.pop("PYTHONPATH", None)
+    out = subprocess.run([peer_python, __file__, "--labelme", str(image), ",".join(map(str, sizes))],
+                         capture_output=True, text=True, env=env, timeout=1800)
+    try:
+        return {int(k): v for k, v in json.loads(out.stdout.strip().splitlines()[-1]).items()}
+    except (ValueError, IndexError):
+        print(f"# labelme run failed:\n{out.stderr[-2000:]}", file=sys.stderr)
+        return {}
+
+
 def main() -> None:
     if "--labelme" in sys.argv:
         image, sizes = Path(sys.argv[2]), [int(s) for s in sys.argv[3].split(",")]
@@ -262,20 +285,16 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp())
     image = tmp / "page.jpg"
     make_image(image)
-    ours = run_hanji(image, sizes)
+    rounds = int(os.environ.get("HANJI_BENCH_ROUNDS", "3"))
     peer_python = os.environ.get("HANJI_LABELME_PYTHON", "/work/bench-venv/bin/python")
-    peer: dict = {}
-    if Path(peer_python).exists():
-        env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-        env.pop("PYTHONPATH", None)
-        out = subprocess.run([peer_python, __file__, "--labelme", str(image), ",".join(map(str, sizes))],
-                             capture_output=True, text=True, env=env, timeout=1800)
-        try:
-            peer = {int(k): v for k, v in json.loads(out.stdout.strip().splitlines()[-1]).items()}
-        except (ValueError, IndexError):
-            print(f"# labelme run failed:\n{out.stderr[-2000:]}", file=sys.stderr)
-    else:
+    if not Path(peer_python).exists():
         print(f"# labelme environment not found at {peer_python}; peer figures left out", file=sys.stderr)
+    ours: dict = {}
+    peer: dict = {}
+    for _ in range(rounds):  # Hanji and labelme take turns, so both see the same load on a shared machine
+        _keep_best(ours, run_hanji(image, sizes))
+        if Path(peer_python).exists():
+            _keep_best(peer, run_labelme_subprocess(peer_python, image, sizes))
     for n in sizes:
         for key, label in (("frame", "paint_fitted_frame"), ("frame_edit", "paint_fitted_frame_after_edit"),
                            ("frame_uncached", "paint_fitted_frame_uncached"),
