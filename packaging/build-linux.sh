@@ -34,6 +34,19 @@ VERSION="$("$PY" -c 'import tomllib,sys;print(tomllib.load(open("pyproject.toml"
 
 step() { echo "== $(date +%H:%M:%S) $*"; }
 
+# Qt's ICU data is trimmed with ICU's own tools and a C compiler (packaging/pyinstaller/common.py,
+# shrink_icu_data); without them the bundle keeps the whole data (23 MB more)
+if ! command -v icupkg >/dev/null || ! command -v genccode >/dev/null || ! command -v cc >/dev/null; then
+  if command -v apt-get >/dev/null 2>&1; then
+    step "icu-devtools and a C compiler (apt)"
+    SUDO=""; [ "$(id -u)" != 0 ] && SUDO="sudo"
+    $SUDO apt-get install -y -qq --no-install-recommends icu-devtools gcc libc6-dev >/dev/null \
+      || echo "build-linux.sh: could not install icu-devtools/gcc; ICU data stays whole" >&2
+  else
+    echo "build-linux.sh: icupkg, genccode or cc missing; ICU data stays whole" >&2
+  fi
+fi
+
 step "build venv $VENV"
 [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
 "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null

@@ -22,10 +22,6 @@ if command -v apt-get >/dev/null 2>&1; then
     libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xkb1 libxcb-shape0 \
     libxcb-randr0 libxcb-xinerama0 libxcb-xfixes0 \
     tesseract-ocr tesseract-ocr-kor >/dev/null
-  # packaging/build-linux.sh trims Qt's ICU data with ICU's own tools (icupkg, genccode) and a C compiler
-  if [ "$DEV" = 1 ]; then
-    $SUDO apt-get install -y -qq --no-install-recommends icu-devtools gcc libc6-dev >/dev/null
-  fi
 fi
 
 PY="${PYTHON:-python3}"
