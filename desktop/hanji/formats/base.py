@@ -185,6 +185,15 @@ def find_image(base: Path, ref: str, *extra_dirs: Path) -> Path | None:
     return None
 
 
+def image_beside(stem: str, dirs: Iterable[Path]) -> Path | None:
+    """The image named ``stem`` with any image suffix, in the first of ``dirs`` that has one (an
+    annotation file's image in datasets that pair ``annotations/X.json`` with ``images/X.png``)."""
+    for d in dirs:
+        for ext in IMAGE_SUFFIXES:
+            if (d / (stem + ext)).is_file():
+                return d / (stem + ext)
+    return None
+
 
 
 # ---------------------------------------------------------------------------------------- writing

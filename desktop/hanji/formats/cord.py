@@ -19,12 +19,12 @@ from hanji.domain.model import Region
 from hanji.domain.text import tokens
 from hanji.errors import HanjiError
 from hanji.formats.base import (
-    IMAGE_SUFFIXES,
     SHAPE_ERRORS,
     NameAllocator,
     Sample,
     Skipped,
     as_error,
+    image_beside,
     load_json,
     make_region,
     num,
@@ -45,18 +45,7 @@ def _pairs(path: Path) -> list[tuple[Path, Path | None]]:
         files = [path]
     else:
         files = sorted(f for f in path.rglob("*.json") if f.parent.name == "json") or sorted(path.glob("*.json"))
-    out = []
-    for f in files:
-        img = None
-        for d in (f.parent.parent / "image", f.parent.parent / "images", f.parent):
-            for ext in IMAGE_SUFFIXES:
-                if (d / (f.stem + ext)).is_file():
-                    img = d / (f.stem + ext)
-                    break
-            if img:
-                break
-        out.append((f, img))
-    return out
+    return [(f, image_beside(f.stem, (f.parent.parent / "image", f.parent.parent / "images", f.parent))) for f in files]
 
 
 def detect(path: Path) -> bool:

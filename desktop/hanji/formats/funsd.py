@@ -17,12 +17,12 @@ from hanji.domain.model import Link, Region
 from hanji.domain.text import tokens
 from hanji.errors import HanjiError
 from hanji.formats.base import (
-    IMAGE_SUFFIXES,
     SHAPE_ERRORS,
     NameAllocator,
     Sample,
     Skipped,
     as_error,
+    image_beside,
     load_json,
     make_region,
     num,
@@ -152,18 +152,7 @@ def regions_to_entities(regions: list[Region], links: list[Link]) -> list[dict[s
 def _pairs(path: Path) -> list[tuple[Path, Path | None]]:
     files = [path] if path.is_file() else sorted(
         f for f in path.rglob("*.json") if f.parent.name == "annotations" or path.name == "annotations")
-    out = []
-    for f in files:
-        img = None
-        for d in (f.parent.parent / "images", f.parent):
-            for ext in IMAGE_SUFFIXES:
-                if (d / (f.stem + ext)).is_file():
-                    img = d / (f.stem + ext)
-                    break
-            if img:
-                break
-        out.append((f, img))
-    return out
+    return [(f, image_beside(f.stem, (f.parent.parent / "images", f.parent))) for f in files]
 
 
 def detect(path: Path) -> bool:
