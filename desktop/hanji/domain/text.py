@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 
 def nfc(text: str | None) -> str:
@@ -46,3 +47,18 @@ def edit_distance(a: str, b: str) -> int:
             cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
         prev = cur
     return prev[-1]
+
+
+@lru_cache(maxsize=1)
+def ks_x_1001_hangul() -> str:
+    """The 2,350 Hangul syllables of KS X 1001 (EUC-KR 0xB0A1-0xC8FE), in code order."""
+    out = []
+    for hi in range(0xB0, 0xC9):
+        for lo in range(0xA1, 0xFF):
+            try:
+                ch = bytes([hi, lo]).decode("euc-kr")
+            except UnicodeDecodeError:
+                continue
+            if "\uac00" <= ch <= "\ud7a3":
+                out.append(ch)
+    return "".join(out)

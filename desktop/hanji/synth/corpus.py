@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import random
 import string
-from functools import lru_cache
+
+from hanji.domain.text import ks_x_1001_hangul
 
 SURNAMES = "김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예경봉사부가복태목형피두감음빈동온호범좌팽승간상갈서시"
 GIVEN = ("민준 서연 도윤 서윤 시우 지우 주원 하은 하준 지호 지유 준서 수아 예준 지민 유준 서현 건우 "
@@ -62,19 +63,6 @@ EN_WORDS = ("total amount tax subtotal cash change card visa master receipt invo
             "the of and to in for with on at by from report form document page section contract").split()
 
 
-@lru_cache(maxsize=1)
-def _hangul() -> str:
-    out = []
-    for hi in range(0xB0, 0xC9):
-        for lo in range(0xA1, 0xFF):
-            try:
-                ch = bytes([hi, lo]).decode("euc-kr")
-            except UnicodeDecodeError:
-                continue
-            out.append(ch)
-    return "".join(out)
-
-
 def _attach(stem: str, ending: str) -> str:
     """Join a verb stem and an ending, merging the jamo-only endings (ㄴ, ㄹ, ㅂ) into the last syllable."""
     if ending and ending[0] in "ㄴㄹㅂ" and stem:
@@ -89,7 +77,7 @@ def _attach(stem: str, ending: str) -> str:
 
 
 def random_syllables(rng: random.Random, n: int) -> str:
-    hs = _hangul()
+    hs = ks_x_1001_hangul()
     return "".join(rng.choice(hs) for _ in range(n))
 
 

@@ -1,9 +1,14 @@
-"""Character sets of the recognizers. Class 0 of every CTC head is the blank; class i is charset[i-1]."""
+"""Character sets of the recognizers. Class 0 of every CTC head is the blank; class i is charset[i-1].
+
+``ks_x_1001_hangul`` lives in :mod:`hanji.domain.text` (the text generators use it too); it is
+re-exported here."""
 
 from __future__ import annotations
 
 import string
 from functools import lru_cache
+
+from hanji.domain.text import ks_x_1001_hangul  # noqa: F401 (re-exported)
 
 # symbols met in Korean documents (receipts, forms, contracts) beyond ASCII
 KOREAN_DOC_SYMBOLS = (
@@ -12,21 +17,6 @@ KOREAN_DOC_SYMBOLS = (
     "\u2018\u2019\u201c\u201d"  # curly quotes
     "ㄱㄴㄷㄹㅁㅂㅅㅇㅈㅊㅋㅌㅍㅎㅏㅓㅗㅜㅡㅣ"
 )
-
-
-@lru_cache(maxsize=1)
-def ks_x_1001_hangul() -> str:
-    """The 2,350 Hangul syllables of KS X 1001 (EUC-KR 0xB0A1-0xC8FE), in code order."""
-    out = []
-    for hi in range(0xB0, 0xC9):
-        for lo in range(0xA1, 0xFF):
-            try:
-                ch = bytes([hi, lo]).decode("euc-kr")
-            except UnicodeDecodeError:
-                continue
-            if "\uac00" <= ch <= "\ud7a3":
-                out.append(ch)
-    return "".join(out)
 
 
 @lru_cache(maxsize=1)
