@@ -228,3 +228,11 @@ def test_choose_name_drops_a_tagger_span_on_no_name_line():
     tags = tags_from(probs)
     choose_name(regions, tags, [[max(p) for p in rows] for rows in probs], probs, NAMES, "company")
     assert tags[0] == ["O"]
+
+
+def test_total_labels_read_through_glued_ocr_words_and_junk():
+    assert total_grade("TOTALTAX") == 0.0 and total_grade("TOTALQTY:") == 0.0
+    assert total_grade("Total Incl, GST@6%") == 0.9
+    # a two-letter scrap read between the label and its amount is no label
+    regions = [reg(260, 100, 450, "TOTAL"), reg(670, 100, 920, "AI"), reg(940, 100, 1080, "27.55")]
+    assert [(c.text, c.grade) for c in total_candidates(regions)] == [("27.55", 0.8)]

@@ -23,15 +23,16 @@ from hanji.domain.text import tokens
 # without separators is a count or a code, not an amount)
 _AMOUNT = re.compile(r"^(?:RM|\$|₩|MYR|KRW)?-?(?:\d{1,3}(?:,\d{3})+(?:\.\d{2})?|\d+\.\d{2})(?:원)?$")
 
-# labels that mean "not the amount paid"; an "inclusive of tax" phrase is taken out first
-_INCL = re.compile(r"INCL[A-Z]*\.?\s*(?:OF\s*)?(?:\d+(?:\.\d+)?\s*%\s*)?(?:GST|TAX|VAT|SST)?")
+# labels that mean "not the amount paid"; an "inclusive of tax" phrase is taken out first. No word break is
+# asked for before TAX or QTY: OCR glues words ('TOTALTAX')
+_INCL = re.compile(r"INCL[A-Z]*[.,]?\s*(?:OF\s*)?(?:\d+(?:\.\d+)?\s*%\s*)?(?:GST|TAX|VAT|SST)?(?:\s*@\s*\d+(?:\.\d+)?\s*%)?")
 _NOT_TOTAL = re.compile(
-    r"SUB\s*-?\s*TOTAL|TOTAL\s*(?:QTY|QUANTITY|ITEMS?|PCS|UNITS?|NO\b|SAVING|DISC)|\bQTY\b|\bTAX|GST|\bVAT\b|SST|"
+    r"SUB\s*-?\s*TOTAL|TOTAL\s*(?:QTY|QUANTITY|ITEMS?|PCS|UNITS?|NO\b|SAVING|DISC)|QTY\b|TAX|GST|\bVAT\b|SST|"
     r"EXCL|BEFORE|DISCOUNT|\bDISC\b|SAVING|CHANGE|CASH|TENDER|PAID|PAYMENT|CARD|VISA|MASTER|DEBIT|CREDIT|"
     r"POINT|DEPOSIT|ROUNDING|"
     r"부\s*가|과\s*세|면\s*세|공\s*급\s*가|세\s*액|받은|거스름|잔\s*돈|할\s*인|카드|현금|포인트|소\s*계")
 # what even a 'grand total' / '결제금액' label cannot be when it also says this
-_NEVER = re.compile(r"SUB\s*-?\s*TOTAL|EXCL|BEFORE|GST|\bTAX|\bVAT|CHANGE|SAVING|DISC|소\s*계|부\s*가|세\s*액|과\s*세|"
+_NEVER = re.compile(r"SUB\s*-?\s*TOTAL|EXCL|BEFORE|GST|TAX|\bVAT|CHANGE|SAVING|DISC|소\s*계|부\s*가|세\s*액|과\s*세|"
                     r"공\s*급\s*가|거스름|할\s*인")
 _STRONG = re.compile(
     r"GRAND\s*TOTAL|TOTAL\s*(?:AMT\s*|AMOUNT\s*)?ROUNDED|ROUNDED\s*TOTAL|NETT?\s*TOTAL|NETT?\s*AMOUNT|"
@@ -165,7 +166,7 @@ def total_candidates(regions: list[Region]) -> list[AmountCandidate]:
             left = boxes[i][0]
             if not label:
                 words = [j for j in row if boxes[j][2] <= boxes[i][0] + 0.25 * (boxes[i][2] - boxes[i][0])
-                         and re.search(r"[A-Za-z가-힣]{2,}", _words(tokens(regions[j].text)))]
+                         and re.search(r"[A-Za-z]{3,}|[가-힣]{2,}", _words(tokens(regions[j].text)))]
                 if words:
                     j = max(words, key=lambda j: boxes[j][2])  # the nearest label to the left
                     label = _words(tokens(regions[j].text))
