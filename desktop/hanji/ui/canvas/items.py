@@ -270,7 +270,7 @@ class RegionLayer(QGraphicsItem):
         batch: list[tuple[tuple[str, str], QPainterPath]] = []
         cells = [c for c in self.cells if cx0 <= c[0] <= cx1 and cy0 <= c[1] <= cy1]
         if not hidden_idx and len(cells) * 2 >= len(self.cells):
-            # most of the page is in view: one outline path per style for the whole page (fewest calls)
+            # most of the page is in view: one path per style for the whole page (fewest calls)
             batch = list(self._whole_paths().items())
             cells = []
         for cell in cells:
