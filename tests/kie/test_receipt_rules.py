@@ -236,3 +236,13 @@ def test_total_labels_read_through_glued_ocr_words_and_junk():
     # a two-letter scrap read between the label and its amount is no label
     regions = [reg(260, 100, 450, "TOTAL"), reg(670, 100, 920, "AI"), reg(940, 100, 1080, "27.55")]
     assert [(c.text, c.grade) for c in total_candidates(regions)] == [("27.55", 0.8)]
+
+
+def test_choose_name_leaves_a_printed_label_out_of_the_name():
+    NAMES_KO = ["O", "B-store_name", "I-store_name"]
+    regions = lines_at(["[ 영수증 ]", "상호: 카페 온담 강남점", "가맹점명 : 할매국밥"])
+    rows = [[[1.0, 0.0, 0.0]], [[0.9, 0.05, 0.05], [0.1, 0.9, 0.0], [0.1, 0.0, 0.9], [0.1, 0.0, 0.9]],
+            [[1.0, 0.0, 0.0]] * 3]
+    tags = [[NAMES_KO[max(range(3), key=lambda j: p[j])] for p in r] for r in rows]
+    choose_name(regions, tags, [[max(p) for p in r] for r in rows], rows, NAMES_KO, "store_name")
+    assert tags[1] == ["O", "B-store_name", "I-store_name", "I-store_name"]

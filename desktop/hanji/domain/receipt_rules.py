@@ -224,6 +224,16 @@ def name_length(toks: list[str]) -> int:
     return n
 
 
+def name_start(toks: list[str]) -> int:
+    """How many of a line's tokens come before the business name: a label printed in front of it
+    (``상호: 한빛상사``, ``가맹점명 : 할매국밥``, ``COMPANY: ...``), one of the first two tokens ending
+    in ':'; 0 when there is none, or nothing after it."""
+    for k, t in enumerate(toks[:2]):
+        if t.endswith(":") or t.endswith("："):
+            return k + 1 if k + 1 < len(toks) else 0
+    return 0
+
+
 def entity_grade(text: str) -> float:
     """How surely a line names a business by its legal form: 1.0 for SDN BHD / BERHAD / LTD /
     주식회사 / (주), 0.6 for ENTERPRISE / TRADING / CO / RESTAURANT..., 0 otherwise (and for lines

@@ -192,11 +192,12 @@ def choose_name(regions: list[Region], tags: list[list[str]], scores: list[list[
     together. Candidates: the tagger's spans of ``key`` widened to whole lines, and the head lines
     that name a business by its legal form (:func:`hanji.domain.receipt_rules.company_lines`), each
     cleaned by :func:`hanji.domain.receipt_rules.name_runs` (no address, contact, title or number-only
-    lines; a line ending in '&' or an open bracket goes on to the next). Each
+    lines; a line ending in '&' or an open bracket goes on to the next; a label before the name,
+    ``상호:``, and a company number after it are no part of it). Each
     scores the tagger's mean probability of ``key`` over its tokens plus ``weight`` times the best
     legal-form grade of its lines; the best becomes the one span of ``key``. In place."""
     from hanji.domain.fields import field_spans
-    from hanji.domain.receipt_rules import company_lines, entity_grade, name_length, name_runs
+    from hanji.domain.receipt_rules import company_lines, entity_grade, name_length, name_runs, name_start
     from hanji.domain.text import tokens
 
     bi = [i for i, t in enumerate(tag_names) if t in ("B-" + key, "I-" + key)]
@@ -226,8 +227,9 @@ def choose_name(regions: list[Region], tags: list[list[str]], scores: list[list[
     best = max(cands, key=score)
     first = True
     for r in best:
-        n = name_length(tokens(regions[r].text))  # '99 SPEED MART S/B (519537-X)': the number is not the name
-        for k in range(n):
+        toks = tokens(regions[r].text)
+        n = name_length(toks)  # '99 SPEED MART S/B (519537-X)': the number is not the name
+        for k in range(min(name_start(toks), n - 1) if n else 0, n):  # nor is a label before it ('상호:')
             tags[r][k] = ("B-" if first else "I-") + key
             scores[r][k] = max(scores[r][k], p_line(r))
             first = False
