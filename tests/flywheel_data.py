@@ -42,3 +42,27 @@ def add_synth_document(store, seed: int):
                              for r in doc.regions if r.text.strip()])
     store.update_document(d.id, doc_type="receipt")
     return d
+
+
+def add_english_document(store, name: str, texts: list[str]):
+    """A page of rendered English lines ``texts``, each a confirmed region."""
+    import random
+
+    from hanji.synth.lines import font_faces, render_line
+
+    face = font_faces(held_out=False)[0]
+    lines = [render_line(t, face, random.Random(i), size=30, strength=0.0) for i, t in enumerate(texts)]
+    w = max(im.shape[1] for im in lines) + 20
+    page = np.full((sum(im.shape[0] + 10 for im in lines) + 10, w, 3), 255, np.uint8)
+    regions, y = [], 10
+    for im, text in zip(lines, texts):
+        page[y : y + im.shape[0], 10 : 10 + im.shape[1]] = im
+        x1, y1 = 10.0 + im.shape[1], float(y + im.shape[0])
+        regions.append(Region(points=[(10.0, y), (x1, y), (x1, y1), (10.0, y1)], text=text, status="confirmed"))
+        y += im.shape[0] + 10
+    buf = io.BytesIO()
+    Image.fromarray(page).save(buf, "PNG")
+    doc, _ = store.add_image_bytes(name, buf.getvalue())
+    store.add_regions(doc.id, regions)
+    return doc
+

@@ -8,7 +8,7 @@ import os
 import signal
 
 import pytest
-from flywheel_data import add_line_document, add_synth_document
+from flywheel_data import add_english_document, add_line_document, add_synth_document
 
 from hanji.cli import main
 from hanji.store import ProjectStore
@@ -120,3 +120,17 @@ def test_models_list_activate_and_back_to_shipped(tmp_path, capsys):
         assert s.models.active("recognizer") is None
     assert main(["models", str(path), "--activate", "99"]) == 1
     assert "no trained model 99" in capsys.readouterr().err
+
+
+def test_recognizer_base_ppocr_en(tmp_path, monkeypatch, capsys):
+    from hanji.jobs import flywheel
+
+    path = tmp_path / "en.hanji"
+    with ProjectStore.create(path) as s:
+        for i, texts in enumerate([["JALAN MELAKA", "TOTAL 12.50"], ["LOT 7 TAMAN", "SDN BHD"], ["81750 JOHOR"]]):
+            add_english_document(s, f"e{i}.png", texts)
+    left = scripted(monkeypatch, flywheel, "recognizer_cer", [0.5, 0.25])
+    rc = main(["train", "recognizer", str(path), "--steps", "1", "--batch-size", "2", "--base", "ppocr_en", "--json"])
+    assert rc == 0 and left == []
+    out = json.loads(capsys.readouterr().out.strip())
+    assert out["activated"] is True and out["metrics"]["base"] == "ppocr_en"

@@ -4,7 +4,7 @@ when it beats the one it started from, resumed after a cancel, used by pre-annot
 from __future__ import annotations
 
 import pytest
-from flywheel_data import add_line_document
+from flywheel_data import add_english_document, add_line_document
 
 from hanji.errors import HanjiError
 from hanji.jobs import flywheel
@@ -112,3 +112,39 @@ def test_needs_two_labelled_documents(project):
     add_line_document(project, "only.png", seed=1)
     with pytest.raises(HanjiError, match="at least two documents"):
         flywheel.train_recognizer(project, steps=1)
+
+
+def test_starts_from_a_named_shipped_recognizer(project):
+    from hanji.models.weights import load_shipped
+
+    for i, texts in enumerate([["JALAN MELAKA", "TOTAL 12.50"], ["LOT 7 TAMAN", "SDN BHD"], ["81750 JOHOR", "CASH"]]):
+        add_english_document(project, f"e{i}.png", texts)
+    en = load_shipped("ppocr_en_rec.pt")
+    # the project already has an active (Korean) recognizer: base= still starts from the one named
+    flywheel.train_recognizer(project, steps=1, evaluator=Scripted(0.5, 0.4), **FAST)
+    assert project.models.active("recognizer") is not None
+    ev = Scripted(0.30, 0.10)
+    res = flywheel.train_recognizer(project, steps=1, evaluator=ev, base="ppocr_en", **FAST)
+    assert ev.states[0]["charset"] == en["charset"] and ev.states[1]["charset"] == en["charset"]
+    assert res.activated and res.metrics["base"] == "ppocr_en"
+    kept = project.models.get(res.model_id)
+    from hanji.models.weights import load_state_bytes
+
+    state = load_state_bytes(project.models.weights(kept.id))
+    assert state["meta"]["name"] == "ppocr_en" and state["meta"]["min_width"] == en["meta"]["min_width"]
+    # the project's pipeline reads with it
+    from hanji.jobs.project_models import project_recognizer
+
+    rec = project_recognizer(project)
+    assert rec.weights_sha256 == res.sha256 and len(rec.charset) == len(en["charset"])
+    with pytest.raises(HanjiError, match="unknown recognizer 'nope'"):
+        flywheel.train_recognizer(project, steps=1, evaluator=Scripted(0.3, 0.2), base="nope", **FAST)
+
+
+def test_rendered_lines_the_charset_cannot_write_are_left_out():
+    import numpy as np
+
+    img = np.zeros((10, 40, 3), np.uint8)
+    lines = [(img, "TOTAL 9.90"), (img, "합계 9,900"), (img, "LOT 7")]
+    assert [t for _, t in flywheel.writable_lines(lines, list("LOTA 7.90"))] == ["TOTAL 9.90", "LOT 7"]
+    assert flywheel.writable_lines(lines, list("합계 9,0")) == [(img, "합계 9,900")]

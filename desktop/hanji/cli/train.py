@@ -40,6 +40,9 @@ def register(sub) -> None:
                    help="start from this weights file, or 'shipped' for the shipped ko_rec.pt, instead of PP-OCRv4")
     r.add_argument("--export", type=Path, default=None,
                    help="after training, write the best weights (fp16) to this file for load_recognizer(path=...)")
+    r.add_argument("--base", choices=("ko", "ppocr_en"), default=None,
+                   help="with a project: start from this shipped recognizer (ppocr_en for English documents) instead "
+                        "of the project's active one (default: the active one, else ko)")
     r.set_defaults(func=cmd_recognizer)
 
     d = tsub.add_parser("detector", help="fine-tune the text detector on PROJECT's fully labelled pages and keep it "
@@ -173,7 +176,7 @@ def _flywheel(args, task: str) -> int:
                 from hanji.jobs.flywheel import train_recognizer
 
                 res = train_recognizer(store, steps=args.steps or FLYWHEEL_STEPS, batch_size=args.batch_size,
-                                       threads=args.threads, **common)
+                                       threads=args.threads, base=args.base, **common)
             elif task == "detector":
                 from hanji.jobs.flywheel_detector import train_detector
 

@@ -163,9 +163,19 @@ def base_model(store, task: str, shipped: str) -> tuple[dict[str, Any], str, str
     return load_shipped(shipped), shipped_sha256(shipped), "shipped"
 
 
-def base_recognizer(store) -> tuple[dict[str, Any], str, str]:
-    """``(state, sha256, name)`` of the project's active recognizer, else of the shipped one."""
-    return base_model(store, "recognizer", SHIPPED_RECOGNIZER)
+def base_recognizer(store, shipped: str | None = None) -> tuple[dict[str, Any], str, str]:
+    """``(state, sha256, name)`` of the project's active recognizer, else of the shipped one; with
+    ``shipped`` (a name of :data:`hanji.models.recognize.RECOGNIZERS`, e.g. ``"ppocr_en"``), of that
+    shipped recognizer whatever the project has."""
+    if shipped is None:
+        return base_model(store, "recognizer", SHIPPED_RECOGNIZER)
+    from hanji.models.recognize import RECOGNIZERS
+    from hanji.models.weights import load_shipped, shipped_sha256
+
+    if shipped not in RECOGNIZERS:
+        raise HanjiError(f"unknown recognizer {shipped!r} to start from; choose one of {', '.join(RECOGNIZERS)}",
+                         store.path)
+    return load_shipped(RECOGNIZERS[shipped]), shipped_sha256(RECOGNIZERS[shipped]), shipped
 
 
 def recognizer_cer(state: dict[str, Any], lines: list, device=None) -> float:
@@ -181,6 +191,13 @@ def recognizer_cer(state: dict[str, Any], lines: list, device=None) -> float:
     return float(evaluate(net, lines, charset, device))
 
 
+def writable_lines(lines: list, charset: list[str]) -> list:
+    """The ``(image, text)`` lines whose text the charset can write whole (a rendered Korean line
+    taught to a recognizer without Hangul would pair an image with a label that lacks its letters)."""
+    known = set(charset)
+    return [(img, text) for img, text in lines if set(text) <= known]
+
+
 def _augment(img, rng: random.Random):
     from hanji.synth.lines import degrade
 
@@ -189,12 +206,15 @@ def _augment(img, rng: random.Random):
 
 def train_recognizer(store, steps: int = 300, batch_size: int = 16, synthetic_share: float = 0.25, seed: int = 0,
                      lr: float = 3e-4, head_lr: float = 1e-3, freeze_blocks: int = 10, threads: int = 0,
-                     resume: bool = True, evaluator: Callable[[dict, list], float] | None = None,
+                     base: str | None = None, resume: bool = True, evaluator: Callable[[dict, list], float] | None = None,
                      progress: Progress = no_progress, cancel: CancelToken | None = None,
                      log: Callable[[str], None] = lambda m: None, checkpoint_every_s: float = 60.0) -> FlywheelResult:
     """Fine-tune the project's recognizer (active, else shipped) on its confirmed lines; see the module.
 
-    ``synthetic_share``: rendered lines in each batch (so that it keeps reading what it read before);
+    ``base``: start from this shipped recognizer (``"ppocr_en"`` for English receipts) instead of the
+    project's active one (else the shipped Korean ``ko``); the fine-tuned model keeps its charset.
+    ``synthetic_share``: rendered lines in each batch (so that it keeps reading what it read before;
+    only those the charset can write whole, see :func:`writable_lines`);
     ``evaluator(state, lines) -> CER``: how ``before`` and ``after`` are measured (default
     :func:`recognizer_cer`). Returns the kept model, its metrics and whether it became active."""
     import torch
@@ -211,7 +231,7 @@ def train_recognizer(store, steps: int = 300, batch_size: int = 16, synthetic_sh
     if threads:
         torch.set_num_threads(threads)
     cancel = cancel or CancelToken()
-    base_state, base_sha, base_name = base_recognizer(store)
+    base_state, base_sha, base_name = base_recognizer(store, base)
     charset = list(base_state["charset"])
     device = pick_device()
     evaluator = evaluator or (lambda state, lines: recognizer_cer(state, lines, device))
@@ -247,14 +267,16 @@ def train_recognizer(store, steps: int = 300, batch_size: int = 16, synthetic_sh
         rng = random.Random(seed * 1_000_003 + step)
         batch = [(_augment(img, rng), text) for img, text in rng.choices(train_lines, k=batch_size - n_synth)]
         if n_synth:
-            batch += LineSampler(seed * 7919 + step, faces=faces, max_chars=24).batch(n_synth)
+            rendered = LineSampler(seed * 7919 + step, faces=faces, max_chars=24).batch(n_synth)
+            batch += writable_lines(rendered, charset)
         batch.sort(key=lambda s: s[0].shape[1] / s[0].shape[0])
         return batch
 
     res = trainer.run(sample_batch, out, None, progress=progress, cancel=cancel, log=log)
     cancel.check()
-    weights = export_weights(trainer.net, charset, dict(base_state.get("meta", {}), name="ko",
-                                                             version=f"project+{base_name}+{steps}"))
+    base_meta = dict(base_state.get("meta", {}))
+    weights = export_weights(trainer.net, charset, dict(base_meta, name=base_meta.get("name", "ko"),
+                                                        version=f"project+{base_name}+{steps}"))
     progress(steps, steps, "measuring the fine-tuned model")
     after = float(evaluator(weights, held_lines))
     extra = {"n_train_lines": len(train_lines), "n_heldout_lines": len(held_lines), "steps": int(res["step"]),
