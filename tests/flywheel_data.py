@@ -14,15 +14,18 @@ def add_line_document(store, name: str, seed: int, n: int = 3):
     """A page of ``n`` rendered Korean lines stacked on white, each a confirmed region."""
     from hanji.synth.lines import LineSampler
 
-    lines = LineSampler(seed, max_chars=5, strength=0.0).batch(n)
+    return add_page_of_lines(store, name, LineSampler(seed, max_chars=5, strength=0.0).batch(n))
+
+
+def add_page_of_lines(store, name: str, lines: list):
+    """``lines`` (``(image, text)`` pairs) stacked on a white page, each a confirmed region."""
     w = max(im.shape[1] for im, _ in lines) + 20
-    h = sum(im.shape[0] + 10 for im, _ in lines) + 10
-    page = np.full((h, w, 3), 255, np.uint8)
+    page = np.full((sum(im.shape[0] + 10 for im, _ in lines) + 10, w, 3), 255, np.uint8)
     regions, y = [], 10
     for im, text in lines:
         page[y : y + im.shape[0], 10 : 10 + im.shape[1]] = im
-        x0, x1, y1 = 10.0, 10.0 + im.shape[1], float(y + im.shape[0])
-        regions.append(Region(points=[(x0, y), (x1, y), (x1, y1), (x0, y1)], text=text, status="confirmed"))
+        x1, y1 = 10.0 + im.shape[1], float(y + im.shape[0])
+        regions.append(Region(points=[(10.0, y), (x1, y), (x1, y1), (10.0, y1)], text=text, status="confirmed"))
         y += im.shape[0] + 10
     buf = io.BytesIO()
     Image.fromarray(page).save(buf, "PNG")
@@ -51,18 +54,5 @@ def add_english_document(store, name: str, texts: list[str]):
     from hanji.synth.lines import font_faces, render_line
 
     face = font_faces(held_out=False)[0]
-    lines = [render_line(t, face, random.Random(i), size=30, strength=0.0) for i, t in enumerate(texts)]
-    w = max(im.shape[1] for im in lines) + 20
-    page = np.full((sum(im.shape[0] + 10 for im in lines) + 10, w, 3), 255, np.uint8)
-    regions, y = [], 10
-    for im, text in zip(lines, texts):
-        page[y : y + im.shape[0], 10 : 10 + im.shape[1]] = im
-        x1, y1 = 10.0 + im.shape[1], float(y + im.shape[0])
-        regions.append(Region(points=[(10.0, y), (x1, y), (x1, y1), (10.0, y1)], text=text, status="confirmed"))
-        y += im.shape[0] + 10
-    buf = io.BytesIO()
-    Image.fromarray(page).save(buf, "PNG")
-    doc, _ = store.add_image_bytes(name, buf.getvalue())
-    store.add_regions(doc.id, regions)
-    return doc
-
+    return add_page_of_lines(store, name, [(render_line(t, face, random.Random(i), size=30, strength=0.0), t)
+                                           for i, t in enumerate(texts)])
