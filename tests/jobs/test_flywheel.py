@@ -148,3 +148,22 @@ def test_rendered_lines_the_charset_cannot_write_are_left_out():
     lines = [(img, "TOTAL 9.90"), (img, "합계 9,900"), (img, "LOT 7")]
     assert [t for _, t in flywheel.writable_lines(lines, list("LOTA 7.90"))] == ["TOTAL 9.90", "LOT 7"]
     assert flywheel.writable_lines(lines, list("합계 9,0")) == [(img, "합계 9,900")]
+
+
+def test_box_jitter_adds_crops_from_moved_boxes(tiny):
+    import random
+
+    from hanji.jobs.train_recognizer import jitter_quad, store_lines
+
+    ids = [d.id for d in tiny.documents()]
+    tight = store_lines(tiny, ids)
+    moved = store_lines(tiny, ids, jitter=0.3, seed=1)
+    assert [t for _, t in moved] == [t for _, t in tight]
+    assert any(a.shape != b.shape for (a, _), (b, _) in zip(tight, moved))
+    assert [c.shape for c, _ in store_lines(tiny, ids, jitter=0.3, seed=1)] == [c.shape for c, _ in moved]
+    box = jitter_quad([(10, 10), (110, 10), (110, 30), (10, 30)], 0.25, random.Random(0))
+    (x0, y0), (x1, y1) = box[0], box[2]
+    assert 5 <= x0 <= 15 and 5 <= y0 <= 15 and 105 <= x1 <= 115 and 25 <= y1 <= 35
+    res = flywheel.train_recognizer(tiny, steps=1, evaluator=Scripted(0.3, 0.2), box_jitter=0.2, **FAST)
+    plain = flywheel.train_recognizer(tiny, steps=1, evaluator=Scripted(0.3, 0.2), **FAST)
+    assert res.metrics["n_train_lines"] == 2 * plain.metrics["n_train_lines"]

@@ -206,7 +206,7 @@ def _augment(img, rng: random.Random):
 
 def train_recognizer(store, steps: int = 300, batch_size: int = 16, synthetic_share: float = 0.25, seed: int = 0,
                      lr: float = 3e-4, head_lr: float = 1e-3, freeze_blocks: int = 10, threads: int = 0,
-                     base: str | None = None, resume: bool = True, evaluator: Callable[[dict, list], float] | None = None,
+                     base: str | None = None, box_jitter: float = 0.0, resume: bool = True, evaluator: Callable[[dict, list], float] | None = None,
                      progress: Progress = no_progress, cancel: CancelToken | None = None,
                      log: Callable[[str], None] = lambda m: None, checkpoint_every_s: float = 60.0) -> FlywheelResult:
     """Fine-tune the project's recognizer (active, else shipped) on its confirmed lines; see the module.
@@ -237,6 +237,8 @@ def train_recognizer(store, steps: int = 300, batch_size: int = 16, synthetic_sh
     evaluator = evaluator or (lambda state, lines: recognizer_cer(state, lines, device))
     progress(0, steps, "reading labelled lines")
     train_lines = store_lines(store, train_ids, charset, cancel)
+    if box_jitter:  # each line also cropped from a box moved by up to box_jitter of its height per side
+        train_lines += store_lines(store, train_ids, charset, cancel, jitter=box_jitter, seed=seed)
     held_lines = store_lines(store, held_ids, charset, cancel)
     if not train_lines or not held_lines:
         raise HanjiError("no usable confirmed lines to train on or to measure with (lines must be wider than "
@@ -245,7 +247,7 @@ def train_recognizer(store, steps: int = 300, batch_size: int = 16, synthetic_sh
                       seed=seed, threads=threads, eval_every=10**9, checkpoint_every_s=checkpoint_every_s,
                       freeze_blocks=freeze_blocks, version=f"project+{base_name}")
     key = {"base": base_sha, "train": train_ids, "heldout": held_ids, "steps": steps, "batch_size": batch_size,
-           "synthetic_share": synthetic_share, "seed": seed, "lr": lr, "head_lr": head_lr, "freeze": freeze_blocks}
+           "synthetic_share": synthetic_share, "box_jitter": box_jitter, "seed": seed, "lr": lr, "head_lr": head_lr, "freeze": freeze_blocks}
     out = run_dir(store, "recognizer")
     state = _resumable(store, "recognizer", key, out / "last.pt", resume)
     torch.manual_seed(seed)

@@ -53,16 +53,31 @@ def project_lines(project: str | Path, charset: list[str] | None = None) -> list
         return store_lines(store, None, charset)
 
 
+def jitter_quad(points, amount: float, rng) -> list[tuple[float, float]]:
+    """The region's box with each side moved in or out by up to ``amount`` times its height (a
+    detector's box is rarely the labelled one): an axis-aligned box of its corners."""
+    pts = np.asarray(points, np.float32)
+    x0, y0 = pts.min(axis=0)
+    x1, y1 = pts.max(axis=0)
+    h = float(y1 - y0)
+    d = [rng.uniform(-amount, amount) * h for _ in range(4)]
+    x0, y0, x1, y1 = x0 - d[0], y0 - d[1], x1 + d[2], y1 + d[3]
+    return [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+
+
 def store_lines(store, doc_ids: list[int] | None = None, charset: list[str] | None = None,
-                cancel: CancelToken | None = None) -> list[tuple[np.ndarray, str]]:
-    """:func:`project_lines` of an open project, of the documents ``doc_ids`` (default all), in that order."""
+                cancel: CancelToken | None = None, jitter: float = 0.0, seed: int = 0) -> list[tuple[np.ndarray, str]]:
+    """:func:`project_lines` of an open project, of the documents ``doc_ids`` (default all), in that order.
+    ``jitter``: crop each region from a box moved by :func:`jitter_quad` (``Random(seed)``)."""
     import io
+    import random
 
     from PIL import Image
 
     keep = set(charset) if charset else None
     docs = [store.document(i) for i in doc_ids] if doc_ids is not None else store.documents()
     out = []
+    rng = random.Random(seed)
     for doc in docs:
         if cancel is not None:
             cancel.check()
@@ -72,7 +87,10 @@ def store_lines(store, doc_ids: list[int] | None = None, charset: list[str] | No
         image = np.asarray(Image.open(io.BytesIO(store.image_bytes(doc.id))).convert("RGB"))
         for r in regions:
             text = "".join(c for c in r.text if keep is None or c in keep).strip()
-            crop = crop_quad(image, r.points)
+            h, w = image.shape[:2]
+            pts = r.points if not jitter else [(min(max(x, 0.0), w - 1.0), min(max(y, 0.0), h - 1.0))
+                                               for x, y in jitter_quad(r.points, jitter, rng)]
+            crop = crop_quad(image, pts)
             if text and crop.shape[1] >= crop.shape[0] * 0.8:
                 out.append((crop, text))
     return out
