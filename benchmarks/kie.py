@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/kie.py [--per-type 100] [--model PATH] [--sroie-steps 600] [--skip-sroie]
                                        [--sroie-model PATH] [--e2e 0] [--sroie-e2e 0]
                                        [--sroie-e2e-train-ocr] [--sroie-e2e-finetune-rec STEPS]
+                                       [--sroie-rec-box-jitter 0]
 
 1. Korean generated documents held out of training: fonts (hanji.synth.lines.HELD_OUT_FONTS) and
    templates (the last layout of each type) the shipped tagger never saw, from a seed not used in
@@ -27,7 +28,8 @@
    first runs the recognizer flywheel (``hanji.jobs.flywheel.train_recognizer``, started from
    ``ppocr_en``) on the project, the training receipts pinned to train and the test receipts held out
    (``attrs["split"]``), prints the held-out line CER before and after, and reads with the project's
-   fine-tuned recognizer instead (also the training receipts, with ``--sroie-e2e-train-ocr``).
+   fine-tuned recognizer instead (also the training receipts, with ``--sroie-e2e-train-ocr``);
+   ``--sroie-rec-box-jitter F`` passes ``box_jitter=F`` to it (extra crops from moved boxes).
 
 Prints ``name value unit (peer value, ratio)`` lines. The peers are published figures of large
 pre-trained models fine-tuned on the full training sets, for scale only: they are measured on other
