@@ -78,22 +78,22 @@ def extract_regions(regions: list[Region], doc_type: str = "auto", predictor=Non
     tags = [pred.tags[i] for i in pred.order]
     scores = [pred.scores[i] for i in pred.order]
     out_type = doc_type if doc_type not in ("", "auto") else pred.doc_type
-    if fill_min_prob > 0 and getattr(pred, "probs", None) is not None and hasattr(predictor, "fields_of"):
-        fill_missing_fields(tags, scores, [pred.probs[i] for i in pred.order], pred.tag_names,
-                            predictor.fields_of(pred.doc_type), fill_min_prob)
-    if rule_weight > 0 and probs_ok(pred) and "B-total" in (pred.tag_names or []) and (
-            not hasattr(predictor, "fields_of") or "total" in predictor.fields_of(pred.doc_type)):
-        choose_total(ordered, tags, scores, [pred.probs[i] for i in pred.order], pred.tag_names,
-                     rule_weight * TOTAL_RULE_WEIGHT)
-    if rule_weight > 0 and probs_ok(pred) and "B-date" in pred.tag_names and (
-            not hasattr(predictor, "fields_of") or "date" in predictor.fields_of(pred.doc_type)):
-        choose_date(ordered, tags, scores, [pred.probs[i] for i in pred.order], pred.tag_names, rule_weight)
+    probs = [pred.probs[i] for i in pred.order] if getattr(pred, "probs", None) is not None else None
+    if fill_min_prob > 0 and probs is not None and hasattr(predictor, "fields_of"):
+        fill_missing_fields(tags, scores, probs, pred.tag_names, predictor.fields_of(pred.doc_type), fill_min_prob)
+
+    def ruled(field: str) -> bool:  # the receipt rules weigh in on fields the tagger has for this type
+        return "B-" + field in pred.tag_names and (not hasattr(predictor, "fields_of")
+                                                   or field in predictor.fields_of(pred.doc_type))
+
     if rule_weight > 0 and probs_ok(pred):
+        if ruled("total"):
+            choose_total(ordered, tags, scores, probs, pred.tag_names, rule_weight * TOTAL_RULE_WEIGHT)
+        if ruled("date"):
+            choose_date(ordered, tags, scores, probs, pred.tag_names, rule_weight)
         for f in ("company", "store_name"):
-            if "B-" + f in pred.tag_names and (not hasattr(predictor, "fields_of")
-                                               or f in predictor.fields_of(pred.doc_type)):
-                choose_name(ordered, tags, scores, [pred.probs[i] for i in pred.order], pred.tag_names, f,
-                            rule_weight * NAME_RULE_WEIGHT)
+            if ruled(f):
+                choose_name(ordered, tags, scores, probs, pred.tag_names, f, rule_weight * NAME_RULE_WEIGHT)
     spans = field_spans(ordered, tags, scores)
     kept = pick_spans(spans, out_type)  # one span per single-valued field: the tags say what the fields say
     if len(kept) < len(spans):
