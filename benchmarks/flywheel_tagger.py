@@ -24,7 +24,6 @@ import shutil
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,15 +37,13 @@ def field_f1(store, doc_ids: list[int], predictor) -> float:
     from hanji.jobs.extract import extract_regions
 
     tot = [0, 0, 0]
-    per = defaultdict(lambda: [0, 0, 0])
     for i in doc_ids:
         gold = {kv.key: [kv.value] for kv in store.keyvalues(i) if kv.key in KEYS}
         res = extract_regions(store.regions(i), "sroie", predictor)
         got = {k: (v if isinstance(v, list) else [v]) for k, v in res["fields"].items() if k in KEYS}
-        for k, (tp, fp, fn) in field_counts(gold, got, KEYS).items():
-            for j, x in enumerate((tp, fp, fn)):
+        for counts in field_counts(gold, got, KEYS).values():
+            for j, x in enumerate(counts):
                 tot[j] += x
-                per[k][j] += x
     return prf(*tot)[2]
 
 
