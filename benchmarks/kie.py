@@ -69,6 +69,12 @@ def line(name: str, value: float, unit: str, peer: str | None = None) -> None:
         print(f"{name} {value:.4f} {unit}", flush=True)
 
 
+def _add(into: list[int], counts) -> None:
+    """Add ``(tp, fp, fn)`` to a running ``[tp, fp, fn]``."""
+    for j, x in enumerate(counts):
+        into[j] += x
+
+
 def _as_lists(fields: dict) -> dict[str, list[str]]:
     return {k: (v if isinstance(v, list) else [v]) for k, v in fields.items()}
 
@@ -99,20 +105,15 @@ def korean(args) -> None:
             doc = make_document(dt, 900_000_000 + i, font=r.choice(fonts), template=r.choice(split_templates(dt, True)))
             res = extract_regions(doc.regions, "auto", pred)
             right += res["doc_type"] == dt
-            for k, (tp, fp, fn) in field_counts(doc.fields, _as_lists(res["fields"])).items():
-                c = counts[k]
-                c[0] += tp
-                c[1] += fp
-                c[2] += fn
+            for k, c in field_counts(doc.fields, _as_lists(res["fields"])).items():
+                _add(counts[k], c)
             if e2e_pipeline is not None and i < args.e2e:
                 import numpy as np
 
                 regions = e2e_pipeline.page(np.asarray(doc.image))
                 res2 = extract_regions(regions, "auto", pred)
-                for tp, fp, fn in field_counts(doc.fields, _as_lists(res2["fields"])).values():
-                    e2e[0] += tp
-                    e2e[1] += fp
-                    e2e[2] += fn
+                for c in field_counts(doc.fields, _as_lists(res2["fields"])).values():
+                    _add(e2e, c)
         tot = [sum(c[j] for c in counts.values()) for j in range(3)]
         for j in range(3):
             all_counts[j] += tot[j]
@@ -221,26 +222,16 @@ def sroie(args) -> None:
             n_gold += len(gold)
             res = extract_regions(regions, "sroie", pred)
             got = {k: v for k, v in _as_lists(res["fields"]).items() if k in keys}
-            for k, (tp, fp, fn) in field_counts(gold, got, keys).items():
-                c = counts[k]
-                c[0] += tp
-                c[1] += fp
-                c[2] += fn
+            for k, c in field_counts(gold, got, keys).items():
+                _add(counts[k], c)
                 if k in in_text:  # the peer's protocol: a field whose true value the text lacks is left out
-                    c = matched[k]
-                    c[0] += tp
-                    c[1] += fp
-                    c[2] += fn
-            for tp, fp, fn in field_counts(gold, got, keys, tolerance=0.1).values():
-                near[0] += tp
-                near[1] += fp
-                near[2] += fn
+                    _add(matched[k], c)
+            for c in field_counts(gold, got, keys, tolerance=0.1).values():
+                _add(near, c)
             res0 = extract_regions(regions, "sroie", pred, rule_weight=0.0)
             got0 = {k: v for k, v in _as_lists(res0["fields"]).items() if k in keys}
-            for tp, fp, fn in field_counts(gold, got0, keys).values():
-                bare[0] += tp
-                bare[1] += fp
-                bare[2] += fn
+            for c in field_counts(gold, got0, keys).values():
+                _add(bare, c)
         if args.sroie_e2e:
             from hanji.jobs.preannotate import document_image, make_pipeline
 
@@ -282,12 +273,9 @@ def sroie(args) -> None:
                     gold = {kv.key: [kv.value] for kv in store.keyvalues(d.id) if kv.key in keys}
                     res = extract_regions(page, "sroie", tagger)
                     got = {k: v for k, v in _as_lists(res["fields"]).items() if k in keys}
-                    for k, (tp, fp, fn) in field_counts(gold, got, keys).items():
-                        c = e2e[k]
-                        c[0] += tp
-                        c[1] += fp
-                        c[2] += fn
-                        if fn and k == "address":
+                    for k, c in field_counts(gold, got, keys).items():
+                        _add(e2e[k], c)
+                        if c[2] and k == "address":
                             print(f"#   {name} address miss {d.name}: true {gold[k][0]!r}, got {got.get(k)!r}")
                 tot_e = [sum(c[j] for c in e2e.values()) for j in range(3)]
                 line(f"kie.sroie.{name}", prf(*tot_e)[2], f"F1 ({n} receipts read by the OCR pipeline: PP-OCRv4 "
