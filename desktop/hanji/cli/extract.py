@@ -2,8 +2,9 @@
 
 ``hanji extract`` prints (or writes with ``--out``) one JSON object per image, one per line:
 ``{"image": path, "doc_type": str, "fields": {key: value}, "regions": [{"points", "text", "score",
-"key"}], "flags": [{"key", "value", "level", "reason"}]}``. A key with several values (receipt items)
-maps to a list. This output is the interface used to evaluate Hanji's key-value extraction.
+"key"}], "flags": [{"key", "value", "level", "reason"}], "corrections": [{"key", "read", "value",
+"words"}]}``. A key with several values (receipt items) maps to a list; ``corrections`` lists the values
+``--vocab`` corrected. This output is the interface used to evaluate Hanji's key-value extraction.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ def register(sub) -> None:
                    help="a tagger trained with 'hanji train tagger' (default: the shipped Korean one)")
     p.add_argument("--mask", action="store_true",
                    help="mask personal numbers and names (resident and card numbers keep their first digits)")
+    p.add_argument("--vocab", type=Path, default=None, metavar="PROJECT",
+                   help="correct OCR slips in the values' words against this project's confirmed key-values "
+                        "(BANOAR -> BANDAR when BANDAR is a word of the field there)")
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("propose", help="propose tags and key-values for a project's documents (machine "
@@ -46,8 +50,15 @@ def cmd_extract(args) -> int:
             raise HanjiError("no such image file", p)
     if args.model is not None and not args.model.is_file():
         raise HanjiError("no such model file", args.model)
+    vocab = None
+    if args.vocab is not None:
+        from hanji.jobs.vocab import project_vocabulary
+        from hanji.store import ProjectStore
+
+        with ProjectStore.open(args.vocab, readonly=True) as store:
+            vocab = project_vocabulary(store)
     emit_jsonl(lambda progress: extract_images(args.images, args.doc_type, model=args.model, mask=args.mask,
-                                               progress=progress), args.out, "extracting")
+                                               progress=progress, vocab=vocab), args.out, "extracting")
     return 0
 
 

@@ -63,12 +63,17 @@ def _model_type(doc_type: str, predictor) -> str | None:
 
 
 def extract_regions(regions: list[Region], doc_type: str = "auto", predictor=None,
-                    fill_min_prob: float = 0.1, rule_weight: float = 1.0) -> dict[str, Any]:
+                    fill_min_prob: float = 0.1, rule_weight: float = 1.0, vocab=None) -> dict[str, Any]:
     """Tags, fields and flags for ``regions`` (any order; the result is in reading order). A
     single-valued field (total, date) tagged more than once keeps one span, the tags and the
     key-values alike (:func:`hanji.domain.fields.pick_spans`). ``fill_min_prob``: see :func:`fill_missing_fields` (0 turns the filling off).
-    ``rule_weight``: weight of the receipt rules' opinion on the total (:func:`choose_total`; 0 turns it off)."""
+    ``rule_weight``: weight of the receipt rules' opinion on the total (:func:`choose_total`; 0 turns it off).
+    ``vocab``: a project's field vocabulary (:func:`hanji.jobs.vocab.project_vocabulary`): OCR slips in
+    the values' words are corrected against it (:func:`hanji.domain.vocab.correct_value`); the result's
+    ``"corrections"`` lists them (``{"key", "read", "value", "words": [[before, after], ...]}``; the
+    regions keep the text as read)."""
     from hanji.domain.fields import drop_spans, field_spans, fields_dict, keyvalues_from_spans, pick_spans
+    from hanji.jobs.vocab import correct_keyvalues
 
     predictor = predictor or load_predictor()
     regions = [r for r in regions if r.text.strip()]
@@ -102,6 +107,7 @@ def extract_regions(regions: list[Region], doc_type: str = "auto", predictor=Non
         spans = kept
     ids = [r.id for r in ordered]
     kvs = keyvalues_from_spans(spans, out_type, ids if all(i is not None for i in ids) else None)
+    corrections = correct_keyvalues(kvs, vocab) if vocab else []
     key_of: dict[int, str] = {}
     for s in spans:
         for i in s.region_indices:
@@ -113,7 +119,7 @@ def extract_regions(regions: list[Region], doc_type: str = "auto", predictor=Non
                      "key": key_of.get(i, ""), "tags": tags[i]})
     return {"doc_type": out_type, "type_scores": {k: round(v, 4) for k, v in pred.type_scores.items()},
             "fields": fields_dict(kvs), "regions": regs, "flags": flags_for(out_type, kvs),
-            "keyvalues": kvs, "ordered": ordered}
+            "corrections": corrections, "keyvalues": kvs, "ordered": ordered}
 
 
 def probs_ok(pred) -> bool:
@@ -307,9 +313,11 @@ def _mask_regions(res: dict[str, Any]) -> None:
 
 def extract_images(paths: Sequence[str | Path], doc_type: str = "auto", model: str | Path | None = None,
                    pipeline: Any = None, mask: bool = False, progress: Progress = no_progress,
-                   cancel: CancelToken | None = None) -> Iterator[dict[str, Any]]:
+                   cancel: CancelToken | None = None, vocab: Any = None) -> Iterator[dict[str, Any]]:
     """One result per image: ``{"image", "doc_type", "fields", "regions": [{"points", "text", "score",
-    "key"}], "flags"}``. ``mask``: personal numbers and names masked in fields and region texts."""
+    "key"}], "flags", "corrections"}``. ``mask``: personal numbers and names masked in fields and
+    region texts. ``vocab``: a field vocabulary the values' OCR slips are corrected against
+    (:func:`hanji.jobs.vocab.project_vocabulary`)."""
     from hanji.errors import HanjiError
     from hanji.models.pipeline import load_image
 
@@ -326,7 +334,7 @@ def extract_images(paths: Sequence[str | Path], doc_type: str = "auto", model: s
             cancel.check()
         progress(i, len(paths), str(p))
         regions = pipeline.page(load_image(p))
-        res = extract_regions(regions, doc_type, predictor)
+        res = extract_regions(regions, doc_type, predictor, vocab=vocab)
         res.pop("keyvalues")
         res.pop("ordered")
         for r in res["regions"]:
@@ -334,6 +342,9 @@ def extract_images(paths: Sequence[str | Path], doc_type: str = "auto", model: s
         if mask:
             res["fields"] = mask_fields(res["fields"])
             _mask_regions(res)
+            from hanji.domain.validators import FIELD_MASKS
+
+            res["corrections"] = [c for c in res["corrections"] if c["key"] not in FIELD_MASKS]
         yield {"image": str(p), **res}
     progress(len(paths), len(paths), "")
 
@@ -354,15 +365,23 @@ def _human_tags(regions: list[Region]) -> bool:
 
 def propose(store, doc_ids: list[int] | None = None, model: str | Path | None = None, predictor=None,
             overwrite: bool = False, resume: bool = True, progress: Progress = no_progress,
-            cancel: CancelToken | None = None) -> ProposeReport:
+            cancel: CancelToken | None = None, vocab: Any = True) -> ProposeReport:
     """Propose tags and key-values for documents (default: every document with text). Documents a
     person tagged are left alone unless ``overwrite``. Each document is one undo step; the document
     type is set when it was empty. Resumes after the last finished document. Without ``predictor``
-    or ``model``, the project's active tagger (else the shipped one) proposes."""
+    or ``model``, the project's active tagger (else the shipped one) proposes. ``vocab``: the
+    values' OCR slips are corrected against the project's confirmed key-values
+    (:func:`hanji.jobs.vocab.project_vocabulary`; a :class:`hanji.domain.vocab.Vocabulary` to use
+    another, False for none); a region holding a corrected word keeps what was read in
+    ``attrs["value_corrections"]`` (``[{"key", "read", "value"}]``)."""
+    from hanji.jobs.vocab import corrected_regions, project_vocabulary
+
     if predictor is None:
         from hanji.jobs.project_models import project_predictor
 
         predictor = project_predictor(store, model)
+    if vocab is True:
+        vocab = project_vocabulary(store)
     docs = [d for d in store.documents() if doc_ids is None or d.id in set(doc_ids)]
     state = store.job_state(JOB) if resume else None
     done = set(state.get("done", [])) if state else set()
@@ -379,11 +398,15 @@ def propose(store, doc_ids: list[int] | None = None, model: str | Path | None = 
         if _human_tags(regions) and not overwrite:
             rep.skipped += 1
             continue
-        res = extract_regions(regions, d.doc_type or "auto", predictor)
+        res = extract_regions(regions, d.doc_type or "auto", predictor, vocab=vocab or None)
+        fixed = corrected_regions(res)
         changes: dict[int, dict[str, Any]] = {}
         for r, rj in zip(res["ordered"], res["regions"]):
             attrs = dict(r.attrs)
             attrs["tags_source"] = "machine"
+            attrs.pop("value_corrections", None)
+            if r.id in fixed:
+                attrs["value_corrections"] = fixed[r.id]
             keep_label = r.label and r.attrs.get("tags_source") != "machine"
             changes[r.id] = {"tags": rj["tags"], "label": r.label if keep_label else rj["key"], "attrs": attrs}
         kept = [kv for kv in store.keyvalues(d.id) if kv.source != "machine"]

@@ -1,0 +1,154 @@
+"""A project's field vocabulary, and OCR slips in extracted values corrected against it.
+
+The words of the key-values a person confirmed, counted per field (each value counts a word once),
+are the vocabulary. A word of an extracted value that the field's vocabulary does not hold, but that
+one OCR confusion away (``I/L/1/|/!``, ``O/D/0/Q``, ``S/5/$``, ``B/8``, ``Z/2``, ``G/6``, ``U/V``,
+``rn/m``, ``vv/w``; case ignored) is a frequent word of it (``min_count`` values or more, ``min_length``
+letters or more, letters only), is replaced by that word: ``BANOAR`` -> ``BANDAR``, ``MALAYSLA`` ->
+``MALAYSIA``. A word the vocabulary holds at all (even once) is left alone, and so is a number: a
+target is letters only, so a word with more than one character that is no letter cannot reach one.
+Words two confusions away are left alone; so is a word one confusion from two equally frequent
+targets.
+
+Separators doubled by a slip at the end of a word (``SELATAN.,``) become one comma, for a field whose
+confirmed values never hold such a run.
+
+Hangul has no confusions listed here: a Hangul word is never changed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from hanji.domain.text import nfc
+
+# characters OCR mistakes for one another, upper case (the comparison ignores case)
+CONFUSABLE = ("IL1|!", "OD0Q", "S5$", "B8", "Z2", "G6", "UV")
+# runs OCR reads as one character and back
+CONFUSABLE_RUNS = (("RN", "M"), ("VV", "W"))
+
+_CLASS = {ch: group for group in CONFUSABLE for ch in group}
+_WORD = re.compile(r"(?:[^\W_]|[|!$])+")
+_DOUBLED = re.compile(r"(?<=\w)(?=[.,]*,)[.,]{2,3}(?=\s|$)")  # 'SELATAN.,' / 'JOHOR,,' / 'JAYA,.'
+
+
+@dataclass
+class FieldVocabulary:
+    """The words of one field's confirmed values: upper-case word -> number of values holding it."""
+
+    counts: Counter = field(default_factory=Counter)
+    forms: dict[str, Counter] = field(default_factory=dict)  # upper-case word -> its written forms
+    values: int = 0
+    doubled_separators: int = 0  # values holding a doubled separator (then they are left alone)
+
+    def form(self, word: str) -> str:
+        f = self.forms.get(word)
+        return f.most_common(1)[0][0] if f else word
+
+
+@dataclass
+class Vocabulary:
+    """Per field, the words of a project's confirmed key-values (:func:`build_vocabulary`)."""
+
+    fields: dict[str, FieldVocabulary] = field(default_factory=dict)
+    min_count: int = 2
+    min_length: int = 4
+    min_values: int = 5  # a field with fewer confirmed values is not corrected
+
+    def __bool__(self) -> bool:
+        return any(fv.values for fv in self.fields.values())
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One change to a value: ``before`` (as read) became ``after``."""
+
+    key: str
+    before: str
+    after: str
+
+
+def build_vocabulary(pairs: Iterable[tuple[str, str]], min_count: int = 2, min_length: int = 4,
+                     min_values: int = 5) -> Vocabulary:
+    """The vocabulary of ``(key, value)`` pairs (confirmed key-values)."""
+    vocab = Vocabulary(min_count=min_count, min_length=min_length, min_values=min_values)
+    for key, value in pairs:
+        value = nfc(value)
+        fv = vocab.fields.setdefault(key, FieldVocabulary())
+        fv.values += 1
+        fv.doubled_separators += bool(_DOUBLED.search(value))
+        seen = set()
+        for w in _WORD.findall(value):
+            u = w.upper()
+            fv.forms.setdefault(u, Counter())[w] += 1
+            if u not in seen:
+                seen.add(u)
+                fv.counts[u] += 1
+    return vocab
+
+
+def _neighbours(word: str) -> set[str]:
+    """Upper-case words one confusion away from ``word`` (upper case)."""
+    out = set()
+    for i, ch in enumerate(word):
+        for alt in _CLASS.get(ch, ""):
+            if alt != ch:
+                out.add(word[:i] + alt + word[i + 1:])
+    for a, b in CONFUSABLE_RUNS:
+        for x, y in ((a, b), (b, a)):
+            start = word.find(x)
+            while start >= 0:
+                out.add(word[:start] + y + word[start + len(x):])
+                start = word.find(x, start + 1)
+    return out
+
+
+def _in_case_of(read: str, target: str, fv: FieldVocabulary) -> str:
+    letters = [c for c in read if c.isalpha()]
+    if letters and all(c.isupper() for c in letters):
+        return target
+    if letters and all(c.islower() for c in letters):
+        return target.lower()
+    return fv.form(target)
+
+
+def correct_word(word: str, fv: FieldVocabulary, min_count: int = 2, min_length: int = 4) -> str:
+    """``word`` as the field's vocabulary ``fv`` says it is written: itself unless it is unknown and
+    one confusion from exactly one most frequent word (see the module docstring)."""
+    u = word.upper()
+    if u in fv.counts or len(u) < min_length - 1:
+        return word
+    if sum(not c.isalpha() for c in word) > 1 or not any(c.isalpha() for c in word):
+        return word  # a number, a code: no letters-only word is one confusion away
+    cands = sorted(((fv.counts[c], c) for c in _neighbours(u)
+                    if fv.counts.get(c, 0) >= min_count and len(c) >= min_length and c.isalpha()), reverse=True)
+    if not cands or (len(cands) > 1 and cands[0][0] == cands[1][0]):
+        return word
+    return _in_case_of(word, cands[0][1], fv)
+
+
+def correct_value(key: str, value: str, vocab: Vocabulary | None) -> tuple[str, list[Correction]]:
+    """``value`` of field ``key`` with its words corrected against ``vocab``, and what changed."""
+    fv = vocab.fields.get(key) if vocab else None
+    if fv is None or fv.values < vocab.min_values:
+        return value, []
+    fixes: list[Correction] = []
+
+    def word(m: re.Match) -> str:
+        w = m.group(0)
+        new = correct_word(w, fv, vocab.min_count, vocab.min_length)
+        if new != w:
+            fixes.append(Correction(key, w, new))
+        return new
+
+    out = _WORD.sub(word, value)
+    if not fv.doubled_separators:
+        def sep(m: re.Match) -> str:
+            fixes.append(Correction(key, m.group(0), ","))
+            return ","
+
+        out = _DOUBLED.sub(sep, out)
+    return out, fixes
