@@ -15,7 +15,8 @@ comes into view). ``paint_fitted_frame`` is a repaint (hover, cursor, a dialog c
 ``paint_fitted_frame_after_edit`` repaints all the regions over the image's cached rendering (an edit
 usually repaints only the regions it touches); ``paint_fitted_frame_uncached`` drops every cache first;
 the zoom step always paints from scratch, straight into the window (the background cache is off while
-a zoom gesture runs); ``zoom_settle`` is the one repaint that fills the cache again when the gesture
+a zoom gesture runs), from the pyramid's level nearest the zoom, with the regions' fills baked into it;
+``zoom_settle`` is the one repaint that fills the cache again when the gesture
 ends. labelme paints everything on every frame.
 """
 
@@ -163,6 +164,9 @@ def run_hanji(image: Path, sizes) -> dict:
             view.zoom_by(levels[idx[0]] / view.scale_factor(), centre)
             vp.repaint()
 
+        # the half-step levels and the fills' bake are built on worker threads after a document loads
+        # (image.py; about 0.2 s for this page): wait for them, as a person is still looking at the page
+        view.scene_.image_item.wait_for_levels()
         view.fit()
         zoom_ms = median_ms(zoom, max(len(levels), REPEAT[n]))
 

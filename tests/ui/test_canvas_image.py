@@ -53,3 +53,68 @@ def test_each_level_halves_the_one_above_down_to_the_pyramid_floor(qapp):
     assert [s for s, _ in sizes] == [1.0, 0.5, 0.25, 0.125]
     assert [w for _, w in sizes] == [6_000, 3_000, 1_500, 750]
     assert all(len(tiles) == 1 for _, tiles in item._levels)  # one pixmap per level below TILE
+
+
+def _levels(item: ImageItem) -> list[tuple[float, int, int]]:
+    return [(round(s, 3), tiles[0][1].width(), tiles[0][1].height()) for s, tiles in item._levels]
+
+
+def test_half_step_levels_sit_between_the_halvings_once_built(qapp):
+    item = ImageItem(_striped(6_000, 4_000, split=3_000))
+    item.wait_for_levels()
+    assert _levels(item) == [(1.0, 6000, 4000), (0.707, 4243, 2828), (0.5, 3000, 2000), (0.353, 2121, 1414),
+                             (0.25, 1500, 1000), (0.177, 1061, 707), (0.125, 750, 500)]
+    # settled: the coarsest level with at least one image pixel per screen pixel (sharp)
+    assert item._levels[item.level_for(0.52)][0] > 0.7
+    assert item._levels[item.level_for(0.69)][0] > 0.7
+    # a zoom step: the nearest level, at most 2^(1/4) up or down (cheaper to rescale)
+    assert item._levels[item.level_for(0.52, nearest=True)][0] == 0.5
+    assert item._levels[item.level_for(0.69, nearest=True)][0] > 0.7
+    # and it paints right from a half step
+    out = _paint(item, 0.69, 0)
+    assert out.pixelColor(100, 50) == QColor("#ff0000")
+
+
+def test_a_half_step_build_for_an_image_replaced_meanwhile_is_dropped(qapp):
+    item = ImageItem(_striped(6_000, 4_000, split=3_000))
+    item.set_image(_striped(2_400, 1_800, split=1_000))  # before the first build can finish
+    item.wait_for_levels()
+    assert _levels(item) == [(1.0, 2400, 1800), (0.707, 1697, 1273), (0.5, 1200, 900), (0.354, 849, 636),
+                             (0.25, 600, 450)]
+
+
+def _white(w: int, h: int) -> QImage:
+    img = QImage(w, h, QImage.Format.Format_RGB32)
+    img.fill(QColor("#ffffff"))
+    return img
+
+
+def test_fills_are_baked_into_the_levels_below_full_size_and_drawn_only_during_a_zoom(qapp):
+    item = ImageItem(_white(4_000, 2_000))
+    spec = [((0, 0, 255, 128), [[(0, 0), (2_000, 0), (2_000, 2_000), (0, 2_000)]])]  # left half, half blue
+    item.request_bake("blue", spec)
+    item.wait_for_levels()
+    assert item.baked_for("blue") and not item.baked_for("red")
+    assert sorted(item._baked) == [s for s, _ in item._levels if s < 1.0][::-1]
+
+    def paint(fills, gesture):
+        item.gesture = gesture
+        out = QImage(400, 100, QImage.Format.Format_RGB32)
+        p = QPainter(out)
+        p.setTransform(QTransform(0.1, 0, 0, 0.1, 0, 0))
+        baked = item.paint_rect(p, QRectF(0, 0, 4_000, 1_000), fills)
+        p.end()
+        return baked, out.pixelColor(100, 50), out.pixelColor(300, 50)
+
+    baked, left, right = paint("blue", gesture=True)
+    assert baked and left.blue() == 255 and left.red() < 140 and right == QColor("#ffffff")
+    # fills that are not the baked ones, or a settled paint: the clean image (the layer paints fills)
+    assert paint("red", gesture=True) == (False, QColor("#ffffff"), QColor("#ffffff"))
+    assert paint("blue", gesture=False) == (False, QColor("#ffffff"), QColor("#ffffff"))
+    # a new request supersedes the bake; the new image drops it altogether
+    item.request_bake("red", [((255, 0, 0, 255), [[(2_000, 0), (4_000, 0), (4_000, 2_000), (2_000, 2_000)]])])
+    item.wait_for_levels()
+    baked, left, right = paint("red", gesture=True)
+    assert baked and left == QColor("#ffffff") and right == QColor("#ff0000")
+    item.set_image(_white(4_000, 2_000))
+    assert not item.baked_for("red")

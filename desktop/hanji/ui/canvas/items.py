@@ -52,6 +52,25 @@ def ink_for(color: str) -> str:
     return "#1d1d1f" if luma > 0.62 else "#ffffff"
 
 
+FILL_ALPHA = {"confirmed": 40, "machine": 22, "difficult": 70, "edited": 32}
+BAKED_STYLES = ("confirmed", "machine", "edited")  # solid fills; "difficult" is a hatch in screen space
+
+
+def fill_color(key: tuple[str, str]) -> QColor:
+    """The translucent fill of a region drawn in ``key`` = (colour, style)."""
+    c = QColor(key[0])
+    c.setAlpha(FILL_ALPHA[key[1]])
+    return c
+
+
+def fill_spec(fills: list[tuple[tuple[str, str], list[tuple[float, float]]]]) -> list[tuple[tuple, list]]:
+    """``RegionLayer.fills`` as a bake wants them: per fill colour (r, g, b, a), the polygons."""
+    by_color: dict[tuple, list] = defaultdict(list)
+    for key, points in fills:
+        by_color[fill_color(key).getRgb()].append(points)
+    return list(by_color.items())
+
+
 def _style(r: Region) -> str:
     if r.status == "confirmed":
         return "confirmed"
@@ -104,6 +123,9 @@ class RegionLayer(QGraphicsItem):
         self._anchors: np.ndarray | None = None  # each region's first point (where its number goes)
         self._label_pms: list[QPixmap | None] = []
         self._all: dict[tuple[str, str], QPainterPath] | None = None
+        # the solid fills, ((colour, style), points) per region: a new list on every change (bakes read it)
+        self.fills: list[tuple[tuple[str, str], list[tuple[float, float]]]] = []
+        self.fill_key: int | None = None  # names them (shapes and colours), for bakes
 
     # ------------------------------------------------------------------ data
     def set_bounds(self, w: float, h: float) -> None:
@@ -126,6 +148,8 @@ class RegionLayer(QGraphicsItem):
         else:
             self.boxes = np.zeros((0, 4))
         self.keys = [(region_color(r, self.entity_colors), _style(r)) for r in self.regions]
+        self.fills = [(k, r.points) for k, r in zip(self.keys, self.regions) if k[1] in BAKED_STYLES]
+        self.fill_key = hash(tuple((k, tuple(map(tuple, pts))) for k, pts in self.fills))
         self._anchors = None
         self._rebin()
         self.repaint_regions()
@@ -256,7 +280,9 @@ class RegionLayer(QGraphicsItem):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         self.paint_rect(painter, option.exposedRect)
 
-    def paint_rect(self, painter: QPainter, exposed: QRectF) -> None:
+    def paint_rect(self, painter: QPainter, exposed: QRectF, fills_baked: bool = False) -> None:
+        """Paint the regions in ``exposed``; with ``fills_baked`` the solid fills are already in the
+        image under them (``ImageItem.request_bake``) and only the outlines and numbers are painted."""
         t = painter.worldTransform()
         scale = math.hypot(t.m11(), t.m12()) or 1.0
         aa = self._median_h * scale >= AA_MIN_PX
@@ -291,7 +317,8 @@ class RegionLayer(QGraphicsItem):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         for key, path in batch:
             self._use_style(painter, key, pens, brushes)
-            painter.fillPath(path, brushes[key])
+            if not (fills_baked and key[1] in BAKED_STYLES):
+                painter.fillPath(path, brushes[key])
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, aa)
         for key, path in batch:
             painter.strokePath(path, pens[key])
@@ -316,8 +343,7 @@ class RegionLayer(QGraphicsItem):
             c = QColor(color)
             pen = QPen(c, 1.0)  # opaque: see the module's docstring
             pen.setCosmetic(True)
-            fill = QColor(c)
-            fill.setAlpha({"confirmed": 40, "machine": 22, "difficult": 70, "edited": 32}[style])
+            fill = fill_color(key)
             brush = QBrush(fill, Qt.BrushStyle.BDiagPattern if style == "difficult" else Qt.BrushStyle.SolidPattern)
             pens[key], brushes[key] = pen, brush
         painter.setPen(pens[key])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
@@ -10,7 +12,7 @@ from hanji.errors import HanjiError
 from hanji.store.project import Change, ProjectStore
 from hanji.ui import bridge
 from hanji.ui.canvas.image import ImageItem
-from hanji.ui.canvas.items import RegionLayer
+from hanji.ui.canvas.items import RegionLayer, fill_spec
 from hanji.ui.session import Session
 
 
@@ -51,13 +53,14 @@ class CanvasScene(QGraphicsScene):
         self._image_cache = self._image_key = self._last_key = None
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
-        self._paint_image(painter, rect)
-        self.layer.paint_rect(painter, rect)
+        baked = self._paint_image(painter, rect)
+        self.layer.paint_rect(painter, rect, fills_baked=baked)
 
-    def _paint_image(self, painter: QPainter, rect: QRectF) -> None:
+    def _paint_image(self, painter: QPainter, rect: QRectF) -> bool:
         """The background colour and the page image. While the view's transform changes (zooming) the
-        tiles are painted directly; once a transform is painted a second time (regions repainted after
-        an edit, a drag), the image is kept as a pixmap at that transform and copied from then on."""
+        tiles are painted directly, with the regions' fills baked in when the bake is up to date (then
+        True is returned); once a transform is painted a second time (regions repainted after an edit,
+        a drag), the image is kept as a pixmap at that transform and copied from then on."""
         t = painter.worldTransform()
         dev = painter.device()
         key = (t.m11(), t.m12(), t.m21(), t.m22(), t.dx(), t.dy(), dev.width(), dev.height(),
@@ -67,12 +70,13 @@ class CanvasScene(QGraphicsScene):
             painter.resetTransform()
             painter.drawPixmap(0, 0, self._image_cache)
             painter.restore()
-            return
+            return False
         if key != self._last_key or not isinstance(dev, QPixmap):
             self._last_key = key
             self._fill_around_page(painter, rect)
-            self.image_item.paint_rect(painter, rect)
-            return
+            layer = self.layer
+            fills = layer.fill_key if not (layer.preview or layer.hidden) else None
+            return self.image_item.paint_rect(painter, rect, fills)
         pm = QPixmap(dev.size())
         pm.setDevicePixelRatio(dev.devicePixelRatio())
         p = QPainter(pm)
@@ -87,6 +91,7 @@ class CanvasScene(QGraphicsScene):
         painter.resetTransform()
         painter.drawPixmap(0, 0, pm)
         painter.restore()
+        return False
 
     def _fill_around_page(self, painter: QPainter, rect: QRectF) -> None:
         """The background colour over the part of ``rect`` that the page image does not cover (all of
@@ -149,12 +154,18 @@ class CanvasScene(QGraphicsScene):
             return
         regions = self.store.regions(self.doc_id)
         self.layer.set_regions(regions)
+        self.bake_fills()
         self.layer.links = [(lk.src, lk.dst) for lk in self.store.links(self.doc_id)]
         self.session.prune({r.id for r in regions})
+
+    def bake_fills(self) -> None:
+        """Have the image's levels baked with the regions' fills (for zoom gestures; see image.py)."""
+        self.image_item.request_bake(self.layer.fill_key, partial(fill_spec, self.layer.fills))
 
     def _on_change(self, ch: Change) -> None:
         if ch.table == "entity_types":
             self.layer.set_entity_types(self.store.entity_types())
+            self.bake_fills()
         elif ch.table in ("regions", "links") and self.doc_id in ch.doc_ids:
             self.reload_regions()
         elif ch.table == "documents" and self.doc_id in ch.ids and ch.reason == "delete":

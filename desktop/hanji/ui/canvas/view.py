@@ -33,8 +33,9 @@ class CanvasView(QGraphicsView):
         self.setFrameShape(QFrame.Shape.NoFrame)
         # the scene paints the page image as its background; the view keeps that as a pixmap. While
         # a zoom gesture runs every step paints everything anyway, so the cache is switched off (a
-        # step then paints straight into the window instead of into the cache and copying that) and
-        # back on once the steps stop (_settle)
+        # step then paints straight into the window instead of into the cache and copying that), the
+        # image is drawn from its nearest level with the fills baked in (image.py), and both are back
+        # to the sharp level and the cache once the steps stop (_settle)
         self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
         self._settle = QTimer(self)
         self._settle.setSingleShot(True)
@@ -103,6 +104,7 @@ class CanvasView(QGraphicsView):
         before = self.mapToScene(anchor.toPoint())
         if self.cacheMode() != QGraphicsView.CacheModeFlag.CacheNone:
             self.setCacheMode(QGraphicsView.CacheModeFlag.CacheNone)
+        self.scene_.image_item.gesture = True  # the nearest level, fills baked in (image.py)
         self._settle.start()
         self.scale(factor, factor)
         after = self.mapToScene(anchor.toPoint())
@@ -112,6 +114,7 @@ class CanvasView(QGraphicsView):
         self.zoom_changed.emit(self.scale_factor())
 
     def _zoom_settled(self) -> None:
+        self.scene_.image_item.gesture = False
         self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)  # repaints once, into the cache
 
     def settle_zoom(self) -> None:
