@@ -28,6 +28,7 @@ alpha-blended.
 
 from __future__ import annotations
 
+import atexit
 import math
 import threading
 from collections.abc import Callable, Hashable, Sequence
@@ -42,6 +43,28 @@ PYRAMID_MIN = 1024  # the pyramid stops at the first level whose longer side is 
 # edges, which also shaded the seams). The raster engine's fixed-point coordinates reach 32,767 px.
 TILE = 16384
 HALF_STEP = 1 / math.sqrt(2)
+
+_WORKERS: set[threading.Thread] = set()  # joined at exit: none may be inside Qt while it is torn down
+
+
+def _start(target, *args, name: str) -> threading.Thread:
+    def run():
+        try:
+            target(*args)
+        finally:
+            _WORKERS.discard(threading.current_thread())
+
+    t = threading.Thread(target=run, name=name, daemon=True)
+    _WORKERS.add(t)
+    t.start()
+    return t
+
+
+@atexit.register
+def _join_workers() -> None:
+    for t in list(_WORKERS):
+        t.join(10)
+
 
 # what a bake paints: per fill colour (r, g, b, a), the polygons (image coordinates) filled with it
 FillSpec = Sequence[tuple[tuple[int, int, int, int], Sequence[Sequence[tuple[float, float]]]]]
@@ -98,9 +121,7 @@ class ImageItem(QGraphicsItem):
         with self._lock:
             self._clean = list(halvings)
         if len(halvings) > 1:
-            self._builder = threading.Thread(target=self._build_half_steps, args=(self._generation, halvings[:-1]),
-                                             name="hanji-pyramid", daemon=True)
-            self._builder.start()
+            self._builder = _start(self._build_half_steps, self._generation, halvings[:-1], name="hanji-pyramid")
         else:
             self._builder = None
 
@@ -168,9 +189,7 @@ class ImageItem(QGraphicsItem):
             self._bake_generation += 1
             self._bake_wanted = key
             generation = self._bake_generation
-        self._baker = threading.Thread(target=self._bake, args=(generation, key, spec, self._builder),
-                                       name="hanji-bake", daemon=True)
-        self._baker.start()
+        self._baker = _start(self._bake, generation, key, spec, self._builder, name="hanji-bake")
 
     def _bake(self, generation: int, key: Hashable, spec: FillSpec | Callable[[], FillSpec],
               builder: threading.Thread | None) -> None:
