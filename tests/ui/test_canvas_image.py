@@ -118,3 +118,13 @@ def test_fills_are_baked_into_the_levels_below_full_size_and_drawn_only_during_a
     assert baked and left == QColor("#ffffff") and right == QColor("#ff0000")
     item.set_image(_white(4_000, 2_000))
     assert not item.baked_for("red")
+
+
+def test_levels_over_the_budget_get_no_half_step_and_no_bake(qapp, monkeypatch):
+    monkeypatch.setattr(image_mod, "EXTRA_LEVEL_PIXELS", 1_000_000)
+    item = ImageItem(_white(2_400, 1_800))
+    item.request_bake("k", [((0, 0, 255, 128), [[(0, 0), (100, 0), (100, 100)]])])
+    item.wait_for_levels()
+    # 0.707 would be 1697 x 1273 (2.2 MP): left out; 0.354 (849 x 636) is built
+    assert _levels(item) == [(1.0, 2400, 1800), (0.5, 1200, 900), (0.354, 849, 636), (0.25, 600, 450)]
+    assert sorted(round(s, 3) for s in item._baked) == [0.25, 0.354]  # 0.5 is 1.08 MP: not baked

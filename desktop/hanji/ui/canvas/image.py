@@ -18,7 +18,8 @@ Blending the fills cost a zoom step as much as 40 % of its time with 200 regions
 The half-step levels and the bakes are built on background threads after the image or the regions
 are set (QImage's scaling and QPainter on a QImage run without the GIL) and taken in by the first
 paint after they are ready; until then the halvings and the live fills draw as before. Memory: the
-half steps cost two thirds of the image again, the bakes one image more (levels below full size).
+half steps cost two thirds of the image again, the bakes one image more (levels below full size); a
+level over EXTRA_LEVEL_PIXELS gets neither (for a 6,000 × 4,000 page: 128 MB of levels before, 288 MB).
 
 The scene paints it as its background (``CanvasScene.drawBackground``), which the view caches as one
 opaque pixmap that a pan scrolls in place. As an item with Qt's device-coordinate cache it cost more
@@ -43,6 +44,9 @@ PYRAMID_MIN = 1024  # the pyramid stops at the first level whose longer side is 
 # edges, which also shaded the seams). The raster engine's fixed-point coordinates reach 32,767 px.
 TILE = 16384
 HALF_STEP = 1 / math.sqrt(2)
+# half steps and bakes only for levels of at most this many pixels (64 MB each): a 10,000 px scan's
+# upper levels go without (zoom steps there rescale from the next level up, with live fills)
+EXTRA_LEVEL_PIXELS = 16_000_000
 
 _WORKERS: set[threading.Thread] = set()  # joined at exit: none may be inside Qt while it is torn down
 
@@ -133,6 +137,8 @@ class ImageItem(QGraphicsItem):
                 if generation != self._generation:
                     return
             w, h = max(1, round(img.width() * HALF_STEP)), max(1, round(img.height() * HALF_STEP))
+            if w * h > EXTRA_LEVEL_PIXELS:
+                continue
             out.append((scale * w / img.width(), img.scaled(w, h, Qt.AspectRatioMode.IgnoreAspectRatio,
                                                              Qt.TransformationMode.SmoothTransformation)))
         with self._lock:
@@ -206,7 +212,8 @@ class ImageItem(QGraphicsItem):
                 path.closeSubpath()
             paths.append((QColor(*rgba), path))
         with self._lock:
-            levels = [(s, img) for s, img in self._clean if s < 1.0 and img.width() <= TILE and img.height() <= TILE]
+            levels = [(s, img) for s, img in self._clean
+                      if s < 1.0 and img.width() * img.height() <= EXTRA_LEVEL_PIXELS and max(img.width(), img.height()) <= TILE]
         out = []
         for scale, img in levels:
             with self._lock:
