@@ -29,7 +29,8 @@ def test_a_slip_one_confusion_from_a_frequent_word_is_corrected(vocab):
     value, fixes = correct_value("address", "15, JALAN TAMPOL 8,", vocab)
     assert value == "15, JALAN TAMPOI 8,"
     assert [(f.key, f.before, f.after) for f in fixes] == [("address", "TAMPOL", "TAMPOI")]
-    assert correct_value("address", "Jaian Besar", vocab)[0] == "JALAN Besar"  # mixed case: as confirmed
+    assert correct_value("address", "Jaian Besar", vocab)[0] == "Jalan Besar"
+    assert correct_value("address", "JaIAN", vocab)[0] == "JALAN"  # mixed case: as confirmed
     assert correct_value("address", "jaian", vocab)[0] == "jalan"
     assert correct_value("address", "8ANDAR 5ELANGOR", vocab)[0] == "BANDAR 5ELANGOR"  # SELANGOR unknown here
 
@@ -114,3 +115,12 @@ def test_propose_corrects_against_the_projects_confirmed_keyvalues(tmp_path):
     assert store.keyvalues(doc.id)[0].value == "BANOAR BARU, 81200 JOHOR"
     assert "value_corrections" not in store.regions(doc.id)[0].attrs
     store.close()
+
+
+def test_words_glued_together_are_corrected_piece_by_piece(vocab):
+    fv = vocab.fields["address"]
+    assert correct_word("JaianTampoi", fv) == "JalanTampoi"
+    assert correct_word("KAWASANPERINDUSTRLAN", fv) == "KAWASANPERINDUSTRIAN"
+    assert correct_word("81200JohorBahru", fv) == "81200JohorBahru"  # nothing off: left as read
+    assert correct_word("JALANTAMPAI", fv) == "JALANTAMPAI"  # A for O is no confusion listed
+    assert correct_word("SOLOBANOAR", fv) == "SOLOBANOAR"  # SOLO is too rare to split on

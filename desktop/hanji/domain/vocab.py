@@ -8,7 +8,8 @@ letters or more, letters only), is replaced by that word: ``BANOAR`` -> ``BANDAR
 ``MALAYSIA``. A word the vocabulary holds at all (even once) is left alone, and so is a number: a
 target is letters only, so a word with more than one character that is no letter cannot reach one.
 Words two confusions away are left alone; so is a word one confusion from two equally frequent
-targets.
+targets. A word OCR glued together from words of the field, one or more of them one confusion off
+(``JaianTampoi``), has those corrected (``JalanTampoi``).
 
 Separators doubled by a slip at the end of a word (``SELATAN.,``) become one comma, for a field whose
 confirmed values never hold such a run.
@@ -112,6 +113,8 @@ def _in_case_of(read: str, target: str, fv: FieldVocabulary) -> str:
         return target
     if letters and all(c.islower() for c in letters):
         return target.lower()
+    if read[:1].isupper() and all(c.islower() for c in letters[1:]):
+        return target.capitalize()
     return fv.form(target)
 
 
@@ -123,11 +126,53 @@ def correct_word(word: str, fv: FieldVocabulary, min_count: int = 2, min_length:
         return word
     if sum(not c.isalpha() for c in word) > 1 or not any(c.isalpha() for c in word):
         return word  # a number, a code: no letters-only word is one confusion away
+    target = _target(u, fv, min_count, min_length)
+    if target is not None:
+        return _in_case_of(word, target, fv)
+    return _glued(word, fv, min_count, min_length)
+
+
+def _target(u: str, fv: FieldVocabulary, min_count: int, min_length: int) -> str | None:
+    """The one most frequent word of ``fv`` one confusion from upper-case ``u``, else None."""
     cands = sorted(((fv.counts[c], c) for c in _neighbours(u)
                     if fv.counts.get(c, 0) >= min_count and len(c) >= min_length and c.isalpha()), reverse=True)
     if not cands or (len(cands) > 1 and cands[0][0] == cands[1][0]):
+        return None
+    return cands[0][1]
+
+
+def _glued(word: str, fv: FieldVocabulary, min_count: int, min_length: int, longest: int = 40) -> str:
+    """``word`` read as words OCR glued together (``JaianTampoi``, ``KawasanPerindustrlan``): when it
+    splits into frequent words of the field (``min_count`` values; three characters or more, or a
+    number) and words one confusion from one, the fewest pieces, those pieces are corrected; else
+    ``word``."""
+    u = word.upper()
+    if len(u) > longest:
         return word
-    return _in_case_of(word, cands[0][1], fv)
+    n = len(u)
+    # best[i]: (pieces, corrections, [(start, end, target or None)]) for u[:i]
+    best: list[tuple[int, int, list] | None] = [None] * (n + 1)
+    best[0] = (0, 0, [])
+    for i in range(1, n + 1):
+        for j in range(i):
+            if best[j] is None or (j == 0 and i == n):
+                continue
+            piece = u[j:i]
+            if fv.counts.get(piece, 0) >= min_count and (len(piece) >= 3 or piece.isdigit()):
+                step = (1, 0, None)
+            elif len(piece) >= min_length - 1 and piece not in fv.counts:
+                t = _target(piece, fv, min_count, min_length)
+                if t is None:
+                    continue
+                step = (1, 1, t)
+            else:
+                continue
+            cand = (best[j][0] + step[0], best[j][1] + step[1], best[j][2] + [(j, i, step[2])])
+            if best[i] is None or cand[:2] < best[i][:2]:
+                best[i] = cand
+    if best[n] is None or best[n][1] == 0:
+        return word
+    return "".join(word[a:b] if t is None else _in_case_of(word[a:b], t, fv) for a, b, t in best[n][2])
 
 
 def correct_value(key: str, value: str, vocab: Vocabulary | None) -> tuple[str, list[Correction]]:
