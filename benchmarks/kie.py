@@ -87,6 +87,21 @@ def korean(args) -> None:
 
     pred = load_predictor(args.model)
     fonts = split_fonts(held_out=True)
+    vocab = None
+    if args.korean_vocab:  # a field vocabulary from generated documents of the training fonts and layouts
+        from hanji.domain.vocab import build_vocabulary
+
+        pairs = []
+        for dt in SYNTH_DOC_TYPES:
+            for i in range(args.korean_vocab):
+                r = random.Random(f"vocab:{dt}:{i}")
+                doc = make_document(dt, 800_000_000 + i, font=r.choice(split_fonts(held_out=False)),
+                                    template=r.choice(split_templates(dt, False)))
+                pairs += [(k, v) for k, vs in doc.fields.items() for v in vs]
+        vocab = build_vocabulary(pairs)
+        print(f"# values corrected against a field vocabulary of {args.korean_vocab} generated training documents "
+              f"per type ({len(pairs)} values)")
+    n_fixed = 0
     print(f"# Korean generated documents: {args.per_type} per type, held-out fonts "
           f"{[f.name for f in fonts]}, held-out templates; tagger only (true text and boxes, no OCR)")
     all_counts = [0, 0, 0]
@@ -103,7 +118,10 @@ def korean(args) -> None:
         for i in range(args.per_type):
             r = random.Random(f"bench:{dt}:{i}")
             doc = make_document(dt, 900_000_000 + i, font=r.choice(fonts), template=r.choice(split_templates(dt, True)))
-            res = extract_regions(doc.regions, "auto", pred)
+            res = extract_regions(doc.regions, "auto", pred, vocab=vocab)
+            n_fixed += len(res["corrections"])
+            for c in res["corrections"]:
+                print(f"#   {dt} {i} {c['key']}: corrected {c['words']}")
             right += res["doc_type"] == dt
             for k, c in field_counts(doc.fields, _as_lists(res["fields"])).items():
                 _add(counts[k], c)
@@ -129,6 +147,8 @@ def korean(args) -> None:
         if e2e_pipeline is not None:
             line(f"kie.{dt}.f1_end_to_end_ocr", prf(*e2e)[2], f"F1 ({args.e2e} docs, OCR pipeline text)")
     line("kie.korean.f1", prf(*all_counts)[2], "F1", KOREAN_PEER)
+    if vocab is not None:
+        print(f"#   {n_fixed} values corrected against the field vocabulary")
 
 
 def _finetune_recognizer(store, train_docs, test_docs, steps: int, jitter: float = 0.0):
@@ -176,12 +196,22 @@ def _finetune_recognizer(store, train_docs, test_docs, steps: int, jitter: float
     return project_pipeline(store)
 
 
+def _without_vocab(name: str, counts: dict, keys: list[str]) -> None:
+    """The same figure without the field vocabulary's corrections, and per field."""
+    from hanji.domain.fields import prf
+
+    tot = [sum(c[j] for c in counts.values()) for j in range(3)]
+    line(f"{name}_without_vocab", prf(*tot)[2], "F1 (the same, values not corrected against the training "
+         "receipts' field vocabulary): " + ", ".join(f"{k} {prf(*counts[k])[2]:.2f}" for k in keys))
+
+
 def sroie(args) -> None:
     from hanji.domain.fields import field_counts, prf, tags_from_keyvalues
     from hanji.domain.order import reading_order
     from hanji.jobs.extract import extract_regions, load_predictor
     from hanji.jobs.train_tagger import run as train_tagger
     from hanji.jobs.transfer import import_path
+    from hanji.jobs.vocab import project_vocabulary
     from hanji.store import ProjectStore
 
     if not DATA.is_dir():
@@ -193,6 +223,11 @@ def sroie(args) -> None:
         import_path(store, DATA, "sroie")
         docs = sorted(store.documents(), key=lambda d: d.name)
         n_train = int(len(docs) * args.sroie_train)
+        if args.sroie_dev_fold is not None:  # two folds inside the training receipts; the test ones unused
+            half = [docs[: n_train // 2], docs[n_train // 2: n_train]]
+            docs = half[args.sroie_dev_fold] + half[1 - args.sroie_dev_fold]
+            n_train = len(half[args.sroie_dev_fold])
+            print(f"# SROIE development fold {args.sroie_dev_fold}: the test receipts are not used")
         train_ids = [d.id for d in docs[:n_train]]
         test = docs[n_train:]
         model = Path(args.sroie_model) if args.sroie_model else Path(tmp) / "sroie_tagger.pt"
@@ -206,7 +241,17 @@ def sroie(args) -> None:
                                o_weight=0.5, log=lambda m: None)
             print(f"#   trained {res['steps']} steps in {time.perf_counter() - t0:.0f} s, final loss {res['loss']:.4f}")
         pred = load_predictor(model)
+        # the field vocabulary of the training receipts' key files (hanji propose builds it from the
+        # whole project; here the test receipts' key files are left out of it)
+        vocab = (None if args.sroie_no_vocab else
+                 project_vocabulary(store, train_ids, args.sroie_vocab_min_count, args.sroie_vocab_min_length))
+        print(f"#   field vocabulary of the {n_train} training receipts' key-values: "
+              + ("off" if vocab is None else ", ".join(
+                  f"{k} {sum(c >= vocab.min_count for c in vocab.fields[k].counts.values())} words"
+                  for k in keys if k in vocab.fields)))
         counts = defaultdict(lambda: [0, 0, 0])
+        plain = defaultdict(lambda: [0, 0, 0])  # without the vocabulary's corrections
+        plain_matched = defaultdict(lambda: [0, 0, 0])
         matched = defaultdict(lambda: [0, 0, 0])  # only the fields whose true value is in the line text
         near = [0, 0, 0]
         bare = [0, 0, 0]  # the tagger alone, without the receipt rules' second opinion
@@ -220,12 +265,20 @@ def sroie(args) -> None:
             in_text = {t[2:] for tg in tags for t in tg if t != "O"}
             found += len(in_text)
             n_gold += len(gold)
-            res = extract_regions(regions, "sroie", pred)
+            res = extract_regions(regions, "sroie", pred, vocab=vocab)
+            for c in res["corrections"]:
+                print(f"#   {d.name} {c['key']}: corrected {c['words']}")
             got = {k: v for k, v in _as_lists(res["fields"]).items() if k in keys}
             for k, c in field_counts(gold, got, keys).items():
                 _add(counts[k], c)
                 if k in in_text:  # the peer's protocol: a field whose true value the text lacks is left out
                     _add(matched[k], c)
+            res_p = extract_regions(regions, "sroie", pred)
+            got_p = {k: v for k, v in _as_lists(res_p["fields"]).items() if k in keys}
+            for k, c in field_counts(gold, got_p, keys).items():
+                _add(plain[k], c)
+                if k in in_text:
+                    _add(plain_matched[k], c)
             for c in field_counts(gold, got, keys, tolerance=0.1).values():
                 _add(near, c)
             res0 = extract_regions(regions, "sroie", pred, rule_weight=0.0)
@@ -269,19 +322,27 @@ def sroie(args) -> None:
                                 "a tagger trained on the OCR pipeline's reading of the training receipts"))
             for name, tagger, what in taggers:
                 e2e = defaultdict(lambda: [0, 0, 0])
+                e2e_plain = defaultdict(lambda: [0, 0, 0])
                 for d, page in pages:
                     gold = {kv.key: [kv.value] for kv in store.keyvalues(d.id) if kv.key in keys}
-                    res = extract_regions(page, "sroie", tagger)
+                    res = extract_regions(page, "sroie", tagger, vocab=vocab)
+                    for c in res["corrections"]:
+                        print(f"#   {name} {d.name} {c['key']}: corrected {c['words']}")
                     got = {k: v for k, v in _as_lists(res["fields"]).items() if k in keys}
                     for k, c in field_counts(gold, got, keys).items():
                         _add(e2e[k], c)
                         if c[2] and k == "address":
                             print(f"#   {name} address miss {d.name}: true {gold[k][0]!r}, got {got.get(k)!r}")
+                    res_p = extract_regions(page, "sroie", tagger)
+                    got_p = {k: v for k, v in _as_lists(res_p["fields"]).items() if k in keys}
+                    for k, c in field_counts(gold, got_p, keys).items():
+                        _add(e2e_plain[k], c)
                 tot_e = [sum(c[j] for c in e2e.values()) for j in range(3)]
                 line(f"kie.sroie.{name}", prf(*tot_e)[2], f"F1 ({n} receipts read by the OCR pipeline: PP-OCRv4 "
                      f"detector + {rec_name}, {per_page:.1f} s/receipt; {what})", SROIE_PEER)
                 for k in keys:
                     line(f"kie.sroie.{k}.{name}", prf(*e2e[k])[2], "F1")
+                _without_vocab(f"kie.sroie.{name}", e2e_plain, keys)
         for k in keys:
             line(f"kie.sroie.{k}.f1", prf(*counts[k])[2], "F1")
         tot = [sum(c[j] for c in counts.values()) for j in range(3)]
@@ -296,6 +357,8 @@ def sroie(args) -> None:
         for k in keys:
             if matched[k] != counts[k]:
                 line(f"kie.sroie.{k}.f1_excluding_ocr_mismatch", prf(*matched[k])[2], "F1")
+        _without_vocab("kie.sroie.f1", plain, keys)
+        _without_vocab("kie.sroie.f1_excluding_ocr_mismatch", plain_matched, keys)
         line("kie.sroie.f1_within_10pct_edits", prf(*near)[2], "F1 (a value counts when at most ~10% of its "
              "characters differ: separates the tagger's choice of span from the line text's typos)")
         line("kie.sroie.f1_tagger_only", prf(*bare)[2], "F1 (the same tagger without the receipt rules: "
@@ -310,12 +373,23 @@ def main() -> int:
     ap.add_argument("--per-type", type=int, default=100)
     ap.add_argument("--model", default=None, help="Korean tagger (default: the shipped one)")
     ap.add_argument("--skip-korean", action="store_true")
+    ap.add_argument("--korean-vocab", type=int, default=0, metavar="N",
+                    help="correct the Korean values against a field vocabulary of N generated training documents "
+                         "per type (training fonts and layouts)")
     ap.add_argument("--skip-sroie", action="store_true")
     ap.add_argument("--sroie-steps", type=int, default=500)
     ap.add_argument("--sroie-init", default="shipped",
                     help="start the SROIE tagger from this tagger's encoder (default: the shipped Korean one; '' for none)")
     ap.add_argument("--sroie-train", type=float, default=2 / 3, help="share of receipts to train on")
     ap.add_argument("--sroie-model", default=None, help="keep (or reuse) the SROIE tagger at this path")
+    ap.add_argument("--sroie-no-vocab", action="store_true",
+                    help="do not correct values against the training receipts' field vocabulary")
+    ap.add_argument("--sroie-vocab-min-count", type=int, default=2,
+                    help="a word corrects others when this many training values hold it")
+    ap.add_argument("--sroie-vocab-min-length", type=int, default=4, help="... and it has this many letters")
+    ap.add_argument("--sroie-dev-fold", type=int, default=None, choices=(0, 1),
+                    help="development: train on one half of the training receipts (0: the first, 1: the second) and "
+                         "evaluate on the other half, never on the test receipts")
     ap.add_argument("--e2e", type=int, default=0, help="documents per type also read by the OCR pipeline")
     ap.add_argument("--sroie-e2e", type=int, default=0, help="test receipts also read by the OCR pipeline")
     ap.add_argument("--sroie-e2e-train-ocr", action="store_true",
