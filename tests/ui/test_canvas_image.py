@@ -91,31 +91,38 @@ def _white(w: int, h: int) -> QImage:
 
 def test_fills_are_baked_into_the_levels_below_full_size_and_drawn_only_during_a_zoom(qapp):
     item = ImageItem(_white(4_000, 2_000))
-    spec = [((0, 0, 255, 128), [[(0, 0), (2_000, 0), (2_000, 2_000), (0, 2_000)]])]  # left half, half blue
+    spec = [((0, 0, 255, 128), None, [[(0, 0), (2_000, 0), (2_000, 2_000), (0, 2_000)]])]  # left half, half blue
     item.request_bake("blue", spec)
     item.wait_for_levels()
     assert item.baked_for("blue") and not item.baked_for("red")
     assert sorted(item._baked) == [s for s, _ in item._levels if s < 1.0][::-1]
 
-    def paint(fills, gesture):
+    def paint(fills, gesture, scale=0.1):
         item.gesture = gesture
-        out = QImage(400, 100, QImage.Format.Format_RGB32)
+        out = QImage(round(4_000 * scale), round(1_000 * scale), QImage.Format.Format_RGB32)
         p = QPainter(out)
-        p.setTransform(QTransform(0.1, 0, 0, 0.1, 0, 0))
+        p.setTransform(QTransform(scale, 0, 0, scale, 0, 0))
         baked = item.paint_rect(p, QRectF(0, 0, 4_000, 1_000), fills)
         p.end()
-        return baked, out.pixelColor(100, 50), out.pixelColor(300, 50)
+        item.last = out
+        return baked, out.pixelColor(round(1_000 * scale), round(500 * scale)), out.pixelColor(round(3_000 * scale),
+                                                                                              round(500 * scale))
 
     baked, left, right = paint("blue", gesture=True)
     assert baked and left.blue() == 255 and left.red() < 140 and right == QColor("#ffffff")
     # fills that are not the baked ones, or a settled paint: the clean image (the layer paints fills)
     assert paint("red", gesture=True) == (False, QColor("#ffffff"), QColor("#ffffff"))
     assert paint("blue", gesture=False) == (False, QColor("#ffffff"), QColor("#ffffff"))
-    # a new request supersedes the bake; the new image drops it altogether
-    item.request_bake("red", [((255, 0, 0, 255), [[(2_000, 0), (4_000, 0), (4_000, 2_000), (2_000, 2_000)]])])
+    # a new request supersedes the bake: a red fill on the right half, a green outline (no fill)
+    item.request_bake("red", [((255, 0, 0, 255), None, [[(2_000, 0), (4_000, 0), (4_000, 2_000), (2_000, 2_000)]]),
+                              (None, (0, 160, 0, 255), [[(600, 300), (1_400, 300), (1_400, 900), (600, 900)]])])
     item.wait_for_levels()
-    baked, left, right = paint("red", gesture=True)
-    assert baked and left == QColor("#ffffff") and right == QColor("#ff0000")
+    baked, _, right = paint("red", gesture=True, scale=0.3)  # from the 0.354 level
+    out = item.last
+    assert baked and right == QColor("#ff0000")
+    assert out.pixelColor(300, 150) == QColor("#ffffff")  # inside the outline: no fill
+    edge = min((out.pixelColor(x, 150) for x in range(176, 185)), key=lambda c: c.red())  # x = 600 * 0.3
+    assert edge.green() > edge.red() + 60  # the outline, antialiased by the rescale
     item.set_image(_white(4_000, 2_000))
     assert not item.baked_for("red")
 
@@ -123,7 +130,7 @@ def test_fills_are_baked_into_the_levels_below_full_size_and_drawn_only_during_a
 def test_levels_over_the_budget_get_no_half_step_and_no_bake(qapp, monkeypatch):
     monkeypatch.setattr(image_mod, "EXTRA_LEVEL_PIXELS", 1_000_000)
     item = ImageItem(_white(2_400, 1_800))
-    item.request_bake("k", [((0, 0, 255, 128), [[(0, 0), (100, 0), (100, 100)]])])
+    item.request_bake("k", [((0, 0, 255, 128), None, [[(0, 0), (100, 0), (100, 100)]])])
     item.wait_for_levels()
     # 0.707 would be 1697 x 1273 (2.2 MP): left out; 0.354 (849 x 636) is built
     assert _levels(item) == [(1.0, 2400, 1800), (0.5, 1200, 900), (0.354, 849, 636), (0.25, 600, 450)]

@@ -90,7 +90,7 @@ def _step(v, factor: float) -> bool:
 
 def test_a_zoom_step_draws_the_baked_nearest_level_and_looks_like_the_settled_frame(view):
     item, layer = view.scene_.image_item, view.scene_.layer
-    assert item.baked_for(layer.fill_key)
+    assert item.baked_for(layer.bake_key)
     # 2.2 x the fitted scale (0.27 -> 0.59): between the 0.5 and 0.71 levels, nearer 0.5
     assert _step(view, 2.2) is True
     scale = view.scale_factor()
@@ -120,12 +120,12 @@ def test_an_edit_shows_in_the_next_zoom_step_before_the_bake_catches_up(view, mo
     monkeypatch.setattr(type(item), "_bake", held)
     middle = next(r for r in store.regions(view.session.doc_id) if r.order == 10)  # holds INSIDE
     store.update_regions({middle.id: {"status": "confirmed"}})  # orange -> green
-    assert layer.fill_key != item._baked_key
+    assert layer.bake_key != item._baked_key
     assert _step(view, 2.2) is False  # the old bake is not used: the fills are painted live
     live = _grab(view)
     go.set()
     item.wait_for_levels()
-    assert item.baked_for(layer.fill_key)
+    assert item.baked_for(layer.bake_key)
     assert _step(view, 1.01) is True
     baked = _grab(view)
     x, y = _at(view, INSIDE)

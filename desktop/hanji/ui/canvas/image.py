@@ -9,11 +9,13 @@ zoom step pays for costs about twice as much when the level has twice the screen
 it has about as much (more source pixels fetched for each screen pixel); the half steps and the
 nearest level keep it near the cheap end.
 
-While the view zooms, the regions' translucent fills are also taken out of the step: they are painted
-once into a copy of each level below full size ("baked", on a worker thread, again whenever the
-regions' shapes or colours change), and a zoom step that finds the bake up to date draws the baked
-level and leaves the fills out (the outlines and numbers are still painted live on top, antialiased).
-Blending the fills cost a zoom step as much as 40 % of its time with 200 regions in view.
+While the view zooms, the regions are also taken out of the step: their translucent fills and their
+outlines are painted once into a copy of each level below full size ("baked", on a worker thread,
+again whenever the regions' shapes or colours change), and a zoom step that finds the bake up to date
+draws the baked level and paints only the reading-order numbers over it. A baked outline is one level
+pixel wide, antialiased, so on screen it is 0.84-1.19 px wide and smoothed by the rescale; the settled
+frame paints crisp live outlines again. Blending the fills and stroking the outlines had cost a zoom
+step with 200 regions in view about as much as rescaling the page.
 
 The half-step levels and the bakes are built on background threads after the image or the regions
 are set (QImage's scaling and QPainter on a QImage run without the GIL) and taken in by the first
@@ -35,7 +37,7 @@ import threading
 from collections.abc import Callable, Hashable, Sequence
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPixmap, QPolygonF
+from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 PYRAMID_MIN = 1024  # the pyramid stops at the first level whose longer side is at most this
@@ -70,8 +72,10 @@ def _join_workers() -> None:
         t.join(10)
 
 
-# what a bake paints: per fill colour (r, g, b, a), the polygons (image coordinates) filled with it
-FillSpec = Sequence[tuple[tuple[int, int, int, int], Sequence[Sequence[tuple[float, float]]]]]
+# what a bake paints: per style, its fill colour (r, g, b, a) or None, its outline's (1 px) or None, and
+# the polygons (image coordinates)
+RGBA = tuple[int, int, int, int]
+BakeSpec = Sequence[tuple[RGBA | None, RGBA | None, Sequence[Sequence[tuple[float, float]]]]]
 
 
 class ImageItem(QGraphicsItem):
@@ -182,10 +186,10 @@ class ImageItem(QGraphicsItem):
         return tiles
 
     # ------------------------------------------------------------------ baked fills
-    def request_bake(self, key: Hashable, spec: FillSpec | Callable[[], FillSpec]) -> None:
-        """Paint the fills ``spec`` (or what it returns, called on the worker) into a copy of every
-        level below full size, on a worker thread.
-        ``key`` names the fills (the layer's ``fill_key``); a request for the key already baked or
+    def request_bake(self, key: Hashable, spec: BakeSpec | Callable[[], BakeSpec]) -> None:
+        """Paint the regions' fills and outlines ``spec`` (or what it returns, called on the worker)
+        into a copy of every level below full size, on a worker thread.
+        ``key`` names them (the layer's ``bake_key``); a request for the key already baked or
         being baked does nothing, and a new one supersedes a bake under way."""
         if self.image.isNull() or key == self._baked_key and self._bake_wanted is None:
             return
@@ -197,20 +201,24 @@ class ImageItem(QGraphicsItem):
             generation = self._bake_generation
         self._baker = _start(self._bake, generation, key, spec, self._builder, name="hanji-bake")
 
-    def _bake(self, generation: int, key: Hashable, spec: FillSpec | Callable[[], FillSpec],
+    def _bake(self, generation: int, key: Hashable, spec: BakeSpec | Callable[[], BakeSpec],
               builder: threading.Thread | None) -> None:
         if builder is not None:
             builder.join()  # bake the half steps too
         if callable(spec):
             spec = spec()
         paths = []
-        for rgba, polygons in spec:
+        for fill, outline, polygons in spec:
             path = QPainterPath()
             path.setFillRule(Qt.FillRule.WindingFill)
             for pts in polygons:
                 path.addPolygon(QPolygonF([QPointF(x, y) for x, y in pts]))
                 path.closeSubpath()
-            paths.append((QColor(*rgba), path))
+            pen = None
+            if outline is not None:
+                pen = QPen(QColor(*outline), 1.0)
+                pen.setCosmetic(True)
+            paths.append((QColor(*fill) if fill is not None else None, pen, path))
         with self._lock:
             levels = [(s, img) for s, img in self._clean
                       if s < 1.0 and img.width() * img.height() <= EXTRA_LEVEL_PIXELS and max(img.width(), img.height()) <= TILE]
@@ -221,11 +229,17 @@ class ImageItem(QGraphicsItem):
                     return
             baked = img.copy()
             p = QPainter(baked)
-            # as the layer paints them: no antialiasing (the outlines drawn over them cover their edges)
-            p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
             p.scale(img.width() / self._w, img.height() / self._h)
-            for color, path in paths:
-                p.fillPath(path, color)
+            # as the layer paints them: the fills without antialiasing (the outlines cover their
+            # edges), then the outlines, one level pixel wide, antialiased
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+            for fill, _, path in paths:
+                if fill is not None:
+                    p.fillPath(path, fill)
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            for _, pen, path in paths:
+                if pen is not None:
+                    p.strokePath(path, pen)
             p.end()
             out.append((scale, baked))
         with self._lock:
@@ -234,7 +248,7 @@ class ImageItem(QGraphicsItem):
                 self._bake_wanted = None
 
     def baked_for(self, key: Hashable | None) -> bool:
-        """Whether the levels below full size are baked with the fills named ``key``."""
+        """Whether the levels below full size are baked with the shapes named ``key``."""
         self._take_built()
         return key is not None and key == self._baked_key and bool(self._baked)
 
@@ -259,17 +273,17 @@ class ImageItem(QGraphicsItem):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         self.paint_rect(painter, option.exposedRect)
 
-    def paint_rect(self, painter: QPainter, exposed: QRectF, fills: Hashable | None = None) -> bool:
-        """Paint the part of the image in ``exposed``. During a zoom gesture, when ``fills`` (the
-        layer's ``fill_key``) is baked, the level is drawn with the fills in it, and True is returned:
-        the caller then leaves the baked fills out."""
+    def paint_rect(self, painter: QPainter, exposed: QRectF, shapes: Hashable | None = None) -> bool:
+        """Paint the part of the image in ``exposed``. During a zoom gesture, when ``shapes`` (the
+        layer's ``bake_key``) are baked, the level is drawn with them in it, and True is returned:
+        the caller then leaves what is baked out."""
         if not self._levels:
             return False
         self._take_built()
         t = painter.worldTransform()
         view_scale = math.hypot(t.m11(), t.m12())
         scale, tiles = self._levels[self.level_for(view_scale, nearest=self.gesture)]
-        baked = self.gesture and fills is not None and fills == self._baked_key and scale in self._baked
+        baked = self.gesture and shapes is not None and shapes == self._baked_key and scale in self._baked
         if baked:
             tiles = [(QRectF(0, 0, self._w, self._h), self._baked[scale])]
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, view_scale < 2.0)

@@ -53,7 +53,7 @@ def ink_for(color: str) -> str:
 
 
 FILL_ALPHA = {"confirmed": 40, "machine": 22, "difficult": 70, "edited": 32}
-BAKED_STYLES = ("confirmed", "machine", "edited")  # solid fills; "difficult" is a hatch in screen space
+BAKED_STYLES = ("confirmed", "machine", "edited")  # solid fills bake; "difficult" is a hatch in screen space
 
 
 def fill_color(key: tuple[str, str]) -> QColor:
@@ -63,12 +63,14 @@ def fill_color(key: tuple[str, str]) -> QColor:
     return c
 
 
-def fill_spec(fills: list[tuple[tuple[str, str], list[tuple[float, float]]]]) -> list[tuple[tuple, list]]:
-    """``RegionLayer.fills`` as a bake wants them: per fill colour (r, g, b, a), the polygons."""
-    by_color: dict[tuple, list] = defaultdict(list)
-    for key, points in fills:
-        by_color[fill_color(key).getRgb()].append(points)
-    return list(by_color.items())
+def bake_spec(shapes: list[tuple[tuple[str, str], list[tuple[float, float]]]]) -> list[tuple]:
+    """``RegionLayer.bake_shapes`` as a bake wants them (``ImageItem.request_bake``): per style, the
+    fill colour (r, g, b, a; None for a hatch, which stays live), the outline's, and the polygons."""
+    by_key: dict[tuple[str, str], list] = defaultdict(list)
+    for key, points in shapes:
+        by_key[key].append(points)
+    return [(fill_color(key).getRgb() if key[1] in BAKED_STYLES else None, QColor(key[0]).getRgb(), polygons)
+            for key, polygons in by_key.items()]
 
 
 def _style(r: Region) -> str:
@@ -123,9 +125,10 @@ class RegionLayer(QGraphicsItem):
         self._anchors: np.ndarray | None = None  # each region's first point (where its number goes)
         self._label_pms: list[QPixmap | None] = []
         self._all: dict[tuple[str, str], QPainterPath] | None = None
-        # the solid fills, ((colour, style), points) per region: a new list on every change (bakes read it)
-        self.fills: list[tuple[tuple[str, str], list[tuple[float, float]]]] = []
-        self.fill_key: int | None = None  # names them (shapes and colours), for bakes
+        # ((colour, style), points) per region, what a bake paints into the image's levels for zoom
+        # gestures (fills and outlines): a new list on every change (bakes read it on a worker)
+        self.bake_shapes: list[tuple[tuple[str, str], list[tuple[float, float]]]] = []
+        self.bake_key: int | None = None  # names them (shapes and colours)
 
     # ------------------------------------------------------------------ data
     def set_bounds(self, w: float, h: float) -> None:
@@ -148,8 +151,8 @@ class RegionLayer(QGraphicsItem):
         else:
             self.boxes = np.zeros((0, 4))
         self.keys = [(region_color(r, self.entity_colors), _style(r)) for r in self.regions]
-        self.fills = [(k, r.points) for k, r in zip(self.keys, self.regions) if k[1] in BAKED_STYLES]
-        self.fill_key = hash(tuple((k, tuple(map(tuple, pts))) for k, pts in self.fills))
+        self.bake_shapes = [(k, r.points) for k, r in zip(self.keys, self.regions)]
+        self.bake_key = hash(tuple((k, tuple(map(tuple, pts))) for k, pts in self.bake_shapes))
         self._anchors = None
         self._rebin()
         self.repaint_regions()
@@ -280,9 +283,10 @@ class RegionLayer(QGraphicsItem):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         self.paint_rect(painter, option.exposedRect)
 
-    def paint_rect(self, painter: QPainter, exposed: QRectF, fills_baked: bool = False) -> None:
-        """Paint the regions in ``exposed``; with ``fills_baked`` the solid fills are already in the
-        image under them (``ImageItem.request_bake``) and only the outlines and numbers are painted."""
+    def paint_rect(self, painter: QPainter, exposed: QRectF, baked: bool = False) -> None:
+        """Paint the regions in ``exposed``; with ``baked`` the solid fills and the outlines are already
+        in the image under them (a zoom step's, ``ImageItem.request_bake``): the numbers (and hatches)
+        are painted."""
         t = painter.worldTransform()
         scale = math.hypot(t.m11(), t.m12()) or 1.0
         aa = self._median_h * scale >= AA_MIN_PX
@@ -317,10 +321,10 @@ class RegionLayer(QGraphicsItem):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         for key, path in batch:
             self._use_style(painter, key, pens, brushes)
-            if not (fills_baked and key[1] in BAKED_STYLES):
+            if not (baked and key[1] in BAKED_STYLES):
                 painter.fillPath(path, brushes[key])
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, aa)
-        for key, path in batch:
+        for key, path in batch if not baked else ():
             painter.strokePath(path, pens[key])
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         for rid in hidden:

@@ -12,7 +12,7 @@ from hanji.errors import HanjiError
 from hanji.store.project import Change, ProjectStore
 from hanji.ui import bridge
 from hanji.ui.canvas.image import ImageItem
-from hanji.ui.canvas.items import RegionLayer, fill_spec
+from hanji.ui.canvas.items import RegionLayer, bake_spec
 from hanji.ui.session import Session
 
 
@@ -54,12 +54,12 @@ class CanvasScene(QGraphicsScene):
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
         baked = self._paint_image(painter, rect)
-        self.layer.paint_rect(painter, rect, fills_baked=baked)
+        self.layer.paint_rect(painter, rect, baked=baked)
 
     def _paint_image(self, painter: QPainter, rect: QRectF) -> bool:
         """The background colour and the page image. While the view's transform changes (zooming) the
-        tiles are painted directly, with the regions' fills baked in when the bake is up to date (then
-        True is returned); once a transform is painted a second time (regions repainted after an edit,
+        tiles are painted directly, with the regions' fills and outlines baked in when the bake is up to
+        date (then True is returned); once a transform is painted a second time (regions repainted after an edit,
         a drag), the image is kept as a pixmap at that transform and copied from then on."""
         t = painter.worldTransform()
         dev = painter.device()
@@ -75,8 +75,8 @@ class CanvasScene(QGraphicsScene):
             self._last_key = key
             self._fill_around_page(painter, rect)
             layer = self.layer
-            fills = layer.fill_key if not (layer.preview or layer.hidden) else None
-            return self.image_item.paint_rect(painter, rect, fills)
+            shapes = layer.bake_key if not (layer.preview or layer.hidden) else None
+            return self.image_item.paint_rect(painter, rect, shapes)
         pm = QPixmap(dev.size())
         pm.setDevicePixelRatio(dev.devicePixelRatio())
         p = QPainter(pm)
@@ -154,18 +154,19 @@ class CanvasScene(QGraphicsScene):
             return
         regions = self.store.regions(self.doc_id)
         self.layer.set_regions(regions)
-        self.bake_fills()
+        self.bake_regions()
         self.layer.links = [(lk.src, lk.dst) for lk in self.store.links(self.doc_id)]
         self.session.prune({r.id for r in regions})
 
-    def bake_fills(self) -> None:
-        """Have the image's levels baked with the regions' fills (for zoom gestures; see image.py)."""
-        self.image_item.request_bake(self.layer.fill_key, partial(fill_spec, self.layer.fills))
+    def bake_regions(self) -> None:
+        """Have the image's levels baked with the regions' fills and outlines (for zoom gestures; see
+        image.py)."""
+        self.image_item.request_bake(self.layer.bake_key, partial(bake_spec, self.layer.bake_shapes))
 
     def _on_change(self, ch: Change) -> None:
         if ch.table == "entity_types":
             self.layer.set_entity_types(self.store.entity_types())
-            self.bake_fills()
+            self.bake_regions()
         elif ch.table in ("regions", "links") and self.doc_id in ch.doc_ids:
             self.reload_regions()
         elif ch.table == "documents" and self.doc_id in ch.ids and ch.reason == "delete":
