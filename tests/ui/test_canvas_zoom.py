@@ -108,7 +108,7 @@ def test_a_zoom_step_draws_the_baked_nearest_level_and_looks_like_the_settled_fr
     assert abs(int(settled[y, x, 2]) - int(during[y, x, 2])) <= 3
 
 
-def test_an_edit_shows_in_the_next_zoom_step_before_the_bake_catches_up(view, monkeypatch):
+def test_an_edit_shows_in_the_next_zoom_step_before_the_bake_catches_up(view, monkeypatch, qtbot):
     item, layer, store = view.scene_.image_item, view.scene_.layer, view.store
     go = threading.Event()
     bake = type(item)._bake
@@ -124,8 +124,7 @@ def test_an_edit_shows_in_the_next_zoom_step_before_the_bake_catches_up(view, mo
     assert _step(view, 2.2) is False  # the old bake is not used: the fills are painted live
     live = _grab(view)
     go.set()
-    item.wait_for_levels()
-    assert item.baked_for(layer.bake_key)
+    qtbot.waitUntil(lambda: item.baked_for(layer.bake_key), timeout=5_000)  # baked again after a pause
     assert _step(view, 1.01) is True
     baked = _grab(view)
     x, y = _at(view, INSIDE)

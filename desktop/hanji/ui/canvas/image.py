@@ -34,6 +34,7 @@ from __future__ import annotations
 import atexit
 import math
 import threading
+import time
 from collections.abc import Callable, Hashable, Sequence
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -49,6 +50,7 @@ HALF_STEP = 1 / math.sqrt(2)
 # half steps and bakes only for levels of at most this many pixels (64 MB each): a 10,000 px scan's
 # upper levels go without (zoom steps there rescale from the next level up, with live fills)
 EXTRA_LEVEL_PIXELS = 16_000_000
+BAKE_CHUNK = 256  # polygons a QPainter call in a bake
 
 _WORKERS: set[threading.Thread] = set()  # joined at exit: none may be inside Qt while it is torn down
 
@@ -188,9 +190,9 @@ class ImageItem(QGraphicsItem):
     # ------------------------------------------------------------------ baked fills
     def request_bake(self, key: Hashable, spec: BakeSpec | Callable[[], BakeSpec]) -> None:
         """Paint the regions' fills and outlines ``spec`` (or what it returns, called on the worker)
-        into a copy of every level below full size, on a worker thread.
-        ``key`` names them (the layer's ``bake_key``); a request for the key already baked or
-        being baked does nothing, and a new one supersedes a bake under way."""
+        into a copy of every level below full size, on a worker thread. ``key`` names them (the
+        layer's ``bake_key``); a request for the key already baked or being baked does nothing, and a
+        new one supersedes a bake under way."""
         if self.image.isNull() or key == self._baked_key and self._bake_wanted is None:
             return
         with self._lock:
@@ -201,45 +203,57 @@ class ImageItem(QGraphicsItem):
             generation = self._bake_generation
         self._baker = _start(self._bake, generation, key, spec, self._builder, name="hanji-bake")
 
+    def _superseded(self, generation: int) -> bool:
+        with self._lock:
+            return generation != self._bake_generation
+
     def _bake(self, generation: int, key: Hashable, spec: BakeSpec | Callable[[], BakeSpec],
               builder: threading.Thread | None) -> None:
         if builder is not None:
             builder.join()  # bake the half steps too
+        if self._superseded(generation):
+            return
         if callable(spec):
             spec = spec()
-        paths = []
+        # QPainter's fills and strokes hold the GIL: painted BAKE_CHUNK polygons a call, with the GIL
+        # handed back between calls, they never stall the GUI thread for more than a few ms
+        styles = []
         for fill, outline, polygons in spec:
-            path = QPainterPath()
-            path.setFillRule(Qt.FillRule.WindingFill)
-            for pts in polygons:
-                path.addPolygon(QPolygonF([QPointF(x, y) for x, y in pts]))
-                path.closeSubpath()
+            paths = []
+            for k in range(0, len(polygons), BAKE_CHUNK):
+                path = QPainterPath()
+                path.setFillRule(Qt.FillRule.WindingFill)
+                for pts in polygons[k:k + BAKE_CHUNK]:
+                    path.addPolygon(QPolygonF([QPointF(x, y) for x, y in pts]))
+                    path.closeSubpath()
+                paths.append(path)
             pen = None
             if outline is not None:
                 pen = QPen(QColor(*outline), 1.0)
                 pen.setCosmetic(True)
-            paths.append((QColor(*fill) if fill is not None else None, pen, path))
+            styles.append((QColor(*fill) if fill is not None else None, pen, paths))
         with self._lock:
             levels = [(s, img) for s, img in self._clean
                       if s < 1.0 and img.width() * img.height() <= EXTRA_LEVEL_PIXELS and max(img.width(), img.height()) <= TILE]
         out = []
         for scale, img in levels:
-            with self._lock:
-                if generation != self._bake_generation:
-                    return
+            if self._superseded(generation):
+                return
             baked = img.copy()
             p = QPainter(baked)
             p.scale(img.width() / self._w, img.height() / self._h)
             # as the layer paints them: the fills without antialiasing (the outlines cover their
             # edges), then the outlines, one level pixel wide, antialiased
             p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-            for fill, _, path in paths:
-                if fill is not None:
+            for fill, _, paths in styles:
+                for path in paths if fill is not None else ():
                     p.fillPath(path, fill)
+                    time.sleep(0)
             p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-            for _, pen, path in paths:
-                if pen is not None:
+            for _, pen, paths in styles:
+                for path in paths if pen is not None else ():
                     p.strokePath(path, pen)
+                    time.sleep(0)
             p.end()
             out.append((scale, baked))
         with self._lock:

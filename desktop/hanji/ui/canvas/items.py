@@ -16,6 +16,7 @@ never invalidates the region cache.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 
@@ -53,6 +54,7 @@ def ink_for(color: str) -> str:
 
 
 FILL_ALPHA = {"confirmed": 40, "machine": 22, "difficult": 70, "edited": 32}
+_BAKE_KEYS = itertools.count(1)
 BAKED_STYLES = ("confirmed", "machine", "edited")  # solid fills bake; "difficult" is a hatch in screen space
 
 
@@ -128,7 +130,8 @@ class RegionLayer(QGraphicsItem):
         # ((colour, style), points) per region, what a bake paints into the image's levels for zoom
         # gestures (fills and outlines): a new list on every change (bakes read it on a worker)
         self.bake_shapes: list[tuple[tuple[str, str], list[tuple[float, float]]]] = []
-        self.bake_key: int | None = None  # names them (shapes and colours)
+        self.bake_key: int | None = None  # names them (shapes and colours); None: not known yet
+        self._bake_sig: tuple[int, int] | None = None  # (hash of bake_shapes, its key)
 
     # ------------------------------------------------------------------ data
     def set_bounds(self, w: float, h: float) -> None:
@@ -151,12 +154,24 @@ class RegionLayer(QGraphicsItem):
         else:
             self.boxes = np.zeros((0, 4))
         self.keys = [(region_color(r, self.entity_colors), _style(r)) for r in self.regions]
-        self.bake_shapes = [(k, r.points) for k, r in zip(self.keys, self.regions)]
-        self.bake_key = hash(tuple((k, tuple(map(tuple, pts))) for k, pts in self.bake_shapes))
+        # whether the shapes changed is found out later, when the GUI is idle (settle_bake_key): until
+        # then a zoom step paints them live
+        self.bake_key = None
         self._anchors = None
         self._rebin()
         self.repaint_regions()
         self.overlay.update()
+
+    def settle_bake_key(self) -> int | None:
+        """Name the regions' shapes and colours (``bake_key``) now: the same ones as last time (after a
+        text edit) keep their key, others get a new one. Returns ``bake_key``."""
+        if self.bake_key is None:
+            self.bake_shapes = list(zip(self.keys, (r.points for r in self.regions)))
+            h = hash(tuple((k, tuple(map(tuple, pts))) for k, pts in self.bake_shapes))
+            if self._bake_sig is None or self._bake_sig[0] != h:
+                self._bake_sig = (h, next(_BAKE_KEYS))
+            self.bake_key = self._bake_sig[1]
+        return self.bake_key
 
     def set_points(self, rid: int, points: list[tuple[float, float]]) -> None:
         """Move one region's shape in the layer only (a drag preview, committed on release)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, QTimer
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
@@ -22,6 +22,11 @@ def load_qimage(store: ProjectStore, doc_id: int) -> QImage:
     if img.isNull():
         raise HanjiError(f"the image of document {doc_id} cannot be decoded", store.path)
     return img
+
+
+# after an edit the regions are baked again this long after the GUI thread is idle (a burst of edits,
+# arrow-key nudges, bakes once; until then zoom steps paint them live)
+BAKE_DELAY_MS = 300
 
 
 class CanvasScene(QGraphicsScene):
@@ -45,6 +50,10 @@ class CanvasScene(QGraphicsScene):
         # rendering kept below. The overlay (selection, hover, tools) is an item above.
         self.image_item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
         self.setBackgroundBrush(QColor("#2b2d31"))
+        self._bake_timer = QTimer(self)
+        self._bake_timer.setSingleShot(True)
+        self._bake_timer.setInterval(BAKE_DELAY_MS)
+        self._bake_timer.timeout.connect(self.bake_regions)
         self._image_cache: QPixmap | None = None  # the image alone, as last painted at _image_key
         self._image_key: tuple | None = None
         self._last_key: tuple | None = None
@@ -147,21 +156,26 @@ class CanvasScene(QGraphicsScene):
         self.layer.repaint_regions()  # and the image under them
         self.layer.set_bounds(doc.width, doc.height)
         self.setSceneRect(QRectF(-doc.width * 0.25, -doc.height * 0.25, doc.width * 1.5, doc.height * 1.5))
-        self.reload_regions()
+        self.reload_regions(bake_now=True)
 
-    def reload_regions(self) -> None:
+    def reload_regions(self, bake_now: bool = False) -> None:
         if self.store is None or self.doc_id is None:
             return
         regions = self.store.regions(self.doc_id)
         self.layer.set_regions(regions)
-        self.bake_regions()
+        if bake_now:
+            self._bake_timer.stop()
+            self.bake_regions()
+        else:
+            self._bake_timer.start()  # again: BAKE_DELAY_MS after the last of a burst of edits
         self.layer.links = [(lk.src, lk.dst) for lk in self.store.links(self.doc_id)]
         self.session.prune({r.id for r in regions})
 
     def bake_regions(self) -> None:
         """Have the image's levels baked with the regions' fills and outlines (for zoom gestures; see
         image.py)."""
-        self.image_item.request_bake(self.layer.bake_key, partial(bake_spec, self.layer.bake_shapes))
+        key = self.layer.settle_bake_key()
+        self.image_item.request_bake(key, partial(bake_spec, self.layer.bake_shapes))
 
     def _on_change(self, ch: Change) -> None:
         if ch.table == "entity_types":
