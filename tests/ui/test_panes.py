@@ -259,3 +259,27 @@ def test_confirm_and_delete_from_the_regions_list(window):
     tree.setCurrentItem(tree.topLevelItem(0))
     QTest.keyClick(tree, Qt.Key.Key_Delete)
     assert [r.id for r in regions(window)] == [rs[1].id, rs[2].id]
+
+
+def test_a_value_the_vocabulary_corrected_shows_what_was_read(window):
+    from PySide6.QtGui import QColor
+
+    from hanji.domain.model import KeyValue
+    from hanji.ui.panes.keyvalues import CORRECTED_COLOR
+
+    store, doc = window.store, window.session.doc_id
+    first = regions(window)[0]
+    store.update_regions({first.id: {"attrs": {**first.attrs, "value_corrections": [
+        {"key": "store_name", "read": "한지문구 홍대졈", "value": "한지문구 홍대점"}]}}})
+    store.set_keyvalues(doc, [KeyValue("store_name", "한지문구 홍대점", [first.id], source="machine"),
+                              KeyValue("date", "2024-05-01", source="machine")])
+    table = window.keyvalues.table
+    rows = {table.item(i, 0).text(): table.item(i, 1) for i in range(table.rowCount())}
+    fixed, plain = rows["store_name"], rows["date"]
+    assert "한지문구 홍대졈" in fixed.toolTip() and fixed.font().italic()
+    assert fixed.foreground().color() == QColor(CORRECTED_COLOR)
+    assert plain.toolTip() == "" and not plain.font().italic()
+    # once a person edits the value it is theirs: no longer shown as corrected
+    fixed.setText("한지문구")
+    rows = {table.item(i, 0).text(): table.item(i, 1) for i in range(table.rowCount())}
+    assert rows["store_name"].toolTip() == ""

@@ -32,6 +32,8 @@ KO: dict[str, str] = {
     "Name": "이름", "Title": "제목", "Colour": "색", "Personal": "개인정보", "Doc type": "문서 유형",
     "Add": "추가", "Remove": "제거", "From tags and links": "태그와 연결에서 만들기",
     "Links": "연결", "Question": "질문", "Answer": "답",
+    "Read as “{read}”; corrected against the project's confirmed values":
+        "“{read}”(으)로 읽힘: 프로젝트에서 확인된 값에 맞춰 고침",
     "Select tokens, then press an entity key (0 clears).": "토큰을 선택하고 개체 키를 누르세요 (0: 지우기).",
     "No region selected": "선택된 영역 없음",
     "documents": "문서", "regions": "영역", "links": "연결",

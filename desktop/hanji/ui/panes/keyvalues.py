@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -25,6 +26,19 @@ from hanji.store.project import Change, ProjectStore
 from hanji.ui import bridge
 from hanji.ui.i18n import tr
 from hanji.ui.session import Session
+
+CORRECTED_COLOR = "#b5651d"  # a proposed value whose OCR slip the project's vocabulary corrected
+
+
+def corrected_readings(regions) -> dict[tuple[str, str], str]:
+    """(key, corrected value) -> the value as read, from the regions' ``attrs["value_corrections"]``
+    (``hanji.jobs.extract.propose``)."""
+    out = {}
+    for r in regions:
+        for c in r.attrs.get("value_corrections") or ():
+            if isinstance(c, dict) and {"key", "read", "value"} <= c.keys():
+                out[(c["key"], c["value"])] = c["read"]
+    return out
 
 
 def derive_keyvalues(store: ProjectStore, doc_id: int) -> list[KeyValue]:
@@ -97,15 +111,26 @@ class KeyValuesPane(QWidget, bridge.StoreBound):
             if self.store is None or self.session.doc_id is None:
                 return
             kvs = self.store.keyvalues(self.session.doc_id)
+            regions = self.store.regions(self.session.doc_id)
+            read = corrected_readings(regions)
             self.table.setRowCount(len(kvs))
             for i, kv in enumerate(kvs):
                 self.table.setItem(i, 0, QTableWidgetItem(kv.key))
-                self.table.setItem(i, 1, QTableWidgetItem(kv.value))
+                value = QTableWidgetItem(kv.value)
+                was = read.get((kv.key, kv.value))
+                if was is not None and kv.source == "machine":  # a proposal the vocabulary corrected
+                    value.setToolTip(tr("Read as “{read}”; corrected against the project's confirmed values")
+                                     .format(read=was))
+                    value.setForeground(QColor(CORRECTED_COLOR))
+                    f = value.font()
+                    f.setItalic(True)
+                    value.setFont(f)
+                self.table.setItem(i, 1, value)
                 src = QTableWidgetItem(kv.source)
                 src.setFlags(src.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 self.table.setItem(i, 2, src)
                 self.table.item(i, 0).setData(Qt.ItemDataRole.UserRole, kv)
-            texts = {r.id: r.text for r in self.store.regions(self.session.doc_id)}
+            texts = {r.id: r.text for r in regions}
             lks = self.store.links(self.session.doc_id)
             self.links.setRowCount(len(lks))
             for i, lk in enumerate(lks):
