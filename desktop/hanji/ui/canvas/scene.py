@@ -175,7 +175,8 @@ class CanvasScene(QGraphicsScene):
         """Have the image's levels baked with the regions' fills and outlines (for zoom gestures; see
         image.py)."""
         key = self.layer.settle_bake_key()
-        self.image_item.request_bake(key, partial(bake_spec, self.layer.bake_shapes))
+        if self.layer.regions:  # (no regions: the clean levels are the picture)
+            self.image_item.request_bake(key, partial(bake_spec, self.layer.bake_shapes))
 
     def _on_change(self, ch: Change) -> None:
         if ch.table == "entity_types":
