@@ -82,7 +82,7 @@ def test_hanji_ocr_with_project_reads_with_its_model(tmp_path, capsys):
 
 def test_proposals_use_the_active_tagger(project, monkeypatch):
     from hanji.domain.model import Region
-    from hanji.jobs.extract import propose
+    from hanji.jobs.propose import propose
     from hanji.models.kie.predictor import KiePredictor
     from hanji.models.weights import load_shipped, state_to_bytes
     from helpers import png_bytes

@@ -99,7 +99,7 @@ def _fake_predict(regions, doc_type=None, ordered=False):
 
 
 def test_propose_then_confirm_turns_proposals_into_labels(tmp_path):
-    from hanji.jobs.extract import confirm, propose
+    from hanji.jobs.propose import confirm, propose
     from hanji.jobs.train_tagger import project_docs
     from hanji.store import ProjectStore
 

@@ -62,7 +62,8 @@ def test_extract_and_propose_keep_one_total(tmp_path):
 
     from PIL import Image
 
-    from hanji.jobs.extract import extract_regions, propose
+    from hanji.jobs.extract import extract_regions
+    from hanji.jobs.propose import propose
     from hanji.store import ProjectStore
 
     regions = [reg(0, "KEDAI MAJU SDN BHD"), reg(20, "TOTAL 9.00"), reg(40, "CASH 10.00"), reg(60, "CHANGE -"),

@@ -77,7 +77,7 @@ def test_propose_corrects_against_the_projects_confirmed_keyvalues(tmp_path):
 
     from PIL import Image
 
-    from hanji.jobs.extract import propose
+    from hanji.jobs.propose import propose
     from hanji.store import ProjectStore
 
     class Predictor:

@@ -114,7 +114,7 @@ def test_confirm_document_also_confirms_the_proposed_tags_and_keyvalues(qtbot, r
     window, _ = receipt_window
     store, pane = window.store, window.tags
     doc_id = window.session.doc_id
-    from hanji.jobs.extract import propose
+    from hanji.jobs.propose import propose
 
     propose(store, [doc_id])
     proposed = [(r.id, r.tags) for r in store.regions(doc_id)]

@@ -63,7 +63,7 @@ def cmd_extract(args) -> int:
 
 
 def cmd_propose(args) -> int:
-    from hanji.jobs.extract import propose
+    from hanji.jobs.propose import propose
     from hanji.store import ProjectStore
 
     if not args.project.exists():

@@ -113,7 +113,7 @@ class Commands:
             return
         self.session.about_to_change.emit()
         doc_id = self.session.doc_id
-        from hanji.jobs.extract import confirm as confirm_proposals
+        from hanji.jobs.propose import confirm as confirm_proposals
 
         with self.store.group("confirm document"):
             ids = {r.id: {"status": "confirmed"} for r in self._regions() if r.status != "difficult"}

@@ -300,7 +300,7 @@ def detect_in_box(window) -> Worker | None:
 
 # ------------------------------------------------------------------------------ tags and key-values
 def _propose_job(store, doc_ids, models: Models, progress, cancel):
-    from hanji.jobs.extract import propose
+    from hanji.jobs.propose import propose
 
     progress(0, len(doc_ids), tr("loading the tagger…"))
     return propose(store, doc_ids, predictor=models.predictor(store), resume=False, progress=progress, cancel=cancel)

@@ -32,7 +32,7 @@ CORRECTED_COLOR = "#b5651d"  # a proposed value whose OCR slip the project's voc
 
 def corrected_readings(regions) -> dict[tuple[str, str], str]:
     """(key, corrected value) -> the value as read, from the regions' ``attrs["value_corrections"]``
-    (``hanji.jobs.extract.propose``)."""
+    (``hanji.jobs.propose.propose``)."""
     out = {}
     for r in regions:
         for c in r.attrs.get("value_corrections") or ():

@@ -198,7 +198,7 @@ class TagsPane(QWidget, bridge.StoreBound):
         """The model's proposed tags and key-values of the document become labels (one undo step)."""
         if self.store is None or self.session.doc_id is None:
             return 0
-        from hanji.jobs.extract import confirm
+        from hanji.jobs.propose import confirm
 
         return confirm(self.store, self.session.doc_id)
 
