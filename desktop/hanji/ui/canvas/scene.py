@@ -12,7 +12,8 @@ from hanji.errors import HanjiError
 from hanji.store.project import Change, ProjectStore
 from hanji.ui import bridge
 from hanji.ui.canvas.image import ImageItem
-from hanji.ui.canvas.items import RegionLayer, bake_spec
+from hanji.ui.canvas.items import RegionLayer
+from hanji.ui.canvas.style import bake_spec
 from hanji.ui.session import Session
 
 

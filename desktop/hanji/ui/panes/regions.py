@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, Q
 
 from hanji.store.project import Change, ProjectStore
 from hanji.ui import bridge
-from hanji.ui.canvas.items import STATUS_COLORS
+from hanji.ui.canvas.style import STATUS_COLORS
 from hanji.ui.i18n import tr
 from hanji.ui.session import Session
 

@@ -22,7 +22,7 @@ from hanji.domain.bio import set_span, spans_from_tags
 from hanji.domain.model import EntityType
 from hanji.store.project import Change, ProjectStore
 from hanji.ui import bridge
-from hanji.ui.canvas.items import ink_for
+from hanji.ui.canvas.style import ink_for
 from hanji.ui.i18n import tr
 from hanji.ui.session import Session
 
