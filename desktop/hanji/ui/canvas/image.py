@@ -51,6 +51,7 @@ HALF_STEP = 1 / math.sqrt(2)
 # upper levels go without (zoom steps there rescale from the next level up, with live fills)
 EXTRA_LEVEL_PIXELS = 16_000_000
 BAKE_CHUNK = 256  # polygons a QPainter call in a bake
+HALF_STEP_DELAY = 0.15  # seconds
 
 _WORKERS: set[threading.Thread] = set()  # joined at exit: none may be inside Qt while it is torn down
 
@@ -136,7 +137,10 @@ class ImageItem(QGraphicsItem):
             self._builder = None
 
     def _build_half_steps(self, generation: int, halvings: list[tuple[float, QImage]]) -> None:
-        """The levels at 1/√2 of each halving but the last (on a worker thread: QImages only)."""
+        """The levels at 1/√2 of each halving but the last (on a worker thread: QImages only), begun
+        HALF_STEP_DELAY after the image is set (paging through documents builds none for the pages
+        passed over)."""
+        time.sleep(HALF_STEP_DELAY)
         out = []
         for scale, img in halvings:
             with self._lock:
