@@ -143,9 +143,8 @@ class ImageItem(QGraphicsItem):
         time.sleep(HALF_STEP_DELAY)
         out = []
         for scale, img in halvings:
-            with self._lock:
-                if generation != self._generation:
-                    return
+            if self._superseded(generation, bake=False):
+                return
             w, h = max(1, round(img.width() * HALF_STEP)), max(1, round(img.height() * HALF_STEP))
             if w * h > EXTRA_LEVEL_PIXELS:
                 continue
@@ -207,9 +206,10 @@ class ImageItem(QGraphicsItem):
             generation = self._bake_generation
         self._baker = _start(self._bake, generation, key, spec, self._builder, name="hanji-bake")
 
-    def _superseded(self, generation: int) -> bool:
+    def _superseded(self, generation: int, bake: bool = True) -> bool:
+        """Whether a worker's bake (or half-step build, ``bake=False``) was asked for since."""
         with self._lock:
-            return generation != self._bake_generation
+            return generation != (self._bake_generation if bake else self._generation)
 
     def _bake(self, generation: int, key: Hashable, spec: BakeSpec | Callable[[], BakeSpec],
               builder: threading.Thread | None) -> None:
