@@ -27,9 +27,9 @@ GUARDED = ("ssl", "_ssl", "_hashlib")
 # Qt modules the studio does not use (it is Widgets only).
 EXCLUDES = [
     "onnx", "onnxruntime", "rapidocr_onnxruntime", "rapidocr",
-    # OpenCV and SciPy were dependencies once (hanji.imaging and our own image hashes replaced them);
-    # a build venv made before that still has them, and a hook must not pull them back in
-    "cv2", "scipy", "imagehash", "pywt",
+    # SciPy was a dependency once (our own image hashes replaced it); a build venv made before that
+    # still has it, and a hook must not pull it back in. OpenCV is a dependency again (hanji.imaging).
+    "scipy", "imagehash", "pywt",
     # matplotlib too (hanji.quality.charts draws the dashboard's and the PNG export's charts with Pillow)
     "matplotlib", "mpl_toolkits", "kiwisolver", "contourpy", "fontTools",
     "pytest", "_pytest", "pytestqt", "hypothesis", "importlinter", "grimp", "ruff",
@@ -110,7 +110,7 @@ PRUNE = [
     "PySide6/Qt/lib/QtDesigner*.framework/*", "PySide6/Qt/lib/QtPdf*.framework/*", "PySide6/Qt/lib/QtLabs*",
     "PySide6/Qt/lib/QtVirtualKeyboard*.framework/*", "PySide6/Qt/lib/QtMultimedia*.framework/*",
     # no longer dependencies (see EXCLUDES)
-    "cv2/*", "opencv_python*.libs/*", "scipy/*", "scipy.libs/*", "pywt/*", "imagehash/*",
+    "scipy/*", "scipy.libs/*", "pywt/*", "imagehash/*",
     "matplotlib/*", "matplotlib.libs/*", "mpl_toolkits/*", "kiwisolver/*", "contourpy/*", "fontTools/*",
     # Pillow's AVIF codec (5 MB): Hanji imports no AVIF images (Pillow reports the format unsupported)
     "PIL/_avif*", "pillow.libs/libavif*",

@@ -124,7 +124,7 @@ def test_pruning_keeps_what_the_app_needs_and_drops_the_rest(common):
         "PySide6/Qt/plugins/platformthemes/libqgtk3.so", "PySide6/Qt/plugins/platforms/libqeglfs.so",
         "PySide6\\Qt6Quick.dll", "PySide6/Qt6WebEngineCore.dll", "matplotlib/mpl-data/sample_data/goog.npz",
         "PySide6/Qt/lib/QtQuick.framework/Versions/A/QtQuick", "PySide6/Qt/lib/QtQml.framework/Resources/Info.plist",
-        "cv2/cv2.abi3.so", "opencv_python_headless.libs/libavcodec-abc.so.59", "scipy.libs/libgfortran.so.5",
+        "scipy.libs/libgfortran.so.5",
         "scipy/linalg/_flapack.so", "PIL/_avif.cpython-311-x86_64-linux-gnu.so", "pillow.libs/libavif-c6062d5f.so.16",
         "matplotlib/mpl-data/fonts/ttf/DejaVuSans.ttf", "kiwisolver/_cext.cpython-311-x86_64-linux-gnu.so",
         "contourpy/_contourpy.cpython-311-x86_64-linux-gnu.so", "fontTools/ttLib/ttFont.py",
@@ -142,6 +142,7 @@ def test_pruning_keeps_what_the_app_needs_and_drops_the_rest(common):
         "hanji/resources/models/ppocrv4_det_mobile.pt", "hanji/resources/models/MANIFEST.json",
         "hanji/resources/fonts/NanumGothic.ttf", "hanji/resources/fonts/NanumGothicBold.ttf",
         "numpy.libs/libscipy_openblas64_.so",
+        "cv2/cv2.abi3.so", "opencv_python_headless.libs/libavcodec-abc.so.59",  # OpenCV is a dependency again
         "PySide6/Qt/lib/QtWidgets.framework/Versions/A/QtWidgets", "PySide6/Qt/lib/QtGui.framework/Versions/A/QtGui",
         "PySide6/Qt/plugins/platforms/libqcocoa.dylib", "PySide6/plugins/platforms/qwindows.dll",
         "PySide6/opengl32sw.dll", "PySide6/pyside6.abi3.dll", "shiboken6/shiboken6.abi3.dll",
