@@ -64,7 +64,7 @@ class FakePipeline:
 
 @pytest.fixture
 def fake_models(monkeypatch):
-    from hanji.ui import jobs_menu
+    from hanji.ui import model_cache
 
     made: list[FakePipeline] = []
 
@@ -74,7 +74,7 @@ def fake_models(monkeypatch):
         made.append(p)
         return p
 
-    monkeypatch.setattr(jobs_menu, "PIPELINE_FACTORY", factory)
+    monkeypatch.setattr(model_cache, "PIPELINE_FACTORY", factory)
     return made
 
 
@@ -138,11 +138,11 @@ def test_preannotate_current_document(qtbot, window, fake_models):
 
 
 def test_preannotate_cancel_and_resume(qtbot, window, monkeypatch):
-    from hanji.ui import jobs_menu
+    from hanji.ui import model_cache
 
     gate = threading.Event()
     pipe = FakePipeline(gate)
-    monkeypatch.setattr(jobs_menu, "PIPELINE_FACTORY", lambda: pipe)
+    monkeypatch.setattr(model_cache, "PIPELINE_FACTORY", lambda: pipe)
     store = window.store
     for k in range(3):
         store.add_image_bytes(f"추가_{k}.png", png(f"추가 문서 {k}"))

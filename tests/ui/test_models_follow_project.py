@@ -5,7 +5,7 @@ from __future__ import annotations
 
 
 def test_models_rebuild_when_the_active_model_changes(project, monkeypatch):
-    from hanji.ui import jobs_menu
+    from hanji.ui import model_cache
 
     built = []
 
@@ -13,9 +13,9 @@ def test_models_rebuild_when_the_active_model_changes(project, monkeypatch):
         built.append(store)
         return object()
 
-    monkeypatch.setattr(jobs_menu, "PIPELINE_FACTORY", factory)
-    monkeypatch.setattr(jobs_menu, "PREDICTOR_FACTORY", factory)
-    models = jobs_menu.Models()
+    monkeypatch.setattr(model_cache, "PIPELINE_FACTORY", factory)
+    monkeypatch.setattr(model_cache, "PREDICTOR_FACTORY", factory)
+    models = model_cache.ModelCache()
     p1 = models.pipeline(project)
     assert models.pipeline(project) is p1 and built == [None]  # shipped model: the factory gets no store
     m = project.models.add("recognizer", "recognizer-1", b"weights", active=True)
@@ -32,12 +32,12 @@ def test_models_rebuild_when_the_active_model_changes(project, monkeypatch):
 
 def test_default_factory_loads_the_project_recognizer(project):
     from hanji.models.weights import load_shipped, state_to_bytes
-    from hanji.ui import jobs_menu
+    from hanji.ui import model_cache
 
     state = load_shipped("ko_rec.pt")
     state["meta"] = dict(state.get("meta", {}), note="project copy")
     m = project.models.add("recognizer", "recognizer-1", state_to_bytes(state), active=True)
-    pipe = jobs_menu.Models().pipeline(project)
+    pipe = model_cache.ModelCache().pipeline(project)
     assert pipe.recognizer.weights_sha256 == m.sha256
 
 

@@ -4,7 +4,6 @@ the models are built once, lazily, on the worker (never on the GUI thread) and r
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -12,58 +11,8 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QAbstractItemView, QMessageBox, QProgressDialog
 
 from hanji.ui.i18n import tr
+from hanji.ui.model_cache import ModelCache
 from hanji.ui.worker import Worker
-
-
-def _default_pipeline_factory(store=None):
-    """The project's active recognizer when it has one (``hanji train recognizer PROJECT``), else the shipped one."""
-    from hanji.jobs.project_models import project_pipeline
-
-    return project_pipeline(store)
-
-
-def _default_predictor_factory(store=None):
-    from hanji.jobs.project_models import project_predictor
-
-    return project_predictor(store)
-
-
-# tests replace these with tiny fakes; the window never loads a model anywhere else. A factory is
-# called with the project's store when the project has an active trained model of that task.
-PIPELINE_FACTORY: Callable[..., Any] = _default_pipeline_factory
-PREDICTOR_FACTORY: Callable[..., Any] = _default_predictor_factory
-
-
-class Models:
-    """The OCR pipeline and the tagger of one window, built on first use on the calling (worker)
-    thread and kept for the next job; built again when the project's active trained model changed."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._pipeline = None
-        self._predictor = None
-        self._keys: dict[str, str | None] = {}
-        self.builds = 0
-
-    def _build(self, task: str, current, factory, store):
-        from hanji.jobs.project_models import active_key, pipeline_key
-
-        key = pipeline_key(store) if task == "pipeline" else active_key(store, task)
-        if current is not None and self._keys.get(task) == key:
-            return current
-        self._keys[task] = key
-        self.builds += 1
-        return factory(store) if key is not None else factory()
-
-    def pipeline(self, store=None):
-        with self._lock:
-            self._pipeline = self._build("pipeline", self._pipeline, PIPELINE_FACTORY, store)
-            return self._pipeline
-
-    def predictor(self, store=None):
-        with self._lock:
-            self._predictor = self._build("tagger", self._predictor, PREDICTOR_FACTORY, store)
-            return self._predictor
 
 
 def install(window) -> None:
@@ -71,7 +20,7 @@ def install(window) -> None:
     from hanji.ui.fonts import register_fonts
 
     register_fonts()
-    window.models = Models()
+    window.models = ModelCache()
     window.job = None  # the worker of the running job, if any
     window.documents.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
 
@@ -172,7 +121,7 @@ def _need_store(window) -> bool:
 
 
 # ---------------------------------------------------------------------------------- pre-annotation
-def _preannotate_job(store, doc_ids, models: Models, include_done: bool, progress, cancel):
+def _preannotate_job(store, doc_ids, models: ModelCache, include_done: bool, progress, cancel):
     from hanji.jobs.preannotate import preannotate
 
     progress(0, len(doc_ids) if doc_ids is not None else -1, tr("loading the models…"))
@@ -227,7 +176,7 @@ def preannotate_project(window) -> Worker | None:
     return preannotate_docs(window, None, tr("Pre-annotate whole project"))
 
 
-def _rerecognize_job(store, region_ids, models: Models, progress, cancel):
+def _rerecognize_job(store, region_ids, models: ModelCache, progress, cancel):
     from hanji.jobs.preannotate import rerecognize_region
 
     pipe = models.pipeline(store)
@@ -257,7 +206,7 @@ def rerecognize(window) -> Worker | None:
                      on_done=done, show_after_ms=800)
 
 
-def _detect_job(store, doc_id, box, drawn_id, models: Models, progress, cancel):
+def _detect_job(store, doc_id, box, drawn_id, models: ModelCache, progress, cancel):
     from hanji.domain import geometry
     from hanji.jobs.preannotate import detect_in_box
 
@@ -299,7 +248,7 @@ def detect_in_box(window) -> Worker | None:
 
 
 # ------------------------------------------------------------------------------ tags and key-values
-def _propose_job(store, doc_ids, models: Models, progress, cancel):
+def _propose_job(store, doc_ids, models: ModelCache, progress, cancel):
     from hanji.jobs.propose import propose
 
     progress(0, len(doc_ids), tr("loading the tagger…"))
