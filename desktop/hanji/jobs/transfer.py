@@ -30,9 +30,8 @@ from hanji.formats import registry
 from hanji.formats.base import SHAPE_ERRORS, Note, Sample, Skipped, as_error, check_types
 from hanji.imaging import mask_image
 from hanji.jobs.base import Cancelled, CancelToken, Progress, no_progress
-from hanji.store import ProjectStore
+from hanji.store import Change, ProjectStore
 from hanji.store.images import inspect_bytes
-from hanji.store.project import Change
 
 EDGE_TOLERANCE = 1.0  # pixels a point may lie outside the image (rounding in other tools)
 

@@ -27,6 +27,7 @@ from hanji.store.images import ImageInfo, inspect_bytes, read_image_file
 from hanji.store.lock import ProjectLock
 from hanji.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 from hanji.store.search import Search
+from hanji.store.trained import ModelTable
 
 
 class ProjectStore(History, Search):
@@ -536,9 +537,7 @@ class ProjectStore(History, Search):
     # ------------------------------------------------------------------ trained models
     @property
     def models(self):
-        """The models trained on this project's labels (:class:`hanji.store.models.ModelTable`)."""
-        from hanji.store.models import ModelTable
-
+        """The models trained on this project's labels (:class:`hanji.store.trained.ModelTable`)."""
         return ModelTable(self)
 
     # ------------------------------------------------------------------ meta, jobs, counts

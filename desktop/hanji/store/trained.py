@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from hanji.errors import HanjiError
+from hanji.store.history import Change
 
 if TYPE_CHECKING:
     from hanji.store.project import ProjectStore
@@ -64,8 +65,6 @@ class ModelTable:
             return self.store.conn.execute(sql, args).fetchall()
 
     def _changed(self) -> None:
-        from hanji.store.project import Change
-
         self.store._emit(Change(table="models"))
 
     def add(self, task: str, name: str, weights: bytes, metrics: dict[str, Any] | None = None,
