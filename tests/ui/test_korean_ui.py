@@ -138,15 +138,14 @@ def test_window_menus_docks_and_status_bar_are_korean(qtbot, korean, ui_project)
     win = MainWindow(ui_project)
     qtbot.addWidget(win)
     win.show()
-    win.docks["dashboard"].show()
-    win.docks["dashboard"].raise_()
+    win.actions_["view.dashboard"].trigger()  # the dashboard opens in its own window
     qtbot.waitUntil(lambda: win.dashboard is not None, timeout=20000)
     if hasattr(win.dashboard, "updated"):
         with qtbot.waitSignal(win.dashboard.updated, timeout=60000):
             win.dashboard.refresh()
     try:
-        texts = [t for _, t in visible_texts(win)]
-        bad = untranslated(win)
+        texts = [t for _, t in visible_texts(win)] + [t for _, t in visible_texts(win.dashboard_window)]
+        bad = untranslated(win) + untranslated(win.dashboard_window)
     finally:
         from hanji.ui.worker import wait_all
 

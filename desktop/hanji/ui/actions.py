@@ -36,6 +36,12 @@ def _jobs():
     return jobs_menu
 
 
+def _layout():
+    from hanji.ui import layout
+
+    return layout
+
+
 def _tool(name):
     return lambda w: w.canvas.set_tool(name)
 
@@ -69,6 +75,8 @@ ACTIONS: list[ActionSpec] = [
     ActionSpec("view.zoom_out", "Zoom out", "Ctrl+-", "View", lambda w: w.canvas.zoom_by(0.8)),
     ActionSpec("view.fit", "Fit to window", "F", "View", lambda w: w.canvas.fit(), scope="canvas", extra=("Ctrl+0",)),
     ActionSpec("view.order", "Show reading order", "O", "View", lambda w: w.commands.toggle_order(), scope="canvas"),
+    ActionSpec("view.dashboard", "Dashboard", "F9", "View", lambda w: _layout().show_dashboard(w)),
+    ActionSpec("view.reset_layout", "Reset layout", "", "View", lambda w: _layout().reset_layout(w)),
     ActionSpec("go.next_doc", "Next document", "PgDown", "Go", lambda w: w.go_document(1), "SP_MediaSeekForward",
                extra=("Ctrl+Right",)),
     ActionSpec("go.prev_doc", "Previous document", "PgUp", "Go", lambda w: w.go_document(-1), "SP_MediaSeekBackward",

@@ -231,6 +231,11 @@ KO: dict[str, str] = {
 }
 
 _LANG: str | None = None
+# layout and context (issue 17: dashboard window, layout, recent projects, filters, schema, tour)
+KO.update({
+    "Reset layout": "레이아웃 초기화", "Recent projects": "최근 프로젝트", "No recent projects": "최근 프로젝트 없음",
+})
+
 
 
 def language() -> str:

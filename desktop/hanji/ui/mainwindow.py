@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -10,7 +9,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMe
 
 from hanji.errors import HanjiError
 from hanji.store.project import Change, ProjectStore
-from hanji.ui import bridge, settings
+from hanji.ui import bridge, layout, settings
 from hanji.ui.actions import MENUS, TOOLBAR, build_actions
 from hanji.ui.canvas.view import CanvasView
 from hanji.ui.commands import Commands
@@ -53,15 +52,12 @@ class MainWindow(QMainWindow):
         self._dock("keyvalues", tr("Key-values"), self.keyvalues, Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.docks["tags"], self.docks["keyvalues"])
         self.docks["tags"].raise_()
-        self.dashboard = None
+        self.dashboard = None  # the dashboard pane, in its own window (layout.show_dashboard)
+        self.dashboard_window = None
         from hanji.ui.fonts import fit_to_screen
 
         fit_to_screen(self)
-        side = 0.6 if self.width() < 1500 else 1.0  # narrower docks on a small screen
-        self.resizeDocks([self.docks["documents"]], [int(230 * side)], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["transcription"]], [int(430 * max(side, 0.8))], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["transcription"], self.docks["regions"], self.docks["tags"]], [200, 330, 300],
-                         Qt.Orientation.Vertical)
+        layout.default_dock_sizes(self)
         self.actions_ = build_actions(self)
         self._menus()
         from hanji.ui import jobs_menu
@@ -77,11 +73,9 @@ class MainWindow(QMainWindow):
         self.session.message.connect(lambda m: self.statusBar().showMessage(m, 4000))
         self.session.document_changed.connect(self._on_document)
         self._on_tool("select")
-        geo, state = settings.window_geometry(), settings.window_state()
-        if geo is not None:
-            self.restoreGeometry(geo)
-        if state is not None:
-            self.restoreState(state)
+        self.views = layout.DocumentViews(self)
+        self.default_state = self.saveState()  # View → Reset layout goes back to it
+        layout.restore(self, settings.window_geometry(), settings.window_state())
         if store is not None:
             self.set_store(store)
         else:
@@ -107,6 +101,9 @@ class MainWindow(QMainWindow):
             menus[a.menu].addAction(self.actions_[a.id])
             if a.id == "label.schema":
                 menus[a.menu].addSeparator()
+        self.recent_menu = menus["File"].addMenu(tr("Recent projects"))
+        menus["File"].insertMenu(self.actions_["app.quit"], self.recent_menu)
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
         view = menus["View"]
         view.addSeparator()
         for d in self.docks.values():
@@ -117,38 +114,20 @@ class MainWindow(QMainWindow):
         for aid in TOOLBAR:
             tb.addAction(self.actions_[aid])
         self.addToolBar(tb)
+        self.toolbar = tb
 
-    def _add_dashboard(self) -> None:
-        """The dashboard pane is optional (its module may be absent) and heavy (plots), so its dock is
-        made now but the pane only the first time the dock is shown: startup stays fast."""
-        if "dashboard" in self.docks or importlib.util.find_spec("hanji.ui.panes.dashboard") is None:
-            if self.dashboard is not None:
-                self.dashboard.stop()
-                self.dashboard.set_store(self.store)
-            return
-        dock = self._dock("dashboard", tr("Dashboard"), QLabel(""), Qt.DockWidgetArea.RightDockWidgetArea)
-        self.tabifyDockWidget(self.docks["keyvalues"], dock)
-        self.docks["tags"].raise_()
-        dock.visibilityChanged.connect(self._dashboard_shown)
-
-    def _dashboard_shown(self, visible: bool) -> None:
-        if not visible or self.dashboard is not None or self.store is None:
-            return
-        try:
-            from hanji.ui.panes.dashboard import DashboardPane
-
-            pane = DashboardPane(self.store)
-        except Exception as e:  # a broken optional pane must not take the window down
-            self.statusBar().showMessage(f"{tr('dashboard unavailable')}: {e}", 6000)
-            return
-        if hasattr(pane, "jump"):
-            pane.jump.connect(self._jump)
-        if hasattr(pane, "status"):
-            pane.status.connect(lambda m: self.statusBar().showMessage(m, 6000))
-        old = self.docks["dashboard"].widget()
-        self.docks["dashboard"].setWidget(pane)
-        old.deleteLater()
-        self.dashboard = pane
+    def _fill_recent(self) -> None:
+        """File → Recent projects: the projects opened last, newest first (those still on disk)."""
+        self.recent_menu.clear()
+        current = str(self.store.path) if self.store is not None else None
+        for path in settings.recent_projects():
+            if path == current or not Path(path).exists():
+                continue
+            act = self.recent_menu.addAction(f"{Path(path).name} — {Path(path).parent}")
+            act.setData(path)
+            act.triggered.connect(lambda _=False, p=path: self.open_project(p))
+        if not self.recent_menu.actions():
+            self.recent_menu.addAction(tr("No recent projects")).setEnabled(False)
 
     def _jump(self, doc_id: int, region_id=None) -> None:
         self.session.set_document(doc_id)
@@ -159,10 +138,8 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ project
     def set_store(self, store: ProjectStore | None) -> None:
         self.session.set_document(None)
-        if self.dashboard is not None:  # its worker reads the old store: let it finish first
-            self.dashboard.stop()
-            if store is None:
-                self.dashboard.set_store(None)
+        if self.dashboard_window is not None:  # its worker reads the old store: let it finish first
+            self.dashboard_window.set_store(None if store is None else store)
         if self._unsub:
             self._unsub()
             self._unsub = None
@@ -177,15 +154,12 @@ class MainWindow(QMainWindow):
         self._unsub = bridge.subscribe(store, self._on_change)
         settings.set_last_project(str(store.path))
         self.setWindowTitle(f"Hanji 한지 — {store.path.name}")
-        self._add_dashboard()
-        docs = store.documents()
-        first = next((d for d in docs if d.status != "done"), docs[0] if docs else None)
+        settings.add_recent_project(str(store.path))
+        self.views.clear()
+        first = self.views.reopen(store)  # the document open last time, with its view
         if first is not None:
-            self.session.set_document(first.id)
+            self.session.set_document(first)
         self._update_counts()
-        z = settings.zoom()
-        if z and first is not None:  # else it stays fitted to the window
-            self.canvas.set_zoom(z)
 
     def open_project(self, path: str | Path) -> bool:
         try:
@@ -331,11 +305,20 @@ class MainWindow(QMainWindow):
             f"{tr('confirmed')} · {tr('links')} {c['links']}")
 
     # ------------------------------------------------------------------ closing
+    def showEvent(self, ev) -> None:
+        super().showEvent(ev)
+        if not getattr(self, "_shown_once", False):
+            self._shown_once = True
+            layout.first_shown(self)
+
     def closeEvent(self, ev) -> None:
         self.session.about_to_change.emit()  # a text being typed is saved
         wait_all(cancel=True)  # no job may be reading the project when it closes
         settings.save_window(self.saveGeometry(), self.saveState(),
                              0.0 if self.canvas.fitted else self.canvas.scale_factor())
+        self.views.save()
+        if self.dashboard_window is not None:
+            self.dashboard_window.close()
         if self.store is not None:
             if self._unsub:
                 self._unsub()

@@ -66,3 +66,46 @@ def zoom() -> float | None:
         return float(v) if v is not None else None
     except (TypeError, ValueError):
         return None
+
+
+def _project_key(path: str) -> str:
+    import hashlib
+
+    return "projects/" + hashlib.sha1(path.encode("utf-8")).hexdigest()[:16]
+
+
+def set_project_document(path: str, doc_id: int, view: tuple[float, float, float] | None = None) -> None:
+    """The document open last in the project at ``path``, and its view (zoom, centre x, y; None: fitted)."""
+    s = settings()
+    key = _project_key(path)
+    s.setValue(f"{key}/document", int(doc_id))
+    s.setValue(f"{key}/view", ",".join(f"{v:.6g}" for v in view) if view else "")
+    s.sync()
+
+
+def project_document(path: str) -> tuple[int | None, tuple[float, float, float] | None]:
+    s = settings()
+    key = _project_key(path)
+    try:
+        doc = int(s.value(f"{key}/document"))
+    except (TypeError, ValueError):
+        return None, None
+    try:
+        parts = [float(v) for v in str(s.value(f"{key}/view") or "").split(",") if v]
+    except ValueError:
+        parts = []
+    return doc, (parts[0], parts[1], parts[2]) if len(parts) == 3 and parts[0] > 0 else None
+
+
+def recent_projects() -> list[str]:
+    v = settings().value("project/recent")
+    if isinstance(v, str):
+        v = [v] if v else []
+    return [str(p) for p in (v or [])]
+
+
+def add_recent_project(path: str, keep: int = 8) -> None:
+    s = settings()
+    items = [path] + [p for p in recent_projects() if p != path]
+    s.setValue("project/recent", items[:keep])
+    s.sync()
