@@ -12,7 +12,8 @@ from PIL import Image, UnidentifiedImageError
 from hanji.errors import HanjiError
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp", ".gif"}
-Image.MAX_IMAGE_PIXELS = 20_000 * 20_000
+MAX_IMAGE_PIXELS = 20_000 * 20_000  # the largest image Hanji accepts (also what the canvas can show)
+Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
 
 
 @dataclass

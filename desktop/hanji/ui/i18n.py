@@ -25,6 +25,7 @@ KO: dict[str, str] = {
     "Keyboard shortcuts": "단축키", "Cheat sheet": "단축키 안내", "Edit shortcuts…": "단축키 편집…",
     "Entity schema…": "개체 스키마…", "Documents": "문서", "Regions": "영역", "Transcription": "전사",
     "Tags": "태그", "Key-values": "키-값", "Dashboard": "대시보드",
+    "This image cannot be shown.": "이 이미지는 표시할 수 없습니다.",
     "Filter by name": "이름으로 거르기", "new": "새 문서", "preannotated": "사전 주석", "in_progress": "진행 중",
     "done": "완료", "machine": "기계", "review": "검토", "edited": "편집됨", "confirmed": "확인됨",
     "difficult": "판독 불가",

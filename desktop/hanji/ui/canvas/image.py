@@ -106,10 +106,12 @@ class ImageItem(QGraphicsItem):
             self.set_image(image)
 
     # ------------------------------------------------------------------ the pyramid
-    def set_image(self, image: QImage) -> None:
+    def set_image(self, image: QImage, page: tuple[int, int] | None = None) -> None:
+        """Show ``image``; with ``page`` (width, height), stretched over a page of that size (a
+        stand-in picture for an image that cannot be shown)."""
         self.prepareGeometryChange()
         self.image = image
-        self._w, self._h = image.width(), image.height()
+        self._w, self._h = page or (image.width(), image.height())
         self._levels = []
         with self._lock:
             self._generation += 1

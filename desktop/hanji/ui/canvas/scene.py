@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from functools import partial
 
-from PySide6.QtCore import QRectF, QTimer
-from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QTimer, Signal
+from PySide6.QtGui import QColor, QImage, QImageReader, QPainter, QPixmap
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from hanji.errors import HanjiError
+from hanji.store.images import MAX_IMAGE_PIXELS
 from hanji.store.project import Change, ProjectStore
 from hanji.ui import bridge
 from hanji.ui.canvas.image import ImageItem
@@ -18,10 +20,30 @@ from hanji.ui.session import Session
 
 
 def load_qimage(store: ProjectStore, doc_id: int) -> QImage:
+    """The document's image, decoded whole. Qt's image readers refuse to allocate more than 256 MB
+    by default (a 10,000 × 7,000 scan needs 267 MB as 32-bit pixels, and then never showed): the
+    limit is raised to what this image needs, up to the largest image Hanji accepts."""
     data = store.image_bytes(doc_id)
-    img = QImage.fromData(data)
+    buf = QBuffer()
+    buf.setData(QByteArray(data))
+    buf.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(buf)
+    size = reader.size()
+    if size.isValid():
+        w, h = size.width(), size.height()
+        if w * h > MAX_IMAGE_PIXELS:
+            raise HanjiError(f"the image of document {doc_id} is {w:,} × {h:,} pixels, over the "
+                             f"{MAX_IMAGE_PIXELS:,} pixels that Hanji can show", store.path)
+        fmt = reader.imageFormat()
+        bits = QImage.toPixelFormat(fmt).bitsPerPixel() if fmt != QImage.Format.Format_Invalid else 32
+        need_mb = math.ceil(w * h * max(bits, 32) / 8 / 2**20) + 1
+        limit = QImageReader.allocationLimit()
+        if 0 < limit < need_mb:
+            QImageReader.setAllocationLimit(need_mb)
+    img = reader.read()
     if img.isNull():
-        raise HanjiError(f"the image of document {doc_id} cannot be decoded", store.path)
+        why = reader.errorString()
+        raise HanjiError(f"the image of document {doc_id} cannot be decoded ({why})", store.path)
     return img
 
 
@@ -31,8 +53,12 @@ BAKE_DELAY_MS = 300
 
 
 class CanvasScene(QGraphicsScene):
+    # why the document's image cannot be shown ("" when it is shown); the view puts it over the canvas
+    problem_changed = Signal(str)
+
     def __init__(self, session: Session, parent=None):
         super().__init__(parent)
+        self.problem = ""
         self.session = session
         self.store: ProjectStore | None = None
         self._unsub = None
@@ -139,6 +165,7 @@ class CanvasScene(QGraphicsScene):
         self.doc_id = doc_id
         self.layer.clear_preview()
         if self.store is None or doc_id is None:
+            self._set_problem("")
             self.image_item.set_image(QImage())
             self.drop_image_cache()
             self.layer.repaint_regions()  # and the image under them
@@ -146,18 +173,27 @@ class CanvasScene(QGraphicsScene):
             self.layer.links = []
             return
         doc = self.store.document(doc_id)
+        problem = ""
         try:
             img = load_qimage(self.store, doc_id)
         except HanjiError as e:
-            self.session.message.emit(str(e))
-            img = QImage(doc.width, doc.height, QImage.Format.Format_RGB32)
+            problem = str(e)
+            self.session.message.emit(problem)
+            # a small grey picture stretched over the document's page (its regions stay where they are)
+            img = QImage(max(1, min(doc.width, 1024)), max(1, min(doc.height, 1024)), QImage.Format.Format_RGB32)
             img.fill(0xFF808080)
-        self.image_item.set_image(img)
+        self._set_problem(problem)
+        self.image_item.set_image(img, page=(doc.width, doc.height) if problem else None)
         self.drop_image_cache()
         self.layer.repaint_regions()  # and the image under them
         self.layer.set_bounds(doc.width, doc.height)
         self.setSceneRect(QRectF(-doc.width * 0.25, -doc.height * 0.25, doc.width * 1.5, doc.height * 1.5))
         self.reload_regions(bake_now=True)
+
+    def _set_problem(self, problem: str) -> None:
+        if problem != self.problem:
+            self.problem = problem
+            self.problem_changed.emit(problem)
 
     def reload_regions(self, bake_now: bool = False) -> None:
         if self.store is None or self.doc_id is None:

@@ -6,7 +6,7 @@ import math
 
 from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QWheelEvent
-from PySide6.QtWidgets import QFrame, QGraphicsView
+from PySide6.QtWidgets import QFrame, QGraphicsView, QLabel
 
 from hanji.domain import geometry
 from hanji.store.project import ProjectStore
@@ -60,6 +60,31 @@ class CanvasView(QGraphicsView):
         self._pan_from: QPointF | None = None
         self.fitted = True
         session.document_changed.connect(self._on_document)
+        # said over the canvas when the document's image cannot be shown (not only in the status bar)
+        self.problem_label = QLabel(self)
+        self.problem_label.setObjectName("canvasProblem")
+        self.problem_label.setWordWrap(True)
+        self.problem_label.setStyleSheet("QLabel#canvasProblem { background: rgba(150, 30, 30, 230); color: white;"
+                                         " padding: 10px; border-radius: 6px; }")
+        self.problem_label.hide()
+        self.scene_.problem_changed.connect(self._show_problem)
+
+    def _show_problem(self, problem: str) -> None:
+        lab = self.problem_label
+        if not problem:
+            lab.hide()
+            return
+        lab.setText(f"{tr('This image cannot be shown.')}\n{problem}")
+        self._place_problem()
+        lab.show()
+        lab.raise_()
+
+    def _place_problem(self) -> None:
+        lab = self.problem_label
+        width = max(200, min(640, self.width() - 40))
+        lab.setFixedWidth(width)
+        lab.adjustSize()
+        lab.move((self.width() - width) // 2, 20)
 
     # ------------------------------------------------------------------ setup
     def set_store(self, store: ProjectStore | None) -> None:
@@ -154,6 +179,8 @@ class CanvasView(QGraphicsView):
 
     def resizeEvent(self, ev) -> None:
         super().resizeEvent(ev)
+        if self.problem_label.isVisible():
+            self._place_problem()
         if self.fitted:
             self.fit()
 
