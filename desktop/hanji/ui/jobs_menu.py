@@ -8,10 +8,11 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Slot
-from PySide6.QtWidgets import QAbstractItemView, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QAbstractItemView, QMessageBox
 
 from hanji.ui.i18n import tr
 from hanji.ui.model_cache import ModelCache
+from hanji.ui.progress import JobProgress
 from hanji.ui.worker import Worker
 
 
@@ -61,49 +62,37 @@ def start_job(window, title: str, fn: Callable, *args, on_done: Callable[[Any], 
     if window.job is not None and window.job.thread.isRunning():
         window.statusBar().showMessage(tr("Another job is running; wait for it or cancel it."), 5000)
         return None
-    dlg = QProgressDialog(title, tr("Cancel"), 0, 0, window)
-    dlg.setWindowTitle(title)
-    dlg.setWindowModality(Qt.WindowModality.WindowModal)
-    dlg.setMinimumDuration(show_after_ms)
-    dlg.setAutoClose(False)
-    dlg.setAutoReset(False)
-    dlg.setMinimumWidth(420)
+    # progress only recorded, the dialog updated from its own timer, never touched after the end (progress.py)
+    prog = JobProgress(window, title, show_after_ms, status=window.statusBar().showMessage)
     w = Worker(fn, *args, **kwargs)
-    w.dialog = dlg
+    w.dialog = prog.dialog
     w.title = title
 
-    def on_progress(done, total, msg):
-        dlg.setMaximum(max(total, 0))
-        dlg.setValue(min(done, total) if total > 0 else 0)
-        text = f"{title}\n{msg}" if msg else title
-        dlg.setLabelText(text)
-        count = f" {done}/{total}" if total > 0 else ""
-        window.statusBar().showMessage(f"{title}{count} {msg}".strip())
+    def end(then):
+        def after():
+            if window.job is w:
+                window.job = None
+            then()
 
-    def end():
-        dlg.close()
-        dlg.deleteLater()
-        if window.job is w:
-            window.job = None
+        prog.end(after)
 
     def finished(result):
-        end()
-        if on_done is not None:
-            on_done(result)
+        end(lambda: on_done(result) if on_done is not None else None)
 
     def cancelled():
-        end()
-        window.statusBar().showMessage(f"{title}: {tr('cancelled; run it again to resume')}", 6000)
+        end(lambda: window.statusBar().showMessage(f"{title}: {tr('cancelled; run it again to resume')}", 6000))
 
     def failed(message):
-        end()
-        window.statusBar().showMessage(f"{title}: {tr('failed')}", 6000)
-        QMessageBox.warning(window, title, message)
+        def show():
+            window.statusBar().showMessage(f"{title}: {tr('failed')}", 6000)
+            QMessageBox.warning(window, title, message)
 
-    relay = _Relay(window, on_progress, finished, cancelled, failed)
+        end(show)
+
+    relay = _Relay(window, prog.report, finished, cancelled, failed)
     w.relay = relay
     w.progress.connect(relay.on_progress)
-    dlg.canceled.connect(w.cancel)
+    prog.canceled.connect(w.token.cancel)  # direct: the worker's thread runs no event loop while it works
     w.finished.connect(relay.on_finished)
     w.cancelled.connect(relay.on_cancelled)
     w.failed.connect(relay.on_failed)
