@@ -107,7 +107,7 @@ def korean(args) -> None:
     all_counts = [0, 0, 0]
     e2e_pipeline = None
     if args.e2e:
-        from hanji.jobs.preannotate import make_pipeline
+        from hanji.models.zoo import pipeline as make_pipeline
 
         e2e_pipeline = make_pipeline("ko")
     for dt in SYNTH_DOC_TYPES:
@@ -286,7 +286,8 @@ def sroie(args) -> None:
             for c in field_counts(gold, got0, keys).values():
                 _add(bare, c)
         if args.sroie_e2e:
-            from hanji.jobs.preannotate import document_image, make_pipeline
+            from hanji.jobs.preannotate import document_image
+            from hanji.models.zoo import pipeline as make_pipeline
 
             pipe = make_pipeline("ppocr_en")
             rec_name = "ppocr_en recognizer"

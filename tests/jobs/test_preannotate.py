@@ -228,7 +228,7 @@ def test_detect_in_box(project, detector):
 
 
 def test_ocr_images_json(tmp_path, detector):
-    from hanji.jobs.preannotate import ocr_images
+    from hanji.jobs.ocr import ocr_images
 
     data, truth = page_png(["첫째 줄", "둘째 줄"], size=(300, 160))
     f = tmp_path / "한글 이름.png"

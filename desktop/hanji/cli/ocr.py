@@ -44,21 +44,20 @@ def register(sub) -> None:
 
 
 def cmd_ocr(args) -> int:
-    from hanji.jobs.preannotate import make_pipeline, ocr_images
+    from hanji.jobs.ocr import ocr_images, ocr_pipeline
 
     for p in args.images:
         if not p.is_file():
             raise HanjiError("no such image file", p)
     if args.project is not None:
-        from hanji.jobs.project_models import project_pipeline
         from hanji.store import ProjectStore
 
         if not args.project.exists():
             raise HanjiError("no such project file", args.project)
         with ProjectStore.open(args.project, readonly=True) as store:
-            pipeline = project_pipeline(store, args.recognizer, device=args.device, min_score=args.min_score)
+            pipeline = ocr_pipeline(args.recognizer, args.device, args.min_score, store)
     else:
-        pipeline = make_pipeline(args.recognizer, device=args.device, min_score=args.min_score)
+        pipeline = ocr_pipeline(args.recognizer, args.device, args.min_score)
     _ = pipeline.recognizer  # load it now: a missing or unknown model is reported before any work
     emit_jsonl(lambda progress: ocr_images(args.images, args.mode, pipeline=pipeline, progress=progress),
                args.out, "reading")

@@ -15,15 +15,14 @@ from typing import Any
 
 from hanji.domain import KeyValue, Region
 from hanji.jobs.base import CancelToken, Progress, no_progress
+from hanji.models import zoo
 
 DOC_TYPE_CHOICES = ("auto", "receipt", "id_card", "business_registration", "credit_card", "funsd", "sroie")
 
 
 def load_predictor(model: str | Path | None = None):
     """The tagger at ``model`` (a file written by ``hanji train tagger``), or the shipped Korean one."""
-    from hanji.models.kie.predictor import KiePredictor
-
-    return KiePredictor.load(model)
+    return zoo.tagger(model)
 
 
 def flags_for(doc_type: str, kvs: list[KeyValue]) -> list[dict[str, str]]:
@@ -321,9 +320,7 @@ def extract_images(paths: Sequence[str | Path], doc_type: str = "auto", model: s
         raise HanjiError(f"unknown document type {doc_type!r}; choose one of {', '.join(DOC_TYPE_CHOICES)}")
     predictor = load_predictor(model)
     if pipeline is None:
-        from hanji.jobs.preannotate import make_pipeline
-
-        pipeline = make_pipeline("ppocr_en" if doc_type in ("funsd", "sroie") else "ko")
+        pipeline = zoo.pipeline("ppocr_en" if doc_type in ("funsd", "sroie") else "ko")
     paths = list(paths)
     for i, p in enumerate(paths):
         if cancel:

@@ -29,6 +29,7 @@ from typing import Any
 
 from hanji.errors import HanjiError
 from hanji.jobs.base import CancelToken, Progress, no_progress
+from hanji.models import zoo
 
 HELDOUT_SHARE = 0.2
 # attrs["split"] values that pin a document to the held-out side (imports set "val" or "test")
@@ -180,12 +181,10 @@ def base_recognizer(store, shipped: str | None = None) -> tuple[dict[str, Any], 
 
 def recognizer_cer(state: dict[str, Any], lines: list, device=None) -> float:
     """Character error rate of recognizer weights on ``(crop, text)`` lines."""
-    from hanji.models.recognize.net import RecNet
     from hanji.models.recognize.train import evaluate
 
     charset = list(state["charset"])
-    net = RecNet(len(charset) + 1)
-    net.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state["model"].items()})
+    net = zoo.recognizer_net(state)
     if device is not None:
         net = net.to(device)
     return float(evaluate(net, lines, charset, device))
@@ -217,19 +216,15 @@ def train_recognizer(store, steps: int = 300, batch_size: int = 16, synthetic_sh
     only those the charset can write whole, see :func:`writable_lines`);
     ``evaluator(state, lines) -> CER``: how ``before`` and ``after`` are measured (default
     :func:`recognizer_cer`). Returns the kept model, its metrics and whether it became active."""
-    import torch
-
     from hanji.jobs.train_recognizer import store_lines
-    from hanji.models.device import pick_device
-    from hanji.models.recognize.net import RecNet
+    from hanji.models.device import pick_device, seed_torch, set_threads
     from hanji.models.recognize.train import TrainConfig, Trainer, export_weights
     from hanji.models.weights import load_state, state_to_bytes
     from hanji.synth.lines import LineSampler, font_faces
 
     train_ids, held_ids = trainable_split(store, recognizer_documents(store),
                                           "training the recognizer needs confirmed lines in at least two documents")
-    if threads:
-        torch.set_num_threads(threads)
+    set_threads(threads)
     cancel = cancel or CancelToken()
     base_state, base_sha, base_name = base_recognizer(store, base)
     charset = list(base_state["charset"])
@@ -250,9 +245,8 @@ def train_recognizer(store, steps: int = 300, batch_size: int = 16, synthetic_sh
            "synthetic_share": synthetic_share, "box_jitter": box_jitter, "seed": seed, "lr": lr, "head_lr": head_lr, "freeze": freeze_blocks}
     out = run_dir(store, "recognizer")
     state = _resumable(store, "recognizer", key, out / "last.pt", resume)
-    torch.manual_seed(seed)
-    net = RecNet(len(charset) + 1)
-    net.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in base_state["model"].items()})
+    seed_torch(seed)
+    net = zoo.recognizer_net(base_state)
     trainer = Trainer(cfg, net, charset, device)
     if state is not None:
         trainer.load(load_state(out / "last.pt"), out / "last.pt")

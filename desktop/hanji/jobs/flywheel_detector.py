@@ -14,6 +14,7 @@ from typing import Any
 
 from hanji.jobs.base import CancelToken, Progress, no_progress
 from hanji.jobs.flywheel import FlywheelResult, _finish, _measure_before, _resumable, run_dir, trainable_split
+from hanji.models import zoo
 
 SHIPPED_DETECTOR = "ppocrv4_det_mobile.pt"
 
@@ -49,13 +50,9 @@ def base_detector(store) -> tuple[dict[str, Any], str, str]:
 
 def detector_hmean(state: dict[str, Any], pages: list[tuple[Any, list]], device=None) -> float:
     """H-mean of detector weights on labelled pages."""
-    from hanji.models.detect import TextDetector
-    from hanji.models.detect.net import DBNet
     from hanji.models.detect.train import hmean
 
-    net = DBNet()
-    net.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
-    det = TextDetector(net=net, device=device)
+    det = zoo.detector(device, state=state)
     found = [[d.points for d in det.detect(rgb)] for rgb, _ in pages]
     return float(hmean(found, [polys for _, polys in pages])["hmean"])
 
@@ -66,18 +63,14 @@ def train_detector(store, steps: int = 200, batch_size: int = 2, size: int = 640
                    cancel: CancelToken | None = None, log: Callable[[str], None] = lambda m: None) -> FlywheelResult:
     """Fine-tune the project's detector (active, else shipped) on its fully labelled pages; kept in
     the project with held-out H-mean before and after, active only when H-mean went up."""
-    import torch
-
-    from hanji.models.detect.net import DBNet
     from hanji.models.detect.train import DetTrainConfig, DetTrainer, random_crop
-    from hanji.models.device import pick_device
+    from hanji.models.device import pick_device, seed_torch, set_threads
     from hanji.models.weights import load_state, save_state, state_to_bytes
 
     train_ids, held_ids = trainable_split(
         store, detector_documents(store),
         "training the detector needs pages whose every region a person made or confirmed, at least two")
-    if threads:
-        torch.set_num_threads(threads)
+    set_threads(threads)
     cancel = cancel or CancelToken()
     base_state, base_sha, base_name = base_detector(store)
     device = pick_device()
@@ -92,9 +85,8 @@ def train_detector(store, steps: int = 200, batch_size: int = 2, size: int = 640
     out = run_dir(store, "detector")
     ckpt = out / "last.pt"
     state = _resumable(store, "detector", key, ckpt, resume)
-    torch.manual_seed(seed)
-    net = DBNet()
-    net.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in base_state.items()})
+    seed_torch(seed)
+    net = zoo.detector_net(base_state)
     trainer = DetTrainer(cfg, net, device)
     if state is not None:
         trainer.load(load_state(ckpt, None))

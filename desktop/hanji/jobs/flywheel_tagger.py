@@ -9,6 +9,7 @@ from typing import Any
 
 from hanji.jobs.base import CancelToken, Progress, no_progress
 from hanji.jobs.flywheel import FlywheelResult, _finish, _measure_before, _resumable, run_dir, trainable_split
+from hanji.models import zoo
 
 SHIPPED_TAGGER = "kie_tagger_ko.pt"
 
@@ -35,9 +36,7 @@ def heldout_examples(store, doc_ids: list[int]) -> list[tuple[list, str]]:
 def tagger_f1(state: dict[str, Any], examples: list[tuple[list, str]]) -> float:
     """Entity F1 (exact spans, micro-averaged) of tagger weights on labelled documents."""
     from hanji.domain.bio import spans_from_tags
-    from hanji.models.kie.predictor import KiePredictor
-
-    predictor = KiePredictor(state)
+    predictor = zoo.tagger(state=state)
     tp = fp = fn = 0
     for regions, doc_type in examples:
         p = predictor.predict(regions, doc_type=doc_type if doc_type in predictor.doc_types else None, ordered=True)

@@ -8,23 +8,25 @@
   replaces the earlier untouched model output instead of adding to it.
 - :func:`rerecognize_region` reads one region again (after its box was moved).
 - :func:`detect_in_box` finds and reads text inside a box a person drew.
-- :func:`ocr_images` reads image files without a project (``hanji ocr``).
 
-Models are imported lazily, so importing this module stays cheap.
+Reading image files without a project (``hanji ocr``) is :mod:`hanji.jobs.ocr`. The models come from
+:mod:`hanji.jobs.project_models` (the project's active ones, else the zoo's shipped ones), which
+imports torch only when a predictor is built, so importing this module stays cheap.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from hanji.domain import geometry
 from hanji.domain.model import Region
 from hanji.domain.order import reading_order
 from hanji.errors import HanjiError
+from hanji.imaging import decode
 from hanji.jobs.base import CancelToken, Progress, no_progress
+from hanji.jobs.project_models import pipeline_key, project_pipeline
 from hanji.store import ProjectStore
 
 JOB_NAME = "preannotate"
@@ -42,17 +44,8 @@ class PreannotateReport:
     errors: list[str] = field(default_factory=list)
 
 
-def make_pipeline(recognizer: str = "ko", device: str | None = None, low_confidence: float = 0.8,
-                  min_score: float = 0.0):
-    """The OCR pipeline (imports the models on first use)."""
-    from hanji.models.pipeline import OcrPipeline
-
-    return OcrPipeline(recognizer=recognizer, device=device, low_confidence=low_confidence, min_score=min_score)
-
-
 def document_image(store: ProjectStore, doc_id: int):
-    from hanji.imaging import decode
-
+    """A document's image as an HxWx3 uint8 RGB array."""
     doc = store.document(doc_id)
     return decode(store.image_bytes(doc_id), doc.path or f"{store.path} (document {doc.name!r})")
 
@@ -114,8 +107,6 @@ def preannotate(store: ProjectStore, doc_ids: Sequence[int] | None = None, *, pi
         for d in targets:
             store.document(d)  # a clear error for an id that is not in the project
     if pipeline is None:  # the project's active models, when it has any, are part of the name
-        from hanji.jobs.project_models import pipeline_key
-
         key = pipeline_key(store, recognizer)
         rec_name = f"{recognizer}@{key}" if key else recognizer
     else:
@@ -129,8 +120,6 @@ def preannotate(store: ProjectStore, doc_ids: Sequence[int] | None = None, *, pi
     report = PreannotateReport()
     total = len(targets)
     if pipeline is None and len(done) < total:
-        from hanji.jobs.project_models import project_pipeline
-
         pipeline = project_pipeline(store, recognizer)
     for i, doc_id in enumerate(targets):
         if cancel:
@@ -172,8 +161,6 @@ def rerecognize_region(store: ProjectStore, region_id: int, pipeline: Any = None
     The reading goes to ``machine_text`` and ``confidence``. A model region also takes it as its
     text (status machine or review); a person's region keeps its status, and its text unless that
     text is empty or still the model's earlier reading."""
-    from hanji.jobs.project_models import project_pipeline
-
     region = store.region(region_id)
     pipeline = pipeline or project_pipeline(store, recognizer)
     rgb = document_image(store, region.doc_id)
@@ -195,8 +182,6 @@ def detect_in_box(store: ProjectStore, doc_id: int, box: Sequence[Sequence[float
     pts = geometry.as_points(box)
     if len(pts) == 2:
         pts = geometry.rect_points(*pts[0], *pts[1])
-    from hanji.jobs.project_models import project_pipeline
-
     pipeline = pipeline or project_pipeline(store, recognizer)
     rgb = document_image(store, doc_id)
     new = pipeline.detect_in_box(rgb, pts, read=read)
@@ -209,29 +194,3 @@ def detect_in_box(store: ProjectStore, doc_id: int, box: Sequence[Sequence[float
     replace = [r for r in store.regions(doc_id) if inside(r)]
     added, _, _ = _merge(store, doc_id, new, "detect in box", overlap, replace=replace)
     return added
-
-
-def region_json(r: Region, digits: int = 1) -> dict[str, Any]:
-    return {"points": [[round(x, digits), round(y, digits)] for x, y in r.points], "text": r.text,
-            "score": round(float(r.confidence if r.confidence is not None else 0.0), 4)}
-
-
-def ocr_images(paths: Sequence[str | Path], mode: str = "page", pipeline: Any = None, recognizer: str = "ko",
-               progress: Progress = no_progress, cancel: CancelToken | None = None) -> Iterator[dict[str, Any]]:
-    """``{"image": path, "regions": [{"points", "text", "score"}]}`` per image, regions in reading order.
-
-    ``mode`` is ``page`` (find the lines, then read them) or ``line`` (the whole image is one line)."""
-    from hanji.models.pipeline import load_image
-
-    if mode not in ("page", "line"):
-        raise HanjiError(f"unknown OCR mode {mode!r}; choose page or line")
-    pipeline = pipeline or make_pipeline(recognizer)
-    paths = list(paths)
-    for i, p in enumerate(paths):
-        if cancel:
-            cancel.check()
-        progress(i, len(paths), str(p))
-        rgb = load_image(p)
-        regions = pipeline.page(rgb) if mode == "page" else pipeline.line(rgb)
-        yield {"image": str(p), "regions": [region_json(r) for r in regions]}
-    progress(len(paths), len(paths), "")

@@ -252,10 +252,10 @@ def model_recognizer(name: str = "ko", path: str | Path | None = None, device=No
     ``(image, regions) -> [(text, confidence)]``, regions cropped upright and read in batches."""
     import numpy as np
 
+    from hanji.models import zoo
     from hanji.models.pipeline import crop_region
-    from hanji.models.recognize import load_recognizer
 
-    rec = load_recognizer(name, device=device, path=path)
+    rec = zoo.recognizer(name, device, path=path)
 
     def read(image, regions: list[Region]) -> list[tuple[str, float]]:
         rgb = np.asarray(image.convert("RGB"))

@@ -111,19 +111,38 @@ def export_best(run_dir: str | Path, dest: str | Path) -> Path:
 GROUP = 4  # batches rendered together and bucketed by width, so that little of a batch is padding
 
 
-def render_group(args: tuple[int, int, int, int]) -> list[tuple[np.ndarray, str]]:
-    """The rendered lines of group ``g``: depends only on (seed, g, sizes), whichever process runs it."""
+def render_group(args: tuple) -> list[tuple[np.ndarray, str]]:
+    """The rendered lines of group ``g``: depends only on (seed, g, sizes, realistic share), whichever
+    process runs it. A share ``realistic`` of them comes from the print-reality engine
+    (:class:`hanji.synth.printline.PrintLineSampler`: print styles, thermal, photo effects, real text)."""
     from hanji.synth.lines import LineSampler, font_faces
 
-    seed, g, n_synth, _ = args
-    return LineSampler(seed * 1_000_003 + g, faces=font_faces(held_out=False), max_chars=24).batch(n_synth * GROUP)
+    seed, g, n_synth = args[0], args[1], args[2]
+    realistic = float(args[4]) if len(args) > 4 else 0.0
+    n = n_synth * GROUP
+    k = int(round(n * realistic))
+    lines = LineSampler(seed * 1_000_003 + g, faces=font_faces(held_out=False), max_chars=24).batch(n - k) if n > k else []
+    if k:
+        from hanji.synth.printline import PrintLineSampler
+
+        lines += PrintLineSampler(seed * 1_000_003 + g + 500_000_000, max_chars=24).batch(k)
+    return lines
+
+
+def realistic_eval_lines(n: int = 200, seed: int = EVAL_SEED + 1):
+    """Held-out print-reality lines: held-out font families, held-out text (gettext catalogs kept out)."""
+    from hanji.synth.printline import PrintLineSampler
+
+    return PrintLineSampler(seed, held_out=True, max_chars=24).batch(n)
 
 
 class GroupSource:
     """Batches for steps in order; groups of GROUP batches rendered here or ahead in worker processes."""
 
-    def __init__(self, seed: int, batch_size: int, n_real: int, real: list, workers: int = 0) -> None:
+    def __init__(self, seed: int, batch_size: int, n_real: int, real: list, workers: int = 0,
+                 realistic: float = 0.0) -> None:
         self.seed, self.batch_size, self.n_real, self.real = seed, batch_size, n_real, real
+        self.realistic = realistic
         self.cache: dict[int, list] = {}
         self.pending: dict[int, Any] = {}
         self.pool = None
@@ -133,8 +152,9 @@ class GroupSource:
             self.pool = mp.get_context("fork").Pool(workers)
             self.ahead = 2 * workers
 
-    def _args(self, g: int) -> tuple[int, int, int, int]:
-        return (self.seed, g, self.batch_size - self.n_real, self.n_real)
+    def _args(self, g: int) -> tuple:
+        base = (self.seed, g, self.batch_size - self.n_real, self.n_real)
+        return base + (self.realistic,) if self.realistic else base
 
     def _group(self, g: int) -> list:
         import random
@@ -170,24 +190,29 @@ class GroupSource:
 def run(out: str | Path, steps: int = 20000, resume: bool = False, seed: int = 0, batch_size: int = 16,
         init: str | Path | None = None, threads: int = 0, eval_size: int = 200, eval_every: int = 500,
         checkpoint_every_s: float = 240.0, project: str | Path | None = None, project_share: float = 0.25,
-        workers: int = 0, progress: Progress = no_progress, cancel: CancelToken | None = None, log=print) -> dict[str, Any]:
+        workers: int = 0, realistic: float = 0.0, lr: float | None = None, freeze_blocks: int | None = None,
+        progress: Progress = no_progress, cancel: CancelToken | None = None, log=print) -> dict[str, Any]:
     """Train (or resume) and return ``{"step", "best_cer", "loss", "out"}``.
 
     ``init``: a weights file to start from instead of PP-OCRv4, or ``"shipped"`` for the shipped
     ``ko_rec.pt`` (to train further); ignored when resuming. ``project``: a project file whose confirmed lines
     make up ``project_share`` of every batch. ``workers``: processes rendering lines ahead (for a
-    GPU, where rendering is the bottleneck); the batches are the same whatever their number."""
-    import torch
-
-    from hanji.models.device import pick_device
+    GPU, where rendering is the bottleneck); the batches are the same whatever their number.
+    ``realistic``: the share of each batch rendered by the print-reality engine (:mod:`hanji.synth.printline`);
+    with it, the held-out evaluation adds as many held-out print-reality lines. ``lr``: the backbone's
+    learning rate (the head's is 4x); ``freeze_blocks``: backbone blocks kept frozen (default 10)."""
+    from hanji.models.device import pick_device, set_threads
     from hanji.models.recognize.charset import korean_charset
     from hanji.models.recognize.train import TrainConfig, Trainer, ko_model_from_ppocr
     from hanji.models.weights import load_shipped, load_state
-    if threads:
-        torch.set_num_threads(threads)
+    set_threads(threads)
     out = Path(out)
     cfg = TrainConfig(steps=steps, batch_size=batch_size, seed=seed, threads=threads, eval_every=eval_every,
                       checkpoint_every_s=checkpoint_every_s)
+    if lr is not None:
+        cfg.lr, cfg.head_lr = lr, 4 * lr
+    if freeze_blocks is not None:
+        cfg.freeze_blocks = freeze_blocks
     device = pick_device()
     last = out / "last.pt"
     if resume and last.exists():
@@ -209,12 +234,14 @@ def run(out: str | Path, steps: int = 20000, resume: bool = False, seed: int = 0
         log(f"{len(real)} confirmed lines from {project}")
     n_real = int(round(batch_size * project_share)) if real else 0
 
-    source = GroupSource(seed, batch_size, n_real, real, workers)
+    source = GroupSource(seed, batch_size, n_real, real, workers, realistic)
 
     def sample_batch(step: int):
         return source.batch(step)
 
     ev = eval_lines(eval_size) if eval_size else None
+    if ev and realistic:
+        ev = ev + realistic_eval_lines(eval_size)
     cancel = cancel or CancelToken()
     old_handler = None
     if threading.current_thread() is threading.main_thread():

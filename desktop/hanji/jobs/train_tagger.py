@@ -118,15 +118,13 @@ def run(store, out_path: str | Path, steps: int = 3000, seed: int = 0, progress:
     ``config``: model sizes (:class:`hanji.models.kie.tagger.TaggerConfig`); ``o_weight``: loss weight of
     the ``O`` tag (below 1 favours recall of the fields); ``noise``: share of tokens given an OCR-like slip.
     """
-    import torch
-
     from hanji.errors import HanjiError
+    from hanji.models.device import set_threads
     from hanji.models.kie.train import train
     from hanji.models.weights import load_shipped, load_state, save_state
     from hanji.synth.documents import SYNTH_DOC_TYPES
 
-    if threads:
-        torch.set_num_threads(threads)
+    set_threads(threads)
     out_path = Path(out_path)
     docs = project_docs(store, doc_ids) if store is not None else []
     if store is not None and not docs:

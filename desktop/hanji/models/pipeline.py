@@ -5,8 +5,9 @@ them in reading order. Returns domain :class:`~hanji.domain.model.Region` object
     regions = ocr.page(rgb)        # [Region(points, text, confidence, status machine|review, ...)]
     regions = ocr.line(rgb)        # the whole image as one line
 
-The recognizer is anything with ``predict(list_of_HxWx3_uint8) -> [(text, score)]`` (the zoo's
-``hanji.models.recognize.load_recognizer(name)``, loaded lazily from a name, or an object).
+The recognizer is anything with ``predict(list_of_HxWx3_uint8) -> [(text, score)]`` (built by
+:mod:`hanji.models.zoo` when first used from a name, or an object). Build pipelines with
+``zoo.pipeline()``.
 """
 
 from __future__ import annotations
@@ -54,18 +55,6 @@ def crop_region(rgb: np.ndarray, points: Sequence[tuple[float, float]]) -> np.nd
     return crop
 
 
-def _fast_on_cpu(recognizer):
-    """Channels-last weights make the recognizer's convolutions about a quarter faster on CPU
-    (oneDNN's preferred layout); the results are the same up to float rounding."""
-    import torch
-
-    net = getattr(recognizer, "net", None)
-    device = getattr(recognizer, "device", None)
-    if isinstance(net, torch.nn.Module) and getattr(device, "type", str(device)) == "cpu":
-        net.to(memory_format=torch.channels_last)
-    return recognizer
-
-
 class OcrPipeline:
     """Detector + recognizer + reading order.
 
@@ -87,9 +76,9 @@ class OcrPipeline:
     @property
     def detector(self):
         if self._detector is None:
-            from hanji.models.detect import TextDetector
+            from hanji.models import zoo
 
-            self._detector = TextDetector(device=self.device)
+            self._detector = zoo.detector(self.device)
         return self._detector
 
     @property
@@ -97,21 +86,18 @@ class OcrPipeline:
         if self._recognizer is None:
             raise HanjiError("no recognizer was given to the OCR pipeline")
         if isinstance(self._recognizer, str):
-            from hanji.models.device import pick_device
-            from hanji.models.recognize import load_recognizer
+            from hanji.models import zoo
 
-            device = pick_device(self.device)  # cuda asked for but absent: the CPU
-            self._recognizer = _fast_on_cpu(load_recognizer(self._recognizer, device=device))
+            self._recognizer = zoo.recognizer(self._recognizer, self.device)
         return self._recognizer
 
     @property
     def direction(self):
         """The line direction classifier, or None when the pipeline does not turn lines."""
         if self._direction is True:
-            from hanji.models.device import pick_device
-            from hanji.models.direction import load_direction_classifier
+            from hanji.models import zoo
 
-            self._direction = load_direction_classifier(pick_device(self.device))
+            self._direction = zoo.direction_classifier(self.device)
         return self._direction or None
 
     @property

@@ -16,13 +16,10 @@ import hashlib
 import json
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from hanji.errors import HanjiError
 from hanji.store.history import Change
-
-if TYPE_CHECKING:
-    from hanji.store.project import ProjectStore
 
 TASKS = ("recognizer", "tagger", "detector")
 _COLUMNS = "id, task, name, sha256, metrics, active, created, length(weights)"
@@ -57,7 +54,7 @@ def _check_task(task: str) -> None:
 class ModelTable:
     """The project's trained models (``store.models``). Writes are one transaction each."""
 
-    def __init__(self, store: ProjectStore) -> None:
+    def __init__(self, store: Any) -> None:  # the ProjectStore (not imported: it imports this module)
         self.store = store
 
     def _query(self, sql: str, args: tuple = ()) -> list:
