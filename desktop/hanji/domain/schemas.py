@@ -12,6 +12,8 @@ DOC_TYPES: dict[str, list[tuple[str, str, bool]]] = {
         ("item_name", "품명", False), ("item_quantity", "수량", False), ("item_unit_price", "단가", False),
         ("item_amount", "금액", False), ("subtotal", "소계", False), ("tax", "부가세", False),
         ("total", "합계", False), ("card_number", "카드번호", True), ("approval_number", "승인번호", False),
+        ("representative", "대표자", True), ("tax_free", "면세", False), ("discount", "할인", False),
+        ("card_kind", "카드종류", False), ("installment", "할부", False), ("transaction_number", "거래번호", False),
     ],
     "id_card": [
         ("name", "성명", True), ("resident_number", "주민등록번호", True), ("address", "주소", True),
@@ -22,10 +24,11 @@ DOC_TYPES: dict[str, list[tuple[str, str, bool]]] = {
         ("registration_number", "등록번호", False), ("corporate_number", "법인등록번호", False),
         ("opening_date", "개업연월일", False), ("business_address", "사업장소재지", False),
         ("business_type", "업태", False), ("business_item", "종목", False), ("issue_date", "발급일", False),
+        ("issuer", "발급기관", False),
     ],
     "credit_card": [
         ("card_number", "카드번호", True), ("expiry", "유효기간", False), ("holder", "소유자", True),
-        ("issuer", "카드사", False),
+        ("issuer", "카드사", False), ("network", "브랜드", False),
     ],
     "funsd": [("question", "question", False), ("answer", "answer", False), ("header", "header", False),
               ("other", "other", False)],
@@ -33,17 +36,85 @@ DOC_TYPES: dict[str, list[tuple[str, str, bool]]] = {
               ("total", "total", False)],
 }
 
-PALETTE = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#bfef45",
-           "#fabed4", "#469990", "#dcbeff", "#9a6324", "#800000", "#aaffc3", "#808000", "#000075",
-           "#a9a9a9", "#ffd8b1"]
-KEYS = "123456789qwertyuiop"
+# colour-blind-safe colours, the most distinct first: Okabe & Ito's eight (black left out), then Paul
+# Tol's muted, light and vibrant sets (https://personal.sron.nl/~pault/). No two entity types of a
+# schema share a colour while the list lasts.
+PALETTE = ["#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7",
+           "#cc6677", "#332288", "#ddcc77", "#117733", "#88ccee", "#882255", "#44aa99", "#999933", "#aa4499",
+           "#77aadd", "#ee8866", "#eedd88", "#ffaabb", "#99ddff", "#44bb99", "#bbcc33", "#aaaa00",
+           "#ee7733", "#0077bb", "#33bbee", "#ee3377", "#cc3311", "#009988", "#bbbbbb"]
+KEYS = "123456789qwertyuiopasdfghjklzxcvbnm"
+
+# English display names of the fields (the titles above are Korean): the UI shows the one in its language
+TITLES_EN: dict[str, str] = {
+    "store_name": "Store name", "business_number": "Business no.", "address": "Address", "phone": "Phone",
+    "date": "Date", "time": "Time", "item_name": "Item", "item_quantity": "Quantity",
+    "item_unit_price": "Unit price", "item_amount": "Amount", "subtotal": "Subtotal", "tax": "VAT",
+    "total": "Total", "card_number": "Card number", "approval_number": "Approval no.", "name": "Name",
+    "resident_number": "Resident reg. no.", "issue_date": "Issue date", "issuer": "Issuer",
+    "trade_name": "Trade name", "representative": "Representative", "registration_number": "Registration no.",
+    "corporate_number": "Corporate reg. no.", "opening_date": "Opening date", "business_address": "Business address",
+    "business_type": "Business type", "business_item": "Business item", "expiry": "Expiry", "holder": "Card holder",
+    "company": "Company", "question": "Question", "answer": "Answer", "header": "Header", "other": "Other",
+}
+DOC_TYPE_TITLES: dict[str, tuple[str, str]] = {  # Korean, English
+    "receipt": ("영수증", "Receipt"), "id_card": ("주민등록증", "ID card"),
+    "business_registration": ("사업자등록증", "Business registration"), "credit_card": ("신용카드", "Credit card"),
+    "funsd": ("FUNSD 서식", "FUNSD form"), "sroie": ("SROIE 영수증", "SROIE receipt"),
+}
+SCHEMAS = ["default", "receipt", "id_card", "business_registration", "credit_card", "funsd", "sroie", "none"]
+
+
+def doc_types_of(e: EntityType) -> list[str]:
+    """The document types an entity type belongs to (``doc_type`` may list several, comma-separated);
+    empty: every type."""
+    return [t.strip() for t in e.doc_type.split(",") if t.strip()]
+
+
+def applies_to(e: EntityType, doc_type: str) -> bool:
+    """Whether ``e`` is offered on a document of ``doc_type`` ('' or unknown types: every entity)."""
+    types = doc_types_of(e)
+    return not doc_type or not types or doc_type in types
+
+
+def types_for(entity_types: list[EntityType], doc_type: str) -> list[EntityType]:
+    """The entity types a document of ``doc_type`` offers, in schema order; a type no entity names
+    (or none) offers them all."""
+    if doc_type and not any(doc_type in doc_types_of(e) for e in entity_types):
+        return list(entity_types)
+    return [e for e in entity_types if applies_to(e, doc_type)]
+
+
+def display_name(name: str, title: str = "", lang: str = "en") -> str:
+    """What the UI calls a field or entity: its title in Korean, the English name in English (the
+    schema's title when it is not Hangul, else the id made readable)."""
+    if lang == "ko":
+        return title or TITLES_EN.get(name, name)
+    if name in TITLES_EN:
+        return TITLES_EN[name]
+    if title and not any("\uac00" <= ch <= "\ud7a3" for ch in title):
+        return title
+    return name.replace("_", " ").capitalize() if name.islower() else name
+
+
+def doc_type_name(doc_type: str, lang: str = "en") -> str:
+    t = DOC_TYPE_TITLES.get(doc_type)
+    if t is None:
+        return doc_type
+    return t[0] if lang == "ko" else t[1]
+
+
+def _first_free(options: str | list[str], taken: set[str]) -> str:
+    return next((o for o in options if o not in taken), "")
 
 
 def schema_entity_types(name: str = "default") -> list[EntityType]:
     """The entity types a new project starts with.
 
     ``default``: the union of the Korean document types' fields; ``funsd``/``sroie``: those datasets'
-    labels; ``none``: no types. Each type gets a colour and a key (1-9, then letters).
+    labels; a document type's name: its fields; ``none``: no types. Each type gets a colour of its own
+    (``PALETTE``, colour-blind safe) and a key (1-9, then letters) that no other type of the same
+    document type has; a field of several document types lists them all in ``doc_type``.
     """
     if name == "none":
         return []
@@ -56,13 +127,18 @@ def schema_entity_types(name: str = "default") -> list[EntityType]:
     else:
         raise ValueError(f"unknown schema {name!r}; choose default, funsd, sroie, none or one of {list(DOC_TYPES)}")
     seen: dict[str, EntityType] = {}
+    types_of: dict[str, list[str]] = {}
     for dt in doc_types:
         for fname, title, personal in DOC_TYPES[dt]:
-            if fname in seen:
-                seen[fname].doc_type = ""
-                continue
-            i = len(seen)
-            seen[fname] = EntityType(name=fname, color=PALETTE[i % len(PALETTE)],
-                                     key=KEYS[i] if i < len(KEYS) else "", title=title, personal=personal,
-                                     doc_type=dt if len(doc_types) > 1 else "")
+            if fname not in seen:
+                seen[fname] = EntityType(name=fname, title=title, personal=personal)
+            types_of.setdefault(fname, []).append(dt)
+    fields_of = {dt: [f for f, _, _ in DOC_TYPES[dt]] for dt in doc_types}
+    for i, e in enumerate(seen.values()):
+        # a key no field sharing a document type with it has (keys follow the document type)
+        taken = {seen[f].key for dt in types_of[e.name] for f in fields_of[dt] if f in seen and seen[f].key}
+        e.key = _first_free(KEYS, taken)
+        e.color = PALETTE[i] if i < len(PALETTE) else _first_free(
+            PALETTE, {seen[f].color for dt in types_of[e.name] for f in fields_of[dt] if seen[f].color})
+        e.doc_type = ",".join(types_of[e.name]) if len(doc_types) > 1 else ""
     return list(seen.values())

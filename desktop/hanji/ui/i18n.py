@@ -231,12 +231,28 @@ KO: dict[str, str] = {
     'duplicate': '복제',
 }
 
-_LANG: str | None = None
 # layout and context (issue 17: dashboard window, layout, recent projects, filters, schema, tour)
 KO.update({
     "Reset layout": "레이아웃 초기화", "Recent projects": "최근 프로젝트", "No recent projects": "최근 프로젝트 없음",
+    "Korean documents (receipt, ID card, business registration, credit card)":
+        "한국 문서 (영수증, 주민등록증, 사업자등록증, 신용카드)",
+    "No entity types (transcription only)": "개체 유형 없음 (전사만)",
+    "Which documents will this project label?": "이 프로젝트에서 어떤 문서를 라벨링하나요?",
+    "Documents by status": "상태별 문서", "Regions by status": "상태별 영역", "Documents by type": "유형별 문서",
+    "Entities (BIO spans)": "개체 (BIO 구간)", "Region labels": "영역 라벨", "Key-values": "키-값",
+    "Region height": "영역 높이", "pixels": "픽셀", "Aspect ratio (width / height)": "가로세로 비 (너비 / 높이)",
+    "ratio (capped at 40)": "비율 (최대 40)", "Text length": "텍스트 길이", "characters": "글자",
+    "Characters by class": "종류별 글자", "Labelling progress (regions confirmed)": "라벨링 진행 (확인된 영역)",
+    "total": "누계", "per day": "하루", "nothing confirmed yet": "아직 확인된 것이 없습니다",
+    "Characters the recognizer lacks": "인식기에 없는 글자", "no recognizer charset": "인식기 문자 집합 없음",
+    "every labelled character\nis in the charset": "라벨의 모든 글자가\n문자 집합에 있습니다",
+    "(none)": "(없음)", "hangul": "한글", "digit": "숫자", "symbol": "기호", "latin": "라틴", "cjk": "한자", "punct": "문장 부호",
+    "other": "기타",
+    "(any type)": "(모든 유형)", "document": "문서", "Document type": "문서 유형",
+    "Region colour: entity when tagged, else status": "영역 색: 태그가 있으면 개체, 없으면 상태",
 })
 
+_LANG: str | None = None
 
 
 def language() -> str:
@@ -285,3 +301,23 @@ def install_qt_translations() -> None:
             app.installTranslator(t)
             _QT_TRANSLATORS.append(t)
             break
+
+
+def entity_name(name: str, title: str = "") -> str:
+    """An entity type's or key-value key's name as the UI shows it: the schema's display name in the
+    UI's language (상호 / Store name), never the internal id when a display name is known."""
+    from hanji.domain.schemas import display_name
+
+    return display_name(name, title, language())
+
+
+def doc_type_name(doc_type: str) -> str:
+    """A document type as the UI shows it (사업자등록증 / Business registration)."""
+    from hanji.domain.schemas import doc_type_name as name
+
+    return name(doc_type, language()) if doc_type else tr("(any type)")
+
+
+def plural(n: int, one: str, many: str) -> str:
+    """``n`` and the noun: "1 document", "2 documents" (Korean has one form: "1 문서", "2 문서")."""
+    return f"{n} {tr(one if n == 1 else many)}"

@@ -171,27 +171,33 @@ class MainWindow(QMainWindow):
         return True
 
     def open_project_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, tr("Open project…"), "", f"{tr('Hanji projects')} (*.hanji)")
+        path, _ = QFileDialog.getOpenFileName(self, tr("Open project…"), settings.start_folder(),
+                                              f"{tr('Hanji projects')} (*.hanji)")
         if path:
             self.open_project(path)
 
     def new_project(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, tr("New project…"), "", f"{tr('Hanji projects')} (*.hanji)")
+        path, _ = QFileDialog.getSaveFileName(self, tr("New project…"), settings.start_folder(),
+                                              f"{tr('Hanji projects')} (*.hanji)")
         if not path:
             return
         if not path.endswith(".hanji"):
             path += ".hanji"
         from hanji.domain.schemas import schema_entity_types
+        from hanji.ui.dialogs.schema import choose_schema
 
+        schema = choose_schema(self)  # which documents: the entity types, keys and colours follow
+        if schema is None:
+            return
         try:
-            self.set_store(ProjectStore.create(path, schema_entity_types("default")))
+            self.set_store(ProjectStore.create(path, schema_entity_types(schema)))
         except HanjiError as e:
             QMessageBox.warning(self, tr("Error"), str(e))
 
     def add_images_dialog(self) -> None:
         if self.store is None:
             return
-        paths, _ = QFileDialog.getOpenFileNames(self, tr("Add images…"), "",
+        paths, _ = QFileDialog.getOpenFileNames(self, tr("Add images…"), settings.start_folder(),
                                                 f"{tr('Images')} (*.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp)")
         if paths:
             from hanji.jobs.add import add_images

@@ -109,3 +109,13 @@ def add_recent_project(path: str, keep: int = 8) -> None:
     items = [path] + [p for p in recent_projects() if p != path]
     s.setValue("project/recent", items[:keep])
     s.sync()
+
+
+def start_folder() -> str:
+    """Where Open/New/Add dialogs start: the user's documents folder (home when there is none)."""
+    from pathlib import Path
+
+    from PySide6.QtCore import QStandardPaths
+
+    docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return docs if docs and Path(docs).is_dir() else str(Path.home())

@@ -93,3 +93,32 @@ class SchemaDialog(QDialog):
                     self.store.delete_entity_type(e.name)
             for i, e in enumerate(new):
                 self.store.set_entity_type(e, position=i)
+
+
+def schema_choices() -> list[tuple[str, str]]:
+    """``(schema name, what the person reads)`` for a new project, the default first."""
+    from hanji.domain.schemas import SCHEMAS, doc_type_name
+    from hanji.ui.i18n import language
+
+    out = []
+    for name in SCHEMAS:
+        if name == "default":
+            text = tr("Korean documents (receipt, ID card, business registration, credit card)")
+        elif name == "none":
+            text = tr("No entity types (transcription only)")
+        else:
+            text = doc_type_name(name, language())
+        out.append((name, text))
+    return out
+
+
+def choose_schema(parent) -> str | None:
+    """Ask which entity schema a new project starts with; None if the person cancelled."""
+    from PySide6.QtWidgets import QInputDialog
+
+    choices = schema_choices()
+    text, ok = QInputDialog.getItem(parent, tr("New project…"), tr("Which documents will this project label?"),
+                                    [t for _, t in choices], 0, False)
+    if not ok:
+        return None
+    return next((n for n, t in choices if t == text), "default")

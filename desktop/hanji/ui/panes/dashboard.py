@@ -158,6 +158,26 @@ class ChartView(QWidget):
         return super().event(e)
 
 
+def chart_list(store: ProjectStore | None, stats) -> list:
+    """The statistics charts as the UI shows them: titles in the UI's language, statuses, document
+    types, entities and key-value keys by the schema's display names (not the internal ids)."""
+    from hanji.quality.plots import Naming, charts
+    from hanji.ui.i18n import doc_type_name, entity_name
+
+    titles = {e.name: e.title for e in store.entity_types()} if store is not None else {}
+
+    def label(kind: str, key: str) -> str:
+        if kind == "status":
+            return tr(key)
+        if kind == "doc_type":
+            return doc_type_name(key) if key else tr("(none)")
+        if kind in ("entity", "key"):
+            return entity_name(key, titles.get(key, ""))
+        return tr(key)
+
+    return charts(stats, naming=Naming(text=tr, label=label))
+
+
 def _tree(headers: list[str]) -> QTreeWidget:
     t = QTreeWidget()
     t.setHeaderLabels(headers)
@@ -352,9 +372,7 @@ class DashboardPane(QWidget):
                 t.clear()
             self.info.setText("" if self.store else tr("No project"))
             return
-        from hanji.quality.plots import charts
-
-        self.chart_view.set_charts(charts(data.stats))
+        self.chart_view.set_charts(chart_list(self.store, data.stats))
         self.check_filter.blockSignals(True)
         self.check_filter.clear()
         counts: dict[str, int] = {}

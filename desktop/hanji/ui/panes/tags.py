@@ -14,16 +14,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QRect, Qt
 from PySide6.QtGui import QColor, QKeyEvent, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTextEdit,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
 from hanji.domain.bio import set_span, spans_from_tags
 from hanji.domain.model import EntityType
+from hanji.domain.schemas import doc_types_of, types_for
 from hanji.store.project import Change, ProjectStore
 from hanji.ui import bridge
-from hanji.ui.canvas.style import ink_for
-from hanji.ui.i18n import tr
+from hanji.ui.canvas.style import STATUS_COLORS, ink_for
+from hanji.ui.i18n import doc_type_name, entity_name, tr
 from hanji.ui.session import Session
 
 
@@ -58,6 +69,16 @@ class TokenView(QPlainTextEdit):
             return
         super().keyPressEvent(ev)
 
+    def event(self, ev) -> bool:
+        if ev.type() == QEvent.Type.ToolTip:  # hovering a tagged token names its entity
+            text = self.pane.tooltip_at(self.cursorForPosition(self.viewport().mapFrom(self, ev.pos())).position())
+            if text:
+                QToolTip.showText(ev.globalPos(), text, self, QRect())
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(ev)
+
 
 class TagsPane(QWidget, bridge.StoreBound):
     def __init__(self, store: ProjectStore | None, session: Session, parent=None):
@@ -66,7 +87,12 @@ class TagsPane(QWidget, bridge.StoreBound):
         self.store = None
         self._unsub = None
         self.toks: list[Tok] = []
-        self.types: list[EntityType] = []
+        self.types: list[EntityType] = []  # the project's entity types
+        self.shown: list[EntityType] = []  # those of the current document's type: the legend and the keys
+        self.doc_type = QComboBox(self)
+        self.doc_type.setObjectName("doc_type")
+        self.doc_type.setToolTip(tr("Document type"))
+        self.doc_type.activated.connect(self._doc_type_chosen)
         self.view = TokenView(self)
         f = self.view.font()
         f.setPointSize(f.pointSize() + 2)
@@ -90,6 +116,11 @@ class TagsPane(QWidget, bridge.StoreBound):
         row.addWidget(self.confirm_button)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(QLabel(tr("Document type"), self))
+        top.addWidget(self.doc_type, 1)
+        lay.addLayout(top)
         lay.addWidget(self.view, 1)
         lay.addLayout(row)
         lay.addWidget(self.legend)
@@ -102,19 +133,17 @@ class TagsPane(QWidget, bridge.StoreBound):
         self.reload()
 
     def _on_change(self, ch: Change) -> None:
-        if ch.table == "entity_types" or (ch.table in ("regions", "keyvalues") and self.session.doc_id in ch.doc_ids):
+        if ch.table == "entity_types" or (ch.table in ("regions", "keyvalues", "documents")
+                                          and self.session.doc_id in ch.doc_ids):
             self.reload()
 
     def reload(self) -> None:
         self.toks = []
         self.types = self.store.entity_types() if self.store else []
-        parts = []
-        for e in self.types:
-            if e.key:
-                parts.append(f"<span style='background:{e.color};color:{ink_for(e.color)};padding:1px 3px'>"
-                             f"&nbsp;{e.key}&nbsp;</span>"
-                             f"&nbsp;{e.title or e.name}")
-        self.legend.setText("&nbsp;&nbsp; ".join(parts))
+        doc = self.store.document(self.session.doc_id) if self.store and self.session.doc_id is not None else None
+        self.shown = types_for(self.types, doc.doc_type if doc else "")
+        self._fill_doc_types(doc.doc_type if doc else "")
+        self.legend.setText(self.legend_html())
         if self.store is None or self.session.doc_id is None:
             self.view.setPlainText("")
             self._show_proposals()
@@ -144,6 +173,54 @@ class TagsPane(QWidget, bridge.StoreBound):
         c.setPosition(min(sel[1], n), QTextCursor.MoveMode.KeepAnchor)
         self.view.setTextCursor(c)
 
+    def legend_html(self) -> str:
+        """The entity keys and colours of this document's type, and what colour means on the canvas."""
+        parts = []
+        for e in self.shown:
+            key = e.key or "·"
+            parts.append(f"<span style='background:{e.color};color:{ink_for(e.color)};padding:1px 3px'>"
+                         f"&nbsp;{key}&nbsp;</span>&nbsp;{entity_name(e.name, e.title)}")
+        status = " ".join(f"<span style='color:{STATUS_COLORS[s]}'>■</span>&nbsp;{tr(s)}"
+                          for s in ("machine", "edited", "confirmed", "difficult"))
+        return ("&nbsp;&nbsp; ".join(parts) + f"<br><span style='color:#888'>"
+                f"{tr('Region colour: entity when tagged, else status')}: {status}</span>")
+
+    def _fill_doc_types(self, current: str) -> None:
+        names: list[str] = []
+        for e in self.types:
+            for t in doc_types_of(e):
+                if t not in names:
+                    names.append(t)
+        if current and current not in names:
+            names.append(current)
+        self.doc_type.blockSignals(True)
+        self.doc_type.clear()
+        self.doc_type.addItem(doc_type_name(""), "")
+        for t in names:
+            self.doc_type.addItem(doc_type_name(t), t)
+        self.doc_type.setCurrentIndex(max(0, self.doc_type.findData(current)))
+        self.doc_type.setEnabled(self.store is not None and self.session.doc_id is not None)
+        self.doc_type.blockSignals(False)
+
+    def _doc_type_chosen(self, index: int) -> None:
+        """The document's type, set by hand (an undoable edit): the legend and keys follow it."""
+        if self.store is None or self.session.doc_id is None:
+            return
+        value = self.doc_type.itemData(index) or ""
+        if self.store.document(self.session.doc_id).doc_type != value:
+            self.store.update_document(self.session.doc_id, doc_type=value)
+
+    def tooltip_at(self, pos: int) -> str:
+        """The entity of the token at character ``pos`` of the view ('' for an untagged token)."""
+        titles = {e.name: entity_name(e.name, e.title) for e in self.types}
+        for t in self.toks:
+            if t.start <= pos < t.end or (pos == t.end and t.end > t.start):
+                if t.tag[:2] not in ("B-", "I-"):
+                    return ""
+                name = titles.get(t.tag[2:], t.tag[2:])
+                return f"{name} ({tr('proposed')})" if t.proposed else name
+        return ""
+
     def proposed_spans(self) -> list[tuple[str, str, bool]]:
         """``(text, label, proposed)`` of each painted span, in reading order (what the view shows)."""
         text = self.view.toPlainText()
@@ -163,7 +240,7 @@ class TagsPane(QWidget, bridge.StoreBound):
 
     def _paint_tags(self) -> None:
         colors = {e.name: e.color for e in self.types}
-        titles = {e.name: e.title or e.name for e in self.types}
+        titles = {e.name: entity_name(e.name, e.title) for e in self.types}
         extras = []
         for a, b, label, proposed in self._segments():
             fmt = QTextCharFormat()
@@ -218,7 +295,7 @@ class TagsPane(QWidget, bridge.StoreBound):
             return False
         if text == "0" or ev.key() in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete):
             return self.tag_selection(None)
-        for e in self.types:
+        for e in self.shown:  # the keys of this document's type
             if e.key and e.key.lower() == text:
                 return self.tag_selection(e.name)
         return False

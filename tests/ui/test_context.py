@@ -1,0 +1,155 @@
+"""Context that follows the document (issue 17, items 10-12): entity legend, keys and colours by
+document type, entity names on hover, a new project's schema, display names in the UI language,
+filters, recent projects, the empty project."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QToolTip
+
+from hanji.domain.schemas import DOC_TYPES, PALETTE, schema_entity_types, types_for
+
+OKABE_ITO = {"#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7"}
+
+
+@pytest.mark.parametrize("schema", ["default", "receipt", "business_registration", "funsd"])
+def test_every_entity_has_a_key_and_its_own_colour_from_a_colour_blind_safe_palette(schema):
+    types = schema_entity_types(schema)
+    assert all(e.key for e in types), [e.name for e in types if not e.key]
+    assert len({e.color for e in types}) == len(types)  # no two entities share a colour
+    assert OKABE_ITO <= set(PALETTE) and all(e.color in PALETTE for e in types)
+    for dt in ["receipt", "id_card", "business_registration", "credit_card"] if schema == "default" else []:
+        keys = [e.key for e in types_for(types, dt)]
+        assert len(keys) == len(set(keys)), dt  # the keys of one document type never collide
+        assert {e.name for e in types_for(types, dt)} == {f for f, _, _ in DOC_TYPES[dt]}
+
+
+def render(lines, size=(640, 300)) -> bytes:
+    from PIL import Image, ImageDraw, ImageFont
+
+    from hanji.synth.fonts import korean_fonts
+
+    im = Image.new("RGB", size, "white")
+    d = ImageDraw.Draw(im)
+    font = ImageFont.truetype(str(korean_fonts()[0]), 32)
+    for text, _, x, y in lines:
+        d.text((x, y), text, fill="black", font=font)
+    buf = io.BytesIO()
+    im.save(buf, "PNG")
+    return buf.getvalue()
+
+
+def _typed_project(path, doc_type):
+    from hanji.domain.model import Region
+    from hanji.store.project import ProjectStore
+
+    store = ProjectStore.create(path, schema_entity_types("default"))
+    doc, _ = store.add_image_bytes("사업자등록증_1.png", render([("등록번호 123-45-67890", [], 40, 40)]))
+    store.update_document(doc.id, doc_type=doc_type, record=False)
+    store.add_regions(doc.id, [Region(points=[(30, 30), (600, 30), (600, 90), (30, 90)], kind="quad",
+                                      text="등록번호 123-45-67890", tags=["O", "B-registration_number"],
+                                      status="machine", order=0)], record=False)
+    return store, doc
+
+
+@pytest.fixture
+def typed(qtbot, tmp_path):
+    from hanji.ui.mainwindow import MainWindow
+
+    store, doc = _typed_project(tmp_path / "b.hanji", "business_registration")
+    w = MainWindow(store)
+    qtbot.addWidget(w)
+    w.resize(1400, 900)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w, doc
+    w.close()
+
+
+def test_the_legend_and_keys_follow_the_document_type(typed):
+    w, doc = typed
+    pane = w.tags
+    names = {e.name for e in pane.shown}
+    assert names == {f for f, _, _ in DOC_TYPES["business_registration"]}
+    legend = pane.legend.text()
+    assert "Registration no." in legend and "Total" not in legend and "Phone" not in legend
+    assert "status" in legend  # what colour means on the canvas
+    reg = next(e for e in pane.shown if e.name == "registration_number")
+    # select the first token and press the registration number's key: it tags that entity (not the receipt's)
+    c = pane.view.textCursor()
+    c.setPosition(0)
+    c.setPosition(4, c.MoveMode.KeepAnchor)
+    pane.view.setTextCursor(c)
+    QTest.keyClicks(pane.view, reg.key)
+    assert w.store.regions(doc.id)[0].tags[0] == "B-registration_number"
+    # the type set by hand from the pane: the legend follows at once
+    pane.doc_type.setCurrentIndex(pane.doc_type.findData("credit_card"))
+    pane.doc_type.activated.emit(pane.doc_type.currentIndex())
+    assert w.store.document(doc.id).doc_type == "credit_card"
+    assert {e.name for e in pane.shown} == {f for f, _, _ in DOC_TYPES["credit_card"]}
+
+
+def test_hovering_a_tagged_token_shows_its_entity(typed, qtbot):
+    w, _ = typed
+    view = w.tags.view
+    text = view.toPlainText()
+    at = text.index("123")
+    assert w.tags.tooltip_at(at + 1) == "Registration no."
+    assert w.tags.tooltip_at(1) == ""  # an untagged token
+    c = view.textCursor()
+    c.setPosition(at + 1)
+    r = view.cursorRect(c)
+    pos = view.viewport().mapTo(view, r.center())
+    QApplication.sendEvent(view, QHelpEvent(QHelpEvent.Type.ToolTip, pos, view.mapToGlobal(pos)))
+    qtbot.waitUntil(lambda: QToolTip.isVisible() and QToolTip.text() == "Registration no.", timeout=3000)
+
+
+def test_a_new_project_asks_for_its_schema(window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+    from hanji.ui import settings
+
+    seen = {}
+
+    def save_name(parent, title, folder, filt):
+        seen["folder"] = folder
+        return str(tmp_path / "card"), filt
+
+    def pick(parent, title, label, items, current, editable):
+        seen["items"] = items
+        return next(t for t in items if "Credit card" in t), True
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_name)
+    monkeypatch.setattr(QInputDialog, "getItem", pick)
+    window.new_project()
+    assert window.store.path.name == "card.hanji"
+    assert {e.name for e in window.store.entity_types()} == {f for f, _, _ in DOC_TYPES["credit_card"]}
+    assert len(seen["items"]) >= 6
+    assert seen["folder"] == settings.start_folder() and seen["folder"]  # the user's documents folder
+
+
+def test_charts_and_key_values_show_display_names_in_the_ui_language(tmp_path):
+    from hanji.domain.model import KeyValue
+    from hanji.ui import i18n
+    from hanji.ui.panes.dashboard import chart_list
+
+    store, doc = _typed_project(tmp_path / "c.hanji", "business_registration")
+    store.set_keyvalues(doc.id, [KeyValue("registration_number", "123-45-67890", [])], record=False)
+    from hanji.jobs import quality as jq
+
+    stats = jq.statistics(store)
+    try:
+        for lang, reg, title in (("en", "Registration no.", "Entities"), ("ko", "등록번호", "개체")):
+            i18n.set_language(lang)
+            charts = chart_list(store, stats)
+            labels = [lab for c in charts for lab in c.labels]
+            assert reg in labels and "registration_number" not in labels
+            assert any(title in c.title for c in charts)
+        assert any("사업자등록증" in lab for c in charts for lab in c.labels)
+    finally:
+        i18n.set_language("en")
+        store.close()
