@@ -153,3 +153,22 @@ def test_charts_and_key_values_show_display_names_in_the_ui_language(tmp_path):
     finally:
         i18n.set_language("en")
         store.close()
+
+
+def test_the_key_values_pane_shows_display_names_and_keeps_the_ids(typed):
+    from hanji.domain.model import KeyValue
+    from hanji.ui import i18n
+
+    w, doc = typed
+    w.store.set_keyvalues(doc.id, [KeyValue("registration_number", "123-45-67890", [])])
+    pane = w.keyvalues
+    assert pane.table.item(0, 0).text() == "Registration no."
+    pane.table.item(0, 1).setText("123-45-67891")  # an edit of the value keeps the key's id
+    assert w.store.keyvalues(doc.id)[0].key == "registration_number"
+    assert w.store.keyvalues(doc.id)[0].value == "123-45-67891"
+    i18n.set_language("ko")
+    try:
+        pane.reload()
+        assert pane.table.item(0, 0).text() == "등록번호" and pane.table.item(0, 2).text() == "사람"
+    finally:
+        i18n.set_language("en")

@@ -168,7 +168,7 @@ def test_link_two_regions_and_fill_key_values(window, canvas):
     got = {(k.key, k.value) for k in window.store.keyvalues(window.session.doc_id)}
     assert ("store_name", "한지문구 홍대점") in got and (rs[0].text, rs[2].text) in got
     # edit a value in the table: saved at once
-    row = next(i for i in range(kv.table.rowCount()) if kv.table.item(i, 0).text() == "store_name")
+    row = next(i for i in range(kv.table.rowCount()) if kv.table.item(i, 0).toolTip() == "store_name")
     kv.table.item(row, 1).setText("한지문구")
     assert ("store_name", "한지문구") in {(k.key, k.value) for k in window.store.keyvalues(window.session.doc_id)}
     # the link key is editable too
@@ -274,12 +274,12 @@ def test_a_value_the_vocabulary_corrected_shows_what_was_read(window):
     store.set_keyvalues(doc, [KeyValue("store_name", "한지문구 홍대점", [first.id], source="machine"),
                               KeyValue("date", "2024-05-01", source="machine")])
     table = window.keyvalues.table
-    rows = {table.item(i, 0).text(): table.item(i, 1) for i in range(table.rowCount())}
+    rows = {table.item(i, 0).toolTip(): table.item(i, 1) for i in range(table.rowCount())}  # the key's id
     fixed, plain = rows["store_name"], rows["date"]
     assert "한지문구 홍대졈" in fixed.toolTip() and fixed.font().italic()
     assert fixed.foreground().color() == QColor(CORRECTED_COLOR)
     assert plain.toolTip() == "" and not plain.font().italic()
     # once a person edits the value it is theirs: no longer shown as corrected
     fixed.setText("한지문구")
-    rows = {table.item(i, 0).text(): table.item(i, 1) for i in range(table.rowCount())}
+    rows = {table.item(i, 0).toolTip(): table.item(i, 1) for i in range(table.rowCount())}  # the key's id
     assert rows["store_name"].toolTip() == ""

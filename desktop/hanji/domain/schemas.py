@@ -37,12 +37,13 @@ DOC_TYPES: dict[str, list[tuple[str, str, bool]]] = {
 }
 
 # colour-blind-safe colours, the most distinct first: Okabe & Ito's eight (black left out), then Paul
-# Tol's muted, light and vibrant sets (https://personal.sron.nl/~pault/). No two entity types of a
-# schema share a colour while the list lasts.
+# Tol's muted, light, vibrant and high/medium-contrast sets (https://personal.sron.nl/~pault/). No two
+# entity types of a schema share a colour while the list lasts.
 PALETTE = ["#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7",
            "#cc6677", "#332288", "#ddcc77", "#117733", "#88ccee", "#882255", "#44aa99", "#999933", "#aa4499",
            "#77aadd", "#ee8866", "#eedd88", "#ffaabb", "#99ddff", "#44bb99", "#bbcc33", "#aaaa00",
-           "#ee7733", "#0077bb", "#33bbee", "#ee3377", "#cc3311", "#009988", "#bbbbbb"]
+           "#ee7733", "#0077bb", "#33bbee", "#ee3377", "#cc3311", "#009988", "#bbbbbb",
+           "#004488", "#ddaa33", "#bb5566", "#6699cc", "#eecc66", "#994455", "#997700", "#ee99aa"]
 KEYS = "123456789qwertyuiopasdfghjklzxcvbnm"
 
 # English display names of the fields (the titles above are Korean): the UI shows the one in its language
@@ -55,6 +56,8 @@ TITLES_EN: dict[str, str] = {
     "trade_name": "Trade name", "representative": "Representative", "registration_number": "Registration no.",
     "corporate_number": "Corporate reg. no.", "opening_date": "Opening date", "business_address": "Business address",
     "business_type": "Business type", "business_item": "Business item", "expiry": "Expiry", "holder": "Card holder",
+    "tax_free": "Tax-free", "discount": "Discount", "card_kind": "Card type", "installment": "Instalments",
+    "transaction_number": "Transaction no.", "network": "Card network",
     "company": "Company", "question": "Question", "answer": "Answer", "header": "Header", "other": "Other",
 }
 DOC_TYPE_TITLES: dict[str, tuple[str, str]] = {  # Korean, English

@@ -248,6 +248,7 @@ KO.update({
     "every labelled character\nis in the charset": "라벨의 모든 글자가\n문자 집합에 있습니다",
     "(none)": "(없음)", "hangul": "한글", "digit": "숫자", "symbol": "기호", "latin": "라틴", "cjk": "한자", "punct": "문장 부호",
     "other": "기타",
+    "human": "사람", "tags": "태그",
     "(any type)": "(모든 유형)", "document": "문서", "Document type": "문서 유형",
     "Region colour: entity when tagged, else status": "영역 색: 태그가 있으면 개체, 없으면 상태",
 })

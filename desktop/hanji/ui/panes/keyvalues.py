@@ -24,7 +24,7 @@ from hanji.domain.bio import spans_from_tags
 from hanji.domain.model import KeyValue
 from hanji.store.project import Change, ProjectStore
 from hanji.ui import bridge
-from hanji.ui.i18n import tr
+from hanji.ui.i18n import entity_name, tr
 from hanji.ui.session import Session
 
 CORRECTED_COLOR = "#b5651d"  # a proposed value whose OCR slip the project's vocabulary corrected
@@ -114,8 +114,11 @@ class KeyValuesPane(QWidget, bridge.StoreBound):
             regions = self.store.regions(self.session.doc_id)
             read = corrected_readings(regions)
             self.table.setRowCount(len(kvs))
+            self._names = {e.name: entity_name(e.name, e.title) for e in self.store.entity_types()}
             for i, kv in enumerate(kvs):
-                self.table.setItem(i, 0, QTableWidgetItem(kv.key))
+                key = QTableWidgetItem(self._names.get(kv.key, kv.key))  # the schema's display name
+                key.setToolTip(kv.key)
+                self.table.setItem(i, 0, key)
                 value = QTableWidgetItem(kv.value)
                 was = read.get((kv.key, kv.value))
                 if was is not None and kv.source == "machine":  # a proposal the vocabulary corrected
@@ -126,7 +129,7 @@ class KeyValuesPane(QWidget, bridge.StoreBound):
                     f.setItalic(True)
                     value.setFont(f)
                 self.table.setItem(i, 1, value)
-                src = QTableWidgetItem(kv.source)
+                src = QTableWidgetItem(tr(kv.source))
                 src.setFlags(src.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 self.table.setItem(i, 2, src)
                 self.table.item(i, 0).setData(Qt.ItemDataRole.UserRole, kv)
@@ -149,12 +152,20 @@ class KeyValuesPane(QWidget, bridge.StoreBound):
         for i in range(self.table.rowCount()):
             k, v = self.table.item(i, 0), self.table.item(i, 1)
             old = k.data(Qt.ItemDataRole.UserRole) if k else None
-            out.append(KeyValue(key=k.text() if k else "", value=v.text() if v else "",
+            key = self._key_of(k.text(), old) if k else ""
+            out.append(KeyValue(key=key, value=v.text() if v else "",
                                 region_ids=list(old.region_ids) if old else [],
-                                source="human" if old is None or (k.text(), v.text()) != (old.key, old.value)
+                                source="human" if old is None or (key, v.text()) != (old.key, old.value)
                                 else old.source,
                                 confidence=old.confidence if old else None))
         return out
+
+    def _key_of(self, text: str, old: KeyValue | None) -> str:
+        """The key id behind a key cell's text (its display name, or an id or name typed by hand)."""
+        names = getattr(self, "_names", {})
+        if old is not None and text == names.get(old.key, old.key):
+            return old.key
+        return next((n for n, shown in names.items() if shown == text), text)
 
     def _save(self, kvs: list[KeyValue], label: str = "key-values") -> None:
         if self.store is not None and self.session.doc_id is not None:
