@@ -7,7 +7,11 @@ Figures (one line each: ``name value unit (peer value, ratio)``):
   kept out of the recognizer's training;
 - pages per second of the whole pipeline on the CPU (and the GPU when there is one) on the SROIE
   receipts (each image is run by every system in turn, so load from other work hits all alike);
-- line CER: Korean on rendered held-out lines, English on SROIE line crops (ground-truth boxes).
+- line CER: Korean on rendered held-out lines, English on SROIE line crops (ground-truth boxes);
+- a realistic Korean set (benchmarks/realistic_pages.py: receipts, certificates and forms in the
+  held-out font families through print and photo effects, text from konlpy's kolaw/kobill): line
+  CER, page CER in reading order, detection H-mean, order accuracy, pages/s
+  (benchmarks/ocr_realistic.py says what each figure is). Skipped, saying why, without konlpy.
 
     .venv/bin/python benchmarks/ocr.py                  # everything (several minutes on 2 cores)
     .venv/bin/python benchmarks/ocr.py --quick          # a small subset while developing
@@ -275,20 +279,36 @@ def detection(label, data, systems, det_only=None):
     return pps
 
 
+def realistic(n: int, ours, peers, tess_ok: bool) -> None:
+    import ocr_realistic
+    import realistic_pages
+
+    from hanji.models.pipeline import crop_region
+
+    pages = realistic_pages.pages(n)
+    if not pages:
+        print(f"# realistic set skipped: {realistic_pages.SKIPPED}", flush=True)
+        return
+    systems = [ours] + peers + ([Tesseract(4)] if tess_ok else [])
+    ocr_realistic.run(pages, systems, systems, line, cer, PRH, crop_region)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sroie", type=int, default=60, help="receipts (default all 60)")
     ap.add_argument("--funsd", type=int, default=20, help="forms (default 20)")
     ap.add_argument("--rendered", type=int, default=12, help="rendered Korean documents (default 12)")
     ap.add_argument("--lines", type=int, default=200, help="lines for each CER figure (default 200)")
-    ap.add_argument("--quick", action="store_true", help="5 receipts, 3 forms, 4 documents, 40 lines")
+    ap.add_argument("--realistic", type=int, default=30, help="realistic Korean pages (default 30)")
+    ap.add_argument("--quick", action="store_true", help="5 receipts, 3 forms, 4 documents, 40 lines, 6 realistic pages")
     ap.add_argument("--no-tesseract", action="store_true")
     ap.add_argument("--no-onnx", action="store_true")
     ap.add_argument("--min-score", type=float, default=0.5, help="drop lines read below this (as RapidOCR does)")
-    ap.add_argument("--parts", default="det,cer", help="which figures: det (detection and speed), cer, or both")
+    ap.add_argument("--parts", default="det,cer,real",
+                    help="which figures, comma-separated: det (detection and speed), cer, real (the realistic set)")
     args = ap.parse_args(argv)
     if args.quick:
-        args.sroie, args.funsd, args.rendered, args.lines = 5, 3, 4, 40
+        args.sroie, args.funsd, args.rendered, args.lines, args.realistic = 5, 3, 4, 40, 6
     import torch
 
     print(f"# torch {torch.__version__}, {torch.get_num_threads()} threads; shared data: {SHARED.exists()}",
@@ -326,6 +346,8 @@ def main(argv=None) -> int:
             gpu.page(load_rgb(src))
         line("sroie_pipeline_speed_gpu", len(rec) / (time.perf_counter() - t), "pages/s")
 
+    if "real" in parts and args.realistic > 0:
+        realistic(args.realistic, ko or en, peers, tess_ok)
     if "cer" not in parts:
         return 0
     # line CER
