@@ -17,10 +17,10 @@ def test_export_dialog_mask_checkbox(qtbot, window, tmp_path):
         window.actions_["project.export"].trigger()
         dlg = window._transfer_dialog
         dlg.set_format("labelme")
-        assert dlg.mask.isEnabled() and dlg.mask.isChecked()  # on by default where the schema has personal fields
-        assert "card_number" in dlg.personal.text() and "카드번호" in dlg.personal.text()
+        assert dlg.mask.isEnabled() and not dlg.mask.isChecked() and dlg.keep.isChecked()  # a choice, not a default
+        assert "card_number" in dlg.personal.text() and "Card number" in dlg.personal.text()
         assert "store_name" not in dlg.personal.text()
-        dlg.mask.setChecked(mask)
+        (dlg.mask if mask else dlg.keep).setChecked(True)
         dlg.path.setText(str(to))
         assert dlg.start() is not None
         qtbot.waitUntil(lambda: window.job is None, timeout=20000)
@@ -49,5 +49,7 @@ def test_export_dialog_without_personal_fields(qtbot, window):
 def test_export_dialog_says_images_are_masked_too(qtbot, window):
     window.actions_["project.export"].trigger()
     dlg = window._transfer_dialog
-    assert dlg.mask.isEnabled() and "images" in dlg.personal.text()
+    assert not dlg.mask.isChecked() and "unchanged" in dlg.personal.text()  # nothing masked unless chosen
+    dlg.mask.setChecked(True)  # choosing it says what it will change
+    assert "painted over in the images" in dlg.personal.text() and "cannot learn" in dlg.personal.text()
     assert "copied as they are" not in dlg.personal.text()

@@ -26,6 +26,20 @@ KO: dict[str, str] = {
     "Entity schema…": "개체 스키마…", "Documents": "문서", "Regions": "영역", "Transcription": "전사",
     "Tags": "태그", "Key-values": "키-값", "Dashboard": "대시보드",
     "This image cannot be shown.": "이 이미지는 표시할 수 없습니다.",
+    "Remove document": "문서 제거", "Confirm document and go to the next one not done": "문서 확인 후 다음 미완료 문서로",
+    "Re-sort regions by position": "위치대로 영역 다시 정렬", "Move region up in the order": "영역을 순서에서 위로",
+    "Move region down in the order": "영역을 순서에서 아래로", "Go to the Tags pane": "태그 창으로 이동",
+    "Re-recognize all regions": "모든 영역 다시 인식", "Wheel zooms (without Ctrl)": "휠로 확대/축소 (Ctrl 없이)",
+    "Other keys": "다른 키", "Keymap preset": "단축키 프리셋", "already the key of": "이미 다음 동작의 키입니다:",
+    "Swap: give it": "바꾸기: 그 동작에", "instead?": "을(를) 줄까요?", "Take it from": "이 키를 가져올까요:",
+    "Key already used": "이미 쓰는 키", "Swap": "바꾸기", "Take it": "가져오기",
+    "Which tool's keys do you know? (Help → Edit shortcuts… changes it later.)":
+        "어느 도구의 단축키에 익숙한가요? (나중에 도움말 → 단축키 편집…에서 바꿀 수 있습니다.)",
+    "Ctrl+Wheel": "Ctrl+휠", "Wheel, Shift+Wheel": "휠, Shift+휠", "scroll": "스크롤",
+    "Document confirmed; every document is done.": "문서를 확인했습니다. 모든 문서가 완료되었습니다.",
+    "Document confirmed; on to the next one not done.": "문서를 확인했습니다. 다음 미완료 문서로 갑니다.",
+    "Remove from the project": "프로젝트에서 제거", "Edit → Undo brings them back.": "편집 → 실행 취소로 되돌릴 수 있습니다.",
+    "Removed": "제거함", "Regions re-sorted by position.": "영역을 위치대로 다시 정렬했습니다.", "Tagged": "태그함",
     "Filter by name": "이름으로 거르기", "new": "새 문서", "preannotated": "사전 주석", "in_progress": "진행 중",
     "done": "완료", "machine": "기계", "review": "검토", "edited": "편집됨", "confirmed": "확인됨",
     "difficult": "판독 불가",
@@ -249,6 +263,14 @@ KO.update({
     "(none)": "(없음)", "hangul": "한글", "digit": "숫자", "symbol": "기호", "latin": "라틴", "cjk": "한자", "punct": "문장 부호",
     "other": "기타",
     "human": "사람", "tags": "태그",
+    "Export personal numbers as they are (for training)": "개인 번호를 그대로 내보내기 (학습용)",
+    "Mask personal numbers (for sharing)": "개인 번호 가리기 (공유용)", "Personal data": "개인정보",
+    "Their values keep only the first digits (names the first and last syllable) in every text written, and their "
+    "regions are painted over in the images written: a model trained on this export cannot learn these fields. "
+    "The project is not changed.":
+        "값은 앞자리만 남고(이름은 첫 글자와 끝 글자) 내보내는 이미지에서는 그 영역을 칠해 가립니다. "
+        "이 내보내기로 학습한 모델은 이 필드를 배울 수 없습니다. 프로젝트는 바뀌지 않습니다.",
+    "Written unchanged, in the texts and the images.": "텍스트와 이미지에 바꾸지 않고 씁니다.",
     "(any type)": "(모든 유형)", "document": "문서", "Document type": "문서 유형",
     "Region colour: entity when tagged, else status": "영역 색: 태그가 있으면 개체, 없으면 상태",
 })

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
@@ -61,14 +62,20 @@ def export_can_mask() -> bool:
 
 
 def personal_fields_text(store=None) -> str:
-    """The fields an export masks: the project's entity types marked personal, by title and name."""
+    """The fields an export masks: the project's entity types marked personal, by display name (and id
+    in English)."""
     from hanji.jobs.transfer import personal_types
 
     if store is None:
         return ""
+    from hanji.ui.i18n import entity_name, language
+
     personal = personal_types(store)
     titles = {e.name: e.title for e in store.entity_types()}
-    return ", ".join(f"{titles[n]} ({n})" if titles.get(n) and titles[n] != n else n for n in sorted(personal))
+    shown = {n: entity_name(n, titles.get(n, "")) for n in personal}
+    if language() == "ko":  # the display names only: the ids are English
+        return ", ".join(shown[n] for n in sorted(personal))
+    return ", ".join(f"{shown[n]} ({n})" if shown[n] != n else n for n in sorted(personal))
 
 
 class ReportDialog(QDialog):
@@ -234,22 +241,43 @@ class ExportDialog(_TransferDialog):
         self.form.addRow(tr("Options"), self.options)
         self.overwrite = QCheckBox(tr("Replace it if it exists"))
         self.form.addRow("", self.overwrite)
-        self.mask = QCheckBox(tr("Mask personal numbers (keep the first digits only)"))
+        # personal numbers: a choice with nothing ticked for the person (masking paints the fields out of
+        # the exported images, which spoils training data for those fields)
+        self.keep = QRadioButton(tr("Export personal numbers as they are (for training)"))
+        self.mask = QRadioButton(tr("Mask personal numbers (for sharing)"))
         fields = personal_fields_text(window.store)
         can = export_can_mask() and bool(fields)
         self.mask.setEnabled(can)
-        self.mask.setChecked(can)
-        if fields:
-            hint = (f"{tr('Fields with personal data')}: {fields}\n"
-                    + tr("Masked in the texts written, and painted over in the images written."))
-        else:
-            hint = tr("No field of this project's schema is marked as personal data (Label → Entity schema…).")
-        self.personal = QLabel(hint)
+        self.keep.setEnabled(can)
+        self.keep.setChecked(True)
+        self._fields = fields
+        self.personal = QLabel()
         self.personal.setWordWrap(True)
-        self.form.addRow("", self.mask)
-        self.form.addRow("", self.personal)
+        self.mask.toggled.connect(self._say_what_masking_does)
+        self._say_what_masking_does()
+        box = QWidget()
+        col = QVBoxLayout(box)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.addWidget(self.keep)
+        col.addWidget(self.mask)
+        col.addWidget(self.personal)
+        self.form.addRow(tr("Personal data"), box)
         self._finish_layout()
         self._on_format()
+
+    def _say_what_masking_does(self, *_args) -> None:
+        """What the chosen way changes, in words: which fields, in the texts and in the images."""
+        if not self._fields:
+            text = tr("No field of this project's schema is marked as personal data (Label → Entity schema…).")
+        elif self.mask.isChecked():
+            text = (f"{tr('Fields with personal data')}: {self._fields}\n"
+                    + tr("Their values keep only the first digits (names the first and last syllable) in every "
+                         "text written, and their regions are painted over in the images written: a model "
+                         "trained on this export cannot learn these fields. The project is not changed."))
+        else:
+            text = (f"{tr('Fields with personal data')}: {self._fields}\n"
+                    + tr("Written unchanged, in the texts and the images."))
+        self.personal.setText(text)
 
     def _on_format(self) -> None:
         super()._on_format()
