@@ -101,7 +101,7 @@ class History:
             q = ("SELECT MAX(step) FROM history WHERE undone=0" if undo
                  else "SELECT MIN(step) FROM history WHERE undone=1")
             changes: list[Change] = []
-            with self.atomic() as conn:
+            with self._tx() as conn:
                 step = conn.execute(q).fetchone()[0]
                 if step is None:
                     return None
@@ -126,7 +126,7 @@ class History:
     def _edit(self, label: str, deltas_fn: Callable[[sqlite3.Connection], list[list[Any]]],
               record: bool = True) -> list[list[Any]]:
         with self._mutex:
-            with self.atomic() as conn:
+            with self._tx() as conn:
                 deltas = deltas_fn(conn)
                 if record:
                     self._record(conn, label, deltas)

@@ -72,7 +72,7 @@ class ModelTable:
             raise HanjiError("refusing to keep a model without weights", self.store.path)
         digest = hashlib.sha256(weights).hexdigest()
         text = json.dumps(metrics or {}, ensure_ascii=False, allow_nan=False)
-        with self.store.atomic() as conn:
+        with self.store._tx() as conn:
             if active:
                 conn.execute("UPDATE models SET active=0 WHERE task=?", (task,))
             cur = conn.execute("INSERT INTO models(task, name, weights, sha256, metrics, active, created) "
@@ -104,7 +104,7 @@ class ModelTable:
     def activate(self, model_id: int) -> TrainedModel:
         """Make a model its task's active one."""
         m = self.get(model_id)
-        with self.store.atomic() as conn:
+        with self.store._tx() as conn:
             conn.execute("UPDATE models SET active=0 WHERE task=?", (m.task,))
             conn.execute("UPDATE models SET active=1 WHERE id=?", (m.id,))
         self._changed()
@@ -113,7 +113,7 @@ class ModelTable:
     def deactivate(self, task: str) -> None:
         """Go back to the shipped model for ``task``."""
         _check_task(task)
-        with self.store.atomic() as conn:
+        with self.store._tx() as conn:
             conn.execute("UPDATE models SET active=0 WHERE task=?", (task,))
         self._changed()
 
@@ -129,6 +129,6 @@ class ModelTable:
 
     def delete(self, model_id: int) -> None:
         self.get(model_id)
-        with self.store.atomic() as conn:
+        with self.store._tx() as conn:
             conn.execute("DELETE FROM models WHERE id=?", (int(model_id),))
         self._changed()

@@ -1,0 +1,149 @@
+"""Documents and their images: the documents half of :class:`~hanji.store.project.ProjectStore`
+(it supplies the connection, ``atomic``, ``_mutex``, ``_emit`` and the history's row helpers)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from hanji.domain.model import Document
+from hanji.errors import HanjiError
+from hanji.store import rows
+from hanji.store.history import Change
+from hanji.store.images import ImageInfo, inspect_bytes, read_image_file
+
+
+class Documents:
+    """Adding, reading, changing and removing documents (images with their attributes)."""
+
+    def add_image(self, path: str | Path, link: bool = False, name: str | None = None) -> tuple[Document, bool]:
+        """Add an image file. Returns ``(document, added)``; ``added`` is False for a duplicate.
+
+        With ``link=True`` the image stays where it is (path and hash recorded), for collections
+        too large to copy into the project.
+        """
+        path = Path(path)
+        info = read_image_file(path)
+        return self._add_info(info, name or path.name, str(path.resolve()) if link else None)
+
+    def add_image_bytes(self, name: str, data: bytes) -> tuple[Document, bool]:
+        return self._add_info(inspect_bytes(data, name), name, None)
+
+    def add_image_info(self, info: ImageInfo, name: str) -> tuple[Document, bool]:
+        """Add an image already read and checked with ``images.inspect_bytes`` (imports: no second decode)."""
+        return self._add_info(info, name, None)
+
+    def _add_info(self, info: ImageInfo, name: str, linked: str | None) -> tuple[Document, bool]:
+        with self._mutex:
+            existing = self.conn.execute("SELECT id FROM documents WHERE sha256=?", (info.sha256,)).fetchone()
+            if existing:
+                return self.document(existing[0]), False
+            now = time.time()
+            with self._tx() as conn:
+                if linked is None:
+                    conn.execute("INSERT OR IGNORE INTO images(sha256, data, size, mime) VALUES (?,?,?,?)",
+                                 (info.sha256, info.data, len(info.data), info.mime))
+                cur = conn.execute(
+                    "INSERT INTO documents(name, sha256, width, height, status, doc_type, path, attrs, added, "
+                    "updated) VALUES (?,?,?,?, 'new', '', ?, '{}', ?, ?)",
+                    (name, info.sha256, info.width, info.height, linked, now, now),
+                )
+                doc_id = cur.lastrowid
+            self._emit(Change("documents", {doc_id}, {doc_id}, "add"))
+            return self.document(doc_id), True
+
+    def documents(self, status: str | None = None) -> list[Document]:
+        sql = f"SELECT {','.join(rows.DOCUMENT_COLUMNS)} FROM documents"
+        args: tuple = ()
+        if status:
+            sql += " WHERE status=?"
+            args = (status,)
+        with self._mutex:
+            return [rows.document_from_row(r) for r in self.conn.execute(sql + " ORDER BY id", args)]
+
+    def document(self, doc_id: int) -> Document:
+        with self._mutex:
+            r = self.conn.execute(
+                f"SELECT {','.join(rows.DOCUMENT_COLUMNS)} FROM documents WHERE id=?", (doc_id,)
+            ).fetchone()
+        if not r:
+            raise HanjiError(f"no document {doc_id} in the project", self.path)
+        return rows.document_from_row(r)
+
+    def document_by_sha(self, sha256: str) -> Document | None:
+        with self._mutex:
+            r = self.conn.execute("SELECT id FROM documents WHERE sha256=?", (sha256,)).fetchone()
+        return self.document(r[0]) if r else None
+
+    def image_bytes(self, doc_id: int) -> bytes:
+        """The encoded image of a document; a clear error when a linked file went missing or changed."""
+        doc = self.document(doc_id)
+        with self._mutex:
+            r = self.conn.execute("SELECT data FROM images WHERE sha256=?", (doc.sha256,)).fetchone()
+        if r:
+            return r[0]
+        if not doc.path:
+            raise HanjiError(f"the image of document {doc.name!r} is missing from the project", self.path)
+        p = Path(doc.path)
+        if not p.exists():
+            raise HanjiError(f"the linked image of document {doc.name!r} is missing; move it back or "
+                             "relink it", p)
+        data = p.read_bytes()
+        if hashlib.sha256(data).hexdigest() != doc.sha256:
+            raise HanjiError(f"the linked image of document {doc.name!r} has changed since it was added", p)
+        return data
+
+    def relink(self, doc_id: int, new_path: str | Path) -> None:
+        info = read_image_file(new_path)
+        doc = self.document(doc_id)
+        if info.sha256 != doc.sha256:
+            raise HanjiError(f"this is not the image of document {doc.name!r} (its content differs)", new_path)
+        with self._tx() as conn:
+            conn.execute("UPDATE documents SET path=? WHERE id=?", (str(Path(new_path).resolve()), doc_id))
+        self._emit(Change("documents", {doc_id}, {doc_id}))
+
+    def update_document(self, doc_id: int, record: bool = True, **changes: Any) -> Document:
+        """Change a document's ``status``, ``doc_type``, ``name`` or ``attrs`` (an undoable edit)."""
+        allowed = {"status", "doc_type", "name", "attrs"}
+        bad = set(changes) - allowed
+        if bad:
+            raise ValueError(f"cannot change {sorted(bad)} of a document")
+
+        def fn(conn):
+            before = self._get_row(conn, "documents", doc_id)
+            if before is None:
+                raise HanjiError(f"no document {doc_id} in the project", self.path)
+            doc = rows.document_from_row(before)
+            for k, v in changes.items():
+                setattr(doc, k, v)
+            doc.__post_init__()
+            after = dict(before, status=doc.status, doc_type=doc.doc_type, name=doc.name,
+                         attrs=json.dumps(doc.attrs, ensure_ascii=False), updated=time.time())
+            if after == before:
+                return []
+            self._put_row(conn, "documents", after)
+            return [["documents", doc_id, before, after]]
+
+        self._edit("document", fn, record)
+        return self.document(doc_id)
+
+    def delete_document(self, doc_id: int) -> None:
+        """Remove a document with its regions, links and key-values (not undoable)."""
+        doc = self.document(doc_id)
+        with self._tx() as conn:
+            for t in ("links", "keyvalues", "regions"):
+                conn.execute(f"DELETE FROM {t} WHERE doc_id=?", (doc_id,))
+            conn.execute("DELETE FROM documents WHERE id=?", (doc_id,))
+            if not conn.execute("SELECT 1 FROM documents WHERE sha256=?", (doc.sha256,)).fetchone():
+                conn.execute("DELETE FROM images WHERE sha256=?", (doc.sha256,))
+            # steps that touched this document would bring back rows of a document that is gone;
+            # steps on other documents stay undoable
+            conn.execute(
+                "DELETE FROM history WHERE step IN (SELECT h.step FROM history h, json_each(h.deltas) d "
+                "WHERE json_extract(d.value, '$[2].doc_id') = :d OR json_extract(d.value, '$[3].doc_id') = :d "
+                "OR (json_extract(d.value, '$[0]') = 'documents' AND json_extract(d.value, '$[1]') = :d))",
+                {"d": doc_id})
+        self._emit(Change("documents", {doc_id}, {doc_id}, "delete"))

@@ -1,0 +1,201 @@
+"""Imports into a project and their reversal: the store's side of ``hanji import``.
+
+An import is not an undo step (it can be thousands of documents); it is an :class:`ImportRun`,
+which writes documents in batches (one transaction each, a savepoint per document, so a bad
+entry takes back only its own document) and remembers everything it wrote or changed, so that a
+strict import that stops on a bad entry can :meth:`~ImportRun.revert` and leave the project as it
+was. Regions, links and key-values go in with sqlite-utils' ``insert_all`` (one statement per
+batch of rows) on the store's own connection.
+
+    run = store.imports()
+    with run.batch("import:funsd:/data", {"done": 64}):     # one transaction, job state saved in it
+        with run.document():                               # a savepoint: the document whole or not at all
+            doc, state = run.add_document(info, "receipt_001.png")
+            ids = run.add_annotations(doc.id, regions, links, keyvalues)
+    run.revert()                                           # take back everything the run wrote
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from hanji.domain.model import Document, EntityType, KeyValue, Link, Region
+from hanji.errors import HanjiError
+from hanji.store import rows
+from hanji.store.history import Change, merge_changes
+from hanji.store.images import ImageInfo
+
+NEW, ANNOTATE, DUPLICATE = "new", "annotate", "duplicate"  # what add_document found
+_ANNOTATION_TABLES = ("links", "keyvalues", "regions")  # in the order rows are deleted
+_DOC_KEPT = ("status", "doc_type", "attrs", "updated")  # what an import may change on a document there before
+
+
+class ImportRun:
+    """One import into ``store`` (from :meth:`ProjectStore.imports`): writes, and what it wrote."""
+
+    def __init__(self, store: Any) -> None:  # the ProjectStore (not imported: it imports this module)
+        self._store = store
+        self.new_docs: list[int] = []
+        self.new_rows: dict[str, list[int]] = {t: [] for t in _ANNOTATION_TABLES}
+        self.doc_before: dict[int, tuple] = {}
+        self.tags_before: dict[int, tuple] = {}
+        self.new_types: list[str] = []
+        self._changes: list[Change] = []
+
+    # ------------------------------------------------------------------ transactions
+    @contextlib.contextmanager
+    def batch(self, job_name: str | None = None, state: dict[str, Any] | None = None) -> Iterator[None]:
+        """One transaction for a batch of documents; ``state`` is saved as job ``job_name``'s in it,
+        so that a resumed import knows exactly which documents were committed. Listeners hear of
+        the batch once it is committed (never of rows that were rolled back)."""
+        store = self._store
+        with store._mutex:
+            store._group_depth += 1  # the store's own changes wait in store._pending
+            start = len(store._pending)
+            try:
+                with store._tx() as conn:
+                    yield
+                    if job_name is not None:
+                        conn.execute("INSERT OR REPLACE INTO jobs(name, kind, state, updated) VALUES (?,?,?,?)",
+                                     (job_name, "import", json.dumps(state or {}, ensure_ascii=False), time.time()))
+            except BaseException:
+                del store._pending[start:]
+                self._changes = []
+                raise
+            finally:
+                store._group_depth -= 1
+            held = store._pending[start:] + self._changes
+            del store._pending[start:]
+            self._changes = []
+            for ch in merge_changes(held):
+                store._emit(ch)
+
+    @contextlib.contextmanager
+    def document(self) -> Iterator[None]:
+        """A savepoint for one document: when the block raises, what it wrote is taken back (and
+        forgotten here), the batch's other documents stay."""
+        store = self._store
+        mark = (len(self.new_docs), {t: len(v) for t, v in self.new_rows.items()}, set(self.doc_before),
+                set(self.tags_before), len(self._changes), len(store._pending))
+        try:
+            with store._tx():
+                yield
+        except BaseException:
+            n_docs, n_rows, docs_before, tags_before, n_changes, n_pending = mark
+            del self.new_docs[n_docs:]
+            for t, n in n_rows.items():
+                del self.new_rows[t][n:]
+            for k in set(self.doc_before) - docs_before:
+                del self.doc_before[k]
+            for k in set(self.tags_before) - tags_before:
+                del self.tags_before[k]
+            del self._changes[n_changes:]
+            del store._pending[n_pending:]
+            raise
+
+    # ------------------------------------------------------------------ writes
+    def has_annotations(self, doc_id: int) -> bool:
+        conn = self._store.conn
+        with self._store._mutex:
+            return any(conn.execute(f"SELECT 1 FROM {t} WHERE doc_id=? LIMIT 1", (doc_id,)).fetchone()
+                       for t in _ANNOTATION_TABLES)
+
+    def add_document(self, info: ImageInfo, name: str) -> tuple[Document, str]:
+        """The document of this image: added (``NEW``), or already in the project without
+        annotations (``ANNOTATE``: the import gives it some), or with annotations (``DUPLICATE``:
+        the import leaves it alone)."""
+        store = self._store
+        existing = store.document_by_sha(info.sha256)
+        if existing is not None:
+            return existing, DUPLICATE if self.has_annotations(existing.id) else ANNOTATE
+        doc, _ = store.add_image_info(info, name)
+        self.new_docs.append(doc.id)
+        return doc, NEW
+
+    def add_annotations(self, doc_id: int, regions: Sequence[Region], links: Sequence[Link] = (),
+                        keyvalues: Sequence[KeyValue] = ()) -> list[int]:
+        """Add a document's regions, and links and key-values that point at them by index
+        (``Link.src``/``dst``, ``KeyValue.region_ids``: positions in ``regions``). Returns the
+        regions' ids. Bulk inserts; not undo steps."""
+        with self._store._tx() as conn:
+            region_ids = self._insert(conn, "regions", [rows.region_row(_placed(r, doc_id)) for r in regions])
+            for r, i in zip(regions, region_ids):
+                r.id = i
+            link_rows = [rows.link_row(Link(src=region_ids[lk.src], dst=region_ids[lk.dst], key=lk.key,
+                                            doc_id=doc_id)) for lk in links]
+            self._insert(conn, "links", link_rows)
+            kv_rows = [rows.keyvalue_row(KeyValue(kv.key, kv.value, [region_ids[i] for i in kv.region_ids],
+                                                  kv.source, kv.confidence, doc_id=doc_id)) for kv in keyvalues]
+            self._insert(conn, "keyvalues", kv_rows)
+        if region_ids:
+            self._changes.append(Change("regions", {doc_id}, set(region_ids), "import"))
+        return region_ids
+
+    def _insert(self, conn, table: str, new_rows: list[dict[str, Any]]) -> list[int]:
+        """Insert rows with ids given here (the next free ones: one writer holds the transaction)."""
+        if not new_rows:
+            return []
+        first = conn.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}").fetchone()[0]
+        ids = list(range(first, first + len(new_rows)))
+        for i, row in zip(ids, new_rows):
+            row["id"] = i
+        self._store._db.table(table).insert_all(new_rows, batch_size=500)
+        self.new_rows[table].extend(ids)
+        return ids
+
+    def update_document(self, doc: Document, **changes: Any) -> None:
+        """Change a document the import annotates (status, doc type, attrs); its earlier values are kept."""
+        if doc.id not in self.doc_before and doc.id not in self.new_docs:
+            row = self._store._get_row(self._store.conn, "documents", doc.id)
+            self.doc_before[doc.id] = tuple(row[c] for c in _DOC_KEPT)
+        self._store.update_document(doc.id, record=False, **changes)
+
+    def retag(self, tags: dict[int, list[str]]) -> None:
+        """Put BIO tags on regions already in the project (their earlier tags are kept)."""
+        for rid in tags:
+            if rid not in self.tags_before:
+                row = self._store._get_row(self._store.conn, "regions", rid)
+                if row is None:
+                    raise HanjiError(f"no region {rid} in the project", self._store.path)
+                self.tags_before[rid] = (row["tags"], row["updated"])
+        self._store.update_regions({rid: {"tags": t} for rid, t in tags.items()}, label="import tags", record=False)
+
+    def add_entity_type(self, e: EntityType) -> None:
+        self._store.set_entity_type(e, record=False)
+        self.new_types.append(e.name)
+
+    # ------------------------------------------------------------------ reversal
+    def revert(self) -> None:
+        """Take back everything this run wrote (imports are not undo steps, so this is the way back)."""
+        store = self._store
+        with store._tx() as conn:
+            for table in _ANNOTATION_TABLES:
+                conn.executemany(f"DELETE FROM {table} WHERE id=?", [(i,) for i in self.new_rows[table]])
+            for doc_id in self.new_docs:
+                sha = conn.execute("SELECT sha256 FROM documents WHERE id=?", (doc_id,)).fetchone()
+                for table in _ANNOTATION_TABLES:
+                    conn.execute(f"DELETE FROM {table} WHERE doc_id=?", (doc_id,))
+                conn.execute("DELETE FROM documents WHERE id=?", (doc_id,))
+                if sha and not conn.execute("SELECT 1 FROM documents WHERE sha256=?", sha).fetchone():
+                    conn.execute("DELETE FROM images WHERE sha256=?", sha)
+            for doc_id, row in self.doc_before.items():
+                conn.execute(f"UPDATE documents SET {'=?, '.join(_DOC_KEPT)}=? WHERE id=?", (*row, doc_id))
+            for rid, row in self.tags_before.items():
+                conn.execute("UPDATE regions SET tags=?, updated=? WHERE id=?", (*row, rid))
+            for name in self.new_types:
+                conn.execute("DELETE FROM entity_types WHERE name=?", (name,))
+        touched = set(self.new_docs) | set(self.doc_before)
+        self.new_docs, self.doc_before, self.tags_before, self.new_types = [], {}, {}, []
+        self.new_rows = {t: [] for t in _ANNOTATION_TABLES}
+        self._changes = []
+        if touched:  # tell the window (the store's own deletes do the same)
+            store._emit(Change("documents", touched, touched, "delete"))
+
+
+def _placed(r: Region, doc_id: int) -> Region:
+    r.doc_id, r.id = doc_id, None
+    return r
