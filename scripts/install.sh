@@ -2,7 +2,8 @@
 # Install Hanji on a fresh Debian/Ubuntu machine into ./.venv.
 #   bash scripts/install.sh         the app
 #   bash scripts/install.sh --dev   the app and its test tools
-# Debian packages: fonts with Hangul, Qt's xcb/EGL libraries, Xvfb, Tesseract (the OCR peer in benchmarks).
+# Debian packages: fonts with Hangul (every Korean family Debian packages: the line renderer trains on most and
+# holds a few out), hunspell-ko (a Korean word list for rendered training text), Qt's xcb/EGL libraries, Xvfb, Tesseract (the OCR peer in benchmarks).
 # torch is pinned to the CPU build first so nothing pulls a multi-GB CUDA build; rapidocr (the ONNX peer,
 # and the source of the PP-OCR weights) is installed without its opencv-python dependency, which would
 # clash with opencv-python-headless.
@@ -18,6 +19,8 @@ if command -v apt-get >/dev/null 2>&1; then
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends \
     python3-venv fonts-nanum fonts-noto-cjk fonts-unfonts-core \
+    fonts-nanum-extra fonts-nanum-coding fonts-noto-cjk-extra fonts-unfonts-extra fonts-baekmuk fonts-naver-d2coding \
+    hunspell-ko \
     xvfb xauth libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0 \
     libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xkb1 libxcb-shape0 \
     libxcb-randr0 libxcb-xinerama0 libxcb-xfixes0 \

@@ -38,6 +38,15 @@ def register(sub) -> None:
     r.add_argument("--eval-size", type=int, default=200, help="held-out lines rendered for the CER log (0: none)")
     r.add_argument("--init", default=None,
                    help="start from this weights file, or 'shipped' for the shipped ko_rec.pt, instead of PP-OCRv4")
+    r.add_argument("--realistic", type=float, default=0.0, metavar="SHARE",
+                   help="share of each batch rendered by the print-reality engine (print styles, thermal, photo "
+                        "effects, real Korean text; hanji.synth.printline), e.g. 0.6 (default 0: the plain line renderer)")
+    r.add_argument("--lr", type=float, default=None, help="backbone learning rate (the head's is 4x; default 5e-4)")
+    r.add_argument("--freeze-blocks", type=int, default=None,
+                   help="backbone blocks kept as they are (default 10; fewer adapts more, costs more CPU)")
+    r.add_argument("--eval-every", type=int, default=500, help="steps between held-out evaluations")
+    r.add_argument("--checkpoint-every", type=float, default=240.0, metavar="SECONDS",
+                   help="seconds between checkpoints (OUT/last.pt)")
     r.add_argument("--export", type=Path, default=None,
                    help="after training, write the best weights (fp16) to this file for load_recognizer(path=...)")
     r.add_argument("--base", choices=("ko", "ppocr_en"), default=None,
@@ -98,7 +107,9 @@ def cmd_recognizer(args) -> int:
         with Bar("training recognizer", "step") as bar:
             res = run(args.out, steps=args.steps, resume=args.resume, seed=args.seed, batch_size=args.batch_size,
                       init=args.init, threads=args.threads, project=args.project, progress=bar,
-                      eval_size=args.eval_size, workers=args.workers, log=lambda m: bar.bar.write(m))
+                      eval_size=args.eval_size, workers=args.workers, realistic=args.realistic, lr=args.lr,
+                      freeze_blocks=args.freeze_blocks, eval_every=args.eval_every,
+                      checkpoint_every_s=args.checkpoint_every, log=lambda m: bar.bar.write(m))
     except Cancelled:
         print(f"stopped; checkpoint in {args.out / 'last.pt'} (continue with --resume)")
         return 130

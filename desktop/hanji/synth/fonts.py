@@ -11,7 +11,7 @@ SYSTEM_FONT_DIRS = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Pa
                     Path("C:/Windows/Fonts"), Path("/Library/Fonts"), Path("/System/Library/Fonts")]
 # name fragments of fonts known to cover the KS X 1001 Hangul syllables
 KOREAN_HINTS = ("nanum", "noto sans cjk", "notosanscjk", "notoserifcjk", "noto serif cjk", "un", "malgun",
-                "gulim", "batang", "dotum", "applegothic", "applesd")
+                "gulim", "batang", "dotum", "applegothic", "applesd", "d2coding", "baekmuk", "hline")
 
 
 def shipped_fonts() -> list[Path]:
@@ -31,7 +31,7 @@ def system_korean_fonts() -> list[Path]:
         for p in sorted(d.rglob("*")):
             if p.suffix.lower() not in (".ttf", ".otf", ".ttc"):
                 continue
-            if not any(h in p.name.lower() for h in KOREAN_HINTS):
+            if not any(h in p.name.lower() or h in p.parent.name.lower() for h in KOREAN_HINTS):
                 continue
             try:
                 f = ImageFont.truetype(str(p), 24)

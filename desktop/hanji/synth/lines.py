@@ -20,8 +20,21 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from hanji.synth.corpus import sample_text
 from hanji.synth.fonts import cmap_chars, korean_fonts
 
-# fonts kept out of training so that evaluation measures unseen type faces
-HELD_OUT_FONTS = ("NanumMyeongjo.ttf", "UnDotum.ttf", "NanumSquareRoundR.ttf", "NotoSerifCJK-Bold.ttc")
+# whole font families kept out of training so that evaluation measures unseen type faces (family ->
+# its files as Debian installs them); benchmarks render with these, training never does
+HELD_OUT_FAMILIES = {
+    "NanumMyeongjo": ("NanumMyeongjo.ttf", "NanumMyeongjoBold.ttf", "NanumMyeongjoExtraBold.ttf",
+                      "NanumMyeongjoEcoR.ttf", "NanumMyeongjo-YetHangul.ttf"),
+    "UnDotum": ("UnDotum.ttf", "UnDotumBold.ttf"),
+    "NanumSquareRound": ("NanumSquareRoundR.ttf", "NanumSquareRoundB.ttf", "NanumSquareRoundEB.ttf",
+                         "NanumSquareRoundL.ttf"),
+    "Noto Serif CJK": tuple(f"NotoSerifCJK-{w}.ttc" for w in ("Regular", "Bold", "Black", "ExtraLight", "Light",
+                                                             "Medium", "SemiBold")),
+    "Baekmuk Gulim": ("gulim.ttf",),
+    "UnTaza": ("UnTaza.ttf",),
+}
+# the file names of the held-out families: what font_faces(held_out=...) splits on
+HELD_OUT_FONTS = tuple(f for files in HELD_OUT_FAMILIES.values() for f in files)
 # thermal fading never leaves less ink/paper contrast than this (of 255): faint, but a person can read it
 MIN_CONTRAST = 60.0
 # degradations never shrink a line below this height in pixels

@@ -1,0 +1,106 @@
+"""The print-reality line engine: text from :class:`hanji.synth.vocab.TextMix`, drawn in a print style
+(:mod:`hanji.synth.print_effects`), then thermal-faded, scanned (:func:`hanji.synth.lines.degrade`) or
+photographed (:mod:`hanji.synth.photo`).
+
+``PrintLineSampler(seed)`` is a reproducible stream of ``(image, text)`` pairs over the training fonts
+and training text; ``PrintLineSampler(seed, held_out=True)`` renders evaluation lines with the held-out
+font families and held-out text. Every line passes :func:`hanji.synth.print_effects.legible`.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from hanji.synth.lines import FontFace, can_render, degrade, font_coverage, font_faces
+from hanji.synth.photo import photograph
+from hanji.synth.print_effects import STYLES, legible, render_styled, thermal
+from hanji.synth.vocab import TextMix
+
+# font files never drawn from for training lines (brush handwriting, not print)
+NOT_PRINT = ("NanumBrush.ttf", "NanumPen.ttf")
+
+
+def training_faces() -> list[FontFace]:
+    return [f for f in font_faces(held_out=False) if f.name not in NOT_PRINT]
+
+
+def evaluation_faces() -> list[FontFace]:
+    return font_faces(held_out=True)
+
+
+def _families(faces: list[FontFace]) -> list[list[FontFace]]:
+    from hanji.synth.lines import HELD_OUT_FAMILIES
+
+    groups = [[f for f in faces if f.name in files] for files in HELD_OUT_FAMILIES.values()]
+    rest = [f for f in faces if not any(f in g for g in groups)]
+    return [g for g in groups if g] + [[f] for f in rest]
+
+
+@dataclass
+class LineInfo:
+    """How a line was made (for benchmarks that report by kind)."""
+
+    text_kind: str = ""
+    face: str = ""
+    style: str = ""
+    effects: list[str] = field(default_factory=list)
+
+
+def render_print_line(text: str, face: FontFace, rng: random.Random, style: str | None = None,
+                      strength: float = 1.0, info: LineInfo | None = None) -> np.ndarray:
+    """One line in a print style with print and capture effects; always :func:`legible`."""
+    style = style or rng.choices(list(STYLES), list(STYLES.values()))[0]
+    size = rng.randint(20, 44)
+    clean = render_styled(text, face, size, rng, style)
+    img = clean
+    effects = []
+    if rng.random() < (0.45 if style in ("bitmap", "dotmatrix", "plain") else 0.25) * strength:
+        img = thermal(img, rng)
+        effects.append("thermal")
+    r = rng.random()
+    if r < 0.5:
+        img, applied = photograph(img, rng, strength)
+        effects += applied
+    elif r < 0.85:
+        img = degrade(img, rng, strength * 0.8)
+        effects.append("scan")
+    if not legible(img):
+        img, effects = clean, []
+    if info is not None:
+        info.face, info.style, info.effects = face.name, style, effects
+    return img
+
+
+class PrintLineSampler:
+    """Reproducible stream of ``(image, text)``: same seed, same lines."""
+
+    def __init__(self, seed: int = 0, held_out: bool = False, faces: list[FontFace] | None = None,
+                 max_chars: int = 28, strength: float = 1.0) -> None:
+        self.rng = random.Random(seed)
+        self.faces = faces if faces is not None else (evaluation_faces() if held_out else training_faces())
+        if not self.faces:
+            raise RuntimeError("no Korean fonts found" + (" in the held-out families" if held_out else ""))
+        self.text = TextMix(self.rng, held_out=held_out)
+        # held-out lines: each family equally often (Noto Serif's seven weights would otherwise dominate)
+        self.by_family = _families(self.faces) if held_out else None
+        self.max_chars = max_chars
+        self.strength = strength
+
+    def sample(self, info: LineInfo | None = None) -> tuple[np.ndarray, str]:
+        rng = self.rng
+        for _ in range(50):
+            face = rng.choice(rng.choice(self.by_family)) if self.by_family else rng.choice(self.faces)
+            text, kind = self.text.sample(rng.randint(4, self.max_chars))
+            if can_render(face, text):
+                break
+        else:
+            text = "".join(c for c in text if c in font_coverage(face)).strip() or "0"
+        if info is not None:
+            info.text_kind = kind
+        return render_print_line(text, face, rng, strength=self.strength, info=info), text
+
+    def batch(self, n: int) -> list[tuple[np.ndarray, str]]:
+        return [self.sample() for _ in range(n)]
