@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QToolTip
@@ -172,3 +173,64 @@ def test_the_key_values_pane_shows_display_names_and_keeps_the_ids(typed):
         assert pane.table.item(0, 0).text() == "등록번호" and pane.table.item(0, 2).text() == "사람"
     finally:
         i18n.set_language("en")
+
+
+def test_documents_filter_by_status_and_type(window):
+    store = window.store
+    first, second = [d.id for d in store.documents()]
+    store.update_document(first, status="done", doc_type="receipt")
+    store.update_document(second, doc_type="credit_card")
+    pane = window.documents
+    pane.status_filter.setCurrentIndex(pane.status_filter.findData("done"))
+    assert pane.visible_ids() == [first]
+    pane.status_filter.setCurrentIndex(0)
+    assert pane.visible_ids() == [first, second]
+    pane.type_filter.setCurrentIndex(pane.type_filter.findData("credit_card"))
+    assert pane.visible_ids() == [second]
+    assert pane.type_filter.currentText() == "Credit card"
+    pane.filter.setText("_1")  # the name filter still works with the others
+    assert pane.visible_ids() == []
+
+
+def test_an_empty_project_says_what_to_do(qtbot, tmp_path, monkeypatch):
+    from hanji.store.project import ProjectStore
+    from hanji.ui.mainwindow import MainWindow
+
+    w = MainWindow(ProjectStore.create(tmp_path / "empty.hanji", schema_entity_types("receipt")))
+    qtbot.addWidget(w)
+    w.show()
+    pane = w.documents
+    assert pane.empty.isVisible() and not pane.view.isVisible()
+    assert "Add" in pane.empty_text.text() and "import" in pane.empty_text.text()
+    asked = []
+    monkeypatch.setattr(w, "add_images_dialog", lambda: asked.append("add"))
+    w.documents.add_images_requested.disconnect()
+    w.documents.add_images_requested.connect(w.add_images_dialog)
+    buttons = {b.text(): b for b in pane.empty.findChildren(__import__("PySide6.QtWidgets").QtWidgets.QPushButton)}
+    buttons["Add images…"].click()
+    assert asked == ["add"]
+    w.store.add_image_bytes("a.png", render([("가", [], 10, 10)]))
+    qtbot.waitUntil(lambda: pane.view.isVisible() and not pane.empty.isVisible())
+    w.close()
+
+
+def test_file_names_are_not_cut_in_a_narrow_documents_pane(window, qtbot):
+    from hanji.ui.panes.documents import NAME_FLAGS
+
+    store = window.store
+    long = "사업자등록증_스캔_2024-05-01_고해상도_원본.png"
+    store.add_image_bytes(long, render([("나", [], 10, 10)]))
+    pane = window.documents
+    window.resizeDocks([window.docks["documents"]], [190], Qt.Orientation.Horizontal)  # as at 1280 px
+    qtbot.wait(50)
+    view = pane.view
+    delegate = view.itemDelegate()
+    fm = view.fontMetrics()
+    for row in range(pane.proxy.rowCount()):
+        idx = pane.proxy.index(row, 0)
+        name = idx.data(Qt.ItemDataRole.UserRole + 1)
+        rect = view.visualRect(idx)
+        width = delegate.text_width()
+        need = fm.boundingRect(0, 0, width, 10000, int(NAME_FLAGS), name)
+        assert need.width() <= width and need.height() + fm.height() <= rect.height(), name
+        assert rect.right() <= view.viewport().width()

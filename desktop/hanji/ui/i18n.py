@@ -271,6 +271,10 @@ KO.update({
         "값은 앞자리만 남고(이름은 첫 글자와 끝 글자) 내보내는 이미지에서는 그 영역을 칠해 가립니다. "
         "이 내보내기로 학습한 모델은 이 필드를 배울 수 없습니다. 프로젝트는 바뀌지 않습니다.",
     "Written unchanged, in the texts and the images.": "텍스트와 이미지에 바꾸지 않고 씁니다.",
+    "All statuses": "모든 상태", "All types": "모든 유형", "(no type)": "(유형 없음)",
+    "No documents yet. Add scans or photos of documents, or import a dataset you already have (PPOCRLabel, "
+    "labelme, FUNSD, …).": "아직 문서가 없습니다. 문서를 스캔하거나 찍은 이미지를 추가하거나, 이미 있는 데이터셋"
+                          "(PPOCRLabel, labelme, FUNSD 등)을 가져오세요.",
     "(any type)": "(모든 유형)", "document": "문서", "Document type": "문서 유형",
     "Region colour: entity when tagged, else status": "영역 색: 태그가 있으면 개체, 없으면 상태",
 })

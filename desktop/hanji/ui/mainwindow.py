@@ -44,6 +44,8 @@ class MainWindow(QMainWindow):
         self.tags = TagsPane(None, self.session)
         self.keyvalues = KeyValuesPane(None, self.session)
         self.transcription.give_back_focus.connect(lambda: self.canvas.setFocus())
+        self.documents.add_images_requested.connect(self.add_images_dialog)
+        self.documents.import_requested.connect(lambda: self.actions_["project.import"].trigger())
         self.docks: dict[str, QDockWidget] = {}
         self._dock("documents", tr("Documents"), self.documents, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._dock("transcription", tr("Transcription"), self.transcription, Qt.DockWidgetArea.RightDockWidgetArea)
