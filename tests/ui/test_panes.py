@@ -116,9 +116,11 @@ def test_confirm_region_and_document_from_the_keyboard(window, canvas):
     assert window.session.current == rs[1].id  # confirming moves on
     canvas.key(Qt.Key.Key_D)
     assert window.store.region(rs[1].id).status == "difficult"
+    doc = window.session.doc_id
     canvas.key(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert window.store.document(window.session.doc_id).status == "done"
-    assert {r.status for r in regions(window)} == {"confirmed", "difficult"}
+    assert window.store.document(doc).status == "done"
+    assert {r.status for r in window.store.regions(doc)} == {"confirmed", "difficult"}
+    assert window.session.doc_id not in (None, doc)  # and on to the next document not done
 
 
 def select_tokens(view, start: int, end: int):

@@ -1,4 +1,4 @@
-"""``hanji new | add | info | demo``."""
+"""``hanji new | add | info | remove | demo``."""
 
 from __future__ import annotations
 
@@ -27,6 +27,12 @@ def register(sub) -> None:
     p.add_argument("project", type=Path)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("remove", help="remove documents (by id or name) with their labels, as one undoable step")
+    p.add_argument("project", type=Path)
+    p.add_argument("documents", nargs="+", metavar="DOC", help="a document's id or its name")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_remove)
 
     p = sub.add_parser("demo", help="write a demo project of fake Korean documents")
     p.add_argument("project", type=Path, nargs="?", default=Path("demo.hanji"))
@@ -71,6 +77,35 @@ def cmd_info(args) -> int:
     print(f"  links: {counts['links']}  key-values: {counts['keyvalues']}  entity types: {counts['entity_types']}")
     print(f"  images: {counts['image_bytes'] / 1e6:.1f} MB inside, {counts['linked_images']} linked")
     print(f"  undo steps: {counts['history_steps']}  schema: {counts['schema_version']}")
+    return 0
+
+
+def cmd_remove(args) -> int:
+    from hanji.store import ProjectStore
+
+    with ProjectStore.open(args.project) as store:
+        docs = store.documents()
+        by_id = {d.id: d for d in docs}
+        by_name: dict[str, list] = {}
+        for d in docs:
+            by_name.setdefault(d.name, []).append(d)
+        chosen = []
+        for ref in args.documents:  # every one is checked before anything is removed
+            if ref in by_name and len(by_name[ref]) == 1:
+                chosen.append(by_name[ref][0])
+            elif ref in by_name:
+                raise HanjiError(f"{len(by_name[ref])} documents are named {ref!r}; give their ids "
+                                 f"({', '.join(str(d.id) for d in by_name[ref])})", args.project)
+            elif ref.isdigit() and int(ref) in by_id:
+                chosen.append(by_id[int(ref)])
+            else:
+                raise HanjiError(f"no document {ref!r} (neither an id nor a name) in the project", args.project)
+        chosen = list({d.id: d for d in chosen}.values())
+        store.remove_documents([d.id for d in chosen])
+    if args.json:
+        print(json.dumps({"removed": [{"id": d.id, "name": d.name} for d in chosen]}, ensure_ascii=False))
+    else:
+        print(f"removed {len(chosen)}: {', '.join(d.name for d in chosen)} (undo in the window brings them back)")
     return 0
 
 

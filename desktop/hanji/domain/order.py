@@ -290,3 +290,13 @@ def order_regions(regions: list) -> list:
     for k, r in enumerate(out):
         r.order = k
     return out
+
+
+def insert_position(shapes: Sequence[Sequence[Point]], new: Sequence[Point]) -> int:
+    """Where a new shape goes in a list of shapes kept in a (possibly hand-made) order: after the
+    shape that reading order puts just before it, the rest of the list left as it is."""
+    if not shapes:
+        return 0
+    idx = reading_order([*shapes, new])
+    k = idx.index(len(shapes))
+    return 0 if k == 0 else idx[k - 1] + 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,8 @@ from hanji.errors import HanjiError
 from hanji.store import rows
 from hanji.store.history import Change
 from hanji.store.images import ImageInfo, inspect_bytes, read_image_file
+
+REMOVED_MAX = "removed_document_max"  # meta: the highest id of a removed document
 
 
 class Documents:
@@ -46,10 +49,13 @@ class Documents:
                 if linked is None:
                     conn.execute("INSERT OR IGNORE INTO images(sha256, data, size, mime) VALUES (?,?,?,?)",
                                  (info.sha256, info.data, len(info.data), info.mime))
+                # ids only grow: one a removed document had may come back with an undo
+                floor = int(self._meta_in(conn, REMOVED_MAX) or 0)
+                top = conn.execute("SELECT COALESCE(MAX(id), 0) FROM documents").fetchone()[0]
                 cur = conn.execute(
-                    "INSERT INTO documents(name, sha256, width, height, status, doc_type, path, attrs, added, "
-                    "updated) VALUES (?,?,?,?, 'new', '', ?, '{}', ?, ?)",
-                    (name, info.sha256, info.width, info.height, linked, now, now),
+                    "INSERT INTO documents(id, name, sha256, width, height, status, doc_type, path, attrs, added, "
+                    "updated) VALUES (?,?,?,?,?, 'new', '', ?, '{}', ?, ?)",
+                    (max(top, floor) + 1, name, info.sha256, info.width, info.height, linked, now, now),
                 )
                 doc_id = cur.lastrowid
             self._emit(Change("documents", {doc_id}, {doc_id}, "add"))
@@ -129,6 +135,40 @@ class Documents:
 
         self._edit("document", fn, record)
         return self.document(doc_id)
+
+    def remove_documents(self, doc_ids: Iterable[int], label: str = "remove document") -> list[int]:
+        """Remove documents with their regions, links and key-values as one undoable step (undo
+        brings them back as they were). Their images stay in the file for that; ``delete_document``
+        removes one for good. Returns the ids removed."""
+        ids = [int(d) for d in dict.fromkeys(doc_ids)]
+        for d in ids:
+            self.document(d)  # a clear error for an id that is not in the project, before anything changes
+
+        def fn(conn):
+            deltas = []
+            for d in ids:  # links (they name regions), key-values, regions, then the document
+                for table in ("links", "keyvalues", "regions"):
+                    cols = rows.COLUMNS[table]
+                    for r in conn.execute(f"SELECT {','.join(cols)} FROM {table} WHERE doc_id=? ORDER BY id", (d,)):
+                        deltas.append([table, r[0], dict(zip(cols, r)), None])
+                deltas.append(["documents", d, self._get_row(conn, "documents", d), None])
+            for table, key, _, _ in deltas:
+                self._del_row(conn, table, key)
+            # a document added later must not take a removed one's id (undo would then overwrite it)
+            top = max(ids + [int(self._meta_in(conn, REMOVED_MAX) or 0)])
+            conn.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET "
+                         "value=excluded.value", (REMOVED_MAX, str(top)))
+            return deltas
+
+        with self._mutex:
+            self._edit(label, fn)
+        self._emit(Change("documents", set(ids), set(ids), "delete"))
+        return ids
+
+    @staticmethod
+    def _meta_in(conn, key: str) -> str | None:
+        r = conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return r[0] if r else None
 
     def delete_document(self, doc_id: int) -> None:
         """Remove a document with its regions, links and key-values (not undoable)."""

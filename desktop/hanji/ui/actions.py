@@ -28,6 +28,7 @@ class ActionSpec:
     icon: str = ""  # a QStyle standard pixmap name, shown in the toolbar
     scope: str = "window"  # window | canvas
     extra: tuple[str, ...] = ()  # more default shortcuts
+    checked: Callable | None = None  # a checkable (on/off) action: its state now, read from settings
 
 
 def _jobs():
@@ -42,6 +43,12 @@ def _layout():
     return layout
 
 
+def _editing():
+    from hanji.ui import editing  # keys of issue 17: confirm-and-next, remove a document, order, tags pane
+
+    return editing
+
+
 def _tool(name):
     return lambda w: w.canvas.set_tool(name)
 
@@ -52,6 +59,7 @@ ACTIONS: list[ActionSpec] = [
     ActionSpec("project.add_images", "Add images…", "Ctrl+I", "File", lambda w: w.add_images_dialog()),
     ActionSpec("project.import", "Import…", "Ctrl+Shift+I", "File", lambda w: _jobs().import_dialog(w)),
     ActionSpec("project.export", "Export…", "Ctrl+Shift+E", "File", lambda w: _jobs().export_dialog(w)),
+    ActionSpec("doc.remove", "Remove document", "Ctrl+Shift+Delete", "File", lambda w: _editing().remove_documents(w)),
     ActionSpec("app.quit", "Quit", "Ctrl+Q", "File", lambda w: w.close()),
     ActionSpec("edit.undo", "Undo", "Ctrl+Z", "Edit", lambda w: w.commands.undo(), "SP_ArrowBack"),
     ActionSpec("edit.redo", "Redo", "Ctrl+Shift+Z", "Edit", lambda w: w.commands.redo(), "SP_ArrowForward",
@@ -77,6 +85,9 @@ ACTIONS: list[ActionSpec] = [
     ActionSpec("view.order", "Show reading order", "O", "View", lambda w: w.commands.toggle_order(), scope="canvas"),
     ActionSpec("view.dashboard", "Dashboard", "F9", "View", lambda w: _layout().show_dashboard(w)),
     ActionSpec("view.reset_layout", "Reset layout", "", "View", lambda w: _layout().reset_layout(w)),
+    ActionSpec("view.wheel_zooms", "Wheel zooms (without Ctrl)", "", "View",
+               lambda w: settings.set_wheel_zooms(w.actions_["view.wheel_zooms"].isChecked()),
+               checked=lambda: settings.wheel_zooms()),
     ActionSpec("go.next_doc", "Next document", "PgDown", "Go", lambda w: w.go_document(1), "SP_MediaSeekForward",
                extra=("Ctrl+Right",)),
     ActionSpec("go.prev_doc", "Previous document", "PgUp", "Go", lambda w: w.go_document(-1), "SP_MediaSeekBackward",
@@ -88,11 +99,17 @@ ACTIONS: list[ActionSpec] = [
                extra=("Enter",)),
     ActionSpec("label.confirm", "Confirm region", "C", "Label", lambda w: w.commands.set_status("confirmed"),
                "SP_DialogApplyButton", scope="canvas"),
-    ActionSpec("label.confirm_doc", "Confirm document", "Ctrl+Return", "Label", lambda w: w.commands.confirm_document(),
-               extra=("Ctrl+Enter",)),
+    ActionSpec("label.confirm_doc", "Confirm document and go to the next one not done", "Ctrl+Return", "Label",
+               lambda w: _editing().confirm_and_next(w), extra=("Ctrl+Enter",)),
     ActionSpec("label.difficult", "Mark difficult", "D", "Label", lambda w: w.commands.set_status("difficult"),
                scope="canvas"),
     ActionSpec("label.schema", "Entity schema…", "Ctrl+E", "Label", lambda w: w.edit_schema()),
+    ActionSpec("label.sort", "Re-sort regions by position", "Ctrl+B", "Label", lambda w: _editing().resort(w)),
+    ActionSpec("label.move_up", "Move region up in the order", "Alt+Up", "Label",
+               lambda w: _editing().move_in_order(w, -1), scope="canvas"),
+    ActionSpec("label.move_down", "Move region down in the order", "Alt+Down", "Label",
+               lambda w: _editing().move_in_order(w, 1), scope="canvas"),
+    ActionSpec("go.tags", "Go to the Tags pane", "T", "Go", lambda w: _editing().focus_tags(w), scope="canvas"),
     ActionSpec("canvas.nudge_left", "Nudge left", "Left", "Edit", lambda w: w.canvas.nudge(-1, 0), scope="canvas",
                extra=("Shift+Left",)),
     ActionSpec("canvas.nudge_right", "Nudge right", "Right", "Edit", lambda w: w.canvas.nudge(1, 0), scope="canvas",
@@ -108,6 +125,8 @@ ACTIONS: list[ActionSpec] = [
     ActionSpec("jobs.preannotate_all", "Pre-annotate whole project", "", "Jobs",
                lambda w: _jobs().preannotate_project(w)),
     ActionSpec("jobs.rerecognize", "Re-recognize region", "Ctrl+R", "Jobs", lambda w: _jobs().rerecognize(w)),
+    ActionSpec("jobs.rerecognize_all", "Re-recognize all regions", "", "Jobs",
+               lambda w: _jobs().rerecognize(w, every=True)),
     ActionSpec("jobs.detect_in_box", "Detect text inside box", "Ctrl+Shift+R", "Jobs",
                lambda w: _jobs().detect_in_box(w)),
     ActionSpec("jobs.propose", "Propose tags and key-values", "Ctrl+Shift+K", "Jobs", lambda w: _jobs().propose(w)),
@@ -124,7 +143,7 @@ ACTIONS: list[ActionSpec] = [
 ]
 # canvas actions that also work from the regions list (keys the list does not use itself)
 LIST_TOO = {"label.confirm", "label.difficult", "edit.delete", "edit.copy", "edit.paste", "edit.duplicate",
-            "edit.paste_next"}
+            "edit.paste_next", "label.move_up", "label.move_down", "go.tags"}
 MENUS = ["File", "Edit", "View", "Tools", "Go", "Label", "Jobs", "Help"]
 TOOLBAR = ["project.open", "edit.undo", "edit.redo", "tool.select", "tool.rect", "tool.quad", "tool.polygon",
            "tool.link", "label.confirm", "go.prev_doc", "go.next_doc", "go.next_useful", "jobs.preannotate_doc"]
@@ -137,12 +156,43 @@ def spec(action_id: str) -> ActionSpec:
     raise KeyError(action_id)
 
 
-def shortcuts_for(a: ActionSpec, overrides: dict[str, str] | None = None) -> list[QKeySequence]:
-    """The action's key sequences: the person's rebinding if any, else the defaults."""
+def keys_for(a: ActionSpec, overrides: dict[str, str] | None = None, preset: str | None = None) -> list[str]:
+    """The action's keys (portable text): the person's rebinding if any, else the keymap preset's
+    (keymaps.py), else Hanji's defaults."""
+    from hanji.ui import keymaps
+
     overrides = settings.shortcut_overrides() if overrides is None else overrides
+    layer = keymaps.preset_keys(preset)
     if a.id in overrides:
-        return [QKeySequence(s) for s in overrides[a.id].split(";") if s]
-    return [QKeySequence(s) for s in (a.shortcut, *a.extra) if s]
+        keys = overrides[a.id].split(";")
+    elif a.id in layer:
+        keys = layer[a.id].split(";")
+    else:
+        keys = [a.shortcut, *a.extra]
+    return [QKeySequence(k).toString(QKeySequence.SequenceFormat.PortableText) for k in keys if k]
+
+
+def shortcuts_for(a: ActionSpec, overrides: dict[str, str] | None = None) -> list[QKeySequence]:
+    """The action's key sequences (see keys_for)."""
+    return [QKeySequence(k) for k in keys_for(a, overrides)]
+
+
+def conflicts(keymap: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Keys bound to more than one action (key -> action ids): Qt would call them ambiguous and do
+    nothing. Every action counts, whatever its scope: a canvas key also reaches the window's."""
+    by_key: dict[str, list[str]] = {}
+    for aid, keys in keymap.items():
+        for k in keys:
+            by_key.setdefault(k, []).append(aid)
+    return {k: ids for k, ids in by_key.items() if len(ids) > 1}
+
+
+def apply_keys(actions: dict[str, QAction]) -> None:
+    """Set every action's keys again (after the preset or a rebinding changed)."""
+    overrides = settings.shortcut_overrides()
+    for a in ACTIONS:
+        if a.id in actions:
+            actions[a.id].setShortcuts(shortcuts_for(a, overrides))
 
 
 def build_actions(window) -> dict[str, QAction]:
@@ -156,6 +206,9 @@ def build_actions(window) -> dict[str, QAction]:
         act.setShortcuts(shortcuts_for(a, overrides))
         if a.icon:
             act.setIcon(style.standardIcon(getattr(QStyle.StandardPixmap, a.icon)))
+        if a.checked is not None:
+            act.setCheckable(True)
+            act.setChecked(bool(a.checked()))
         act.triggered.connect(lambda checked=False, a=a: a.handler(window))
         if a.scope == "canvas":
             act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)

@@ -96,9 +96,14 @@ def run(argv: list[str] | None = None) -> int:
     if not os.environ.get("HANJI_QUIT_AFTER_START"):
         from PySide6.QtCore import QTimer
 
+        from hanji.ui.dialogs.shortcuts import maybe_choose_keymap
         from hanji.ui.dialogs.tour import maybe_show_tour
 
-        QTimer.singleShot(300, lambda: maybe_show_tour(win))
+        def first_run():
+            maybe_choose_keymap(win)  # the keys the labeler knows (PPOCRLabel, labelme, X-AnyLabeling, Hanji)
+            maybe_show_tour(win)
+
+        QTimer.singleShot(300, first_run)
     try:
         return app.exec()
     except HanjiError as e:  # pragma: no cover - a last resort; panes show their own errors

@@ -41,9 +41,17 @@ class Commands:
             self.session.message.emit(f"{tr('Redo')}: {tr(label)}" if label else tr("nothing to redo"))
 
     def delete(self) -> None:
+        """Delete the selected regions; the next region in the order is selected (else the one before)."""
         if self._ready() and self.session.selection:
             ids = list(self.session.selection)
+            order = [r.id for r in self._regions()]
+            gone = set(ids)
+            last = max((order.index(i) for i in ids if i in order), default=-1)
+            after = [i for i in order[last + 1:] if i not in gone] + [i for i in reversed(order[:last]) if i not in gone]
             self.store.delete_regions(ids, label="delete")
+            if after:
+                self.session.select({after[0]}, after[0])
+                self.canvas.ensure_visible(after[0])
 
     def backspace(self) -> None:
         if not self.canvas.tool.backspace():

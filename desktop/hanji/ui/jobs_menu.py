@@ -119,7 +119,10 @@ def _preannotate_job(store, doc_ids, models: ModelCache, include_done: bool, pro
 
 
 def _report_preannotate(window, rep) -> None:
-    msg = (f"{tr('Pre-annotated')} {rep.documents} {tr('documents')}: {rep.added} {tr('regions added')}, "
+    from hanji.ui.i18n import plural
+
+    msg = (f"{tr('Pre-annotated')} {plural(rep.documents, 'document', 'documents')}: "
+           f"{plural(rep.added, 'region added', 'regions added')}, "
            f"{rep.review} {tr('to review')}, {rep.kept} {tr('kept (yours)')}")
     if rep.resumed:
         msg += f", {rep.resumed} {tr('already done before')}"
@@ -177,11 +180,14 @@ def _rerecognize_job(store, region_ids, models: ModelCache, progress, cancel):
     return out
 
 
-def rerecognize(window) -> Worker | None:
-    """Read the selected region(s) again, e.g. after a box was moved (Ctrl+R)."""
+def rerecognize(window, every: bool = False) -> Worker | None:
+    """Read the selected region(s) again, e.g. after a box was moved (Ctrl+R); with ``every``, all
+    the document's regions (PPOCRLabel's Ctrl+Shift+R)."""
     if not _need_store(window):
         return None
     ids = sorted(window.session.selection)
+    if every and window.session.doc_id is not None:
+        ids = [r.id for r in window.store.regions(window.session.doc_id)]
     if not ids:
         window.statusBar().showMessage(tr("Select a region to re-recognize."), 4000)
         return None

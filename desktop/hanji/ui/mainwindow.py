@@ -65,6 +65,9 @@ class MainWindow(QMainWindow):
         from hanji.ui import jobs_menu
 
         jobs_menu.install(self)
+        from hanji.ui import editing
+
+        editing.install(self)  # entity keys on the canvas, the documents' context menu
         self.status_counts = QLabel()
         self.status_zoom = QLabel()
         self.status_tool = QLabel()

@@ -41,6 +41,19 @@ def set_shortcut(action_id: str, sequence: str | None) -> None:
     s.sync()
 
 
+def wheel_zooms() -> bool:
+    """Whether the wheel alone zooms the canvas (Hanji's first behaviour); by default it scrolls and
+    Ctrl+wheel zooms, as in the peers."""
+    v = settings().value("canvas/wheel_zooms", False)
+    return v in (True, "true", "1", 1)
+
+
+def set_wheel_zooms(on: bool) -> None:
+    s = settings()
+    s.setValue("canvas/wheel_zooms", bool(on))
+    s.sync()
+
+
 def save_window(geometry: QByteArray, state: QByteArray, zoom: float) -> None:
     s = settings()
     s.setValue("window/geometry", geometry)

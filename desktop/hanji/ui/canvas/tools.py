@@ -11,7 +11,7 @@ import math
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QMouseEvent
 
-from hanji.domain import geometry
+from hanji.domain import geometry, order
 from hanji.domain.model import Region
 from hanji.ui.i18n import tr
 
@@ -58,10 +58,16 @@ class Tool:
             pts = geometry.order_quad(pts)
         elif kind == "polygon":
             pts = geometry.clockwise(pts)
-        orders = [r.order for r in self.layer.regions if r.order is not None]
-        r = Region(points=pts, kind=kind, status="edited", source="human",
-                   order=(max(orders) + 1) if orders else len(self.layer.regions))
-        r = c.store.add_region(c.session.doc_id, r)
+        # the new region takes its place in the order by position (between the lines around it),
+        # not the end; the others keep their order (one undo step)
+        existing = list(self.layer.regions)
+        k = order.insert_position([e.points for e in existing], pts)
+        r = Region(points=pts, kind=kind, status="edited", source="human", order=k)
+        with c.store.group("add region"):
+            shift = {e.id: {"order": i + (i >= k)} for i, e in enumerate(existing) if e.order != i + (i >= k)}
+            if shift:
+                c.store.update_regions(shift, label="add region")
+            r = c.store.add_region(c.session.doc_id, r)
         c.session.select({r.id}, r.id)
         return r
 

@@ -164,13 +164,24 @@ class CanvasView(QGraphicsView):
             self.ensureVisible(QRectF(x0, y0, x1 - x0, y1 - y0), 40, 40)
 
     def wheelEvent(self, ev: QWheelEvent) -> None:
+        """Ctrl+wheel zooms at the cursor, the wheel scrolls, Shift+wheel scrolls sideways (as in
+        labelme, PPOCRLabel, X-AnyLabeling); View → "Wheel zooms" brings back the wheel alone zooming."""
+        from hanji.ui import settings
+
         dy = ev.angleDelta().y()
-        if ev.modifiers() & Qt.KeyboardModifier.ShiftModifier:
-            bar = self.horizontalScrollBar()
-            bar.setValue(bar.value() - dy)
+        mods = ev.modifiers()
+        zoom = bool(mods & Qt.KeyboardModifier.ControlModifier) or (
+            settings.wheel_zooms() and not mods & Qt.KeyboardModifier.ShiftModifier)
+        if zoom:
+            if dy:
+                self.zoom_by(math.pow(1.0015, dy), ev.position())
             return
-        if dy:
-            self.zoom_by(math.pow(1.0015, dy), ev.position())
+        if mods & Qt.KeyboardModifier.ShiftModifier:
+            bar = self.horizontalScrollBar()
+            bar.setValue(bar.value() - (dy or ev.angleDelta().x()))
+            return
+        self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - ev.angleDelta().x())
+        self.verticalScrollBar().setValue(self.verticalScrollBar().value() - dy)
 
     def showEvent(self, ev) -> None:
         super().showEvent(ev)

@@ -37,6 +37,7 @@ class TextField(QLineEdit):
     """A line edit that knows its pending input-method preedit and can commit it."""
 
     committed = Signal(str)  # Enter: the text was saved; the caller may give the canvas back the keys
+    cancelled = Signal()  # Esc: the typed text is dropped (the region keeps its text)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -62,6 +63,12 @@ class TextField(QLineEdit):
         if ev.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.flush_preedit()
             self.committed.emit(self.text())
+            return
+        if ev.key() == Qt.Key.Key_Escape:
+            if self.preedit:  # a composition in progress is dropped, not committed
+                QGuiApplication.inputMethod().reset()
+                self.preedit = ""
+            self.cancelled.emit()
             return
         super().keyPressEvent(ev)
 
@@ -92,6 +99,7 @@ class TranscriptionPane(QWidget, bridge.StoreBound):
         self.field.setFont(f)
         self.field.setEnabled(False)
         self.field.committed.connect(self._on_enter)
+        self.field.cancelled.connect(self._on_escape)
         self.field.editingFinished.connect(self.commit)
         self.info = QLabel("", self)
         self.info.setStyleSheet("color:#888")
@@ -127,6 +135,8 @@ class TranscriptionPane(QWidget, bridge.StoreBound):
         except Exception:
             return
         if text != r.text:
+            text = text.strip()  # a space typed before or after the text is not part of it
+        if text != r.text:
             changes = {"text": text}
             if r.status in ("machine", "review"):
                 changes["status"] = "edited"
@@ -134,6 +144,15 @@ class TranscriptionPane(QWidget, bridge.StoreBound):
 
     def _on_enter(self, text: str) -> None:
         self.commit()
+        self.give_back_focus.emit()
+
+    def _on_escape(self) -> None:
+        """Esc: the field goes back to the region's text, nothing is saved, the canvas has the keys."""
+        if self.store is not None and self.region_id is not None:
+            try:
+                self.field.setText(self.store.region(self.region_id).text)
+            except Exception:
+                pass
         self.give_back_focus.emit()
 
     def _on_change(self, ch: Change) -> None:
