@@ -89,9 +89,7 @@ def statistics(store: ProjectStore, progress: Progress = no_progress, cancel: Ca
     acc = Statistics(recognizer_charset(store))
     for item in iter_documents(store, progress, cancel):
         acc.update(*item)
-    with store._mutex:
-        times = [r[0] for r in store.conn.execute("SELECT updated FROM regions WHERE status='confirmed'")]
-    acc.add_confirmed_times(times)
+    acc.add_confirmed_times(store.region_times("confirmed"))
     return acc.summary()
 
 
@@ -345,46 +343,14 @@ def _hits(store: ProjectStore, regions: list[Region], kvs: list[KeyValue], limit
 class Searcher:
     """Search for a window that asks many questions: queries of three or more characters go to
     the FTS5 trigram index; shorter ones (two Hangul syllables, 합계, are a common question)
-    cannot use trigrams, and instead of a LIKE scan of the table each time they scan an
-    in-memory copy of the texts, rebuilt only when the project has changed since."""
+    cannot use trigrams, and instead of a LIKE scan of the table each time they are answered from
+    the store's in-memory copy of the texts (:meth:`ProjectStore.short_region_ids`)."""
 
     def __init__(self, store: ProjectStore):
         self.store = store
-        self._key: tuple | None = None
-        self._blob = ""
-        self._starts: list[int] = []
-        self._ids: list[int] = []
-
-    def _version(self) -> tuple:
-        conn = self.store.conn
-        return conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0]
-
-    def _load(self) -> None:
-        with self.store._mutex:
-            key = self._version()
-            if key == self._key:
-                return
-            rows = self.store.conn.execute("SELECT id, text FROM regions ORDER BY doc_id, ord IS NULL, ord, id")
-            ids, starts, parts, pos = [], [], [], 0
-            for rid, text in rows:
-                ids.append(rid)
-                starts.append(pos)
-                parts.append(text)
-                pos += len(text) + 1
-            self._blob, self._starts, self._ids, self._key = "\x00".join(parts), starts, ids, key
 
     def short_region_ids(self, q: str, limit: int) -> list[int]:
-        import bisect
-
-        self._load()
-        out: list[int] = []
-        i = self._blob.find(q)
-        while i >= 0 and len(out) < limit:
-            k = bisect.bisect_right(self._starts, i) - 1
-            out.append(self._ids[k])
-            nxt = self._starts[k + 1] if k + 1 < len(self._starts) else len(self._blob)
-            i = self._blob.find(q, nxt)  # the next region: one hit per region
-        return out
+        return self.store.short_region_ids(q, limit)
 
     def search(self, query: str, limit: int = 100) -> list[SearchHit]:
         q = nfc(query).strip()

@@ -26,6 +26,11 @@ class Annotations:
             )
             return [rows.region_from_row(r) for r in cur]
 
+    def region_times(self, status: str) -> list[float]:
+        """When each region of ``status`` was last changed (seconds since the epoch), for progress charts."""
+        with self._mutex:
+            return [r[0] for r in self.conn.execute("SELECT updated FROM regions WHERE status=?", (status,))]
+
     def region(self, region_id: int) -> Region:
         with self._mutex:
             row = self._get_row(self.conn, "regions", region_id)
