@@ -109,6 +109,8 @@ ACTIONS: list[ActionSpec] = [
                lambda w: _editing().move_in_order(w, -1), scope="canvas"),
     ActionSpec("label.move_down", "Move region down in the order", "Alt+Down", "Label",
                lambda w: _editing().move_in_order(w, 1), scope="canvas"),
+    ActionSpec("label.link_next", "Link to the next region", "Ctrl+L", "Label", lambda w: _editing().link_next(w),
+               scope="canvas"),
     ActionSpec("go.tags", "Go to the Tags pane", "T", "Go", lambda w: _editing().focus_tags(w), scope="canvas"),
     ActionSpec("canvas.nudge_left", "Nudge left", "Left", "Edit", lambda w: w.canvas.nudge(-1, 0), scope="canvas",
                extra=("Shift+Left",)),

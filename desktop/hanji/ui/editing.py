@@ -125,6 +125,25 @@ def move_in_order(window, step: int) -> None:
     window.session.select({rid}, rid)
 
 
+def link_next(window) -> None:
+    """Ctrl+L: the selected region (a question, a key) is linked to the next region in the order (its
+    answer, its value), and that one is selected: linking from the keyboard, one pair after another."""
+    rid = window.session.current
+    if window.store is None or window.session.doc_id is None or rid is None:
+        return
+    ids = [r.id for r in window.store.regions(window.session.doc_id)]
+    if rid not in ids or ids.index(rid) + 1 >= len(ids):
+        window.statusBar().showMessage(tr("No region after this one to link to."), 4000)
+        return
+    dst = ids[ids.index(rid) + 1]
+    if any(lk.src == rid and lk.dst == dst for lk in window.store.links(window.session.doc_id)):
+        return
+    q = window.store.region(rid)
+    window.store.add_link(rid, dst, key=q.text)
+    window.session.select({dst}, dst)
+    window.statusBar().showMessage(f"{tr('linked')}: {q.text or rid} → {window.store.region(dst).text or dst}", 4000)
+
+
 # ----------------------------------------------------------------------------------------- tags
 def focus_tags(window) -> None:
     """T: the Tags pane has the keys (select tokens with Shift+arrows, then an entity key)."""
