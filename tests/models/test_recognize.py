@@ -76,6 +76,20 @@ def test_predict_keeps_input_order_across_batches(ppocr):
     assert ppocr.predict([]) == []
 
 
+def test_width_batches_bound_padding_and_size():
+    from hanji.models.recognize.decode import BATCH_COLUMNS, width_batches
+
+    widths = [40, 800, 64, 70, 2400, 300, 310, 900, 64, 64] * 7
+    batches = width_batches(widths, max_batch=32)
+    assert sorted(i for b in batches for i in b) == list(range(len(widths)))  # each crop once
+    for b in batches:
+        ws = [widths[i] for i in b]
+        assert ws == sorted(ws) and len(b) <= 32
+        assert max(ws) <= 1.3 * min(ws) + 16  # little padding
+        assert len(b) == 1 or len(b) * max(ws) <= BATCH_COLUMNS  # a batch that fits the cache
+    assert width_batches([]) == []
+
+
 def test_predict_accepts_gray_rgba_and_tiny_crops(ppocr):
     rgb = render("OK 42")
     gray = rgb.mean(axis=2).astype(np.uint8)

@@ -59,19 +59,21 @@ class Recognizer:
             return self.net(x.to(self.device)).float().cpu()
 
     def predict(self, crops: list[np.ndarray], batch_size: int = 32) -> list[tuple[str, float]]:
-        from hanji.models.recognize.decode import batch_tensor, ctc_greedy, prepare
+        from hanji.models.recognize.decode import batch_tensor, ctc_greedy, prepare, width_batches
 
         if not crops:
             return []
         prepared = [prepare(c, bgr=self.bgr) for c in crops]
-        order = sorted(range(len(prepared)), key=lambda i: prepared[i].shape[2])
         out: list[tuple[str, float] | None] = [None] * len(prepared)
         torch = self._torch
+        cpu = getattr(self.device, "type", str(self.device)) == "cpu"
         with torch.inference_mode():
-            for s in range(0, len(order), batch_size):
-                idx = order[s : s + batch_size]
+            for idx in width_batches([p.shape[2] for p in prepared], batch_size):
                 x, widths = batch_tensor([prepared[i] for i in idx], self.min_width)
-                probs = self.net(x.to(self.device)).float().softmax(-1).cpu().numpy()
+                x = x.to(self.device)
+                if cpu:
+                    x = x.contiguous(memory_format=torch.channels_last)
+                probs = self.net(x).float().softmax(-1).cpu().numpy()
                 t = probs.shape[1]
                 for j, i in enumerate(idx):
                     # steps beyond the crop's own width see only padding

@@ -62,6 +62,31 @@ def prepare(crop: np.ndarray, height: int = HEIGHT, bgr: bool = True) -> np.ndar
     return np.ascontiguousarray(x.transpose(2, 0, 1))
 
 
+# Crops are batched by width: sorted, a batch closed when the next crop is more than
+# BUCKET_RATIO wider than its first (bounded padding), or when the batch would hold more than
+# BATCH_COLUMNS columns (a batch that fits the CPU's cache: one padded batch of 32 crops up to
+# 800 px wide was 1.7x slower than the same crops in such buckets, measured on SROIE receipts).
+BUCKET_RATIO = 1.3
+BATCH_COLUMNS = 320 * 16
+
+
+def width_batches(widths: list[int], max_batch: int = 32, ratio: float = BUCKET_RATIO,
+                  columns: int = BATCH_COLUMNS) -> list[list[int]]:
+    """Indices of ``widths`` in batches of similar width (ascending), each within the limits above."""
+    order = sorted(range(len(widths)), key=lambda i: widths[i])
+    out: list[list[int]] = []
+    cur: list[int] = []
+    for i in order:
+        w = widths[i]
+        if cur and (len(cur) >= max_batch or w > ratio * widths[cur[0]] + 16 or (len(cur) + 1) * w > columns):
+            out.append(cur)
+            cur = []
+        cur.append(i)
+    if cur:
+        out.append(cur)
+    return out
+
+
 def batch_tensor(prepared: list[np.ndarray], min_width: int = 64, multiple: int = 8):
     """Pad prepared crops (value 0, i.e. mid-grey, as PaddleOCR does) to one width; returns
     ``(tensor, widths)``."""
