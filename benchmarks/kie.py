@@ -151,6 +151,71 @@ def korean(args) -> None:
         print(f"#   {n_fixed} values corrected against the field vocabulary")
 
 
+def held_out(args) -> None:
+    """Value F1 per type on the held-out template families of ``benchmarks/kie_layouts.py`` (layouts,
+    label spellings and text written apart from hanji.synth; held-out fonts), with the true text and
+    boxes of each drawn line, and with the OCR pipeline's reading of the image (``hanji extract``'s
+    path: detector + ``ko`` recognizer, then extraction)."""
+    import pickle
+
+    import numpy as np
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from kie_layouts import FAMILIES, TYPES, make
+
+    from hanji.domain.fields import field_counts, prf
+    from hanji.jobs.extract import extract_regions, load_predictor
+    from hanji.jobs.train_tagger import split_fonts
+
+    pred = load_predictor(args.model)
+    fonts = split_fonts(held_out=True)
+    cache_path = Path(args.ocr_cache) if args.ocr_cache else None
+    cache = pickle.loads(cache_path.read_bytes()) if cache_path and cache_path.exists() else {}
+    pipeline = None
+    n = args.held_out
+    print(f"# held-out template families (benchmarks/kie_layouts.py): {FAMILIES} per type, {n} documents each, "
+          f"held-out fonts; fields compared with spaces removed, case ignored")
+    for dt in TYPES:
+        per = {"true text": defaultdict(lambda: [0, 0, 0]), "OCR text": defaultdict(lambda: [0, 0, 0])}
+        fam_f1 = {"true text": [], "OCR text": []}
+        misses: list[str] = []
+        for fam in range(FAMILIES):
+            fam_c = {"true text": [0, 0, 0], "OCR text": [0, 0, 0]}
+            for i in range(n):
+                img, regions, gold = make(dt, fam, 700_000 + i, fonts[(i + fam) % len(fonts)])
+                key = f"{dt}:{fam}:{i}"
+                if args.ocr_text and key not in cache:
+                    if pipeline is None:
+                        from hanji.models.zoo import pipeline as make_pipeline
+
+                        pipeline = make_pipeline("ko")
+                    cache[key] = pipeline.page(np.asarray(img))
+                sources = [("true text", regions)] + ([("OCR text", cache[key])] if args.ocr_text else [])
+                for what, regs in sources:
+                    res = extract_regions(regs, args.held_out_type, pred)
+                    got = _as_lists(res["fields"])
+                    for k, c in field_counts(gold, {k: v for k, v in got.items() if k in gold}).items():
+                        _add(per[what][k], c)
+                        _add(fam_c[what], c)
+                        if (c[1] or c[2]) and args.verbose and len(misses) < 400:
+                            misses.append(f"#     {what} {dt}/{fam}/{i} {k}: true {gold.get(k)!r} got {got.get(k)!r}")
+            for what in fam_c:
+                if what == "true text" or args.ocr_text:
+                    fam_f1[what].append(prf(*fam_c[what])[2])
+        for what, counts in per.items():
+            if what == "OCR text" and not args.ocr_text:
+                continue
+            tot = [sum(c[j] for c in counts.values()) for j in range(3)]
+            tag = "ocr" if what == "OCR text" else "true_text"
+            line(f"kie.held_out.{dt}.f1_{tag}", prf(*tot)[2],
+                 f"F1 ({what}; families {', '.join(f'{x:.3f}' for x in fam_f1[what])})", KOREAN_PEER)
+            print(f"#   {dt} {what}: " + ", ".join(f"{k} {prf(*c)[2]:.2f}" for k, c in sorted(counts.items())))
+        for m in misses:
+            print(m)
+    if cache_path:
+        cache_path.write_bytes(pickle.dumps(cache))
+
+
 def _finetune_recognizer(store, train_docs, test_docs, steps: int, jitter: float = 0.0):
     """The recognizer flywheel (``hanji train recognizer PROJECT``) on the SROIE project, started from
     ``ppocr_en``: the training receipts pinned to train, the test receipts held out (their confirmed
@@ -378,6 +443,12 @@ def main() -> int:
                     help="correct the Korean values against a field vocabulary of N generated training documents "
                          "per type (training fonts and layouts)")
     ap.add_argument("--skip-sroie", action="store_true")
+    ap.add_argument("--held-out", type=int, default=0, metavar="N",
+                    help="N documents per held-out template family (benchmarks/kie_layouts.py)")
+    ap.add_argument("--ocr-text", action="store_true", help="with --held-out: also extract from the OCR pipeline's text")
+    ap.add_argument("--ocr-cache", default=None, help="with --held-out: keep the OCR pipeline's pages in this pickle")
+    ap.add_argument("--held-out-type", default="auto", help="with --held-out: the --type given to extraction")
+    ap.add_argument("--verbose", action="store_true", help="print the held-out values that miss")
     ap.add_argument("--sroie-steps", type=int, default=500)
     ap.add_argument("--sroie-init", default="shipped",
                     help="start the SROIE tagger from this tagger's encoder (default: the shipped Korean one; '' for none)")
@@ -407,6 +478,8 @@ def main() -> int:
     torch.set_num_threads(1)
     for name, v in PEERS.items():
         print(f"# published: {name} {v}")
+    if args.held_out:
+        held_out(args)
     if not args.skip_korean:
         korean(args)
     if not args.skip_sroie:

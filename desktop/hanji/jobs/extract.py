@@ -58,7 +58,8 @@ def _model_type(doc_type: str, predictor) -> str | None:
 
 
 def extract_regions(regions: list[Region], doc_type: str = "auto", predictor=None,
-                    fill_min_prob: float = 0.1, rule_weight: float = 1.0, vocab=None) -> dict[str, Any]:
+                    fill_min_prob: float = 0.1, rule_weight: float = 1.0, vocab=None, link: bool = True,
+                    labels: dict[str, list[str]] | None = None) -> dict[str, Any]:
     """Tags, fields and flags for ``regions`` (any order; the result is in reading order). A
     single-valued field (total, date) tagged more than once keeps one span, the tags and the
     key-values alike (:func:`hanji.domain.fields.pick_spans`). ``fill_min_prob``: see :func:`fill_missing_fields` (0 turns the filling off).
@@ -66,8 +67,11 @@ def extract_regions(regions: list[Region], doc_type: str = "auto", predictor=Non
     ``vocab``: a project's field vocabulary (:func:`hanji.jobs.vocab.project_vocabulary`): OCR slips in
     the values' words are corrected against it (:func:`hanji.domain.vocab.correct_value`); the result's
     ``"corrections"`` lists them (``{"key", "read", "value", "words": [[before, after], ...]}``; the
-    regions keep the text as read)."""
+    regions keep the text as read). ``link``: printed labels linked to their values and candidates
+    ranked by validators (:func:`hanji.domain.kv_rank.link_fields`; Korean document types); ``labels``: a project's own
+    label spellings per field, added to :data:`hanji.domain.labels.LABELS`."""
     from hanji.domain.fields import drop_spans, field_spans, fields_dict, keyvalues_from_spans, pick_spans
+    from hanji.domain.kv_rank import LINKED_TYPES, link_fields, with_chosen
     from hanji.jobs.vocab import correct_keyvalues
 
     predictor = predictor or load_predictor()
@@ -95,6 +99,10 @@ def extract_regions(regions: list[Region], doc_type: str = "auto", predictor=Non
             if ruled(f):
                 choose_name(ordered, tags, scores, probs, pred.tag_names, f, rule_weight * NAME_RULE_WEIGHT)
     spans = field_spans(ordered, tags, scores)
+    chosen = {}
+    if link and out_type in LINKED_TYPES:  # labels linked to values, validators ranking them with the tagger's spans
+        chosen = link_fields(ordered, out_type, spans, tags, scores, labels)
+        spans = field_spans(ordered, tags, scores)
     kept = pick_spans(spans, out_type)  # one span per single-valued field: the tags say what the fields say
     if len(kept) < len(spans):
         kept_ids = {id(s) for s in kept}
@@ -102,6 +110,8 @@ def extract_regions(regions: list[Region], doc_type: str = "auto", predictor=Non
         spans = kept
     ids = [r.id for r in ordered]
     kvs = keyvalues_from_spans(spans, out_type, ids if all(i is not None for i in ids) else None)
+    if chosen:
+        kvs = with_chosen(kvs, chosen, ids)
     corrections = correct_keyvalues(kvs, vocab) if vocab else []
     key_of: dict[int, str] = {}
     for s in spans:

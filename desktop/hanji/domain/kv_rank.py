@@ -1,0 +1,168 @@
+"""One value per field from the candidates of :mod:`hanji.domain.kv_link` and the tagger's spans:
+validators first, then the source's and the label's say, then the sums a receipt must add up to.
+
+:func:`choose_fields` is what extraction calls: regions in reading order, the document type, the
+tagger's spans (:class:`hanji.domain.fields.FieldSpan`, optional) -> ``{field: Candidate}``;
+:func:`link_fields` also rewrites the tagger's tags to match, :func:`with_chosen` the key-values.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hanji.domain import validators as v
+from hanji.domain.fields import MULTI_VALUED, FieldSpan
+from hanji.domain.kv_link import (
+    Candidate,
+    Ref,
+    Row,
+    _label_candidates,
+    _pattern_candidates,
+    rows_of,
+)
+from hanji.domain.model import KeyValue, Region
+from hanji.domain.text import tokens
+from hanji.domain.values import AMOUNT_FIELDS, MARK_WORDS, NETWORK_WORDS, cut_value, plausible
+
+SHARED = {"date": ("time",), "time": ("date",)}  # fields that may share a token ('2024-05-03 13:22' glued)
+TAGGER_WEIGHT = 0.9  # a tagger span scores its mean probability times this; a label scores its grade + 0.5 x geometry
+# fields that are a whole line or cell: a tagger span inside one is widened to it
+WHOLE = {"trade_name", "store_name", "representative", "name", "holder", "issuer", "business_type", "business_item",
+         "card_kind", "address", "business_address", "opening_date", "issue_date"}
+
+
+def _tagger_candidates(spans: list[FieldSpan], regions: list[Region], rows: list[Row],
+                       doc_type: str) -> list[Candidate]:
+    """The tagger's spans as candidates: a span cut from its regions' whole text for patterned fields
+    (``2015년`` of ``2015년 09월 10일`` becomes the date), widened over its region for whole-line fields
+    (less labels, a ``SAMPLE`` mark, network names), kept as tagged for the others."""
+    label_refs = {t.ref for row in rows for h in row.hits for t in row.toks[h.start:h.end]}
+    out = []
+    for s in spans:
+        if s.key in MULTI_VALUED:
+            continue
+        # the span's tokens as refs
+        refs: list[Ref] = []
+        n = 0
+        for i, reg in enumerate(regions):
+            for k, _ in enumerate(tokens(reg.text)):
+                if s.start <= n < s.end:
+                    refs.append((i, k))
+                n += 1
+        text = s.text
+        if s.key in WHOLE and refs:
+            regs = sorted({i for i, _ in refs})
+            wide = [(i, k) for i in regs for k in range(len(tokens(regions[i].text)))]
+            toks = {(i, k): t for i in regs for k, t in enumerate(tokens(regions[i].text))}
+            keep = [r for r in wide if r not in label_refs and not MARK_WORDS.match(toks[r]) and
+                    not (doc_type == "credit_card" and NETWORK_WORDS.match(toks[r])) and
+                    not re.fullmatch(r"[:：\-·▪■•|]+", toks[r])]
+            if s.key in ("opening_date", "issue_date"):
+                keep = wide
+            if keep:
+                refs = keep
+                text = " ".join(toks[r] for r in keep)
+        val = cut_value(s.key, text) if s.key not in WHOLE or s.key.endswith("date") else text.strip()
+        if val is None:
+            val = s.text
+        out.append(Candidate(s.key, val, refs, TAGGER_WEIGHT * s.score, "tagger"))
+    return out
+
+
+def _receipt_sums(cands: list[Candidate], item_amounts: list[str]) -> None:
+    """Totals that add up rank higher: ``합계 − 할인 = 결제금액`` and ``items = total``. In place."""
+    disc = [abs(v.parse_amount(c.value) or 0) for c in cands if c.field == "discount" and c.ok]
+    totals = [c for c in cands if c.field == "total" and c.ok]
+    vals = {id(c): v.parse_amount(c.value) for c in totals}
+    items = sum(v.parse_amount(a) or 0 for a in item_amounts) if item_amounts else None
+    for c in totals:
+        x = vals[id(c)]
+        if x is None:
+            continue
+        for g in totals:
+            y = vals[id(g)]
+            if g is not c and y is not None and any(abs(y - d - x) < 0.5 for d in disc if d):
+                c.score += 0.3  # the amount after the discount is the one paid
+        if items is not None and abs(items - x) < 0.5:
+            c.score += 0.1
+    discount_refs = {r for c in cands if c.field == "discount" for r in c.refs}
+    for c in totals:  # a discount line's amount is never the total
+        if set(c.refs) & discount_refs:
+            c.ok = False
+
+
+def choose_fields(regions: list[Region], doc_type: str, spans: list[FieldSpan] | None = None,
+                  fields: list[str] | None = None, extra_labels: dict[str, list[str]] | None = None,
+                  item_amounts: list[str] | None = None) -> dict[str, Candidate]:
+    """The value of each single-valued field of ``doc_type`` (``fields``: those allowed; default all)."""
+    rows = rows_of(regions, doc_type, extra_labels)
+    cands = _label_candidates(rows, doc_type) + _pattern_candidates(rows, doc_type, regions)
+    cands += _tagger_candidates(spans or [], regions, rows, doc_type)
+    if fields is not None:
+        cands = [c for c in cands if c.field in fields]
+    for c in cands:
+        c.ok = plausible(c.field, c.value, doc_type)
+    if doc_type in ("receipt", ""):
+        _receipt_sums(cands, item_amounts or [])
+    chosen: dict[str, Candidate] = {}
+    used: dict[Ref, str] = {}
+    for c in sorted(cands, key=lambda c: -c.rank):
+        if c.field in chosen:
+            continue
+        if any(used.get(r, c.field) not in (c.field, *SHARED.get(c.field, ())) for r in c.refs):
+            continue
+        if not c.ok and (c.field in AMOUNT_FIELDS or c.source != "tagger"):
+            continue  # a label's or a pattern's failing value is no value; an amount that is none neither
+        chosen[c.field] = c
+        for r in c.refs:
+            used[r] = c.field
+    return chosen
+
+
+LINKED_TYPES = ("receipt", "id_card", "business_registration", "credit_card")
+
+
+def link_fields(regions: list[Region], doc_type: str, spans: list, tags: list[list[str]], scores: list[list[float]],
+                labels: dict[str, list[str]] | None = None) -> dict:
+    """Each single-valued field's value from the printed labels, patterns and the tagger's spans
+    together (:func:`hanji.domain.kv_rank.choose_fields`); the tags are rewritten to match (the chosen
+    value's tokens get the field's tags, the field's other tags go back to ``O``). In place; returns
+    ``{field: Candidate}``."""
+    from hanji.domain.schemas import DOC_TYPES
+
+    fields = [f for f, _, _ in DOC_TYPES.get(doc_type, []) if f not in MULTI_VALUED]
+    amounts = [s.text for s in spans if s.key == "item_amount"]
+    chosen = choose_fields(regions, doc_type, spans, fields, labels, amounts)
+    for f, c in chosen.items():
+        if not c.refs:
+            continue
+        for tg in tags:
+            for k, t in enumerate(tg):
+                if t[2:] == f:
+                    tg[k] = "O"
+        for n, (i, k) in enumerate(sorted(c.refs)):
+            if k < len(tags[i]):
+                tags[i][k] = ("B-" if n == 0 else "I-") + f
+                scores[i][k] = max(0.0, min(1.0, c.score / 1.5))
+    return chosen
+
+
+def with_chosen(kvs: list[KeyValue], chosen: dict, ids: list) -> list[KeyValue]:
+    """The key-values with the linked fields' values as chosen (cut to the value: ``02-123-4567`` of
+    ``TEL:02-123-4567``); a chosen field no span carries (a card's network) is added."""
+    out, seen = [], set()
+    for kv in kvs:
+        c = chosen.get(kv.key)
+        if c is not None:
+            if kv.key in seen:
+                continue
+            seen.add(kv.key)
+            kv.value = c.value
+            kv.confidence = round(max(0.0, min(1.0, c.score / 1.5)), 4)
+        out.append(kv)
+    for f, c in chosen.items():
+        if f not in seen:
+            rids = [ids[i] for i in sorted({i for i, _ in c.refs}) if ids[i] is not None]
+            out.append(KeyValue(f, c.value, region_ids=rids, source="machine",
+                                confidence=round(max(0.0, min(1.0, c.score / 1.5)), 4)))
+    return out

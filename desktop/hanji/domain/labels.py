@@ -1,0 +1,176 @@
+"""The printed labels that introduce a document's fields (상호, 대표자, 등록번호, 합계, 결제금액, VALID THRU ...),
+as forms and receipts spell them, and finding them in a line of tokens whatever their spacing
+(``상      호``, ``대 표 자``, ``[주소]``, ``3. 개업연월일 :``, ``TEL:02-123-4567``). Pure functions.
+
+A label belongs to one field of a document type, with a grade (how surely it introduces that field:
+``결제금액`` is the amount paid, a plain ``합계`` less surely so); labels of no field
+(``STOP_LABELS``: 생년월일, 본점소재지, 품명, 수량 ...) are found too, so that they end a value.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# doc type -> field -> [(spelling, grade)]; spellings are compared without spaces, brackets or colons,
+# case ignored. The field names are hanji.domain.schemas.DOC_TYPES'.
+LABELS: dict[str, dict[str, list[tuple[str, float]]]] = {
+    "business_registration": {
+        "registration_number": [("등록번호", 1.0), ("사업자등록번호", 1.0), ("사업자번호", 1.0)],
+        "trade_name": [("상호", 1.0), ("법인명(단체명)", 1.0), ("법인명", 1.0), ("단체명", 1.0), ("상호(법인명)", 1.0),
+                       ("상호명", 1.0)],
+        "representative": [("대표자", 1.0), ("성명", 0.9), ("대표자성명", 1.0), ("성명(대표자)", 1.0), ("대표", 0.8)],
+        "corporate_number": [("법인등록번호", 1.0), ("주민(법인)등록번호", 1.0)],
+        "opening_date": [("개업연월일", 1.0), ("개업일", 1.0), ("개업년월일", 1.0), ("개업일자", 1.0)],
+        "business_address": [("사업장소재지", 1.0), ("사업장주소", 1.0), ("소재지", 0.8), ("사업장", 0.7)],
+        "business_type": [("업태", 1.0)],
+        "business_item": [("종목", 1.0)],
+        "issue_date": [("발급일", 1.0), ("발급일자", 1.0), ("발행일", 1.0), ("발급일시", 1.0)],
+        "issuer": [("발급기관", 1.0), ("발행기관", 1.0)],
+    },
+    "receipt": {
+        "store_name": [("상호", 1.0), ("상호명", 1.0), ("가맹점", 0.9), ("가맹점명", 1.0), ("매장명", 1.0), ("점포명", 1.0),
+                       ("상점명", 1.0), ("업체명", 1.0)],
+        "business_number": [("사업자번호", 1.0), ("사업자등록번호", 1.0), ("사업자", 0.9), ("사업자No", 1.0),
+                            ("사업자NO.", 1.0), ("등록번호", 0.8), ("사업자No.", 1.0)],
+        "representative": [("대표자", 1.0), ("대표", 0.9), ("대표자명", 1.0), ("대표자성명", 1.0), ("대표이사", 1.0)],
+        "address": [("주소", 1.0), ("가맹점주소", 1.0), ("매장주소", 1.0), ("사업장주소", 1.0), ("소재지", 0.8)],
+        "phone": [("전화", 1.0), ("전화번호", 1.0), ("TEL", 1.0), ("TEL.", 1.0), ("연락처", 0.9), ("대표전화", 1.0),
+                  ("☎", 1.0), ("T.", 0.7)],
+        "date": [("거래일시", 1.0), ("거래일자", 1.0), ("일시", 0.9), ("판매일", 1.0), ("판매일시", 1.0), ("판매", 0.7),
+                 ("주문일시", 1.0), ("구매일시", 1.0), ("결제일시", 1.0), ("승인일시", 0.8), ("일자", 0.9), ("날짜", 1.0),
+                 ("거래일", 1.0), ("매출", 0.6), ("구매", 0.6), ("매출일", 1.0), ("판매일자", 1.0)],
+        "subtotal": [("과세물품가액", 1.0), ("공급가액", 1.0), ("과세금액", 1.0), ("과세매출", 1.0), ("과세물품", 1.0),
+                     ("물품가액", 1.0), ("공급가", 0.9), ("면세외과세", 0.9)],
+        "tax": [("부가세", 1.0), ("부가가치세", 1.0), ("VAT", 1.0), ("세액", 1.0), ("부가세액", 1.0)],
+        "tax_free": [("면세", 0.9), ("면세물품가액", 1.0), ("면세금액", 1.0), ("면세물품", 1.0)],
+        "total": [("결제금액", 1.0), ("받을금액", 1.0), ("청구금액", 1.0), ("결제대상금액", 1.0), ("총결제금액", 1.0),
+                  ("결제할금액", 1.0), ("합계금액", 0.8), ("합계", 0.7), ("총합계", 0.8), ("총액", 0.8), ("총구매액", 0.8),
+                  ("판매금액", 0.6), ("총금액", 0.8), ("TOTAL", 0.7)],
+        "discount": [("할인", 1.0), ("할인금액", 1.0), ("행사할인", 1.0), ("에누리", 1.0), ("할인액", 1.0), ("쿠폰할인", 1.0),
+                     ("제휴할인", 1.0), ("즉시할인", 1.0)],
+        "card_kind": [("카드종류", 1.0), ("카드사", 1.0), ("카드사명", 1.0), ("발급사", 0.9), ("카드명", 1.0), ("매입사", 0.8)],
+        "card_number": [("카드번호", 1.0), ("CARDNO", 1.0), ("CARDNO.", 1.0), ("카드No", 1.0), ("카드No.", 1.0)],
+        "installment": [("할부", 1.0), ("할부개월", 1.0), ("할부기간", 1.0)],
+        "approval_number": [("승인번호", 1.0), ("승인No", 1.0), ("승인NO.", 1.0), ("승인No.", 1.0), ("승인", 0.8),
+                            ("APPROVALNO", 1.0)],
+        "transaction_number": [("거래번호", 1.0), ("거래고유번호", 1.0), ("거래No", 1.0)],
+    },
+    "id_card": {
+        "name": [("성명", 1.0), ("이름", 1.0), ("성명Name", 1.0), ("이름Name", 1.0), ("NAME", 0.9)],
+        "resident_number": [("주민등록번호", 1.0), ("주민등록번호No.", 1.0), ("주민번호", 1.0)],
+        "address": [("주소", 1.0), ("주소Address", 1.0), ("ADDRESS", 0.9)],
+        "issue_date": [("발급일", 1.0), ("발급일자", 1.0), ("발급일Issued", 1.0), ("ISSUED", 0.9)],
+        "issuer": [("발급기관", 1.0), ("발행기관", 1.0)],
+    },
+    "credit_card": {
+        "card_number": [("카드번호", 1.0), ("CARDNUMBER", 1.0), ("CARDNO", 1.0), ("CARDNO.", 1.0)],
+        "expiry": [("유효기간", 1.0), ("VALIDTHRU", 1.0), ("GOODTHRU", 1.0), ("EXPIRESEND", 1.0), ("EXP", 0.9),
+                   ("EXPIRES", 1.0), ("MM/YY", 1.0), ("MONTH/YEAR", 1.0), ("VALID", 0.8), ("유효기간(MM/YY)", 1.0),
+                   ("VALIDTHRU(MM/YY)", 1.0), ("EXPIRY", 1.0), ("EXPIRYDATE", 1.0)],
+        "holder": [("성명", 1.0), ("소유자", 1.0), ("회원명", 1.0), ("NAME", 1.0), ("CARDHOLDER", 1.0), ("HOLDER", 1.0),
+                   ("CARDHOLDERNAME", 1.0), ("이름", 1.0)],
+    },
+}
+# labels of nothing the schema holds: they end the value before them
+STOP_LABELS = ("생년월일", "본점소재지", "사업의종류", "발급사유", "공동사업자", "사업자단위과세적용사업자여부", "전자세금계산서전용메일주소",
+               "품명", "상품명", "수량", "단가", "금액", "메뉴", "품목", "봉사료", "거래유형", "받은금액", "거스름돈", "잔액", "포인트",
+               "가맹점번호", "단말기", "단말기번호", "POS", "영수증번호", "캐셔", "유효기간", "합계", "취소", "교환", "주민등록번호",
+               "카드번호", "주소", "성명", "신용승인", "부가세")
+
+_STRIP = re.compile(r"[\s:：\[\]<>【】〔〕『』「」·▪■□●•※\-_]+")
+_NUMBERING = re.compile(r"^(?:\(?\d{1,2}[.)]|[①-⑳]|[가-하]\.)$")
+_DECOR = set("[]<>【】〔〕▪■□●•※*-·:：")
+
+
+def compact(text: str) -> str:
+    """``text`` as labels are compared: no spaces, brackets, colons or bullets; upper case."""
+    return _STRIP.sub("", text).upper()
+
+
+@dataclass(frozen=True)
+class LabelHit:
+    field: str  # '' for a stop label
+    grade: float
+    start: int  # token range [start, end) in the line given
+    end: int
+    rest: str = ""  # text glued after the label in its last token ('TEL:02-1' -> '02-1')
+
+
+def _spellings(doc_type: str) -> dict[str, tuple[str, float]]:
+    out: dict[str, tuple[str, float]] = {compact(s): ("", 0.0) for s in STOP_LABELS}
+    for field, spells in LABELS.get(doc_type, {}).items():
+        for s, g in spells:
+            c = compact(s)
+            if c not in out or out[c][1] < g:
+                out[c] = (field, g)
+    return out
+
+
+_CACHE: dict[tuple[str, tuple], dict[str, tuple[str, float]]] = {}
+
+
+def spellings(doc_type: str, extra: dict[str, list[str]] | None = None) -> dict[str, tuple[str, float]]:
+    """Compact spelling -> ``(field, grade)`` for ``doc_type``; ``extra``: a project's own labels
+    (field -> spellings, grade 1.0)."""
+    key = (doc_type, tuple(sorted((k, tuple(v)) for k, v in (extra or {}).items())))
+    if key not in _CACHE:
+        sp = _spellings(doc_type)
+        for field, spells in (extra or {}).items():
+            for s in spells:
+                sp[compact(s)] = (field, 1.0)
+        _CACHE[key] = sp
+    return _CACHE[key]
+
+
+_MAX_LABEL_TOKENS = 9
+
+
+def find_labels(toks: list[str], doc_type: str, extra: dict[str, list[str]] | None = None,
+                anywhere: bool = True) -> list[LabelHit]:
+    """The labels in a line of tokens (left to right), longest spelling first, never overlapping.
+
+    A label is a run of whole tokens whose letters, spaces and decorations removed, spell a label
+    (``상``, ``호`` -> 상호; ``[주소]``; ``3.`` numbering before it is skipped), or the head of a
+    token glued to its value after a colon (``TEL:02-123-4567``).
+    ``anywhere=False``: only at the start of the line."""
+    sp = spellings(doc_type, extra)
+    longest = max((len(k) for k in sp), default=0)
+    out: list[LabelHit] = []
+    i = 0
+    n = len(toks)
+    while i < n:
+        if not anywhere and out:
+            break
+        s = i
+        while s < n and (_NUMBERING.match(toks[s]) or all(ch in _DECOR for ch in toks[s])):
+            s += 1
+        hit = None
+        acc = ""
+        ends = []
+        for j in range(s, min(n, s + _MAX_LABEL_TOKENS)):
+            acc += compact(toks[j])
+            if len(acc) > longest:
+                break
+            ends.append((j + 1, acc))
+        for j, a in reversed(ends):
+            if a in sp:
+                f, g = sp[a]
+                hit = LabelHit(f, g, i, j)
+                break
+        if hit is None and s < n:  # glued: 'TEL:02-123-4567', '사업자번호:459-41-81931'
+            m = re.match(r"^[\[<【]?([^:：\]>】]+)[\]>】]?\s*[:：]\s*(.+)$", toks[s])
+            if m and compact(m.group(1)) in sp:
+                f, g = sp[compact(m.group(1))]
+                hit = LabelHit(f, g, i, s + 1, m.group(2))
+        if hit is not None and (i == 0 or anywhere):
+            out.append(hit)
+            i = hit.end
+            continue
+        i += 1
+    return out
+
+
+def strip_label_noise(text: str) -> str:
+    """A value with the colon or bullets left between label and value removed from its ends."""
+    return re.sub(r"^[\s:：\-·▪■•]+|[\s:：]+$", "", text)

@@ -1,0 +1,135 @@
+"""A field's value cut out of the text that follows its label, and whether it is a plausible value of
+that field: the shapes of numbers, dates, amounts, phone numbers and names on Korean documents,
+with the check digits of :mod:`hanji.domain.validators`. Pure functions."""
+
+from __future__ import annotations
+
+import re
+
+from hanji.domain import validators as v
+
+_BRN = re.compile(r"(?<!\d)\d{3}\s?-\s?\d{2}\s?-\s?\d{5}(?!\d)|(?<![\d-])\d{10}(?![\d-])")
+_THIRTEEN = re.compile(r"(?<!\d)\d{6}\s?-\s?\d{7}(?!\d)|(?<![\d-])\d{13}(?![\d-])")
+_PHONE = re.compile(r"(?<![\d-])(?:\(?0\d{1,2}\)?\s?[-.)]\s?\d{3,4}\s?[-.]\s?\d{4}|1[5-9]\d{2}-\d{4}|01[016789]-?\d{3,4}-?\d{4})(?![\d-])")
+_DATE = re.compile(r"\d{4}\s*년\s*\d{1,2}\s*월\s*\d{1,2}\s*일|"
+                   r"(?<!\d)(?:\d{4}|\d{2})\s*([./\-])\s*\d{1,2}\s*\1\s*\d{1,2}(?!\d)(?:(?<=\d)\s*\.(?!\s*\d))?")
+_TIME = re.compile(r"(?<![\d/.\-])(?:[01]?\d|2[0-3])\s*:\s*[0-5]\d(?:\s*:\s*[0-5]\d)?(?![\d/\-])")
+_AMOUNT = re.compile(r"(?<![\d.,])-?\s?(?:₩\s?)?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?\s?원?(?![\d,])")
+_EXPIRY = re.compile(r"(?<!\d)(?:0[1-9]|1[0-2])\s?/\s?(?:\d{4}|\d{2})(?!\d)")
+_CARD = re.compile(r"(?<![\d*])[\d*]{4}(?:[\s-]?[\d*]{2,6}){2,4}(?![\d*])")
+_INSTALL = re.compile(r"일시불|\d{1,2}\s*개월|(?<!\d)\d{1,2}(?!\d)")
+_STAMP = re.compile(r"\s*[(\[]\s*(?:인|직인|서명|印|SEAL)\s*[)\]]\s*$", re.I)
+_HANGUL = re.compile(r"[가-힣]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+# fields whose value is a pattern cut out of the text after the label
+_PATTERNS = {
+    "business_number": _BRN, "registration_number": _BRN, "corporate_number": _THIRTEEN, "resident_number": _THIRTEEN,
+    "phone": _PHONE, "date": _DATE, "issue_date": _DATE, "opening_date": _DATE, "time": _TIME, "expiry": _EXPIRY,
+    "card_number": _CARD, "installment": _INSTALL,
+}
+AMOUNT_FIELDS = {"total", "subtotal", "tax", "tax_free", "discount", "item_amount", "item_unit_price"}
+# fields whose value may run on over the next lines
+MULTILINE = {"address", "business_address", "business_item", "trade_name"}
+NAME_FIELDS = {"representative", "name", "holder"}
+
+
+def cut_value(field: str, text: str) -> str | None:
+    """The part of ``text`` (what follows a label) that is ``field``'s value, or None when there is
+    none: a pattern for numbers, dates, phones, amounts (the last amount of the text); the whole text
+    less a stamp mark (``(인)``) for the others."""
+    t = text.strip()
+    if not t:
+        return None
+    if field in AMOUNT_FIELDS:
+        found = [m.group(0).strip() for m in _AMOUNT.finditer(t)]
+        found = [f for f in found if any(c.isdigit() for c in f)]
+        return found[-1].replace(" ", "") if found else None
+    pat = _PATTERNS.get(field)
+    if pat is not None:
+        m = pat.search(t)
+        return m.group(0).strip() if m else None
+    if field == "approval_number" or field == "transaction_number":
+        m = re.search(r"[0-9][0-9\-]*[0-9]", t)
+        return m.group(0) if m else None
+    t = _STAMP.sub("", t).strip()
+    return t or None
+
+
+def plausible(field: str, value: str, doc_type: str = "") -> bool:
+    """Whether ``value`` can be ``field``'s: its validator passes (check digits, Luhn, a real date)
+    and its shape fits (a phone number is no business number, an approval number no barcode, a name
+    holds no digits, a tax office's title ends in 세무서장)."""
+    if not value or not value.strip():
+        return False
+    d = v.digits(value)
+    if field in AMOUNT_FIELDS:
+        return v.parse_amount(value) is not None
+    if field in ("business_number", "registration_number", "corporate_number", "card_number", "expiry"):
+        return v.check_field(field, value).ok
+    if field == "resident_number":
+        return v.check_resident_number(value).level != "error"
+    if field in ("date", "issue_date", "opening_date"):
+        return v.parse_date(value) is not None
+    if field == "time":
+        return v.parse_time(value) is not None
+    if field == "phone":
+        return bool(_PHONE.fullmatch(value.strip())) and not v.check_business_number(value).ok
+    if field == "approval_number":
+        return 4 <= len(d) <= 12 and len(d) == len(re.sub(r"[\s-]", "", value))
+    if field == "transaction_number":
+        return 4 <= len(d) <= 24
+    if field == "installment":
+        return bool(_INSTALL.fullmatch(value.strip()))
+    if field in NAME_FIELDS:
+        return not d and 2 <= len(value.replace(" ", "")) <= 30 and bool(_HANGUL.search(value) or _LATIN.search(value))
+    if field == "issuer":
+        if doc_type == "business_registration":
+            return value.replace(" ", "").endswith("세무서장")
+        if doc_type == "id_card":
+            return value.replace(" ", "").endswith(("장", "청장", "군수"))
+        return not d or bool(_LATIN.search(value) or _HANGUL.search(value))
+    if field in ("address", "business_address"):
+        return bool(_HANGUL.search(value)) and len(value.replace(" ", "")) >= 6
+    if field in ("business_type", "business_item", "card_kind"):
+        return bool(_HANGUL.search(value) or _LATIN.search(value)) and len(d) <= 2
+    if field in ("trade_name", "store_name"):
+        return bool(_HANGUL.search(value) or _LATIN.search(value)) and not _PHONE.search(value) and \
+            not _BRN.search(value)
+    return True
+
+
+NETWORKS = (("AMEX", re.compile(r"AMERICAN\s*EXPRESS|\bAMEX\b", re.I)), ("MASTERCARD", re.compile(r"MASTER\s*CARD", re.I)),
+            ("VISA", re.compile(r"\bVISA\b", re.I)), ("JCB", re.compile(r"\bJCB\b", re.I)),
+            ("UNIONPAY", re.compile(r"UNION\s*PAY|银联", re.I)), ("DISCOVER", re.compile(r"\bDISCOVER\b", re.I)),
+            ("DINERS", re.compile(r"DINERS", re.I)), ("MAESTRO", re.compile(r"\bMAESTRO\b", re.I)))
+NETWORK_WORDS = re.compile(r"^(?:VISA|MASTERCARD|AMEX|JCB|UNIONPAY|DISCOVER|DINERS|MAESTRO)$", re.I)
+MARK_WORDS = re.compile(r"^(?:SAMPLE|SPECIMEN|견본|샘플|VOID|DEMO\s*ONLY)$", re.I)
+
+
+def network_in_text(text: str) -> str | None:
+    """The card network a card's text names (``VISA``, ``MASTERCARD``, ``AMEX``, ``JCB``, ``UNIONPAY``...)."""
+    for name, pat in NETWORKS:
+        if pat.search(text):
+            return name
+    return None
+
+
+def network_of_number(number: str) -> str | None:
+    """The network a card number's first digits (its BIN) belong to."""
+    d = v.digits(number)
+    if len(d) < 4:
+        return None
+    if d[:2] in ("34", "37"):
+        return "AMEX"
+    if d[0] == "4":
+        return "VISA"
+    if "51" <= d[:2] <= "55" or "2221" <= d[:4] <= "2720":
+        return "MASTERCARD"
+    if "3528" <= d[:4] <= "3589":
+        return "JCB"
+    if d[:2] == "62":
+        return "UNIONPAY"
+    if d[:4] == "6011" or d[:2] == "65":
+        return "DISCOVER"
+    return None

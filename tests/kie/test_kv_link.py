@@ -1,0 +1,146 @@
+"""Layout-independent key-values: labels found whatever their spacing, linked to their values by
+geometry, values taken whole, candidates ranked by validators (hanji.domain.labels / kv_link / kv_rank)."""
+
+from __future__ import annotations
+
+import pytest
+
+from hanji.domain import validators as v
+from hanji.domain.fields import FieldSpan
+from hanji.domain.kv_link import link_score, rows_of
+from hanji.domain.kv_rank import choose_fields
+from hanji.domain.labels import find_labels
+from hanji.domain.model import Region
+from hanji.domain.values import network_of_number, plausible
+
+CH = 12  # pixels per character
+
+
+def box(x: float, y: float, text: str, h: float = 20) -> Region:
+    w = CH * len(text)
+    return Region(points=[(x, y), (x + w, y), (x + w, y + h), (x, y + h)], text=text)
+
+
+def values(regions: list[Region], doc_type: str, spans=None) -> dict[str, str]:
+    return {k: c.value for k, c in choose_fields(regions, doc_type, spans).items()}
+
+
+def _brn(first9: str) -> str:
+    return v.format_business_number(first9 + str(v.brn_check_digit(first9)))
+
+
+def test_letter_spaced_labels_and_glued_labels_are_found():
+    hits = find_labels(["상", "호", ":", "(유)", "보람"], "business_registration")
+    assert [(h.field, h.start, h.end) for h in hits] == [("trade_name", 0, 3)]  # its colon with it
+    hits = find_labels(["3.", "대", "표", "자", "홍길동"], "business_registration")
+    assert hits[0].field == "representative" and hits[0].end == 4
+    hits = find_labels(["TEL:02-123-4567"], "receipt")
+    assert hits[0].field == "phone" and hits[0].rest == "02-123-4567"
+    # the longest spelling wins: 사업장 소재지 is the address, not 사업장 and a word after it
+    hits = find_labels(["사업장", "소재지", "서울특별시"], "business_registration")
+    assert [(h.field, h.end) for h in hits] == [("business_address", 2)]
+
+
+def test_multi_word_values_are_taken_whole():
+    regs = [box(40, 100, "상      호"), box(200, 100, "(유) 보람"),
+            box(40, 140, "개 업 연 월 일 :"), box(240, 140, "2015년 09월 10일"),
+            box(40, 180, "법인명(단체명)"), box(240, 180, "DEMO BANK 주식회사")]
+    got = values(regs, "business_registration")
+    assert got["trade_name"] in ("(유) 보람", "DEMO BANK 주식회사")
+    assert got["opening_date"] == "2015년 09월 10일"
+    # the tagger's span of the first token only becomes the whole value
+    regs = [box(40, 100, "개업연월일 2015년 09월 10일")]
+    spans = [FieldSpan("opening_date", "2015년", [0], 0.9, 1, 2)]
+    assert values(regs, "business_registration", spans)["opening_date"] == "2015년 09월 10일"
+
+
+def test_a_value_beside_a_letter_spaced_label_is_found_and_one_below_an_empty_label():
+    regs = [box(40, 100, "대 표 자"), box(300, 100, "김 보 람"), box(40, 140, "사업장 소재지"),
+            box(60, 165, "서울특별시 동작구 장미로 12"), box(60, 190, "(상도동, 솔빛타워)"),
+            box(40, 240, "업태"), box(120, 240, "제조업")]
+    got = values(regs, "business_registration")
+    assert got["representative"] == "김 보 람"
+    assert got["business_address"] == "서울특별시 동작구 장미로 12 (상도동, 솔빛타워)"
+    assert got["business_type"] == "제조업"
+
+
+def test_a_discount_line_never_becomes_the_total_when_the_amount_paid_is_printed():
+    regs = [box(20, 100, "합계"), box(300, 100, "15,000"), box(20, 130, "할인"), box(300, 130, "-1,000"),
+            box(20, 160, "결제금액"), box(300, 160, "14,000")]
+    # even when the tagger is sure the discount's amount is the total
+    spans = [FieldSpan("total", "-1,000", [3], 0.99, 3, 4)]
+    got = values(regs, "receipt", spans)
+    assert got["total"] == "14,000" and got["discount"] == "-1,000"
+    # a discount printed with no amount paid: its amount still is no total
+    regs = regs[:4]
+    got = values(regs, "receipt", [FieldSpan("total", "-1,000", [3], 0.99, 3, 4)])
+    assert got["total"] == "15,000" and got["discount"] == "-1,000"
+
+
+def test_a_failing_check_digit_loses_to_a_passing_candidate():
+    good = _brn("123456789")
+    bad = good[:-1] + str((int(good[-1]) + 1) % 10)
+    assert not plausible("business_number", bad) and plausible("business_number", good)
+    # the tagger prefers the bad number; the labelled one passes
+    regs = [box(20, 60, f"No. {bad}"), box(20, 100, "사업자번호:"), box(160, 100, good)]
+    spans = [FieldSpan("business_number", bad, [0], 0.99, 1, 2)]
+    assert values(regs, "receipt", spans)["business_number"] == good
+    # and a labelled number failing its check digit loses to a passing one printed without a label
+    regs = [box(20, 60, good), box(20, 100, "사업자번호"), box(160, 100, bad)]
+    assert values(regs, "receipt")["business_number"] == good
+    # a business number is never the phone
+    regs = [box(20, 60, good), box(20, 90, "TEL 02-123-4567")]
+    got = values(regs, "receipt", [FieldSpan("phone", good, [0], 0.99, 0, 1)])
+    assert got["phone"] == "02-123-4567" and got["business_number"] == good
+
+
+def test_a_barcode_is_no_approval_number_and_a_letter_o_no_tax():
+    regs = [box(20, 60, "승인번호 : 30012345"), box(20, 100, "8801234567890123"), box(20, 140, "부가세"),
+            box(300, 140, "O")]
+    spans = [FieldSpan("approval_number", "8801234567890123", [1], 0.99, 3, 4),
+             FieldSpan("tax", "O", [3], 0.9, 5, 6)]
+    got = values(regs, "receipt", spans)
+    assert got["approval_number"] == "30012345"
+    assert "tax" not in got
+
+
+def test_the_card_network_is_found_and_the_sample_mark_is_no_part_of_the_issuer():
+    regs = [box(40, 40, "DEMO BANK SAMPLE"), box(40, 200, "4111 1111 1111 1111"), box(300, 280, "VALID THRU"),
+            box(300, 305, "08/29"), box(40, 380, "HONG GILDONG"), box(600, 380, "VISA")]
+    spans = [FieldSpan("issuer", "DEMO", [0], 0.8, 0, 1)]
+    got = values(regs, "credit_card", spans)
+    assert got["network"] == "VISA" and got["issuer"] == "DEMO BANK" and got["expiry"] == "08/29"
+    # no mark printed: the number's first digits say it
+    regs = [box(40, 40, "누리은행"), box(40, 200, "5500 0000 0000 0004")]
+    assert values(regs, "credit_card")["network"] == "MASTERCARD"
+    assert network_of_number("3782 822463 10005") == "AMEX"
+
+
+def test_rows_join_a_label_and_its_value_across_a_wide_gap():
+    regs = [box(20, 100, "카드종류"), box(400, 102, "신한카드")]
+    rows = rows_of(regs, "receipt")
+    assert len(rows) == 1 and rows[0].hits[0].field == "card_kind"
+    assert values(regs, "receipt")["card_kind"] == "신한카드"
+
+
+def test_link_score_prefers_the_value_beside_or_below_over_one_far_away():
+    label = (40.0, 100.0, 120.0, 120.0)
+    beside, below, far = (140.0, 100.0, 300.0, 120.0), (40.0, 125.0, 200.0, 145.0), (500.0, 400.0, 600.0, 420.0)
+    assert link_score(label, beside) > link_score(label, far)
+    assert link_score(label, below) > link_score(label, far)
+
+
+@pytest.mark.usefixtures("one_torch_thread")
+def test_extract_keeps_its_contract_and_adds_the_linked_fields():
+    from hanji.jobs.extract import extract_regions
+
+    regs = [box(60, 40, "사업자등록증"), box(40, 100, "등록번호 : " + _brn("220811234")),
+            box(40, 140, "상      호 :"), box(200, 140, "(유) 보람"), box(40, 180, "개업연월일 : 2015년 09월 10일"),
+            box(300, 400, "동작세무서장")]
+    res = extract_regions(regs, "business_registration")
+    assert res["doc_type"] == "business_registration"
+    f = res["fields"]
+    assert f["trade_name"] == "(유) 보람" and f["opening_date"] == "2015년 09월 10일" and f["issuer"] == "동작세무서장"
+    keyed = {r["text"]: r["key"] for r in res["regions"]}
+    assert keyed["(유) 보람"] == "trade_name" and keyed["동작세무서장"] == "issuer"
+    assert all({"points", "text", "score", "key"} <= set(r) for r in res["regions"])
