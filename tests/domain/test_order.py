@@ -123,3 +123,41 @@ def test_order_regions_sets_order():
     out = order_regions(regs)
     assert [r.text for r in out] == ["첫째 줄", "둘째 줄"]
     assert [r.order for r in out] == [0, 1]
+
+
+def receipt_rows(h: float = 22, pitch: float = 34):
+    """A receipt's label/value rows: short labels at the left, values right-aligned far away (a
+    letter-spaced label among them), under a centred store name. Returns (shapes, names)."""
+    shapes, names = [rect(180, 20, 420, 20 + 1.5 * h)], ["store"]
+    rows = [("합계", 2, 7), ("부 가 세", 4, 6), ("결제금액", 4, 7), ("카 드 번 호", 6, 14), ("승인번호", 4, 8)]
+    for i, (_label, lw, vw) in enumerate(rows):
+        y = 90 + i * pitch
+        shapes.append(rect(20, y, 20 + lw * h, y + h))
+        names.append(f"label{i}")
+        shapes.append(rect(560 - vw * 0.6 * h, y, 560, y + h))
+        names.append(f"value{i}")
+    return shapes, names
+
+
+def test_two_column_receipt_rows_read_label_then_value():
+    shapes, names = receipt_rows()
+    expected = ["store"] + [n for i in range(5) for n in (f"label{i}", f"value{i}")]
+    rev = names[::-1]
+    assert [rev[i] for i in reading_order(shapes[::-1])] == expected
+    # two rows only (a certificate's issuer and its representative): still a form, not two text columns
+    two = [rect(420, 900, 580, 924), rect(640, 900, 790, 924), rect(420, 948, 560, 972), rect(640, 948, 720, 972)]
+    assert reading_order(two[::-1]) == [3, 2, 1, 0]
+
+
+def test_skewed_page_lines_come_out_in_row_order():
+    shapes, names = receipt_rows()
+    expected = ["store"] + [n for i in range(5) for n in (f"label{i}", f"value{i}")]
+    for deg in (-8, -5, 4, 7):
+        # rotated quads: the angle is in every box
+        rot = [geometry.order_quad(_rotate(s, deg)) for s in shapes]
+        assert [names[i] for i in reading_order(rot)] == expected, deg
+        # upright boxes around the rotated text (a detector or a person that draws rectangles):
+        # the angle is only in how the boxes line up
+        boxes = [rect(*geometry.bbox(_rotate(s, deg))) for s in shapes]
+        assert abs(math.degrees(page_angle(boxes)) - deg) < 1.5, deg
+        assert [names[i] for i in reading_order(boxes)] == expected, deg

@@ -2,15 +2,19 @@
 
 1. Deskew: the page angle is the width-weighted median angle of the regions' top edges (quads run
    clockwise from top-left, so a rotated scan shows in every quad); all shapes are turned back by it.
+   When every shape is an upright rectangle (boxes drawn around skewed text), the angle is the one
+   at which the most box centres line up in rows, and each rectangle is taken for the bounding box
+   of a rectangle turned by that angle.
 2. Lines: boxes on the same row (vertical overlap, similar height, a gap of under about one text
    height) are joined into one line unit and read left to right.
 3. XY-cut on the line units, with two refinements over the textbook version:
    - horizontal cuts do not split a multi-column block: consecutive bands that share a gutter
      (an empty vertical strip) are kept together, so a two-column page under a full-width title
      reads title, left column, right column;
-   - a multi-column block is read column by column when its columns hold text flow (wide lines
+   - a multi-column block is read column by column when its columns hold text flow (long lines
      filling similar-width columns, or rows that do not line up), and row by row when it is a
-     table (cells line up in rows: receipts' item/amount rows, forms, tables).
+     table (cells line up in rows: receipts' item/amount rows, label/value forms, tables): a
+     label and its value on one visual row read label then value, however wide the gap.
 """
 
 from __future__ import annotations
@@ -61,12 +65,21 @@ def _edge_angle(quad: Sequence[Point]) -> tuple[float, float, float]:
     return math.atan2(y1 - y0, x1 - x0), w, h
 
 
+def _is_upright_rect(quad: Sequence[Point]) -> bool:
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = quad
+    return abs(y0 - y1) < 1e-6 and abs(y2 - y3) < 1e-6 and abs(x0 - x3) < 1e-6 and abs(x1 - x2) < 1e-6
+
+
 def page_angle(shapes: Sequence[Sequence[Point]]) -> float:
     """The page's text angle in radians (0 for upright text), from regions at least twice as wide
-    as tall; 0 when there are none."""
+    as tall; from how the boxes line up when every shape is an upright rectangle; 0 when there
+    is nothing to tell."""
+    quads = [_quad_of(s) for s in shapes]
+    if quads and all(_is_upright_rect(q) for q in quads):
+        return alignment_angle(quads)
     votes = []
-    for s in shapes:
-        a, w, h = _edge_angle(_quad_of(s))
+    for q in quads:
+        a, w, h = _edge_angle(q)
         if w >= 2 * h and w > 0:
             votes.append((a, w))
     if not votes:
@@ -80,6 +93,58 @@ def page_angle(shapes: Sequence[Sequence[Point]]) -> float:
     return votes[-1][0]
 
 
+def alignment_angle(quads: Sequence[Sequence[Point]], max_deg: float = 15.0, step_deg: float = 0.25) -> float:
+    """The angle (radians, within +-``max_deg``) at which the most pairs of box centres lie on one
+    row: the skew of a page whose boxes are upright rectangles around turned text (a rectangle's
+    centre is its bounding box's centre). 0 unless some angle lines up clearly more than 0 does."""
+    if len(quads) < 3:
+        return 0.0
+    cs = [geometry.centroid(q) for q in quads]
+    hs = [geometry.bbox(q)[3] - geometry.bbox(q)[1] for q in quads]
+    tol = 0.2 * (_median(hs) or 1.0)
+
+    def score(a: float) -> float:
+        c, s = math.cos(a), math.sin(a)
+        ys = sorted(-x * s + y * c for x, y in cs)
+        total = 0.0
+        for i, y in enumerate(ys):
+            j = i + 1
+            while j < len(ys) and ys[j] - y < tol:
+                total += 1 - (ys[j] - y) / tol
+                j += 1
+        return total
+
+    n = int(max_deg / step_deg)
+    best, best_score = 0.0, score(0.0)
+    zero = best_score
+    for k in range(-n, n + 1):
+        if k == 0:
+            continue
+        a = math.radians(k * step_deg)
+        sc = score(a)
+        if sc > best_score + 1e-9 or (abs(sc - best_score) <= 1e-9 and abs(a) < abs(best)):
+            best, best_score = a, sc
+    return best if best_score > 1.2 * zero + 0.5 else 0.0
+
+
+def _unturned_rect(quad: Sequence[Point], angle: float) -> list[Point] | None:
+    """The rectangle turned by ``angle`` whose upright bounding box is ``quad``, or None when no
+    such rectangle fits (a box drawn loosely around its text)."""
+    x0, y0, x1, y1 = geometry.bbox(quad)
+    bw, bh = x1 - x0, y1 - y0
+    c, s = abs(math.cos(angle)), abs(math.sin(angle))
+    det = c * c - s * s
+    if det <= 0.1:
+        return None
+    w, h = (bw * c - bh * s) / det, (bh * c - bw * s) / det
+    if w <= 0 or h <= 0.15 * bh:
+        return None
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    ca, sa = math.cos(angle), math.sin(angle)
+    corners = [(-w / 2, -h / 2), (w / 2, -h / 2), (w / 2, h / 2), (-w / 2, h / 2)]
+    return [(cx + x * ca - y * sa, cy + x * sa + y * ca) for x, y in corners]
+
+
 def _rotate(points: Sequence[Point], angle: float) -> list[Point]:
     c, s = math.cos(-angle), math.sin(-angle)
     return [(x * c - y * s, x * s + y * c) for x, y in points]
@@ -89,8 +154,11 @@ def _boxes(shapes: Sequence[Sequence[Point]], angle: float) -> list[_Unit]:
     out = []
     for i, s in enumerate(shapes):
         quad = _quad_of(s)
+        turned = _unturned_rect(quad, angle) if angle and _is_upright_rect(quad) else None
+        if turned is not None:
+            quad = turned
         _, _, h = _edge_angle(quad)
-        pts = _rotate(geometry.as_points(s) if len(s) > 2 else quad, angle)
+        pts = _rotate(geometry.as_points(s) if len(s) > 2 and turned is None else quad, angle)
         x0, y0, x1, y1 = geometry.bbox(pts)
         h = min(h, y1 - y0) if h > 0 else y1 - y0
         out.append(_Unit([i], x0, y0, x1, y1, max(h, 1e-6), [x1 - x0]))
@@ -231,7 +299,8 @@ def _text_columns(cols: list[list[_Unit]], bands: list[list[_Unit]]) -> bool:
             return False
         if _median([u.w for u in col]) < 0.6 * w:
             return False
-        if _median([u.w / u.h for u in col]) < 4:
+        # running text fills lines many characters long; a form's labels and values are short
+        if _median([u.w / u.h for u in col]) < 8:
             return False
     return True
 
