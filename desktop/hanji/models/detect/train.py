@@ -14,7 +14,6 @@ the first backbone stages can be frozen for CPU time. Checkpoints are plain dict
 
 from __future__ import annotations
 
-import math
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -27,7 +26,11 @@ import torch.nn.functional as F
 from PIL import Image, ImageDraw
 
 from hanji.models.detect.net import DBNet
+from hanji.models.schedule import warmup_cosine
 
+# fine-tuning a trained detector on a few pages: it ends at a tenth of the rate, not near zero,
+# so the last steps still move the weights towards the project's pages
+LR_FLOOR = 0.1
 SHRINK_RATIO = 0.4
 Polygon = Sequence[tuple[float, float]]
 
@@ -164,10 +167,7 @@ class DetTrainer:
 
     def lr_at(self, step: int) -> float:
         c = self.cfg
-        if step < c.warmup:
-            return c.lr * (step + 1) / c.warmup
-        t = (step - c.warmup) / max(1, c.steps - c.warmup)
-        return c.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, t))))
+        return c.lr * warmup_cosine(step, c.steps, c.warmup, LR_FLOOR)
 
     def train_step(self, samples: list[tuple[np.ndarray, list[np.ndarray]]]) -> float:
         for g in self.opt.param_groups:

@@ -4,7 +4,6 @@ number, RNG state in the checkpoint) and resumable (a checkpoint every few steps
 
 from __future__ import annotations
 
-import math
 import random
 from collections.abc import Callable
 from pathlib import Path
@@ -14,9 +13,26 @@ from torch import nn
 
 from hanji.models.kie.features import MAX_TOKENS, TokenDoc, collate, doc_arrays
 from hanji.models.kie.tagger import Tagger, TaggerConfig
+from hanji.models.schedule import warmup_cosine
 from hanji.models.weights import load_state, save_state
 
 Progress = Callable[..., None]
+
+# the learning rate ends at 5 % of its base: the last steps settle the tag head without undoing it
+LR_FLOOR = 0.05
+# warm-up: a tenth of the run, at most this many steps (a fresh head's first gradients are large)
+MAX_WARMUP = 200
+
+# OCR-like slips (:func:`noisy`), tried in turn with these cumulative chances: a digit read as one
+# that looks like it (OCR's commonest slip on amounts), a Hangul syllable with another final
+# consonant (the part of a syllable recognizers misread most), a dropped character; else doubled
+P_DIGIT_SLIP = 0.6
+P_FINAL_SLIP = 0.7
+P_DROP = 0.85
+# layout augmentation: boxes shifted by up to 3 % of the page and scaled by 0.9-1.05 (scans are
+# cropped and sized differently; a tagger must not learn absolute positions)
+BOX_JITTER = 0.03
+BOX_SCALE = (0.9, 1.05)
 
 
 def tag_vocab(docs: list[TokenDoc]) -> tuple[list[str], list[str], dict[str, list[str]]]:
@@ -41,11 +57,11 @@ def noisy(tok: str, r: random.Random) -> str:
     i = r.randrange(len(tok))
     c = tok[i]
     x = r.random()
-    if c in _SIMILAR_DIGITS and x < 0.6:
+    if c in _SIMILAR_DIGITS and x < P_DIGIT_SLIP:
         rep = r.choice(_SIMILAR_DIGITS[c])
-    elif "\uac00" <= c <= "\ud7a3" and x < 0.7:
+    elif "\uac00" <= c <= "\ud7a3" and x < P_FINAL_SLIP:
         rep = chr(0xAC00 + ((ord(c) - 0xAC00) // 28) * 28 + r.randrange(28))
-    elif x < 0.85 and len(tok) > 2:
+    elif x < P_DROP and len(tok) > 2:
         rep = ""
     else:
         rep = c + c if c.isalpha() else c
@@ -54,8 +70,8 @@ def noisy(tok: str, r: random.Random) -> str:
 
 def _augment(doc: TokenDoc, r: random.Random, p_noise: float) -> TokenDoc:
     toks = [noisy(t, r) if r.random() < p_noise else t for t in doc.tokens]
-    jx, jy = r.uniform(-0.03, 0.03), r.uniform(-0.03, 0.03)
-    sx, sy = r.uniform(0.9, 1.05), r.uniform(0.9, 1.05)
+    jx, jy = r.uniform(-BOX_JITTER, BOX_JITTER), r.uniform(-BOX_JITTER, BOX_JITTER)
+    sx, sy = r.uniform(*BOX_SCALE), r.uniform(*BOX_SCALE)
     boxes = [(min(1, max(0, a * sx + jx)), min(1, max(0, b * sy + jy)), min(1, max(0, c * sx + jx)),
               min(1, max(0, d * sy + jy))) for a, b, c, d in doc.boxes]
     return TokenDoc(toks, boxes, doc.region_of, doc.region_feats, doc.tags, doc.doc_type, doc.order)
@@ -94,6 +110,42 @@ def loss_of(model: Tagger, xs: dict, y: torch.Tensor, yt: torch.Tensor, type_wei
     return loss
 
 
+def _batch(docs: list[TokenDoc], seed: int, step: int, size: int, max_tokens: int, noise: float) -> list[TokenDoc]:
+    """The training documents of ``step``: drawn from ``seed`` and the step number alone, so that a
+    resumed run sees the same batches."""
+    r = random.Random(seed * 1_000_003 + step)
+    return [_augment(_window(docs[r.randrange(len(docs))], r, max_tokens), r, noise) for _ in range(size)]
+
+
+def _initial_model(cfg: TaggerConfig, init: dict | None) -> Tagger:
+    """A new tagger, or one starting from ``init``: whole when its vocabulary is the same, else
+    its encoder with new heads."""
+    model = Tagger(cfg)
+    if init is None:
+        return model
+    if init.get("config", {}).get("tags") == cfg.tags and init.get("config", {}).get("doc_types") == cfg.doc_types:
+        model.load_state_dict(init["model"])
+    else:  # another vocabulary: start from its encoder, new heads
+        own = model.state_dict()
+        model.load_state_dict({k: v for k, v in init["model"].items()
+                               if k in own and own[k].shape == v.shape and not k.startswith(("tag_head", "type_head"))},
+                              strict=False)
+    return model
+
+
+def _resume(checkpoint: Path | None, model: Tagger, opt, seed: int) -> int:
+    """Load a checkpoint of the same vocabulary and seed into ``model`` and ``opt``; the step to go on from."""
+    if checkpoint is None or not Path(checkpoint).exists():
+        return 0
+    st = load_state(checkpoint)
+    if st.get("config", {}).get("tags") != model.cfg.tags or st.get("seed") != seed:
+        return 0
+    model.load_state_dict(st["model"])
+    opt.load_state_dict(st["optim"])
+    torch.set_rng_state(st["torch_rng"])
+    return int(st["step"])
+
+
 def train(docs: list[TokenDoc], steps: int, seed: int = 0, batch_size: int = 16, lr: float = 2e-3,
           checkpoint: Path | None = None, checkpoint_every: int = 100, resume: bool = True,
           progress: Progress | None = None, cancel=None, config: dict | None = None,
@@ -110,31 +162,13 @@ def train(docs: list[TokenDoc], steps: int, seed: int = 0, batch_size: int = 16,
     tags, doc_types, type_fields = tag_vocab(docs)
     torch.manual_seed(seed)
     cfg = TaggerConfig(tags=tags, doc_types=doc_types, **(config or {}))
-    model = Tagger(cfg)
-    if init is not None:
-        if init.get("config", {}).get("tags") == tags and init.get("config", {}).get("doc_types") == doc_types:
-            model.load_state_dict(init["model"])
-        else:  # another vocabulary: start from its encoder, new heads
-            own = model.state_dict()
-            model.load_state_dict({k: v for k, v in init["model"].items()
-                                   if k in own and own[k].shape == v.shape and not k.startswith(("tag_head", "type_head"))},
-                                  strict=False)
+    model = _initial_model(cfg, init)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
-    start = 0
-    if checkpoint is not None and resume and Path(checkpoint).exists():
-        st = load_state(checkpoint)
-        if st.get("config", {}).get("tags") == tags and st.get("seed") == seed:
-            model.load_state_dict(st["model"])
-            opt.load_state_dict(st["optim"])
-            torch.set_rng_state(st["torch_rng"])
-            start = int(st["step"])
-    warm = max(1, min(200, steps // 10))
+    start = _resume(checkpoint, model, opt, seed) if resume else 0
+    warm = max(1, min(MAX_WARMUP, steps // 10))
 
     def lr_at(step: int) -> float:
-        if step < warm:
-            return lr * (step + 1) / warm
-        t = (step - warm) / max(1, steps - warm)
-        return lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, t))))
+        return lr * warmup_cosine(step, steps, warm, LR_FLOOR)
 
     def save(step: int) -> None:
         if checkpoint is None:
@@ -153,10 +187,8 @@ def train(docs: list[TokenDoc], steps: int, seed: int = 0, batch_size: int = 16,
             except BaseException:
                 save(step)
                 raise
-        r = random.Random(seed * 1_000_003 + step)
-        batch = [_augment(_window(docs[r.randrange(len(docs))], r, cfg.max_tokens), r, noise)
-                 for _ in range(batch_size)]
-        xs, y, yt = batch_tensors(batch, tags, doc_types, cfg.max_tokens, cfg.numeric)
+        xs, y, yt = batch_tensors(_batch(docs, seed, step, batch_size, cfg.max_tokens, noise), tags, doc_types,
+                                  cfg.max_tokens, cfg.numeric)
         for g in opt.param_groups:
             g["lr"] = lr_at(step)
         loss = loss_of(model, xs, y, yt, o_weight=o_weight)

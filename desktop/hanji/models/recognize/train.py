@@ -10,7 +10,6 @@ tensors and values (``weights_only`` loadable) with the model, optimizer, step a
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -25,6 +24,10 @@ from hanji.errors import HanjiError
 from hanji.models.recognize.charset import korean_charset
 from hanji.models.recognize.decode import batch_tensor, cer, ctc_greedy, prepare
 from hanji.models.recognize.net import RecNet, fuse_blocks
+from hanji.models.schedule import warmup_cosine
+
+# long runs from a pretrained start end at 5 % of the rate: small final steps settle the CTC head
+LR_FLOOR = 0.05
 
 Sample = tuple[np.ndarray, str]
 
@@ -98,10 +101,7 @@ def param_groups(net: RecNet, cfg: TrainConfig) -> list[dict[str, Any]]:
 
 
 def lr_factor(step: int, cfg: TrainConfig) -> float:
-    if step < cfg.warmup:
-        return (step + 1) / cfg.warmup
-    p = (step - cfg.warmup) / max(1, cfg.steps - cfg.warmup)
-    return 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, p)))
+    return warmup_cosine(step, cfg.steps, cfg.warmup, LR_FLOOR)
 
 
 def evaluate(net: RecNet, samples: list[Sample], charset: list[str], device=None, batch_size: int = 32) -> float:
