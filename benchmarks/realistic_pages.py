@@ -64,11 +64,24 @@ def corpus() -> tuple[list[str], list[str]]:
 
 
 # ------------------------------------------------------------------------------------------ fonts
-def faces() -> list[tuple[str, int]]:
-    """(path, face index) of the held-out font families (those the recognizer never trains on)."""
+def family(name: str) -> str:
+    """A font file's family: its name without extension, weight or variant (NanumMyeongjoBold.ttf,
+    NanumMyeongjo.ttf -> nanummyeongjo; NotoSerifCJK-SemiBold.ttc -> notoserifcjk)."""
+    stem = re.sub(r"\.(ttf|otf|ttc)$", "", name, flags=re.I)
+    stem = re.sub(r"[-_]?(YetHangul|ExtraBold|ExtraLight|SemiBold|Regular|Medium|Black|Light|Bold|EcoR|EB|R|B|L)$",
+                  "", stem)
+    return stem.replace("-", "").lower()
+
+
+def faces() -> list[list[tuple[str, int]]]:
+    """The held-out font families (those the recognizer never trains on), each a list of its
+    faces as (path, face index)."""
     from hanji.synth.lines import font_faces
 
-    return [(str(f.path), f.index) for f in font_faces(held_out=True)]
+    fams: dict[str, list[tuple[str, int]]] = {}
+    for f in font_faces(held_out=True):
+        fams.setdefault(family(f.name), []).append((str(f.path), f.index))
+    return [fams[k] for k in sorted(fams)]
 
 
 @lru_cache(maxsize=256)
@@ -395,14 +408,14 @@ def pages(n: int, seed: int = 7) -> list[Page]:
         return []
     from hanji.synth.fonts import cmap_chars
 
-    common = set.intersection(*(set(cmap_chars(path, index)) for path, index in fs)) | {" "}
+    common = set.intersection(*(set(cmap_chars(path, index)) for fam in fs for path, index in fam)) | {" "}
     sentences = [t for t in sentences if set(t) <= common]
     words = [t for t in words if set(t) <= common]
     out = []
     for k in range(n):
         rng = random.Random(seed * 1000 + k)
-        face = fs[k % len(fs)]
-        kind = ("receipt", "certificate", "form")[k % 3]
+        face = rng.choice(fs[k % len(fs)])  # families in turn, a weight of the family at random
+        kind = ("receipt", "certificate", "form")[(k + k // len(fs)) % 3]  # every family gets every kind
         if kind == "receipt":
             sh = receipt(rng, face, words)
         elif kind == "certificate":
