@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hanji.domain import geometry
+from hanji.domain.bio import entity_of
 from hanji.domain.model import DOC_STATUSES, REGION_STATUSES, KeyValue, Region
 from hanji.domain.text import tokens
 from hanji.formats.base import Sample
@@ -142,7 +143,7 @@ PROJECTIONS = {
     "ppocrlabel": lambda r, c: (four_or_poly(r), r.text, "difficult" if r.status == "difficult"
                                 else ("confirmed" if c["checked"] else "machine"), r.label),
     "xanylabeling-kie": lambda r, c: (four_or_poly(r), r.text, "difficult" if r.status == "difficult" else "confirmed",
-                                      r.label or "other"),
+                                      r.label or entity_of(r.tags) or "other"),  # a tagged region's entity
     "paddleocr": lambda r, c: (four_or_poly(r), "" if r.status == "difficult" else r.text,
                                "difficult" if r.status == "difficult" else "confirmed"),
     "icdar2015": lambda r, c: (pts(quad_points(r, W, H), 3), "" if r.status == "difficult" else r.text,
@@ -154,7 +155,8 @@ PROJECTIONS = {
     "funsd": lambda r, c: (pts(geometry.rect_points(*r.bbox)), r.text, r.label or "other",
                            tuple(tags_for(r.label or "other", r.text))),
     "labelstudio": lambda r, c: (r.kind if r.kind == "rect" else ("4" if len(r.points) == 4 else "poly"),
-                                 pts(r.points), r.text, r.label, "confirmed" if human(r) else "machine",
+                                 pts(r.points), r.text, r.label or entity_of(r.tags),
+                                 "confirmed" if human(r) else "machine",
                                  None if human(r) else r.confidence),
 }
 PROJECTIONS["xfund"] = PROJECTIONS["funsd"]

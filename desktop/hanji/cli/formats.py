@@ -32,6 +32,9 @@ def register(sub) -> None:
     p.add_argument("--skip-bad", action="store_true", help="go on past bad entries and list them at the end")
     p.add_argument("--create", action="store_true", help="create the project if it does not exist")
     p.add_argument("--opt", action="append", metavar="KEY=VALUE", help="a format option (repeatable)")
+    p.add_argument("--allow-outside", action="append", metavar="PATH", type=Path, default=[],
+                   help="also read images from this folder (repeatable); images named outside the dataset "
+                        "folder are refused otherwise")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=cmd_import)
 
@@ -62,7 +65,7 @@ def cmd_import(args) -> int:
         ProjectStore.create(args.project).close()
     with ProjectStore.open(args.project) as store, Bar("importing", "doc") as bar:
         report = import_path(store, args.path, args.fmt, skip_bad=args.skip_bad, options=options,
-                             progress=_Every(bar))
+                             progress=_Every(bar), allow_outside=args.allow_outside)
     if args.json:
         print(json.dumps({
             "format": report.format, "documents": report.documents, "annotated": report.annotated,

@@ -63,3 +63,11 @@ def set_span(tags: list[str], start: int, end: int, label: str | None) -> list[s
         name = out[end][2:]
         out[end] = "B-" + name
     return out
+
+
+def entity_of(tags: list[str]) -> str:
+    """The entity a region's tags give it: the label of most of its tagged tokens ('' when none is tagged)."""
+    counts: dict[str, int] = {}
+    for s in spans_from_tags(tags):
+        counts[s.label] = counts.get(s.label, 0) + (s.end - s.start)
+    return max(counts, key=lambda k: counts[k]) if counts else ""

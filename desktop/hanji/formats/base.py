@@ -10,9 +10,12 @@ naming the file and the line or entry, and the import job decides to stop or go 
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import json
+import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -119,10 +122,26 @@ def parse_json(text: str, path: Path | str, where: str | None = None) -> Any:
         if where:
             place = f"{where}, column {e.colno}"
         raise HanjiError(f"broken JSON ({e.msg})", path, place) from e
+    except RecursionError as e:
+        raise HanjiError("the JSON is nested too deep to read", path, where) from e
 
 
 def load_json(path: Path) -> Any:
     return parse_json(read_text(path), path)
+
+
+DETECT_MAX_BYTES = 256 * 2**20
+
+
+def sniff_json(path: Path) -> Any:
+    """A JSON file parsed whole for format detection (keys may come in any order and a long value
+    may come first), or None when it is not JSON, not UTF-8, too deep or larger than 256 MB."""
+    try:
+        if path.stat().st_size > DETECT_MAX_BYTES:
+            return None
+        return json.loads(path.read_bytes().decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return None
 
 
 def points_of(value: Any, path: Path | str, where: str, min_points: int = 1) -> list[tuple[float, float]]:
@@ -173,26 +192,96 @@ def make_region(path: Path | str, where: str, **kw: Any) -> Region:
         raise HanjiError(str(e), path, where) from e
 
 
-def find_image(base: Path, ref: str, *extra_dirs: Path) -> Path | None:
-    """The image a format names: relative to ``base``, then by file name in ``extra_dirs``."""
-    ref = ref.replace("\\", "/")
-    cand = [base / ref]
-    name = ref.rsplit("/", 1)[-1]
-    cand += [d / name for d in (base, *extra_dirs)]
-    for c in cand:
-        if c.is_file():
-            return c
+# ---------------------------------------------------------------------------------- the dataset folder
+@dataclass(frozen=True)
+class Scope:
+    """The folders an import may read images from: the dataset folder the user chose, and the
+    folders they allowed besides it (``--allow-outside``). Paths are compared after symlinks."""
+
+    root: Path
+    allowed: tuple[Path, ...] = ()
+
+    def admits(self, p: Path | str) -> bool:
+        real = Path(os.path.realpath(p))
+        return any(real == r or r in real.parents for r in (self.root, *self.allowed))
+
+    def refusal(self, ref: str, path: Path | str | None = None, where: str | None = None) -> HanjiError:
+        # the same words whether or not something is there: an outside path is never looked at
+        return HanjiError(f"the image {ref!r} lies outside the dataset folder {self.root}; it was not read "
+                          "(pass --allow-outside FOLDER to read images from another folder)", path, where)
+
+
+_SCOPE: contextvars.ContextVar[Scope | None] = contextvars.ContextVar("hanji_dataset_scope", default=None)
+
+
+def make_scope(root: Path | str, allowed: Iterable[Path | str] = ()) -> Scope:
+    return Scope(Path(os.path.realpath(root)), tuple(Path(os.path.realpath(a)) for a in allowed))
+
+
+@contextlib.contextmanager
+def dataset_scope(root: Path | str, allowed: Iterable[Path | str] = ()) -> Iterator[Scope]:
+    """Readers called inside read images only under ``root`` (and ``allowed``)."""
+    scope = make_scope(root, allowed)
+    token = _SCOPE.set(scope)
+    try:
+        yield scope
+    finally:
+        _SCOPE.reset(token)
+
+
+def scoped(items: Iterator[Any], scope: Scope) -> Iterator[Any]:
+    """A reader's items, each read with ``scope`` in force (a generator runs its code at each ``next``)."""
+    while True:
+        token = _SCOPE.set(scope)
+        try:
+            item = next(items)
+        except StopIteration:
+            return
+        finally:
+            _SCOPE.reset(token)
+        yield item
+
+
+def current_scope() -> Scope | None:
+    return _SCOPE.get()
+
+
+def pick_image(cands: Iterable[Path], ref: str, path: Path | str | None = None, where: str | None = None,
+               suffixes: Iterable[str] | None = None) -> Path | None:
+    """The first candidate that is an image file inside the dataset scope; None when none is there.
+    A candidate outside the scope is never looked at; when only such candidates could have been the
+    image, the refusal says so (and nothing about whether a file is there)."""
+    scope = _SCOPE.get()
+    outside = False
+    for c in cands:
+        if scope is not None and not scope.admits(c):
+            outside = True
+            continue
+        try:
+            if c.is_file() and (suffixes is None or c.suffix.lower() in suffixes):
+                return c
+        except (OSError, ValueError):  # a name too long or with a NUL byte is no file
+            continue
+    if outside and scope is not None:
+        raise scope.refusal(ref, path, where)
     return None
+
+
+def find_image(base: Path, ref: str, *extra_dirs: Path, path: Path | str | None = None,
+               where: str | None = None) -> Path | None:
+    """The image a format names: relative to ``base`` and to each of ``extra_dirs``, then by file
+    name in them (inside the dataset scope, see :func:`pick_image`)."""
+    ref = ref.replace("\\", "/")
+    name = ref.rsplit("/", 1)[-1]
+    dirs = (base, *extra_dirs)
+    cand = [d / ref for d in dirs] + [d / name for d in dirs]
+    return pick_image(cand, ref, path, where)
 
 
 def image_beside(stem: str, dirs: Iterable[Path]) -> Path | None:
     """The image named ``stem`` with any image suffix, in the first of ``dirs`` that has one (an
     annotation file's image in datasets that pair ``annotations/X.json`` with ``images/X.png``)."""
-    for d in dirs:
-        for ext in IMAGE_SUFFIXES:
-            if (d / (stem + ext)).is_file():
-                return d / (stem + ext)
-    return None
+    return pick_image([d / (stem + ext) for d in dirs for ext in IMAGE_SUFFIXES], stem)
 
 
 
@@ -294,13 +383,15 @@ def one_line(text: str) -> str:
 
 
 # what a JSON value of the wrong type or shape raises deep inside a reader
-SHAPE_ERRORS = (TypeError, ValueError, KeyError, AttributeError, IndexError)
+SHAPE_ERRORS = (TypeError, ValueError, KeyError, AttributeError, IndexError, RecursionError)
 
 
 def as_error(e: Exception, path: Path | str, where: str | None = None) -> HanjiError:
     """A HanjiError for any error met reading an entry (wrong types in valid JSON, for instance)."""
     if isinstance(e, HanjiError):
         return e
+    if isinstance(e, RecursionError):
+        return HanjiError("an entry nested too deep to read", path, where)
     detail = f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
     return HanjiError(f"an entry of an unexpected shape ({detail[:120]})", path, where)
 

@@ -40,6 +40,14 @@ DESCRIPTION = "CORD receipts: json/*.json (valid_line words with quads, category
 KEEP = ("roi", "dontcare", "repeating_symbol")
 
 
+def dataset_root(path: Path) -> Path:
+    """``json/X.json`` keeps its image in ``../image/``: the folder above is the dataset's."""
+    path = Path(path)
+    if path.is_file():
+        return path.parent.parent
+    return path.parent if path.name == "json" else path
+
+
 def _pairs(path: Path) -> list[tuple[Path, Path | None]]:
     if path.is_file():
         files = [path]

@@ -22,6 +22,7 @@ from hanji.formats.base import (
     Sample,
     Skipped,
     json_line,
+    pick_image,
     read_text,
     write_image,
     write_lines,
@@ -136,8 +137,8 @@ def read(path: Path, **options: Any) -> Iterator[Sample | Skipped]:
             gt = obj["ground_truth"]
             gt = json.loads(gt) if isinstance(gt, str) else gt
             parse = gt.get("gt_parse", gt)
-            img = f.parent / obj["file_name"]
-            if not img.is_file():
+            img = pick_image([f.parent / obj["file_name"]], str(obj["file_name"]), f, where)
+            if img is None:
                 raise HanjiError(f"the image {obj['file_name']!r} is missing", f, where)
         except json.JSONDecodeError as e:
             yield Skipped(HanjiError(f"broken JSON ({e.msg})", f, where))

@@ -149,6 +149,14 @@ def regions_to_entities(regions: list[Region], links: list[Link]) -> list[dict[s
     return form
 
 
+def dataset_root(path: Path) -> Path:
+    """``annotations/X.json`` keeps its image in ``../images/``: the folder above is the dataset's."""
+    path = Path(path)
+    if path.is_file():
+        return path.parent.parent
+    return path.parent if path.name == "annotations" else path
+
+
 def _pairs(path: Path) -> list[tuple[Path, Path | None]]:
     files = [path] if path.is_file() else sorted(
         f for f in path.rglob("*.json") if f.parent.name == "annotations" or path.name == "annotations")

@@ -27,6 +27,7 @@ from hanji.formats.base import (
     as_error,
     json_line,
     make_region,
+    pick_image,
     points_of,
     read_text,
 )
@@ -123,9 +124,8 @@ def parse_document(obj: Any, f: Path, where: str) -> Sample:
         if obj.get("sha256") and hashlib.sha256(image_bytes).hexdigest() != obj["sha256"]:
             raise HanjiError("the embedded image does not match its sha256", f, where)
     elif obj.get("image"):
-        p = Path(obj["image"])
-        image_path = p if p.is_absolute() else f.parent / p
-        if not image_path.is_file():
+        image_path = pick_image([f.parent / Path(obj["image"])], str(obj["image"]), f, where)
+        if image_path is None:
             raise HanjiError(f"the image {obj['image']!r} is missing", f, where)
     else:
         raise HanjiError("a document needs 'image' or 'image_base64'", f, where)

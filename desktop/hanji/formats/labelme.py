@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from hanji.domain.bio import entity_of
 from hanji.domain.model import KeyValue, Link, Region
 from hanji.errors import HanjiError
 from hanji.formats.base import (
@@ -30,7 +31,9 @@ from hanji.formats.base import (
     load_json,
     make_region,
     num,
+    pick_image,
     points_of,
+    sniff_json,
     write_image,
     write_text,
 )
@@ -38,9 +41,13 @@ from hanji.formats.base import (
 NAME = "labelme"
 DESCRIPTION = "labelme JSON per image (rectangle/polygon shapes, imagePath or embedded imageData)"
 REGION_SHAPES = {"rectangle", "polygon", "rotation", "quadrilateral"}
+PASS_KEYS = ("group_id", "flags", "attributes", "direction", "mask", "description")
+LABELME_EMPTY = [("group_id", None), ("flags", {}), ("description", "")]  # written anyway
+XANY_KEYS = ("difficult", "score", "kie_linking")
 KNOWN_KEYS = {"label", "points", "shape_type", "group_id", "flags", "description", "mask", "difficult",
               "score", "kie_linking", "attributes", "direction"}
 DEFAULT_STATUS = "confirmed"
+VERSION = "5.5.0"
 
 
 def detect(path: Path) -> bool:
@@ -48,11 +55,9 @@ def detect(path: Path) -> bool:
     for f in files:
         if f.suffix.lower() != ".json":
             return False
-        try:
-            head = f.read_bytes()[:4096].decode("utf-8", errors="replace")
-        except OSError:
-            return False
-        if '"shapes"' in head and ('"imagePath"' in head or '"imageData"' in head):
+        data = sniff_json(f)
+        if isinstance(data, dict) and isinstance(data.get("shapes"), list) and (
+                "imagePath" in data or "imageData" in data):
             return True
     return False
 
@@ -104,11 +109,9 @@ def parse(data: Any, f: Path, text_from: str = "description") -> tuple[Sample, l
     if image_bytes is None:
         if not isinstance(ref, str) or not ref:
             raise HanjiError("no imagePath and no imageData", f)
-        image_path = f.parent / ref.replace("\\", "/")
-        if not image_path.is_file():
-            alt = f.parent / ref.replace("\\", "/").rsplit("/", 1)[-1]
-            image_path = alt if alt.is_file() else image_path
-        if not image_path.is_file():
+        ref_ = ref.replace("\\", "/")
+        image_path = pick_image([f.parent / ref_, f.parent / ref_.rsplit("/", 1)[-1]], ref, f, "imagePath")
+        if image_path is None:
             raise HanjiError(f"the image {ref!r} named by imagePath is missing", f, "imagePath")
     name = (ref.replace("\\", "/").rsplit("/", 1)[-1] if isinstance(ref, str) and ref else f.stem + ".png")
     regions: list[Region] = []
@@ -116,6 +119,7 @@ def parse(data: Any, f: Path, text_from: str = "description") -> tuple[Sample, l
     group_ids: dict[Any, int] = {}
     kie_pairs: list[tuple[Any, Any]] = []
     notes: list[Note] = []
+    assigned = {g for g in data.get("hanji_link_groups") or [] if isinstance(g, int)}
     for k, sh in enumerate(shapes):
         where = f"shape {k + 1}"
         if not isinstance(sh, dict):
@@ -129,6 +133,10 @@ def parse(data: Any, f: Path, text_from: str = "description") -> tuple[Sample, l
         region = _region(sh, st, pts, f, where, text_from)
         if sh.get("group_id") is not None:
             group_ids.setdefault(sh["group_id"], len(regions))
+            if sh["group_id"] in assigned:  # a group id Hanji gave only to carry a link: not the region's own
+                region.attrs.get("labelme", {}).pop("group_id", None)
+                if region.attrs.get("labelme") == {}:
+                    del region.attrs["labelme"]
         for pair in sh.get("kie_linking") or []:
             if isinstance(pair, (list, tuple)) and len(pair) == 2:
                 kie_pairs.append((pair[0], pair[1]))
@@ -143,7 +151,9 @@ def parse(data: Any, f: Path, text_from: str = "description") -> tuple[Sample, l
             raise HanjiError("a key-value needs key and value", f, f"hanji_keyvalues[{i}]") from e
     doc = data.get("hanji_document") or {}
     attrs: dict[str, Any] = dict(doc.get("attrs") or {})
-    lm = {k: data[k] for k in ("flags",) if data.get(k)}
+    lm = {k: data[k] for k in ("flags",) if k in data and data[k] != {}}
+    if isinstance(data.get("version"), str) and data["version"] != VERSION:
+        lm["version"] = data["version"]  # X-AnyLabeling's own version numbers (2.x) go back as they came
     extra = {k: v for k, v in data.items() if k not in {"version", "flags", "shapes", "imagePath", "imageData",
                                                           "imageHeight", "imageWidth"} and not k.startswith("hanji_")}
     if extra:
@@ -194,6 +204,15 @@ def _region(sh: dict[str, Any], st: str, pts: list, f: Path, where: str, text_fr
     attrs: dict[str, Any] = dict(sh.get("hanji_attrs") or {})
     lm = {k: sh[k] for k in ("group_id", "flags", "attributes", "direction", "mask")
           if sh.get(k) not in (None, {}, [], "")}
+    # what labelme writes empty is left out above; a null or {} another tool wrote is kept as it was
+    empty = {k: sh[k] for k in PASS_KEYS
+             if k in sh and sh[k] in (None, {}, [], "") and (k, sh[k]) not in LABELME_EMPTY}
+    if empty:
+        lm["empty"] = empty
+    # X-AnyLabeling's keys are written back from the region; which ones it wrote empty is kept
+    derived = [k for k in XANY_KEYS if k in sh and (sh[k] is None or sh[k] is False or sh[k] == [])]
+    if derived:
+        lm["xany"] = derived
     extra = {k: v for k, v in sh.items() if k not in KNOWN_KEYS and not k.startswith("hanji_")}
     if extra:
         lm["extra"] = extra
@@ -211,26 +230,34 @@ def _region(sh: dict[str, Any], st: str, pts: list, f: Path, where: str, text_fr
 
 def _links(data: dict[str, Any], regions: list[Region], group_ids: dict[Any, int], kie_pairs: list,
            f: Path) -> list[Link]:
+    hanji: list[Link] = []
+    for i, lk in enumerate(data.get("hanji_links") or []):
+        try:
+            hanji.append(Link(int(lk[0]), int(lk[1]), str(lk[2]) if len(lk) > 2 else ""))
+        except (TypeError, ValueError, IndexError) as e:
+            raise HanjiError("a link is [from, to, key]", f, f"hanji_links[{i}]") from e
+    if not kie_pairs:
+        return hanji
+    # X-AnyLabeling's kie_linking (what a person drew there) decides; hanji_links only adds the keys
+    keys = {(lk.src, lk.dst): lk.key for lk in hanji}
     links: list[Link] = []
-    if "hanji_links" in data:
-        for i, lk in enumerate(data["hanji_links"] or []):
-            try:
-                links.append(Link(int(lk[0]), int(lk[1]), str(lk[2]) if len(lk) > 2 else ""))
-            except (TypeError, ValueError, IndexError) as e:
-                raise HanjiError("a link is [from, to, key]", f, f"hanji_links[{i}]") from e
-        return links
     seen = set()
     for a, b in kie_pairs:
         if a in group_ids and b in group_ids and (a, b) not in seen and a != b:
             seen.add((a, b))
-            links.append(Link(group_ids[a], group_ids[b]))
+            src, dst = group_ids[a], group_ids[b]
+            links.append(Link(src, dst, keys.get((src, dst), "")))
     return links
 
 
 # ----------------------------------------------------------------------------------- write
-def shape_of(r: Region) -> dict[str, Any]:
+def shape_of(r: Region, group_id: Any = None, kie: list | None = None) -> dict[str, Any]:
+    """The labelme shape of a region; ``group_id`` and ``kie`` (its ``kie_linking`` pairs) when the
+    document's links give them."""
     attrs = dict(r.attrs)
     lm = dict(attrs.pop("labelme", None) or {})
+    empty = dict(lm.pop("empty", None) or {})
+    xany = list(lm.pop("xany", None) or [])
     st = lm.pop("shape_type", None)
     npts = lm.pop("points", None)
     if r.kind == "rect" and st is None:
@@ -243,13 +270,23 @@ def shape_of(r: Region) -> dict[str, Any]:
             st = "polygon"
         elif st == "rectangle" and npts == 2:
             pts = [pts[0], pts[2]]
-    sh: dict[str, Any] = {"label": r.label or "text", "points": pts, "group_id": lm.pop("group_id", None),
-                          "description": r.text, "shape_type": st, "flags": lm.pop("flags", {})}
+    gid = lm.pop("group_id", empty.pop("group_id", None))
+    sh: dict[str, Any] = {"label": r.label or entity_of(r.tags) or "text", "points": pts,
+                          "group_id": group_id if group_id is not None else gid,
+                          "description": r.text or empty.pop("description", ""), "shape_type": st, "flags": lm.pop("flags", empty.pop("flags", {}))}
     if not r.label:
         sh["hanji_label"] = ""
     for k in ("attributes", "direction", "mask"):
         if k in lm:
             sh[k] = lm.pop(k)
+        elif k in empty:
+            sh[k] = empty[k]
+    if "difficult" in xany or r.status == "difficult":
+        sh["difficult"] = r.status == "difficult"
+    if "score" in xany or r.confidence is not None:
+        sh["score"] = r.confidence
+    if "kie_linking" in xany or kie:
+        sh["kie_linking"] = list(kie or [])
     sh.update(lm.pop("extra", {}))
     expected_kind = "rect" if st == "rectangle" else ("quad" if len(pts) == 4 else "polygon")
     if r.kind != expected_kind:
@@ -258,8 +295,6 @@ def shape_of(r: Region) -> dict[str, Any]:
         sh["hanji_status"] = r.status
     if r.source != "human":
         sh["hanji_source"] = r.source
-    if r.confidence is not None:
-        sh["hanji_confidence"] = r.confidence
     if r.order is not None:
         sh["hanji_order"] = r.order
     if r.tags:
@@ -271,18 +306,52 @@ def shape_of(r: Region) -> dict[str, Any]:
     return sh
 
 
+def _kie_linking(s: Sample) -> tuple[dict[int, Any], dict[int, list]]:
+    """X-AnyLabeling's links: each linked shape has a group_id of its own and lists the pairs
+    ``[from_group_id, to_group_id]`` it is part of in ``kie_linking``. Regions that had a group_id keep it."""
+    if not s.links:
+        return {}, {}
+    have = {}
+    for k, r in enumerate(s.regions):
+        g = (r.attrs.get("labelme") or {}).get("group_id")
+        if g is not None:
+            have.setdefault(g, []).append(k)
+    linked = sorted({k for lk in s.links for k in (lk.src, lk.dst)})
+    used = {g for g in have if isinstance(g, int)}
+    nxt = max(used, default=0) + 1
+    gids: dict[int, Any] = {}
+    for k in linked:
+        g = (s.regions[k].attrs.get("labelme") or {}).get("group_id")
+        if g is None or len(have.get(g, [])) > 1:  # a labelme group of several shapes names no one shape
+            while nxt in used:
+                nxt += 1
+            g = nxt
+            used.add(g)
+        gids[k] = g
+    kie: dict[int, list] = {}
+    for lk in s.links:
+        pair = [gids[lk.src], gids[lk.dst]]
+        for k in (lk.src, lk.dst):
+            kie.setdefault(k, []).append(pair)
+    return gids, kie
+
+
 def to_json(s: Sample, image_name: str, image_data: bytes | None) -> dict[str, Any]:
     attrs = dict(s.attrs)
     lm = dict(attrs.pop("labelme", None) or {})
-    shapes = [shape_of(r) for r in s.regions]
+    gids, kie = _kie_linking(s)
+    shapes = [shape_of(r, gids.get(k), kie.get(k)) for k, r in enumerate(s.regions)]
     for o in sorted(lm.get("other_shapes", []), key=lambda o: o["index"]):
         shapes.insert(min(o["index"], len(shapes)), o["shape"])
-    d: dict[str, Any] = {"version": "5.5.0", "flags": lm.get("flags", {}), "shapes": shapes,
+    d: dict[str, Any] = {"version": lm.get("version", VERSION), "flags": lm.get("flags", {}), "shapes": shapes,
                          "imagePath": image_name,
                          "imageData": base64.b64encode(image_data).decode("ascii") if image_data else None,
                          "imageHeight": s.height, "imageWidth": s.width}
     d.update(lm.get("extra", {}))
-    if s.links:
+    made = sorted(g for k, g in gids.items() if (s.regions[k].attrs.get("labelme") or {}).get("group_id") != g)
+    if made:
+        d["hanji_link_groups"] = made
+    if any(lk.key for lk in s.links):  # kie_linking carries the links; their keys only Hanji reads
         d["hanji_links"] = [[lk.src, lk.dst, lk.key] for lk in s.links]
     if s.keyvalues:
         d["hanji_keyvalues"] = [{"key": kv.key, "value": kv.value, "regions": list(kv.region_ids),

@@ -85,7 +85,7 @@ def read(path: Path, **options: Any) -> Iterator[Sample | Skipped]:
                     if not tab:
                         raise HanjiError("expected an image path, a TAB, then the text", f, where)
                     regions = []
-                img = find_image(f.parent, ref.strip(), f.parent / "images", f.parent / "crops")
+                img = find_image(f.parent, ref.strip(), f.parent / "images", f.parent / "crops", path=f, where=where)
                 if img is None:
                     raise HanjiError(f"the image {ref.strip()!r} is missing", f, where)
                 if not det:

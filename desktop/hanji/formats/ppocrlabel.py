@@ -27,6 +27,7 @@ from hanji.formats.base import (
     make_region,
     num,
     one_line,
+    pick_image,
     points_of,
     read_text,
     write_image,
@@ -130,13 +131,11 @@ def label_lines(path: Path) -> Iterator[tuple[int, str]]:
             yield i, line
 
 
-def resolve(ref: str, folder: Path) -> Path:
+def resolve(ref: str, folder: Path, path: Path | None = None, where: str | None = None) -> Path:
     """PPOCRLabel writes ``folder_name/image``: relative to the folder's parent, else in the folder."""
-    ref = ref.replace("\\", "/")
-    for cand in (folder.parent / ref, folder / ref, folder / ref.rsplit("/", 1)[-1]):
-        if cand.is_file():
-            return cand
-    return folder / ref.rsplit("/", 1)[-1]
+    ref_ = ref.replace("\\", "/")
+    found = pick_image([folder.parent / ref_, folder / ref_, folder / ref_.rsplit("/", 1)[-1]], ref, path, where)
+    return found if found is not None else folder / ref_.rsplit("/", 1)[-1]
 
 
 # ----------------------------------------------------------------------------------- read
@@ -200,7 +199,12 @@ def read(path: Path, **options: Any) -> Iterator[Sample | Skipped]:
                 yield Skipped(as_error(e, f, f"line {lineno}"))
                 continue
             seen.add(base)
-            yield Sample(name=base, image_path=resolve(ref, folder), regions=regions, links=links,
+            try:
+                img = resolve(ref, folder, f, f"line {lineno}")
+            except HanjiError as e:
+                yield Skipped(e)
+                continue
+            yield Sample(name=base, image_path=img, regions=regions, links=links,
                          status="done" if done else ("in_progress" if regions else "new"),
                          source=f"{f}, line {lineno}")
     for img in sorted(folder.iterdir()):

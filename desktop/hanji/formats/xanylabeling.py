@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from hanji.domain.bio import entity_of
 from hanji.errors import HanjiError
 from hanji.formats.base import (
     SHAPE_ERRORS,
@@ -29,10 +30,17 @@ NAME = "xanylabeling-kie"
 DESCRIPTION = "X-AnyLabeling / PaddleOCR KIE: ppocr_kie.json (label, id, linking per box) + class_list.txt"
 KIE_FILE = "ppocr_kie.json"
 CLASSES = "class_list.txt"
+ATTR = "ppocr_kie"
 
 
 def _file(path: Path) -> Path:
     return path / KIE_FILE if path.is_dir() else path
+
+
+def dataset_root(path: Path) -> Path:
+    """X-AnyLabeling writes ``ppocr-kie/`` inside the folder of the images it names
+    (``sources/NAME.jpg`` relative to the folder above): that folder is the dataset's."""
+    return _file(Path(path)).parent.parent
 
 
 def detect(path: Path) -> bool:
@@ -51,6 +59,7 @@ def read(path: Path, **options: Any) -> Iterator[Sample | Skipped | Note]:
         yield Skipped(e)
         return
     classes = f.parent / CLASSES
+    names: list[str] = []
     if classes.is_file():
         names = [c.strip() for c in read_text(classes).splitlines() if c.strip()]
         yield Note(f"classes: {', '.join(names)}", str(classes))
@@ -58,28 +67,37 @@ def read(path: Path, **options: Any) -> Iterator[Sample | Skipped | Note]:
         try:
             ref, value = parse_line(line, f, lineno)
             regions, links = entries_to_regions(value, f, f"line {lineno}", label_keys=("label", "key_cls"))
-            img = find_image(f.parent, ref, f.parent.parent, f.parent / "images", f.parent.parent / "images")
+            img = find_image(f.parent, ref, f.parent.parent, f.parent / "images", f.parent.parent / "images",
+                             path=f, where=f"line {lineno}")
             if img is None:
                 raise HanjiError(f"the image {ref!r} is missing", f, f"line {lineno}")
         except (HanjiError, *SHAPE_ERRORS) as e:
             yield Skipped(as_error(e, f, f"line {lineno}"))
             continue
-        yield Sample(name=img.name, image_path=img, regions=regions, links=links, source=f"{f}, line {lineno}")
+        # PaddleOCR's SER numbers the classes in the order of class_list.txt: the list goes back as it came
+        yield Sample(name=img.name, image_path=img, regions=regions, links=links, source=f"{f}, line {lineno}",
+                     attrs={ATTR: {"classes": names}} if names else {})
 
 
 def write(samples: Iterable[Sample], out: Path, **_: Any) -> list[str]:
     out = Path(out)
     out.mkdir(parents=True)
     names = NameAllocator()
-    lines, classes = [], set()
+    lines, listed, labels = [], [], set()
     for s in samples:
         img_name, _ = write_image(out / "images", names, s)
         entries = regions_to_entries(s.regions, s.links, label_key="label", with_links=True)
-        for e in entries:
-            if e["label"] == "None":
-                e["label"] = "other"
-        classes.update(e["label"] for e in entries)
+        for r, e in zip(s.regions, entries):
+            if e["label"] == "None":  # a region tagged in the Tags pane: its entity is its class
+                e["label"] = entity_of(r.tags) or "other"
+        labels.update(e["label"] for e in entries)
+        given = (s.attrs.get(ATTR) or {}).get("classes") if isinstance(s.attrs.get(ATTR), dict) else None
+        for c in given or []:
+            if isinstance(c, str) and c not in listed:
+                listed.append(c)
         lines.append(f"images/{img_name}\t{json.dumps(entries, ensure_ascii=False)}")
     write_lines(out / KIE_FILE, lines)
-    write_lines(out / CLASSES, sorted(classes))
+    # the imported class list in its order and spelling; labels it lacks (any case) after it
+    have = {c.lower() for c in listed}
+    write_lines(out / CLASSES, listed + sorted(c for c in labels if c.lower() not in have))
     return []

@@ -18,6 +18,7 @@ from hanji.formats.base import (
     Skipped,
     as_error,
     load_json,
+    pick_image,
     write_image,
     write_text,
 )
@@ -69,7 +70,7 @@ def read(path: Path, **options: Any) -> Iterator[Sample | Skipped]:
                 fname = str(img.get("fname", ""))
                 where = f"document {doc.get('id', k + 1)}"
                 cands = [f.parent / fname, f.parent / f.stem / fname, f.parent / f.stem / Path(fname).name]
-                image = next((c for c in cands if fname and c.is_file()), None)
+                image = pick_image(cands, fname, f, where) if fname else None
                 if image is None:
                     raise HanjiError(f"the image {fname!r} is missing (looked beside the file and in {f.stem}/)",
                                      f, where)

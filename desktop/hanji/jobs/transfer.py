@@ -27,7 +27,17 @@ from hanji.domain.model import DOC_STATUSES, KeyValue, Link
 from hanji.domain.text import tokens
 from hanji.errors import HanjiError
 from hanji.formats import registry
-from hanji.formats.base import SHAPE_ERRORS, Note, Sample, Skipped, as_error, check_types
+from hanji.formats.base import (
+    SHAPE_ERRORS,
+    Note,
+    Sample,
+    Scope,
+    Skipped,
+    as_error,
+    check_types,
+    make_scope,
+    scoped,
+)
 from hanji.imaging import mask_image
 from hanji.jobs.base import Cancelled, CancelToken, Progress, no_progress
 from hanji.store import Change, ProjectStore
@@ -100,12 +110,14 @@ class _Prepared:
     info: Any  # ImageInfo or None for samples that annotate an existing document
 
 
-def _prepare(sample: Sample) -> _Prepared:
+def _prepare(sample: Sample, scope: Scope | None = None) -> _Prepared:
     """Check a sample whole before anything is written; a HanjiError names the file and entry."""
     where = sample.source or str(sample.name)
     if not isinstance(sample.name, str) or (sample.has_image and not sample.name.strip()):
         raise HanjiError(f"a document needs a name, got {sample.name!r:.40}", where)
     info = None
+    if sample.image_path is not None and scope is not None and not scope.admits(sample.image_path):
+        raise scope.refusal(str(sample.image_path), where)
     if sample.has_image:
         data = sample.read_image()
         info = inspect_bytes(data, sample.image_path or where)
@@ -276,13 +288,19 @@ class _Importer:
 
 def import_path(store: ProjectStore, path: str | Path, fmt: str | None = None, *, skip_bad: bool = False,
                 options: dict[str, Any] | None = None, progress: Progress = no_progress,
-                cancel: CancelToken | None = None, batch: int = 64) -> ImportReport:
+                cancel: CancelToken | None = None, batch: int = 64,
+                allow_outside: list[str | Path] | tuple[str | Path, ...] = ()) -> ImportReport:
     """Import a file or folder in format ``fmt`` (detected when None) into ``store``.
 
     Stops at the first bad entry with a HanjiError naming the file and the entry, and takes back
     what this run had written, so the project is as it was; with ``skip_bad`` bad entries are listed
     in ``report.skipped`` and the rest is imported. Documents are committed in batches: after a
     cancel (or a crash) what was committed stays, and running the import again goes on from there.
+
+    Images are read only from the dataset folder (``path``, or the folder of a file; a format may
+    widen it to the folder its layout names, :func:`dataset_root`) and the folders in
+    ``allow_outside``: an image named outside them (``../``, an absolute path, a symlink out) is a
+    bad entry, refused without being looked at.
     """
     t0 = time.perf_counter()
     path = Path(path)
@@ -343,8 +361,9 @@ def import_path(store: ProjectStore, path: str | Path, fmt: str | None = None, *
                 store.set_entity_type(e, record=False)
                 importer.new_types.append(e.name)
                 report.notes.append(f"added entity type {e.name!r}")
+    scope = make_scope(dataset_root(mod, path), allow_outside)
     try:
-        for item in mod.read(path, **(options or {})):
+        for item in scoped(mod.read(path, **(options or {})), scope):
             if cancel:
                 cancel.check()
             if isinstance(item, Note):
@@ -356,7 +375,7 @@ def import_path(store: ProjectStore, path: str | Path, fmt: str | None = None, *
                 if isinstance(item, Skipped):
                     raise item.error
                 try:
-                    pending.append(_prepare(item))
+                    pending.append(_prepare(item, scope))
                 except SHAPE_ERRORS as e:
                     raise as_error(e, item.source or str(item.name)) from e
             except HanjiError as e:
@@ -377,6 +396,15 @@ def import_path(store: ProjectStore, path: str | Path, fmt: str | None = None, *
     report.seconds = time.perf_counter() - t0
     progress(done, done, "")
     return report
+
+
+def dataset_root(mod, path: Path) -> Path:
+    """The folder an import reads images from: the format's own answer (a layout that keeps its
+    images beside the folder of its annotations), else the folder chosen, else the file's folder."""
+    fn = getattr(mod, "dataset_root", None)
+    if fn is not None:
+        return Path(fn(path))
+    return path if path.is_dir() else path.parent
 
 
 def _dumps(obj: Any) -> str:
