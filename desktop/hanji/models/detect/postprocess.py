@@ -13,10 +13,22 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyclipper
-from PIL import Image, ImageDraw
 
+from hanji import imaging
 from hanji.domain import geometry
 from hanji.models.detect import contours
+
+# a curved shape's outline is simplified to within 0.2 % of its perimeter before it is grown:
+# pixel steps go, the bend stays (PaddleOCR's DB post-process uses 0.002 too)
+OUTLINE_EPSILON = 0.002
+# a grown shape must be this many map pixels wider than ``min_size`` on its shorter side: unclip
+# adds about two pixels to anything, so a shape that grew less was noise (PaddleOCR: min_size + 2)
+GROWN_MARGIN = 2
+# a grown polygon keeps at most this many points (its rounded corners make many), simplified
+# first to within 0.5 % of its perimeter, then 1.5x more loosely until it fits
+POLYGON_MAX_POINTS = 24
+POLYGON_EPSILON = 0.005
+POLYGON_EPSILON_STEP = 1.5
 
 
 @dataclass
@@ -55,7 +67,7 @@ class PostProcess:
             hull = comp.hull()
             if len(hull) < 3:
                 continue  # a line one pixel thin
-            rect = geometry.min_area_rect(hull)
+            rect = imaging.min_area_rect(hull)
             box, rw, rh = rect
             if min(rw, rh) < self.min_size:
                 continue
@@ -69,12 +81,12 @@ class PostProcess:
                 continue
             if curved:
                 outline = comp.outline()
-                approx = np.asarray(geometry.simplify(outline, 0.002 * geometry.perimeter(outline)), np.float64)
+                approx = np.asarray(geometry.simplify(outline, OUTLINE_EPSILON * geometry.perimeter(outline)), np.float64)
                 grown = unclip(approx, self.unclip_ratio)
                 if grown is None or len(grown) < 3:
                     continue
-                rect_pts, gw, gh = geometry.min_area_rect([tuple(p) for p in grown.tolist()])
-                if min(gw, gh) < self.min_size + 2:
+                rect_pts, gw, gh = imaging.min_area_rect(grown)
+                if min(gw, gh) < self.min_size + GROWN_MARGIN:
                     continue
                 poly = _scale_clip(grown, sx, sy, width, height)
                 poly = _simplify(poly)
@@ -86,8 +98,8 @@ class PostProcess:
                 grown = unclip(np.asarray(box, np.float64), self.unclip_ratio)
                 if grown is None:
                     continue
-                rect_pts, gw, gh = geometry.min_area_rect([tuple(p) for p in grown.tolist()])
-                if min(gw, gh) < self.min_size + 2:
+                rect_pts, gw, gh = imaging.min_area_rect(grown)
+                if min(gw, gh) < self.min_size + GROWN_MARGIN:
                     continue
             quad = _scale_clip(np.asarray(rect_pts, np.float64), sx, sy, width, height)
             quad = geometry.order_quad(quad)
@@ -101,7 +113,7 @@ def is_curved(comp: contours.Component, rect: tuple | None = None, bins: int = 8
     """True when a text shape bends: its centre line strays from a straight line by more than a
     quarter of the rectangle's height, while the band itself stays thinner than that rectangle.
     (A straight line with ragged ink, like ``***Thank You***``, fills its rectangle's height.)"""
-    box, rw, rh = rect or geometry.min_area_rect(comp.hull())
+    box, rw, rh = rect or imaging.min_area_rect(comp.hull())
     long_side, short_side = max(rw, rh), min(rw, rh)
     if short_side <= 0 or long_side < 3 * short_side:
         return False
@@ -143,10 +155,7 @@ def shape_score(prob: np.ndarray, pts: np.ndarray) -> float:
     x1 = int(np.clip(np.ceil(pts[:, 0].max()), 0, w - 1))
     y0 = int(np.clip(np.floor(pts[:, 1].min()), 0, h - 1))
     y1 = int(np.clip(np.ceil(pts[:, 1].max()), 0, h - 1))
-    shifted = (pts - [x0, y0]).round()
-    mask = Image.new("1", (x1 - x0 + 1, y1 - y0 + 1))
-    ImageDraw.Draw(mask).polygon([tuple(p) for p in shifted.tolist()], fill=1, outline=1)
-    sel = np.asarray(mask)
+    sel = imaging.fill_polygon((y1 - y0 + 1, x1 - x0 + 1), pts - [x0, y0]).astype(bool)
     if not sel.any():
         return 0.0
     return float(prob[y0:y1 + 1, x0:x1 + 1][sel].mean())
@@ -177,12 +186,12 @@ def _scale_clip(pts: np.ndarray, sx: float, sy: float, width: float, height: flo
     return out
 
 
-def _simplify(poly: list[tuple[float, float]], max_points: int = 24) -> list[tuple[float, float]]:
+def _simplify(poly: list[tuple[float, float]], max_points: int = POLYGON_MAX_POINTS) -> list[tuple[float, float]]:
     """Fewer points for a grown polygon (rounded corners make many): Douglas-Peucker, then a cap."""
-    eps = 0.005 * geometry.perimeter(poly)
+    eps = POLYGON_EPSILON * geometry.perimeter(poly)
     pts = geometry.simplify(poly, eps)
     while len(pts) > max_points:
-        eps *= 1.5
+        eps *= POLYGON_EPSILON_STEP
         pts = geometry.simplify(poly, eps)
     # drop repeated points left by clipping to the image
     dedup = [p for i, p in enumerate(pts) if math.dist(p, pts[i - 1]) > 1e-6]

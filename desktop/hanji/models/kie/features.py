@@ -14,6 +14,13 @@ from hanji.domain.order import reading_order
 from hanji.domain.text import tokens
 
 MAX_CHARS = 20
+# a token longer than MAX_CHARS keeps its start and its last 6 characters (a number's check
+# digits, an amount's decimals, a Korean word's ending are at the end)
+KEEP_TAIL = 6
+# lengths become features in 0..1: a token's characters up to 30 (longer ones are all "long": an
+# address or a run of digits), a region's words up to 12 (a line of a receipt rarely has more)
+TOKEN_LENGTH_SCALE = 30
+REGION_WORDS_SCALE = 12
 MAX_TOKENS = 512
 N_BUCKETS = 64
 # character vocabulary: 0 pad, 1..95 printable ASCII, Hangul syllables as three jamo ids, others hashed
@@ -42,7 +49,7 @@ def char_ids(ch: str) -> tuple[int, int, int]:
 def token_chars(tok: str) -> list[tuple[int, int, int]]:
     t = unicodedata.normalize("NFKC", tok)
     if len(t) > MAX_CHARS:
-        t = t[: MAX_CHARS - 6] + t[-6:]
+        t = t[: MAX_CHARS - KEEP_TAIL] + t[-KEEP_TAIL:]
     return [char_ids(c) for c in t]
 
 
@@ -61,7 +68,7 @@ def shape_features(tok: str) -> list[float]:
         float(len(d) == 10 and validators.check_business_number(d).ok),
         float(len(d) == 13 and validators.check_resident_number(d).ok),
         float(13 <= len(d) <= 19 and validators.luhn_ok(d)),
-        float(t.endswith(":")), min(len(t), 30) / 30.0, dig / n, float("*" in t), float(bool(_PHONE.match(t))),
+        float(t.endswith(":")), min(len(t), TOKEN_LENGTH_SCALE) / TOKEN_LENGTH_SCALE, dig / n, float("*" in t), float(bool(_PHONE.match(t))),
     ]
 
 
@@ -73,7 +80,7 @@ def region_features(text: str) -> list[float]:
         float(len(d) == 13 and validators.check_resident_number(d).ok),
         float(13 <= len(d) <= 19 and validators.luhn_ok(d)),
         float(validators.parse_date(t) is not None or validators.parse_date(t, dayfirst=True) is not None),
-        float(":" in t), min(len(t.split()), 12) / 12.0,
+        float(":" in t), min(len(t.split()), REGION_WORDS_SCALE) / REGION_WORDS_SCALE,
     ]
 
 
