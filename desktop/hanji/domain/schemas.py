@@ -89,10 +89,13 @@ def types_for(entity_types: list[EntityType], doc_type: str) -> list[EntityType]
 
 
 def display_name(name: str, title: str = "", lang: str = "en") -> str:
-    """What the UI calls a field or entity: its title in Korean, the English name in English (the
-    schema's title when it is not Hangul, else the id made readable)."""
+    """What the UI calls a field or entity: its title in Korean, the English name in English (a title
+    a person gave it, the schema's title when it is not Hangul, else the id made readable)."""
     if lang == "ko":
         return title or TITLES_EN.get(name, name)
+    default = {f: t for fields in DOC_TYPES.values() for f, t, _ in fields}.get(name)
+    if title and default is not None and title != default:
+        return title  # renamed in the project's schema: the person's name for it
     if name in TITLES_EN:
         return TITLES_EN[name]
     if title and not any("\uac00" <= ch <= "\ud7a3" for ch in title):

@@ -147,8 +147,11 @@ ACTIONS: list[ActionSpec] = [
 LIST_TOO = {"label.confirm", "label.difficult", "edit.delete", "edit.copy", "edit.paste", "edit.duplicate",
             "edit.paste_next", "label.move_up", "label.move_down", "go.tags"}
 MENUS = ["File", "Edit", "View", "Tools", "Go", "Label", "Jobs", "Help"]
-TOOLBAR = ["project.open", "edit.undo", "edit.redo", "tool.select", "tool.rect", "tool.quad", "tool.polygon",
-           "tool.link", "label.confirm", "go.prev_doc", "go.next_doc", "go.next_useful", "jobs.preannotate_doc"]
+# the toolbar, most needed first: a narrow window hides its right end in the overflow menu, so the
+# jobs a person looks for (pre-annotate, next useful) come before the drawing tools, which have keys
+TOOLBAR = ["project.open", "jobs.preannotate_doc", "label.confirm", "go.next_useful", "edit.undo", "edit.redo",
+           "go.prev_doc", "go.next_doc", "tool.select", "tool.rect", "tool.quad", "tool.polygon", "tool.link"]
+TOOLBAR_ICON_ONLY = {"edit.undo", "edit.redo", "go.prev_doc", "go.next_doc"}  # their arrows say enough
 
 
 def spec(action_id: str) -> ActionSpec:
@@ -172,6 +175,16 @@ def keys_for(a: ActionSpec, overrides: dict[str, str] | None = None, preset: str
     else:
         keys = [a.shortcut, *a.extra]
     return [QKeySequence(k).toString(QKeySequence.SequenceFormat.PortableText) for k in keys if k]
+
+
+def display_keys(seqs) -> str:
+    """Key sequences as a person reads them: Qt's ``Backtab`` is Shift+Tab, and no key twice."""
+    out: list[str] = []
+    for seq in seqs:
+        text = QKeySequence(seq).toString(QKeySequence.SequenceFormat.NativeText).replace("Backtab", "Shift+Tab")
+        if text and text not in out:
+            out.append(text)
+    return ", ".join(out)
 
 
 def shortcuts_for(a: ActionSpec, overrides: dict[str, str] | None = None) -> list[QKeySequence]:

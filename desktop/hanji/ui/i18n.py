@@ -276,6 +276,46 @@ KO.update({
     "No documents yet. Add scans or photos of documents, or import a dataset you already have (PPOCRLabel, "
     "labelme, FUNSD, …).": "아직 문서가 없습니다. 문서를 스캔하거나 찍은 이미지를 추가하거나, 이미 있는 데이터셋"
                           "(PPOCRLabel, labelme, FUNSD 등)을 가져오세요.",
+    "region added": "영역 추가됨",
+    "Link a question to its answer: drag from one box to the other": "질문을 답에 연결: 한 상자에서 다른 상자로 드래그",
+    "Let the tagger propose entities and key-values": "태거가 개체와 키-값을 제안",
+    "Go to the Tags pane to tag entities": "태그 창으로 가서 개체 태그",
+    "Hanji is made for the keyboard. A document's labelling goes in five steps:":
+        "한지는 키보드로 씁니다. 문서 하나의 라벨링은 다섯 단계입니다:",
+    "1. Get the text regions": "1. 텍스트 영역 만들기",
+    "Let the models pre-annotate this document: boxes, text and reading order.":
+        "모델로 이 문서를 사전 주석: 상자, 텍스트, 읽기 순서.",
+    "Or draw a box yourself (Q quad, P polygon, V back to select).":
+        "또는 직접 상자 그리기 (Q 사각형 4점, P 다각형, V 선택으로).",
+    "Go from region to region; Shift+Tab goes back.": "영역에서 영역으로 이동, Shift+Tab은 이전.",
+    "2. Fix the text": "2. 텍스트 고치기",
+    "Type the region's text (Hangul input works); Enter saves, Esc cancels.":
+        "영역의 텍스트 입력 (한글 입력 가능), Enter로 저장, Esc로 취소.",
+    "Read a region again after moving its box.": "상자를 옮긴 뒤 영역을 다시 인식.",
+    "3. Tag the entities": "3. 개체 태그",
+    "In the Tags pane, select tokens and press an entity's key from the legend (0 clears). The legend follows "
+    "the document type.": "태그 창에서 토큰을 선택하고 범례의 개체 키를 누르세요 (0: 지우기). 범례는 문서 유형을 따릅니다.",
+    "Or let the tagger propose entities and key-values, then confirm the proposed tags.":
+        "또는 태거가 개체와 키-값을 제안하게 한 뒤 제안된 태그를 확인하세요.",
+    "4. Link questions to answers": "4. 질문과 답 연결",
+    "Drag from a question's box to its answer's box; the Key-values pane lists the links.":
+        "질문 상자에서 답 상자로 드래그하세요. 키-값 창에 연결이 나옵니다.",
+    "5. Confirm and move on": "5. 확인하고 다음으로",
+    "Confirm the region: it turns green and the next one is selected.": "영역 확인: 초록색이 되고 다음 영역이 선택됩니다.",
+    "Confirm the whole document when every region is right.": "모든 영역이 맞으면 문서 전체를 확인하세요.",
+    "Jump to the most useful document to label next.": "다음에 라벨링하면 가장 좋은 문서로 이동.",
+    "Every step can be undone, even after a restart.": "모든 단계는 다시 시작한 뒤에도 실행 취소할 수 있습니다.",
+    "Back": "이전", "Next": "다음", "Close": "닫기",
+    "Nothing to compare yet. This tab lists confirmed texts that the model read differently, and tags the "
+    "tagger disagrees with: confirm some pre-annotated regions first.":
+        "아직 비교할 것이 없습니다. 이 탭은 모델이 다르게 읽은 확인된 텍스트와 태거와 다른 태그를 보여 줍니다. "
+        "먼저 사전 주석된 영역을 확인하세요.",
+    "No likely errors: every confirmed region agrees with the model's reading, or was drawn and typed by hand, "
+    "so there is no model reading to compare it with.":
+        "오류 의심 없음: 확인된 영역이 모두 모델의 판독과 같거나, 손으로 그리고 입력해서 비교할 모델 판독이 없습니다.",
+    "Nothing left to label: every document is done or has regions a person edited. Add images or import a "
+    "dataset to get more.": "라벨링할 문서가 남지 않았습니다: 모든 문서가 완료되었거나 사람이 고친 영역이 있습니다. "
+                            "더 하려면 이미지를 추가하거나 데이터셋을 가져오세요.",
     "(any type)": "(모든 유형)", "document": "문서", "Document type": "문서 유형",
     "Region colour: entity when tagged, else status": "영역 색: 태그가 있으면 개체, 없으면 상태",
 })

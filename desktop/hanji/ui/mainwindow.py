@@ -116,8 +116,15 @@ class MainWindow(QMainWindow):
         tb = QToolBar("tools", self)
         tb.setObjectName("toolbar.main")
         tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        from hanji.ui.actions import TOOLBAR_ICON_ONLY, display_keys
+
         for aid in TOOLBAR:
-            tb.addAction(self.actions_[aid])
+            act = self.actions_[aid]
+            tb.addAction(act)
+            keys = display_keys(act.shortcuts()[:1])
+            act.setToolTip(f"{act.text()} ({keys})" if keys else act.text())
+            if aid in TOOLBAR_ICON_ONLY:
+                tb.widgetForAction(act).setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         self.addToolBar(tb)
         self.toolbar = tb
 
@@ -167,8 +174,14 @@ class MainWindow(QMainWindow):
         self._update_counts()
 
     def open_project(self, path: str | Path) -> bool:
+        from hanji.errors import ReadOnlyProject
+
         try:
-            store = ProjectStore.open(path)
+            try:
+                store = ProjectStore.open(path)
+            except ReadOnlyProject as e:  # a healthy project where it cannot be written: read it
+                store = ProjectStore.open(path, readonly=True)
+                QMessageBox.information(self, tr("Read-only"), str(e))
         except HanjiError as e:
             QMessageBox.warning(self, tr("Error"), str(e))
             return False

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from hanji.ui import keymaps, settings
-from hanji.ui.actions import ACTIONS, MENUS, apply_keys, keys_for, shortcuts_for, spec
+from hanji.ui.actions import ACTIONS, MENUS, apply_keys, display_keys, keys_for, shortcuts_for, spec
 from hanji.ui.i18n import tr
 
 
@@ -32,7 +32,7 @@ def cheatsheet_html() -> str:
         for a in ACTIONS:
             if a.menu != menu:
                 continue
-            keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in shortcuts_for(a))
+            keys = display_keys(shortcuts_for(a))
             parts.append(f"<tr><td><b>{html.escape(keys)}</b></td><td>{html.escape(tr(a.title))}</td></tr>")
     parts.append(f"<tr><th colspan=2>{html.escape(tr('View'))}</th></tr>"
                  + "".join(f"<tr><td><b>{html.escape(tr(k))}</b></td><td>{html.escape(tr(v))}</td></tr>" for k, v in (
@@ -107,8 +107,8 @@ class ShortcutEditor(QDialog):
         ed.blockSignals(True)
         ed.setKeySequence(QKeySequence(keys[0]) if keys else QKeySequence())
         ed.blockSignals(False)
-        self.table.item(row, 2).setText(", ".join(QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText)
-                                                  for k in keys[1:]))
+        first = display_keys(keys[:1])  # Backtab beside Shift+Tab is the same key: not listed twice
+        self.table.item(row, 2).setText(display_keys([k for k in keys[1:] if display_keys([k]) != first]))
 
     def _show_all(self) -> None:
         for a in ACTIONS:

@@ -34,7 +34,7 @@ from hanji.jobs import quality as jq
 from hanji.jobs.base import no_progress
 from hanji.store.project import Change, ProjectStore
 from hanji.ui import bridge
-from hanji.ui.i18n import tr
+from hanji.ui.i18n import plural, tr
 from hanji.ui.worker import Worker
 
 ROLE = Qt.ItemDataRole.UserRole
@@ -271,8 +271,9 @@ class DashboardPane(QWidget):
         self.tabs.addTab(self.chart_view, tr("Statistics"))
         self.tabs.addTab(queue, tr("Review queue"))
         self.tabs.addTab(dups, tr("Duplicates"))
-        self.tabs.addTab(self.suspects, tr("Likely errors"))
-        self.tabs.addTab(self.picks, tr("Label next"))
+        self.empty_notes: dict[QTreeWidget, QLabel] = {}  # why a tab is empty, in words
+        self.tabs.addTab(self._with_note(self.suspects), tr("Likely errors"))
+        self.tabs.addTab(self._with_note(self.picks), tr("Label next"))
         self.tabs.addTab(srch, tr("Search"))
         for t in (self.findings, self.duplicates, self.suspects, self.picks, self.results):
             t.itemActivated.connect(self._activated)
@@ -282,6 +283,36 @@ class DashboardPane(QWidget):
         lay.addLayout(bar)
         lay.addWidget(self.tabs, 1)
         self.set_store(store)
+
+    def _with_note(self, tree: QTreeWidget) -> QWidget:
+        box = QWidget()
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        note = QLabel(box)
+        note.setWordWrap(True)
+        note.setStyleSheet("color: palette(mid); padding: 8px;")
+        note.hide()
+        lay.addWidget(note)
+        lay.addWidget(tree, 1)
+        self.empty_notes[tree] = note
+        return box
+
+    def _explain_empty(self, data: DashboardData) -> None:
+        """Say why Likely errors or Label next has nothing to show (it is not a failure)."""
+        s = data.stats
+        confirmed = s.regions_by_status.get("confirmed", 0) if s is not None else 0
+        if not confirmed:
+            why = tr("Nothing to compare yet. This tab lists confirmed texts that the model read differently, "
+                     "and tags the tagger disagrees with: confirm some pre-annotated regions first.")
+        else:
+            why = tr("No likely errors: every confirmed region agrees with the model's reading, or was drawn "
+                     "and typed by hand, so there is no model reading to compare it with.")
+        nxt = tr("Nothing left to label: every document is done or has regions a person edited. Add images "
+                 "or import a dataset to get more.")
+        for tree, text in ((self.suspects, why), (self.picks, nxt)):
+            note = self.empty_notes[tree]
+            note.setText(text)
+            note.setVisible(tree.topLevelItemCount() == 0)
 
     # ------------------------------------------------------------------ store
     def set_store(self, store: ProjectStore | None) -> None:
@@ -405,9 +436,10 @@ class DashboardPane(QWidget):
         for t in (self.findings, self.duplicates, self.suspects, self.picks):
             for c in range(t.columnCount() - 1):
                 t.resizeColumnToContents(c)
+        self._explain_empty(data)
         s = data.stats
         flagged = sum(x.flagged for x in data.suspects) + len(data.tag_suspects)
-        self.info.setText(f"{s.documents} {tr('documents')}, {s.regions} {tr('regions')} · "
+        self.info.setText(f"{plural(s.documents, 'document', 'documents')}, {plural(s.regions, 'region', 'regions')} · "
                           f"{len(data.findings)} {tr('findings')} · {len(data.duplicates)} {tr('duplicate groups')}"
                           f" · {flagged} {tr('likely label errors')}")
         self.tabs.setTabText(1, f"{tr('Review queue')} ({len(data.findings)})")

@@ -200,6 +200,9 @@ class DocumentsPane(QWidget, bridge.StoreBound):
             self.status_filter.addItem(tr(st), st)
         self.status_filter.currentIndexChanged.connect(lambda _i: self._filter())
         self.type_filter = QComboBox(self)
+        for combo in (self.status_filter, self.type_filter):  # narrow enough for a small screen's dock
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(5)
         self.type_filter.currentIndexChanged.connect(lambda _i: self._filter())
         self.view = QListView(self)
         self.view.setModel(self.proxy)

@@ -82,13 +82,14 @@ class KeyValuesPane(QWidget, bridge.StoreBound):
         derive.clicked.connect(self.fill_from_tags)
         unlink = QPushButton(tr("Remove"))
         unlink.clicked.connect(self.remove_links)
-        row = QHBoxLayout()
-        for b in (add, rem, derive):
+        row = QHBoxLayout()  # two rows of buttons: one row would hold the dock wider than the canvas can spare
+        for b in (add, rem):
             row.addWidget(b)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.table, 3)
         lay.addLayout(row)
+        lay.addWidget(derive)
         lay.addWidget(QLabel(tr("Links")))
         lay.addWidget(self.links, 2)
         lay.addWidget(unlink, 0, Qt.AlignmentFlag.AlignRight)

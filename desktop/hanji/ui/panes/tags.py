@@ -34,7 +34,7 @@ from hanji.domain.schemas import doc_types_of, types_for
 from hanji.store.project import Change, ProjectStore
 from hanji.ui import bridge
 from hanji.ui.canvas.style import STATUS_COLORS, ink_for
-from hanji.ui.i18n import doc_type_name, entity_name, tr
+from hanji.ui.i18n import doc_type_name, entity_name, plural, tr
 from hanji.ui.session import Session
 
 
@@ -268,7 +268,8 @@ class TagsPane(QWidget, bridge.StoreBound):
         kvs = (sum(1 for kv in self.store.keyvalues(self.session.doc_id) if kv.source == "machine")
                if self.store is not None and self.session.doc_id is not None else 0)
         self.confirm_button.setEnabled(bool(n or kvs))
-        self.proposals.setText(f"{tr('Proposed')}: {n} {tr('regions')}, {kvs} {tr('key-values')} "
+        self.proposals.setText(f"{tr('Proposed')}: {plural(n, 'region', 'regions')}, "
+                               f"{plural(kvs, 'key-value', 'key-values')} "
                                f"({tr('dashed')})" if n or kvs else "")
 
     def confirm_proposals(self) -> int:
