@@ -17,3 +17,13 @@ class HanjiError(Exception):
         parts.append(message)
         super().__init__(": ".join(parts))
         self.reason = message
+
+
+class ReadOnlyProject(HanjiError):
+    """A healthy project that cannot be written where it is (read-only file, folder or file system):
+    open it with ``readonly=True``."""
+
+
+class DiskFull(HanjiError):
+    """The disk (or the project's size limit) is full: what was being written was not written, and
+    everything before it is intact. Not a bad entry: a job stops on it instead of skipping."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import urllib.parse
 from pathlib import Path
 
 from hanji.errors import HanjiError
@@ -25,11 +27,53 @@ def check_header(path: Path) -> None:
         raise HanjiError("the project file is truncated (shorter than its header)", path)
 
 
+def ro_uri(path: Path) -> str:
+    """The SQLite URI that opens ``path`` read-only: the path quoted (a ``#``, ``?`` or ``%`` in a folder
+    name is part of the name, not of the URI), and ``immutable`` when its folder cannot be written
+    (SQLite could not make the ``-shm`` file a read-only WAL reader needs)."""
+    path = Path(os.path.abspath(path))
+    uri = f"file:{urllib.parse.quote(path.as_posix())}?mode=ro"
+    if not writable(path):
+        uri += "&immutable=1"
+    return uri
+
+
+def writable(path: Path) -> bool:
+    """Whether the project file and its folder can be written (a read-only folder, file or file system
+    cannot: root passes ``os.access`` on a read-only mount, so that is asked of the file system too)."""
+    path = Path(os.path.abspath(path))
+    if not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        return False
+    try:
+        return not (os.statvfs(path.parent).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):
+        return True
+
+
+def read_only_reason(path: Path) -> str | None:
+    """Why a healthy project cannot be opened for writing, or None when it can."""
+    path = Path(os.path.abspath(path))
+    try:
+        if hasattr(os, "statvfs") and os.statvfs(path.parent).f_flag & os.ST_RDONLY:
+            return "it is on a read-only file system"
+    except OSError:
+        pass
+    if not os.access(path, os.W_OK):
+        return "the file is read-only"
+    if not os.access(path.parent, os.W_OK):
+        return "its folder is read-only"
+    return None
+
+
 def validate(path: Path) -> int:
     """Check a project file read-only; return its schema version. Never writes to the file."""
     check_header(path)
+    wal = Path(str(path) + "-wal")
+    if not writable(path) and wal.exists() and wal.stat().st_size > 0:
+        raise HanjiError("the project has edits still in its log file (-wal) but cannot be written here to "
+                         "bring them in; copy the project with its -wal file to a writable folder", path)
     try:
-        conn = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+        conn = sqlite3.connect(ro_uri(path), uri=True)
     except sqlite3.Error as e:
         raise HanjiError(f"cannot open the project: {e}", path) from e
     try:

@@ -1,12 +1,24 @@
-"""One writer per project: an OS lock on a sidecar file, released by the OS when a process dies."""
+"""One writer per project: an OS lock on the project file itself, released by the OS when a process dies.
+
+The lock is taken on the file, not on its name: the same project reached through a symlink, a hard
+link or another spelling of its path is the same lock. On POSIX it is a ``flock`` on the database
+file (SQLite's own locks are ``fcntl`` locks and do not see it); no file is written beside the
+project. Windows locks a sidecar file (``NAME.lock``), keyed on the name.
+"""
 
 from __future__ import annotations
 
 import os
-import socket
+import threading
 from pathlib import Path
 
 from hanji.errors import HanjiError
+
+# the files this process holds a write lock on, by (device, inode): a second open in the same process
+# is refused without opening the file again (closing a second descriptor of the database would drop
+# the fcntl locks SQLite holds on it in this process)
+_HELD: set[tuple[int, int]] = set()
+_HELD_MUTEX = threading.Lock()
 
 if os.name == "nt":  # pragma: no cover - exercised on Windows only
     import msvcrt
@@ -40,7 +52,13 @@ else:
 
 
 def lock_path(project: Path) -> Path:
+    """The sidecar lock file (Windows only; POSIX locks the project file itself)."""
     return project.with_name(project.name + ".lock")
+
+
+def _busy(project: Path) -> HanjiError:
+    return HanjiError("the project is already open for writing (maybe under another name or through a link); "
+                      "close it there first (or open it read-only)", project)
 
 
 class ProjectLock:
@@ -48,34 +66,36 @@ class ProjectLock:
 
     def __init__(self, project: Path):
         self.project = Path(project)
-        self.path = lock_path(self.project)
+        self.path = lock_path(self.project) if os.name == "nt" else self.project
         self.fd: int | None = None
+        self.key: tuple[int, int] | None = None
 
     def acquire(self) -> None:
         try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            st = os.stat(self.project)
         except OSError as e:
-            raise HanjiError(f"cannot create the lock file {self.path.name}: {e.strerror}", self.project) from e
-        if not _try_lock(fd):
+            raise HanjiError(f"cannot open the project: {e.strerror}", self.project) from e
+        key = (st.st_dev, st.st_ino)
+        with _HELD_MUTEX:
+            if key in _HELD:
+                raise _busy(self.project)
             try:
-                holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() if hasattr(os, "pread") else ""
-            except OSError:
-                holder = ""
-            os.close(fd)
-            who = f" by {holder}" if holder else ""
-            raise HanjiError(
-                f"the project is already open for writing{who}; close it there first "
-                "(or open it read-only)",
-                self.project,
-            )
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"process {os.getpid()} on {socket.gethostname()}".encode(), 0) if hasattr(
-            os, "pwrite"
-        ) else None
-        self.fd = fd
+                if os.name == "nt":  # pragma: no cover
+                    fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+                else:
+                    fd = os.open(self.project, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+            except OSError as e:
+                raise HanjiError(f"cannot lock the project: {e.strerror}", self.project) from e
+            if not _try_lock(fd):
+                os.close(fd)
+                raise _busy(self.project)
+            _HELD.add(key)
+            self.fd, self.key = fd, key
 
     def release(self) -> None:
         if self.fd is not None:
             _unlock(self.fd)
             os.close(self.fd)
             self.fd = None
+            with _HELD_MUTEX:
+                _HELD.discard(self.key)

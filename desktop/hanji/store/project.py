@@ -16,13 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from hanji.domain.model import EntityType
-from hanji.errors import HanjiError
+from hanji.errors import HanjiError, ReadOnlyProject
 from hanji.store import rows
 from hanji.store.annotations import Annotations
 from hanji.store.checkpoint import SAFETY_PAGES, Checkpointer
 from hanji.store.documents import Documents
 from hanji.store.files import connect as _connect
 from hanji.store.files import migrate as _migrate
+from hanji.store.files import read_only_reason as _read_only_reason
+from hanji.store.files import ro_uri as _ro_uri
 from hanji.store.files import validate as _validate
 from hanji.store.history import Change, History, merge_changes
 from hanji.store.imports import ImportRun
@@ -117,13 +119,16 @@ class ProjectStore(Documents, Annotations, History, Search):
             raise HanjiError("is a folder, not a project file", path)
         lock = None
         if not readonly:
+            reason = _read_only_reason(path)
+            if reason:
+                _validate(path)  # a damaged file is said to be damaged first
+                raise ReadOnlyProject(f"{reason}: the project can only be opened read-only", path)
             lock = ProjectLock(path)
             lock.acquire()
         try:
             version = _validate(path)
             if readonly:
-                conn = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True, isolation_level=None,
-                                       check_same_thread=False)
+                conn = sqlite3.connect(_ro_uri(path), uri=True, isolation_level=None, check_same_thread=False)
                 if version < SCHEMA_VERSION:
                     raise HanjiError("the project needs an upgrade; open it for writing once", path)
             else:
