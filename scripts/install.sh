@@ -25,6 +25,9 @@ if command -v apt-get >/dev/null 2>&1; then
     libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xkb1 libxcb-shape0 \
     libxcb-randr0 libxcb-xinerama0 libxcb-xfixes0 \
     tesseract-ocr tesseract-ocr-kor >/dev/null
+  if [ "$DEV" = 1 ]; then  # tests/ui/test_ime.py: Hangul composed by a real input method under Xvfb
+    $SUDO apt-get install -y -qq --no-install-recommends ibus ibus-hangul dbus-x11 xdotool >/dev/null
+  fi
 fi
 
 PY="${PYTHON:-python3}"
