@@ -18,6 +18,12 @@ the zoom step always paints from scratch, straight into the window (the backgrou
 a zoom gesture runs), from the pyramid's level nearest the zoom, with the regions' fills baked into it;
 ``zoom_settle`` is the one repaint that fills the cache again when the gesture
 ends. labelme paints everything on every frame.
+
+The large case (``HANJI_BENCH_LARGE=0`` leaves it out): a 10,000 × 7,000 scan (an A3 page at
+600 dpi) with 200 regions, the same figures plus ``first_frame_after_open``, the wall time from
+choosing the document to its first painted frame (Hanji: the image decoded past Qt's 256 MB
+allocation limit, the pyramid, the regions; labelme: its own file read, decode, pixmap and shapes).
+``HANJI_BENCH_SIZES=`` (empty) runs the large case alone.
 """
 
 # ruff: noqa: B023  (the timed closures are called inside the loop that defines them)
@@ -38,11 +44,15 @@ W, H = 6000, 4000
 VIEW = (1280, 800)
 SIZES = (200, 2000, 20000)
 REPEAT = {200: 41, 2000: 9, 20000: 5}
+# the large scan: an A3 page at 600 dpi (issue 17), with 200 regions; time to the first frame too
+LARGE = (10_000, 7_000)
+LARGE_REGIONS = 200
 ZOOM_SETTLE = 250  # hanji.ui.canvas.view.ZOOM_SETTLE_MS
 
 
-def shapes(n: int, seed: int = 0) -> list[list[tuple[float, float]]]:
+def shapes(n: int, seed: int = 0, page: tuple[int, int] = (W, H)) -> list[list[tuple[float, float]]]:
     """``n`` text-line shapes laid out like a dense page: 70 % tilted quads, 20 % rectangles, 10 % polygons."""
+    W, H = page  # noqa: N806
     rng = random.Random(seed)
     cols = max(1, round(math.sqrt(n * W / H / 4)))
     rows = math.ceil(n / cols)
@@ -65,13 +75,14 @@ def shapes(n: int, seed: int = 0) -> list[list[tuple[float, float]]]:
     return out
 
 
-def make_image(path: Path) -> None:
+def make_image(path: Path, page: tuple[int, int] = (W, H)) -> None:
     from PIL import Image, ImageDraw
 
+    W, H = page  # noqa: N806
     im = Image.new("RGB", (W, H), (246, 243, 236))
     d = ImageDraw.Draw(im)
     rng = random.Random(1)
-    for _ in range(3000):  # ink-like marks so the image is not flat
+    for _ in range(3000 * W * H // (6000 * 4000)):  # ink-like marks so the image is not flat
         x, y = rng.uniform(0, W), rng.uniform(0, H)
         d.rectangle([x, y, x + rng.uniform(5, 120), y + rng.uniform(3, 30)], fill=(rng.randint(20, 90),) * 3)
     im.save(path, "JPEG", quality=85)
@@ -96,7 +107,9 @@ def zoom_levels(fit: float) -> list[float]:
 
 
 # ------------------------------------------------------------------------------------------- hanji
-def run_hanji(image: Path, sizes) -> dict:
+def run_hanji(image: Path, sizes, page: tuple[int, int] = (W, H), open_time: bool = False) -> dict:
+    """Hanji's figures per region count; with ``open_time``, also the wall time from choosing the
+    document to its first painted frame (decode, pyramid, regions) and the first frame's own."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QPointF
     from PySide6.QtWidgets import QApplication
@@ -113,14 +126,20 @@ def run_hanji(image: Path, sizes) -> dict:
         store = ProjectStore.create(tmp / f"bench{n}.hanji")
         doc, _ = store.add_image(image)
         store.add_regions(doc.id, [Region(points=p, kind="polygon" if len(p) > 4 else "quad", status="machine")
-                                   for p in shapes(n)], record=False)
+                                   for p in shapes(n, page=page)], record=False)
         session = Session(store)
         view = CanvasView(session)
         view.resize(*VIEW)
         view.set_store(store)
         view.show()
         app.processEvents()
+        opened = None
+        t = time.perf_counter()
         session.set_document(doc.id)
+        if open_time:
+            view.fit()
+            view.viewport().repaint()
+            opened = (time.perf_counter() - t) * 1000
         # the half-step levels and the regions' bake are built on worker threads after a document loads
         # (image.py); this process's CPU time counts theirs too, so the frames below are timed once they
         # are done (as a person is still looking at the page), and their own cost is a figure of its own
@@ -181,7 +200,7 @@ def run_hanji(image: Path, sizes) -> dict:
         settle_ms = median_ms(settle, REPEAT[n])
         results[n] = {"frame": frame, "frame_edit": frame_edit, "frame_uncached": frame_uncached, "cold": cold, "pan": pan_ms,
                       "zoom": zoom_ms, "zoom_settle": settle_ms, "background_wall": background[0],
-                      "background_cpu": background[1]}
+                      "background_cpu": background[1], "open": opened}
         view.close()
         view.set_store(None)
         store.close()
@@ -191,14 +210,16 @@ def run_hanji(image: Path, sizes) -> dict:
 
 
 # ----------------------------------------------------------------------------------------- labelme
-def run_labelme(image: Path, sizes) -> dict:
+def run_labelme(image: Path, sizes, page: tuple[int, int] = (W, H), open_time: bool = False) -> dict:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from labelme._label_file import LabelFile
     from labelme._shape import Shape
     from labelme.widgets.canvas import Canvas
     from PyQt5.QtCore import QPointF
-    from PyQt5.QtGui import QPixmap
+    from PyQt5.QtGui import QImage, QPixmap
     from PyQt5.QtWidgets import QApplication, QScrollArea
 
+    W, H = page  # noqa: N806
     app = QApplication.instance() or QApplication([])
     pixmap = QPixmap(str(image))
     results = {}
@@ -208,19 +229,30 @@ def run_labelme(image: Path, sizes) -> dict:
         area.setWidget(canvas)
         area.setWidgetResizable(True)
         area.resize(*VIEW)
-        canvas.load_pixmap(pixmap)
         objs = []
-        for pts in shapes(n):
+        for pts in shapes(n, page=page):
             s = Shape(label="text", shape_type="polygon")
             for x, y in pts:
                 s.add_point(QPointF(x, y))
             s.close()
             objs.append(s)
-        canvas.load_shapes(objs)
         area.show()
         app.processEvents()
         vw, vh = area.viewport().width(), area.viewport().height()
         fit = min(vw / W, vh / H)
+        opened = None
+        t = time.perf_counter()
+        if open_time:  # as labelme's app opens a file: read it, decode it, a pixmap, the shapes, a frame
+            qimage = QImage.fromData(LabelFile.load_image_file(str(image)))
+            canvas.load_pixmap(QPixmap.fromImage(qimage))
+        else:
+            canvas.load_pixmap(pixmap)
+        canvas.load_shapes(objs)
+        if open_time:
+            canvas.scale = fit
+            canvas.adjustSize()
+            canvas.repaint()
+            opened = (time.perf_counter() - t) * 1000
 
         def set_scale(s):
             canvas.scale = s
@@ -256,7 +288,7 @@ def run_labelme(image: Path, sizes) -> dict:
 
         set_scale(fit)
         zoom_ms = median_ms(zoom, max(len(levels), REPEAT[n]))
-        results[n] = {"frame": frame, "pan": pan_ms, "zoom": zoom_ms}
+        results[n] = {"frame": frame, "pan": pan_ms, "zoom": zoom_ms, "open": opened}
         area.close()
         area.deleteLater()
         app.processEvents()
@@ -269,14 +301,15 @@ def _keep_best(best: dict, new: dict) -> None:
     for n, figures in new.items():
         into = best.setdefault(n, {})
         for key, v in figures.items():
-            into[key] = min(v, into.get(key, v))
+            if v is not None:
+                into[key] = min(v, into.get(key, v))
 
 
-def run_labelme_subprocess(peer_python: str, image: Path, sizes) -> dict:
+def run_labelme_subprocess(peer_python: str, image: Path, sizes, large: bool = False) -> dict:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     env.pop("PYTHONPATH", None)
-    out = subprocess.run([peer_python, __file__, "--labelme", str(image), ",".join(map(str, sizes))],
-                         capture_output=True, text=True, env=env, timeout=1800)
+    out = subprocess.run([peer_python, __file__, "--labelme", str(image), ",".join(map(str, sizes))]
+                         + (["--large"] if large else []), capture_output=True, text=True, env=env, timeout=1800)
     try:
         return {int(k): v for k, v in json.loads(out.stdout.strip().splitlines()[-1]).items()}
     except (ValueError, IndexError):
@@ -287,22 +320,33 @@ def run_labelme_subprocess(peer_python: str, image: Path, sizes) -> dict:
 def main() -> None:
     if "--labelme" in sys.argv:
         image, sizes = Path(sys.argv[2]), [int(s) for s in sys.argv[3].split(",")]
-        print(json.dumps(run_labelme(image, sizes)))
+        large = "--large" in sys.argv
+        print(json.dumps(run_labelme(image, sizes, LARGE if large else (W, H), open_time=large)))
         os._exit(0)
-    sizes = [int(s) for s in os.environ.get("HANJI_BENCH_SIZES", ",".join(map(str, SIZES))).split(",")]
+    sizes = [int(s) for s in os.environ.get("HANJI_BENCH_SIZES", ",".join(map(str, SIZES))).split(",") if s]
     tmp = Path(tempfile.mkdtemp())
     image = tmp / "page.jpg"
     make_image(image)
+    large_image = tmp / "a3_600dpi.jpg" if os.environ.get("HANJI_BENCH_LARGE", "1") != "0" else None
+    if large_image is not None:
+        make_image(large_image, LARGE)
     rounds = int(os.environ.get("HANJI_BENCH_ROUNDS", "3"))
     peer_python = os.environ.get("HANJI_LABELME_PYTHON", "/work/bench-venv/bin/python")
     if not Path(peer_python).exists():
         print(f"# labelme environment not found at {peer_python}; peer figures left out", file=sys.stderr)
     ours: dict = {}
     peer: dict = {}
+    ours_large: dict = {}
+    peer_large: dict = {}
     for _ in range(rounds):  # Hanji and labelme take turns, so both see the same load on a shared machine
-        _keep_best(ours, run_hanji(image, sizes))
-        if Path(peer_python).exists():
-            _keep_best(peer, run_labelme_subprocess(peer_python, image, sizes))
+        if sizes:
+            _keep_best(ours, run_hanji(image, sizes))
+            if Path(peer_python).exists():
+                _keep_best(peer, run_labelme_subprocess(peer_python, image, sizes))
+        if large_image is not None:
+            _keep_best(ours_large, run_hanji(large_image, [LARGE_REGIONS], LARGE, open_time=True))
+            if Path(peer_python).exists():
+                _keep_best(peer_large, run_labelme_subprocess(peer_python, large_image, [LARGE_REGIONS], large=True))
     for n in sizes:
         for key, label in (("frame", "paint_fitted_frame"), ("frame_edit", "paint_fitted_frame_after_edit"),
                            ("frame_uncached", "paint_fitted_frame_uncached"),
@@ -318,6 +362,19 @@ def main() -> None:
               "gesture's last step: the repaint that fills the background cache again)")
         print(f"canvas_levels_and_bake_after_load_{n}_regions {ours[n]['background_wall']:.0f} ms (worker threads, once a "
               f"document; {ours[n]['background_cpu']:.0f} ms CPU)")
+    if large_image is not None:
+        n, name = LARGE_REGIONS, f"{LARGE[0]}x{LARGE[1]}"
+        for key, label in (("frame", "paint_fitted_frame"), ("frame_uncached", "paint_fitted_frame_uncached"),
+                           ("pan", "pan_step_100pct"), ("zoom", "zoom_step"), ("open", "first_frame_after_open")):
+            v = ours_large[n][key]
+            p = peer_large.get(n, {}).get("frame" if key.startswith("frame_") else key)
+            extra = " (wall time: decode, pyramid, regions, first paint)" if key == "open" else ""
+            if p:
+                print(f"canvas_large_{name}_{label}_{n}_regions {v:.2f} ms (labelme {p:.2f} ms, {p / v:.1f}x faster){extra}")
+            else:
+                print(f"canvas_large_{name}_{label}_{n}_regions {v:.2f} ms (labelme n/a){extra}")
+        print(f"canvas_large_{name}_levels_and_bake_after_load_{n}_regions {ours_large[n]['background_wall']:.0f} ms "
+              f"(worker threads; {ours_large[n]['background_cpu']:.0f} ms CPU)")
     sys.stdout.flush()
     os._exit(0)
 
