@@ -109,3 +109,29 @@ def test_a_failing_and_a_cancelled_job_end_cleanly(window, qtbot, monkeypatch):
     gate.set()
     qtbot.waitUntil(lambda: window.job is None, timeout=10000)
     assert "cancelled" in window.statusBar().currentMessage()
+
+
+def test_the_cancel_button_of_a_window_job_cancels_it(window, qtbot):
+    """File → Add images… and the demo run through the window's run_job: its Cancel button reaches
+    the worker (it was connected to the worker object, whose thread runs no event loop while it works)."""
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    gate = threading.Event()
+    ended = []
+
+    def held(progress, cancel):
+        progress(0, 2, "waiting")
+        gate.wait(10)
+        cancel.check()
+        return "finished"
+
+    w = window.run_job(held, gui_callbacks={"cancelled": lambda: ended.append("cancelled"),
+                                            "finished": lambda r: ended.append(r)})
+    assert w is not None
+
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(QProgressDialog)), timeout=10000)
+    dlg = next(d for d in window.findChildren(QProgressDialog) if d.isVisible())
+    dlg.findChild(QPushButton).click()
+    gate.set()
+    qtbot.waitUntil(lambda: bool(ended), timeout=10000)
+    assert ended == ["cancelled"]

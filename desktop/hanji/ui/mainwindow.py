@@ -243,7 +243,7 @@ class MainWindow(QMainWindow):
         w.on_gui(progress=on_progress, finished=lambda _r: dlg.close(), failed=on_failed, cancelled=dlg.close)
         if gui_callbacks:
             w.on_gui(**gui_callbacks)
-        dlg.canceled.connect(w.cancel)
+        dlg.canceled.connect(w.token.cancel)  # direct: the worker's thread runs no event loop while it works
         self._worker = w
         w.start()
         return w
