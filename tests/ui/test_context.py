@@ -234,3 +234,12 @@ def test_file_names_are_not_cut_in_a_narrow_documents_pane(window, qtbot):
         need = fm.boundingRect(0, 0, width, 10000, int(NAME_FLAGS), name)
         assert need.width() <= width and need.height() + fm.height() <= rect.height(), name
         assert rect.right() <= view.viewport().width()
+
+
+def test_display_names_of_fields_shared_by_several_schemas():
+    from hanji.domain.schemas import display_name
+
+    assert display_name("address", "주소", "en") == "Address"  # sroie names it "address", receipts 주소
+    assert display_name("total", "합계", "en") == "Total"
+    assert display_name("total", "합계", "ko") == "합계"
+    assert display_name("store_name", "가게 이름", "en") == "가게 이름"  # renamed by a person: theirs

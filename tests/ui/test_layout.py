@@ -146,3 +146,31 @@ def test_each_document_keeps_its_own_view_and_a_new_one_is_fitted(window, qtbot)
     assert window.canvas.scale_factor() == pytest.approx(2.0, rel=0.01)
     _, x2, y2 = window.views.current()
     assert abs(x2 - x) <= 2 and abs(y2 - y) <= 2  # scrolled where it was left
+
+
+def test_recent_projects_in_the_file_menu(qtbot, ui_project, tmp_path):
+    from hanji.domain.schemas import schema_entity_types
+    from hanji.store.project import ProjectStore
+    from hanji.ui.mainwindow import MainWindow
+
+    first = ui_project.path
+    w = MainWindow(ui_project)
+    qtbot.addWidget(w)
+    other = tmp_path / "other.hanji"
+    ProjectStore.create(other, schema_entity_types("none")).close()
+    assert w.open_project(other)
+    w.recent_menu.aboutToShow.emit()
+    entries = [a for a in w.recent_menu.actions() if a.data()]
+    assert [a.data() for a in entries] == [str(first)]  # the current one is not listed
+    entries[0].trigger()
+    assert w.store.path == first
+    w.close()
+
+
+def test_the_dashboard_summary_does_not_widen_its_window(qtbot, ui_project):
+    from hanji.ui.panes.dashboard import DashboardPane
+
+    pane = DashboardPane(ui_project)
+    qtbot.addWidget(pane)
+    pane.info.setText("a long summary " * 40)
+    assert pane.minimumSizeHint().width() < 700

@@ -93,8 +93,8 @@ def display_name(name: str, title: str = "", lang: str = "en") -> str:
     a person gave it, the schema's title when it is not Hangul, else the id made readable)."""
     if lang == "ko":
         return title or TITLES_EN.get(name, name)
-    default = {f: t for fields in DOC_TYPES.values() for f, t, _ in fields}.get(name)
-    if title and default is not None and title != default:
+    defaults = {t for fields in DOC_TYPES.values() for f, t, _ in fields if f == name}
+    if title and defaults and title not in defaults:
         return title  # renamed in the project's schema: the person's name for it
     if name in TITLES_EN:
         return TITLES_EN[name]

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QTabWidget,
     QToolTip,
     QTreeWidget,
@@ -162,13 +163,13 @@ def chart_list(store: ProjectStore | None, stats) -> list:
     """The statistics charts as the UI shows them: titles in the UI's language, statuses, document
     types, entities and key-value keys by the schema's display names (not the internal ids)."""
     from hanji.quality.plots import Naming, charts
-    from hanji.ui.i18n import doc_type_name, entity_name
+    from hanji.ui.i18n import doc_type_name, entity_name, status_name
 
     titles = {e.name: e.title for e in store.entity_types()} if store is not None else {}
 
     def label(kind: str, key: str) -> str:
         if kind == "status":
-            return tr(key)
+            return status_name(key)
         if kind == "doc_type":
             return doc_type_name(key) if key else tr("(none)")
         if kind in ("entity", "key"):
@@ -225,6 +226,8 @@ class DashboardPane(QWidget):
         self.forbid_button.clicked.connect(self.edit_forbidden_words)
         self.info = QLabel()
         self.info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # a long summary must not hold the window wider than the screen: it is cut, whole in its tooltip
+        self.info.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         bar = QHBoxLayout()
         for w in (self.refresh_button, self.csv_button, self.png_button, self.forbid_button):
             bar.addWidget(w)
@@ -442,6 +445,7 @@ class DashboardPane(QWidget):
         self.info.setText(f"{plural(s.documents, 'document', 'documents')}, {plural(s.regions, 'region', 'regions')} · "
                           f"{len(data.findings)} {tr('findings')} · {len(data.duplicates)} {tr('duplicate groups')}"
                           f" · {flagged} {tr('likely label errors')}")
+        self.info.setToolTip(self.info.text())
         self.tabs.setTabText(1, f"{tr('Review queue')} ({len(data.findings)})")
 
     def _fill_findings(self) -> None:

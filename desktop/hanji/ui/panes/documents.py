@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from hanji.domain.model import Document
 from hanji.store.project import Change, ProjectStore
 from hanji.ui import bridge
-from hanji.ui.i18n import doc_type_name, tr
+from hanji.ui.i18n import doc_type_name, status_name, tr
 from hanji.ui.session import Session
 
 THUMB = 72
@@ -169,7 +169,7 @@ class DocumentDelegate(QStyledItemDelegate):
         name = self.name_rect(option, d.name)
         painter.setPen(pal.highlightedText().color() if selected else pal.text().color())
         painter.drawText(QRect(x, r.y() + 4, self.text_width(), name.height()), int(NAME_FLAGS), d.name)
-        status = tr(d.status) + (f" · {doc_type_name(d.doc_type)}" if d.doc_type else "")
+        status = status_name(d.status) + (f" · {doc_type_name(d.doc_type)}" if d.doc_type else "")
         painter.setPen(pal.highlightedText().color() if selected else QColor("#777"))
         painter.drawText(QRect(x, r.y() + 6 + name.height(), self.text_width(), option.fontMetrics.height()),
                          int(Qt.AlignmentFlag.AlignLeft), option.fontMetrics.elidedText(
@@ -197,7 +197,7 @@ class DocumentsPane(QWidget, bridge.StoreBound):
         self.status_filter = QComboBox(self)
         self.status_filter.addItem(tr("All statuses"), "")
         for st in ("new", "preannotated", "in_progress", "done"):
-            self.status_filter.addItem(tr(st), st)
+            self.status_filter.addItem(status_name(st), st)
         self.status_filter.currentIndexChanged.connect(lambda _i: self._filter())
         self.type_filter = QComboBox(self)
         for combo in (self.status_filter, self.type_filter):  # narrow enough for a small screen's dock
