@@ -386,11 +386,11 @@ def doc_type_name(doc_type: str) -> str:
     return name(doc_type, language()) if doc_type else tr("(any type)")
 
 
-def plural(n: int, one: str, many: str) -> str:
-    """``n`` and the noun: "1 document", "2 documents" (Korean has one form: "1 문서", "2 문서")."""
-    return f"{n} {tr(one if n == 1 else many)}"
 def status_name(status: str) -> str:
     """A document or region status as the UI shows it ("in progress", 진행 중), not the stored id."""
     return tr(status) if language() == "ko" else status.replace("_", " ")
 
 
+def plural(n: int, one: str, many: str) -> str:
+    """``n`` and the noun: "1 document", "2 documents" (Korean has one form: "1 문서", "2 문서")."""
+    return f"{n} {tr(one if n == 1 else many)}"
