@@ -1,12 +1,18 @@
 """Line recognition benchmark: Hanji's Korean recognizer vs Tesseract 5 (and PP-OCRv4 for English).
 
     .venv/bin/python benchmarks/recognize.py [--n 150] [--weights PATH] [--skip-tesseract]
+        [--realistic 300] [--compare PATH]
 
 Lines are rendered with the fonts held out of training (hanji.synth.lines.HELD_OUT_FONTS) and
 text the training stream never produced: a separate seed of the generators plus hand-written
 Korean sentences below (written for this benchmark; not from konlpy's corpora). Prints
 ``name value unit (peer value, ratio)`` lines; CER is edit distance over reference characters
 (spaces count). Tesseract reads each line with ``--psm 7`` (kor for Korean, eng for English).
+
+``--realistic N`` adds N print-reality lines (hanji.synth.printline: bitmap, dot-matrix, wide, heavy,
+white-on-black, thermal, photo effects) in the held-out font families with held-out text (the Korean
+gettext catalogs kept out of training), with CER by print style and by capture. ``--compare PATH`` reads
+every set with a second Korean weights file too and prints its CER against the first (same lines, same run).
 """
 
 from __future__ import annotations
@@ -84,6 +90,32 @@ def korean_set(n: int) -> list[tuple[np.ndarray, str]]:
     return rendered(SENTENCES + gen, BENCH_SEED + 1)
 
 
+def realistic_set(n: int) -> tuple[list[tuple[np.ndarray, str]], list]:
+    from hanji.synth.printline import LineInfo, PrintLineSampler
+
+    sampler = PrintLineSampler(BENCH_SEED + 5, held_out=True, max_chars=24)
+    lines, infos = [], []
+    for _ in range(n):
+        info = LineInfo()
+        lines.append(sampler.sample(info))
+        infos.append(info)
+    return lines, infos
+
+
+def by_kind(preds: list[str], refs: list[str], infos: list) -> dict[str, tuple[float, int]]:
+    """CER of the lines of each print style and of each capture (thermal, photo, scan, clean)."""
+    groups: dict[str, list[int]] = {}
+    for i, info in enumerate(infos):
+        groups.setdefault(f"style_{info.style}", []).append(i)
+        cap = "scan" if "scan" in info.effects else "photo" if set(info.effects) - {"thermal", "scan"} else "clean"
+        groups.setdefault(f"capture_{cap}", []).append(i)
+        if "thermal" in info.effects:
+            groups.setdefault("thermal", []).append(i)
+        if info.text_kind == "spaced":
+            groups.setdefault("letter_spaced", []).append(i)
+    return {k: (cer([preds[i] for i in ix], [refs[i] for i in ix]), len(ix)) for k, ix in sorted(groups.items())}
+
+
 def english_set(n: int) -> list[tuple[np.ndarray, str]]:
     rng = random.Random(BENCH_SEED + 2)
     return rendered([english(rng, rng.randint(8, 28)) for _ in range(n)], BENCH_SEED + 3)
@@ -132,6 +164,9 @@ def main() -> int:
     ap.add_argument("--weights", type=Path, default=None, help="ko weights or checkpoint instead of the shipped file")
     ap.add_argument("--skip-tesseract", action="store_true")
     ap.add_argument("--show", type=int, default=0, help="print this many Korean readings")
+    ap.add_argument("--realistic", type=int, default=0, help="print-reality held-out lines (0: none)")
+    ap.add_argument("--compare", type=Path, default=None, help="a second ko weights file read on the same lines")
+    ap.add_argument("--skip-english", action="store_true")
     args = ap.parse_args()
     has_tess = shutil.which("tesseract") is not None and not args.skip_tesseract
 
@@ -155,6 +190,35 @@ def main() -> int:
         report("ko_lines_per_s", len(ko) / t_ko, "lines/s")
     for p, r in list(zip(p_ko, refs))[: args.show]:
         print(f"#   {r!r} -> {p!r}")
+    if args.compare:
+        p_c, _ = ours(ko, "ko", args.compare)
+        report("compare_line_cer_korean", cer([norm_space(p) for p in p_c], refs), "CER", "weights", c_ko)
+        report("compare_line_cer_korean_sentences", cer([norm_space(p) for p in p_c[: len(SENTENCES)]],
+                                                        refs[: len(SENTENCES)]), "CER", "weights", c_sent)
+    if args.realistic:
+        real, infos = realistic_set(args.realistic)
+        refs_r = [t for _, t in real]
+        print(f"# {len(real)} realistic lines (held-out families, held-out gettext text, print/photo effects)")
+        p_r = [norm_space(p) for p in ours(real, "ko", args.weights)[0]]
+        c_r = cer(p_r, refs_r)
+        p_tr = tesseract(real, "kor")[0] if has_tess else None
+        if p_tr is not None:
+            report("ko_line_cer_realistic", c_r, "CER", "tesseract-kor", cer(p_tr, refs_r))
+        else:
+            report("ko_line_cer_realistic", c_r, "CER")
+        p_rc = [norm_space(p) for p in ours(real, "ko", args.compare)[0]] if args.compare else None
+        if p_rc is not None:
+            report("compare_line_cer_realistic", cer(p_rc, refs_r), "CER", "weights", c_r)
+        kinds = by_kind(p_r, refs_r, infos)
+        kinds_t = by_kind(p_tr, refs_r, infos) if p_tr is not None else {}
+        kinds_c = by_kind(p_rc, refs_r, infos) if p_rc is not None else {}
+        for k, (v, n_k) in kinds.items():
+            extra = "".join(f" {name} {d[k][0]:.4f}" for name, d in (("compare", kinds_c), ("tesseract-kor", kinds_t)) if d)
+            print(f"#   realistic {k} ({n_k} lines): weights {v:.4f}{extra}")
+        for p, r in list(zip(p_rc or p_r, refs_r))[: args.show]:
+            print(f"#   {r!r} -> {p!r}")
+    if args.skip_english:
+        return 0
 
     en = english_set(args.n)
     refs_en = [t for _, t in en]

@@ -65,7 +65,7 @@ def _chunks(s: str, max_chars: int) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=4)
 def gettext_lines(held_out: bool = False, max_chars: int = 40) -> tuple[str, ...]:
     """Lines (at most ``max_chars``, with Hangul) of the Korean gettext catalogs of one split."""
     seen: set[str] = set()
@@ -91,6 +91,9 @@ def gettext_lines(held_out: bool = False, max_chars: int = 40) -> tuple[str, ...
                         if piece not in seen and _HANGUL.search(piece):
                             seen.add(piece)
                             out.append(piece)
+    if held_out:  # evaluation text shares no line with training text (catalogs repeat language names etc.)
+        train = set(gettext_lines(False, max_chars))
+        out = [s for s in out if s not in train and s.isprintable()]
     return tuple(out)
 
 
