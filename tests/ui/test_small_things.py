@@ -85,3 +85,43 @@ def test_empty_dashboard_tabs_say_why(qtbot, ui_project):
             assert not note.isHidden() and len(note.text()) > 30, note.text()  # shown on its tab
     assert pane.empty_notes[pane.suspects].text() != pane.empty_notes[pane.picks].text()
     pane.stop()
+
+
+def test_number_badges_do_not_cover_other_regions():
+    import numpy as np
+
+    from hanji.ui.canvas.badges import BADGE_H, badge_offsets
+
+    # two tight lines: the lower line's plain badge (left of and above its first point) would sit on
+    # the upper line's text; a region to the left on the same line takes the left place too
+    boxes = np.array([[20, 70, 300, 96], [100, 100, 300, 130], [320, 100, 400, 130], [20, 140, 90, 170]], float)
+    anchors = boxes[:, :2]
+    widths = np.full(4, 13.0)
+    offs = badge_offsets(boxes, anchors, widths, scale=1.0)
+    for i, (dx, dy) in enumerate(offs):
+        x0, y0 = anchors[i] + (dx, dy)
+        for j, b in enumerate(boxes):
+            if j != i:
+                assert not (x0 < b[2] and x0 + widths[i] > b[0] and y0 < b[3] and y0 + BADGE_H > b[1]), (i, j)
+    assert tuple(offs[1]) == (-14.0, 0.0)  # beside its first line, not on the line above
+    # at a small zoom every place collides: the plain place is kept
+    assert tuple(badge_offsets(boxes, anchors, widths, scale=0.05)[1]) == (-14.0, -BADGE_H)
+
+
+def test_the_canvas_paints_the_badges_where_they_are_free(window, qtbot):
+    from hanji.domain.model import Region
+
+    store = window.store
+    doc = window.session.doc_id
+    store.delete_regions([r.id for r in store.regions(doc)])
+    store.add_regions(doc, [Region(points=[(20, 70), (300, 70), (300, 96), (20, 96)], kind="quad", text="위", order=10),
+                            Region(points=[(100, 100), (300, 100), (300, 130), (100, 130)], kind="quad", text="아래",
+                                   order=11)])
+    window.canvas.set_zoom(1.0)
+    window.canvas.settle_zoom()
+    window.canvas.viewport().repaint()
+    qtbot.wait(50)
+    layer = window.canvas.scene_.layer
+    assert layer._badge_cache is not None
+    i = next(k for k, r in enumerate(layer.regions) if r.text == "아래")
+    assert tuple(layer._badge_cache[1][i]) != (-layer._badge_w[i] - 1, -14.0)

@@ -26,6 +26,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, Q
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QStyleOptionGraphicsItem
 
 from hanji.domain.model import EntityType, Region
+from hanji.ui.canvas.badges import badge_offsets, badge_width
 from hanji.ui.canvas.style import BAKED_STYLES, fill_color, ink_for, region_color, region_style
 
 CELL = 512.0
@@ -75,6 +76,8 @@ class RegionLayer(QGraphicsItem):
         self._labels: dict[tuple[str, str], QPixmap] = {}
         self._anchors: np.ndarray | None = None  # each region's first point (where its number goes)
         self._label_pms: list[QPixmap | None] = []
+        self._badge_w = np.zeros(0)  # each number's width in screen pixels
+        self._badge_cache: tuple[float, np.ndarray] | None = None  # (scale, offsets) of the last zoom level
         self._all: dict[tuple[str, str], QPainterPath] | None = None
         # ((colour, style), points) per region, what a bake paints into the image's levels for zoom
         # gestures (fills and outlines): a new list on every change (bakes read it on a worker)
@@ -299,7 +302,7 @@ class RegionLayer(QGraphicsItem):
         if self.show_order and self.regions:
             vis = self.visible(exposed)
             if len(vis) <= LABEL_LIMIT and self._median_h * scale >= 8:
-                self._paint_order(painter, vis, scale)
+                self._paint_order(painter, vis, scale, baked)
 
     def update_overlay(self) -> None:
         self.overlay.update()
@@ -335,13 +338,32 @@ class RegionLayer(QGraphicsItem):
             self._labels[(text, color)] = pm
         return pm
 
-    def _paint_order(self, painter: QPainter, vis, scale: float) -> None:
-        """Reading-order numbers in screen pixels, from cached label pixmaps."""
+    def _badge_offsets(self, scale: float, gesture: bool) -> np.ndarray:
+        """Where each number goes beside its region (``badges``), worked out once per zoom level; a zoom
+        gesture's frames use the plain place until the zoom settles."""
+        cached = self._badge_cache
+        if cached is not None and abs(cached[0] - scale) <= 1e-9 * scale:
+            return cached[1]
+        if gesture:  # the last level's places (screen pixels) until the zoom settles: no work per step
+            if cached is not None:
+                return cached[1]
+            return np.stack([-self._badge_w - 1, np.full(len(self.regions), -14.0)], axis=1)
+        offs = badge_offsets(self.boxes, self._anchors, self._badge_w, scale)
+        self._badge_cache = (scale, offs)
+        return offs
+
+    def _paint_order(self, painter: QPainter, vis, scale: float, gesture: bool = False) -> None:
+        """Reading-order numbers in screen pixels, from cached label pixmaps, beside their regions where
+        they cover no other region (``badges``)."""
         t = painter.worldTransform()
         if self._anchors is None or len(self._anchors) != len(self.regions):
             self._anchors = np.array([r.points[0] for r in self.regions], dtype=float).reshape(-1, 2)
             self._label_pms = [None] * len(self.regions)
+            self._badge_w = np.array([badge_width(str((r.order if r.order is not None else i) + 1))
+                                      for i, r in enumerate(self.regions)], dtype=float)
+            self._badge_cache = None
         vis = np.asarray(vis, dtype=int)
+        offs = self._badge_offsets(scale, gesture)[vis].astype(int).tolist()
         a = self._anchors[vis]
         for rid, pts in self.preview.items():  # a dragged region's label follows its preview
             i = self.index.get(rid)
@@ -352,12 +374,12 @@ class RegionLayer(QGraphicsItem):
         painter.save()
         painter.resetTransform()
         regions, keys, pms, draw = self.regions, self.keys, self._label_pms, painter.drawPixmap
-        for i, x, y in zip(vis.tolist(), xs, ys):
+        for i, x, y, (ox, oy) in zip(vis.tolist(), xs, ys, offs):
             pm = pms[i]
             if pm is None:
                 r = regions[i]
                 pm = pms[i] = self._label_pixmap(str((r.order if r.order is not None else i) + 1), keys[i][0])
-            draw(x - pm.width() - 1, y - 14, pm)
+            draw(x + ox, y + oy, pm)
         painter.restore()
 
 
