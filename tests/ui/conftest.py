@@ -7,6 +7,9 @@ import os
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.setdefault("HANJI_LANG", "en")
+# a drawn box is read at once in the app; tests of other things draw boxes without models behind
+# them, so it is off here and tests/ui/test_autoread.py turns it on
+os.environ.setdefault("HANJI_AUTOREAD", "0")
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QPoint, QPointF, QSettings, Qt

@@ -65,6 +65,9 @@ class MainWindow(QMainWindow):
         from hanji.ui import jobs_menu
 
         jobs_menu.install(self)
+        from hanji.ui import autoread
+
+        autoread.install(self)  # a drawn or reshaped box is read at once, on a worker
         from hanji.ui import editing
 
         editing.install(self)  # entity keys on the canvas, the documents' context menu

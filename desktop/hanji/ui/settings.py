@@ -54,6 +54,19 @@ def set_wheel_zooms(on: bool) -> None:
     s.sync()
 
 
+def auto_read() -> bool:
+    """Whether a box drawn or reshaped on the canvas is read at once (on by default, as PPOCRLabel's
+    auto-recognition)."""
+    v = settings().value("jobs/auto_read", True)
+    return v in (True, "true", "1", 1)
+
+
+def set_auto_read(on: bool) -> None:
+    s = settings()
+    s.setValue("jobs/auto_read", bool(on))
+    s.sync()
+
+
 def save_window(geometry: QByteArray, state: QByteArray, zoom: float) -> None:
     s = settings()
     s.setValue("window/geometry", geometry)
