@@ -144,3 +144,19 @@ def test_extract_keeps_its_contract_and_adds_the_linked_fields():
     keyed = {r["text"]: r["key"] for r in res["regions"]}
     assert keyed["(유) 보람"] == "trade_name" and keyed["동작세무서장"] == "issuer"
     assert all({"points", "text", "score", "key"} <= set(r) for r in res["regions"])
+
+
+def test_an_item_table_is_read_by_its_column_headings_in_any_order():
+    from hanji.domain.kv_link import rows_of
+    from hanji.domain.receipt_items import read_items
+
+    regs = [box(20, 100, "품명"), box(200, 100, "단가"), box(300, 100, "수량"), box(400, 100, "금액"),
+            box(20, 130, "유기농 당근"), box(200, 130, "1,200"), box(300, 130, "2"), box(400, 130, "2,400"),
+            box(20, 160, "두유"), box(200, 160, "900"), box(300, 160, "1"), box(400, 160, "900"),
+            box(20, 190, "합계"), box(400, 190, "3,300")]
+    items = read_items(rows_of(regs, "receipt"))
+    assert [{k: v for k, (v, _) in it.items()} for it in items] == [
+        {"item_name": "유기농 당근", "item_unit_price": "1,200", "item_quantity": "2", "item_amount": "2,400"},
+        {"item_name": "두유", "item_unit_price": "900", "item_quantity": "1", "item_amount": "900"}]
+    # items sum to the total: the total's candidate agrees
+    assert values(regs, "receipt")["total"] == "3,300"

@@ -208,6 +208,8 @@ def _label_candidates(rows: list[Row], doc_type: str) -> list[Candidate]:
                     break  # the next label under this one: its cell is empty
                 ks = [k for k, t in enumerate(below.toks) if t.box[2] > lbox[0] - 1.5 * h and t.box[0] < lbox[2] + 3 * h
                       and _hit_at(below, k) is None]
+                if not ks and not below.hits and rj == ri + 1 and below.box[1] - lbox[3] < 1.0 * h:
+                    ks = [0]  # the line right under a label, set off to the right (a right-aligned slip)
                 if not ks:
                     continue
                 run = _run(below, ks[0], h)
@@ -257,9 +259,11 @@ def _continue(rows: list[Row], rj: int, run: list[Tok], lbox: Box, h: float,
         row = rows[rk]
         if row.box[1] - bottom > 0.9 * h:
             break
-        if row.hits and row.hits[0].start == 0:
-            break
         ks = [k for k, t in enumerate(row.toks) if abs(t.box[0] - vx0) < 1.5 * h or abs(t.box[0] - lbox[0]) < 1.0 * h]
+        if ks and _hit_at(row, ks[0]) is not None:
+            break  # the next label
+        if not ks and row.hits and row.hits[0].start == 0:
+            break
         if not ks:
             ends = [k for k, t in enumerate(row.toks) if abs(t.box[2] - vx1) < 1.5 * h]
             if not ends:
@@ -275,6 +279,23 @@ def _continue(rows: list[Row], rj: int, run: list[Tok], lbox: Box, h: float,
         refs += [t.ref for t in more]
         bottom = max(t.box[3] for t in more)
     return " ".join(parts), refs
+
+
+def _card_groups(row: Row) -> list[Candidate]:
+    """Card numbers from a row of digit groups with one stray group left out (OCR reads the chip's
+    edge as a ``1``): those whose digits pass Luhn."""
+    from hanji.domain.validators import luhn_ok
+
+    groups = [t for t in row.toks if t.text.isdigit()]
+    out = []
+    if 4 <= len(groups) <= 7:
+        for skip in range(len(groups)):
+            kept = groups[:skip] + groups[skip + 1:]
+            d = "".join(t.text for t in kept)
+            if 13 <= len(d) <= 19 and len(groups[skip].text) <= 2 and luhn_ok(d):
+                out.append(Candidate("card_number", " ".join(t.text for t in kept), [t.ref for t in kept], 0.65,
+                                     "pattern"))
+    return out
 
 
 def _pattern_candidates(rows: list[Row], doc_type: str, regions: list[Region]) -> list[Candidate]:
@@ -315,6 +336,7 @@ def _pattern_candidates(rows: list[Row], doc_type: str, regions: list[Region]) -
             if cv and len(re.sub(r"\D", "", cv)) >= 13:
                 out.append(Candidate("card_number", cv, [t.ref for t in row.toks if compact(t.text) in compact(cv)] or refs,
                                      0.6, "pattern"))
+            out += _card_groups(row)
         elif doc_type == "receipt":
             for fld in ("business_number", "phone"):
                 fv = cut_value(fld, text)

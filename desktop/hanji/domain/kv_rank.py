@@ -93,9 +93,9 @@ def _receipt_sums(cands: list[Candidate], item_amounts: list[str]) -> None:
 
 def choose_fields(regions: list[Region], doc_type: str, spans: list[FieldSpan] | None = None,
                   fields: list[str] | None = None, extra_labels: dict[str, list[str]] | None = None,
-                  item_amounts: list[str] | None = None) -> dict[str, Candidate]:
+                  item_amounts: list[str] | None = None, rows: list[Row] | None = None) -> dict[str, Candidate]:
     """The value of each single-valued field of ``doc_type`` (``fields``: those allowed; default all)."""
-    rows = rows_of(regions, doc_type, extra_labels)
+    rows = rows if rows is not None else rows_of(regions, doc_type, extra_labels)
     cands = _label_candidates(rows, doc_type) + _pattern_candidates(rows, doc_type, regions)
     cands += _tagger_candidates(spans or [], regions, rows, doc_type)
     if fields is not None:
@@ -128,11 +128,27 @@ def link_fields(regions: list[Region], doc_type: str, spans: list, tags: list[li
     together (:func:`hanji.domain.kv_rank.choose_fields`); the tags are rewritten to match (the chosen
     value's tokens get the field's tags, the field's other tags go back to ``O``). In place; returns
     ``{field: Candidate}``."""
+    from hanji.domain.receipt_items import read_items
     from hanji.domain.schemas import DOC_TYPES
 
     fields = [f for f, _, _ in DOC_TYPES.get(doc_type, []) if f not in MULTI_VALUED]
-    amounts = [s.text for s in spans if s.key == "item_amount"]
-    chosen = choose_fields(regions, doc_type, spans, fields, labels, amounts)
+    rows = rows_of(regions, doc_type, labels)
+    items = read_items(rows) if doc_type == "receipt" else None
+    if items:  # the item table read by its headings replaces the tagger's items
+        for tg in tags:
+            for k, t in enumerate(tg):
+                if t[2:].startswith("item_"):
+                    tg[k] = "O"
+        for it in items:
+            for f, (_, refs) in it.items():
+                for n, (i, k) in enumerate(sorted(refs)):
+                    if k < len(tags[i]):
+                        tags[i][k] = ("B-" if n == 0 else "I-") + f
+                        scores[i][k] = 1.0
+        amounts = [it["item_amount"][0] for it in items]
+    else:
+        amounts = [s.text for s in spans if s.key == "item_amount"]
+    chosen = choose_fields(regions, doc_type, spans, fields, labels, amounts, rows)
     for f, c in chosen.items():
         if not c.refs:
             continue

@@ -158,11 +158,17 @@ def find_labels(toks: list[str], doc_type: str, extra: dict[str, list[str]] | No
                 f, g = sp[a]
                 hit = LabelHit(f, g, i, j)
                 break
-        if hit is None and s < n:  # glued: 'TEL:02-123-4567', '사업자번호:459-41-81931'
-            m = re.match(r"^[\[<【]?([^:：\]>】]+)[\]>】]?\s*[:：]\s*(.+)$", toks[s])
-            if m and compact(m.group(1)) in sp:
-                f, g = sp[compact(m.group(1))]
-                hit = LabelHit(f, g, i, s + 1, m.group(2))
+        if hit is None and s < n:  # glued: 'TEL:02-123-4567', '사업자번호:459-41-81931', '개 업 연 월 일:1999년'
+            head = ""
+            for j in range(s, min(n, s + _MAX_LABEL_TOKENS)):
+                m = re.match(r"^[\[<【]?([^:：\]>】]+)[\]>】]?\s*[:：]\s*(.+)$", toks[j])
+                if m and compact(head + m.group(1)) in sp:
+                    f, g = sp[compact(head + m.group(1))]
+                    hit = LabelHit(f, g, i, j + 1, m.group(2))
+                    break
+                head += compact(toks[j])
+                if len(head) > longest:
+                    break
         if hit is not None and (i == 0 or anywhere):
             out.append(hit)
             i = hit.end

@@ -16,7 +16,7 @@ _DATE = re.compile(r"\d{4}\s*년\s*\d{1,2}\s*월\s*\d{1,2}\s*일|"
 _TIME = re.compile(r"(?<![\d/.\-])(?:[01]?\d|2[0-3])\s*:\s*[0-5]\d(?:\s*:\s*[0-5]\d)?(?![\d/\-])")
 _AMOUNT = re.compile(r"(?<![\d.,])-?\s?(?:₩\s?)?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?\s?원?(?![\d,])")
 _EXPIRY = re.compile(r"(?<!\d)(?:0[1-9]|1[0-2])\s?/\s?(?:\d{4}|\d{2})(?!\d)")
-_CARD = re.compile(r"(?<![\d*])[\d*]{4}(?:[\s-]?[\d*]{2,6}){2,4}(?![\d*])")
+_CARD = re.compile(r"(?<![\d*])[\d*]{4}(?:[\s\-_.]?[\d*]{2,6}){2,4}(?![\d*])")
 _INSTALL = re.compile(r"일시불|\d{1,2}\s*개월|(?<!\d)\d{1,2}(?!\d)")
 _STAMP = re.compile(r"\s*[(\[]\s*(?:인|직인|서명|印|SEAL)\s*[)\]]\s*$", re.I)
 _HANGUL = re.compile(r"[가-힣]")
@@ -48,6 +48,8 @@ def cut_value(field: str, text: str) -> str | None:
     pat = _PATTERNS.get(field)
     if pat is not None:
         m = pat.search(t)
+        if m and field == "card_number":  # OCR reads a masked number's dashes as '_' or '.'
+            return re.sub(r"(?<=[\d*])[_.](?=[\d*])", "-", m.group(0).strip())
         return m.group(0).strip() if m else None
     if field == "approval_number" or field == "transaction_number":
         m = re.search(r"[0-9][0-9\-]*[0-9]", t)

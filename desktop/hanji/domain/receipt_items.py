@@ -1,0 +1,82 @@
+"""A receipt's item table read by its column headings (품명 / 단가 / 수량 / 금액, in any order and at any
+place): each line under the heading row, up to the totals, gives an item's name, quantity, unit price
+and amount by the column its numbers stand under. Pure functions over :class:`hanji.domain.kv_link.Row`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hanji.domain.kv_link import Ref, Row, Tok
+from hanji.domain.labels import compact
+
+HEADINGS = {
+    "item_name": ("품명", "상품명", "메뉴", "품목", "메뉴명", "상품", "내역", "ITEM", "DESCRIPTION"),
+    "item_quantity": ("수량", "QTY", "개수"),
+    "item_unit_price": ("단가", "PRICE", "판매가"),
+    "item_amount": ("금액", "AMOUNT", "AMT", "판매금액"),
+}
+_OF = {compact(s): f for f, ss in HEADINGS.items() for s in ss}
+_NUMBER = re.compile(r"^-?[₩]?\d{1,3}(?:,\d{3})*(?:\.\d+)?원?$|^-?\d+원?$")
+MAX_ITEMS = 40
+
+
+def _heading(row: Row) -> dict[str, Tok] | None:
+    cols: dict[str, Tok] = {}
+    for t in row.toks:
+        f = _OF.get(compact(t.text))
+        if f and f not in cols:
+            cols[f] = t
+    if "item_name" in cols and len(cols) >= 2 and "item_amount" in cols or len(cols) >= 3:
+        return cols
+    return None
+
+
+def _column(t: Tok, cols: dict[str, Tok], h: float) -> str | None:
+    """The numeric column a number stands under (its centre or its right edge nearest the heading's)."""
+    best, dist = None, 4.0 * h
+    for f, c in cols.items():
+        if f == "item_name":
+            continue
+        d = min(abs((t.box[0] + t.box[2]) / 2 - (c.box[0] + c.box[2]) / 2), abs(t.box[2] - c.box[2]))
+        if d < dist:
+            best, dist = f, d
+    return best
+
+
+def read_items(rows: list[Row]) -> list[dict[str, tuple[str, list[Ref]]]] | None:
+    """The items of the first item table (``[{field: (value, refs)}]``), or None when no heading row
+    is found or a line under it does not read as an item (the tagger then decides)."""
+    for ri, row in enumerate(rows):
+        cols = _heading(row)
+        if cols is None:
+            continue
+        name_right = min(c.box[0] for f, c in cols.items() if f != "item_name")
+        items: list[dict[str, tuple[str, list[Ref]]]] = []
+        pending: list[Tok] = []
+        for below in rows[ri + 1: ri + 1 + MAX_ITEMS]:
+            if below.hits or all(set(t.text) <= set("-=_*.·") for t in below.toks):
+                if below.hits:
+                    break
+                continue
+            nums = [t for t in below.toks if _NUMBER.match(t.text) and t.box[0] >= name_right - 1.5 * row.h]
+            words = [t for t in below.toks if t not in nums and t.box[2] <= name_right + 1.0 * row.h]
+            if not nums:
+                if pending or not words:
+                    return items or None
+                pending = words  # a name on a line of its own, its numbers on the next
+                continue
+            item: dict[str, tuple[str, list[Ref]]] = {}
+            name = pending + words
+            if name:
+                item["item_name"] = (" ".join(t.text for t in name), [t.ref for t in name])
+            pending = []
+            for t in nums:
+                f = _column(t, cols, row.h)
+                if f and f not in item:
+                    item[f] = (t.text, [t.ref])
+            if "item_amount" not in item or "item_name" not in item:
+                return items or None
+            items.append(item)
+        return items or None
+    return None
