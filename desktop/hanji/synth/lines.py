@@ -182,10 +182,25 @@ def degrade(img: np.ndarray, rng: random.Random, strength: float = 1.0) -> np.nd
     return np.ascontiguousarray(a)
 
 
+def restore_contrast(img: np.ndarray, target: float = 40.0) -> np.ndarray:
+    """``img`` unchanged when a person can read it (:func:`hanji.synth.print_effects.legible`), else its
+    grey levels stretched about their mean until ink and paper differ by ``target`` (no random draw,
+    so a sampler's stream of lines stays the same). Hairline fonts faded and blurred fell below."""
+    from hanji.synth.print_effects import legible
+
+    if legible(img) or img.shape[0] < MIN_HEIGHT:
+        return img
+    g = img.mean(axis=2)
+    c = float(np.percentile(g, 97) - np.percentile(g, 3))
+    a = img.astype(np.float32)
+    mean = a.mean(axis=(0, 1), keepdims=True)
+    return _u8((a - mean) * (target / max(c, 1.0)) + mean)
+
+
 def render_line(text: str, face: FontFace, rng: random.Random, size: int | None = None,
                 strength: float = 1.0) -> np.ndarray:
     size = size or rng.randint(20, 44)
-    return degrade(render_clean(text, face, size, rng), rng, strength)
+    return restore_contrast(degrade(render_clean(text, face, size, rng), rng, strength))
 
 
 class LineSampler:
