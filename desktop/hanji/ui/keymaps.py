@@ -93,3 +93,22 @@ def set_preset(name: str) -> None:
 def preset_keys(name: str | None = None) -> dict[str, str]:
     """The preset's layer: action id -> keys (``;`` between them)."""
     return PRESETS.get(name or preset() or HANJI, PRESETS[HANJI])[1]
+
+
+def markdown_table() -> str:
+    """Every action's keys in every preset, as docs/KEYS.md shows them (``python -m hanji.ui.keymaps``)."""
+    from hanji.ui.actions import ACTIONS, keys_for
+
+    names = list(PRESETS)
+    lines = ["| action | " + " | ".join(PRESETS[p][0] for p in names) + " |",
+             "|---|" + "---|" * len(names)]
+    for a in ACTIONS:
+        # Qt's Backtab is Shift+Tab as a person reads it
+        cells = [", ".join(dict.fromkeys(k.replace("Backtab", "Shift+Tab") for k in keys_for(a, overrides={}, preset=p)))
+                 or "—" for p in names]
+        lines.append(f"| {a.title} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(markdown_table(), end="")
