@@ -1,0 +1,354 @@
+"""Import: dataset files in other tools' formats into a project.
+
+Each document is checked whole (image decodes, sizes agree, points inside the image, links point
+at regions) before it is written; documents are written in batches through the store's
+:class:`~hanji.store.imports.ImportRun`: one transaction per batch and a savepoint per document,
+so a failure or a kill never leaves half a document. An import that stops on a bad entry (without
+``skip_bad``) takes back what it wrote: the project is unchanged. Documents are found again by
+image SHA-256: running an import a second time (after a cancel, a crash, or on purpose) adds
+nothing twice. Imports are not undo steps.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hanji.domain import geometry
+from hanji.domain.model import DOC_STATUSES
+from hanji.domain.text import tokens
+from hanji.errors import HanjiError
+from hanji.formats import registry
+from hanji.formats.base import (
+    SHAPE_ERRORS,
+    Note,
+    Sample,
+    Scope,
+    Skipped,
+    as_error,
+    check_types,
+    make_scope,
+    scoped,
+)
+from hanji.jobs.base import Cancelled, CancelToken, Progress, no_progress
+from hanji.store import ProjectStore
+from hanji.store.images import inspect_bytes
+from hanji.store.imports import DUPLICATE, NEW, ImportRun
+
+EDGE_TOLERANCE = 1.0  # pixels a point may lie outside the image (rounding in other tools)
+
+
+@dataclass
+class SkippedEntry:
+    path: str | None
+    where: str | None
+    message: str
+
+    def __str__(self) -> str:
+        head = (self.path or "") + (f" ({self.where})" if self.where else "")
+        return f"{head}: {self.message}" if head else self.message
+
+
+@dataclass
+class ImportReport:
+    format: str
+    documents: int = 0  # new documents
+    annotated: int = 0  # documents already in the project (no annotations yet) that got these
+    duplicates: int = 0  # documents already in the project with annotations: left alone
+    regions: int = 0
+    links: int = 0
+    keyvalues: int = 0
+    skipped: list[SkippedEntry] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        s = (f"imported {self.documents} new documents ({self.regions} regions, {self.links} links, "
+             f"{self.keyvalues} key-values)")
+        if self.annotated:
+            s += f", annotated {self.annotated} documents already there"
+        if self.duplicates:
+            s += f", {self.duplicates} already imported (left alone)"
+        if self.skipped:
+            s += f", skipped {len(self.skipped)} bad entries"
+        return s
+
+
+@dataclass
+class _Prepared:
+    sample: Sample
+    info: Any  # ImageInfo or None for samples that annotate an existing document
+
+
+def _prepare(sample: Sample, scope: Scope | None = None) -> _Prepared:
+    """Check a sample whole before anything is written; a HanjiError names the file and entry."""
+    where = sample.source or str(sample.name)
+    if not isinstance(sample.name, str) or (sample.has_image and not sample.name.strip()):
+        raise HanjiError(f"a document needs a name, got {sample.name!r:.40}", where)
+    info = None
+    if sample.image_path is not None and scope is not None and not scope.admits(sample.image_path):
+        raise scope.refusal(str(sample.image_path), where)
+    if sample.has_image:
+        data = sample.read_image()
+        info = inspect_bytes(data, sample.image_path or where)
+        w, h = info.width, info.height
+        if sample.width and sample.height and (sample.width, sample.height) != (w, h):
+            raise HanjiError(f"the annotation says the image is {sample.width}x{sample.height} but it is {w}x{h}",
+                             where)
+        for i, r in enumerate(sample.regions):
+            if not geometry.inside_image(r.points, w, h, EDGE_TOLERANCE):
+                x0, y0, x1, y1 = r.bbox
+                raise HanjiError(f"region {i + 1} ({r.text[:20]!r}) lies outside the {w}x{h} image "
+                                 f"(box {x0:g},{y0:g} to {x1:g},{y1:g})", where)
+    check_types(sample, where)
+    n = len(sample.regions)
+    for lk in sample.links:
+        if not (0 <= lk.src < n and 0 <= lk.dst < n):
+            raise HanjiError(f"a link points at a region that is not there ({lk.src} -> {lk.dst})", where)
+    for kv in sample.keyvalues:
+        if any(not 0 <= i < n for i in kv.region_ids):
+            raise HanjiError(f"key-value {kv.key!r} points at a region that is not there", where)
+    if sample.status is not None and sample.status not in DOC_STATUSES:
+        raise HanjiError(f"unknown document status {sample.status!r}", where)
+    return _Prepared(sample, info)
+
+
+class _Importer:
+    """One import: reads entries, checks them, writes them in batches, takes them back on a stop."""
+
+    def __init__(self, store: ProjectStore, report: ImportReport, state_key: str, skip_bad: bool, batch: int):
+        self.store = store
+        self.report = report
+        self.run: ImportRun = store.imports()
+        self.state_key = state_key
+        self.skip_bad = skip_bad
+        self.batch = batch
+        self.pending: list[_Prepared] = []
+        self.done = 0  # entries read
+        self.job: dict[str, Any] = {}  # what the job state says besides ``done``
+        self._names: dict[str, list[int]] | None = None
+        self._docs: list = []
+
+    # ------------------------------------------------------------------ entries
+    def take(self, item: Sample | Skipped, scope: Scope) -> None:
+        """Check an entry and queue it; a bad one stops the import (or is listed with ``skip_bad``)."""
+        self.done += 1
+        try:
+            if isinstance(item, Skipped):
+                raise item.error
+            try:
+                self.pending.append(_prepare(item, scope))
+            except SHAPE_ERRORS as e:
+                raise as_error(e, item.source or str(item.name)) from e
+        except HanjiError as e:
+            if not self.skip_bad:
+                self.pending.clear()
+                self.stop()  # a strict import that stops leaves the project as it was
+                raise
+            self.report.skipped.append(SkippedEntry(e.path, e.where, e.reason))
+        if len(self.pending) >= self.batch:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the queued documents: one transaction, each document whole or not at all."""
+        if not self.pending:
+            return
+        stop: HanjiError | None = None
+        with self.run.batch(self.state_key, {"done": self.done, **self.job}):
+            for p in self.pending:
+                try:
+                    with self.run.document():
+                        self.write(p)
+                except (HanjiError, *SHAPE_ERRORS) as e:
+                    e = as_error(e, p.sample.source or p.sample.name)
+                    if not self.skip_bad:
+                        stop = e
+                        break
+                    self.report.skipped.append(SkippedEntry(e.path, e.where, e.reason))
+        self.pending.clear()
+        if stop is not None:
+            self.stop()
+            raise stop
+
+    def stop(self) -> None:
+        """Take back what this import wrote and forget where it got to."""
+        self.run.revert()
+        self.store.save_job_state(self.state_key, "import", None)
+
+    # ------------------------------------------------------------------ one document
+    def write(self, p: _Prepared) -> None:
+        s = p.sample
+        if p.info is None:
+            self.merge_tags(s)
+            return
+        doc, state = self.run.add_document(p.info, s.name)
+        if state == DUPLICATE:
+            self.report.duplicates += 1
+            if doc.name != s.name or len(self.store.regions(doc.id)) != len(s.regions):
+                self.report.notes.append(f"{s.source or s.name}: the same image as document {doc.name!r}, "
+                                         "which already has annotations; this entry's were not added")
+            return
+        self.run.add_annotations(doc.id, list(s.regions), s.links, s.keyvalues)
+        changes: dict[str, Any] = {}
+        if s.doc_type:
+            changes["doc_type"] = s.doc_type
+        if s.status:
+            changes["status"] = s.status
+        if s.attrs:
+            changes["attrs"] = {**doc.attrs, **s.attrs}
+        if changes:
+            self.run.update_document(doc, **changes)
+        if state == NEW:
+            self.report.documents += 1
+        else:
+            self.report.annotated += 1
+        self.report.regions += len(s.regions)
+        self.report.links += len(s.links)
+        self.report.keyvalues += len(s.keyvalues)
+
+    def merge_tags(self, s: Sample) -> None:
+        """A sample without an image (CoNLL) puts its tags on a document already in the project:
+        by name, or by position when the file names none. Its tokens must be the document's."""
+        where = s.source or s.name
+        conll = s.attrs.get("conll")
+        if conll is None:
+            raise HanjiError("the entry names no image", where)
+        if self._names is None:
+            self._docs = self.store.documents()
+            self._names = {}
+            for d in self._docs:
+                self._names.setdefault(d.name, []).append(d.id)
+        if s.name:
+            ids = self._names.get(s.name)
+            if not ids:
+                raise HanjiError(f"no document named {s.name!r} in the project (tags go onto documents "
+                                 "already there: import their images and regions first)", where)
+            if len(ids) > 1:
+                raise HanjiError(f"{len(ids)} documents are named {s.name!r}; cannot tell which one", where)
+            doc_id = ids[0]
+        else:
+            pos = int(conll["position"]) - 1
+            if pos >= len(self._docs):
+                raise HanjiError(f"the file has more documents than the project ({len(self._docs)})", where)
+            doc_id = self._docs[pos].id
+        regions = self.store.regions(doc_id)
+        have = [t for r in regions for t in tokens(r.text)]
+        want, tags = list(conll["tokens"]), list(conll["tags"])
+        if have != want:
+            i = next((k for k, (a, b) in enumerate(zip(have, want)) if a != b), min(len(have), len(want)))
+            a = have[i] if i < len(have) else "(end)"
+            b = want[i] if i < len(want) else "(end)"
+            raise HanjiError(f"token {i + 1} is {a!r} in the project but {b!r} in the file "
+                             f"({len(have)} vs {len(want)} tokens)", where)
+        changes, k = {}, 0
+        for r in regions:
+            n = len(tokens(r.text))
+            new = tags[k:k + n]
+            k += n
+            same = list(r.tags) == new or (not r.tags and all(t == "O" for t in new))  # [] reads as all O
+            if n and not same:
+                changes[r.id] = new
+        if changes:
+            self.run.retag(changes)
+            self.report.annotated += 1
+        else:
+            self.report.duplicates += 1
+        self.report.regions += len(changes)
+
+
+def import_path(store: ProjectStore, path: str | Path, fmt: str | None = None, *, skip_bad: bool = False,
+                options: dict[str, Any] | None = None, progress: Progress = no_progress,
+                cancel: CancelToken | None = None, batch: int = 64,
+                allow_outside: list[str | Path] | tuple[str | Path, ...] = ()) -> ImportReport:
+    """Import a file or folder in format ``fmt`` (detected when None) into ``store``.
+
+    Stops at the first bad entry with a HanjiError naming the file and the entry, and takes back
+    what this run had written, so the project is as it was; with ``skip_bad`` bad entries are listed
+    in ``report.skipped`` and the rest is imported. Documents are committed in batches: after a
+    cancel (or a crash) what was committed stays, and running the import again goes on from there.
+
+    Images are read only from the dataset folder (``path``, or the folder of a file; a format may
+    widen it to the folder its layout names, :func:`dataset_root`) and the folders in
+    ``allow_outside``: an image named outside them (``../``, an absolute path, a symlink out) is a
+    bad entry, refused without being looked at.
+    """
+    t0 = time.perf_counter()
+    path = Path(path)
+    name, mod = _reader(path, fmt, options)
+    report = ImportReport(format=name)
+    importer = _Importer(store, report, f"import:{name}:{path.resolve()}", skip_bad, batch)
+    importer.job = {"format": name, "path": str(path)}
+    resumed_from = int((store.job_state(importer.state_key) or {}).get("done", 0))
+    total = _count(mod, path)
+    progress(0, total, f"resuming after {resumed_from}" if resumed_from else "")
+    _import_schema(importer, mod, path)
+    scope = make_scope(dataset_root(mod, path), allow_outside)
+    try:
+        for item in scoped(mod.read(path, **(options or {})), scope):
+            if cancel:
+                cancel.check()
+            if isinstance(item, Note):
+                report.notes.append(f"{item.path}{f' ({item.where})' if item.where else ''}: {item.message}"
+                                    if item.path else item.message)
+                continue
+            importer.take(item, scope)
+            done = importer.done
+            progress(done, max(total, done) if total else None, item.name if isinstance(item, Sample) else "")
+        importer.flush()
+    except Cancelled:
+        importer.flush()  # keep the documents already read; running it again goes on from there
+        raise
+    store.save_job_state(importer.state_key, "import", None)
+    report.seconds = time.perf_counter() - t0
+    progress(importer.done, importer.done, "")
+    return report
+
+
+def _reader(path: Path, fmt: str | None, options: dict[str, Any] | None):
+    """``(format name, module)`` of what reads ``path``; a clear error when nothing can."""
+    if not path.exists():
+        raise HanjiError("no such file or folder", path)
+    name = registry.canonical(fmt) if fmt else registry.detect(path)
+    mod = registry.get(name)
+    if not getattr(mod, "CAN_READ", True):
+        raise HanjiError(f"the {name} format can be exported but not imported", path)
+    registry.check_options(mod, "read", options, path)
+    return name, mod
+
+
+def _import_schema(importer: _Importer, mod, path: Path) -> None:
+    """The entity types a dataset declares (Label Studio's config, ...) that the project lacks."""
+    if not hasattr(mod, "read_entity_types"):
+        return
+    report = importer.report
+    have = {e.name for e in importer.store.entity_types()}
+    try:
+        types = mod.read_entity_types(path)
+    except (HanjiError, *SHAPE_ERRORS) as e:
+        types = []
+        report.notes.append(f"the label schema was not read: {as_error(e, path)}")
+    for e in types:
+        if e.name not in have:
+            importer.run.add_entity_type(e)
+            report.notes.append(f"added entity type {e.name!r}")
+
+
+def dataset_root(mod, path: Path) -> Path:
+    """The folder an import reads images from: the format's own answer (a layout that keeps its
+    images beside the folder of its annotations), else the folder chosen, else the file's folder."""
+    fn = getattr(mod, "dataset_root", None)
+    if fn is not None:
+        return Path(fn(path))
+    return path if path.is_dir() else path.parent
+
+
+def _count(mod, path: Path) -> int | None:
+    fn = getattr(mod, "count", None)
+    if fn is None:
+        return None
+    try:
+        return fn(path)
+    except (HanjiError, OSError):
+        return None
