@@ -1,13 +1,16 @@
-"""Image operations on numpy arrays, with Pillow: decode and encode, resize, perspective warp, blur;
+"""Image operations on numpy arrays: decode and encode, resize, perspective warp, blur; binary
+maps' connected components, outlines, convex hulls, smallest rotated rectangles and polygon fill;
 and painting regions over in an encoded image (masking on export).
 
-The one place for the pixel work that models, formats, synthesis, jobs and the window share (no
-OpenCV: it doubled the installed size). Images are ``HxW`` or ``HxWxC`` uint8 arrays, RGB when they
-have colour. Coordinates follow OpenCV's convention, which the detector and recognizer were trained
-with: pixel ``(x, y)`` has its centre at ``(x, y)``; a resize maps output pixel ``x`` to input
-``(x + 0.5) * scale - 0.5``. Pillow puts centres at ``+0.5``; the conversions are made here.
-Pillow's warps truncate where OpenCV rounds: interpolated pixels come out up to one grey level
-darker (half a level on average), which neither model notices.
+The one thin place that calls OpenCV (``opencv-python-headless``) for the pixel work that models,
+formats, synthesis, jobs and the window share; Pillow for what OpenCV does not do as well (16-bit
+and odd image formats, encoding with Pillow's options, masking on export). Images are ``HxW`` or
+``HxWxC`` uint8 arrays, RGB when they have colour. Coordinates follow OpenCV's convention, which
+the detector and recognizer were trained with: pixel ``(x, y)`` has its centre at ``(x, y)``; a
+resize maps output pixel ``x`` to input ``(x + 0.5) * scale - 0.5``.
+
+OpenCV is imported on first use (``_cv()``), so that importing this module stays cheap for the
+window's start.
 """
 
 from __future__ import annotations
@@ -22,13 +25,31 @@ from PIL import Image, ImageFilter, UnidentifiedImageError
 
 from hanji.errors import HanjiError
 
-_RESAMPLE = {"nearest": Image.NEAREST, "linear": Image.BILINEAR, "cubic": Image.BICUBIC, "area": Image.BOX}
+_INTERPOLATION = {"nearest": "INTER_NEAREST_EXACT", "linear": "INTER_LINEAR", "cubic": "INTER_CUBIC",
+                  "area": "INTER_AREA"}
+_CV_MAX_SIDE = 32767  # OpenCV's warps address pixels with 16-bit coordinates
+
+
+def _cv():
+    import cv2
+
+    return cv2
+
+
+def _flag(interpolation: str) -> int:
+    try:
+        return getattr(_cv(), _INTERPOLATION[interpolation])
+    except KeyError:
+        raise ValueError(f"unknown interpolation {interpolation!r}; use one of {', '.join(_INTERPOLATION)}") from None
 
 
 def decode(data: bytes, source: str | Path = "image") -> np.ndarray:
     """Encoded image bytes as an ``HxWx3`` uint8 RGB array (pixels as stored: no EXIF rotation).
     16-bit and float grayscale are stretched to 0-255. Unreadable bytes raise :class:`HanjiError`
-    naming ``source``."""
+    naming ``source``. JPEG and 8-bit PNG are decoded by OpenCV, anything else by Pillow."""
+    fast = _decode_cv(data)
+    if fast is not None:
+        return fast
     try:
         with Image.open(io.BytesIO(data)) as im:
             im.load()
@@ -39,6 +60,24 @@ def decode(data: bytes, source: str | Path = "image") -> np.ndarray:
             return np.asarray(im.convert("RGB"))
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as e:
         raise HanjiError(f"not a readable image ({e.__class__.__name__}: {e})", source) from e
+
+
+def _decode_cv(data: bytes) -> np.ndarray | None:
+    """OpenCV's decode of an 8-bit JPEG or PNG as RGB (alpha dropped, as Pillow's ``convert``
+    does), or None for anything else (Pillow then decodes it, or says what is wrong)."""
+    if not (data[:3] == b"\xff\xd8\xff" or data[:8] == b"\x89PNG\r\n\x1a\n"):
+        return None
+    cv2 = _cv()
+    a = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)  # pixels as stored: no EXIF turn
+    if a is None or a.dtype != np.uint8:
+        return None
+    if a.ndim == 2:
+        return cv2.cvtColor(a, cv2.COLOR_GRAY2RGB)
+    if a.shape[2] == 3:
+        return cv2.cvtColor(a, cv2.COLOR_BGR2RGB)
+    if a.shape[2] == 4:
+        return cv2.cvtColor(a, cv2.COLOR_BGRA2RGB)
+    return None
 
 
 def encode(image: np.ndarray, ext: str = ".jpg", quality: int = 95) -> bytes:
@@ -73,43 +112,26 @@ def warp_perspective(image: np.ndarray, matrix: np.ndarray, size: tuple[int, int
                      border: str | float | tuple = "replicate") -> np.ndarray:
     """``image`` seen through the homography ``matrix`` (input to output pixels) as a ``size``
     ``(width, height)`` image. Outside the input, ``border="replicate"`` repeats the edge pixels;
-    a number or tuple fills with that value."""
+    a number or tuple fills with that value. (``area`` interpolates as ``linear`` here.)"""
+    cv2 = _cv()
     w, h = int(size[0]), int(size[1])
-    a = np.asarray(image)
+    a = np.ascontiguousarray(image)
     if a.dtype != np.uint8:
         raise TypeError(f"warp_perspective needs a uint8 image, got {a.dtype}")
+    if max(w, h, *a.shape[:2]) > _CV_MAX_SIDE:
+        raise ValueError(f"warp_perspective works on images up to {_CV_MAX_SIDE} pixels a side")
+    if w <= 0 or h <= 0:
+        return np.zeros((max(h, 0), max(w, 0)) + a.shape[2:], np.uint8)
     inv = np.linalg.pinv(np.asarray(matrix, dtype=np.float64))  # the inverse, or the nearest for a degenerate map
-    fill = None
+    # warps round the mapped coordinate for "nearest" (INTER_NEAREST); they know no INTER_AREA
+    flags = (cv2.INTER_NEAREST if interpolation == "nearest" else _flag("linear" if interpolation == "area"
+                                                                          else interpolation)) | cv2.WARP_INVERSE_MAP
     if border == "replicate":
-        # the input pixels the output can reach, plus a margin, with the edges repeated outward
-        corners = np.array([[0, 0, 1], [w - 1, 0, 1], [w - 1, h - 1, 1], [0, h - 1, 1]], np.float64) @ inv.T
-        with np.errstate(divide="ignore", invalid="ignore"):
-            xy = np.nan_to_num(corners[:, :2] / corners[:, 2:3], nan=0.0, posinf=1e9, neginf=-1e9)
-        ih, iw = a.shape[:2]
-        x0, y0 = np.floor(xy.min(axis=0)).astype(int) - 2
-        x1, y1 = np.ceil(xy.max(axis=0)).astype(int) + 3
-        x0, y0 = max(x0, -iw - 2), max(y0, -ih - 2)  # a degenerate map cannot ask for unbounded padding
-        x1, y1 = min(x1, 2 * iw + 2), min(y1, 2 * ih + 2)
-        sub = a[max(y0, 0):max(min(y1, ih), 1), max(x0, 0):max(min(x1, iw), 1)]
-        pad = [(max(0, -y0), max(0, y1 - ih)), (max(0, -x0), max(0, x1 - iw))] + [(0, 0)] * (a.ndim - 2)
-        if any(p != (0, 0) for p in pad):
-            sub = np.pad(sub, pad, mode="edge")
-        a = sub
-        inv = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1]], np.float64) @ inv
+        out = cv2.warpPerspective(a, inv, (w, h), flags=flags, borderMode=cv2.BORDER_REPLICATE)
     else:
-        fill = tuple(int(round(v)) for v in border) if isinstance(border, (tuple, list)) else int(round(border))
-        if a.ndim == 3 and isinstance(fill, int):
-            fill = (fill,) * a.shape[2]
-    # Pillow samples the input at M(x + 0.5) - 0.5 for output pixel x: shift into that convention
-    half = np.array([[1, 0, 0.5], [0, 1, 0.5], [0, 0, 1]])
-    unhalf = np.array([[1, 0, -0.5], [0, 1, -0.5], [0, 0, 1]])
-    m = half @ inv @ unhalf
-    if m[2, 2] != 0:
-        m = m / m[2, 2]
-    im = Image.fromarray(np.ascontiguousarray(a))
-    out = im.transform((w, h), Image.PERSPECTIVE, tuple(m.reshape(-1)[:8]), resample=_RESAMPLE[interpolation],
-                       fillcolor=fill)
-    return np.asarray(out)
+        fill = tuple(float(v) for v in border) if isinstance(border, (tuple, list)) else (float(border),) * 4
+        out = cv2.warpPerspective(a, inv, (w, h), flags=flags, borderMode=cv2.BORDER_CONSTANT, borderValue=fill)
+    return out.reshape((h, w) + a.shape[2:])
 
 
 def warp_quad(image: np.ndarray, quad: Sequence[Sequence[float]], size: tuple[int, int], interpolation: str = "linear",
@@ -122,12 +144,13 @@ def warp_quad(image: np.ndarray, quad: Sequence[Sequence[float]], size: tuple[in
 
 
 def resize(image: np.ndarray, size: tuple[int, int], interpolation: str = "linear") -> np.ndarray:
-    """``image`` resized to ``size`` ``(width, height)``.
+    """``image`` resized to ``size`` ``(width, height)`` by OpenCV.
 
-    ``linear`` interpolates between the four nearest input pixels without smoothing first (as
-    OpenCV's ``INTER_LINEAR``, which the detector was trained with); ``area`` averages the input
-    pixels under each output pixel, parts of pixels weighted by the part covered (OpenCV's
-    ``INTER_AREA``; when enlarging it is ``linear``); ``nearest`` and ``cubic`` are Pillow's.
+    ``linear`` interpolates between the four nearest input pixels without smoothing first
+    (``INTER_LINEAR``, which the detector was trained with); ``area`` averages the input pixels
+    under each output pixel, parts of pixels weighted by the part covered (``INTER_AREA``; when
+    enlarging either side it is ``linear``); ``nearest`` takes the pixel whose centre is nearest
+    (``INTER_NEAREST_EXACT``, as Pillow); ``cubic`` is ``INTER_CUBIC``.
     """
     w, h = int(size[0]), int(size[1])
     a = np.ascontiguousarray(image)
@@ -136,34 +159,10 @@ def resize(image: np.ndarray, size: tuple[int, int], interpolation: str = "linea
     ih, iw = a.shape[:2]
     if (w, h) == (iw, ih):
         return a
-    if interpolation == "area" and w <= iw and h <= ih:
-        out = _shrink(_shrink(a, h, 0), w, 1)
-        return np.clip(np.rint(out), 0, 255).astype(np.uint8)
-    if interpolation == "area":
+    if interpolation == "area" and (w > iw or h > ih):
         interpolation = "linear"  # enlarging: nothing to average
-    im = Image.fromarray(a)
-    if interpolation == "linear" and (w < iw or h < ih):  # Pillow's resize would smooth before shrinking
-        out = im.transform((w, h), Image.AFFINE, (iw / w, 0, 0, 0, ih / h, 0), resample=Image.BILINEAR)
-    else:
-        out = im.resize((w, h), _RESAMPLE[interpolation])
-    return np.asarray(out)
-
-
-def _shrink(a: np.ndarray, n_out: int, axis: int) -> np.ndarray:
-    """Box-average ``a`` down to ``n_out`` along ``axis``: each output pixel is the mean of the
-    input over its span, from the running sum interpolated at the span's fractional ends."""
-    x = np.moveaxis(np.asarray(a, dtype=np.float64), axis, 0)
-    n_in = x.shape[0]
-    if n_out == n_in:
-        return np.moveaxis(x, 0, axis)
-    scale = n_in / n_out
-    run = np.concatenate([np.zeros((1,) + x.shape[1:]), np.cumsum(x, axis=0)])
-    t = np.arange(n_out + 1) * scale
-    t[-1] = n_in
-    k = np.minimum(np.floor(t).astype(np.intp), n_in - 1)
-    frac = (t - k).reshape((-1,) + (1,) * (x.ndim - 1))
-    integral = run[k] + frac * x[k]
-    return np.moveaxis((integral[1:] - integral[:-1]) / scale, 0, axis)
+    out = _cv().resize(a, (w, h), interpolation=_flag(interpolation))
+    return out.reshape((h, w) + a.shape[2:])  # OpenCV drops a trailing axis of 1
 
 
 def gaussian_blur(image: np.ndarray, sigma: float) -> np.ndarray:
@@ -171,6 +170,104 @@ def gaussian_blur(image: np.ndarray, sigma: float) -> np.ndarray:
     if sigma <= 0 or not math.isfinite(sigma):
         return np.asarray(image)
     return np.asarray(Image.fromarray(np.ascontiguousarray(image)).filter(ImageFilter.GaussianBlur(sigma)))
+
+
+# ------------------------------------------------------------------------------ binary maps and shapes
+def dilate(mask: np.ndarray, size: int = 2) -> np.ndarray:
+    """A ``size`` x ``size`` dilation of a binary map, as a 0/1 uint8 map (OpenCV's default anchor:
+    for 2x2, a pixel is set when it, its left, upper or upper-left neighbour is)."""
+    return _cv().dilate(_u8(mask), np.ones((size, size), np.uint8))
+
+
+def _u8(mask: np.ndarray) -> np.ndarray:
+    m = np.ascontiguousarray(mask)
+    return m.view(np.uint8) if m.dtype == bool else m.astype(np.uint8, copy=False)
+
+
+def shapes(mask: np.ndarray) -> list[np.ndarray]:
+    """The outer boundary of each 8-connected shape of a binary map: an int32 ``(N, 2)`` array of
+    ``(x, y)`` pixel centres from the shape's first pixel (raster order), clockwise on screen;
+    the shapes in raster order of their first pixel (OpenCV's ``findContours``; a shape inside
+    another's hole is a shape of its own)."""
+    cv2 = _cv()
+    found, hierarchy = cv2.findContours(_u8(mask), cv2.RETR_CCOMP, cv2.CHAIN_APPROX_NONE)
+    if not found:
+        return []
+    outer = [c[:, 0, :] for c, h in zip(found, hierarchy[0]) if h[3] == -1]  # holes have a parent
+    outer.sort(key=lambda c: (int(c[0, 1]), int(c[0, 0])))  # a border is walked from its first pixel
+    return [_clockwise(c) for c in outer]
+
+
+def _clockwise(pts: np.ndarray) -> np.ndarray:
+    """The same closed walk clockwise on screen, from the same first point."""
+    if len(pts) > 2 and _shoelace(pts) < 0:  # OpenCV walks outer borders counter-clockwise on screen
+        return np.concatenate([pts[:1], pts[:0:-1]])
+    return pts
+
+
+def component_mask(mask: np.ndarray, outline: np.ndarray) -> tuple[np.ndarray, int, int]:
+    """The shape of ``mask`` whose outer boundary is ``outline`` (from :func:`shapes`), alone in its
+    bounding box: ``(bool mask, x0, y0)`` (its holes clear, shapes inside them left out)."""
+    cv2 = _cv()
+    x0, y0, w, h = cv2.boundingRect(outline.reshape(-1, 1, 2).astype(np.int32))
+    sub = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(sub, [(outline - [x0, y0]).astype(np.int32)], 1)
+    sub &= _u8(mask[y0:y0 + h, x0:x0 + w])
+    n, labels = cv2.connectedComponents(sub, connectivity=8)
+    if n > 2:  # something sits in a hole: keep the shape that holds the boundary's first pixel
+        fx, fy = outline[0]
+        sub = (labels == labels[fy - y0, fx - x0]).astype(np.uint8)
+    return sub.astype(bool), x0, y0
+
+
+def outline(mask: np.ndarray) -> list[tuple[float, float]]:
+    """``(x, y)`` of the outer boundary pixels of the shape holding the first set pixel (raster
+    order), clockwise on screen, from that pixel."""
+    found = shapes(mask)
+    return [(float(x), float(y)) for x, y in found[0]] if found else []
+
+
+def _shoelace(pts: np.ndarray) -> float:
+    x, y = pts[:, 0].astype(np.float64), pts[:, 1].astype(np.float64)
+    return float(np.dot(x[:-1], y[1:]) - np.dot(x[1:], y[:-1]) + x[-1] * y[0] - x[0] * y[-1]) / 2
+
+
+def convex_hull(points) -> np.ndarray:
+    """The convex hull of points ``(x, y)`` as a float ``(N, 2)`` array, clockwise on screen
+    (collinear points: their two ends)."""
+    pts = np.asarray(points, dtype=np.float32).reshape(-1, 2)
+    if len(pts) == 0:
+        return np.zeros((0, 2))
+    hull = _cv().convexHull(pts)[:, 0, :].astype(np.float64)
+    return hull[::-1] if len(hull) > 2 and _shoelace(hull) < 0 else hull
+
+
+def min_area_rect(points) -> tuple[list[tuple[float, float]], float, float]:
+    """The smallest-area rectangle around the points: ``(corners, width, height)``, the corners
+    clockwise on screen, ``width`` the side from ``corners[0]`` to ``corners[1]``, ``height`` the
+    next (OpenCV's ``minAreaRect``; collinear points give a height of 0)."""
+    cv2 = _cv()
+    pts = np.asarray(points, dtype=np.float32).reshape(-1, 2)
+    if len(pts) == 0:
+        raise ValueError("min_area_rect needs at least one point")
+    # float32 corners rounded to 1/1000 px: 9.9999995 is 10 (pyclipper truncates to whole pixels)
+    box = np.round(cv2.boxPoints(cv2.minAreaRect(pts)).astype(np.float64), 3)
+    if _shoelace(box) < 0:
+        box = box[::-1]
+    w = float(np.hypot(*(box[1] - box[0])))
+    h = float(np.hypot(*(box[2] - box[1])))
+    return [(float(x), float(y)) for x, y in box], w, h
+
+
+def fill_polygon(shape: tuple[int, int], points, value: int = 1) -> np.ndarray:
+    """A uint8 ``shape`` ``(height, width)`` map with the polygon (vertices rounded to pixels)
+    set to ``value``, its edges included."""
+    out = np.zeros(shape, np.uint8)
+    pts = np.rint(np.asarray(points, dtype=np.float64).reshape(-1, 2)).astype(np.int32)
+    cv2 = _cv()
+    cv2.fillPoly(out, [pts], int(value))
+    cv2.polylines(out, [pts], True, int(value))  # a polygon of no area still marks its line
+    return out
 
 
 def mask_image(data: bytes, polygons: list[list[tuple[float, float]]], source: str = "image") -> bytes:

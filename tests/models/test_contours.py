@@ -63,7 +63,7 @@ def test_components_are_the_8_connected_sets(mask):
         got_sets.append(pts)
     assert sorted(map(sorted, got_sets)) == sorted(map(sorted, want))
     # in raster order of their first pixel
-    firsts = [(int(c.rows[0]), int(c.first[0])) for c in got]
+    firsts = [c.first_pixel()[::-1] for c in got]
     assert firsts == sorted(firsts)
 
 

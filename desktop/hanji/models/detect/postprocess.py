@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyclipper
-from PIL import Image, ImageDraw
 
+from hanji import imaging
 from hanji.domain import geometry
 from hanji.models.detect import contours
 
@@ -62,12 +62,10 @@ class PostProcess:
             mask = contours.dilate(mask)
         out: list[Detection] = []
         for comp in contours.components(mask)[: self.max_candidates]:
-            if comp.size < 3:
-                continue
-            hull = comp.hull()
+            hull = comp.hull()  # (a shape of fewer than three pixels has fewer than three hull points)
             if len(hull) < 3:
                 continue  # a line one pixel thin
-            rect = geometry.min_area_rect(hull)
+            rect = imaging.min_area_rect(hull)
             box, rw, rh = rect
             if min(rw, rh) < self.min_size:
                 continue
@@ -85,7 +83,7 @@ class PostProcess:
                 grown = unclip(approx, self.unclip_ratio)
                 if grown is None or len(grown) < 3:
                     continue
-                rect_pts, gw, gh = geometry.min_area_rect([tuple(p) for p in grown.tolist()])
+                rect_pts, gw, gh = imaging.min_area_rect(grown)
                 if min(gw, gh) < self.min_size + GROWN_MARGIN:
                     continue
                 poly = _scale_clip(grown, sx, sy, width, height)
@@ -98,7 +96,7 @@ class PostProcess:
                 grown = unclip(np.asarray(box, np.float64), self.unclip_ratio)
                 if grown is None:
                     continue
-                rect_pts, gw, gh = geometry.min_area_rect([tuple(p) for p in grown.tolist()])
+                rect_pts, gw, gh = imaging.min_area_rect(grown)
                 if min(gw, gh) < self.min_size + GROWN_MARGIN:
                     continue
             quad = _scale_clip(np.asarray(rect_pts, np.float64), sx, sy, width, height)
@@ -113,7 +111,7 @@ def is_curved(comp: contours.Component, rect: tuple | None = None, bins: int = 8
     """True when a text shape bends: its centre line strays from a straight line by more than a
     quarter of the rectangle's height, while the band itself stays thinner than that rectangle.
     (A straight line with ragged ink, like ``***Thank You***``, fills its rectangle's height.)"""
-    box, rw, rh = rect or geometry.min_area_rect(comp.hull())
+    box, rw, rh = rect or imaging.min_area_rect(comp.hull())
     long_side, short_side = max(rw, rh), min(rw, rh)
     if short_side <= 0 or long_side < 3 * short_side:
         return False
@@ -155,10 +153,7 @@ def shape_score(prob: np.ndarray, pts: np.ndarray) -> float:
     x1 = int(np.clip(np.ceil(pts[:, 0].max()), 0, w - 1))
     y0 = int(np.clip(np.floor(pts[:, 1].min()), 0, h - 1))
     y1 = int(np.clip(np.ceil(pts[:, 1].max()), 0, h - 1))
-    shifted = (pts - [x0, y0]).round()
-    mask = Image.new("1", (x1 - x0 + 1, y1 - y0 + 1))
-    ImageDraw.Draw(mask).polygon([tuple(p) for p in shifted.tolist()], fill=1, outline=1)
-    sel = np.asarray(mask)
+    sel = imaging.fill_polygon((y1 - y0 + 1, x1 - x0 + 1), pts - [x0, y0]).astype(bool)
     if not sel.any():
         return 0.0
     return float(prob[y0:y1 + 1, x0:x1 + 1][sel].mean())
