@@ -26,7 +26,6 @@ import shutil
 import subprocess
 import sys
 import time
-import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +36,7 @@ SHARED = ROOT.parent / "shared" / "data"
 
 import hanji.models  # noqa: E402,F401  (before torch: sets how torch's threads wait, as the app does)
 from hanji.domain import geometry  # noqa: E402
-from hanji.domain.text import edit_distance as levenshtein  # noqa: E402
+from hanji.domain.text import cer as text_cer  # noqa: E402
 
 
 # ------------------------------------------------------------------------------------------- data
@@ -229,17 +228,10 @@ class PRH:
 
 
 def cer(preds, truths, ignore_space: bool = True, fold_case: bool = False) -> float:
-    """Character error rate; spaces ignored (recognizers differ in where they put them), case
-    folded when asked (SROIE's transcripts are upper-cased, the receipts are not)."""
-
-    def norm(s):
-        s = unicodedata.normalize("NFC", s)
-        s = s.casefold() if fold_case else s
-        return "".join(s.split()) if ignore_space else " ".join(s.split())
-
-    err = sum(levenshtein(norm(p), norm(t)) for p, t in zip(preds, truths))
-    n = sum(len(norm(t)) for t in truths)
-    return err / max(1, n)
+    """Character error rate (the one CER, hanji.domain.text.cer); spaces ignored (recognizers
+    differ in where they put them), case folded when asked (SROIE's transcripts are upper-cased,
+    the receipts are not)."""
+    return text_cer(preds, truths, spaces="ignore" if ignore_space else "collapse", fold_case=fold_case)
 
 
 def line(name, value, unit, peers=()):

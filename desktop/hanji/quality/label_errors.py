@@ -13,7 +13,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from hanji.domain.text import edit_distance, nfc
+from hanji.domain.text import cer as text_cer
+from hanji.domain.text import nfc
 
 
 @dataclass(frozen=True)
@@ -44,10 +45,8 @@ def normalise(text: str) -> str:
 
 
 def cer(given: str, predicted: str) -> float:
-    g, p = normalise(given), normalise(predicted)
-    if not g:
-        return 0.0 if not p else 1.0
-    return edit_distance(g, p) / len(g)
+    """The CER of one reading against its label, white space collapsed (the one CER)."""
+    return text_cer([predicted], [given], spaces="collapse")
 
 
 def agreement_threshold(readings: Iterable[Reading], default: float = 0.5) -> float:

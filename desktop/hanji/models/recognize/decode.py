@@ -8,7 +8,8 @@ import unicodedata
 
 import numpy as np
 
-from hanji.domain.text import edit_distance as levenshtein
+from hanji.domain.text import cer as text_cer
+from hanji.domain.text import edit_distance as levenshtein  # noqa: F401 (re-exported)
 
 HEIGHT = 48
 
@@ -102,7 +103,6 @@ def batch_tensor(prepared: list[np.ndarray], min_width: int = 64, multiple: int 
 
 
 def cer(preds: list[str], refs: list[str]) -> float:
-    """Character error rate: total edit distance over total reference length (NFC, both)."""
-    n = sum(len(unicodedata.normalize("NFC", r)) for r in refs)
-    e = sum(levenshtein(unicodedata.normalize("NFC", p), unicodedata.normalize("NFC", r)) for p, r in zip(preds, refs))
-    return e / max(n, 1)
+    """Character error rate: total edit distance over total reference length (NFC, both; the
+    one CER, :func:`hanji.domain.text.cer`)."""
+    return text_cer(preds, refs)
