@@ -39,6 +39,7 @@ KO: dict[str, str] = {
     "Document confirmed; every document is done.": "문서를 확인했습니다. 모든 문서가 완료되었습니다.",
     "Document confirmed; on to the next one not done.": "문서를 확인했습니다. 다음 미완료 문서로 갑니다.",
     "Remove from the project": "프로젝트에서 제거", "Edit → Undo brings them back.": "편집 → 실행 취소로 되돌릴 수 있습니다.",
+    "1-9 (canvas)": "1-9 (캔버스)", "tag the selected regions whole; 0 clears": "선택한 영역 전체에 태그, 0: 지우기",
     "Link to the next region": "다음 영역에 연결", "No region after this one to link to.": "이 영역 뒤에 연결할 영역이 없습니다.",
     "Removed": "제거함", "Regions re-sorted by position.": "영역을 위치대로 다시 정렬했습니다.", "Tagged": "태그함",
     "Filter by name": "이름으로 거르기", "new": "새 문서", "preannotated": "사전 주석", "in_progress": "진행 중",

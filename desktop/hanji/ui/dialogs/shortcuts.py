@@ -39,7 +39,8 @@ def cheatsheet_html() -> str:
                      ("Space+drag, middle drag", "pan"), ("Ctrl+Wheel", "zoom at cursor"),
                      ("Wheel, Shift+Wheel", "scroll"),
                      ("Double-click edge / Alt+click vertex", "add / delete vertex"),
-                     ("1-9, letters (Tags pane)", "tag the selected tokens"))))
+                     ("1-9, letters (Tags pane)", "tag the selected tokens"),
+                     ("1-9 (canvas)", "tag the selected regions whole; 0 clears"))))
     parts.append("</table>")
     return "".join(parts)
 
