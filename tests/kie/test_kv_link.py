@@ -160,3 +160,14 @@ def test_an_item_table_is_read_by_its_column_headings_in_any_order():
         {"item_name": "두유", "item_unit_price": "900", "item_quantity": "1", "item_amount": "900"}]
     # items sum to the total: the total's candidate agrees
     assert values(regs, "receipt")["total"] == "3,300"
+
+
+def test_a_projects_own_label_introduces_its_field_but_never_takes_another_fields_label():
+    regs = [box(20, 100, "판매처"), box(200, 100, "바른김밥 시청역점")]
+    assert "store_name" not in values(regs, "receipt")
+    got = {k: c.value for k, c in choose_fields(regs, "receipt", extra_labels={"store_name": ["판매처"]}).items()}
+    assert got["store_name"] == "바른김밥 시청역점"
+    # a title naming another field's label (성명 is the representative on a certificate) changes nothing
+    regs = [box(20, 100, "성명"), box(200, 100, "김보람")]
+    got = choose_fields(regs, "business_registration", extra_labels={"name": ["성명"]})
+    assert got["representative"].value == "김보람" and "name" not in got

@@ -30,7 +30,8 @@ def register(sub) -> None:
                    help="mask personal numbers and names (resident and card numbers keep their first digits)")
     p.add_argument("--vocab", type=Path, default=None, metavar="PROJECT",
                    help="correct OCR slips in the values' words against this project's confirmed key-values "
-                        "(BANOAR -> BANDAR when BANDAR is a word of the field there)")
+                        "(BANOAR -> BANDAR when BANDAR is a word of the field there); its schema's field titles "
+                        "are read as labels too")
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("propose", help="propose tags and key-values for a project's documents (machine "
@@ -50,15 +51,17 @@ def cmd_extract(args) -> int:
             raise HanjiError("no such image file", p)
     if args.model is not None and not args.model.is_file():
         raise HanjiError("no such model file", args.model)
-    vocab = None
+    vocab, labels = None, None
     if args.vocab is not None:
+        from hanji.jobs.propose import project_labels
         from hanji.jobs.vocab import project_vocabulary
         from hanji.store import ProjectStore
 
         with ProjectStore.open(args.vocab, readonly=True) as store:
             vocab = project_vocabulary(store)
+            labels = project_labels(store)
     emit_jsonl(lambda progress: extract_images(args.images, args.doc_type, model=args.model, mask=args.mask,
-                                               progress=progress, vocab=vocab), args.out, "extracting")
+                                               progress=progress, vocab=vocab, labels=labels), args.out, "extracting")
     return 0
 
 

@@ -102,7 +102,7 @@ def rows_of(regions: list[Region], doc_type: str, extra_labels: dict[str, list[s
         toks = tokens(r.text)
         if not toks or len(r.points) < 2:
             continue
-        box = geometry.bbox(_rotate(r.points, math.radians(angle)) if angle else r.points)
+        box = geometry.bbox(_rotate(r.points, angle) if angle else r.points)
         items.append((i, toks, box))
     items.sort(key=lambda it: (it[2][1] + it[2][3]) / 2)
     rows: list[list[tuple[int, list[str], Box]]] = []
@@ -344,13 +344,14 @@ def _pattern_candidates(rows: list[Row], doc_type: str, regions: list[Region]) -
                     out.append(Candidate(fld, fv, [t.ref for t in row.toks if compact(t.text) in compact(fv)] or refs,
                                          0.5, "pattern"))
             dv = cut_value("date", text)
-            if dv and plausible("date", dv):
-                out.append(Candidate("date", dv, [t.ref for t in row.toks if compact(t.text) in compact(dv)] or refs, 0.4,
+            if dv and plausible("date", dv):  # the first date printed is the sale's (later ones: approval, expiry)
+                grade = 0.3 if any(c.field == "date" and c.source == "pattern" for c in out) else 0.8
+                out.append(Candidate("date", dv, [t.ref for t in row.toks if compact(t.text) in compact(dv)] or refs, grade,
                                      "pattern"))
                 tv = cut_value("time", text.replace(dv, " "))
                 if tv:
-                    out.append(Candidate("time", tv, [t.ref for t in row.toks if compact(t.text) in compact(tv)] or refs, 0.4,
-                                         "pattern"))
+                    out.append(Candidate("time", tv, [t.ref for t in row.toks if compact(t.text) in compact(tv)] or refs,
+                                         grade, "pattern"))
     if doc_type == "credit_card":  # the issuer: the top line that is no label, number, date, mark or network
         for row in rows[:3]:
             words = [t for t in row.toks if not MARK_WORDS.match(t.text) and not NETWORK_WORDS.match(t.text)]

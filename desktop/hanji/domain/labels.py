@@ -38,7 +38,7 @@ LABELS: dict[str, dict[str, list[tuple[str, float]]]] = {
         "phone": [("전화", 1.0), ("전화번호", 1.0), ("TEL", 1.0), ("TEL.", 1.0), ("연락처", 0.9), ("대표전화", 1.0),
                   ("☎", 1.0), ("T.", 0.7)],
         "date": [("거래일시", 1.0), ("거래일자", 1.0), ("일시", 0.9), ("판매일", 1.0), ("판매일시", 1.0), ("판매", 0.7),
-                 ("주문일시", 1.0), ("구매일시", 1.0), ("결제일시", 1.0), ("승인일시", 0.8), ("일자", 0.9), ("날짜", 1.0),
+                 ("주문일시", 1.0), ("구매일시", 1.0), ("결제일시", 1.0), ("승인일시", 0.3), ("일자", 0.9), ("날짜", 1.0),
                  ("거래일", 1.0), ("매출", 0.6), ("구매", 0.6), ("매출일", 1.0), ("판매일자", 1.0)],
         "subtotal": [("과세물품가액", 1.0), ("공급가액", 1.0), ("과세금액", 1.0), ("과세매출", 1.0), ("과세물품", 1.0),
                      ("물품가액", 1.0), ("공급가", 0.9), ("면세외과세", 0.9)],
@@ -116,9 +116,12 @@ def spellings(doc_type: str, extra: dict[str, list[str]] | None = None) -> dict[
     key = (doc_type, tuple(sorted((k, tuple(v)) for k, v in (extra or {}).items())))
     if key not in _CACHE:
         sp = _spellings(doc_type)
+        fields = set(LABELS.get(doc_type, {}))
         for field, spells in (extra or {}).items():
-            for s in spells:
-                sp[compact(s)] = (field, 1.0)
+            for s in spells:  # a project's label for one of this type's fields, unless it names another
+                c = compact(s)
+                if c and (field in fields or not fields) and (c not in sp or sp[c][0] in ("", field)):
+                    sp[c] = (field, 1.0)
         _CACHE[key] = sp
     return _CACHE[key]
 

@@ -318,11 +318,13 @@ def _mask_regions(res: dict[str, Any]) -> None:
 
 def extract_images(paths: Sequence[str | Path], doc_type: str = "auto", model: str | Path | None = None,
                    pipeline: Any = None, mask: bool = False, progress: Progress = no_progress,
-                   cancel: CancelToken | None = None, vocab: Any = None) -> Iterator[dict[str, Any]]:
+                   cancel: CancelToken | None = None, vocab: Any = None,
+                   labels: dict[str, list[str]] | None = None) -> Iterator[dict[str, Any]]:
     """One result per image: ``{"image", "doc_type", "fields", "regions": [{"points", "text", "score",
     "key"}], "flags", "corrections"}``. ``mask``: personal numbers and names masked in fields and
     region texts. ``vocab``: a field vocabulary the values' OCR slips are corrected against
-    (:func:`hanji.jobs.vocab.project_vocabulary`)."""
+    (:func:`hanji.jobs.vocab.project_vocabulary`); ``labels``: a project's own labels per field
+    (:func:`hanji.jobs.propose.project_labels`)."""
     from hanji.errors import HanjiError
     from hanji.models.pipeline import load_image
 
@@ -337,7 +339,7 @@ def extract_images(paths: Sequence[str | Path], doc_type: str = "auto", model: s
             cancel.check()
         progress(i, len(paths), str(p))
         regions = pipeline.page(load_image(p))
-        res = extract_regions(regions, doc_type, predictor, vocab=vocab)
+        res = extract_regions(regions, doc_type, predictor, vocab=vocab, labels=labels)
         res.pop("keyvalues")
         res.pop("ordered")
         for r in res["regions"]:

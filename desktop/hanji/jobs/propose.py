@@ -32,6 +32,12 @@ def _human_tags(regions: list[Region]) -> bool:
     return any(t != "O" for r in regions for t in r.tags if r.attrs.get("tags_source") != "machine")
 
 
+def project_labels(store) -> dict[str, list[str]]:
+    """The printed labels a project's schema names: each entity type's title (``상호``, or the
+    ``가맹점명`` a project renamed it to) introduces its field, next to hanji.domain.labels' own."""
+    return {e.name: [e.title] for e in store.entity_types() if e.title and e.title != e.name}
+
+
 def propose(store, doc_ids: list[int] | None = None, model: str | Path | None = None, predictor=None,
             overwrite: bool = False, resume: bool = True, progress: Progress = no_progress,
             cancel: CancelToken | None = None, vocab: Any = True) -> ProposeReport:
@@ -55,6 +61,7 @@ def propose(store, doc_ids: list[int] | None = None, model: str | Path | None = 
     state = store.job_state(JOB) if resume else None
     done = set(state.get("done", [])) if state else set()
     rep = ProposeReport()
+    labels = project_labels(store)
     for n, d in enumerate(docs):
         if cancel:
             cancel.check()
@@ -67,7 +74,7 @@ def propose(store, doc_ids: list[int] | None = None, model: str | Path | None = 
         if _human_tags(regions) and not overwrite:
             rep.skipped += 1
             continue
-        res = extract_regions(regions, d.doc_type or "auto", predictor, vocab=vocab or None)
+        res = extract_regions(regions, d.doc_type or "auto", predictor, vocab=vocab or None, labels=labels)
         fixed = corrected_regions(res)
         changes: dict[int, dict[str, Any]] = {}
         for r, rj in zip(res["ordered"], res["regions"]):
