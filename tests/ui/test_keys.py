@@ -299,6 +299,13 @@ def test_hanji_remove_command(tmp_path, capsys):
         assert [d.name for d in store.documents()] == ["영수증_2.png"]
         assert store.undo() == "remove document"
         assert len(store.documents()) == 2 and len(store.regions(store.documents()[0].id)) == 3
+        size = store.counts()["image_bytes"]
+    # --purge: for good, the image's bytes leave the file
+    assert main(["remove", str(path), "영수증_2.png", "--purge", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["purged"] is True
+    with ProjectStore.open(path) as store:
+        assert [d.name for d in store.documents()] == ["영수증_1.png"]
+        assert store.counts()["image_bytes"] < size
 
 
 # -------------------------------------------------------------------------------------- the order

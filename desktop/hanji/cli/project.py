@@ -31,6 +31,8 @@ def register(sub) -> None:
     p = sub.add_parser("remove", help="remove documents (by id or name) with their labels, as one undoable step")
     p.add_argument("project", type=Path)
     p.add_argument("documents", nargs="+", metavar="DOC", help="a document's id or its name")
+    p.add_argument("--purge", action="store_true",
+                   help="for good: their images leave the file too, and the removal cannot be undone")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_remove)
 
@@ -101,11 +103,17 @@ def cmd_remove(args) -> int:
             else:
                 raise HanjiError(f"no document {ref!r} (neither an id nor a name) in the project", args.project)
         chosen = list({d.id: d for d in chosen}.values())
-        store.remove_documents([d.id for d in chosen])
+        if args.purge:
+            for d in chosen:
+                store.delete_document(d.id)
+        else:
+            store.remove_documents([d.id for d in chosen])
     if args.json:
-        print(json.dumps({"removed": [{"id": d.id, "name": d.name} for d in chosen]}, ensure_ascii=False))
+        print(json.dumps({"removed": [{"id": d.id, "name": d.name} for d in chosen], "purged": args.purge},
+                         ensure_ascii=False))
     else:
-        print(f"removed {len(chosen)}: {', '.join(d.name for d in chosen)} (undo in the window brings them back)")
+        how = "for good, images too" if args.purge else "undo in the window brings them back"
+        print(f"removed {len(chosen)}: {', '.join(d.name for d in chosen)} ({how})")
     return 0
 
 
