@@ -120,7 +120,8 @@ def move_in_order(window, step: int) -> None:
     if not 0 <= j < len(ids):
         return
     ids[k], ids[j] = ids[j], ids[k]
-    changes = {r: {"order": i} for i, r in enumerate(ids) if regions[[x.id for x in regions].index(r)].order != i}
+    stored = {r.id: r.order for r in regions}
+    changes = {r: {"order": i} for i, r in enumerate(ids) if stored[r] != i}
     window.store.update_regions(changes, label="move in order")
     window.session.select({rid}, rid)
 
