@@ -87,6 +87,7 @@ class ShortcutEditor(QDialog):
             ed.editingFinished.connect(lambda aid=a.id: self._edited(aid))
         self._show_all()
         self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setStretchLastSection(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
                                    | QDialogButtonBox.StandardButton.RestoreDefaults)
         buttons.accepted.connect(self.accept)
