@@ -32,7 +32,7 @@ def build(path: Path, docs: int, per_doc: int) -> list[str]:
     store = ProjectStore.create(path)
     texts = []
     now = time.time()
-    with store.atomic() as conn:
+    with store._tx() as conn:
         for d in range(docs):
             cur = conn.execute(
                 "INSERT INTO documents(name, sha256, width, height, status, doc_type, path, attrs, added, updated) "

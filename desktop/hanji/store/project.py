@@ -178,12 +178,12 @@ class ProjectStore(Documents, Annotations, History, Search):
 
     # ------------------------------------------------------------------ transactions & history
     @contextlib.contextmanager
-    def atomic(self) -> Iterator[Any]:
+    def atomic(self) -> Iterator[None]:
         """One transaction. Nested blocks are savepoints: an error inside one takes back only what
         that block wrote (the outer block goes on if it catches the error), so an import can keep
         each document whole inside a batch's transaction."""
-        with self._tx() as conn:
-            yield conn  # for jobs.transfer until it writes through store.imports; then nothing
+        with self._tx():
+            yield  # nothing of the backend's (its connection) leaves the store
 
     @contextlib.contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
