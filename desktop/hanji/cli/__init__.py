@@ -61,3 +61,19 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("hanji: cancelled", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader went away (``hanji search ... | head``): stop quietly, as other command-line tools do
+        _quiet_stdout()
+        return 141
+
+
+def _quiet_stdout() -> None:
+    """Send what is still buffered for a closed pipe to nowhere, so that Python's exit does not fail
+    flushing it."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

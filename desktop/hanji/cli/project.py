@@ -58,6 +58,8 @@ def cmd_add(args) -> int:
     with ProjectStore.open(args.project) as store, Bar("adding images", "img") as bar:
         report = add_images(store, args.images, link=args.link, progress=bar)
     print(f"added {report.added}, duplicates skipped {report.duplicates}, errors {len(report.errors)}")
+    for n in report.notes:
+        print(f"  note: {n}")
     for e in report.errors:
         print(f"  {e}", file=sys.stderr)
     return 1 if report.errors and not report.added else 0

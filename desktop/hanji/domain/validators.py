@@ -216,7 +216,10 @@ _DATE_PATTERNS = [
 _DMY = re.compile(r"(?P<d>\d{1,2})\s*[.\-/]\s*(?P<m>\d{1,2})\s*[.\-/]\s*(?P<y>\d{4}|\d{2})")
 _MONTHS = {m: i + 1 for i, m in enumerate(["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP",
                                              "OCT", "NOV", "DEC"])}
-_DMONY = re.compile(r"(?P<d>\d{1,2})\s*[-/ ]?\s*(?P<mon>[A-Za-z]{3})[A-Za-z]*\s*[-/ ,]?\s*(?P<y>\d{4}|\d{2})")
+_DMONY = re.compile(r"(?P<d>\d{1,2})\s*[-/ ]?\s*(?P<mon>[A-Za-z]{3})[A-Za-z]*\.?\s*[-/ ,]?\s*(?P<y>\d{4}|\d{2})")
+_MONDY = re.compile(r"(?<![A-Za-z])(?P<mon>[A-Za-z]{3})[A-Za-z]*\.?\s*[-/ ]?\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*[-/ ,]"
+                    r"\s*(?P<y>\d{4})")
+_XXY4 = re.compile(r"(?<!\d)(?P<a>\d{1,2})\s*[.\-/]\s*(?P<b>\d{1,2})\s*[.\-/]\s*(?P<y>\d{4})(?!\d)")
 
 
 def _year(y: str) -> int:
@@ -230,7 +233,7 @@ def parse_date(text: str, dayfirst: bool = False) -> dt.date | None:
     t = nfc(text).strip()
     pats = list(_DATE_PATTERNS)
     for i, p in enumerate(pats):
-        if dayfirst and i == 2:
+        if i == 2 and (dayfirst or _XXY4.search(t)):  # 28/12/2017 is not the year 28
             continue
         m = p.search(t) if i < 3 else p.fullmatch(t)
         if m:
@@ -238,7 +241,10 @@ def parse_date(text: str, dayfirst: bool = False) -> dt.date | None:
                 return dt.date(_year(m.group("y")), int(m.group("m")), int(m.group("d")))
             except ValueError:
                 if not dayfirst:
-                    return None
+                    break
+    english = _english_date(t)  # receipts in English: 01-NOV-2017, OCT 3, 2016, 15 MAY 2018, 12/28/2017
+    if english is not None:
+        return english
     if dayfirst:
         m = _DMY.search(t)
         if m:
@@ -252,6 +258,25 @@ def parse_date(text: str, dayfirst: bool = False) -> dt.date | None:
                 return dt.date(_year(m.group("y")), _MONTHS[m.group("mon").upper()], int(m.group("d")))
             except ValueError:
                 return None
+    return None
+
+
+def _english_date(t: str) -> dt.date | None:
+    for pat in (_DMONY, _MONDY):
+        m = pat.search(t)
+        if m and m.group("mon").upper()[:3] in _MONTHS:
+            try:
+                return dt.date(_year(m.group("y")), _MONTHS[m.group("mon").upper()[:3]], int(m.group("d")))
+            except ValueError:
+                pass
+    m = _XXY4.search(t)
+    if m:  # day and month first with a four-digit year: either order reads as a date (28/12 or 12/28)
+        a, b, y = int(m.group("a")), int(m.group("b")), int(m.group("y"))
+        for d, mo in ((a, b), (b, a)):
+            try:
+                return dt.date(y, mo, d)
+            except ValueError:
+                continue
     return None
 
 

@@ -289,6 +289,17 @@ def image_beside(stem: str, dirs: Iterable[Path]) -> Path | None:
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
+MAX_NAME_BYTES = 160  # file systems take 255 bytes a name; formats add "gt_", ".json", "_crop_12.jpg"
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` shortened to at most ``limit`` UTF-8 bytes, on a character boundary."""
+    data = text.encode("utf-8", "surrogatepass")
+    if len(data) <= limit:
+        return text
+    return data[:max(1, limit)].decode("utf-8", "ignore").rstrip(". ") or "image"
+
+
 class NameAllocator:
     """File names for exported images: safe, unique within one export, the suffix kept."""
 
@@ -300,6 +311,7 @@ class NameAllocator:
         stem, dot, ext = name.rpartition(".")
         if not dot:
             stem, ext = name, (suffix_from or "png")
+        stem = _cut(stem, MAX_NAME_BYTES - len(ext.encode()) - 8)  # room for "_N", a prefix and a sidecar's suffix
         cand = f"{stem}.{ext}"
         i = 2
         while cand.lower() in self.used:

@@ -148,7 +148,7 @@ def fingerprints(store: ProjectStore, progress: Progress = no_progress, cancel: 
     the project (job state keyed by sha256), so a cancelled run resumes and a second run is free."""
     from PIL import Image
 
-    from hanji.quality.duplicates import Fingerprint, fingerprint
+    from hanji.quality.duplicates import FINGERPRINT_VERSION, Fingerprint, fingerprint
 
     cache: dict[str, dict] = (store.job_state(FINGERPRINT_JOB) or {}).get("by_sha", {})
     docs = store.documents()
@@ -159,7 +159,7 @@ def fingerprints(store: ProjectStore, progress: Progress = no_progress, cancel: 
             if cancel:
                 cancel.check()
             progress(i, len(docs), doc.name)
-            if doc.sha256 not in cache:
+            if cache.get(doc.sha256, {}).get("v") != FINGERPRINT_VERSION:  # new, or hashed the old way
                 try:
                     data = store.image_bytes(doc.id)
                     with Image.open(io.BytesIO(data)) as im:

@@ -5,8 +5,9 @@ whose fingerprints match into groups (transitively, so A~B and B~C make one grou
 Document pages share layouts, so hashes alone would merge every receipt of one shop. Pairs whose
 16×16 DCT hash and 16×16 difference hash (256 bits each) are close are only candidates; a pair is a
 near duplicate when, in addition, small thumbnails of the two pages match block by block (after
-normalising brightness and allowing a shift of a pixel or two): a re-encode, a resize or a brighter
-copy of one page matches everywhere, a different receipt of the same layout differs where its
+matching one page's brightness and contrast to the other's, clipped at white as a brightened page's
+paper is, and allowing a shift of a pixel or two): a re-encode, a resize or a brighter copy of one
+page matches everywhere (the hashes are of the page levelled so that its paper is white), a different receipt of the same layout differs where its
 text differs. A re-scan that is cropped or rescaled by more than a few percent is not caught.
 """
 
@@ -25,9 +26,14 @@ HASH_SIZE = 16
 HASH_BITS = HASH_SIZE * HASH_SIZE
 NEAR_BITS = 0.15  # candidates: at most this share of bits differs in each hash
 THUMB = 64  # thumbnail side for the block comparison
+FIT_SIDE = 256  # thumbnail side where two pages' brightness is matched
 BLOCK_GRID = 8  # the thumbnail is compared in 8×8 blocks
 BLOCK_LIMIT = 0.25  # the worst block may differ by this much (mean |z| difference) in a near duplicate
 PHASH_FACTOR = 4  # the DCT hash looks at a (HASH_SIZE * PHASH_FACTOR)² grayscale image
+FINGERPRINT_VERSION = 2  # 2: hashes and thumbnails of the levelled page (a brightened copy is found)
+LEVEL_SIDE = 512  # pages are levelled at this size
+PAPER_PERCENTILE = 90  # the paper's level: most of a document page is paper
+PAPER_MARGIN = 0.85  # levels above this share of the way from ink to paper are paper (white)
 
 
 @dataclass(frozen=True)
@@ -35,13 +41,14 @@ class Fingerprint:
     pixels: str  # sha256 of the decoded RGB pixels and the size
     phash: str  # hex, HASH_BITS bits
     dhash: str
+    version: int = 1  # hashes of older versions were made differently: cached ones are made again
 
-    def as_dict(self) -> dict[str, str]:
-        return {"pixels": self.pixels, "phash": self.phash, "dhash": self.dhash}
+    def as_dict(self) -> dict:
+        return {"pixels": self.pixels, "phash": self.phash, "dhash": self.dhash, "v": self.version}
 
     @classmethod
-    def from_dict(cls, d: dict[str, str]) -> Fingerprint:
-        return cls(d["pixels"], d["phash"], d["dhash"])
+    def from_dict(cls, d: dict) -> Fingerprint:
+        return cls(d["pixels"], d["phash"], d["dhash"], int(d.get("v", 1)))
 
 
 @dataclass
@@ -55,8 +62,26 @@ def fingerprint(image: Image.Image) -> Fingerprint:
     rgb = image.convert("RGB")
     h = hashlib.sha256(f"{rgb.width}x{rgb.height}".encode())
     h.update(rgb.tobytes())
+    gray = levelled(image)
+    return Fingerprint(h.hexdigest(), _hex(phash_bits(gray)), _hex(dhash_bits(gray)), FINGERPRINT_VERSION)
+
+
+def levelled(image: Image.Image, side: int = LEVEL_SIDE) -> Image.Image:
+    """Grayscale with the paper made white and the darkest ink black: the levels a brightened
+    (or darkened) copy shares with its page. The page is reduced first (the percentiles need no more),
+    and the paper level is a high percentile, so a copy brightened until its paper is clipped at
+    white gives the same picture."""
     gray = image.convert("L")
-    return Fingerprint(h.hexdigest(), _hex(phash_bits(gray)), _hex(dhash_bits(gray)))
+    if max(gray.size) > side:
+        gray = gray.copy()
+        gray.thumbnail((side, side), Image.BILINEAR)
+    x = np.asarray(gray, dtype=np.float32)
+    lo, hi = np.percentile(x, (1, PAPER_PERCENTILE))
+    if hi - lo < 8:  # a flat page: nothing to stretch
+        return gray
+    white = lo + PAPER_MARGIN * (hi - lo)  # shading of the paper and the paper a brightened copy clipped
+    y = np.clip((x - lo) * (255.0 / (white - lo)), 0, 255)
+    return Image.fromarray(y.astype(np.uint8), "L")
 
 
 def _dct_matrix(n: int, k: int) -> np.ndarray:
@@ -90,9 +115,34 @@ def _hex(bits: np.ndarray) -> str:
 
 
 def thumbnail(image: Image.Image) -> np.ndarray:
-    """A ``THUMB``² grayscale thumbnail, brightness- and contrast-normalised (z-scores)."""
-    x = np.asarray(image.convert("L").resize((THUMB, THUMB), Image.BILINEAR), dtype=np.float32)
+    """Two grayscale thumbnails (levels 0-255) of ``FIT_SIDE``²: the page as it is and levelled (its
+    paper white). :func:`same_picture` matches the brightness of two pages there, where few pixels mix
+    clipped paper with ink, then compares them at ``THUMB``²; the levelled one copes with shaded
+    paper, the plain one with faint print."""
+    return np.stack([np.asarray(im.resize((FIT_SIDE, FIT_SIDE), Image.BILINEAR), dtype=np.float32)
+                     for im in (image.convert("L"), levelled(image))])
+
+
+def _small(x: np.ndarray) -> np.ndarray:
+    f = x.shape[0] // THUMB
+    return x.reshape(THUMB, f, THUMB, f).mean(axis=(1, 3)) if f > 1 else x
+
+
+def _z(x: np.ndarray) -> np.ndarray:
     return (x - x.mean()) / (x.std() or 1.0)
+
+
+def matched(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a`` with the brightness and contrast of ``b``: the line ``b ≈ k·a + c`` fitted where neither is
+    white, then clipped as ``b`` is (a brightened copy has its paper clipped at white; each thumbnail
+    pixel mixes ink and paper in the same share, so the copy's levels are a line of the page's)."""
+    m = (a < 250) & (b < 250)
+    if m.sum() < a.size // 20:
+        return a
+    k, c = np.polyfit(a[m], b[m], 1)
+    if not 0.2 < k < 5:  # not a brightness change: compare as they are
+        return a
+    return np.clip(k * a + c, 0, 255)
 
 
 def block_difference(a: np.ndarray, b: np.ndarray, max_shift: int = 2) -> float:
@@ -109,8 +159,17 @@ def block_difference(a: np.ndarray, b: np.ndarray, max_shift: int = 2) -> float:
     return best
 
 
+def picture_difference(a: np.ndarray, b: np.ndarray) -> float:
+    """:func:`block_difference` of two pages' thumbnails, one matched to the other's levels (the best
+    of both ways and both kinds of thumbnail)."""
+    if a.ndim == 2:
+        a, b = a[None], b[None]
+    return min(min(block_difference(_z(_small(matched(x, y))), _z(_small(y))),
+                   block_difference(_z(_small(x)), _z(_small(matched(y, x))))) for x, y in zip(a, b))
+
+
 def same_picture(a: np.ndarray, b: np.ndarray, limit: float = BLOCK_LIMIT) -> bool:
-    return block_difference(a, b) <= limit
+    return picture_difference(a, b) <= limit
 
 
 def _bits(hexes: Sequence[str]) -> np.ndarray:

@@ -30,7 +30,8 @@ class Documents:
         """
         path = Path(path)
         info = read_image_file(path)
-        return self._add_info(info, name or path.name, str(path.resolve()) if link else None)
+        # a photo turned upright by its EXIF orientation is kept as that upright copy, not linked
+        return self._add_info(info, name or path.name, str(path.resolve()) if link and not info.rotated else None)
 
     def add_image_bytes(self, name: str, data: bytes) -> tuple[Document, bool]:
         return self._add_info(inspect_bytes(data, name), name, None)

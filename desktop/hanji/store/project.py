@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from hanji.domain.model import EntityType
-from hanji.errors import HanjiError, ReadOnlyProject
+from hanji.errors import DiskFull, HanjiError, ReadOnlyProject
 from hanji.store import rows
 from hanji.store.annotations import Annotations
 from hanji.store.checkpoint import SAFETY_PAGES, Checkpointer
@@ -150,6 +150,8 @@ class ProjectStore(Documents, Annotations, History, Search):
                 try:
                     if not self.readonly:
                         self.conn.execute("PRAGMA optimize")
+                except sqlite3.Error:
+                    pass  # statistics for the query planner only (a full disk must not stop a close)
                 finally:
                     self.conn.close()
                     self.conn = None  # type: ignore[assignment]
@@ -187,7 +189,19 @@ class ProjectStore(Documents, Annotations, History, Search):
 
     @contextlib.contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
-        """:meth:`atomic`, giving the connection to the store's own modules."""
+        """:meth:`atomic`, giving the connection to the store's own modules. A full disk is a
+        :class:`DiskFull` error (the transaction taken back, everything before it intact)."""
+        try:
+            with self._tx_inner() as conn:
+                yield conn
+        except sqlite3.OperationalError as e:
+            if _is_full(e):
+                self._full = True
+                raise _disk_full(self.path) from e
+            raise
+
+    @contextlib.contextmanager
+    def _tx_inner(self) -> Iterator[sqlite3.Connection]:
         with self._mutex:
             if self.readonly:
                 raise HanjiError("the project is open read-only", self.path)
@@ -204,20 +218,32 @@ class ProjectStore(Documents, Annotations, History, Search):
                         conn.execute(f"RELEASE {name}")
                     raise
                 else:
+                    self._still_open(conn)
                     conn.execute(f"RELEASE {name}")
                 finally:
                     self._savepoints -= 1
                 return
             conn.execute("BEGIN IMMEDIATE")
+            self._full = False
             try:
                 yield conn
             except BaseException:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
+            self._still_open(conn)
             conn.execute("COMMIT")
             if self._checkpointer is not None:
                 self._checkpointer.nudge()
+
+    def _still_open(self, conn: sqlite3.Connection) -> None:
+        """A block that caught an error SQLite answered by ending the whole transaction (a full disk
+        does) must not go on as if its writes were there."""
+        if not conn.in_transaction:
+            if getattr(self, "_full", False):
+                raise _disk_full(self.path)
+            raise HanjiError("the change was not written: the database ended the transaction after an "
+                             "error", self.path)
 
     @contextlib.contextmanager
     def group(self, label: str = "edit") -> Iterator[None]:
@@ -294,3 +320,13 @@ class ProjectStore(Documents, Annotations, History, Search):
         with self._tx() as conn:
             conn.execute("INSERT INTO regions_fts(regions_fts) VALUES ('optimize')")
         self.conn.execute("PRAGMA optimize")
+
+
+def _is_full(e: sqlite3.Error) -> bool:
+    """SQLITE_FULL: the disk, or the file's page limit, is full."""
+    return getattr(e, "sqlite_errorcode", None) == 13 or "database or disk is full" in str(e)
+
+
+def _disk_full(path: Path) -> DiskFull:
+    return DiskFull("the disk is full: this change was not written (everything before it is kept; free some "
+                    "space and go on)", path)
