@@ -243,3 +243,23 @@ def test_display_names_of_fields_shared_by_several_schemas():
     assert display_name("total", "합계", "en") == "Total"
     assert display_name("total", "합계", "ko") == "합계"
     assert display_name("store_name", "가게 이름", "en") == "가게 이름"  # renamed by a person: theirs
+
+
+def test_an_old_project_gets_keys_and_colours_of_its_own(window):
+    from hanji.domain.schemas import schema_clashes
+    from hanji.ui.dialogs.schema import SchemaDialog
+
+    store = window.store
+    types = store.entity_types()
+    with store.group("old schema"):  # as projects were made before: keys ran out, colours wrapped
+        for k, e in enumerate(types):
+            e.key = "" if k >= 3 else e.key
+            e.color = "#e6194b" if k % 2 else e.color
+            store.set_entity_type(e)
+    assert schema_clashes(store.entity_types())
+    dlg = SchemaDialog(store, window)
+    dlg.fill.click()
+    dlg.apply()
+    after = store.entity_types()
+    assert schema_clashes(after) == [] and all(e.key for e in after)
+    assert after[0].key == types[0].key and after[0].color == types[0].color  # its own already: kept

@@ -148,3 +148,44 @@ def schema_entity_types(name: str = "default") -> list[EntityType]:
             PALETTE, {seen[f].color for dt in types_of[e.name] for f in fields_of[dt] if seen[f].color})
         e.doc_type = ",".join(types_of[e.name]) if len(doc_types) > 1 else ""
     return list(seen.values())
+
+
+def _shares_a_type(a: EntityType, b: EntityType) -> bool:
+    ta, tb = doc_types_of(a), doc_types_of(b)
+    return not ta or not tb or bool(set(ta) & set(tb))
+
+
+def schema_clashes(types: list[EntityType]) -> list[str]:
+    """The entity types with no key, or with a key or colour another type of the same document type
+    has (a project made before keys and colours followed the document type)."""
+    bad = []
+    for i, e in enumerate(types):
+        others = [o for j, o in enumerate(types) if j != i and _shares_a_type(e, o)]
+        if not e.key or any(o.key.lower() == e.key.lower() for o in others if o.key) or \
+                any(o.color.lower() == e.color.lower() for o in others):
+            bad.append(e.name)
+    return bad
+
+
+def fill_keys_and_colours(types: list[EntityType]) -> list[EntityType]:
+    """Copies of ``types`` in which every type has a key and a colour no other type of its document type
+    has; a type whose own key and colour are already its alone keeps them."""
+    out = [EntityType(**vars(e)) for e in types]
+    bad = set(schema_clashes(out))
+    for e in out:  # the clashing ones lose theirs first, in order, then get free ones
+        if e.name in bad:
+            others = [o for o in out if o is not e and _shares_a_type(e, o)]
+            if not e.key or any(o.key.lower() == e.key.lower() for o in others if o.key and o.name not in bad):
+                e.key = ""
+            if any(o.color.lower() == e.color.lower() for o in others if o.name not in bad):
+                e.color = ""
+    for e in out:
+        if e.name in bad:
+            others = [o for o in out if o is not e and _shares_a_type(e, o)]
+            if not e.key or any(o.key.lower() == e.key.lower() for o in others if o.key):
+                e.key = _first_free(KEYS, {o.key.lower() for o in others if o.key})
+            if not e.color or any(o.color.lower() == e.color.lower() for o in others if o.color):
+                used = {o.color.lower() for o in out if o is not e and o.color}
+                e.color = _first_free(PALETTE, used) or _first_free(
+                    PALETTE, {o.color.lower() for o in others if o.color}) or e.color or PALETTE[0]
+    return out

@@ -320,6 +320,13 @@ KO.update({
     "Nothing left to label: every document is done or has regions a person edited. Add images or import a "
     "dataset to get more.": "라벨링할 문서가 남지 않았습니다: 모든 문서가 완료되었거나 사람이 고친 영역이 있습니다. "
                             "더 하려면 이미지를 추가하거나 데이터셋을 가져오세요.",
+    "Give every type a key and a colour of its own": "모든 유형에 고유한 키와 색 주기",
+    "Types without a key, or with a key or colour another type of the same document type has, get free ones "
+    "(colour-blind-safe colours); the others keep theirs.":
+        "키가 없거나 같은 문서 유형의 다른 유형과 키나 색이 겹치는 유형에 빈 키와 색(색각 이상에도 구별되는 색)을 줍니다. "
+        "나머지는 그대로 둡니다.",
+    "Some entity types have no key or share a key or colour: Label → Entity schema… gives each its own.":
+        "키가 없거나 키나 색이 겹치는 개체 유형이 있습니다: 라벨 → 개체 스키마…에서 각각 고유하게 바꿀 수 있습니다.",
     "(any type)": "(모든 유형)", "document": "문서", "Document type": "문서 유형",
     "Region colour: entity when tagged, else status": "영역 색: 태그가 있으면 개체, 없으면 상태",
 })

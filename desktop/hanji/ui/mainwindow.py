@@ -171,6 +171,11 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"Hanji 한지 — {store.path.name}")
         settings.add_recent_project(str(store.path))
         self.views.clear()
+        from hanji.domain.schemas import schema_clashes
+
+        if schema_clashes(store.entity_types()):  # a project from before keys followed the document type
+            self.statusBar().showMessage(tr("Some entity types have no key or share a key or colour: "
+                                            "Label → Entity schema… gives each its own."), 10000)
         first = self.views.reopen(store)  # the document open last time, with its view
         if first is not None:
             self.session.set_document(first)

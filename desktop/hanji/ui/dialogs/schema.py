@@ -36,6 +36,10 @@ class SchemaDialog(QDialog):
         for e in self.original:
             self._append(e)
         add, rem = QPushButton(tr("Add")), QPushButton(tr("Remove"))
+        self.fill = QPushButton(tr("Give every type a key and a colour of its own"))
+        self.fill.setToolTip(tr("Types without a key, or with a key or colour another type of the same document "
+                                "type has, get free ones (colour-blind-safe colours); the others keep theirs."))
+        self.fill.clicked.connect(self.fill_keys_and_colours)
         add.clicked.connect(lambda: self._append(EntityType(name=f"type_{self.table.rowCount() + 1}",
                                                             color=PALETTE[self.table.rowCount() % len(PALETTE)])))
         rem.clicked.connect(lambda: [self.table.removeRow(r) for r in
@@ -46,6 +50,7 @@ class SchemaDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(add)
         row.addWidget(rem)
+        row.addWidget(self.fill)
         row.addStretch(1)
         row.addWidget(buttons)
         lay = QVBoxLayout(self)
@@ -62,6 +67,20 @@ class SchemaDialog(QDialog):
         p = self.table.item(r, 4)
         p.setFlags((p.flags() | Qt.ItemFlag.ItemIsUserCheckable) & ~Qt.ItemFlag.ItemIsEditable)
         p.setCheckState(Qt.CheckState.Checked if e.personal else Qt.CheckState.Unchecked)
+
+    def fill_keys_and_colours(self) -> None:
+        """Keys and colours for the types in the table that have none of their own (applied with OK)."""
+        from hanji.domain.schemas import fill_keys_and_colours
+
+        types = self.entity_types()
+        fixed = {e.name: e for e in fill_keys_and_colours(types)}
+        for r in range(self.table.rowCount()):
+            e = fixed.get(self.table.item(r, 0).text().strip())
+            if e is None:
+                continue
+            self.table.item(r, 2).setText(e.key)
+            self.table.item(r, 3).setText(e.color)
+            self.table.item(r, 3).setBackground(QColor(e.color))
 
     def _pick_color(self, row: int, col: int) -> None:
         if col != 3:
