@@ -82,7 +82,7 @@ def test_failed_export_leaves_nothing(tmp_path, monkeypatch):
                 raise OSError("disk full")
 
         monkeypatch.setattr(labelme, "write", broken)
-        with pytest.raises(OSError):
+        with pytest.raises(HanjiError, match="cannot write the export: disk full"):  # one clear error
             export_project(store, "labelme", tmp_path / "out")
         assert not any(p.name.startswith((".out", "out")) for p in tmp_path.iterdir())
 

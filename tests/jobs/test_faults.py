@@ -283,3 +283,102 @@ def test_a_brightened_recompressed_receipt_is_a_near_duplicate(tmp_path):
         ids["copy"] = store.add_image_bytes("copy.jpg", buf.getvalue())[0].id
         groups = find_duplicates(store)
     assert [(g.kind, sorted(g.doc_ids)) for g in groups] == [("near", sorted([ids["a"], ids["copy"]]))]
+
+
+# ------------------------------------------------------------------------------------ items 13, 16: exports
+def _dead_pid() -> int:
+    p = subprocess.Popen([sys.executable, "-c", "pass"])
+    p.wait()
+    return p.pid
+
+
+@pytest.fixture
+def small(tmp_path):
+    with ProjectStore.create(tmp_path / "p.hanji") as store:
+        doc, _ = store.add_image_bytes("a.png", png_bytes())
+        store.add_regions(doc.id, [Region([(1, 1), (9, 1), (9, 9), (1, 9)], text="가")])
+        yield store
+
+
+def test_stale_partials_of_killed_exports_are_cleaned(small, tmp_path):
+    dead = _dead_pid()
+    junk = tmp_path / f".out.partial-{dead}"
+    (junk / "out").mkdir(parents=True)
+    (junk / "out" / "big.bin").write_bytes(b"x" * 100_000)
+    live = tmp_path / ".out.partial-1"  # pid 1 is running: not this export's to remove
+    live.mkdir()
+    report = export_project(small, "labelme", tmp_path / "out")
+    assert not junk.exists() and live.exists()
+    assert any("killed" in n for n in report.notes)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".out")) == [".out.partial-1"]
+
+
+def test_a_kill_between_the_renames_of_overwrite_is_undone(small, tmp_path, monkeypatch):
+    from hanji.jobs import exporting
+
+    out = tmp_path / "out"
+    export_project(small, "labelme", out)
+    (out / "mine.txt").write_text("the old export")
+    calls = []
+    real = os.replace
+
+    def replace_then_die(a, b):  # the process dies after moving the old export aside
+        calls.append((a, b))
+        real(a, b)
+        if len(calls) == 1:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(exporting, "_exchange", lambda a, b: False)
+    monkeypatch.setattr(exporting.os, "replace", replace_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        export_project(small, "labelme", out, overwrite=True)
+    monkeypatch.undo()
+    assert not out.exists()
+    left = next(tmp_path.glob(".out.old-*"))
+    left.rename(tmp_path / f".out.old-{_dead_pid()}")  # as the killed process left it
+    with pytest.raises(HanjiError, match="already exists"):  # the old export is back under its name
+        export_project(small, "labelme", out)
+    assert (out / "mine.txt").read_text() == "the old export"
+
+
+def test_overwrite_swaps_folders_in_one_step(small, tmp_path, monkeypatch):
+    from hanji.jobs import exporting
+
+    out = tmp_path / "out"
+    export_project(small, "labelme", out)
+    (out / "mine.txt").write_text("old")
+    seen = []
+    real = os.replace
+    monkeypatch.setattr(exporting.os, "replace", lambda a, b: (seen.append(b), real(a, b)))
+    export_project(small, "labelme", out, overwrite=True)
+    assert not (out / "mine.txt").exists() and (out / "a.json").exists()
+    if exporting._exchange(out, out):  # renameat2 works here: the swap took no two renames
+        assert seen == []
+    assert not list(tmp_path.glob(".out.*"))
+
+
+def test_an_export_on_a_full_disk_is_one_clear_error(small, tmp_path, monkeypatch):
+    import errno
+
+    from hanji.formats import labelme
+
+    def full(*a, **k):
+        raise OSError(errno.ENOSPC, "No space left on device", "x.png")
+
+    monkeypatch.setattr(labelme, "write_image", full)
+    with pytest.raises(DiskFull, match="disk is full"):
+        export_project(small, "labelme", tmp_path / "out")
+    assert not list(tmp_path.glob("*out*"))
+
+
+def test_an_export_on_a_really_full_disk(small, tmp_path):
+    disk = tmp_path / "disk"
+    if not _tmpfs(disk, "64k"):
+        pytest.skip("needs root and a tmpfs to fill")
+    try:
+        doc, _ = small.add_image_bytes("noise.png", _noise_png(7, 300))
+        with pytest.raises(DiskFull, match="disk is full"):
+            export_project(small, "labelme", disk / "out")
+        assert list(disk.iterdir()) == []
+    finally:
+        subprocess.run(["umount", str(disk)])

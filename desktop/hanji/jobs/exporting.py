@@ -7,8 +7,11 @@ in every text and painted over in every image the export writes.
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import shutil
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,7 +21,7 @@ from typing import Any
 from hanji.domain.fields import mask_document
 from hanji.domain.model import KeyValue, Link
 from hanji.domain.schemas import DOC_TYPES
-from hanji.errors import HanjiError
+from hanji.errors import DiskFull, HanjiError
 from hanji.formats import registry
 from hanji.formats.base import Sample
 from hanji.imaging import mask_image
@@ -115,15 +118,16 @@ def export_project(store: ProjectStore, fmt: str, out: str | Path, *, options: d
     out = Path(out)
     if not out.parent.exists():
         raise HanjiError("the folder does not exist", out.parent)
+    report = ExportReport(format=name, out=out)
+    report.notes.extend(clean_stale(out))  # what killed exports left beside it
     if out.exists() and not overwrite:
         raise HanjiError("already exists; choose another name or remove it first", out)
     registry.check_options(mod, "write", options, out)
-    report = ExportReport(format=name, out=out)
     tmp = out.parent / f".{out.name}.partial-{os.getpid()}"
     if tmp.exists():
         shutil.rmtree(tmp)
-    tmp.mkdir()
     try:
+        tmp.mkdir()
         target = tmp / out.name
         kwargs = dict(options or {})
         if getattr(mod, "WANTS_ENTITY_TYPES", False):
@@ -136,22 +140,109 @@ def export_project(store: ProjectStore, fmt: str, out: str | Path, *, options: d
         report.notes.extend(notes)
         if not target.exists():
             raise HanjiError("the export wrote nothing", out)
-        if out.exists():
-            old = out.parent / f".{out.name}.old-{os.getpid()}"
-            os.replace(out, old)
-            os.replace(target, out)
-            if old.is_dir():
-                shutil.rmtree(old)
-            else:
-                old.unlink()
-        else:
-            os.replace(target, out)
+        _put_in_place(target, out)
+    except OSError as e:
+        raise _write_error(e, out) from e
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     if mask:
         report.personal = sorted(personal or [])
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def clean_stale(out: Path) -> list[str]:
+    """Remove what exports to ``out`` killed midway left beside it (``.OUT.partial-PID`` folders), and
+    when a kill fell between the two renames of ``overwrite`` (``out`` gone, ``.OUT.old-PID`` kept), put
+    the old output back. Only leftovers of processes no longer running are touched."""
+    notes: list[str] = []
+    pat = re.compile(rf"^\.{re.escape(out.name)}\.(partial|old)-(\d+)$")
+    try:
+        entries = sorted(out.parent.iterdir(), key=lambda p: p.name)
+    except OSError:
+        return notes
+    for p in entries:
+        m = pat.match(p.name)
+        if not m or _alive(int(m.group(2))):
+            continue
+        if m.group(1) == "old" and not os.path.lexists(out):
+            os.replace(p, out)
+            notes.append(f"{out}: an export killed while replacing it had left it aside; it was put back")
+            continue
+        if p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            p.unlink(missing_ok=True)
+        notes.append(f"removed {p.name}, left by an export that was killed")
+    return notes
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux ``renameat2(RENAME_EXCHANGE)``); False where it cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_fdcwd, rename_exchange = -100, 2
+    if fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # a file system without it
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _remove(p: Path) -> None:
+    if p.is_dir() and not p.is_symlink():
+        shutil.rmtree(p)
+    else:
+        p.unlink()
+
+
+def _put_in_place(target: Path, out: Path) -> None:
+    """Move the finished export to ``out``. Replacing an old one never leaves nothing under ``out``: a
+    file replaces a file in one rename, a folder is swapped in one step where the system can; elsewhere
+    the old one is first renamed aside, and a kill between the two renames is undone by the next export."""
+    if not os.path.lexists(out):
+        os.replace(target, out)
+        return
+    if target.is_dir() == out.is_dir() and not target.is_dir():
+        os.replace(target, out)
+        return
+    if target.is_dir() and out.is_dir() and not out.is_symlink() and _exchange(target, out):
+        _remove(target)  # the old export, now where the new one was written
+        return
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    os.replace(out, old)
+    os.replace(target, out)
+    _remove(old)
+
+
+def _write_error(e: OSError, out: Path) -> HanjiError:
+    if e.errno == errno.ENOSPC:
+        return DiskFull("the disk is full: the export was not written (nothing was left half-written; free "
+                        "some space and export again)", out)
+    if e.errno == errno.ENAMETOOLONG:
+        return HanjiError(f"a file name is too long for this file system: {e.filename}", out)
+    return HanjiError(f"cannot write the export: {e.strerror or e}" + (f" ({e.filename})" if e.filename else ""),
+                      out)
 
 
 def parse_options(pairs: list[str] | None) -> dict[str, str]:

@@ -19,7 +19,7 @@ from typing import Any
 from hanji.domain import geometry
 from hanji.domain.model import DOC_STATUSES
 from hanji.domain.text import tokens
-from hanji.errors import HanjiError
+from hanji.errors import DiskFull, HanjiError
 from hanji.formats import registry
 from hanji.formats.base import (
     SHAPE_ERRORS,
@@ -161,6 +161,8 @@ class _Importer:
                 try:
                     with self.run.document():
                         self.write(p)
+                except DiskFull:
+                    raise  # not a bad entry: the batch is taken back, the batches before it stay
                 except (HanjiError, *SHAPE_ERRORS) as e:
                     e = as_error(e, p.sample.source or p.sample.name)
                     if not self.skip_bad:
