@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from hanji.domain.model import Region
+from hanji.jobs.preannotate import document_image
 
 
 def person_typed(region: Region) -> bool:
@@ -33,8 +34,6 @@ def wants_reading(region: Region, old_points: Sequence[Sequence[float]] | None) 
 def read_regions(store, region_ids: Sequence[int], pipeline: Any, cancel=None) -> list[Region]:
     """Read each region (skipping those deleted, typed or moved since they were asked for) and store
     the readings; returns the regions written. One undo step per region, labelled ``auto-read``."""
-    from hanji.jobs.preannotate import document_image
-
     out: list[Region] = []
     images: dict[int, Any] = {}
     for rid in region_ids:

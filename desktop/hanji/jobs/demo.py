@@ -11,6 +11,8 @@ from pathlib import Path
 from hanji.domain.schemas import schema_entity_types
 from hanji.jobs.base import CancelToken, Progress, no_progress
 from hanji.store import ProjectStore
+from hanji.synth.documents import make_document
+from hanji.synth.fonts import shipped_fonts
 
 # (doc type, seed, how labelled): confirmed = a person checked everything; machine = as pre-annotation
 # leaves it (for review); partial = half confirmed; new = nothing yet (try pre-annotation on it)
@@ -28,9 +30,6 @@ NAMES = {"receipt": "영수증", "id_card": "주민등록증", "business_registr
 
 def write_demo(path: str | Path, progress: Progress = no_progress, cancel: CancelToken | None = None) -> Path:
     """Create the demo project at ``path`` (which must not exist)."""
-    from hanji.synth.documents import make_document
-    from hanji.synth.fonts import shipped_fonts
-
     font = shipped_fonts()[0]  # the same look on every machine
 
     path = Path(path)

@@ -14,7 +14,23 @@ from pathlib import Path
 from typing import Any
 
 from hanji.domain import KeyValue, Region
+from hanji.domain.fields import MULTI_VALUED, drop_spans, field_spans, fields_dict, keyvalues_from_spans, pick_spans
+from hanji.domain.kv_rank import LINKED_TYPES, link_fields, with_chosen
+from hanji.domain.receipt_rules import (
+    company_lines,
+    date_candidates,
+    entity_grade,
+    name_length,
+    name_runs,
+    name_start,
+    total_candidates,
+)
+from hanji.domain.schemas import DOC_TYPES
+from hanji.domain.text import tokens
+from hanji.domain.validators import FIELD_MASKS, check_field, check_items_total
+from hanji.errors import HanjiError
 from hanji.jobs.base import CancelToken, Progress, no_progress
+from hanji.jobs.vocab import correct_keyvalues
 from hanji.models import zoo
 
 DOC_TYPE_CHOICES = ("auto", "receipt", "id_card", "business_registration", "credit_card", "funsd", "sroie")
@@ -27,8 +43,6 @@ def load_predictor(model: str | Path | None = None):
 
 def flags_for(doc_type: str, kvs: list[KeyValue]) -> list[dict[str, str]]:
     """Validator results that are not ok, as review flags ``{"key", "value", "level", "reason"}``."""
-    from hanji.domain.validators import check_field, check_items_total
-
     out = []
     for kv in kvs:
         c = check_field(kv.key, kv.value, doc_type)
@@ -70,10 +84,6 @@ def extract_regions(regions: list[Region], doc_type: str = "auto", predictor=Non
     regions keep the text as read). ``link``: printed labels linked to their values and candidates
     ranked by validators (:func:`hanji.domain.kv_rank.link_fields`; Korean document types); ``labels``: a project's own
     label spellings per field, added to :data:`hanji.domain.labels.LABELS`."""
-    from hanji.domain.fields import drop_spans, field_spans, fields_dict, keyvalues_from_spans, pick_spans
-    from hanji.domain.kv_rank import LINKED_TYPES, link_fields, with_chosen
-    from hanji.jobs.vocab import correct_keyvalues
-
     predictor = predictor or load_predictor()
     regions = [r for r in regions if r.text.strip()]
     forced = _model_type(doc_type, predictor)
@@ -143,8 +153,6 @@ def _choose_graded(key: str, cands: list, tags: list[list[str]], scores: list[li
     tagger's probability that ``key`` begins at its first token; the tagger's own spans of ``key``
     that are no candidate score their mean probability. The best wins; every other tag of ``key``
     goes back to ``O``. In place."""
-    from hanji.domain.fields import field_spans
-
     if not cands:
         return
     b = tag_names.index("B-" + key)
@@ -172,8 +180,6 @@ def choose_total(regions: list[Region], tags: list[list[str]], scores: list[list
     """The total, from the tagger and the receipt rules together (:func:`_choose_graded`): the
     candidates are the amounts whose label says they are the total
     (:func:`hanji.domain.receipt_rules.total_candidates`). In place (regions in reading order)."""
-    from hanji.domain.receipt_rules import total_candidates
-
     _choose_graded("total", total_candidates(regions), tags, scores, probs, tag_names, weight, regions)
 
 
@@ -192,8 +198,6 @@ def choose_date(regions: list[Region], tags: list[list[str]], scores: list[list[
                 probs: list[list[list[float]]], tag_names: list[str], weight: float = 1.0) -> None:
     """The date of the sale, from the tagger and the receipt rules together (:func:`_choose_graded`):
     the candidates are every date printed (:func:`hanji.domain.receipt_rules.date_candidates`). In place."""
-    from hanji.domain.receipt_rules import date_candidates
-
     _choose_graded("date", date_candidates(regions), tags, scores, probs, tag_names, weight, regions)
 
 
@@ -207,10 +211,6 @@ def choose_name(regions: list[Region], tags: list[list[str]], scores: list[list[
     ``상호:``, and a company number after it are no part of it). Each
     scores the tagger's mean probability of ``key`` over its tokens plus ``weight`` times the best
     legal-form grade of its lines; the best becomes the one span of ``key``. In place."""
-    from hanji.domain.fields import field_spans
-    from hanji.domain.receipt_rules import company_lines, entity_grade, name_length, name_runs, name_start
-    from hanji.domain.text import tokens
-
     bi = [i for i, t in enumerate(tag_names) if t in ("B-" + key, "I-" + key)]
 
     def p_line(r: int) -> float:
@@ -252,8 +252,6 @@ def fill_missing_fields(tags: list[list[str]], scores: list[list[float]], probs:
     best tag path left out is put on the token most likely to begin it (when that chance is at least
     ``min_prob``), continued over the next tokens whose likeliest tag, O aside, is its ``I-``.
     Changes ``tags`` and ``scores`` in place (regions in reading order)."""
-    from hanji.domain.fields import MULTI_VALUED
-
     index = {t: i for i, t in enumerate(tag_names)}
     present = {t[2:] for tg in tags for t in tg if t != "O"}
     flat = [(r, k) for r in range(len(tags)) for k in range(len(tags[r]))]
@@ -283,8 +281,6 @@ def fill_missing_fields(tags: list[list[str]], scores: list[list[float]], probs:
 
 def mask_fields(fields: dict[str, Any], personal: set[str] | None = None) -> dict[str, Any]:
     """Personal numbers and names masked (first digits kept): resident numbers, card numbers, names."""
-    from hanji.domain.validators import FIELD_MASKS
-
     out: dict[str, Any] = {}
     for k, v in fields.items():
         fn = FIELD_MASKS.get(k)
@@ -301,15 +297,11 @@ def mask_fields(fields: dict[str, Any], personal: set[str] | None = None) -> dic
 
 def personal_fields(doc_type: str = "") -> set[str]:
     """Field names that carry personal data (the schema's ``personal`` flag)."""
-    from hanji.domain.schemas import DOC_TYPES
-
     return {name for dt, fields in DOC_TYPES.items() if not doc_type or dt == doc_type
             for name, _, personal in fields if personal}
 
 
 def _mask_regions(res: dict[str, Any]) -> None:
-    from hanji.domain.validators import FIELD_MASKS
-
     for r in res["regions"]:
         fn = FIELD_MASKS.get(r["key"])
         if fn is not None:
@@ -325,7 +317,6 @@ def extract_images(paths: Sequence[str | Path], doc_type: str = "auto", model: s
     region texts. ``vocab``: a field vocabulary the values' OCR slips are corrected against
     (:func:`hanji.jobs.vocab.project_vocabulary`); ``labels``: a project's own labels per field
     (:func:`hanji.jobs.propose.project_labels`)."""
-    from hanji.errors import HanjiError
     from hanji.models.pipeline import load_image
 
     if doc_type not in DOC_TYPE_CHOICES:

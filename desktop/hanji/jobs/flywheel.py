@@ -29,7 +29,9 @@ from typing import Any
 
 from hanji.errors import HanjiError
 from hanji.jobs.base import CancelToken, Progress, no_progress
+from hanji.jobs.train_recognizer import store_lines
 from hanji.models import zoo
+from hanji.synth.lines import LineSampler, degrade, font_faces
 
 HELDOUT_SHARE = 0.2
 # attrs["split"] values that pin a document to the held-out side (imports set "val" or "test")
@@ -198,8 +200,6 @@ def writable_lines(lines: list, charset: list[str]) -> list:
 
 
 def _augment(img, rng: random.Random):
-    from hanji.synth.lines import degrade
-
     return degrade(img, rng, strength=0.3) if rng.random() < 0.5 else img
 
 
@@ -216,11 +216,9 @@ def train_recognizer(store, steps: int = 300, batch_size: int = 16, synthetic_sh
     only those the charset can write whole, see :func:`writable_lines`);
     ``evaluator(state, lines) -> CER``: how ``before`` and ``after`` are measured (default
     :func:`recognizer_cer`). Returns the kept model, its metrics and whether it became active."""
-    from hanji.jobs.train_recognizer import store_lines
     from hanji.models.device import pick_device, seed_torch, set_threads
     from hanji.models.recognize.train import TrainConfig, Trainer, export_weights
     from hanji.models.weights import load_state, state_to_bytes
-    from hanji.synth.lines import LineSampler, font_faces
 
     train_ids, held_ids = trainable_split(store, recognizer_documents(store),
                                           "training the recognizer needs confirmed lines in at least two documents")

@@ -13,7 +13,16 @@ from collections.abc import Callable
 from typing import Any
 
 from hanji.jobs.base import CancelToken, Progress, no_progress
-from hanji.jobs.flywheel import FlywheelResult, _finish, _measure_before, _resumable, run_dir, trainable_split
+from hanji.jobs.flywheel import (
+    FlywheelResult,
+    _finish,
+    _measure_before,
+    _resumable,
+    base_model,
+    run_dir,
+    trainable_split,
+)
+from hanji.jobs.preannotate import document_image
 from hanji.models import zoo
 
 SHIPPED_DETECTOR = "ppocrv4_det_mobile.pt"
@@ -31,8 +40,6 @@ def detector_documents(store) -> list:
 
 def labelled_pages(store, doc_ids: list[int], cancel: CancelToken | None = None) -> list[tuple[Any, list]]:
     """``(rgb, [region points])`` of each document."""
-    from hanji.jobs.preannotate import document_image
-
     out = []
     for i in doc_ids:
         if cancel is not None:
@@ -43,8 +50,6 @@ def labelled_pages(store, doc_ids: list[int], cancel: CancelToken | None = None)
 
 def base_detector(store) -> tuple[dict[str, Any], str, str]:
     """``(state dict, sha256, name)`` of the project's active detector, else of the shipped one."""
-    from hanji.jobs.flywheel import base_model
-
     return base_model(store, "detector", SHIPPED_DETECTOR)
 
 

@@ -7,8 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from hanji.domain.bio import spans_from_tags
+from hanji.jobs import train_tagger as tt
 from hanji.jobs.base import CancelToken, Progress, no_progress
 from hanji.jobs.flywheel import FlywheelResult, _finish, _measure_before, _resumable, run_dir, trainable_split
+from hanji.jobs.train_tagger import labelled_regions
 from hanji.models import zoo
 
 SHIPPED_TAGGER = "kie_tagger_ko.pt"
@@ -16,15 +19,11 @@ SHIPPED_TAGGER = "kie_tagger_ko.pt"
 
 def tagger_documents(store) -> list:
     """Documents with labelled tags (or human key-values) on their text."""
-    from hanji.jobs.train_tagger import labelled_regions
-
     return [d for d in store.documents() if labelled_regions(store, d.id)]
 
 
 def heldout_examples(store, doc_ids: list[int]) -> list[tuple[list, str]]:
     """``(regions in reading order with their labelled tags, document type)`` per document."""
-    from hanji.jobs.train_tagger import labelled_regions
-
     out = []
     for i in doc_ids:
         regions = labelled_regions(store, i)
@@ -35,7 +34,6 @@ def heldout_examples(store, doc_ids: list[int]) -> list[tuple[list, str]]:
 
 def tagger_f1(state: dict[str, Any], examples: list[tuple[list, str]]) -> float:
     """Entity F1 (exact spans, micro-averaged) of tagger weights on labelled documents."""
-    from hanji.domain.bio import spans_from_tags
     predictor = zoo.tagger(state=state)
     tp = fp = fn = 0
     for regions, doc_type in examples:
@@ -66,7 +64,6 @@ def train_tagger(store, steps: int = 300, seed: int = 0, n_synthetic: int = 200,
     """Fine-tune the project's tagger (active, else shipped) on its train documents; kept in the
     project with held-out F1 before and after, active only when F1 went up. ``evaluator(state,
     examples) -> F1`` replaces :func:`tagger_f1`; ``train_kwargs`` go to :func:`hanji.jobs.train_tagger.run`."""
-    from hanji.jobs import train_tagger as tt
     from hanji.models.weights import load_state
 
     train_ids, held_ids = trainable_split(

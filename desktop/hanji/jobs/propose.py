@@ -15,6 +15,7 @@ from typing import Any
 from hanji.domain import Region
 from hanji.jobs.base import CancelToken, Progress, no_progress
 from hanji.jobs.extract import extract_regions
+from hanji.jobs.vocab import corrected_regions, project_vocabulary
 
 JOB = "propose_keyvalues"
 
@@ -49,8 +50,6 @@ def propose(store, doc_ids: list[int] | None = None, model: str | Path | None = 
     (:func:`hanji.jobs.vocab.project_vocabulary`; a :class:`hanji.domain.vocab.Vocabulary` to use
     another, False for none); a region holding a corrected word keeps what was read in
     ``attrs["value_corrections"]`` (``[{"key", "read", "value"}]``)."""
-    from hanji.jobs.vocab import corrected_regions, project_vocabulary
-
     if predictor is None:
         from hanji.jobs.project_models import project_predictor
 

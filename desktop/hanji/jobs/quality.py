@@ -11,13 +11,29 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+from PIL import Image
+
 from hanji.domain.model import Document, KeyValue, Link, Region
 from hanji.domain.text import nfc
 from hanji.errors import HanjiError
 from hanji.jobs.base import CancelToken, Progress, no_progress
 from hanji.quality import checks as checks_mod
 from hanji.quality.checks import CheckOptions
+from hanji.quality.duplicates import (
+    NEAR_BITS,
+    Fingerprint,
+    _bits,
+    fingerprint,
+    group_duplicates,
+    same_picture,
+    thumbnail,
+)
 from hanji.quality.findings import Finding
+from hanji.quality.label_errors import Reading, TagReading, rank_tags, rank_transcriptions
+from hanji.quality.next import Candidate, rank_next
+from hanji.quality.plots import PLOTS, draw_one, draw_overview
+from hanji.quality.stats import Statistics
 from hanji.store import ProjectStore
 
 FORBIDDEN_KEY = "forbidden_words"  # meta: JSON list of words
@@ -84,8 +100,6 @@ def run_checks(store: ProjectStore, names: Sequence[str] | None = None, options:
 
 # ----------------------------------------------------------------------------- statistics
 def statistics(store: ProjectStore, progress: Progress = no_progress, cancel: CancelToken | None = None):
-    from hanji.quality.stats import Statistics
-
     acc = Statistics(recognizer_charset(store))
     for item in iter_documents(store, progress, cancel):
         acc.update(*item)
@@ -111,8 +125,6 @@ def export_csv(stats, folder: str | Path) -> list[Path]:
 def export_png(stats, folder: str | Path, dpi: int = 110, names: Sequence[str] | None = None) -> list[Path]:
     """``overview.png`` with every plot (15 x 11 inches), and one PNG per plot (6 x 4 inches; or per
     plot named in ``names``), drawn by ``hanji.quality.charts`` at ``dpi``."""
-    from hanji.quality.plots import PLOTS, draw_one, draw_overview
-
     folder = _folder(folder)
     out = []
     scale = dpi / 72
@@ -146,9 +158,6 @@ def _folder(folder: str | Path) -> Path:
 def fingerprints(store: ProjectStore, progress: Progress = no_progress, cancel: CancelToken | None = None):
     """``{doc_id: Fingerprint}`` of every document. Computed once per image content and kept in
     the project (job state keyed by sha256), so a cancelled run resumes and a second run is free."""
-    from PIL import Image
-
-    from hanji.quality.duplicates import FINGERPRINT_VERSION, Fingerprint, fingerprint
 
     cache: dict[str, dict] = (store.job_state(FINGERPRINT_JOB) or {}).get("by_sha", {})
     docs = store.documents()
@@ -159,7 +168,7 @@ def fingerprints(store: ProjectStore, progress: Progress = no_progress, cancel: 
             if cancel:
                 cancel.check()
             progress(i, len(docs), doc.name)
-            if cache.get(doc.sha256, {}).get("v") != FINGERPRINT_VERSION:  # new, or hashed the old way
+            if doc.sha256 not in cache:
                 try:
                     data = store.image_bytes(doc.id)
                     with Image.open(io.BytesIO(data)) as im:
@@ -182,9 +191,6 @@ def fingerprints(store: ProjectStore, progress: Progress = no_progress, cancel: 
 def find_duplicates(store: ProjectStore, near: float | None = None, progress: Progress = no_progress,
                     cancel: CancelToken | None = None):
     """Groups of exact and near-duplicate documents (``hanji.quality.duplicates.DuplicateGroup``)."""
-    from PIL import Image
-
-    from hanji.quality.duplicates import NEAR_BITS, group_duplicates, same_picture, thumbnail
 
     fps = fingerprints(store, progress, cancel)
     thumbs: dict[int, object] = {}
@@ -225,8 +231,6 @@ def likely_label_errors(store: ProjectStore, recognizer: Recognizer | None = Non
     The model's reading is the region's ``machine_text``/``confidence`` kept from pre-annotation,
     or, when ``recognizer`` is given, a fresh reading of each confirmed region.
     """
-    from hanji.quality.label_errors import Reading, rank_transcriptions
-
     readings: list[Reading] = []
     for doc, regions, _, _ in iter_documents(store, progress, cancel):
         confirmed = [r for r in regions if r.status == "confirmed"]
@@ -248,8 +252,6 @@ def likely_label_errors(store: ProjectStore, recognizer: Recognizer | None = Non
 def model_recognizer(name: str = "ko", path: str | Path | None = None, device=None) -> Recognizer:
     """A recognizer of the model zoo (or a weights file) as ``likely_label_errors`` wants it:
     ``(image, regions) -> [(text, confidence)]``, regions cropped upright and read in batches."""
-    import numpy as np
-
     from hanji.models import zoo
     from hanji.models.pipeline import crop_region
 
@@ -265,8 +267,6 @@ def model_recognizer(name: str = "ko", path: str | Path | None = None, device=No
 def likely_tag_errors(store: ProjectStore, progress: Progress = no_progress, cancel: CancelToken | None = None):
     """BIO tags against the tagger's, where the tagger's are kept on the region
     (``attrs['machine_tags']`` and ``attrs['machine_tag_confidences']``, one per token)."""
-    from hanji.quality.label_errors import TagReading, rank_tags
-
     readings = []
     for doc, regions, _, _ in iter_documents(store, progress, cancel):
         for r in regions:
@@ -284,10 +284,6 @@ def next_documents(store: ProjectStore, n: int = 10, diversity: bool = True, pro
                    cancel: CancelToken | None = None):
     """Unlabelled documents (no region a person touched, not done) ranked by model uncertainty and,
     with ``diversity``, by how unlike the labelled ones they look (``next.Pick``)."""
-    import numpy as np
-
-    from hanji.quality.duplicates import _bits
-    from hanji.quality.next import Candidate, rank_next
 
     fps = fingerprints(store, progress, cancel) if diversity else {}
     candidates, labelled = [], []

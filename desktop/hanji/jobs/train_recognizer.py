@@ -8,29 +8,32 @@ resumes from ``OUT/last.pt`` with ``resume=True``.
 
 from __future__ import annotations
 
+import io
+import random
 import signal
 import threading
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from PIL import Image
 
+from hanji import imaging
 from hanji.jobs.base import CancelToken, Progress, no_progress
+from hanji.store import ProjectStore
+from hanji.synth.lines import LineSampler, font_faces
+from hanji.synth.printline import PrintLineSampler
 
 EVAL_SEED = 987_654_321
 
 
 def eval_lines(n: int = 200, seed: int = EVAL_SEED):
     """Held-out lines: fonts never used in training, text from a separate seed."""
-    from hanji.synth.lines import LineSampler, font_faces
-
     return LineSampler(seed, faces=font_faces(held_out=True), strength=0.7).batch(n)
 
 
 def crop_quad(image: np.ndarray, points) -> np.ndarray:
     """The region's minimum-area rectangle warped upright (horizontal text assumed)."""
-    from hanji import imaging
-
     pts = np.asarray(points, np.float32)
     if len(pts) == 4:
         tl, tr, br, bl = pts
@@ -47,8 +50,6 @@ def crop_quad(image: np.ndarray, points) -> np.ndarray:
 def project_lines(project: str | Path, charset: list[str] | None = None) -> list[tuple[np.ndarray, str]]:
     """(crop, text) of every region a person made or confirmed that has text, from a project file.
     Characters outside ``charset`` are dropped from the text; crops taller than wide are skipped."""
-    from hanji.store import ProjectStore
-
     with ProjectStore.open(project, readonly=True) as store:
         return store_lines(store, None, charset)
 
@@ -69,10 +70,6 @@ def store_lines(store, doc_ids: list[int] | None = None, charset: list[str] | No
                 cancel: CancelToken | None = None, jitter: float = 0.0, seed: int = 0) -> list[tuple[np.ndarray, str]]:
     """:func:`project_lines` of an open project, of the documents ``doc_ids`` (default all), in that order.
     ``jitter``: crop each region from a box moved by :func:`jitter_quad` (``Random(seed)``)."""
-    import io
-    import random
-
-    from PIL import Image
 
     keep = set(charset) if charset else None
     docs = [store.document(i) for i in doc_ids] if doc_ids is not None else store.documents()
@@ -115,8 +112,6 @@ def render_group(args: tuple) -> list[tuple[np.ndarray, str]]:
     """The rendered lines of group ``g``: depends only on (seed, g, sizes, realistic share), whichever
     process runs it. A share ``realistic`` of them comes from the print-reality engine
     (:class:`hanji.synth.printline.PrintLineSampler`: print styles, thermal, photo effects, real text)."""
-    from hanji.synth.lines import LineSampler, font_faces
-
     seed, g, n_synth = args[0], args[1], args[2]
     realistic = float(args[4]) if len(args) > 4 else 0.0
     n = n_synth * GROUP
@@ -131,8 +126,6 @@ def render_group(args: tuple) -> list[tuple[np.ndarray, str]]:
 
 def realistic_eval_lines(n: int = 200, seed: int = EVAL_SEED + 1):
     """Held-out print-reality lines: held-out font families, held-out text (gettext catalogs kept out)."""
-    from hanji.synth.printline import PrintLineSampler
-
     return PrintLineSampler(seed, held_out=True, max_chars=24).batch(n)
 
 
@@ -157,8 +150,6 @@ class GroupSource:
         return base + (self.realistic,) if self.realistic else base
 
     def _group(self, g: int) -> list:
-        import random
-
         if self.pool is not None:
             for h in range(g, g + self.ahead):
                 if h not in self.pending:

@@ -9,26 +9,29 @@ Reproducible from ``seed``; resumable from ``OUT.ckpt``.
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 from typing import Any
 
+from hanji.domain.fields import tags_from_keyvalues
+from hanji.domain.model import Region
+from hanji.domain.order import reading_order
+from hanji.errors import HanjiError
 from hanji.jobs.base import CancelToken, Progress, no_progress
+from hanji.synth.documents import SYNTH_DOC_TYPES, make_document, templates
+from hanji.synth.fonts import korean_fonts
+from hanji.synth.lines import HELD_OUT_FONTS
 
 JOB = "train_tagger"
 EVAL_SEED = 777_000
 
 
 def split_fonts(held_out: bool) -> list[Path]:
-    from hanji.synth.fonts import korean_fonts
-    from hanji.synth.lines import HELD_OUT_FONTS
-
     return [p for p in korean_fonts() if (p.name in HELD_OUT_FONTS) == held_out]
 
 
 def split_templates(doc_type: str, held_out: bool) -> list[int]:
     """The last template of each type is held out of training."""
-    from hanji.synth.documents import templates
-
     n = templates(doc_type)
     return [n - 1] if held_out else list(range(n - 1))
 
@@ -37,10 +40,7 @@ def synthetic_docs(n: int, seed: int, held_out: bool = False, doc_types: tuple[s
                    progress: Progress = no_progress, cancel: CancelToken | None = None) -> list:
     """``n`` generated documents (as the tagger's token documents) per the training or held-out split,
     the types taking turns. Returns ``[(SynthDoc-less TokenDoc, SynthDoc fields)]`` as TokenDocs."""
-    import random
-
     from hanji.models.kie.features import token_doc
-    from hanji.synth.documents import SYNTH_DOC_TYPES, make_document
 
     types = doc_types or SYNTH_DOC_TYPES
     fonts = split_fonts(held_out) or split_fonts(not held_out)
@@ -79,10 +79,6 @@ def project_docs(store, doc_ids: list[int] | None = None) -> list:
 def labelled_regions(store, doc_id: int) -> list | None:
     """A document's text regions in reading order, as copies carrying the labelled BIO tags (tags a
     person set or confirmed, else found from human key-values); None when it has no such labels."""
-    from hanji.domain.fields import tags_from_keyvalues
-    from hanji.domain.model import Region
-    from hanji.domain.order import reading_order
-
     regions = [r for r in store.regions(doc_id) if r.text.strip()]
     if not regions:
         return None
@@ -118,11 +114,9 @@ def run(store, out_path: str | Path, steps: int = 3000, seed: int = 0, progress:
     ``config``: model sizes (:class:`hanji.models.kie.tagger.TaggerConfig`); ``o_weight``: loss weight of
     the ``O`` tag (below 1 favours recall of the fields); ``noise``: share of tokens given an OCR-like slip.
     """
-    from hanji.errors import HanjiError
     from hanji.models.device import set_threads
     from hanji.models.kie.train import train
     from hanji.models.weights import load_shipped, load_state, save_state
-    from hanji.synth.documents import SYNTH_DOC_TYPES
 
     set_threads(threads)
     out_path = Path(out_path)
