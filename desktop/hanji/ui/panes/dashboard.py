@@ -6,7 +6,6 @@ worker thread; this pane only shows it. Activating a row emits ``jump(doc_id, re
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QEvent, QRect, Qt, QTimer, Signal
@@ -32,8 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from hanji.jobs import quality as jq
-from hanji.jobs.base import no_progress
-from hanji.store.project import Change, ProjectStore
+from hanji.jobs.overview import Overview, overview
+from hanji.store import Change, ProjectStore
 from hanji.ui import bridge
 from hanji.ui.i18n import plural, tr
 from hanji.ui.worker import Worker
@@ -43,39 +42,6 @@ ROLE = Qt.ItemDataRole.UserRole
 # projects the pane says it is out of date and waits for the Refresh button
 AUTO_REFRESH_SECONDS = 3.0
 OUT_OF_DATE = " · out of date: Refresh"
-
-
-@dataclass
-class DashboardData:
-    """What one refresh computes (on the worker thread)."""
-
-    stats: Any = None
-    findings: list = field(default_factory=list)
-    duplicates: list = field(default_factory=list)
-    suspects: list = field(default_factory=list)
-    tag_suspects: list = field(default_factory=list)  # (TagReading, margin)
-    picks: list = field(default_factory=list)
-    names: dict[int, str] = field(default_factory=dict)
-
-
-def compute(store: ProjectStore, progress=no_progress, cancel=None) -> DashboardData:
-    """Everything the dashboard shows, in one job."""
-    data = DashboardData()
-    data.names = {d.id: d.name for d in store.documents()}
-    steps = [("statistics", lambda p: jq.statistics(store, p, cancel)),
-             ("checks", lambda p: jq.run_checks(store, progress=p, cancel=cancel)),
-             ("duplicates", lambda p: jq.find_duplicates(store, progress=p, cancel=cancel)),
-             ("suspects", lambda p: jq.likely_label_errors(store, progress=p, cancel=cancel)),
-             ("tags", lambda p: jq.likely_tag_errors(store, progress=p, cancel=cancel)),
-             ("picks", lambda p: jq.next_documents(store, 20, progress=p, cancel=cancel))]
-    attrs = ["stats", "findings", "duplicates", "suspects", "tag_suspects", "picks"]
-    for k, ((title, fn), attr) in enumerate(zip(steps, attrs)):
-        def sub(done, total=None, message="", k=k, title=title):
-            progress(k, len(steps), f"{title}: {message}" if message else title)
-
-        setattr(data, attr, fn(sub))
-    progress(len(steps), len(steps), "")
-    return data
 
 
 class ChartView(QWidget):
@@ -205,7 +171,7 @@ class DashboardPane(QWidget):
     def __init__(self, store: ProjectStore | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.store: ProjectStore | None = None
-        self.data: DashboardData | None = None
+        self.data: Overview | None = None
         self._worker: Worker | None = None
         self._again = False
         self._retired: Worker | None = None
@@ -215,7 +181,13 @@ class DashboardPane(QWidget):
         self._stale = False
         self._debounce = QTimer(self, singleShot=True, interval=1500)
         self._debounce.timeout.connect(self._refresh_if_shown)
+        lay = QVBoxLayout(self)
+        lay.addLayout(self._toolbar())
+        lay.addWidget(self._build_tabs(), 1)
+        self.set_store(store)
 
+    def _toolbar(self) -> QHBoxLayout:
+        """Refresh, the exports, the forbidden words and a one-line summary."""
         self.refresh_button = QPushButton(tr("Refresh"))
         self.refresh_button.clicked.connect(self.refresh)
         self.csv_button = QPushButton(tr("Export CSV…"))
@@ -232,7 +204,10 @@ class DashboardPane(QWidget):
         for w in (self.refresh_button, self.csv_button, self.png_button, self.forbid_button):
             bar.addWidget(w)
         bar.addWidget(self.info, 1)
+        return bar
 
+    def _build_tabs(self) -> QTabWidget:
+        """Statistics, review queue, duplicates, likely errors, what to label next, search."""
         self.chart_view = ChartView()
 
         # review queue
@@ -257,18 +232,7 @@ class DashboardPane(QWidget):
         self.suspects = _tree([tr("Document"), tr("Label"), tr("Model reads"), tr("Conf."), tr("Flagged")])
         self.picks = _tree([tr("Rank"), tr("Document"), tr("Score"), tr("Why")])
 
-        self.search_box = QLineEdit()
-        self.search_box.setPlaceholderText(tr("Search transcriptions and key-values"))
-        self.search_box.returnPressed.connect(lambda: self.search(self.search_box.text()))
-        self.results = _tree([tr("Document"), tr("Where"), tr("Text")])
-        srch = QWidget()
-        sl = QVBoxLayout(srch)
-        sl.setContentsMargins(0, 0, 0, 0)
-        sl.addWidget(self.search_box)
-        sl.addWidget(self.results)
-        self.copy_button = QPushButton(tr("Copy the text of the selected document"))
-        self.copy_button.clicked.connect(self.copy_document_text)
-        sl.addWidget(self.copy_button)
+        srch = self._search_tab()
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self.chart_view, tr("Statistics"))
@@ -281,11 +245,23 @@ class DashboardPane(QWidget):
         for t in (self.findings, self.duplicates, self.suspects, self.picks, self.results):
             t.itemActivated.connect(self._activated)
             t.header().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        return self.tabs
 
-        lay = QVBoxLayout(self)
-        lay.addLayout(bar)
-        lay.addWidget(self.tabs, 1)
-        self.set_store(store)
+    def _search_tab(self) -> QWidget:
+        """A search box over transcriptions and key-values, its results, and a copy button."""
+        self.search_box = QLineEdit()
+        self.search_box.setPlaceholderText(tr("Search transcriptions and key-values"))
+        self.search_box.returnPressed.connect(lambda: self.search(self.search_box.text()))
+        self.results = _tree([tr("Document"), tr("Where"), tr("Text")])
+        srch = QWidget()
+        sl = QVBoxLayout(srch)
+        sl.setContentsMargins(0, 0, 0, 0)
+        sl.addWidget(self.search_box)
+        sl.addWidget(self.results)
+        self.copy_button = QPushButton(tr("Copy the text of the selected document"))
+        self.copy_button.clicked.connect(self.copy_document_text)
+        sl.addWidget(self.copy_button)
+        return srch
 
     def _with_note(self, tree: QTreeWidget) -> QWidget:
         box = QWidget()
@@ -300,7 +276,7 @@ class DashboardPane(QWidget):
         self.empty_notes[tree] = note
         return box
 
-    def _explain_empty(self, data: DashboardData) -> None:
+    def _explain_empty(self, data: Overview) -> None:
         """Say why Likely errors or Label next has nothing to show (it is not a failure)."""
         s = data.stats
         confirmed = s.regions_by_status.get("confirmed", 0) if s is not None else 0
@@ -369,7 +345,7 @@ class DashboardPane(QWidget):
         self._again = False
         self._started = time.monotonic()
         self.info.setText(tr("Computing…"))
-        w = Worker(compute, self.store)
+        w = Worker(overview, self.store)
         # on the GUI thread (a lambda connected to the worker's signals would run on the worker's)
         w.on_gui(progress=lambda d, t, m: self.info.setText(f"{tr('Computing…')} {m}"), finished=self._finished,
                  failed=lambda m: (self.info.setText(m.splitlines()[0]), self.status.emit(m)))
@@ -382,7 +358,7 @@ class DashboardPane(QWidget):
         if self._again and self.store is not None:
             self._start()
 
-    def _finished(self, data: DashboardData) -> None:
+    def _finished(self, data: Overview) -> None:
         self._last_seconds = time.monotonic() - self._started
         if not self._again:
             self._show(data)
@@ -398,7 +374,7 @@ class DashboardPane(QWidget):
             w.thread.wait()
 
     # ------------------------------------------------------------------ showing
-    def _show(self, data: DashboardData | None) -> None:
+    def _show(self, data: Overview | None) -> None:
         self.data = data
         if data is None:
             self.chart_view.set_charts([])
