@@ -210,12 +210,28 @@ def _yaxis(c: _Canvas, vmax: float, plot_h: float, integer: bool, f) -> tuple[li
     return ticks, top, max((_w(f, s) for s in labels), default=0.0)
 
 
+@dataclass
+class _Plot:
+    """Where a vertical chart draws: the plot area in pixels, its value scale and tick sizes."""
+
+    px0: float
+    py0: float
+    px1: float
+    py1: float
+    ytop: float
+    tick: int
+    font: ImageFont.FreeTypeFont
+    th: float
+
+    def Y(self, v: float) -> float:
+        return self.py1 - (self.py1 - self.py0) * v / self.ytop
+
+
 def _vertical(c: _Canvas, chart: Chart, box) -> None:
     x0, top, x1, y1 = box
     f = c.font(TICK_PT)
     th = _h(f)
     tick = c.pt(3)
-    is_hist = chart.kind == "hist"
     integer = all(float(v).is_integer() for v in list(chart.values) + list(chart.line))
     vmax = max(list(chart.values) + list(chart.line) + [0])
     xl_h = (th + c.pt(2)) if chart.xlabel else 0
@@ -223,85 +239,101 @@ def _vertical(c: _Canvas, chart: Chart, box) -> None:
     ticks, ytop, yw = _yaxis(c, vmax, (y1 - top) - th * 2 - xl_h, integer, f)
     px0 = x0 + yw + tick + c.pt(3)
     px1 = x1 - c.pt(4)
-    n = len(chart.values)
-    labels, rotate, every = [], False, 1
-    if not is_hist:
-        labels = [str(s) for s in chart.labels]
-        slot = (px1 - px0) / max(1, n)
-        widest = max((_w(f, s) for s in labels), default=0.0)
-        if widest > slot * 0.95:
-            rotate = True
-            every = max(1, math.ceil(th * 1.4 / max(1.0, slot)))
-    label_w = min(max((_w(f, s) for s in labels), default=0.0), (y1 - top) * 0.45 / 0.5)
-    if rotate:
-        labels = [_fit(f, s, label_w) for s in labels]
-        label_h = label_w * 0.5 + th * 0.87 + c.pt(2)  # sin 30, cos 30
-    else:
-        label_h = th + c.pt(1)
+    labels, rotate, every, label_h = _category_labels(c, chart, f, px1 - px0, y1 - top)
     py0, py1 = top, y1 - tick - label_h - xl_h
     if py1 - py0 < th * 2:
         return
     ticks, ytop, _ = _yaxis(c, vmax, py1 - py0, integer, f)
-
-    def Y(v: float) -> float:
-        return py1 - (py1 - py0) * v / ytop
-
-    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
-    for t in ticks:
-        y = round(Y(t))
-        if t > 0:
-            c.d.line((px0, y, px1, y), fill=GRID, width=1)
-        c.d.line((px0 - tick, y, px0, y), fill=INK, width=c.pt(0.6))
-        c.d.text((px0 - tick - c.pt(2), y), tick_text(t, step), font=f, fill=INK, anchor="rm")
-    cols = _colors(chart)
-    if is_hist:
-        lo, hi = chart.edges[0], chart.edges[-1]
-        if hi <= lo:
-            lo, hi = lo - 0.5, hi + 0.5
-        xlo, xhi = lo - (hi - lo) * 0.05, hi + (hi - lo) * 0.05
-
-        def X(v: float) -> float:
-            return px0 + (px1 - px0) * (v - xlo) / (xhi - xlo)
-
-        for i, v in enumerate(chart.values):
-            a, b = X(chart.edges[i]), X(chart.edges[i + 1])
-            if v > 0:
-                c.d.rectangle((round(a), round(Y(v)), max(round(a), round(b) - 1), round(py1)), fill=cols[i])
-            c.hit((a, py0, b, py1), f"{chart.edges[i]:.4g}–{chart.edges[i + 1]:.4g}: {v:g}")
-        xt = nice_ticks(lo, hi, max(2, min(8, int((px1 - px0) / (th * 4)))))
-        xstep = xt[1] - xt[0] if len(xt) > 1 else 1.0
-        for t in xt:
-            x = round(X(t))
-            c.d.line((x, py1, x, py1 + tick), fill=INK, width=c.pt(0.6))
-            c.d.text((x, py1 + tick + c.pt(1)), tick_text(t, xstep), font=f, fill=INK, anchor="ma")
+    plot = _Plot(px0, py0, px1, py1, ytop, tick, f, th)
+    _y_ticks(c, plot, ticks)
+    if chart.kind == "hist":
+        _histogram(c, chart, plot)
     else:
-        slot = (px1 - px0) / max(1, n)
-        bw = slot * (0.8 if n > 1 else 0.6)
-        for i, v in enumerate(chart.values):
-            cx = px0 + slot * (i + 0.5)
-            a, b = cx - bw / 2, cx + bw / 2
-            if v > 0:
-                c.d.rectangle((round(a), round(Y(v)), max(round(a), round(b) - 1), round(py1)), fill=cols[i])
-            c.hit((a, py0, b, py1), f"{chart.labels[i]}: {v:g}" if i < len(chart.labels) else f"{v:g}")
-            if i % every == 0 and i < len(labels):
-                x = round(cx)
-                c.d.line((x, py1, x, py1 + tick), fill=INK, width=c.pt(0.6))
-                if rotate:
-                    c.rotated((x + th * 0.3, py1 + tick + c.pt(1)), labels[i], f, 30, INK)
-                else:
-                    c.d.text((x, py1 + tick + c.pt(1)), labels[i], font=f, fill=INK, anchor="ma")
-        if chart.line:
-            pts = [(px0 + slot * (i + 0.5), Y(v)) for i, v in enumerate(chart.line)]
-            marker = min(3.0 * c.s, slot * 0.2)  # smaller markers when the days crowd
-            c.polyline(pts, chart.line_color, min(1.5 * c.s, max(1.0, slot * 0.15)), marker if marker >= 1.5 else 0)
-            r = max(4 * c.s, slot / 2)
-            for i, ((x, y), v) in enumerate(zip(pts, chart.line)):
-                c.hit((x - r, y - r, x + r, y + r), f"{chart.labels[i]}: {v:g} in all")
+        _bars(c, chart, plot, labels, rotate, every)
     c.d.rectangle((round(px0), round(py0), round(px1), round(py1)), outline=INK, width=c.pt(0.6))
     if chart.xlabel:
         c.d.text(((px0 + px1) / 2, y1), chart.xlabel, font=f, fill=INK, anchor="md")
     if chart.legend:
         _legend(c, chart.legend, (px0, py0), chart.line_color if chart.line else None)
+
+
+def _category_labels(c: _Canvas, chart: Chart, f, width: float, height: float) -> tuple[list[str], bool, int, float]:
+    """The category labels under the bars: ``(labels, rotated, every how many, height they take)``;
+    labels wider than their slot are turned 30 degrees and every n-th kept when they crowd."""
+    th = _h(f)
+    labels, rotate, every = [], False, 1
+    if chart.kind != "hist":
+        labels = [str(s) for s in chart.labels]
+        slot = width / max(1, len(chart.values))
+        widest = max((_w(f, s) for s in labels), default=0.0)
+        if widest > slot * 0.95:
+            rotate = True
+            every = max(1, math.ceil(th * 1.4 / max(1.0, slot)))
+    label_w = min(max((_w(f, s) for s in labels), default=0.0), height * 0.45 / 0.5)
+    if rotate:
+        labels = [_fit(f, s, label_w) for s in labels]
+        return labels, rotate, every, label_w * 0.5 + th * 0.87 + c.pt(2)  # sin 30, cos 30
+    return labels, rotate, every, th + c.pt(1)
+
+
+def _y_ticks(c: _Canvas, p: _Plot, ticks: list[float]) -> None:
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
+    for t in ticks:
+        y = round(p.Y(t))
+        if t > 0:
+            c.d.line((p.px0, y, p.px1, y), fill=GRID, width=1)
+        c.d.line((p.px0 - p.tick, y, p.px0, y), fill=INK, width=c.pt(0.6))
+        c.d.text((p.px0 - p.tick - c.pt(2), y), tick_text(t, step), font=p.font, fill=INK, anchor="rm")
+
+
+def _histogram(c: _Canvas, chart: Chart, p: _Plot) -> None:
+    cols = _colors(chart)
+    lo, hi = chart.edges[0], chart.edges[-1]
+    if hi <= lo:
+        lo, hi = lo - 0.5, hi + 0.5
+    xlo, xhi = lo - (hi - lo) * 0.05, hi + (hi - lo) * 0.05
+
+    def X(v: float) -> float:
+        return p.px0 + (p.px1 - p.px0) * (v - xlo) / (xhi - xlo)
+
+    for i, v in enumerate(chart.values):
+        a, b = X(chart.edges[i]), X(chart.edges[i + 1])
+        if v > 0:
+            c.d.rectangle((round(a), round(p.Y(v)), max(round(a), round(b) - 1), round(p.py1)), fill=cols[i])
+        c.hit((a, p.py0, b, p.py1), f"{chart.edges[i]:.4g}–{chart.edges[i + 1]:.4g}: {v:g}")
+    xt = nice_ticks(lo, hi, max(2, min(8, int((p.px1 - p.px0) / (p.th * 4)))))
+    xstep = xt[1] - xt[0] if len(xt) > 1 else 1.0
+    for t in xt:
+        x = round(X(t))
+        c.d.line((x, p.py1, x, p.py1 + p.tick), fill=INK, width=c.pt(0.6))
+        c.d.text((x, p.py1 + p.tick + c.pt(1)), tick_text(t, xstep), font=p.font, fill=INK, anchor="ma")
+
+
+def _bars(c: _Canvas, chart: Chart, p: _Plot, labels: list[str], rotate: bool, every: int) -> None:
+    cols = _colors(chart)
+    n = len(chart.values)
+    slot = (p.px1 - p.px0) / max(1, n)
+    bw = slot * (0.8 if n > 1 else 0.6)
+    for i, v in enumerate(chart.values):
+        cx = p.px0 + slot * (i + 0.5)
+        a, b = cx - bw / 2, cx + bw / 2
+        if v > 0:
+            c.d.rectangle((round(a), round(p.Y(v)), max(round(a), round(b) - 1), round(p.py1)), fill=cols[i])
+        c.hit((a, p.py0, b, p.py1), f"{chart.labels[i]}: {v:g}" if i < len(chart.labels) else f"{v:g}")
+        if i % every == 0 and i < len(labels):
+            x = round(cx)
+            c.d.line((x, p.py1, x, p.py1 + p.tick), fill=INK, width=c.pt(0.6))
+            if rotate:
+                c.rotated((x + p.th * 0.3, p.py1 + p.tick + c.pt(1)), labels[i], p.font, 30, INK)
+            else:
+                c.d.text((x, p.py1 + p.tick + c.pt(1)), labels[i], font=p.font, fill=INK, anchor="ma")
+    if chart.line:
+        pts = [(p.px0 + slot * (i + 0.5), p.Y(v)) for i, v in enumerate(chart.line)]
+        marker = min(3.0 * c.s, slot * 0.2)  # smaller markers when the days crowd
+        c.polyline(pts, chart.line_color, min(1.5 * c.s, max(1.0, slot * 0.15)), marker if marker >= 1.5 else 0)
+        r = max(4 * c.s, slot / 2)
+        for i, ((x, y), v) in enumerate(zip(pts, chart.line)):
+            c.hit((x - r, y - r, x + r, y + r), f"{chart.labels[i]}: {v:g} in all")
 
 
 def _legend(c: _Canvas, items: list[tuple[str, str]], at: tuple[float, float], line_color: str | None) -> None:
