@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from hanji.domain import geometry
 from hanji.domain.labels import LabelHit, compact, find_labels
 from hanji.domain.model import Region
-from hanji.domain.order import page_angle
 from hanji.domain.text import tokens
 from hanji.domain.values import (
     MARK_WORDS,
@@ -93,10 +92,31 @@ def _token_boxes(box: Box, toks: list[str]) -> list[Box]:
     return out
 
 
+def text_angle(regions: list[Region]) -> float:
+    """The text's angle (radians): the width-weighted median of the top edges' angles of the regions
+    at least twice as wide as tall (0 when their boxes are upright)."""
+    votes = []
+    for r in regions:
+        if len(r.points) != 4:
+            continue
+        (x0, y0), (x1, y1), _, (x3, y3) = r.points
+        w, h = math.dist((x0, y0), (x1, y1)), math.dist((x0, y0), (x3, y3))
+        if w >= 2 * h > 0:
+            votes.append((math.atan2(y1 - y0, x1 - x0), w))
+    if not votes:
+        return 0.0
+    votes.sort()
+    half, acc = sum(w for _, w in votes) / 2, 0.0
+    for a, w in votes:
+        acc += w
+        if acc >= half:
+            return a if abs(a) < math.radians(30) else 0.0
+    return 0.0
+
+
 def rows_of(regions: list[Region], doc_type: str, extra_labels: dict[str, list[str]] | None = None) -> list[Row]:
     """The regions' tokens grouped into rows, top to bottom, each left to right, with the labels found."""
-    shapes = [r.points for r in regions]
-    angle = page_angle(shapes) if shapes else 0.0
+    angle = text_angle(regions)
     items = []
     for i, r in enumerate(regions):
         toks = tokens(r.text)
@@ -260,8 +280,9 @@ def _continue(rows: list[Row], rj: int, run: list[Tok], lbox: Box, h: float,
         if row.box[1] - bottom > 0.9 * h:
             break
         ks = [k for k, t in enumerate(row.toks) if abs(t.box[0] - vx0) < 1.5 * h or abs(t.box[0] - lbox[0]) < 1.0 * h]
-        if ks and _hit_at(row, ks[0]) is not None:
-            break  # the next label
+        if ks and (_hit_at(row, ks[0]) is not None or
+                   any(ks[0] in {row.toks.index(t) for t in _run(row, hh.end, h)} for hh in row.hits)):
+            break  # the next label, or the value beside it
         if not ks and row.hits and row.hits[0].start == 0:
             break
         if not ks:
@@ -359,6 +380,18 @@ def _pattern_candidates(rows: list[Row], doc_type: str, regions: list[Region]) -
             if words and not row.hits and re.search(r"[가-힣A-Za-z]{2}", text) and not re.search(r"\d", text):
                 out.append(Candidate("issuer", text, [t.ref for t in words], 0.5, "pattern"))
                 break
+        top = rows[0].box[1] if rows else 0.0
+        bottom = max((r.box[3] for r in rows), default=1.0)
+        for row in rows:  # the holder: a name in the lower half (romanised capitals or 2-4 syllables)
+            if row.hits or (row.box[1] + row.box[3]) / 2 <= (top + bottom) / 2:
+                continue
+            for reg in sorted({t.ref[0] for t in row.toks}):
+                words = [t for t in row.toks if t.ref[0] == reg and not MARK_WORDS.match(t.text) and
+                         not NETWORK_WORDS.match(t.text)]
+                text = _text(words)
+                if words and (re.fullmatch(r"[A-Z]{1,12}(?: [A-Z]{1,12}){1,3}", text) or
+                              re.fullmatch(r"[가-힣]{2,4}", text)):
+                    out.append(Candidate("holder", text, [t.ref for t in words], 0.5, "pattern"))
         found = network_in_text(" ".join(r.text for r in regions))
         num = next((c.value for c in out if c.field == "card_number"), None)
         if found:

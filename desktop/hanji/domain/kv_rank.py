@@ -18,6 +18,7 @@ from hanji.domain.kv_link import (
     Row,
     _label_candidates,
     _pattern_candidates,
+    _text,
     rows_of,
 )
 from hanji.domain.model import KeyValue, Region
@@ -62,6 +63,15 @@ def _tagger_candidates(spans: list[FieldSpan], regions: list[Region], rows: list
             if keep:
                 refs = keep
                 text = " ".join(toks[r] for r in keep)
+            if text.count("(") > text.count(")"):  # a bracket left open goes on below: '(전포동,' / '우성아파트)'
+                at = [n for n, row in enumerate(rows) if any(t.ref == refs[-1] for t in row.toks)]
+                if at and at[0] + 1 < len(rows):
+                    below = rows[at[0] + 1]
+                    more = [t for t in below.toks if t.ref[0] not in regs]
+                    if more and not below.hits and ")" in _text(more) and \
+                            below.box[1] - rows[at[0]].box[3] < below.h:
+                        refs = refs + [t.ref for t in more]
+                        text = text + " " + _text(more)
         val = cut_value(s.key, text) if s.key not in WHOLE or s.key.endswith("date") else text.strip()
         if val is None:
             val = s.text

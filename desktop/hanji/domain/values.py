@@ -104,7 +104,8 @@ def plausible(field: str, value: str, doc_type: str = "") -> bool:
 NETWORKS = (("AMEX", re.compile(r"AMERICAN\s*EXPRESS|\bAMEX\b", re.I)), ("MASTERCARD", re.compile(r"MASTER\s*CARD", re.I)),
             ("VISA", re.compile(r"\bVISA\b", re.I)), ("JCB", re.compile(r"\bJCB\b", re.I)),
             ("UNIONPAY", re.compile(r"UNION\s*PAY|银联", re.I)), ("DISCOVER", re.compile(r"\bDISCOVER\b", re.I)),
-            ("DINERS", re.compile(r"DINERS", re.I)), ("MAESTRO", re.compile(r"\bMAESTRO\b", re.I)))
+            ("DINERS", re.compile(r"DINERS", re.I)), ("MAESTRO", re.compile(r"\bMAESTRO\b", re.I)),
+            ("BC", re.compile(r"(?<![A-Za-z0-9가-힣])BC(?![A-Za-z0-9가-힣])")))
 NETWORK_WORDS = re.compile(r"^(?:VISA|MASTERCARD|AMEX|JCB|UNIONPAY|DISCOVER|DINERS|MAESTRO)$", re.I)
 MARK_WORDS = re.compile(r"^(?:SAMPLE|SPECIMEN|견본|샘플|VOID|DEMO\s*ONLY)$", re.I)
 
