@@ -78,7 +78,7 @@ def test_the_legend_and_keys_follow_the_document_type(typed):
     assert names == {f for f, _, _ in DOC_TYPES["business_registration"]}
     legend = pane.legend.text()
     assert "Registration no." in legend and "Total" not in legend and "Phone" not in legend
-    assert "status" in legend  # what colour means on the canvas
+    assert "entity" in pane.colour_note.text() and "status" in pane.colour_note.text()  # what colour means
     reg = next(e for e in pane.shown if e.name == "registration_number")
     # select the first token and press the registration number's key: it tags that entity (not the receipt's)
     c = pane.view.textCursor()

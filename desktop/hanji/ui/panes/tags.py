@@ -12,16 +12,19 @@ proposed key-values) into labels. Tagging by hand marks the regions it changes a
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QRect, Qt
 from PySide6.QtGui import QColor, QKeyEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QTextEdit,
     QToolTip,
     QVBoxLayout,
@@ -97,9 +100,19 @@ class TagsPane(QWidget, bridge.StoreBound):
         f = self.view.font()
         f.setPointSize(f.pointSize() + 2)
         self.view.setFont(f)
-        self.legend = QLabel(self)
+        self.legend = QLabel()
         self.legend.setWordWrap(True)
         self.legend.setTextFormat(Qt.TextFormat.RichText)
+        # the keys scroll past four lines: a receipt's twenty types must not squeeze the tokens away
+        self.legend_area = QScrollArea(self)
+        self.legend_area.setWidget(self.legend)
+        self.legend_area.setWidgetResizable(True)
+        self.legend_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.legend_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.legend_area.setMaximumHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+        self.colour_note = QLabel(self)  # what a region's colour on the canvas means
+        self.colour_note.setWordWrap(True)
+        self.colour_note.setTextFormat(Qt.TextFormat.RichText)
         hint = QLabel(tr("Select tokens, then press an entity key (0 clears)."), self)
         hint.setStyleSheet("color:#888")
         hint.setWordWrap(True)
@@ -123,7 +136,8 @@ class TagsPane(QWidget, bridge.StoreBound):
         lay.addLayout(top)
         lay.addWidget(self.view, 1)
         lay.addLayout(row)
-        lay.addWidget(self.legend)
+        lay.addWidget(self.legend_area)
+        lay.addWidget(self.colour_note)
         lay.addWidget(hint)
         session.document_changed.connect(lambda _: self.reload())
         self.set_store(store)
@@ -144,6 +158,7 @@ class TagsPane(QWidget, bridge.StoreBound):
         self.shown = types_for(self.types, doc.doc_type if doc else "")
         self._fill_doc_types(doc.doc_type if doc else "")
         self.legend.setText(self.legend_html())
+        self.colour_note.setText(self.colour_note_html())
         if self.store is None or self.session.doc_id is None:
             self.view.setPlainText("")
             self._show_proposals()
@@ -178,12 +193,17 @@ class TagsPane(QWidget, bridge.StoreBound):
         parts = []
         for e in self.shown:
             key = e.key or "·"
-            parts.append(f"<span style='background:{e.color};color:{ink_for(e.color)};padding:1px 3px'>"
-                         f"&nbsp;{key}&nbsp;</span>&nbsp;{entity_name(e.name, e.title)}")
+            name = html.escape(entity_name(e.name, e.title))
+            parts.append(f"<span style='white-space:nowrap'>"  # a key and its name stay on one line
+                         f"<span style='background:{e.color};color:{ink_for(e.color)};padding:1px 3px'>"
+                         f"&nbsp;{html.escape(key)}&nbsp;</span>&nbsp;{name}</span>")
+        return "&nbsp; ".join(parts)
+
+    def colour_note_html(self) -> str:
+        """What colour means on the canvas: a tagged region has its entity's, an untagged one its status's."""
         status = " ".join(f"<span style='color:{STATUS_COLORS[s]}'>■</span>&nbsp;{tr(s)}"
                           for s in ("machine", "edited", "confirmed", "difficult"))
-        return ("&nbsp;&nbsp; ".join(parts) + f"<br><span style='color:#888'>"
-                f"{tr('Region colour: entity when tagged, else status')}: {status}</span>")
+        return f"<span style='color:#888'>{tr('Region colour: entity when tagged, else status')}:</span> {status}"
 
     def _fill_doc_types(self, current: str) -> None:
         names: list[str] = []
