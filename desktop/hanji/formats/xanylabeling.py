@@ -31,6 +31,7 @@ DESCRIPTION = "X-AnyLabeling / PaddleOCR KIE: ppocr_kie.json (label, id, linking
 KIE_FILE = "ppocr_kie.json"
 CLASSES = "class_list.txt"
 ATTR = "ppocr_kie"
+XANY_FOLDER = "ppocr-kie"  # the folder X-AnyLabeling's KIE export writes
 
 
 def _file(path: Path) -> Path:
@@ -38,9 +39,11 @@ def _file(path: Path) -> Path:
 
 
 def dataset_root(path: Path) -> Path:
-    """X-AnyLabeling writes ``ppocr-kie/`` inside the folder of the images it names
-    (``sources/NAME.jpg`` relative to the folder above): that folder is the dataset's."""
-    return _file(Path(path)).parent.parent
+    """X-AnyLabeling writes its ``ppocr-kie/`` folder inside the folder of the images it names
+    (``sources/NAME.jpg`` relative to the folder above): that folder is the dataset's. A KIE file
+    elsewhere keeps to its own folder."""
+    folder = _file(Path(path)).parent
+    return folder.parent if folder.name == XANY_FOLDER else folder
 
 
 def detect(path: Path) -> bool:
