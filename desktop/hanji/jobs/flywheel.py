@@ -203,6 +203,41 @@ def _augment(img, rng: random.Random):
     return degrade(img, rng, strength=0.3) if rng.random() < 0.5 else img
 
 
+def _project_lines(store, train_ids: list[int], held_ids: list[int], charset: list[str], box_jitter: float,
+                   seed: int, cancel: CancelToken) -> tuple[list, list]:
+    """The confirmed lines to train on (with jittered boxes too, when asked) and to measure with."""
+    train_lines = store_lines(store, train_ids, charset, cancel)
+    if box_jitter:  # each line also cropped from a box moved by up to box_jitter of its height per side
+        train_lines += store_lines(store, train_ids, charset, cancel, jitter=box_jitter, seed=seed)
+    held_lines = store_lines(store, held_ids, charset, cancel)
+    if not train_lines or not held_lines:
+        raise HanjiError("no usable confirmed lines to train on or to measure with (lines must be wider than "
+                         "tall and have characters the recognizer knows)", store.path)
+    return train_lines, held_lines
+
+
+SYNTH_MAX_CHARS = 24  # rendered lines as long as a receipt's or a form's
+
+
+def _line_batches(lines: list, charset: list[str], batch_size: int, synthetic_share: float,
+                  seed: int) -> Callable[[int], list]:
+    """``step -> batch``: project lines (augmented) and a share of rendered ones, drawn from ``seed``
+    and the step alone (a resumed run sees the same batches), sorted by aspect ratio."""
+    n_synth = int(round(batch_size * synthetic_share))
+    faces = font_faces(held_out=False)
+
+    def sample_batch(step: int):
+        rng = random.Random(seed * 1_000_003 + step)
+        batch = [(_augment(img, rng), text) for img, text in rng.choices(lines, k=batch_size - n_synth)]
+        if n_synth:
+            rendered = LineSampler(seed * 7919 + step, faces=faces, max_chars=SYNTH_MAX_CHARS).batch(n_synth)
+            batch += writable_lines(rendered, charset)
+        batch.sort(key=lambda s: s[0].shape[1] / s[0].shape[0])
+        return batch
+
+    return sample_batch
+
+
 def train_recognizer(store, steps: int = 300, batch_size: int = 16, synthetic_share: float = 0.25, seed: int = 0,
                      lr: float = 3e-4, head_lr: float = 1e-3, freeze_blocks: int = 10, threads: int = 0,
                      base: str | None = None, box_jitter: float = 0.0, resume: bool = True, evaluator: Callable[[dict, list], float] | None = None,
@@ -229,13 +264,7 @@ def train_recognizer(store, steps: int = 300, batch_size: int = 16, synthetic_sh
     device = pick_device()
     evaluator = evaluator or (lambda state, lines: recognizer_cer(state, lines, device))
     progress(0, steps, "reading labelled lines")
-    train_lines = store_lines(store, train_ids, charset, cancel)
-    if box_jitter:  # each line also cropped from a box moved by up to box_jitter of its height per side
-        train_lines += store_lines(store, train_ids, charset, cancel, jitter=box_jitter, seed=seed)
-    held_lines = store_lines(store, held_ids, charset, cancel)
-    if not train_lines or not held_lines:
-        raise HanjiError("no usable confirmed lines to train on or to measure with (lines must be wider than "
-                         "tall and have characters the recognizer knows)", store.path)
+    train_lines, held_lines = _project_lines(store, train_ids, held_ids, charset, box_jitter, seed, cancel)
     cfg = TrainConfig(steps=steps, batch_size=batch_size, lr=lr, head_lr=head_lr, warmup=max(1, min(50, steps // 10)),
                       seed=seed, threads=threads, eval_every=10**9, checkpoint_every_s=checkpoint_every_s,
                       freeze_blocks=freeze_blocks, version=f"project+{base_name}")
@@ -254,18 +283,7 @@ def train_recognizer(store, steps: int = 300, batch_size: int = 16, synthetic_sh
     resumed_at = trainer.step
     log(f"{base_name}: held-out CER {before:.4f} on {len(held_lines)} lines of {len(held_ids)} documents; "
         f"training on {len(train_lines)} lines of {len(train_ids)} documents")
-    n_synth = int(round(batch_size * synthetic_share))
-    faces = font_faces(held_out=False)
-
-    def sample_batch(step: int):
-        rng = random.Random(seed * 1_000_003 + step)
-        batch = [(_augment(img, rng), text) for img, text in rng.choices(train_lines, k=batch_size - n_synth)]
-        if n_synth:
-            rendered = LineSampler(seed * 7919 + step, faces=faces, max_chars=24).batch(n_synth)
-            batch += writable_lines(rendered, charset)
-        batch.sort(key=lambda s: s[0].shape[1] / s[0].shape[0])
-        return batch
-
+    sample_batch = _line_batches(train_lines, charset, batch_size, synthetic_share, seed)
     res = trainer.run(sample_batch, out, None, progress=progress, cancel=cancel, log=log)
     cancel.check()
     base_meta = dict(base_state.get("meta", {}))
