@@ -201,8 +201,8 @@ class TagsPane(QWidget, bridge.StoreBound):
 
     def colour_note_html(self) -> str:
         """What colour means on the canvas: a tagged region has its entity's, an untagged one its status's."""
-        status = " ".join(f"<span style='color:{STATUS_COLORS[s]}'>■</span>&nbsp;{tr(s)}"
-                          for s in ("machine", "edited", "confirmed", "difficult"))
+        status = " ".join(f"<span style='white-space:nowrap'><span style='color:{STATUS_COLORS[s]}'>■</span>"
+                          f"&nbsp;{tr(s)}</span>" for s in ("machine", "edited", "confirmed", "difficult"))
         return f"<span style='color:#888'>{tr('Region colour: entity when tagged, else status')}:</span> {status}"
 
     def _fill_doc_types(self, current: str) -> None:
