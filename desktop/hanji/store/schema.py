@@ -1,5 +1,9 @@
 """The project file's schema and its migrations: one function per schema change, in order.
 
+Tables are made with sqlite-utils (``create_table`` with primary and foreign keys, NOT NULLs and
+defaults) on the migration's own connection and transaction; the full-text indexes are SQL (see
+:func:`m002_search` for why).
+
 ``PRAGMA user_version`` holds the schema version; ``PRAGMA application_id`` marks the file as a
 Hanji project. Migrations run in one transaction, after a backup copy of the file.
 """
@@ -8,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from typing import Any
 
 APPLICATION_ID = 0x48414E4A  # "HANJ"
 
@@ -24,53 +29,68 @@ def _script(conn: sqlite3.Connection, sql: str) -> None:
         conn.execute(buf)
 
 
+def _db(conn: sqlite3.Connection):
+    """sqlite-utils on the migration's own connection (inside its transaction)."""
+    import sqlite_utils
+
+    return sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
+
+
+def _table(db, name: str, columns: dict[str, Any], pk: str, not_null: tuple[str, ...] = (),
+           defaults: dict[str, Any] | None = None, foreign_keys: tuple = (),
+           indexes: dict[str, tuple[str, ...]] | None = None) -> None:
+    db.create_table(name, columns, pk=pk, not_null=set(not_null), defaults=defaults or {},
+                    foreign_keys=list(foreign_keys))
+    for index_name, cols in (indexes or {}).items():
+        db[name].create_index(list(cols), index_name=index_name, unique=index_name.endswith("_unique"))
+
+
 def m001_initial(conn: sqlite3.Connection) -> None:
-    _script(conn,
-        """
-        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
-        CREATE TABLE images (sha256 TEXT PRIMARY KEY, data BLOB NOT NULL, size INTEGER NOT NULL,
-                             mime TEXT NOT NULL DEFAULT '');
-        CREATE TABLE documents (
-            id INTEGER PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL UNIQUE,
-            width INTEGER NOT NULL, height INTEGER NOT NULL, status TEXT NOT NULL DEFAULT 'new',
-            doc_type TEXT NOT NULL DEFAULT '', path TEXT, attrs TEXT NOT NULL DEFAULT '{}',
-            added REAL NOT NULL, updated REAL NOT NULL);
-        CREATE INDEX documents_status ON documents(status);
-        CREATE TABLE regions (
-            id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL REFERENCES documents(id),
-            kind TEXT NOT NULL, points TEXT NOT NULL, text TEXT NOT NULL DEFAULT '',
-            status TEXT NOT NULL, source TEXT NOT NULL DEFAULT 'human', confidence REAL,
-            ord INTEGER, label TEXT NOT NULL DEFAULT '', tags TEXT NOT NULL DEFAULT '[]',
-            machine_text TEXT, attrs TEXT NOT NULL DEFAULT '{}', updated REAL NOT NULL);
-        CREATE INDEX regions_doc ON regions(doc_id, ord);
-        CREATE INDEX regions_status ON regions(status);
-        CREATE TABLE links (
-            id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL REFERENCES documents(id),
-            src INTEGER NOT NULL REFERENCES regions(id), dst INTEGER NOT NULL REFERENCES regions(id),
-            key TEXT NOT NULL DEFAULT '');
-        CREATE INDEX links_doc ON links(doc_id);
-        CREATE TABLE keyvalues (
-            id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL REFERENCES documents(id),
-            key TEXT NOT NULL, value TEXT NOT NULL DEFAULT '', region_ids TEXT NOT NULL DEFAULT '[]',
-            source TEXT NOT NULL DEFAULT 'human', confidence REAL);
-        CREATE INDEX keyvalues_doc ON keyvalues(doc_id);
-        CREATE TABLE entity_types (
-            name TEXT PRIMARY KEY, color TEXT NOT NULL, key TEXT NOT NULL DEFAULT '',
-            title TEXT NOT NULL DEFAULT '', personal INTEGER NOT NULL DEFAULT 0,
-            doc_type TEXT NOT NULL DEFAULT '', position INTEGER NOT NULL DEFAULT 0);
-        CREATE TABLE history (
-            id INTEGER PRIMARY KEY, step INTEGER NOT NULL, label TEXT NOT NULL,
-            deltas TEXT NOT NULL, undone INTEGER NOT NULL DEFAULT 0, at REAL NOT NULL);
-        CREATE INDEX history_step ON history(step);
-        CREATE INDEX history_undone ON history(undone, step);
-        CREATE TABLE jobs (name TEXT PRIMARY KEY, kind TEXT NOT NULL, state TEXT NOT NULL,
-                           updated REAL NOT NULL);
-        """
-    )
+    """The tables of a project (sqlite-utils' ``create_table``: primary keys, NOT NULL, defaults and
+    the regions', links' and key-values' foreign keys to their document)."""
+    db = _db(conn)
+    doc_fk = (("doc_id", "documents", "id"),)
+    _table(db, "meta", {"key": str, "value": str}, pk="key")
+    _table(db, "images", {"sha256": str, "data": bytes, "size": int, "mime": str}, pk="sha256",
+           not_null=("data", "size", "mime"), defaults={"mime": ""})
+    _table(db, "documents", {"id": int, "name": str, "sha256": str, "width": int, "height": int, "status": str,
+                             "doc_type": str, "path": str, "attrs": str, "added": float, "updated": float}, pk="id",
+           not_null=("name", "sha256", "width", "height", "status", "doc_type", "attrs", "added", "updated"),
+           defaults={"status": "new", "doc_type": "", "attrs": "{}"},
+           indexes={"documents_sha256_unique": ("sha256",), "documents_status": ("status",)})
+    _table(db, "regions", {"id": int, "doc_id": int, "kind": str, "points": str, "text": str, "status": str,
+                           "source": str, "confidence": float, "ord": int, "label": str, "tags": str,
+                           "machine_text": str, "attrs": str, "updated": float}, pk="id",
+           not_null=("doc_id", "kind", "points", "text", "status", "source", "label", "tags", "attrs", "updated"),
+           defaults={"text": "", "source": "human", "label": "", "tags": "[]", "attrs": "{}"}, foreign_keys=doc_fk,
+           indexes={"regions_doc": ("doc_id", "ord"), "regions_status": ("status",)})
+    _table(db, "links", {"id": int, "doc_id": int, "src": int, "dst": int, "key": str}, pk="id",
+           not_null=("doc_id", "src", "dst", "key"), defaults={"key": ""},
+           foreign_keys=doc_fk + (("src", "regions", "id"), ("dst", "regions", "id")),
+           indexes={"links_doc": ("doc_id",)})
+    _table(db, "keyvalues", {"id": int, "doc_id": int, "key": str, "value": str, "region_ids": str, "source": str,
+                             "confidence": float}, pk="id",
+           not_null=("doc_id", "key", "value", "region_ids", "source"),
+           defaults={"value": "", "region_ids": "[]", "source": "human"}, foreign_keys=doc_fk,
+           indexes={"keyvalues_doc": ("doc_id",)})
+    _table(db, "entity_types", {"name": str, "color": str, "key": str, "title": str, "personal": int, "doc_type": str,
+                                "position": int}, pk="name",
+           not_null=("color", "key", "title", "personal", "doc_type", "position"),
+           defaults={"key": "", "title": "", "personal": 0, "doc_type": "", "position": 0})
+    _table(db, "history", {"id": int, "step": int, "label": str, "deltas": str, "undone": int, "at": float}, pk="id",
+           not_null=("step", "label", "deltas", "undone", "at"), defaults={"undone": 0},
+           indexes={"history_step": ("step",), "history_undone": ("undone", "step")})
+    _table(db, "jobs", {"name": str, "kind": str, "state": str, "updated": float}, pk="name",
+           not_null=("kind", "state", "updated"))
 
 
 def m002_search(conn: sqlite3.Connection) -> None:
-    """Full-text search over transcriptions (trigram tokenizer: Hangul substrings match)."""
+    """Full-text search over transcriptions (trigram tokenizer: Hangul substrings match).
+
+    Written in SQL, not with sqlite-utils' ``enable_fts``: that runs ``executescript``, which commits
+    the migration's transaction halfway (a failed upgrade would leave a half-migrated file), and its
+    update trigger re-indexes a region's text on every change of any column (a dragged box would
+    rewrite the index); these triggers fire only when the text changes."""
     _script(conn,
         """
         CREATE VIRTUAL TABLE regions_fts USING fts5(text, content='regions', content_rowid='id',
