@@ -123,3 +123,32 @@ def test_export_dialog(qtbot, window, tmp_path, monkeypatch):
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: None)
     assert dlg.start() is None and "KEY=VALUE" in dlg.error.text()
     assert window.documents.view.currentIndex().data(Qt.ItemDataRole.UserRole) == window.session.doc_id
+
+
+def test_import_dialog_allows_a_folder_outside_the_dataset(qtbot, window, tmp_path):
+    """Images a dataset names out of its folder are refused unless the dialog names their folder (issue 18)."""
+    data, outside = tmp_path / "data", tmp_path / "scans"
+    data.mkdir()
+    outside.mkdir()
+    (outside / "a.png").write_bytes(png("바깥 이미지"))
+    (data / "a.json").write_text(json.dumps({"version": "5.5.0", "flags": {}, "shapes": [],
+                                             "imagePath": "../scans/a.png", "imageData": None}))
+    store = window.store
+    before = len(store.documents())
+    window.actions_["project.import"].trigger()
+    dlg = window._transfer_dialog
+    dlg.path.setText(str(data))
+    dlg.skip_bad.setChecked(True)
+    assert dlg.start() is not None
+    wait_job(qtbot, window)
+    assert len(store.documents()) == before
+    assert "outside the dataset folder" in window._report.details.toPlainText()
+    window.actions_["project.import"].trigger()
+    dlg = window._transfer_dialog
+    dlg.path.setText(str(data))
+    dlg.outside.setText(str(tmp_path / "none"))
+    assert dlg.start() is None and dlg.error.text()
+    dlg.outside.setText(str(outside))
+    assert dlg.start() is not None
+    wait_job(qtbot, window)
+    assert len(store.documents()) == before + 1

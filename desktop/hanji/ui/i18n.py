@@ -119,6 +119,10 @@ KO: dict[str, str] = {
     "ICDAR 2015: gt_img_N.txt with x1,y1,...,x4,y4,transcription; ### = don't care": 'ICDAR 2015: gt_img_N.txt (x1,y1,...,x4,y4,전사), ### = 무시',
     'Import from file': '파일에서 가져오기',
     'Import from folder': '폴더에서 가져오기',
+    'Images also from': '이미지 추가 허용 폴더',
+    "Images outside the dataset's folder are not read; allow a folder here":
+        '데이터셋 폴더 밖의 이미지는 읽지 않습니다. 허용할 폴더를 여기에 지정하세요',
+    'Choose a folder that exists.': '있는 폴더를 고르세요.',
     'Import report': '가져오기 보고서',
     'Importing…': '가져오는 중…',
     "It already exists: tick 'Replace it if it exists' or choose another name.": "이미 있습니다: '있으면 바꾸기'를 선택하거나 다른 이름을 고르세요.",

@@ -181,6 +181,12 @@ class ImportDialog(_TransferDialog):
         self.skip_bad = QCheckBox(tr("Skip bad entries and import the rest (a report lists them)"))
         self.skip_bad.setChecked(True)
         self.form.addRow("", self.skip_bad)
+        # images a dataset names out of its folder are refused; the person may name a folder to allow
+        self.outside = QLineEdit()
+        self.outside.setPlaceholderText(tr("Images outside the dataset's folder are not read; allow a folder here"))
+        other = QPushButton(tr("Folder…"))
+        other.clicked.connect(self._choose_outside)
+        self.form.addRow(tr("Images also from"), _path_row(self.outside, [other]))
         self._finish_layout()
         self._on_format()
 
@@ -194,6 +200,11 @@ class ImportDialog(_TransferDialog):
         if f:
             self.path.setText(f)
 
+    def _choose_outside(self) -> None:
+        d = QFileDialog.getExistingDirectory(self, tr("Images also from"))
+        if d:
+            self.outside.setText(d)
+
     def start(self):
         """Check the fields and run the import on the worker; the dialog closes when it starts."""
         from hanji.jobs.transfer import import_path
@@ -203,8 +214,12 @@ class ImportDialog(_TransferDialog):
             self._fail(tr("Choose a file or folder that exists."))
             return None
         fmt = self.format.currentData() or None
+        also = self.outside.text().strip()
+        if also and not Path(also).is_dir():
+            self._fail(tr("Choose a folder that exists."))
+            return None
         return self._launch(tr("Importing…"), import_path, self.window_.store, text, fmt,
-                            skip_bad=self.skip_bad.isChecked())
+                            skip_bad=self.skip_bad.isChecked(), allow_outside=[also] if also else [])
 
     def _done(self, report) -> None:
         from hanji.ui.jobs_menu import show_report
