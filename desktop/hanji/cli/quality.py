@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from hanji.cli.progress import Bar
@@ -20,6 +21,9 @@ def register(sub) -> None:
     p.add_argument("--only", action="append", metavar="CHECK",
                    help="run only this check (repeatable); `hanji check --list` names them")
     p.add_argument("--list", action="store_true", help="list the checks and exit")
+    p.add_argument("--integrity", action="store_true",
+                   help="first check every page of the project file (SQLite's integrity_check; a large "
+                        "project is otherwise checked only after it was not closed cleanly)")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("forbid", help="the project's forbidden words (ads, abuse) that `hanji check` flags")
@@ -68,10 +72,12 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_suspects)
 
 
-def _open(path: Path, readonly: bool = True):
+def _open(path: Path, readonly: bool = True, integrity: bool | None = None):
     from hanji.store import ProjectStore
 
-    return ProjectStore.open(path, readonly=readonly)
+    if integrity:
+        print("checking the project file's integrity…", file=sys.stderr)
+    return ProjectStore.open(path, readonly=readonly, integrity=integrity)
 
 
 def _print_json(obj) -> None:
@@ -91,7 +97,7 @@ def cmd_check(args) -> int:
     unknown = [n for n in args.only or [] if n not in REGISTRY]
     if unknown:
         raise HanjiError(f"unknown check(s) {', '.join(unknown)}; the checks are {', '.join(REGISTRY)}")
-    with _open(args.project) as store, Bar("checking", "doc") as bar:
+    with _open(args.project, integrity=args.integrity or None) as store, Bar("checking", "doc") as bar:
         findings = run_checks(store, names=args.only, progress=bar)
     if args.json:
         for f in findings:

@@ -110,8 +110,11 @@ class ProjectStore(Documents, Annotations, History, Search):
         return cls.open(path)
 
     @classmethod
-    def open(cls, path: str | Path, readonly: bool = False) -> ProjectStore:
-        """Open a project; a clear :class:`HanjiError` for anything but a healthy Hanji project."""
+    def open(cls, path: str | Path, readonly: bool = False, integrity: bool | None = None) -> ProjectStore:
+        """Open a project; a clear :class:`HanjiError` for anything but a healthy Hanji project.
+
+        Constant time for a large project closed cleanly; ``integrity=True`` checks every page
+        first (``hanji check --integrity``), see :func:`hanji.store.files.validate`."""
         path = Path(path)
         if not path.exists():
             raise HanjiError("no such project file", path)
@@ -121,12 +124,12 @@ class ProjectStore(Documents, Annotations, History, Search):
         if not readonly:
             reason = _read_only_reason(path)
             if reason:
-                _validate(path)  # a damaged file is said to be damaged first
+                _validate(path, integrity)  # a damaged file is said to be damaged first
                 raise ReadOnlyProject(f"{reason}: the project can only be opened read-only", path)
             lock = ProjectLock(path)
             lock.acquire()
         try:
-            version = _validate(path)
+            version = _validate(path, integrity)
             if readonly:
                 conn = sqlite3.connect(_ro_uri(path), uri=True, isolation_level=None, check_same_thread=False)
                 if version < SCHEMA_VERSION:
