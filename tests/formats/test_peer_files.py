@@ -4,6 +4,7 @@ without --format and goes back out in its own format with nothing dropped (issue
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,24 @@ def test_xanylabeling_kie_example_finds_its_sources_folder(tmp_path):
         report = import_path(store, kie)
         assert report.documents == 1 and report.regions == 127 and report.links == 91
         assert store.documents()[0].name == "zh_train_0.jpg"
+
+
+@pytest.mark.parametrize("rel, regions", [("xanylabeling/assets_ppocr/ppocr-rec", 71),
+                                           ("xanylabeling/examples/text_recognition/ppocr-rec", 2),
+                                           ("ppocrlabel/data", 1)])
+def test_ppocr_label_files_of_both_tools_import(rel, regions, tmp_path):
+    src = peer(rel)
+    with _project(tmp_path) as store:
+        report = import_path(store, src)
+        assert report.format == "ppocrlabel" and report.regions >= regions and not report.skipped
+        export_project(store, "ppocrlabel", tmp_path / "out")
+    label = [ln.split("\t", 1) for ln in (src / "Label.txt").read_text(encoding="utf-8").splitlines() if ln.strip()]
+    back = [ln.split("\t", 1) for ln in (tmp_path / "out" / "Label.txt").read_text(encoding="utf-8").splitlines()]
+    want = {ref.rsplit("/", 1)[-1]: json.loads(v) for ref, v in label}
+    got = {ref.rsplit("/", 1)[-1]: json.loads(v) for ref, v in back}
+    assert got.keys() == want.keys()
+    for name, boxes in want.items():  # every box with every field it had
+        assert [{k: b[k] for k in a} for a, b in zip(boxes, got[name])] == boxes
 
 
 # ------------------------------------------------------------------------------------ items 2, 3
@@ -242,3 +261,25 @@ def test_a_tagged_regions_entity_is_its_label_in_exports(tmp_path):
         import_path(store, tmp_path / "lm")
         assert [r.label for r in store.regions(store.documents()[0].id)] == ["", ""]
 
+
+
+def test_sroie_pair_round_trip(tmp_path):
+    box, key = peer("sroie/box/435.csv"), peer("sroie/key/435.json")
+    data = tmp_path / "sroie"
+    for sub, f in (("box", box), ("key", key)):
+        (data / sub).mkdir(parents=True)
+        shutil.copy(f, data / sub / f.name)
+    (data / "img").mkdir()
+    from PIL import Image
+
+    Image.new("RGB", (3300, 4000), "white").save(data / "img" / "435.jpg", quality=50)  # as the README says
+    with _project(tmp_path) as store:
+        report = import_path(store, data)
+        assert report.format == "sroie" and not report.skipped
+        export_project(store, "sroie", tmp_path / "out")
+
+    def lines(p):
+        return [ln.strip() for ln in p.read_text(encoding="utf-8").splitlines() if ln.strip()]
+
+    assert lines(tmp_path / "out" / "box" / "435.csv") == lines(box)
+    assert json.loads((tmp_path / "out" / "key" / "435.json").read_text()) == json.loads(key.read_text())

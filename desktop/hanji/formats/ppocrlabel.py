@@ -38,6 +38,7 @@ NAME = "ppocrlabel"
 DESCRIPTION = "PPOCRLabel folder: Label.txt, Cache.cach, fileState.txt (+ rec_gt.txt and crop_img/)"
 WANTS_FINAL_PATH = True
 NONE_CLASS = "None"
+XANYLABELING_FOLDERS = ("ppocr-rec", "ppocr-kie")
 
 
 # ----------------------------------------------------------------------------------- shared lines
@@ -141,6 +142,13 @@ def resolve(ref: str, folder: Path, path: Path | None = None, where: str | None 
 # ----------------------------------------------------------------------------------- read
 def _folder(path: Path) -> Path:
     return path if path.is_dir() else path.parent
+
+
+def dataset_root(path: Path) -> Path:
+    """The folder images are read from: the chosen one, or the one above X-AnyLabeling's export
+    folders (``ppocr-rec/Label.txt`` names ``images/NAME.jpg`` beside it, relative to the folder above)."""
+    folder = _folder(Path(path))
+    return folder.parent if folder.name in XANYLABELING_FOLDERS else folder
 
 
 def detect(path: Path) -> bool:
