@@ -6,6 +6,12 @@ with ten copies of one form: candidates are picked greedily by maximal marginal 
 ``weight * uncertainty + (1 - weight) * novelty``, where novelty is the distance (share of
 differing perceptual-hash bits, scaled) to the nearest document already labelled or already
 picked. Without features, it is uncertainty alone.
+
+The labelled set is not compared whole (a project of 100,000 pages would make that a square): each
+candidate is compared with a fixed-size sample of the labelled pages (``LABELLED_SAMPLE``, drawn
+evenly) and, for hash bits, with the labelled pages that share a band of its hash (the near copies
+of it, found as ``hanji.quality.duplicates.band_pairs`` finds duplicates), so a page like one
+already labelled is still found, in time that grows with the pages, not their product.
 """
 
 from __future__ import annotations
@@ -15,6 +21,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hanji.quality.duplicates import band_pairs
+
+LABELLED_SAMPLE = 1024  # labelled pages each candidate is compared with, besides the ones sharing a hash band
+CHUNK = 512  # candidates compared at once (a CHUNK × LABELLED_SAMPLE distance block)
 NO_READING_UNCERTAINTY = 0.5  # a document with no machine reading, when no document has one
 
 
@@ -45,14 +55,48 @@ def uncertainty(confidences: Sequence[float]) -> float:
 
 
 def _distances(x: np.ndarray, pool: np.ndarray) -> np.ndarray:
-    """Distance of each row of x to its nearest row of pool, in 0..1."""
+    """Distance of each row of x to its nearest row of pool, in 0..1 (bits: the share that differs)."""
     if len(pool) == 0:
         return np.ones(len(x))
     if x.dtype == bool:
-        d = np.stack([(pool != row).mean(1).min() for row in x])
-    else:
-        d = np.stack([np.linalg.norm(pool - row, axis=1).min() for row in x])
-        d = d / (d.max() or 1.0)
+        xs, ps = _words(x), _words(pool)
+        d = np.concatenate([np.bitwise_count(xs[i:i + CHUNK, None, :] ^ ps[None]).sum(-1).min(1)
+                            for i in range(0, len(xs), CHUNK)])
+        return d / x.shape[1]
+    d = np.concatenate([np.linalg.norm(pool[None] - x[i:i + CHUNK, None], axis=2).min(1)
+                        for i in range(0, len(x), CHUNK)])
+    return d / (d.max() or 1.0)
+
+
+def _words(bits: np.ndarray) -> np.ndarray:
+    """Bool rows packed into uint64 words (zero-padded), for popcounts."""
+    b = np.packbits(bits, axis=1)
+    pad = (-b.shape[1]) % 8
+    if pad:
+        b = np.pad(b, ((0, 0), (0, pad)))
+    return np.ascontiguousarray(b).view(np.uint64)
+
+
+def sample(pool: np.ndarray, size: int = LABELLED_SAMPLE) -> np.ndarray:
+    """At most ``size`` rows of pool, evenly spaced (the same rows every run)."""
+    if len(pool) <= size:
+        return pool
+    return pool[np.linspace(0, len(pool) - 1, size).round().astype(int)]
+
+
+def nearest_labelled(x: np.ndarray, pool: np.ndarray) -> np.ndarray:
+    """Distance of each candidate to the nearest labelled page it is compared with: the sample, and
+    (hash bits) the labelled pages sharing a band of its hash."""
+    d = _distances(x, sample(pool))
+    if x.dtype != bool or len(pool) <= LABELLED_SAMPLE:
+        return d
+    xp, pp = np.packbits(x, axis=1), np.packbits(pool, axis=1)
+    pairs = band_pairs(np.vstack([xp, pp]))
+    pairs = pairs[(pairs[:, 0] < len(x)) & (pairs[:, 1] >= len(x))]
+    if len(pairs):
+        a, b = pairs[:, 0], pairs[:, 1] - len(x)
+        near = np.bitwise_count(xp[a] ^ pp[b]).sum(1) / x.shape[1]
+        np.minimum.at(d, a, near)
     return d
 
 
@@ -77,7 +121,7 @@ def rank_next(candidates: Sequence[Candidate], labelled: np.ndarray | None = Non
                      _reason(candidates[i], unc[i], None)) for i in order]
     feats = np.stack([np.asarray(c.features) for c in candidates])
     pool = np.asarray(labelled) if labelled is not None and len(labelled) else feats[:0]
-    nov = np.minimum(1.0, _distances(feats, pool) / novelty_scale)
+    nov = np.minimum(1.0, nearest_labelled(feats, pool) / novelty_scale)
     picks: list[Pick] = []
     left = list(range(len(candidates)))
     while left and len(picks) < n:

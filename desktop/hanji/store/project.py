@@ -30,11 +30,12 @@ from hanji.store.history import Change, History, merge_changes
 from hanji.store.imports import ImportRun
 from hanji.store.lock import ProjectLock
 from hanji.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from hanji.store.scan import Scan
 from hanji.store.search import Search
 from hanji.store.trained import ModelTable
 
 
-class ProjectStore(Documents, Annotations, History, Search):
+class ProjectStore(Documents, Annotations, History, Search, Scan):
     """A Hanji project file, open for reading and writing by one process."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, lock: ProjectLock | None, readonly: bool):

@@ -1,0 +1,94 @@
+"""Reading a whole project in bounded memory and few statements: the half of
+:class:`~hanji.store.project.ProjectStore` that jobs over every document (checks, statistics, what to
+label next, exports) and the window's documents list use. Documents come in pages by id (keyset
+paging on the primary key, never OFFSET over the whole table), each page's regions, links and
+key-values in one statement per table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from hanji.domain.model import Document, KeyValue, Link, Region
+from hanji.store import rows
+
+PAGE = 500  # documents a page
+
+
+def _where(status: str | None, doc_type: str | None, name: str | None) -> tuple[str, list]:
+    parts, args = [], []
+    if status:
+        parts.append("status=?")
+        args.append(status)
+    if doc_type is not None:
+        parts.append("doc_type IS ?")
+        args.append(doc_type)
+    if name:
+        parts.append("instr(lower(name), ?) > 0")
+        args.append(name.lower())
+    return (" AND ".join(parts) or "1"), args
+
+
+class Scan:
+    """Pages of documents and whole-project iteration."""
+
+    def document_page(self, after: int = 0, limit: int = PAGE, status: str | None = None,
+                      doc_type: str | None = None, name: str | None = None) -> list[Document]:
+        """Up to ``limit`` documents with ids above ``after``, by id, of the status, document type
+        (``''`` for none) and containing ``name`` (case-insensitive) where given."""
+        where, args = _where(status, doc_type, name)
+        with self._mutex:
+            cur = self.conn.execute(f"SELECT {','.join(rows.DOCUMENT_COLUMNS)} FROM documents "
+                                    f"WHERE id > ? AND {where} ORDER BY id LIMIT ?", (after, *args, limit))
+            return [rows.document_from_row(r) for r in cur]
+
+    def document_count(self, status: str | None = None, doc_type: str | None = None,
+                       name: str | None = None) -> int:
+        where, args = _where(status, doc_type, name)
+        with self._mutex:
+            return self.conn.execute(f"SELECT COUNT(*) FROM documents WHERE {where}", args).fetchone()[0]
+
+    def document_types(self) -> list[str | None]:
+        """The document types in use (from the status/type index-free scan of one column)."""
+        with self._mutex:
+            return [r[0] for r in self.conn.execute("SELECT DISTINCT doc_type FROM documents")]
+
+    def iter_documents(self, page: int = PAGE) -> Iterator[Document]:
+        """Every document by id, ``page`` at a time (nothing holds the whole list)."""
+        after = 0
+        while True:
+            docs = self.document_page(after, page)
+            yield from docs
+            if len(docs) < page:
+                return
+            after = docs[-1].id
+
+    def iter_annotated(self, page: int = PAGE, links: bool = True, keyvalues: bool = True
+                       ) -> Iterator[tuple[Document, list[Region], list[Link], list[KeyValue]]]:
+        """Every document with its regions (reading order), links and key-values, as
+        ``regions()``/``links()``/``keyvalues()`` give them; four statements a page of documents."""
+        after = 0
+        while True:
+            docs = self.document_page(after, page)
+            if not docs:
+                return
+            lo, hi = docs[0].id, docs[-1].id
+            regs: dict[int, list[Region]] = {}
+            lks: dict[int, list[Link]] = {}
+            kvs: dict[int, list[KeyValue]] = {}
+            with self._mutex:
+                for r in self.conn.execute(f"SELECT {','.join(rows.REGION_COLUMNS)} FROM regions WHERE doc_id "
+                                           "BETWEEN ? AND ? ORDER BY doc_id, ord IS NULL, ord, id", (lo, hi)):
+                    regs.setdefault(r[1], []).append(rows.region_from_row(r))
+                if links:
+                    for r in self.conn.execute(f"SELECT {','.join(rows.LINK_COLUMNS)} FROM links WHERE doc_id "
+                                               "BETWEEN ? AND ? ORDER BY id", (lo, hi)):
+                        lks.setdefault(r[1], []).append(rows.link_from_row(r))
+                if keyvalues:
+                    for r in self.conn.execute(f"SELECT {','.join(rows.KEYVALUE_COLUMNS)} FROM keyvalues "
+                                               "WHERE doc_id BETWEEN ? AND ? ORDER BY id", (lo, hi)):
+                        kvs.setdefault(r[1], []).append(rows.keyvalue_from_row(r))
+            for d in docs:
+                yield d, regs.get(d.id, []), lks.get(d.id, []), kvs.get(d.id, [])
+            if len(docs) < page:
+                return
+            after = hi

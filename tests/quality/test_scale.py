@@ -1,0 +1,119 @@
+"""Jobs that must not grow with the square of the project: near-duplicate candidates by hash bands,
+what to label next against a bounded sample of the labelled pages."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from PIL import Image, ImageEnhance
+
+from hanji.quality import next as next_mod
+from hanji.quality.duplicates import (
+    _packed,
+    all_pairs,
+    band_pairs,
+    fingerprint,
+    group_duplicates,
+    same_picture,
+    thumbnail,
+)
+from hanji.quality.next import Candidate, rank_next
+
+from .conftest import page, receipt_lines
+
+
+def _jpeg(im: Image.Image, quality: int) -> Image.Image:
+    buf = io.BytesIO()
+    im.convert("RGB").save(buf, "JPEG", quality=quality)
+    return Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+
+
+def _pages() -> dict[int, Image.Image]:
+    """Receipts of five shops (same layout, other amounts), contracts, and copies of some of them:
+    brightened and recompressed, resized, re-encoded, darkened."""
+    ims: dict[int, Image.Image] = {}
+    k = 0
+    for i in range(24):
+        ims[k] = page(receipt_lines(i))
+        k += 1
+    for i in range(6):
+        ims[k] = page(["계약서", f"갑 홍길동 {i}", f"을 김철수 {i * 7}", "서명"])
+        k += 1
+    originals = list(ims.items())
+    for j, (_, im) in enumerate(originals[::3]):
+        copy = [_jpeg(ImageEnhance.Brightness(im).enhance(1.25), 70), im.resize((220, 183)), _jpeg(im, 85),
+                ImageEnhance.Brightness(im).enhance(0.85)][j % 4]
+        ims[k] = copy
+        k += 1
+    return ims
+
+
+def test_band_candidates_find_the_groups_all_pairs_find():
+    ims = _pages()
+    thumbs = {k: thumbnail(v) for k, v in ims.items()}
+    items = [(k, fingerprint(v)) for k, v in ims.items()]
+    seen_all, seen_band = [], []
+
+    def verify(log):
+        return lambda a, b: log.append((a, b)) or same_picture(thumbs[a], thumbs[b])
+
+    exhaustive = group_duplicates(items, verify=verify(seen_all), pairs=all_pairs)
+    banded = group_duplicates(items, verify=verify(seen_band))
+    assert [(g.kind, g.doc_ids) for g in banded] == [(g.kind, g.doc_ids) for g in exhaustive]
+    assert sum(g.kind == "near" for g in banded) == 10  # every copy found, no two receipts merged
+    assert len(seen_band) <= len(seen_all)
+
+
+def test_a_brightened_recompressed_copy_is_a_near_duplicate():
+    a = page(receipt_lines(3))
+    b = _jpeg(ImageEnhance.Brightness(a).enhance(1.3), 60)
+    other = page(receipt_lines(8))
+    groups = group_duplicates([(1, fingerprint(a)), (2, fingerprint(other)), (3, fingerprint(b))],
+                              verify=lambda x, y: same_picture(thumbnail({1: a, 2: other, 3: b}[x]),
+                                                               thumbnail({1: a, 2: other, 3: b}[y])))
+    assert [(g.kind, g.doc_ids) for g in groups] == [("near", [1, 3])]
+
+
+def test_band_pairs_grow_with_the_documents_not_their_square():
+    rng = np.random.default_rng(0)
+    n = 20000
+    p = rng.integers(0, 256, size=(n, 32), dtype=np.uint8)
+    d = rng.integers(0, 256, size=(n, 32), dtype=np.uint8)
+    near = p[:50].copy()
+    near[:, :4] ^= 1  # 50 planted copies differing in 4 bits
+    p2, d2 = np.vstack([p, near]), np.vstack([d, d[:50]])
+    pairs = band_pairs(p2, d2)
+    assert len(pairs) < n * (n - 1) // 2 // 1000  # 2·10⁸ pairs in all; chance shares of a 16-bit band: 32/65,536
+    found = {(a, b) for a, b in pairs.tolist()}
+    assert all((i, n + i) in found for i in range(50))
+
+
+def test_band_pairs_skip_a_value_half_the_pages_share():
+    rng = np.random.default_rng(1)
+    p = rng.integers(0, 256, size=(3000, 32), dtype=np.uint8)
+    p[:, :2] = 0  # a blank margin: one band alike on every page
+    assert len(band_pairs(p)) < 3000
+    assert len(band_pairs(p, limit=10**6)) >= 3000 * 2999 // 2
+
+
+def test_packed_reads_hex():
+    assert _packed(["00ff", "0101"]).tolist() == [[0, 255], [1, 1]]
+
+
+def test_next_compares_with_a_bounded_sample_of_the_labelled(monkeypatch):
+    rng = np.random.default_rng(2)
+    labelled = rng.random((5000, 256)) < 0.5
+    cands = [Candidate(i, f"c{i}", [0.5], rng.random(256) < 0.5) for i in range(300)]
+    cands[7] = Candidate(7, "c7", [0.5], labelled[4321].copy())  # a copy of a labelled page
+    sizes = []
+    real = next_mod._distances
+
+    def spy(x, pool):
+        sizes.append(len(pool))
+        return real(x, pool)
+
+    monkeypatch.setattr(next_mod, "_distances", spy)
+    picks = rank_next(cands, labelled, n=300)
+    assert sizes and max(sizes) <= next_mod.LABELLED_SAMPLE
+    assert picks[-1].doc_id == 7  # the copy still has no novelty: the sample keeps the nearest's neighbours
