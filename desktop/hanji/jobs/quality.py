@@ -5,6 +5,7 @@ store, report progress, honour cancel and cache image fingerprints in the projec
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 from collections.abc import Callable, Iterator, Sequence
@@ -21,9 +22,9 @@ from hanji.jobs.base import CancelToken, Progress, no_progress
 from hanji.quality import checks as checks_mod
 from hanji.quality.checks import CheckOptions
 from hanji.quality.duplicates import (
+    FINGERPRINT_VERSION,
     NEAR_BITS,
     Fingerprint,
-    _bits,
     fingerprint,
     group_duplicates,
     same_picture,
@@ -39,6 +40,7 @@ from hanji.store import ProjectStore
 FORBIDDEN_KEY = "forbidden_words"  # meta: JSON list of words
 CHARSET_KEY = "charset"  # meta: the recognizer charset as one string (else the shipped Korean one)
 FINGERPRINT_JOB = "quality.fingerprints"
+THUMB_CACHE = 256  # thumbnails kept while near-duplicate candidates are verified
 
 # a recognizer for likely-error ranking: (image, regions) -> [(text, confidence)] per region
 Recognizer = Callable[[object, list[Region]], list[tuple[str, float]]]
@@ -82,13 +84,13 @@ def check_options(store: ProjectStore) -> CheckOptions:
 
 def iter_documents(store: ProjectStore, progress: Progress = no_progress, cancel: CancelToken | None = None
                    ) -> Iterator[tuple[Document, list[Region], list[Link], list[KeyValue]]]:
-    docs = store.documents()
-    for i, doc in enumerate(docs):
+    total = store.document_count()
+    for i, item in enumerate(store.iter_annotated()):  # a page of documents at a time
         if cancel:
             cancel.check()
-        progress(i, len(docs), doc.name)
-        yield doc, store.regions(doc.id), store.links(doc.id), store.keyvalues(doc.id)
-    progress(len(docs), len(docs), "")
+        progress(i, total, item[0].name)
+        yield item
+    progress(total, total, "")
 
 
 # ----------------------------------------------------------------------------- checks
@@ -160,15 +162,17 @@ def fingerprints(store: ProjectStore, progress: Progress = no_progress, cancel: 
     the project (job state keyed by sha256), so a cancelled run resumes and a second run is free."""
 
     cache: dict[str, dict] = (store.job_state(FINGERPRINT_JOB) or {}).get("by_sha", {})
-    docs = store.documents()
+    total = store.document_count()
     out = {}
+    live: set[str] = set()
     dirty = 0
     try:
-        for i, doc in enumerate(docs):
+        for i, doc in enumerate(store.iter_documents()):
             if cancel:
                 cancel.check()
-            progress(i, len(docs), doc.name)
-            if doc.sha256 not in cache:
+            progress(i, total, doc.name)
+            live.add(doc.sha256)
+            if cache.get(doc.sha256, {}).get("v") != FINGERPRINT_VERSION:  # new, or hashed the old way
                 try:
                     data = store.image_bytes(doc.id)
                     with Image.open(io.BytesIO(data)) as im:
@@ -176,15 +180,17 @@ def fingerprints(store: ProjectStore, progress: Progress = no_progress, cancel: 
                 except (HanjiError, OSError):
                     continue  # a missing linked image: nothing to compare
                 dirty += 1
-                if dirty >= 50 and not store.readonly:
+                # saved as the work grows by a tenth (at least 50 images): the whole cache is one row,
+                # so saving it every 50 images would write the square of the project
+                if dirty >= max(50, len(cache) // 10) and not store.readonly:
                     store.save_job_state(FINGERPRINT_JOB, "quality", {"by_sha": cache})
                     dirty = 0
             out[doc.id] = Fingerprint.from_dict(cache[doc.sha256])
     finally:
         if dirty and not store.readonly:
-            live = {d.sha256 for d in docs}
-            store.save_job_state(FINGERPRINT_JOB, "quality", {"by_sha": {k: v for k, v in cache.items() if k in live}})
-    progress(len(docs), len(docs), "")
+            keep = {k: v for k, v in cache.items() if k in live} if len(live) >= total else cache
+            store.save_job_state(FINGERPRINT_JOB, "quality", {"by_sha": keep})
+    progress(total, total, "")
     return out
 
 
@@ -193,13 +199,11 @@ def find_duplicates(store: ProjectStore, near: float | None = None, progress: Pr
     """Groups of exact and near-duplicate documents (``hanji.quality.duplicates.DuplicateGroup``)."""
 
     fps = fingerprints(store, progress, cancel)
-    thumbs: dict[int, object] = {}
 
+    @functools.lru_cache(maxsize=THUMB_CACHE)  # half a megabyte each: not one per document of a big project
     def thumb(doc_id: int):
-        if doc_id not in thumbs:
-            with Image.open(io.BytesIO(store.image_bytes(doc_id))) as im:
-                thumbs[doc_id] = thumbnail(im)
-        return thumbs[doc_id]
+        with Image.open(io.BytesIO(store.image_bytes(doc_id))) as im:
+            return thumbnail(im)
 
     def verify(a: int, b: int) -> bool:
         if cancel:
@@ -287,8 +291,11 @@ def next_documents(store: ProjectStore, n: int = 10, diversity: bool = True, pro
 
     fps = fingerprints(store, progress, cancel) if diversity else {}
     candidates, labelled = [], []
-    for doc, regions, _, _ in iter_documents(store, no_progress, cancel):
-        feats = _bits([fps[doc.id].phash])[0] if doc.id in fps else None
+    for doc, regions, _, _ in store.iter_annotated(links=False, keyvalues=False):
+        if cancel:
+            cancel.check()
+        fp = fps.get(doc.id)
+        feats = np.unpackbits(np.frombuffer(bytes.fromhex(fp.phash), np.uint8)).astype(bool) if fp else None
         if doc.status == "done" or any(r.human for r in regions):
             if feats is not None:
                 labelled.append(feats)
