@@ -150,9 +150,13 @@ def test_migration_from_older_schema_keeps_data_and_backs_up(saved, tmp_path):
     c = sqlite3.connect(old)
     c.executescript("DROP TABLE models; DROP TRIGGER regions_ai; DROP TRIGGER regions_ad; DROP TRIGGER regions_au;"
                     "DROP TABLE regions_fts; PRAGMA user_version=1;")
+    for (name,) in c.execute("SELECT name FROM sqlite_master WHERE type='trigger' AND name LIKE 'counts_%'").fetchall():
+        c.execute(f"DROP TRIGGER {name}")
+    c.execute("DROP TABLE counts")
     c.close()
     s = ProjectStore.open(old)
     assert s.counts()["schema_version"] == SCHEMA_VERSION
+    assert s.counts()["regions"] == 50 and s.counts()["documents"] == 1  # counted once by the upgrade
     assert len(s.regions(1)) == 50
     assert s.search("영수증 4")  # the search index was built from existing rows
     s.close()

@@ -29,8 +29,8 @@ from hanji.store.files import validate as _validate
 from hanji.store.history import Change, History, merge_changes
 from hanji.store.imports import ImportRun
 from hanji.store.lock import ProjectLock
-from hanji.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 from hanji.store.scan import Scan
+from hanji.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 from hanji.store.search import Search
 from hanji.store.trained import ModelTable
 
@@ -300,22 +300,24 @@ class ProjectStore(Documents, Annotations, History, Search, Scan):
                              (name, kind, json.dumps(state, ensure_ascii=False), time.time()))
 
     def counts(self) -> dict[str, Any]:
-        """Counts by status for ``hanji info`` and the status bar."""
+        """Counts by status for ``hanji info`` and the status bar: read from the ``counts`` table,
+        which triggers keep up to date in each edit's transaction (a few rows, whatever the size)."""
         with self._mutex:
             c = self.conn
-            docs = dict(c.execute("SELECT status, COUNT(*) FROM documents GROUP BY status").fetchall())
-            regs = dict(c.execute("SELECT status, COUNT(*) FROM regions GROUP BY status").fetchall())
+            kept = dict(c.execute("SELECT name, n FROM counts WHERE n <> 0 OR name NOT LIKE '%:%'").fetchall())
+            docs = {k.split(":", 1)[1]: n for k, n in kept.items() if k.startswith("documents:")}
+            regs = {k.split(":", 1)[1]: n for k, n in kept.items() if k.startswith("regions:")}
             return {
                 "documents": sum(docs.values()),
                 "documents_by_status": docs,
                 "regions": sum(regs.values()),
                 "regions_by_status": regs,
-                "links": c.execute("SELECT COUNT(*) FROM links").fetchone()[0],
-                "keyvalues": c.execute("SELECT COUNT(*) FROM keyvalues").fetchone()[0],
+                "links": kept.get("links", 0),
+                "keyvalues": kept.get("keyvalues", 0),
                 "entity_types": c.execute("SELECT COUNT(*) FROM entity_types").fetchone()[0],
-                "linked_images": c.execute("SELECT COUNT(*) FROM documents WHERE path IS NOT NULL").fetchone()[0],
-                "image_bytes": c.execute("SELECT COALESCE(SUM(size), 0) FROM images").fetchone()[0],
-                "history_steps": c.execute("SELECT COUNT(DISTINCT step) FROM history").fetchone()[0],
+                "linked_images": kept.get("linked_images", 0),
+                "image_bytes": kept.get("image_bytes", 0),
+                "history_steps": kept.get("history_steps", 0),
                 "schema_version": c.execute("PRAGMA user_version").fetchone()[0],
             }
 

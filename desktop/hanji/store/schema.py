@@ -139,6 +139,61 @@ def m004_keyvalue_search(conn: sqlite3.Connection) -> None:
     )
 
 
+def _bump(name_sql: str, delta: str) -> str:
+    return (f"INSERT INTO counts(name, n) VALUES ({name_sql}, {delta}) "
+            f"ON CONFLICT(name) DO UPDATE SET n = n + ({delta});")
+
+
+def m005_counts(conn: sqlite3.Connection) -> None:
+    """Counts kept up to date by triggers in the same transaction as each edit, so that the window's
+    status bar and ``hanji info`` read a few rows instead of counting the whole project (393 ms an
+    edit at 100,000 documents). ``counts(name, n)``: ``documents:<status>``, ``regions:<status>``,
+    ``links``, ``keyvalues``, ``linked_images``, ``image_bytes``, ``history_steps``."""
+    _table(_db(conn), "counts", {"name": str, "n": int}, pk="name", not_null=("n",), defaults={"n": 0})
+    doc = "'documents:' || {0}.status"
+    reg = "'regions:' || {0}.status"
+    _script(conn, f"""
+        CREATE TRIGGER counts_documents_ai AFTER INSERT ON documents BEGIN
+            {_bump(doc.format("new"), "1")}
+            {_bump("'linked_images'", "new.path IS NOT NULL")} END;
+        CREATE TRIGGER counts_documents_ad AFTER DELETE ON documents BEGIN
+            {_bump(doc.format("old"), "-1")}
+            {_bump("'linked_images'", "-(old.path IS NOT NULL)")} END;
+        CREATE TRIGGER counts_documents_au AFTER UPDATE OF status, path ON documents
+            WHEN old.status IS NOT new.status OR (old.path IS NULL) IS NOT (new.path IS NULL) BEGIN
+            {_bump(doc.format("old"), "-1")}
+            {_bump(doc.format("new"), "1")}
+            {_bump("'linked_images'", "(new.path IS NOT NULL) - (old.path IS NOT NULL)")} END;
+        CREATE TRIGGER counts_regions_ai AFTER INSERT ON regions BEGIN
+            {_bump(reg.format("new"), "1")} END;
+        CREATE TRIGGER counts_regions_ad AFTER DELETE ON regions BEGIN
+            {_bump(reg.format("old"), "-1")} END;
+        CREATE TRIGGER counts_regions_au AFTER UPDATE OF status ON regions WHEN old.status IS NOT new.status BEGIN
+            {_bump(reg.format("old"), "-1")}
+            {_bump(reg.format("new"), "1")} END;
+        CREATE TRIGGER counts_links_ai AFTER INSERT ON links BEGIN {_bump("'links'", "1")} END;
+        CREATE TRIGGER counts_links_ad AFTER DELETE ON links BEGIN {_bump("'links'", "-1")} END;
+        CREATE TRIGGER counts_keyvalues_ai AFTER INSERT ON keyvalues BEGIN {_bump("'keyvalues'", "1")} END;
+        CREATE TRIGGER counts_keyvalues_ad AFTER DELETE ON keyvalues BEGIN {_bump("'keyvalues'", "-1")} END;
+        CREATE TRIGGER counts_images_ai AFTER INSERT ON images BEGIN {_bump("'image_bytes'", "new.size")} END;
+        CREATE TRIGGER counts_images_ad AFTER DELETE ON images BEGIN {_bump("'image_bytes'", "-old.size")} END;
+        CREATE TRIGGER counts_history_ai AFTER INSERT ON history
+            WHEN NOT EXISTS (SELECT 1 FROM history WHERE step = new.step AND id <> new.id) BEGIN
+            {_bump("'history_steps'", "1")} END;
+        CREATE TRIGGER counts_history_ad AFTER DELETE ON history
+            WHEN NOT EXISTS (SELECT 1 FROM history WHERE step = old.step) BEGIN
+            {_bump("'history_steps'", "-1")} END;
+        INSERT INTO counts(name, n) SELECT 'documents:' || status, COUNT(*) FROM documents GROUP BY status;
+        INSERT INTO counts(name, n) SELECT 'regions:' || status, COUNT(*) FROM regions GROUP BY status;
+        INSERT INTO counts(name, n) VALUES
+            ('links', (SELECT COUNT(*) FROM links)),
+            ('keyvalues', (SELECT COUNT(*) FROM keyvalues)),
+            ('linked_images', (SELECT COUNT(*) FROM documents WHERE path IS NOT NULL)),
+            ('image_bytes', (SELECT COALESCE(SUM(size), 0) FROM images)),
+            ('history_steps', (SELECT COUNT(DISTINCT step) FROM history));
+        """)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_search, m003_models,
-                                                         m004_keyvalue_search]
+                                                         m004_keyvalue_search, m005_counts]
 SCHEMA_VERSION = len(MIGRATIONS)
