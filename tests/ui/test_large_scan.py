@@ -84,13 +84,19 @@ def is_white(c: QColor) -> bool:
 def test_a_large_scan_shows_at_fit_and_at_100_percent(big_window, qtbot):
     w = big_window
     view = w.canvas
-    assert view.scene_.image_item.boundingRect().width() == W
+    item = view.scene_.image_item
+    assert item.boundingRect().width() == W
     assert not view.problem_label.isVisible()
+    # a quarter-size overview shows first (a JPEG this large); the whole image follows from a worker
+    assert item.image.width() == W // 4
     # at fit: the blocks are where the page has them, the page is white elsewhere
     assert view.scale_factor() < 0.2
     assert is_red(pixel(w, 2500, 2000)), pixel(w, 2500, 2000).name()
     assert is_blue(pixel(w, 7500, 5000)), pixel(w, 7500, 5000).name()
     assert is_white(pixel(w, 5000, 5000)), pixel(w, 5000, 5000).name()
+    assert is_red(pixel(w, 2500, 2000)) and is_white(pixel(w, 5000, 5000))
+    view.scene_.wait_for_image()
+    assert item.image.width() == W and item.boundingRect().width() == W
     # at 100 %: one image pixel per screen pixel; the 4-pixel stripes are resolved, black and white
     view.set_zoom(1.0)
     view.centerOn(QPointF(5200, 2000))
@@ -134,9 +140,9 @@ def test_preannotating_the_large_scan_from_the_window_ends_without_a_crash(big_w
 
 
 def test_an_image_that_cannot_be_shown_says_so_over_the_canvas(big_window, qtbot, monkeypatch):
-    from hanji.ui.canvas import scene
+    from hanji.ui.canvas import decode
 
-    monkeypatch.setattr(scene, "MAX_IMAGE_PIXELS", 1_000_000)
+    monkeypatch.setattr(decode, "MAX_IMAGE_PIXELS", 1_000_000)
     w = big_window
     doc = w.session.doc_id
     w.session.set_document(None)
@@ -146,7 +152,7 @@ def test_an_image_that_cannot_be_shown_says_so_over_the_canvas(big_window, qtbot
     assert "10,000 × 7,000" in label.text() and "cannot be shown" in label.text()
     # the page keeps its size (its regions stay in place), drawn as a grey stand-in
     assert w.canvas.scene_.image_item.boundingRect().width() == W
-    monkeypatch.setattr(scene, "MAX_IMAGE_PIXELS", 20_000 * 20_000)
+    monkeypatch.setattr(decode, "MAX_IMAGE_PIXELS", 20_000 * 20_000)
     w.session.set_document(None)
     w.session.set_document(doc)
     assert not label.isVisible()
@@ -155,3 +161,34 @@ def test_an_image_that_cannot_be_shown_says_so_over_the_canvas(big_window, qtbot
 def test_the_allocation_limit_grows_only_as_far_as_an_image_needs(big_window):
     # 10,000 × 7,000 × 4 bytes = 267 MB: above Qt's default 256, far below Hanji's largest image
     assert 267 <= QImageReader.allocationLimit() < 400
+
+
+def test_the_whole_image_is_baked_with_the_regions_once_it_is_in(big_window, qtbot):
+    w = big_window
+    scene = w.canvas.scene_
+    doc = w.session.doc_id
+    w.store.add_regions(doc, [Region(points=[(1000, 1000), (4000, 1000), (4000, 3000), (1000, 3000)], kind="quad",
+                                     text="큰 스캔", status="machine")])
+    w.session.set_document(None)
+    w.session.set_document(doc)
+    assert scene.image_item.image.width() == W // 4
+    scene.wait_for_image()
+    scene.image_item.wait_for_levels()
+    assert scene.image_item.image.width() == W
+    assert scene.image_item.baked_for(scene.layer.bake_key)
+
+
+def test_a_document_chosen_while_the_whole_image_decodes_keeps_its_own(big_window, qtbot):
+    from tests.ui.conftest import render
+
+    w = big_window
+    scene = w.canvas.scene_
+    big = w.session.doc_id
+    small, _ = w.store.add_image_bytes("작은.png", render([("작은 문서", [], 40, 40)]))
+    w.session.set_document(None)
+    w.session.set_document(big)
+    decoder = scene._decoder
+    w.session.set_document(small.id)  # before the big one's whole image is in
+    decoder.join(30)
+    qtbot.wait(50)
+    assert scene.image_item.image.width() == 640 and scene.image_item.boundingRect().width() == 640

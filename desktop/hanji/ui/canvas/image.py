@@ -56,7 +56,8 @@ HALF_STEP_DELAY = 0.15  # seconds
 _WORKERS: set[threading.Thread] = set()  # joined at exit: none may be inside Qt while it is torn down
 
 
-def _start(target, *args, name: str) -> threading.Thread:
+def start_worker(target, *args, name: str) -> threading.Thread:
+    """A daemon thread that the interpreter's exit waits for (none may be inside Qt at teardown)."""
     def run():
         try:
             target(*args)
@@ -121,7 +122,7 @@ class ImageItem(QGraphicsItem):
         self._baked, self._baked_key = {}, None
         if image.isNull():
             return
-        img, scale = image, 1.0
+        img, scale = image, image.width() / self._w if self._w else 1.0  # (below 1 for an overview)
         halvings = []
         while True:
             self._levels.append((scale, self._tiles(img)))
@@ -133,8 +134,8 @@ class ImageItem(QGraphicsItem):
             scale /= 2
         with self._lock:
             self._clean = list(halvings)
-        if len(halvings) > 1:
-            self._builder = _start(self._build_half_steps, self._generation, halvings[:-1], name="hanji-pyramid")
+        if len(halvings) > 1 and page is None:  # (a stand-in or an overview is soon replaced: none for it)
+            self._builder = start_worker(self._build_half_steps, self._generation, halvings[:-1], name="hanji-pyramid")
         else:
             self._builder = None
 
@@ -206,7 +207,7 @@ class ImageItem(QGraphicsItem):
             self._bake_generation += 1
             self._bake_wanted = key
             generation = self._bake_generation
-        self._baker = _start(self._bake, generation, key, spec, self._builder, name="hanji-bake")
+        self._baker = start_worker(self._bake, generation, key, spec, self._builder, name="hanji-bake")
 
     def _superseded(self, generation: int, bake: bool = True) -> bool:
         """Whether a worker's bake (or half-step build, ``bake=False``) was asked for since."""

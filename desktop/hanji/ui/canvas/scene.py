@@ -2,49 +2,26 @@
 
 from __future__ import annotations
 
-import math
+import threading
 from functools import partial
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QTimer, Signal
-from PySide6.QtGui import QColor, QImage, QImageReader, QPainter, QPixmap
+from PySide6.QtCore import QCoreApplication, QRectF, QTimer, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from hanji.errors import HanjiError
-from hanji.store.images import MAX_IMAGE_PIXELS
 from hanji.store.project import Change, ProjectStore
 from hanji.ui import bridge
-from hanji.ui.canvas.image import ImageItem
+from hanji.ui.canvas import decode
+from hanji.ui.canvas.image import ImageItem, start_worker
 from hanji.ui.canvas.items import RegionLayer
 from hanji.ui.canvas.style import bake_spec
 from hanji.ui.session import Session
 
 
 def load_qimage(store: ProjectStore, doc_id: int) -> QImage:
-    """The document's image, decoded whole. Qt's image readers refuse to allocate more than 256 MB
-    by default (a 10,000 × 7,000 scan needs 267 MB as 32-bit pixels, and then never showed): the
-    limit is raised to what this image needs, up to the largest image Hanji accepts."""
-    data = store.image_bytes(doc_id)
-    buf = QBuffer()
-    buf.setData(QByteArray(data))
-    buf.open(QIODevice.OpenModeFlag.ReadOnly)
-    reader = QImageReader(buf)
-    size = reader.size()
-    if size.isValid():
-        w, h = size.width(), size.height()
-        if w * h > MAX_IMAGE_PIXELS:
-            raise HanjiError(f"the image of document {doc_id} is {w:,} × {h:,} pixels, over the "
-                             f"{MAX_IMAGE_PIXELS:,} pixels that Hanji can show", store.path)
-        fmt = reader.imageFormat()
-        bits = QImage.toPixelFormat(fmt).bitsPerPixel() if fmt != QImage.Format.Format_Invalid else 32
-        need_mb = math.ceil(w * h * max(bits, 32) / 8 / 2**20) + 1
-        limit = QImageReader.allocationLimit()
-        if 0 < limit < need_mb:
-            QImageReader.setAllocationLimit(need_mb)
-    img = reader.read()
-    if img.isNull():
-        why = reader.errorString()
-        raise HanjiError(f"the image of document {doc_id} cannot be decoded ({why})", store.path)
-    return img
+    """The document's image, decoded whole (decode.py)."""
+    return decode.decode(store.image_bytes(doc_id), doc_id, store.path)
 
 
 # after an edit the regions are baked again this long after the GUI thread is idle (a burst of edits,
@@ -55,6 +32,9 @@ BAKE_DELAY_MS = 300
 class CanvasScene(QGraphicsScene):
     # why the document's image cannot be shown ("" when it is shown); the view puts it over the canvas
     problem_changed = Signal(str)
+    # (load number, the whole image or a null one, why not) from the worker that decodes a large JPEG
+    # behind its overview; queued to the GUI thread
+    _decoded = Signal(int, QImage, str)
 
     def __init__(self, session: Session, parent=None):
         super().__init__(parent)
@@ -84,6 +64,9 @@ class CanvasScene(QGraphicsScene):
         self._image_cache: QPixmap | None = None  # the image alone, as last painted at _image_key
         self._image_key: tuple | None = None
         self._last_key: tuple | None = None
+        self._load = 0  # load_document's count: a whole image decoded for an older load is dropped
+        self._decoder: threading.Thread | None = None
+        self._decoded.connect(self._take_whole)
 
     def drop_image_cache(self) -> None:
         self._image_cache = self._image_key = self._last_key = None
@@ -164,6 +147,8 @@ class CanvasScene(QGraphicsScene):
     def load_document(self, doc_id: int | None) -> None:
         self.doc_id = doc_id
         self.layer.clear_preview()
+        self._load += 1
+        self._decoder = None  # (one for an earlier document may still run: its image is dropped)
         if self.store is None or doc_id is None:
             self._set_problem("")
             self.image_item.set_image(QImage())
@@ -173,22 +158,59 @@ class CanvasScene(QGraphicsScene):
             self.layer.links = []
             return
         doc = self.store.document(doc_id)
-        problem = ""
+        problem, quick, data = "", None, b""
         try:
-            img = load_qimage(self.store, doc_id)
+            data = self.store.image_bytes(doc_id)
+            if decode.wants_overview(data):  # a large JPEG: the whole image on a worker, its overview here
+                self._decoder = start_worker(self._decode_whole, self._load, data, doc_id, name="hanji-decode")
+                quick = decode.overview(data, doc_id, self.store.path)
+                if quick is None:  # (then decoded whole here; the worker's is dropped)
+                    self._load += 1
+                    self._decoder = None
+            img = quick if quick is not None else decode.decode(data, doc_id, self.store.path)
         except HanjiError as e:
-            problem = str(e)
+            problem, quick = str(e), None
+            self._load += 1  # (a worker's decode of it is dropped)
+            self._decoder = None
             self.session.message.emit(problem)
             # a small grey picture stretched over the document's page (its regions stay where they are)
             img = QImage(max(1, min(doc.width, 1024)), max(1, min(doc.height, 1024)), QImage.Format.Format_RGB32)
             img.fill(0xFF808080)
         self._set_problem(problem)
-        self.image_item.set_image(img, page=(doc.width, doc.height) if problem else None)
+        self.image_item.set_image(img, page=(doc.width, doc.height) if problem or quick is not None else None)
         self.drop_image_cache()
         self.layer.repaint_regions()  # and the image under them
         self.layer.set_bounds(doc.width, doc.height)
         self.setSceneRect(QRectF(-doc.width * 0.25, -doc.height * 0.25, doc.width * 1.5, doc.height * 1.5))
         self.reload_regions(bake_now=True)
+
+    def _decode_whole(self, load: int, data: bytes, doc_id: int) -> None:
+        """(worker thread) The whole image behind an overview."""
+        try:
+            img, why = decode.decode(data, doc_id, self.store.path if self.store else None), ""
+        except HanjiError as e:
+            img, why = QImage(), str(e)
+        if load == self._load:
+            self._decoded.emit(load, img, why)
+
+    def _take_whole(self, load: int, img: QImage, why: str) -> None:
+        if load != self._load or self.doc_id is None:
+            return
+        self._decoder = None
+        if img.isNull():  # the overview stays; say why the whole image is not there
+            self._set_problem(why)
+            return
+        self.image_item.set_image(img)
+        self.drop_image_cache()
+        self.layer.repaint_regions()  # and the image under them
+        self.bake_regions()
+
+    def wait_for_image(self, timeout: float = 30.0) -> None:
+        """Wait until the whole image behind an overview is in (tests, benchmarks)."""
+        decoder = self._decoder
+        if decoder is not None:
+            decoder.join(timeout)
+            QCoreApplication.sendPostedEvents(self)
 
     def _set_problem(self, problem: str) -> None:
         if problem != self.problem:
@@ -212,6 +234,8 @@ class CanvasScene(QGraphicsScene):
         """Have the image's levels baked with the regions' fills and outlines (for zoom gestures; see
         image.py)."""
         key = self.layer.settle_bake_key()
+        if self._decoder is not None and self._decoder.is_alive():
+            return  # an overview is up: the whole image's levels are baked once they are in (_take_whole)
         if self.layer.regions:  # (no regions: the clean levels are the picture)
             self.image_item.request_bake(key, partial(bake_spec, self.layer.bake_shapes))
 
