@@ -41,3 +41,14 @@ def test_pages_filter_and_count_without_loading_all(project):
     assert project.document_count() == 7 and project.document_count(status="done", doc_type="receipt") == 3
     assert project.document_count(name="PAGE_0") == 7 and project.document_count(name="_04") == 1
     assert sorted(project.document_types()) == ["", "receipt"]
+
+
+def test_neighbours_by_an_indexed_query(project):
+    _fill(project)
+    ids = project.document_ids()
+    assert project.document_ids(status="done") == ids[1::2]
+    assert project.neighbour_id(ids[2]) == ids[3] and project.neighbour_id(ids[2], -1) == ids[1]
+    assert project.neighbour_id(ids[2], 2) == ids[4] and project.neighbour_id(ids[-1]) is None
+    assert project.neighbour_id(ids[1], status="done") == ids[3]
+    assert project.neighbour_id(ids[1], not_status="done") == ids[2]
+    assert project.neighbour_id(0) == ids[0]

@@ -47,8 +47,29 @@ class Scan:
         with self._mutex:
             return self.conn.execute(f"SELECT COUNT(*) FROM documents WHERE {where}", args).fetchone()[0]
 
+    def document_ids(self, status: str | None = None, doc_type: str | None = None,
+                     name: str | None = None) -> list[int]:
+        """The ids of the documents of the filter, by id (one column: no document objects)."""
+        where, args = _where(status, doc_type, name)
+        with self._mutex:
+            return [r[0] for r in self.conn.execute(f"SELECT id FROM documents WHERE {where} ORDER BY id", args)]
+
+    def neighbour_id(self, doc_id: int, step: int = 1, status: str | None = None, doc_type: str | None = None,
+                     name: str | None = None, not_status: str | None = None) -> int | None:
+        """The document ``step`` places after (before, if negative) ``doc_id`` among those of the filter
+        (and not of ``not_status``), by id; None past the end. One indexed query (the primary key)."""
+        where, args = _where(status, doc_type, name)
+        if not_status:
+            where += " AND status <> ?"
+            args.append(not_status)
+        op, order = (">", "ASC") if step > 0 else ("<", "DESC")
+        with self._mutex:
+            r = self.conn.execute(f"SELECT id FROM documents WHERE id {op} ? AND {where} ORDER BY id {order} "
+                                  "LIMIT 1 OFFSET ?", (doc_id, *args, abs(step) - 1)).fetchone()
+        return r[0] if r else None
+
     def document_types(self) -> list[str | None]:
-        """The document types in use (from the status/type index-free scan of one column)."""
+        """The document types in use (one scan of one column)."""
         with self._mutex:
             return [r[0] for r in self.conn.execute("SELECT DISTINCT doc_type FROM documents")]
 
