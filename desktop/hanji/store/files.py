@@ -33,8 +33,11 @@ def check_header(path: Path) -> None:
     if page_size == 1:  # how the header writes 65536
         page_size = 65536
     pages = int.from_bytes(head[28:32], "big")
-    # the header's page count is valid when the change counters agree (SQLite >= 3.7.0 writes both)
-    if head[24:28] == head[92:96] and pages and os.path.getsize(path) < pages * page_size:
+    # the header's page count is valid when the change counters agree (SQLite >= 3.7.0 writes both);
+    # with edits still in the write-ahead log it may run ahead of the file (a checkpoint that a full
+    # disk stopped after its first page): SQLite reads the log, and the quick check then runs
+    if (head[24:28] == head[92:96] and pages and os.path.getsize(path) < pages * page_size
+            and not unclean_shutdown(path)):
         raise HanjiError(f"the project file is truncated ({os.path.getsize(path):,} bytes of "
                          f"{pages * page_size:,})", path)
 
