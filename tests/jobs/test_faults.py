@@ -184,6 +184,9 @@ def test_a_pdf_names_the_file_and_what_is_read(tmp_path):
     assert len(report.errors) == 1
     e = report.errors[0]
     assert "scan.pdf" in e and "PDF" in e and "PNG" in e and "BytesIO" not in e
+    with ProjectStore.create(tmp_path / "q.hanji") as store:  # in a folder: said, not passed by
+        report = add_images(store, [tmp_path])
+    assert any("1 PDF file" in n for n in report.notes)
 
 
 def test_multi_page_tiffs_and_animated_gifs_say_what_was_kept(tmp_path):

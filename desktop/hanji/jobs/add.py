@@ -33,6 +33,11 @@ def add_images(store: ProjectStore, paths: list[str | Path], link: bool = False,
     disk stops the job (a :class:`DiskFull`), with what was added before it kept."""
     files = image_files(list(paths))
     report = AddReport()
+    for p in map(Path, paths):  # a folder's PDFs are not images: say so rather than pass them by
+        pdfs = sum(1 for f in p.rglob("*") if f.suffix.lower() == ".pdf") if p.is_dir() else 0
+        if pdfs:
+            report.notes.append(f"{shown(p)}: {pdfs} PDF file(s) left out; save their pages as images (PNG or "
+                                "TIFF) and add those")
     for i, f in enumerate(files):
         if cancel:
             cancel.check()
