@@ -1,13 +1,16 @@
 """Held-out template families for benchmarks/kie.py: Korean documents in layouts Hanji's generators
 (``hanji.synth``) never draw, written here apart from them, with their own made-up text.
 
-Three families per type (receipt, business_registration, credit_card, id_card), each with variety
+Four families per type (receipt, business_registration, credit_card, id_card), each with variety
 inside it: label order shuffled, label spellings and spacings (``상      호``, ``대 표 자``, with or
 without ``:``), tables, two columns, values under their labels. Nothing here is used for training.
 Only the page renderer (``hanji.synth.page.Page``: draws a line, records its box, text and tags) and
 the check-digit arithmetic (``hanji.domain.validators``) are shared; the layouts, the label
 spellings, the names, companies, addresses, stores, items and card issuers are this file's own, and
 the fonts are the held-out ones (``hanji.synth.lines.HELD_OUT_FONTS``).
+
+Family 3 of each type was written after the extraction rules were developed on families 0-2 (on other
+seeds than the benchmark's), and measured once as it came: no rule was changed for it.
 
 ``make(doc_type, family, seed, font)`` -> ``(PIL image, regions, {field: [values]})``.
 """
@@ -22,7 +25,10 @@ from hanji.domain import KeyValue
 from hanji.domain import validators as v
 from hanji.synth.page import Page, finish
 
-FAMILIES = 3
+FAMILIES = 4
+# family 3 of each type was written after the extraction rules were developed on families 0-2 (on other
+# seeds than the benchmark's) and measured as it came: no rule was changed for it
+SEALED = 3
 TYPES = ("receipt", "business_registration", "credit_card", "id_card")
 
 # ------------------------------------------------------------------ this file's own made-up text
@@ -198,7 +204,7 @@ def _business(r: random.Random, font: Path, family: int) -> Page:
         y += s * 4
         page.put(397, y, [(issue, "issue_date")], s, anchor="c")
         page.put(397, y + s * 3, [(office, "issuer"), ("(직인)", None)], int(s * 1.3), bold=True, anchor="c")
-    else:  # two columns, values under their labels, the address across the page
+    elif family == 2:  # two columns, values under their labels, the address across the page
         page.put(397, 50, "사업자등록증명원", int(s * 1.7), bold=True, anchor="c")
         left = [(trade_label, "trade_name"), (rep_label, "representative"), ("개업연월일", "opening_date")]
         right = [("등록번호", "registration_number"), ("업 태", "business_type"), ("종 목", "business_item")]
@@ -223,6 +229,28 @@ def _business(r: random.Random, font: Path, family: int) -> Page:
         y += s * 5
         page.put(60, y, [("발급일자", None), (issue, "issue_date")], s)
         page.put(60, y + s * 2, [("발급기관", None), (office, "issuer")], s)
+    else:  # sealed family: circled numbers, labels with their alternates in brackets, a 3-column grid
+        page.put(397, 55, "사 업 자 등 록 증", int(s * 1.7), bold=True, anchor="c")
+        page.put(740, 120, "발급번호 " + f"{r.randint(1000, 9999)}-{r.randint(100, 999)}-{r.randint(1000, 9999)}",
+                 int(s * 0.8), anchor="r")
+        items = [("① 등록번호", "registration_number"), ("② 상호(법인명)", "trade_name"),
+                 ("③ 성명(대표자)", "representative"), ("④ 개업연월일", "opening_date"),
+                 ("⑤ 사업장 소재지", "business_address")]
+        if corporate:
+            items.insert(3, ("⑥ 법인등록번호", "corporate_number"))
+        y = 170
+        for lab, key in items:
+            page.draw.rectangle([40, y - 8, 754, y + s * 1.9], outline=(60, 60, 60))
+            page.draw.line([(230, y - 8), (230, y + s * 1.9)], fill=(60, 60, 60))
+            page.put(52, y, lab, int(s * 0.9))
+            page.put(245, y, [(f[key], key)], s)
+            y += s * 2.7
+        page.put(52, y, "⑦ 사업의 종류", int(s * 0.9))
+        page.put(245, y, [("업 태 :", None), (kind, "business_type")], s)
+        page.put(245, y + s * 1.6, [("종 목 :", None), (item, "business_item")], s)
+        y += s * 5
+        page.put(60, y, [("발 급 일 :", None), (issue, "issue_date")], s)
+        page.put(734, y + s * 3, [(office, "issuer")], int(s * 1.3), bold=True, anchor="r")
     return page
 
 
@@ -262,7 +290,7 @@ def _credit_card(r: random.Random, font: Path, family: int) -> Page:
         page.put(40 + page.width_of("VALID THRU", 16) + 20, 632, [(exp, "expiry")], 28)
         page.put(40, 720, r.choice(["CARD HOLDER", "NAME"]), 16)
         page.put(40, 745, [(holder, "holder")], 28)
-    else:  # Korean labels on the left, values right of them
+    elif family == 2:  # Korean labels on the left, values right of them
         page.put(50, 40, [(issuer, "issuer")], 36, bold=True)
         if r.random() < 0.5:
             page.put(w - 50, 45, "SAMPLE", 28, ink=sample, anchor="r")
@@ -275,6 +303,14 @@ def _credit_card(r: random.Random, font: Path, family: int) -> Page:
             y += 80
         if r.random() < 0.7:
             page.put(w - 50, 460, mark, 40, bold=True, anchor="r")
+    else:  # sealed family: network top-left, issuer bottom-right, number under a CARD NO. label, THRU glued
+        page.put(50, 40, mark, 36, bold=True)
+        page.put(w - 50, 40, r.choice(["SAMPLE", "견본"]), 26, ink=sample, anchor="r")
+        page.put(60, 190, r.choice(["CARD NO.", "CARD NUMBER"]), 16)
+        page.put(60, 215, [(number, "card_number")], 40)
+        page.put(60, 300, [(r.choice(["THRU", "EXP", "VALID THRU"]), None), (exp, "expiry")], 26)
+        page.put(60, 380, [(holder, "holder")], 28)
+        page.put(w - 50, 460, [(issuer, "issuer")], 32, bold=True, anchor="r")
     page.keyvalues.append(KeyValue("network", net, source="synth"))
     return page
 
@@ -315,7 +351,7 @@ def _id_card(r: random.Random, font: Path, family: int) -> Page:
             y += s * 0.4
         page.put(40, 440, [("발급일 Issued", None), (idate, "issue_date")], int(s * 0.65))
         page.put(816, 470, [(office, "issuer")], int(s * 0.8), bold=True, anchor="r")
-    else:  # a certificate-like table: label cells and value cells, rows shuffled
+    elif family == 2:  # a certificate-like table: label cells and value cells, rows shuffled
         page.put(428, 25, "주민등록 확인서", int(s * 1.1), bold=True, anchor="c")
         rows = [("성 명", nm, "name"), ("주민등록번호", rrn, "resident_number"), ("주 소", addr, "address"),
                 ("발급일자", idate, "issue_date"), ("발급기관", office, "issuer")]
@@ -332,6 +368,18 @@ def _id_card(r: random.Random, font: Path, family: int) -> Page:
             for i, ln in enumerate(lines):
                 page.put(240, y + s * 0.3 + i * s, [(ln, key)], int(s * 0.75), cont=i > 0)
             y += h
+    else:  # sealed family: mobile-ID list, 'label  value' with short labels, issuer after '발급'
+        page.draw.rectangle([0, 0, 856, 70], fill=(30, 90, 160))
+        page.put(30, 18, "모바일 신분증", int(s * 0.9), bold=True, ink=(255, 255, 255))
+        y = 100
+        for lab, val, key in (("이름", nm, "name"), ("주민번호", rrn, "resident_number"), ("주소", addr, "address"),
+                              ("발급일자", idate, "issue_date")):
+            page.put(40, y, lab, int(s * 0.65), ink=(100, 100, 100))
+            lines = page.wrap(val, int(s * 0.8), 600)
+            for i, ln in enumerate(lines):
+                page.put(200, y - 3 + i * s, [(ln, key)], int(s * 0.8), cont=i > 0)
+            y += s * (1.5 + (len(lines) - 1))
+        page.put(40, y + 10, [("발급", None), (office, "issuer")], int(s * 0.75))
     return page
 
 
@@ -454,7 +502,7 @@ def _receipt(r: random.Random, font: Path, family: int) -> tuple[Page, int]:
         tx = f"{r.randint(1, 9999):04d}-{r.randint(1, 99999):05d}"
         page.put(m, y, [("거래번호", None), (tx, "transaction_number")], s)
         y += lh
-    else:  # card sales slip (카드매출전표): one key-value table, labels left, values right-aligned, no items
+    elif family == 2:  # card sales slip (카드매출전표): one key-value table, labels left, values right-aligned, no items
         page.put(W / 2, y, "카 드 매 출 전 표", int(s * 1.3), bold=True, anchor="c")
         y += lh * 1.5
         rows = [("카드종류", card_co + "카드", "card_kind"), ("카드번호", card, "card_number"),
@@ -478,6 +526,45 @@ def _receipt(r: random.Random, font: Path, family: int) -> tuple[Page, int]:
         y += lh
         for i, ln in enumerate(page.wrap(addr, s, W - 2 * m)):
             page.put(W - m, y, [(ln, "address")], s, anchor="r", cont=i > 0)
+            y += lh
+    else:  # sealed family: store block under a heading, two-line items, 총구매액/에누리/결제할 금액, card block
+        page.put(W / 2, y, "[ 영 수 증 ]", int(s * 1.2), bold=True, anchor="c")
+        y += lh * 1.4
+        page.put(m, y, "[가맹점정보]", s)
+        y += lh
+        for lab, val, key in (("가맹점명", store, "store_name"), ("사업자등록번호", brn, "business_number"),
+                              ("대표자명", rep, "representative"), ("연락처", tel, "phone")):
+            page.put(m, y, [(lab + " :", None), (val, key)], s)
+            y += lh
+        for i, ln in enumerate(page.wrap(addr, s, W - 2 * m - 5 * s)):
+            page.put(m if i == 0 else m + 5 * s, y, ([("주소 :", None)] if i == 0 else []) + [(ln, "address")], s,
+                     cont=i > 0)
+            y += lh
+        page.put(m, y, [("판매일자 :", None), (when.strftime("%Y.%m.%d"), "date"), (when.strftime("%H:%M:%S"), "time")], s)
+        y += lh
+        page.hline(m, W - m, y, dashed=True)
+        y += lh * 0.4
+        for nm, q, p in items:
+            page.put(m, y, [(nm, "item_name")], s)
+            y += lh
+            page.put(m + 2 * s, y, [(str(q), "item_quantity"), ("x", None), (_won(p), "item_unit_price")], s)
+            page.put(W - m, y, [(_won(q * p), "item_amount")], s, anchor="r")
+            y += lh
+        page.hline(m, W - m, y, dashed=True)
+        y += lh * 0.4
+        rows = [("총 구매액", _won(gross), None if discount else "total")]
+        if discount:
+            rows += [("에누리", "-" + _won(discount), "discount"), ("결제할 금액", _won(paid), "total")]
+        rows += [("(과세물품", _won(sub) + ")", None), ("(부 가 세", _won(tax) + ")", None)]
+        for lab, val, key in rows:
+            page.put(m, y, lab, s)
+            page.put(W - m, y, [(val, key)], s, anchor="r")
+            y += lh
+        page.put(m, y, "[카드결제]", s)
+        y += lh
+        for lab, val, key in (("카드사", card_co + "카드", "card_kind"), ("카드번호", card, "card_number"),
+                              ("승인NO", approval, "approval_number"), ("할부개월", inst, "installment")):
+            page.put(m, y, [(lab + " :", None), (val, key)], s)
             y += lh
     return page, int(y + s * 2)
 

@@ -171,3 +171,23 @@ def test_a_projects_own_label_introduces_its_field_but_never_takes_another_field
     regs = [box(20, 100, "성명"), box(200, 100, "김보람")]
     got = choose_fields(regs, "business_registration", extra_labels={"name": ["성명"]})
     assert got["representative"].value == "김보람" and "name" not in got
+
+
+@pytest.mark.usefixtures("one_torch_thread")
+def test_a_printed_label_is_never_an_item_and_a_mark_never_the_issuer():
+    from hanji.domain.kv_rank import link_fields
+
+    regs = [box(20, 40, "연락처 : 02-123-4567"), box(20, 80, "튀김"), box(40, 110, "1 x 3,000"), box(300, 110, "3,000"),
+            box(20, 150, "에누리"), box(300, 150, "-500")]
+    spans = [FieldSpan("item_name", "연락처", [0], 0.9, 0, 1), FieldSpan("item_name", "튀김", [1], 0.9, 3, 4),
+             FieldSpan("item_name", "에누리", [4], 0.9, 8, 9)]
+    tags = [["B-item_name", "O", "O"], ["B-item_name"], ["O", "O", "O"], ["O"], ["B-item_name"], ["O"]]
+    scores = [[1.0] * len(t) for t in tags]
+    link_fields(regs, "receipt", spans, tags, scores)
+    assert tags[1] == ["B-item_name"] and tags[4] != ["B-item_name"] and tags[0][0] != "B-item_name"
+    # a card whose tagger took the SAMPLE mark for the issuer and the issuer for the holder
+    regs = [box(40, 40, "VISA"), box(500, 40, "SAMPLE"), box(40, 200, "4111 1111 1111 1111"),
+            box(40, 380, "KIM BORAM"), box(500, 460, "OCEAN CREDIT")]
+    spans = [FieldSpan("issuer", "SAMPLE", [1], 0.9, 1, 2), FieldSpan("holder", "OCEAN CREDIT", [4], 0.9, 7, 9)]
+    got = values(regs, "credit_card", spans)
+    assert got["issuer"] == "OCEAN CREDIT" and got["holder"] == "KIM BORAM" and got["network"] == "VISA"

@@ -17,10 +17,11 @@ from hanji.domain.kv_link import (
     Ref,
     Row,
     _label_candidates,
-    _pattern_candidates,
     _text,
     rows_of,
 )
+from hanji.domain.kv_patterns import pattern_candidates
+from hanji.domain.labels import compact, spellings
 from hanji.domain.model import KeyValue, Region
 from hanji.domain.text import tokens
 from hanji.domain.values import AMOUNT_FIELDS, MARK_WORDS, NETWORK_WORDS, cut_value, plausible
@@ -60,9 +61,10 @@ def _tagger_candidates(spans: list[FieldSpan], regions: list[Region], rows: list
                     not re.fullmatch(r"[:：\-·▪■•|]+", toks[r])]
             if s.key in ("opening_date", "issue_date"):
                 keep = wide
-            if keep:
-                refs = keep
-                text = " ".join(toks[r] for r in keep)
+            if not keep:
+                continue  # a mark ('SAMPLE', '견본'), a network or a label is no value
+            refs = keep
+            text = " ".join(toks[r] for r in keep)
             if text.count("(") > text.count(")"):  # a bracket left open goes on below: '(전포동,' / '우성아파트)'
                 at = [n for n, row in enumerate(rows) if any(t.ref == refs[-1] for t in row.toks)]
                 if at and at[0] + 1 < len(rows):
@@ -106,7 +108,7 @@ def choose_fields(regions: list[Region], doc_type: str, spans: list[FieldSpan] |
                   item_amounts: list[str] | None = None, rows: list[Row] | None = None) -> dict[str, Candidate]:
     """The value of each single-valued field of ``doc_type`` (``fields``: those allowed; default all)."""
     rows = rows if rows is not None else rows_of(regions, doc_type, extra_labels)
-    cands = _label_candidates(rows, doc_type) + _pattern_candidates(rows, doc_type, regions)
+    cands = _label_candidates(rows, doc_type) + pattern_candidates(rows, doc_type, regions)
     cands += _tagger_candidates(spans or [], regions, rows, doc_type)
     if fields is not None:
         cands = [c for c in cands if c.field in fields]
@@ -144,6 +146,10 @@ def link_fields(regions: list[Region], doc_type: str, spans: list, tags: list[li
     fields = [f for f, _, _ in DOC_TYPES.get(doc_type, []) if f not in MULTI_VALUED]
     rows = rows_of(regions, doc_type, labels)
     items = read_items(rows) if doc_type == "receipt" else None
+    printed = spellings(doc_type, labels)
+    for s in spans:  # a printed label is never an item ('연락처', '에누리' tagged as item names)
+        if s.key in MULTI_VALUED and compact(s.text) in printed:
+            _clear(tags, s)
     if items:  # the item table read by its headings replaces the tagger's items
         for tg in tags:
             for k, t in enumerate(tg):
@@ -171,6 +177,16 @@ def link_fields(regions: list[Region], doc_type: str, spans: list, tags: list[li
                 tags[i][k] = ("B-" if n == 0 else "I-") + f
                 scores[i][k] = max(0.0, min(1.0, c.score / 1.5))
     return chosen
+
+
+def _clear(tags: list[list[str]], span: FieldSpan) -> None:
+    """``span``'s tags set back to ``O`` (token positions over ``tags`` as :func:`field_spans` counts them)."""
+    n = 0
+    for tg in tags:
+        for k in range(len(tg)):
+            if span.start <= n < span.end:
+                tg[k] = "O"
+            n += 1
 
 
 def with_chosen(kvs: list[KeyValue], chosen: dict, ids: list) -> list[KeyValue]:

@@ -61,7 +61,7 @@ LABELS: dict[str, dict[str, list[tuple[str, float]]]] = {
         "resident_number": [("주민등록번호", 1.0), ("주민등록번호No.", 1.0), ("주민번호", 1.0)],
         "address": [("주소", 1.0), ("주소Address", 1.0), ("ADDRESS", 0.9)],
         "issue_date": [("발급일", 1.0), ("발급일자", 1.0), ("발급일Issued", 1.0), ("ISSUED", 0.9)],
-        "issuer": [("발급기관", 1.0), ("발행기관", 1.0)],
+        "issuer": [("발급기관", 1.0), ("발행기관", 1.0), ("발급", 0.9), ("발급청", 1.0)],
     },
     "credit_card": {
         "card_number": [("카드번호", 1.0), ("CARDNUMBER", 1.0), ("CARDNO", 1.0), ("CARDNO.", 1.0)],

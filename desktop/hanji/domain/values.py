@@ -20,6 +20,8 @@ _CARD = re.compile(r"(?<![\d*])[\d*]{4}(?:[\s\-_.]?[\d*]{2,6}){2,4}(?![\d*])")
 _INSTALL = re.compile(r"일시불|\d{1,2}\s*개월|(?<!\d)\d{1,2}(?!\d)")
 _STAMP = re.compile(r"\s*[(\[]\s*(?:인|직인|서명|印|SEAL)\s*[)\]]\s*$", re.I)
 _HANGUL = re.compile(r"[가-힣]")
+# words of a card issuer's name, never of its holder's
+ISSUER_WORDS = re.compile(r"BANK|CARD|CREDIT|FINANCE|CAPITAL|SAVINGS|은행|카드|금융|캐피탈|저축", re.I)
 _LATIN = re.compile(r"[A-Za-z]")
 
 # fields whose value is a pattern cut out of the text after the label
@@ -84,12 +86,16 @@ def plausible(field: str, value: str, doc_type: str = "") -> bool:
     if field == "installment":
         return bool(_INSTALL.fullmatch(value.strip()))
     if field in NAME_FIELDS:
-        return not d and 2 <= len(value.replace(" ", "")) <= 30 and bool(_HANGUL.search(value) or _LATIN.search(value))
+        return not d and 2 <= len(value.replace(" ", "")) <= 30 and bool(_HANGUL.search(value) or _LATIN.search(value)) \
+            and not (field == "holder" and ISSUER_WORDS.search(value))
     if field == "issuer":
         if doc_type == "business_registration":
             return value.replace(" ", "").endswith("세무서장")
         if doc_type == "id_card":
             return value.replace(" ", "").endswith(("장", "청장", "군수"))
+        if doc_type == "credit_card" and not ISSUER_WORDS.search(value) and \
+                re.fullmatch(r"[A-Z]{1,12}(?: [A-Z]{1,12}){1,3}|[가-힣]{2,4}", value.strip()):
+            return False  # a person's name is the holder's
         return not d or bool(_LATIN.search(value) or _HANGUL.search(value))
     if field in ("address", "business_address"):
         return bool(_HANGUL.search(value)) and len(value.replace(" ", "")) >= 6
