@@ -65,10 +65,12 @@ def needs_check(path: Path) -> bool:
 def ro_uri(path: Path) -> str:
     """The SQLite URI that opens ``path`` read-only: the path quoted (a ``#``, ``?`` or ``%`` in a folder
     name is part of the name, not of the URI), and ``immutable`` when its folder cannot be written
-    (SQLite could not make the ``-shm`` file a read-only WAL reader needs)."""
+    (SQLite could not make the ``-shm`` file a read-only WAL reader needs; where a writer elsewhere
+    keeps one, SQLite reads through it)."""
     path = Path(os.path.abspath(path))
     uri = f"file:{urllib.parse.quote(path.as_posix())}?mode=ro"
-    if not writable(path):
+    if not writable(path) and not os.path.exists(str(path) + "-shm"):
+        # nobody has it open for writing (a writer keeps the -shm file) and SQLite could not make one
         uri += "&immutable=1"
     return uri
 
