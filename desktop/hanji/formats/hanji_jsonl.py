@@ -29,7 +29,6 @@ from hanji.formats.base import (
     make_region,
     pick_image,
     points_of,
-    read_text,
 )
 
 NAME = "hanji"
@@ -76,16 +75,35 @@ def read_entity_types(path: Path) -> list[EntityType]:
     return out
 
 
+def _lines(f: Path) -> Iterator[tuple[int, str]]:
+    """``(line number, text)`` of a file read line by line (memory: one line, not the file); a line
+    that is not UTF-8 ends the reading with an error naming the line and column."""
+    try:
+        fh = open(f, "rb")
+    except FileNotFoundError as e:
+        raise HanjiError("no such file", f) from e
+    except OSError as e:
+        raise HanjiError(f"cannot read the file: {e.strerror}", f) from e
+    with fh:
+        for i, raw in enumerate(fh, 1):
+            try:
+                yield i, raw.decode("utf-8-sig" if i == 1 else "utf-8")
+            except UnicodeDecodeError as e:
+                raise HanjiError("the file is not valid UTF-8", f, f"line {i}, column {e.start + 1}") from e
+
+
 def read(path: Path, **options: Any) -> Iterator[Sample | Skipped]:
     f = _file(Path(path))
-    try:
-        text = read_text(f)
-    except HanjiError as e:
-        yield Skipped(e)
-        return
-    lines = text.splitlines()
+    lines = _lines(f)
     first = True
-    for i, line in enumerate(lines, 1):
+    while True:
+        try:
+            i, line = next(lines)
+        except StopIteration:
+            return
+        except HanjiError as e:
+            yield Skipped(e)
+            return
         if not line.strip():
             continue
         where = f"line {i}"

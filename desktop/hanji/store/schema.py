@@ -140,8 +140,11 @@ def m004_keyvalue_search(conn: sqlite3.Connection) -> None:
 
 
 def _bump(name_sql: str, delta: str) -> str:
-    return (f"INSERT INTO counts(name, n) VALUES ({name_sql}, {delta}) "
-            f"ON CONFLICT(name) DO UPDATE SET n = n + ({delta});")
+    sql = (f"INSERT INTO counts(name, n) VALUES ({name_sql}, {delta}) "
+           f"ON CONFLICT(name) DO UPDATE SET n = n + ({delta});")
+    if delta.startswith("-") and "||" in name_sql:  # a status no row has any more leaves no row behind
+        sql += f" DELETE FROM counts WHERE name = {name_sql} AND n = 0;"
+    return sql
 
 
 def m005_counts(conn: sqlite3.Connection) -> None:
