@@ -30,15 +30,13 @@ def install(window) -> None:
 # ------------------------------------------------------------------------------------ documents
 def next_not_done(window, after: int | None) -> int | None:
     """The next document in the documents list after ``after`` that is not done (wrapping round)."""
-    ids = window.documents.visible_ids()
-    if not ids or window.store is None:
+    if window.store is None:
         return None
-    status = {d.id: d.status for d in window.store.documents()}
-    start = ids.index(after) + 1 if after in ids else 0
-    for d in ids[start:] + ids[:start]:
-        if d != after and status.get(d) != "done":
-            return d
-    return None
+    docs = window.documents
+    nxt = docs.next_id(after, 1, skip_done=True) if after is not None else None
+    if nxt is None:  # wrap round to the first not done
+        nxt = docs.next_id(None, 1, skip_done=True)
+    return nxt if nxt != after else None
 
 
 def confirm_and_next(window) -> None:

@@ -258,14 +258,9 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ navigation
     def next_doc_id(self, step: int) -> int | None:
-        ids = self.documents.visible_ids()
-        if not ids:
-            return None
-        cur = self.session.doc_id
-        if cur not in ids:
-            return ids[0]
-        i = ids.index(cur) + step
-        return ids[i] if 0 <= i < len(ids) else None
+        """The document ``step`` rows away in the documents list (its first when the current one is
+        not in it): one indexed query, whatever the project's size."""
+        return self.documents.next_id(self.session.doc_id, step)
 
     def go_document(self, step: int) -> None:
         nxt = self.next_doc_id(step)

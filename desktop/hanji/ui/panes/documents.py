@@ -3,6 +3,8 @@ status and document type; an empty project says how to fill it. Picking one open
 
 from __future__ import annotations
 
+import bisect
+
 from PySide6.QtCore import (
     QAbstractListModel,
     QBuffer,
@@ -29,28 +31,94 @@ from PySide6.QtWidgets import (
 )
 
 from hanji.domain.model import Document
+from hanji.errors import HanjiError
 from hanji.store.project import Change, ProjectStore
 from hanji.ui import bridge
 from hanji.ui.i18n import doc_type_name, status_name, tr
 from hanji.ui.session import Session
 
 THUMB = 72
+PAGE = 200  # documents fetched at a time as the list scrolls
+THUMB_CACHE = 2000  # thumbnails kept
 DOC_ROLE = Qt.ItemDataRole.UserRole + 2  # the Document itself
 NAME_FLAGS = Qt.TextFlag.TextWrapAnywhere  # a file name wraps anywhere: it is never cut
 STATUS_COLORS = {"new": "#8e8e93", "preannotated": "#f5a623", "in_progress": "#0a84ff", "done": "#27ae60"}
 
 
 class DocumentsModel(QAbstractListModel):
+    """The documents of the filter (name, status, document type), by id, fetched a page at a time as
+    the list scrolls (``canFetchMore``/``fetchMore``): a project of 100,000 documents shows its first
+    rows at once, and a change to one document updates its one row (:meth:`refresh_ids`)."""
+
     def __init__(self, store: ProjectStore | None = None):
         super().__init__()
         self.store = store
-        self.docs: list[Document] = []
+        self.docs: list[Document] = []  # the rows fetched so far
+        self.total = 0  # documents of the filter, fetched or not
         self.thumbs: dict[str, QPixmap] = {}
+        self.text, self.status, self.doc_type = "", "", None
+
+    # ------------------------------------------------------------------ the filter, in SQL
+    def filter_args(self) -> dict:
+        return {"status": self.status or None, "doc_type": self.doc_type, "name": self.text or None}
+
+    def matches(self, d: Document) -> bool:
+        return ((not self.text or self.text in d.name.casefold()) and (not self.status or d.status == self.status)
+                and (self.doc_type is None or d.doc_type == self.doc_type))
 
     def reload(self) -> None:
         self.beginResetModel()
-        self.docs = self.store.documents() if self.store else []
+        self.docs, self.total = [], 0
+        if self.store is not None:
+            self.total = self.store.document_count(**self.filter_args())
+            self.docs = self.store.document_page(0, PAGE, **self.filter_args())
         self.endResetModel()
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:
+        return not parent.isValid() and self.store is not None and len(self.docs) < self.total
+
+    def fetchMore(self, parent=QModelIndex(), size: int = PAGE) -> None:
+        if not self.canFetchMore(parent):
+            return
+        more = self.store.document_page(self.docs[-1].id if self.docs else 0, size, **self.filter_args())
+        if not more:
+            self.total = len(self.docs)
+            return
+        self.beginInsertRows(QModelIndex(), len(self.docs), len(self.docs) + len(more) - 1)
+        self.docs.extend(more)
+        self.endInsertRows()
+
+    def refresh_ids(self, doc_ids) -> None:
+        """Documents added, changed or removed: their rows only (and the filter's count)."""
+        for doc_id in sorted(doc_ids):
+            try:
+                d = self.store.document(doc_id)
+            except HanjiError:  # removed
+                d = None
+            row = self.row_of(doc_id)
+            if d is not None and self.matches(d):
+                if row >= 0:
+                    self.docs[row] = d
+                    ix = self.index(row, 0)
+                    self.dataChanged.emit(ix, ix)
+                    continue
+                at = bisect.bisect_left([x.id for x in self.docs], doc_id)
+                if at < len(self.docs) or len(self.docs) >= self.total:  # among the fetched rows: shown now
+                    self.beginInsertRows(QModelIndex(), at, at)
+                    self.docs.insert(at, d)
+                    self.endInsertRows()
+            elif row >= 0:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self.docs[row]
+                self.endRemoveRows()
+        self.total = self.store.document_count(**self.filter_args())
+
+    def fetch_until(self, doc_id: int) -> None:
+        """Fetch pages until ``doc_id``'s row is there (or every row is)."""
+        size = PAGE
+        while self.canFetchMore() and (not self.docs or self.docs[-1].id < doc_id):
+            self.fetchMore(size=size)
+            size *= 2  # a far jump: few queries
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.docs)
@@ -97,41 +165,47 @@ class DocumentsModel(QAbstractListModel):
                     pm = QPixmap.fromImage(img)
             except Exception:  # a missing linked image shows a grey tile; the canvas reports why
                 pass
+            if len(self.thumbs) >= THUMB_CACHE:
+                self.thumbs.pop(next(iter(self.thumbs)))  # the oldest: memory bounded while scrolling far
             self.thumbs[d.sha256] = pm
         return pm
 
     def row_of(self, doc_id: int) -> int:
-        for i, d in enumerate(self.docs):
-            if d.id == doc_id:
-                return i
-        return -1
+        """The row of a fetched document, else -1 (rows are by id: a binary search)."""
+        at = bisect.bisect_left(self.docs, doc_id, key=lambda x: x.id)
+        return at if at < len(self.docs) and self.docs[at].id == doc_id else -1
 
 
 class DocumentFilter(QSortFilterProxyModel):
-    """Documents whose name contains the text, of the status and the document type chosen ('' any)."""
+    """Documents whose name contains the text, of the status and the document type chosen ('' any).
+    The filtering itself is the source model's query (only rows of the filter are fetched); this
+    proxy passes rows through and keeps the view's interface."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.text, self.status, self.doc_type = "", "", None
+
+    @property
+    def text(self) -> str:
+        return self.sourceModel().text
+
+    @property
+    def status(self) -> str:
+        return self.sourceModel().status
+
+    @property
+    def doc_type(self) -> str | None:
+        return self.sourceModel().doc_type
 
     def set(self, text: str | None = None, status: str | None = None, doc_type: str | None = None) -> None:
-        begin = getattr(self, "beginFilterChange", None)  # Qt 6.10+; invalidateFilter before
-        if begin is not None:
-            begin()
-        if text is not None:
-            self.text = text.casefold()
-        if status is not None:
-            self.status = status
-        self.doc_type = doc_type if doc_type != "*" else None
-        if begin is not None:
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self.invalidateFilter()
+        m = self.sourceModel()
+        new = (text.casefold() if text is not None else m.text, status if status is not None else m.status,
+               doc_type if doc_type != "*" else None)
+        if new != (m.text, m.status, m.doc_type):
+            m.text, m.status, m.doc_type = new
+            m.reload()
 
     def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:
-        d = self.sourceModel().docs[row]
-        return ((not self.text or self.text in d.name.casefold()) and (not self.status or d.status == self.status)
-                and (self.doc_type is None or d.doc_type == self.doc_type))
+        return True
 
 
 class DocumentDelegate(QStyledItemDelegate):
@@ -248,7 +322,12 @@ class DocumentsPane(QWidget, bridge.StoreBound):
 
     def _reload(self) -> None:
         self.model.reload()
-        types = sorted({d.doc_type for d in self.model.docs})
+        self._fill_types()
+        self._filter()
+        self._show_empty()
+
+    def _fill_types(self) -> None:
+        types = sorted(self.store.document_types()) if self.store is not None else []
         current = self.type_filter.currentData()
         self.type_filter.blockSignals(True)
         self.type_filter.clear()
@@ -257,29 +336,58 @@ class DocumentsPane(QWidget, bridge.StoreBound):
             self.type_filter.addItem(doc_type_name(t) if t else tr("(no type)"), t)
         self.type_filter.setCurrentIndex(max(0, self.type_filter.findData(current)))
         self.type_filter.blockSignals(False)
-        self._filter()
-        empty = self.store is not None and not self.model.docs
+
+    def _show_empty(self) -> None:
+        some = self.store is not None and (bool(self.model.docs) or self.store.document_count() > 0)
+        empty = self.store is not None and not some
         self.empty.setVisible(empty)
         self.view.setVisible(not empty)
         for w in (self.filter, self.status_filter, self.type_filter):
-            w.setEnabled(bool(self.model.docs))
+            w.setEnabled(some)
 
     def _filter(self, text: str | None = None) -> None:
         self.proxy.set(text=text, status=self.status_filter.currentData() or "",
                        doc_type=self.type_filter.currentData() if self.type_filter.count() else "*")
 
     def visible_ids(self) -> list[int]:
-        """Document ids in the order shown (after the filter): next/previous follow this."""
-        return [self.proxy.index(i, 0).data(Qt.ItemDataRole.UserRole) for i in range(self.proxy.rowCount())]
+        """Document ids in the order shown (after the filter), fetched or not: one query of ids."""
+        if self.store is None:
+            return []
+        return self.store.document_ids(**self.model.filter_args())
+
+    def next_id(self, doc_id: int | None, step: int = 1, skip_done: bool = False) -> int | None:
+        """The document ``step`` rows after (before) ``doc_id`` in the list (the first one when
+        ``doc_id`` is not in it; None past the end), by one indexed query, not the list of ids."""
+        if self.store is None:
+            return None
+        args = self.model.filter_args()
+        cur = None
+        if doc_id is not None:
+            try:
+                cur = self.store.document(doc_id)
+            except HanjiError:
+                cur = None
+        if cur is None or not self.model.matches(cur):
+            return self.store.neighbour_id(0, 1, not_status="done" if skip_done else None, **args)
+        return self.store.neighbour_id(doc_id, step, not_status="done" if skip_done else None, **args)
 
     def _on_change(self, ch: Change) -> None:
-        if ch.table == "documents":
-            self._syncing = True
-            try:
+        if ch.table != "documents":
+            return
+        self._syncing = True
+        try:
+            if len(ch.doc_ids) > PAGE or not ch.doc_ids:
                 self._reload()
-                self._select_doc(self.session.doc_id)
-            finally:
-                self._syncing = False
+            else:
+                self.model.refresh_ids(ch.doc_ids)
+                known = {self.type_filter.itemData(i) for i in range(self.type_filter.count())}
+                if ch.reason != "edit" or any(d.doc_type not in known for d in self.model.docs
+                                              if d.id in ch.doc_ids):
+                    self._fill_types()
+                self._show_empty()
+            self._select_doc(self.session.doc_id)
+        finally:
+            self._syncing = False
 
     def _on_current(self, cur: QModelIndex, prev: QModelIndex) -> None:
         if self._syncing or not cur.isValid():
@@ -287,6 +395,12 @@ class DocumentsPane(QWidget, bridge.StoreBound):
         self.session.set_document(cur.data(Qt.ItemDataRole.UserRole))
 
     def _select_doc(self, doc_id) -> None:
+        if doc_id is not None and self.store is not None and self.model.row_of(doc_id) < 0:
+            try:
+                if self.model.matches(self.store.document(doc_id)):
+                    self.model.fetch_until(doc_id)
+            except HanjiError:
+                pass
         row = self.model.row_of(doc_id) if doc_id is not None else -1
         idx = self.proxy.mapFromSource(self.model.index(row, 0)) if row >= 0 else QModelIndex()
         was, self._syncing = self._syncing, True
