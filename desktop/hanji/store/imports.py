@@ -40,7 +40,8 @@ class ImportRun:
     def __init__(self, store: Any) -> None:  # the ProjectStore (not imported: it imports this module)
         self._store = store
         self.new_docs: list[int] = []
-        self.new_rows: dict[str, list[int]] = {t: [] for t in _ANNOTATION_TABLES}
+        # (first, last) id ranges of the rows written: memory by batch, not by dataset
+        self.new_rows: dict[str, list[tuple[int, int]]] = {t: [] for t in _ANNOTATION_TABLES}
         self.doc_before: dict[int, tuple] = {}
         self.tags_before: dict[int, tuple] = {}
         self.new_types: list[str] = []
@@ -144,7 +145,7 @@ class ImportRun:
         for i, row in zip(ids, new_rows):
             row["id"] = i
         self._store._db.table(table).insert_all(new_rows, batch_size=500)
-        self.new_rows[table].extend(ids)
+        self.new_rows[table].append((ids[0], ids[-1]))
         return ids
 
     def update_document(self, doc: Document, **changes: Any) -> None:
@@ -174,7 +175,7 @@ class ImportRun:
         store = self._store
         with store._tx() as conn:
             for table in _ANNOTATION_TABLES:
-                conn.executemany(f"DELETE FROM {table} WHERE id=?", [(i,) for i in self.new_rows[table]])
+                conn.executemany(f"DELETE FROM {table} WHERE id BETWEEN ? AND ?", self.new_rows[table])
             for doc_id in self.new_docs:
                 sha = conn.execute("SELECT sha256 FROM documents WHERE id=?", (doc_id,)).fetchone()
                 for table in _ANNOTATION_TABLES:
