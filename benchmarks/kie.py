@@ -181,6 +181,8 @@ def held_out(args) -> None:
           f"held-out fonts; fields compared with spaces removed, case ignored")
     for dt in TYPES:
         per = {"true text": defaultdict(lambda: [0, 0, 0]), "OCR text": defaultdict(lambda: [0, 0, 0])}
+        readable = [0, 0, 0]  # OCR text, only the fields whose true value the OCR text holds (spaces ignored)
+        n_gold = n_in = 0
         fam_f1 = {"true text": [], "OCR text": []}
         misses: list[str] = []
         for fam in range(FAMILIES):
@@ -198,9 +200,16 @@ def held_out(args) -> None:
                 for what, regs in sources:
                     res = extract_regions(regs, args.held_out_type, pred, link=not args.no_link)
                     got = _as_lists(res["fields"])
+                    in_text = "".join(r.text for r in regs).replace(" ", "").upper()
                     for k, c in field_counts(gold, {k: v for k, v in got.items() if k in gold}).items():
                         _add(per[what][k], c)
                         _add(fam_c[what], c)
+                        if what == "OCR text":
+                            ok = all(g.replace(" ", "").upper() in in_text for g in gold[k])
+                            n_gold += 1
+                            n_in += ok
+                            if ok:
+                                _add(readable, c)
                         if (c[1] or c[2]) and args.verbose and len(misses) < 400:
                             misses.append(f"#     {what} {dt}/{fam}/{i} {k}: true {gold.get(k)!r} got {got.get(k)!r}")
             for what in fam_c:
@@ -214,6 +223,10 @@ def held_out(args) -> None:
             line(f"kie.held_out.{dt}.f1_{tag}", prf(*tot)[2],
                  f"F1 ({what}; families {', '.join(f'{x:.3f}' for x in fam_f1[what])})", KOREAN_PEER)
             print(f"#   {dt} {what}: " + ", ".join(f"{k} {prf(*c)[2]:.2f}" for k, c in sorted(counts.items())))
+            if what == "OCR text":
+                line(f"kie.held_out.{dt}.f1_ocr_readable", prf(*readable)[2],
+                     f"F1 (OCR text, the {n_in} of {n_gold} fields whose true value the OCR text holds, spaces "
+                     "ignored: what extraction could get right)")
         for m in misses:
             print(m)
     if cache_path:
