@@ -3,7 +3,16 @@
     .venv/bin/python benchmarks/kie.py [--per-type 100] [--model PATH] [--sroie-steps 600] [--skip-sroie]
                                        [--sroie-model PATH] [--e2e 0] [--sroie-e2e 0]
                                        [--sroie-e2e-train-ocr] [--sroie-e2e-finetune-rec STEPS]
-                                       [--sroie-rec-box-jitter 0]
+                                       [--sroie-rec-box-jitter 0] [--held-out 8 [--ocr-text] [--ocr-cache F]]
+                                       [--no-link] [--verbose]
+
+0. ``--held-out N``: Korean documents in the template families of ``benchmarks/kie_layouts.py``,
+   written apart from hanji.synth's generators (their own layouts, label spellings and text; held-out
+   fonts), N per family, 4 families per type; value F1 per type with the true text and boxes of each
+   drawn line and, with ``--ocr-text``, with the OCR pipeline's reading of the image (``hanji
+   extract``'s path); ``f1_ocr_readable`` counts only the fields whose true value the OCR text holds.
+   ``--no-link`` runs extraction without the label linking (the tagger and receipt rules alone: what
+   extraction was before it), for a before/after in the same run.
 
 1. Korean generated documents held out of training: fonts (hanji.synth.lines.HELD_OUT_FONTS) and
    templates (the last layout of each type) the shipped tagger never saw, from a seed not used in
