@@ -135,3 +135,23 @@ def test_the_cancel_button_of_a_window_job_cancels_it(window, qtbot):
     gate.set()
     qtbot.waitUntil(lambda: bool(ended), timeout=10000)
     assert ended == ["cancelled"]
+
+
+def test_a_one_document_job_is_not_modal_and_shows_a_busy_bar(window, qtbot, slow):
+    """Issue 17 item 14: pre-annotating the open document leaves the window usable, and its dialog shows
+    a busy bar instead of jumping from 0 % to done; a job over the whole project stays modal."""
+    from PySide6.QtCore import Qt
+
+    from hanji.ui import jobs_menu
+
+    w = jobs_menu.preannotate_current(window)
+    assert w.dialog.windowModality() == Qt.WindowModality.NonModal
+    # the fake model takes 350 ms: wait until the dialog has shown a progress report ("title\nmessage")
+    qtbot.waitUntil(lambda: not shiboken6.isValid(w.dialog) or "\n" in w.dialog.labelText(), timeout=5000)
+    assert shiboken6.isValid(w.dialog), "the job outlasted its first progress report"
+    assert w.dialog.maximum() == 0, "a one-document job shows a busy bar, not 0 % of 1"
+    qtbot.waitUntil(lambda: window.job is None, timeout=20000)
+
+    w = jobs_menu.preannotate_project(window)
+    assert w.dialog.windowModality() == Qt.WindowModality.WindowModal
+    qtbot.waitUntil(lambda: window.job is None, timeout=20000)

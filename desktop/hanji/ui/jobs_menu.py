@@ -56,14 +56,15 @@ class _Relay(QObject):
 
 
 def start_job(window, title: str, fn: Callable, *args, on_done: Callable[[Any], None] | None = None,
-              show_after_ms: int = 300, **kwargs) -> Worker | None:
+              show_after_ms: int = 300, modal: bool = True, **kwargs) -> Worker | None:
     """Run ``fn(*args, progress=, cancel=, **kwargs)`` on a worker with a cancellable progress
-    dialog (shown if the job takes more than ``show_after_ms``) and progress in the status bar."""
+    dialog (shown if the job takes more than ``show_after_ms``) and progress in the status bar.
+    A job on the open document alone (``modal=False``) leaves the window usable while it runs."""
     if window.job is not None and window.job.thread.isRunning():
         window.statusBar().showMessage(tr("Another job is running; wait for it or cancel it."), 5000)
         return None
     # progress only recorded, the dialog updated from its own timer, never touched after the end (progress.py)
-    prog = JobProgress(window, title, show_after_ms, status=window.statusBar().showMessage)
+    prog = JobProgress(window, title, show_after_ms, modal=modal, status=window.statusBar().showMessage)
     w = Worker(fn, *args, **kwargs)
     w.dialog = prog.dialog
     w.title = title
@@ -136,7 +137,8 @@ def preannotate_docs(window, doc_ids: list[int] | None, title: str) -> Worker | 
         return None
     include_done = doc_ids is not None  # named documents are done even when not new
     return start_job(window, title, _preannotate_job, window.store, doc_ids, window.models, include_done,
-                     on_done=lambda rep: _report_preannotate(window, rep))
+                     on_done=lambda rep: _report_preannotate(window, rep),
+                     modal=doc_ids is None or len(doc_ids) > 1)
 
 
 def preannotate_current(window) -> Worker | None:

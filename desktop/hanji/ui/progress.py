@@ -59,11 +59,12 @@ class JobProgress(QObject):
         done, total, msg = self._pending
         self._pending = None
         dlg = self.dialog
-        dlg.setMaximum(max(total, 0))
+        # a job of one item (one document) has no steps to count: a busy bar until it ends, never 0 % -> done
+        dlg.setMaximum(max(total, 0) if total != 1 else 0)
         dlg.setLabelText(f"{self.title}\n{msg}" if msg else self.title)
         self._in_set_value = True
         try:
-            dlg.setValue(min(done, total) if total > 0 else 0)  # may process events (a modal dialog)
+            dlg.setValue(min(done, total) if total > 1 else 0)  # may process events (a modal dialog)
         finally:
             self._in_set_value = False
         after, self._after = self._after, []
