@@ -49,6 +49,18 @@ class Recognizer:
         self.bgr = self.meta.get("channels", "bgr") == "bgr"
         self._torch = torch
         self.weights_sha256: str | None = None  # SHA-256 of the weights it was loaded from, when known
+        # a Korean recognizer decodes unsure lines with the Korean character prior (beam search)
+        self.prior = sum("\uac00" <= c <= "\ud7a3" for c in self.charset) >= 1000
+        self._decoder = None
+
+    def decoder(self):
+        """The beam-search decoder with the shipped Korean character LM, loaded on first use."""
+        if self._decoder is None:
+            from hanji.models.recognize.beam import LMDecoder
+            from hanji.models.recognize.lm import shipped_lm
+
+            self._decoder = LMDecoder(shipped_lm())
+        return self._decoder
 
     def logits(self, crops: list[np.ndarray]):
         """Raw CTC logits ``(B, T, classes)`` of crops padded to one width (for tests and tools)."""
@@ -58,8 +70,12 @@ class Recognizer:
         with self._torch.inference_mode():
             return self.net(x.to(self.device)).float().cpu()
 
-    def predict(self, crops: list[np.ndarray], batch_size: int = 32) -> list[tuple[str, float]]:
+    def predict(self, crops: list[np.ndarray], batch_size: int = 32, prior: bool | None = None) -> list[tuple[str, float]]:
+        """``(text, score)`` of each crop. ``prior``: decode unsure lines with the Korean
+        character prior (default: :attr:`prior`, on for Korean recognizers)."""
         from hanji.models.recognize.decode import batch_tensor, ctc_greedy, prepare, width_batches
+
+        decode = self.decoder().decode if (self.prior if prior is None else prior) else ctc_greedy
 
         if not crops:
             return []
@@ -78,7 +94,7 @@ class Recognizer:
                 for j, i in enumerate(idx):
                     # steps beyond the crop's own width see only padding
                     n = min(t, max(1, -(-widths[j] * t // x.shape[3])))
-                    out[i] = ctc_greedy(probs[j], self.charset, n + 1 if n < t else t)
+                    out[i] = decode(probs[j], self.charset, n + 1 if n < t else t)
         return [o for o in out if o is not None]
 
 
