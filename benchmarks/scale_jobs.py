@@ -1,0 +1,345 @@
+"""Issue 20's table outside the store's open path, before and after, in one run: the window (next
+document, one region edit, one status change, first search), ``hanji next``, ``hanji duplicates``,
+``hanji stats`` / ``hanji check``, ``hanji search``, ``hanji import`` and ``hanji export``.
+(``benchmarks/scale.py`` times the store's own calls at two sizes.)
+
+A project of ``--docs`` documents (10,000 by default; ``--docs 100000`` for the issue's size) is
+built through the store API (``store.imports()`` batches): small page images (grey bars for lines
+of text, drawn from a seeded random generator: no font, template or text source shared with any
+training data), 25 regions of random Hangul syllables and digits on each page but the new ones,
+statuses mixed (two tenths new and unread, four tenths pre-annotated with model confidences, three
+tenths done, a tenth in progress), and one page in a hundred a brightened, recompressed copy of an
+earlier one (the near duplicates ``hanji duplicates`` must find). Builds are cached in ``--cache``.
+
+Every operation runs in a child process (its peak memory is the child's own), once with the code
+of ``--before`` (a git revision, extracted with ``git archive``: "before") and once with this
+tree's ("after"), each on its own build made by that code. Window figures drive the real
+``MainWindow`` (offscreen). ``fingerprints`` is the first ``hanji duplicates`` (every image hashed
+once and kept); ``duplicates`` and ``next`` are the runs after it. Prints one line per figure:
+``operation  before  after  unit  peak-MB  ratio``; ``--json FILE`` keeps them.
+
+    python benchmarks/scale_jobs.py                      # 10k documents, before = dad9bd0
+    python benchmarks/scale_jobs.py --docs 100000 --before '' --ops next,duplicates
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tarfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BEFORE = "dad9bd0"  # the tree before issue 20's work outside the store
+OPS = ("window_next", "window_edit", "window_status", "window_search", "search_cli", "fingerprints",
+       "duplicates", "next", "stats", "check", "export", "import")
+NEAR_SHARE = 100  # one page in a hundred is a near copy of another
+REGIONS = 25
+
+
+# ----------------------------------------------------------------------------- the project
+def page(rng: random.Random, w: int = 96, h: int = 128):
+    from PIL import Image, ImageDraw
+
+    im = Image.new("L", (w, h), 245 - rng.randrange(20))
+    d = ImageDraw.Draw(im)
+    y = 6
+    while y < h - 8:
+        x = 4 + rng.randrange(10)
+        while x < w - 10:
+            n = 4 + rng.randrange(20)
+            d.rectangle([x, y, min(w - 4, x + n), y + 3 + rng.randrange(3)], fill=rng.randrange(10, 90))
+            x += n + 3 + rng.randrange(6)
+        y += 8 + rng.randrange(8)
+    return im
+
+
+def near_copy(im):
+    from PIL import Image, ImageEnhance
+
+    buf = io.BytesIO()
+    ImageEnhance.Brightness(im).enhance(1.15).save(buf, "JPEG", quality=70)
+    return Image.open(io.BytesIO(buf.getvalue())).convert("L")
+
+
+def text(rng: random.Random) -> str:
+    words = []
+    for _ in range(1 + rng.randrange(4)):
+        if rng.random() < 0.25:
+            words.append(f"{rng.randrange(100, 100000):,}")
+        else:
+            words.append("".join(chr(0xAC00 + rng.randrange(11172)) for _ in range(1 + rng.randrange(4))))
+    if rng.random() < 0.05:
+        words.append("합계")
+    return " ".join(words)
+
+
+def build(path: Path, docs: int) -> None:
+    """The project, through the store API (of whichever code is on the path)."""
+    from hanji.domain.model import KeyValue, Region
+    from hanji.store import ProjectStore
+    from hanji.store.images import inspect_bytes
+
+    rng = random.Random(20)
+    tmp = path.with_name(path.name + ".part")
+    tmp.unlink(missing_ok=True)
+    store = ProjectStore.create(tmp)
+    run = store.imports()
+    pages: list = []
+    for lo in range(0, docs, 500):
+        with run.batch():
+            for i in range(lo, min(docs, lo + 500)):
+                im = near_copy(rng.choice(pages)) if pages and i % NEAR_SHARE == NEAR_SHARE - 1 else page(rng)
+                if len(pages) < 2000:
+                    pages.append(im)
+                buf = io.BytesIO()
+                im.save(buf, "PNG")
+                name = f"scan_{i:06d}.png"
+                doc, _ = run.add_document(inspect_bytes(buf.getvalue(), name), name)
+                status = ("done", "done", "done", "in_progress", "preannotated", "preannotated", "preannotated",
+                          "preannotated", "new", "new")[i % 10]
+                if status == "new":
+                    continue
+                run.update_document(doc, status=status)
+                regs = []
+                for k in range(REGIONS):
+                    x, y = rng.uniform(0, 60), 4 + 5 * k
+                    machine = status == "preannotated" or (status == "in_progress" and k % 2)
+                    regs.append(Region([(x, y), (x + 30, y), (x + 30, y + 4), (x, y + 4)], text=text(rng),
+                                       status="machine" if machine else "confirmed",
+                                       source="model" if machine else "human",
+                                       confidence=round(rng.uniform(0.3, 1.0), 3) if machine else None, order=k))
+                kvs = [KeyValue("total", regs[-1].text, [REGIONS - 1])] if status == "done" else []
+                run.add_annotations(doc.id, regs, [], kvs)
+        print(f"  built {min(docs, lo + 500):,} / {docs:,}", file=sys.stderr, end="\r")
+    store.close()
+    for suffix in ("-wal", "-shm"):
+        Path(str(tmp) + suffix).unlink(missing_ok=True)
+    tmp.replace(path)
+
+
+# ----------------------------------------------------------------------------- the window (child)
+def _median_ms(fn, n: int) -> float:
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
+def window_op(project: Path, op: str) -> float:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("HANJI_AUTOREAD", "0")
+    from PySide6.QtWidgets import QApplication
+
+    from hanji.jobs import quality as jq
+    from hanji.store import ProjectStore
+    from hanji.ui.mainwindow import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    store = ProjectStore.open(project)
+    w = MainWindow(store)
+    w.resize(1400, 900)
+    w.show()
+    app.processEvents()
+    first = store.documents("done")[0].id  # (outside the timing)
+    w.session.set_document(first)
+    app.processEvents()
+    k = iter(range(10**6))
+    try:
+        if op == "window_next":  # next document, as the Page Down key does
+            def step():
+                w.go_document(1)
+                app.processEvents()
+            return _median_ms(step, 20)
+        if op == "window_edit":  # one region's text typed
+            rid = store.regions(first)[0].id
+
+            def edit():
+                store.update_region(rid, text=f"합계 {next(k)}")
+                app.processEvents()
+            return _median_ms(edit, 20)
+        if op == "window_status":  # one document's status
+            def status():
+                store.update_document(first, status=("in_progress", "done")[next(k) % 2])
+                app.processEvents()
+            return _median_ms(status, 10)
+        if op == "window_search":  # the first question: two Hangul syllables
+            t = time.perf_counter()
+            jq.Searcher(store).search("합계")
+            return (time.perf_counter() - t) * 1000
+    finally:
+        w.close()
+        store.close()
+    raise ValueError(op)
+
+
+def child(op: str, project: Path, docs: int) -> None:
+    if op == "build":
+        build(project, docs)
+        print(json.dumps({"ok": True}))
+    else:
+        print(json.dumps({"value": window_op(project, op)}))
+
+
+# ----------------------------------------------------------------------------- the parent
+def code_tree(rev: str, cache: Path) -> Path:
+    """``desktop/`` of a git revision, extracted once into the cache."""
+    rev = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", rev], check=True, capture_output=True,
+                         text=True).stdout.strip()
+    dest = cache / f"code-{rev}"
+    if not (dest / "desktop" / "hanji").exists():
+        dest.mkdir(parents=True, exist_ok=True)
+        data = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "desktop"], check=True,
+                              capture_output=True).stdout
+        with tarfile.open(fileobj=io.BytesIO(data)) as tf:
+            tf.extractall(dest, filter="data")
+    return dest / "desktop"
+
+
+def timed(cmd: list[str], code: Path, timeout: float) -> tuple[float, float, str]:
+    """Wall seconds, peak memory (MB: the child's own, from ``wait4``) and stdout of a child process
+    (``nan`` and 'timeout' or 'failed' when it did not finish well)."""
+    env = dict(os.environ, PYTHONPATH=str(code), HANJI_LANG="en", QT_QPA_PLATFORM="offscreen", HANJI_AUTOREAD="0")
+    out_path = Path(f"/tmp/hanji-scale-jobs-{os.getpid()}.out")
+    t = time.perf_counter()
+    err_path = out_path.with_suffix(".err")
+    with open(out_path, "w") as out, open(err_path, "w") as err:
+        p = subprocess.Popen(cmd, env=env, stdout=out, stderr=err, cwd="/")
+    while True:
+        pid, status, usage = os.wait4(p.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() - t > timeout:
+            p.kill()
+            os.wait4(p.pid, 0)
+            return float("nan"), float("nan"), "timeout"
+        time.sleep(0.02)
+    wall = time.perf_counter() - t
+    p.returncode = os.waitstatus_to_exitcode(status)
+    text_out, text_err = out_path.read_text(), err_path.read_text()
+    out_path.unlink(missing_ok=True)
+    err_path.unlink(missing_ok=True)
+    if p.returncode not in (0, 1):
+        print("#   failed: " + " ".join(text_err.strip().splitlines()[-1:]), flush=True)
+        return float("nan"), usage.ru_maxrss / 1024, "failed"
+    return wall, usage.ru_maxrss / 1024, text_out
+
+
+def measure(op: str, project: Path, code: Path, work: Path, timeout: float) -> tuple[float, float, str]:
+    """(value, peak MB, unit) of one operation with one tree's code."""
+    py = sys.executable
+    hanji = [py, "-m", "hanji"]
+    if op.startswith("window_"):
+        wall, rss, out = timed([py, __file__, "--child", op, "--project", str(project)], code, timeout)
+        try:
+            return json.loads(out.strip().splitlines()[-1])["value"], rss, "ms"
+        except (ValueError, IndexError, KeyError):  # timeout, failed
+            return float("nan"), rss, "ms"
+    if op == "search_cli":
+        wall, rss, out = timed(hanji + ["search", str(project), "합계", "--json"], code, timeout)
+        return wall * 1000, rss, "ms"
+    if op in ("fingerprints", "duplicates"):
+        wall, rss, out = timed(hanji + ["duplicates", str(project), "--json"], code, timeout)
+        if op == "duplicates" and out not in ("timeout", "failed"):
+            try:
+                groups = json.loads(out)
+                n = len(groups if isinstance(groups, list) else groups.get("groups", []))
+                print(f"#   {n} duplicate groups", flush=True)
+            except ValueError:
+                pass
+        return wall, rss, "s"
+    if op in ("next", "stats", "check"):
+        wall, rss, out = timed(hanji + [op, str(project), "--json"], code, timeout)
+        return wall, rss, "s"
+    if op == "export":
+        dest = work / "export-ppocr"
+        shutil.rmtree(dest, ignore_errors=True)
+        wall, rss, out = timed(hanji + ["export", str(project), "--format", "ppocrlabel", str(dest), "--json"],
+                               code, timeout)
+        return _per_second(wall, out), rss, "regions/s"
+    if op == "import":
+        src = work / "export-hanji"
+        if not (src / "documents.jsonl").exists():
+            shutil.rmtree(src, ignore_errors=True)
+            timed(hanji + ["export", str(project), "--format", "hanji", str(src)], code, timeout)
+        dest = work / "imported.hanji"
+        dest.unlink(missing_ok=True)
+        wall, rss, out = timed(hanji + ["import", str(dest), str(src / "documents.jsonl"), "--format", "hanji",
+                                        "--create", "--json"], code, timeout)
+        return _per_second(wall, out), rss, "regions/s"
+    raise ValueError(op)
+
+
+def _per_second(wall: float, out: str) -> float:
+    try:
+        n = json.loads(out.strip().splitlines()[-1])["regions"]
+    except (ValueError, IndexError, KeyError):
+        return float("nan")
+    return n / wall
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--docs", type=int, default=10000)
+    ap.add_argument("--before", default=BEFORE, help="git revision of the 'before' code ('': after only)")
+    ap.add_argument("--after", default="", help="git revision of the 'after' code ('': this working tree)")
+    ap.add_argument("--ops", default=",".join(OPS), help=f"comma-separated, of {', '.join(OPS)}")
+    ap.add_argument("--cache", type=Path, default=Path("/tmp/hanji-scale-jobs"))
+    ap.add_argument("--timeout", type=float, default=1800, help="seconds one operation may take")
+    ap.add_argument("--json", type=Path, help="write the figures here")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--project", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        child(args.child, args.project, args.docs)
+        return
+    args.cache.mkdir(parents=True, exist_ok=True)
+    trees = {"after": code_tree(args.after, args.cache) if args.after else ROOT / "desktop"}
+    if args.before:
+        trees = {"before": code_tree(args.before, args.cache), **trees}
+    ops = [o for o in args.ops.split(",") if o]
+    results: dict[str, dict] = {}
+    for label, code in trees.items():
+        work = args.cache / f"{label}-{args.docs}"
+        work.mkdir(parents=True, exist_ok=True)
+        built = args.cache / f"build-{label}-{args.docs}.hanji"
+        if not built.exists():
+            t = time.perf_counter()
+            timed([sys.executable, __file__, "--child", "build", "--project", str(built), "--docs", str(args.docs)],
+                  code, 24 * 3600)
+            if not built.exists():
+                raise SystemExit(f"building the {label} project failed")
+            print(f"# built {built} in {time.perf_counter() - t:.0f} s", flush=True)
+        project = work / "project.hanji"
+        shutil.copyfile(built, project)  # fingerprints and edits of one run stay in its copy
+        for op in ops:
+            value, rss, unit = measure(op, project, code, work, args.timeout)
+            results.setdefault(op, {})[label] = {"value": value, "rss_mb": rss, "unit": unit}
+            print(f"# {label:6} {op:14} {value:12.3f} {unit:9} peak {rss:7.0f} MB", flush=True)
+    print(f"\n{args.docs:,} documents; {os.cpu_count()} CPUs; before = {args.before or '-'}, "
+          f"after = {args.after or 'the working tree'}")
+    print(f"{'operation':16} {'before':>12} {'after':>12} {'unit':10} {'peak MB before/after':>21}  ratio")
+    nan = float("nan")
+    for op in ops:
+        b, a = results[op].get("before", {}), results[op]["after"]
+        bv, av = b.get("value", nan), a["value"]
+        faster = av / bv if a["unit"].endswith("/s") else bv / av
+        ratio = f"{faster:.1f}x" if bv == bv and av == av and av and bv else "-"
+        print(f"{op:16} {bv:12.3f} {av:12.3f} {a['unit']:10} {b.get('rss_mb', nan):10.0f}/{a['rss_mb']:<10.0f}"
+              f"  {ratio}")
+    if args.json:
+        args.json.write_text(json.dumps({"docs": args.docs, "before": args.before, "results": results}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
