@@ -1,7 +1,8 @@
 """The Linux bundle: its size and how fast it starts to a usable window.
 
-Needs a built bundle (``bash packaging/build-linux.sh`` makes dist/hanji). Targets from issue 9:
-bundle ≤ 600 MB with CPU torch, cold start to a usable window ≤ 3 s. The peer for start times is the
+Needs a built bundle (``bash packaging/build-linux.sh`` makes dist/hanji). Targets from issues 9 and 19:
+bundle ≤ 800 MB installed and ≤ 320 MB to download with CPU torch and OpenCV, cold start to a usable
+window ≤ 3 s. The peer for start times is the
 same app run from the source install (.venv/bin/python -m hanji), when there is one.
 
 "Start to a usable window" runs ``hanji PROJECT`` with ``HANJI_QUIT_AFTER_START=1``: the window is
@@ -28,7 +29,8 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-SIZE_TARGET_MB = 600
+SIZE_TARGET_MB = 800  # installed folder (issue 19: OpenCV back in the product; was 600 without it)
+DOWNLOAD_TARGET_MB = 320  # the .tar.gz and the .deb
 START_TARGET_S = 3.0
 
 
@@ -119,7 +121,7 @@ def main() -> int:
         found = sorted(p for p in dist.glob(pattern) if "wheelhouse" not in p.name)
         if found:
             mb = found[-1].stat().st_size / 1e6
-            print(f"{label} {mb:.0f} MB (target {SIZE_TARGET_MB} MB, {ratio(mb, SIZE_TARGET_MB)})  [{found[-1].name}]")
+            print(f"{label} {mb:.0f} MB (target {DOWNLOAD_TARGET_MB} MB, {ratio(mb, DOWNLOAD_TARGET_MB)})  [{found[-1].name}]")
     for name, size in largest_parts(a.bundle):
         print(f"part_{name} {size / 1e6:.0f} MB")
 

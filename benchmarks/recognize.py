@@ -133,7 +133,8 @@ def tesseract(lines: list[tuple[np.ndarray, str]], lang: str) -> tuple[list[str]
     return out, time.perf_counter() - t0
 
 
-def ours(lines, name: str, weights: Path | None) -> tuple[list[str], float]:
+def ours(lines, name: str, weights: Path | None, prior: bool | None = None) -> tuple[list[str], float]:
+    """Readings and seconds; ``prior=False`` decodes greedily (no Korean character prior)."""
     import torch
 
     from hanji.models.recognize import load_recognizer
@@ -142,7 +143,7 @@ def ours(lines, name: str, weights: Path | None) -> tuple[list[str], float]:
     rec = load_recognizer(name, device="cpu", path=weights if name == "ko" else None)
     rec.predict([lines[0][0]])  # warm up
     t0 = time.perf_counter()
-    preds = [t for t, _ in rec.predict([img for img, _ in lines])]
+    preds = [t for t, _ in rec.predict([img for img, _ in lines], prior=prior)]
     return preds, time.perf_counter() - t0
 
 
@@ -188,6 +189,8 @@ def main() -> int:
         report("ko_line_cer_korean", c_ko, "CER")
         report("ko_line_cer_korean_sentences", c_sent, "CER")
         report("ko_lines_per_s", len(ko) / t_ko, "lines/s")
+    p_g, _ = ours(ko, "ko", args.weights, prior=False)
+    report("ko_line_cer_korean_prior", c_ko, "CER", "greedy", cer([norm_space(p) for p in p_g], refs))
     for p, r in list(zip(p_ko, refs))[: args.show]:
         print(f"#   {r!r} -> {p!r}")
     if args.compare:
@@ -209,6 +212,8 @@ def main() -> int:
         p_rc = [norm_space(p) for p in ours(real, "ko", args.compare)[0]] if args.compare else None
         if p_rc is not None:
             report("compare_line_cer_realistic", cer(p_rc, refs_r), "CER", "weights", c_r)
+        p_rg = [norm_space(p) for p in ours(real, "ko", args.weights, prior=False)[0]]
+        report("ko_line_cer_realistic_prior", c_r, "CER", "greedy", cer(p_rg, refs_r))
         kinds = by_kind(p_r, refs_r, infos)
         kinds_t = by_kind(p_tr, refs_r, infos) if p_tr is not None else {}
         kinds_c = by_kind(p_rc, refs_r, infos) if p_rc is not None else {}
