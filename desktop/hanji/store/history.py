@@ -32,6 +32,15 @@ def merge_changes(changes: list[Change]) -> list[Change]:
     return list(merged.values())
 
 
+def _doc_of(deltas: list[list[Any]]) -> int | None:
+    """The document an entry's first delta touched (None for the label schema): who-did-what by document."""
+    table, key, before, after = deltas[0]
+    if table == "documents":
+        return key
+    row = after or before
+    return row.get("doc_id") if isinstance(row, dict) else None
+
+
 class History:
     """The history half of :class:`~hanji.store.project.ProjectStore` (it supplies ``conn``,
     ``atomic``, ``_mutex``, ``_emit``, ``_step`` and ``_group_depth``)."""
@@ -48,8 +57,8 @@ class History:
         else:
             step = self._step
         conn.execute(
-            "INSERT INTO history(step, label, deltas, undone, at) VALUES (?,?,?,0,?)",
-            (step, label, json.dumps(deltas, ensure_ascii=False), time.time()),
+            "INSERT INTO history(step, label, deltas, undone, at, author, doc_id) VALUES (?,?,?,0,?,?,?)",
+            (step, label, json.dumps(deltas, ensure_ascii=False), time.time(), self.user, _doc_of(deltas)),
         )
 
     def _get_row(self, conn: sqlite3.Connection, table: str, key: Any) -> dict[str, Any] | None:

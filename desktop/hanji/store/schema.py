@@ -197,6 +197,40 @@ def m005_counts(conn: sqlite3.Connection) -> None:
         """)
 
 
+def m006_team(conn: sqlite3.Connection) -> None:
+    """Who did what, review and labeling consistency (issue 21), as plain tables a second backend can
+    carry as they are: each history entry names its ``author`` and the document it touched
+    (``doc_id``, filled in here for the steps already there); ``reviews`` holds a document's review
+    decision (one row a document), ``review_events`` every submission, decision and comment (a
+    comment may be pinned to a region); ``assignments`` names the labelers a document is given to
+    on purpose (two for the agreement share); ``label_versions`` keeps each labeler's finished
+    version of such a document (regions and key-values as JSON). No foreign keys: a removed
+    document's review rows stay until an undo brings it back, and queries join ``documents``."""
+    db = _db(conn)
+    history = db["history"]
+    history.add_column("author", str, not_null_default="")
+    history.add_column("doc_id", int)
+    conn.execute(
+        "UPDATE history SET doc_id = COALESCE(json_extract(deltas, '$[0][3].doc_id'), "
+        "json_extract(deltas, '$[0][2].doc_id'), CASE WHEN json_extract(deltas, '$[0][0]') = 'documents' "
+        "THEN json_extract(deltas, '$[0][1]') END)")
+    history.create_index(["doc_id"], index_name="history_doc")
+    history.create_index(["author", "at"], index_name="history_author")
+    _table(db, "reviews", {"doc_id": int, "state": str, "labeler": str, "reviewer": str, "at": float}, pk="doc_id",
+           not_null=("state", "labeler", "reviewer", "at"), defaults={"labeler": "", "reviewer": ""},
+           indexes={"reviews_state": ("state",)})
+    _table(db, "review_events", {"id": int, "doc_id": int, "action": str, "author": str, "labeler": str,
+                                 "region_id": int, "comment": str, "at": float}, pk="id",
+           not_null=("doc_id", "action", "author", "labeler", "comment", "at"),
+           defaults={"author": "", "labeler": "", "comment": ""},
+           indexes={"review_events_doc": ("doc_id", "id"), "review_events_labeler": ("labeler", "action")})
+    db.create_table("assignments", {"doc_id": int, "author": str, "at": float}, pk=("doc_id", "author"),
+                    not_null={"doc_id", "author", "at"})
+    db.create_table("label_versions", {"doc_id": int, "author": str, "regions": str, "keyvalues": str, "at": float},
+                    pk=("doc_id", "author"), not_null={"doc_id", "author", "regions", "keyvalues", "at"},
+                    defaults={"regions": "[]", "keyvalues": "[]"})
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_search, m003_models,
-                                                         m004_keyvalue_search, m005_counts]
+                                                         m004_keyvalue_search, m005_counts, m006_team]
 SCHEMA_VERSION = len(MIGRATIONS)
