@@ -1,0 +1,201 @@
+"""A project of 100,000 documents stays interactive (issue 20): each operation timed on a project of
+10,000 documents and on one of 100,000 (20 regions each: 200,000 and 2,000,000 regions), printed at
+both sizes with the growth ratio (``name small_value unit (large value, growth x)``).
+
+Projects are built through the store's API (an import run: the bulk path) with small distinct
+images, and cached under ``--cache`` (built again when missing). The import and export run in a
+child process each, so that their peak memory is their own.
+
+    .venv/bin/python benchmarks/scale.py                      # 10k and 100k (the 100k build takes minutes)
+    .venv/bin/python benchmarks/scale.py --sizes 2000,20000   # quicker, same figures
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "desktop"))
+
+from PIL import Image  # noqa: E402
+
+from hanji.domain import Region  # noqa: E402
+from hanji.store import ProjectStore  # noqa: E402
+from hanji.store.images import inspect_bytes  # noqa: E402
+
+PER_DOC = 20
+STATUSES = ("new", "preannotated", "in_progress", "done")
+WORDS = ["합계", "부가세", "아메리카노", "카페라떼", "영수증", "사업자", "대표", "주소", "전화", "카드", "승인", "일시",
+         "TOTAL", "CASH", "수량", "단가", "금액", "품목", "서울특별시", "강남구"]
+
+
+def png(i: int) -> bytes:
+    im = Image.new("L", (32, 32), i % 251)
+    im.putpixel((i % 32, (i // 32) % 32), 255 - i % 256)
+    im.putpixel(((i // 1024) % 32, (i // 32768) % 32), (i * 7) % 256)
+    buf = io.BytesIO()
+    im.save(buf, "PNG")
+    return buf.getvalue()
+
+
+def build(path: Path, docs: int) -> None:
+    rng = random.Random(docs)
+    t0 = time.perf_counter()
+    tmp = path.with_name(path.name + ".building")
+    tmp.unlink(missing_ok=True)
+    store = ProjectStore.create(tmp)
+    run = store.imports()
+    for start in range(0, docs, 500):
+        with run.batch():
+            for d in range(start, min(docs, start + 500)):
+                doc, _ = run.add_document(inspect_bytes(png(d), f"{d}.png"), f"영수증_{d:06d}.png")
+                regions = []
+                for k in range(PER_DOC):
+                    x, y = rng.uniform(0, 20), rng.uniform(0, 28)  # inside the small image (an import checks)
+                    text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 4))) + f" {rng.randint(1, 99999):,}"
+                    regions.append(Region([(x, y), (x + 12, y), (x + 12, y + 3), (x, y + 3)], text=text,
+                                          status=rng.choice(("confirmed", "machine", "review")), order=k))
+                run.add_annotations(doc.id, regions)
+                run.update_document(doc, status=rng.choice(STATUSES))
+        print(f"  built {min(docs, start + 500):,} / {docs:,} documents", file=sys.stderr, end="\r")
+    store.optimize()
+    store.close()
+    tmp.rename(path)
+    print(f"  built {docs:,} documents in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+
+
+def project(cache: Path, docs: int) -> Path:
+    p = cache / f"scale-{docs}.hanji"
+    if not p.exists():
+        build(p, docs)
+    return p
+
+
+def median_ms(fn, n: int) -> float:
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def open_ms(path: Path) -> float:
+    def once():
+        ProjectStore.open(path).close()
+
+    return median_ms(once, 7)
+
+
+def cli_start_ms(path: Path) -> float:
+    """``hanji info PROJECT`` from process start to exit (what every command pays)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "desktop"))
+
+    def once():
+        subprocess.run([sys.executable, "-m", "hanji", "info", str(path)], env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+
+    return median_ms(once, 5)
+
+
+def edit_ms(path: Path) -> float:
+    """One region edit as the window makes it: the edit's commit, then the status bar's counts."""
+    store = ProjectStore.open(path)
+    try:
+        ids = [r.id for r in store.regions(store.documents()[len(store.documents()) // 2].id)]
+        k = iter(range(10**9))
+
+        def once():
+            i = next(k)
+            store.update_region(ids[i % len(ids)], text=f"고침 {i}", status=("edited", "confirmed")[i % 2])
+            store.counts()
+
+        return median_ms(once, 30)
+    finally:
+        store.close()
+
+
+def _child(code: str) -> tuple[float, float, dict]:
+    """Run ``code`` in a child Python; ``(seconds, peak MB, what it printed as JSON)``."""
+    t0 = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", code], env=dict(os.environ, PYTHONPATH=str(ROOT / "desktop")),
+                         check=True, capture_output=True, text=True).stdout
+    seconds = time.perf_counter() - t0
+    info = json.loads(out.strip().splitlines()[-1])
+    return seconds, info["peak_mb"], info
+
+
+PEAK = "import resource, json; peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024"
+
+
+def export_import(path: Path, work: Path) -> dict[str, float]:
+    out = work / f"{path.stem}.jsonl"
+    out.unlink(missing_ok=True)
+    code = (f"from hanji.store import ProjectStore\nfrom hanji.jobs.transfer import export_project\n"
+            f"s = ProjectStore.open({str(path)!r}, readonly=True)\nr = export_project(s, 'hanji', {str(out)!r})\n"
+            f"{PEAK}\nprint(json.dumps({{'regions': r.regions, 'peak_mb': peak, 'seconds': r.seconds}}))")
+    _, ex_peak, ex = _child(code)
+    target = work / f"{path.stem}-imported.hanji"
+    target.unlink(missing_ok=True)
+    code = (f"from hanji.store import ProjectStore\nfrom hanji.jobs.transfer import import_path\n"
+            f"s = ProjectStore.create({str(target)!r})\nr = import_path(s, {str(out)!r}, 'hanji')\ns.close()\n"
+            f"{PEAK}\nprint(json.dumps({{'regions': r.regions, 'peak_mb': peak, 'seconds': r.seconds}}))")
+    _, im_peak, im = _child(code)
+    out.unlink(missing_ok=True)
+    target.unlink(missing_ok=True)
+    return {"export_regions_per_s": ex["regions"] / ex["seconds"], "export_peak_mb": ex_peak,
+            "import_regions_per_s": im["regions"] / im["seconds"], "import_peak_mb": im_peak}
+
+
+FIGURES = [  # name, unit, target at the large size (None: none), lower is better
+    ("open_project", "ms", 100, True),
+    ("cli_start_hanji_info", "ms", 300, True),
+    ("window_edit_commit_and_counts", "ms", 20, True),
+    ("import_regions_per_s", "regions/s", 30_000, False),
+    ("import_peak_mb", "MB", 500, True),
+    ("export_regions_per_s", "regions/s", 30_000, False),
+    ("export_peak_mb", "MB", 500, True),
+]
+
+
+def measure(path: Path, work: Path, transfer: bool) -> dict[str, float]:
+    res = {"open_project": open_ms(path), "cli_start_hanji_info": cli_start_ms(path),
+           "window_edit_commit_and_counts": edit_ms(path)}
+    if transfer:
+        res.update(export_import(path, work))
+    return res
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="10000,100000", help="two document counts, small,large")
+    ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "hanji-scale")
+    ap.add_argument("--no-transfer", action="store_true", help="skip the import and export figures")
+    args = ap.parse_args()
+    small, large = (int(x) for x in args.sizes.split(","))
+    args.cache.mkdir(parents=True, exist_ok=True)
+    print(f"# {os.cpu_count()} CPUs; {PER_DOC} regions a document; figures at {small:,} documents "
+          f"(at {large:,}, growth)")
+    a = measure(project(args.cache, small), args.cache, not args.no_transfer)
+    b = measure(project(args.cache, large), args.cache, not args.no_transfer)
+    for name, unit, target, lower in FIGURES:
+        if name not in a:
+            continue
+        growth = b[name] / a[name] if a[name] else float("nan")
+        ok = "" if target is None else (" ok" if (b[name] <= target if lower else b[name] >= target) else " MISSED")
+        print(f"{name} {a[name]:,.1f} {unit} ({large:,}: {b[name]:,.1f} {unit}, growth {growth:.2f}x; "
+              f"target {'<=' if lower else '>='} {target:,}{ok})")
+
+
+if __name__ == "__main__":
+    main()
