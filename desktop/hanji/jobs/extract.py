@@ -27,7 +27,7 @@ from hanji.domain.receipt_rules import (
 )
 from hanji.domain.schemas import DOC_TYPES
 from hanji.domain.text import tokens
-from hanji.domain.validators import FIELD_MASKS, check_field, check_items_total
+from hanji.domain.validators import FIELD_MASKS, check_field, check_items_total, mask_number
 from hanji.errors import HanjiError
 from hanji.jobs.base import CancelToken, Progress, no_progress
 from hanji.jobs.vocab import correct_keyvalues
@@ -285,8 +285,6 @@ def mask_fields(fields: dict[str, Any], personal: set[str] | None = None) -> dic
     for k, v in fields.items():
         fn = FIELD_MASKS.get(k)
         if fn is None and personal and k in personal:
-            from hanji.domain.validators import mask_number
-
             fn = mask_number
         if fn is None:
             out[k] = v
@@ -338,8 +336,6 @@ def extract_images(paths: Sequence[str | Path], doc_type: str = "auto", model: s
         if mask:
             res["fields"] = mask_fields(res["fields"])
             _mask_regions(res)
-            from hanji.domain.validators import FIELD_MASKS
-
             res["corrections"] = [c for c in res["corrections"] if c["key"] not in FIELD_MASKS]
         yield {"image": str(p), **res}
     progress(len(paths), len(paths), "")

@@ -15,6 +15,7 @@ from typing import Any
 from hanji.domain import Region
 from hanji.jobs.base import CancelToken, Progress, no_progress
 from hanji.jobs.extract import extract_regions
+from hanji.jobs.project_models import project_predictor
 from hanji.jobs.vocab import corrected_regions, project_vocabulary
 
 JOB = "propose_keyvalues"
@@ -51,8 +52,6 @@ def propose(store, doc_ids: list[int] | None = None, model: str | Path | None = 
     another, False for none); a region holding a corrected word keeps what was read in
     ``attrs["value_corrections"]`` (``[{"key", "read", "value"}]``)."""
     if predictor is None:
-        from hanji.jobs.project_models import project_predictor
-
         predictor = project_predictor(store, model)
     if vocab is True:
         vocab = project_vocabulary(store)

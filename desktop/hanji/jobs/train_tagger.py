@@ -16,6 +16,7 @@ from typing import Any
 from hanji.domain.fields import tags_from_keyvalues
 from hanji.domain.model import Region
 from hanji.domain.order import reading_order
+from hanji.domain.schemas import DOC_TYPES
 from hanji.errors import HanjiError
 from hanji.jobs.base import CancelToken, Progress, no_progress
 from hanji.synth.documents import SYNTH_DOC_TYPES, make_document, templates
@@ -126,8 +127,6 @@ def run(store, out_path: str | Path, steps: int = 3000, seed: int = 0, progress:
                          "key-values)", getattr(store, "path", None))
     types = sorted({d.doc_type for d in docs})
     if synthetic is None:  # only when the project labels the Korean types with their own fields
-        from hanji.domain.schemas import DOC_TYPES
-
         korean = {f for t in SYNTH_DOC_TYPES for f, _, _ in DOC_TYPES[t]}
         labels = {t[2:] for d in docs for t in (d.tags or []) if t != "O"}
         synthetic = store is None or (all(t in SYNTH_DOC_TYPES for t in types) and labels <= korean)
