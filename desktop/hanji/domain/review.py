@@ -6,7 +6,8 @@ later review decision; *in review*, *accepted* and *rejected* are the reviewer's
 with the time it was made. A rejection sends the document back (its status becomes
 ``in_progress``); marking it done again makes it *labelled* once more. A document whose status or
 attributes change after it was accepted or taken into review counts as *labelled* again (it has
-to be looked at anew)."""
+to be looked at anew). A document sent to review (by the agreement check) is *in review* whatever
+its status."""
 
 from __future__ import annotations
 
@@ -34,8 +35,11 @@ def review_state(doc_status: str, decision: str | None, decided_at: float | None
     done = doc_status == "done"
     if decision == REJECTED:
         return LABELLED if done else REJECTED
-    if decision in (IN_REVIEW, ACCEPTED) and done:
-        return decision if decided_at is not None and doc_updated <= decided_at else LABELLED
+    fresh = decided_at is not None and doc_updated <= decided_at
+    if decision == IN_REVIEW and fresh:
+        return IN_REVIEW  # whatever its status: the agreement check sends documents not marked done too
+    if decision == ACCEPTED and done and fresh:
+        return ACCEPTED
     return LABELLED if done else TO_LABEL
 
 

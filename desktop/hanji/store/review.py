@@ -37,8 +37,8 @@ class Review:
             ids = [int(d) for d in doc_ids]
             where.append(f"d.id IN ({','.join('?' * len(ids))})" if ids else "0")
             args += ids
-        if done_only:  # the queue: labelled or in review needs status done (index documents_status)
-            where.append("d.status = 'done'")
+        if done_only:  # the queue: labelled needs status done (index documents_status), or in review
+            where.append("(d.status = 'done' OR d.id IN (SELECT doc_id FROM reviews WHERE state = 'in_review'))")
         if where:
             sql += " WHERE " + " AND ".join(where)
         with self._mutex:
