@@ -61,21 +61,23 @@ def project_samples(store: ProjectStore, doc_ids: list[int] | None = None, progr
                     personal: set[str] | None = None) -> Iterator[Sample]:
     """The documents of a project as samples (links and key-values by region index), lazily.
     ``personal``: fields whose values are masked (:func:`hanji.domain.fields.mask_document`)."""
-    docs = store.documents()
     if doc_ids is not None:
         wanted = set(doc_ids)
-        docs = [d for d in docs if d.id in wanted]
-    total = len(docs)
+        docs = [d for d in store.documents() if d.id in wanted]
+        total = len(docs)
+        items = ((d, store.regions(d.id), store.links(d.id), store.keyvalues(d.id)) for d in docs)
+    else:  # the whole project: a page of documents at a time (four statements a page, nothing held)
+        total = store.document_count()
+        items = store.iter_annotated()
     progress(0, total, "")
-    for i, doc in enumerate(docs):
+    for i, (doc, regions, doc_links, doc_kvs) in enumerate(items):
         if cancel:
             cancel.check()
-        regions = store.regions(doc.id)
         index = {r.id: k for k, r in enumerate(regions)}
-        links = [Link(index[lk.src], index[lk.dst], lk.key) for lk in store.links(doc.id)
+        links = [Link(index[lk.src], index[lk.dst], lk.key) for lk in doc_links
                  if lk.src in index and lk.dst in index]
         kvs = [KeyValue(kv.key, kv.value, [index[r] for r in kv.region_ids if r in index], kv.source, kv.confidence)
-               for kv in store.keyvalues(doc.id)]
+               for kv in doc_kvs]
         for r in regions:
             r.id = r.doc_id = None
         attrs = dict(doc.attrs)
