@@ -14,7 +14,9 @@ from hanji import __version__
 from hanji.errors import HanjiError
 
 # one module per group of subcommands; a module that is missing is skipped
-COMMAND_MODULES = ["project", "formats", "ocr", "extract", "quality", "train"]
+COMMAND_MODULES = ["project", "formats", "ocr", "extract", "quality", "train", "team"]
+# the commands that edit a project take --user NAME: who the edits are recorded under
+EDITING_COMMANDS = ("add", "remove", "import", "preannotate", "propose", "forbid", "review", "agreement")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,6 +31,10 @@ def build_parser() -> argparse.ArgumentParser:
                 continue
             raise
         mod.register(sub)
+    for name in EDITING_COMMANDS:
+        if name in sub.choices:
+            sub.choices[name].add_argument("--user", metavar="NAME",
+                                           help="who the edits are recorded under ($HANJI_USER, else the login name)")
     return parser
 
 
@@ -54,6 +60,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        if hasattr(args, "user"):  # each run in this process starts from the default again
+            from hanji.store.people import set_default_user
+
+            set_default_user(args.user)
         return int(args.func(args) or 0)
     except HanjiError as e:
         print(f"hanji: error: {e}", file=sys.stderr)

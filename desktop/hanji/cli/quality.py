@@ -144,15 +144,18 @@ def cmd_search(args) -> int:
 
 def cmd_stats(args) -> int:
     from hanji.jobs.quality import export_csv, export_png, statistics
+    from hanji.jobs.team import people_stats
 
     with _open(args.project) as store, Bar("statistics", "doc") as bar:
         s = statistics(store, progress=bar)
+        people = people_stats(store)  # who did what (issue 21): cli.team prints it
     if args.csv:
         print(f"wrote {len(export_csv(s, args.csv))} CSV files to {args.csv}")
     if args.png:
         print(f"wrote {len(export_png(s, args.png))} PNG files to {args.png}")
     if args.json:
-        _print_json({name: rows for name, (_, rows) in s.tables().items() if name not in ("regions", "characters")})
+        _print_json({name: rows for name, (_, rows) in s.tables().items() if name not in ("regions", "characters")}
+                    | {"people": people})
         return 0
     print(f"documents: {s.documents}  " + "  ".join(f"{k}: {v}" for k, v in sorted(s.documents_by_status.items())))
     print(f"regions:   {s.regions}  " + "  ".join(f"{k}: {v}" for k, v in sorted(s.regions_by_status.items())))
@@ -174,6 +177,9 @@ def cmd_stats(args) -> int:
         miss = s.missing_chars.most_common(20)
         print(f"characters the recognizer lacks: {len(s.missing_chars)}" +
               (" (" + " ".join(f"{c}×{n}" for c, n in miss) + ")" if miss else ""))
+    from hanji.cli.team import print_people
+
+    print_people(people)
     return 0
 
 
