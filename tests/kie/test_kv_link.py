@@ -191,3 +191,17 @@ def test_a_printed_label_is_never_an_item_and_a_mark_never_the_issuer():
     spans = [FieldSpan("issuer", "SAMPLE", [1], 0.9, 1, 2), FieldSpan("holder", "OCEAN CREDIT", [4], 0.9, 7, 9)]
     got = values(regs, "credit_card", spans)
     assert got["issuer"] == "OCEAN CREDIT" and got["holder"] == "KIM BORAM" and got["network"] == "VISA"
+
+
+def test_the_linking_proposes_only_the_fields_a_projects_schema_has():
+    from hanji.domain.kv_rank import link_fields
+
+    regs = [box(20, 100, "합계"), box(300, 100, "15,000"), box(20, 130, "할인"), box(300, 130, "-1,000"),
+            box(20, 160, "결제금액"), box(300, 160, "14,000")]
+    tags = [["O"] for _ in regs]
+    scores = [[1.0] for _ in regs]
+    assert set(link_fields(regs, "receipt", [], tags, scores)) == {"total", "discount"}
+    tags = [["O"] for _ in regs]
+    chosen = link_fields(regs, "receipt", [], tags, scores, schema={"total", "date"})
+    assert set(chosen) == {"total"} and chosen["total"].value == "14,000"
+    assert not any(t[0].endswith("discount") for t in tags)

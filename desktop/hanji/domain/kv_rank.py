@@ -135,17 +135,18 @@ LINKED_TYPES = ("receipt", "id_card", "business_registration", "credit_card")
 
 
 def link_fields(regions: list[Region], doc_type: str, spans: list, tags: list[list[str]], scores: list[list[float]],
-                labels: dict[str, list[str]] | None = None) -> dict:
+                labels: dict[str, list[str]] | None = None, schema: set[str] | None = None) -> dict:
     """Each single-valued field's value from the printed labels, patterns and the tagger's spans
     together (:func:`hanji.domain.kv_rank.choose_fields`); the tags are rewritten to match (the chosen
-    value's tokens get the field's tags, the field's other tags go back to ``O``). In place; returns
+    value's tokens get the field's tags, the field's other tags go back to ``O``). ``schema``: the
+    fields allowed (a project's entity types; default every field of the type). In place; returns
     ``{field: Candidate}``."""
     from hanji.domain.receipt_items import read_items
     from hanji.domain.schemas import DOC_TYPES
 
-    fields = [f for f, _, _ in DOC_TYPES.get(doc_type, []) if f not in MULTI_VALUED]
+    fields = [f for f, _, _ in DOC_TYPES.get(doc_type, []) if f not in MULTI_VALUED and (not schema or f in schema)]
     rows = rows_of(regions, doc_type, labels)
-    items = read_items(rows) if doc_type == "receipt" else None
+    items = read_items(rows) if doc_type == "receipt" and (not schema or "item_name" in schema) else None
     printed = spellings(doc_type, labels)
     for s in spans:  # a printed label is never an item ('연락처', '에누리' tagged as item names)
         if s.key in MULTI_VALUED and compact(s.text) in printed:

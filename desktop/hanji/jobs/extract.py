@@ -73,7 +73,7 @@ def _model_type(doc_type: str, predictor) -> str | None:
 
 def extract_regions(regions: list[Region], doc_type: str = "auto", predictor=None,
                     fill_min_prob: float = 0.1, rule_weight: float = 1.0, vocab=None, link: bool = True,
-                    labels: dict[str, list[str]] | None = None) -> dict[str, Any]:
+                    labels: dict[str, list[str]] | None = None, schema: set[str] | None = None) -> dict[str, Any]:
     """Tags, fields and flags for ``regions`` (any order; the result is in reading order). A
     single-valued field (total, date) tagged more than once keeps one span, the tags and the
     key-values alike (:func:`hanji.domain.fields.pick_spans`). ``fill_min_prob``: see :func:`fill_missing_fields` (0 turns the filling off).
@@ -83,7 +83,8 @@ def extract_regions(regions: list[Region], doc_type: str = "auto", predictor=Non
     ``"corrections"`` lists them (``{"key", "read", "value", "words": [[before, after], ...]}``; the
     regions keep the text as read). ``link``: printed labels linked to their values and candidates
     ranked by validators (:func:`hanji.domain.kv_rank.link_fields`; Korean document types); ``labels``: a project's own
-    label spellings per field, added to :data:`hanji.domain.labels.LABELS`."""
+    label spellings per field, added to :data:`hanji.domain.labels.LABELS`; ``schema``: the fields a
+    project has (its entity types): the linking proposes no other."""
     predictor = predictor or load_predictor()
     regions = [r for r in regions if r.text.strip()]
     forced = _model_type(doc_type, predictor)
@@ -111,7 +112,7 @@ def extract_regions(regions: list[Region], doc_type: str = "auto", predictor=Non
     spans = field_spans(ordered, tags, scores)
     chosen = {}
     if link and out_type in LINKED_TYPES:  # labels linked to values, validators ranking them with the tagger's spans
-        chosen = link_fields(ordered, out_type, spans, tags, scores, labels)
+        chosen = link_fields(ordered, out_type, spans, tags, scores, labels, schema)
         spans = field_spans(ordered, tags, scores)
     kept = pick_spans(spans, out_type)  # one span per single-valued field: the tags say what the fields say
     if len(kept) < len(spans):

@@ -60,6 +60,7 @@ def propose(store, doc_ids: list[int] | None = None, model: str | Path | None = 
     done = set(state.get("done", [])) if state else set()
     rep = ProposeReport()
     labels = project_labels(store)
+    schema = {e.name for e in store.entity_types()} or None  # the linking proposes only the project's fields
     for n, d in enumerate(docs):
         if cancel:
             cancel.check()
@@ -72,7 +73,8 @@ def propose(store, doc_ids: list[int] | None = None, model: str | Path | None = 
         if _human_tags(regions) and not overwrite:
             rep.skipped += 1
             continue
-        res = extract_regions(regions, d.doc_type or "auto", predictor, vocab=vocab or None, labels=labels)
+        res = extract_regions(regions, d.doc_type or "auto", predictor, vocab=vocab or None, labels=labels,
+                              schema=schema)
         fixed = corrected_regions(res)
         changes: dict[int, dict[str, Any]] = {}
         for r, rj in zip(res["ordered"], res["regions"]):
