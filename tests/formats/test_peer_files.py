@@ -283,3 +283,57 @@ def test_sroie_pair_round_trip(tmp_path):
 
     assert lines(tmp_path / "out" / "box" / "435.csv") == lines(box)
     assert json.loads((tmp_path / "out" / "key" / "435.json").read_text()) == json.loads(key.read_text())
+
+
+# ------------------------------------------------------------------------------------ the peer's own reader
+LS_CONFIGS = {  # the labeling configs the converter's own tests use for these fixtures
+    "data.json": ("RectangleLabels", ["parasites", "white"]),
+    "data_obb.json": ("RectangleLabels", ["Butterfly", "butterfly"]),
+    "data_polygons.json": ("PolygonLabels", ["Airplane"]),
+}
+JSON_MIN_NOISE = {"image", "id", "annotator", "annotation_id", "created_at", "updated_at", "lead_time"}
+
+
+@pytest.mark.parametrize("name", sorted(LS_CONFIGS))
+def test_label_studio_converter_reads_the_export_as_it_read_the_original(name, tmp_path):
+    """label-studio-converter (Label Studio's own export code) turns Hanji's export into the same
+    JSON-MIN as the task file it came from: the same regions, labels, rotations, sizes."""
+    conv = pytest.importorskip("label_studio_converter")
+    src = peer(f"labelstudio/converter_test_export_yolo/{name}")
+    f = _ls_dataset(src, tmp_path)
+    with _project(tmp_path) as store:
+        import_path(store, f)
+        export_project(store, "labelstudio", tmp_path / "out")
+    tag, labels = LS_CONFIGS[name]
+    config = (f'<View><Image name="image" value="$image"/><{tag} name="label" toName="image">'
+              + "".join(f'<Label value="{v}"/>' for v in labels) + f"</{tag}></View>")
+
+    def json_min(tasks: Path, out: Path) -> list:
+        conv.Converter(config, project_dir=None, download_resources=False).convert_to_json_min(
+            str(tasks), str(out), is_dir=False)
+        items = json.loads(next(out.iterdir()).read_text())
+        return [{k: v for k, v in it.items() if k not in JSON_MIN_NOISE} for it in items]
+
+    first_only = json.loads(f.read_text())
+    for t in first_only:  # Hanji keeps a task's first annotation (and says so of the others)
+        t["annotations"] = t["annotations"][:1]
+    (tmp_path / "first.json").write_text(json.dumps(first_only))
+    want = json_min(tmp_path / "first.json", tmp_path / "want")
+    got = json_min(tmp_path / "out" / "tasks.json", tmp_path / "got")
+    assert len(got) == len(want) and want
+    for a, b in zip(got, want):
+        assert a.keys() == b.keys()
+        for key in b:
+            ra = sorted(a[key], key=lambda r: (r.get("x", 0), r.get("y", 0))) if isinstance(a[key], list) else a[key]
+            rb = sorted(b[key], key=lambda r: (r.get("x", 0), r.get("y", 0))) if isinstance(b[key], list) else b[key]
+            assert _same_region_lists(ra, rb), (key, ra, rb)
+
+
+def _same_region_lists(a, b) -> bool:
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same_region_lists(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same_region_lists(a[k], b[k]) for k in a)
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return abs(a - b) < 1e-3 or abs((a - b) % 360) < 1e-3 or abs((a - b) % 360 - 360) < 1e-3
+    return a == b

@@ -137,6 +137,8 @@ def results_to_regions(result: Any, f: Path, where: str, status: str, score: flo
             g["size"] = (float(item["original_width"]), float(item["original_height"]))
         if "points" in v and "shape" not in g:
             g["shape"] = ("polygon", v)
+            if "closed" in v:  # newer Label Studio writes it; older exports (and their readers) do not
+                ctl["closed"] = v["closed"]
         elif all(key in v for key in ("x", "y", "width", "height")) and "shape" not in g:
             g["shape"] = ("rectangle", v)
         for key in ("labels", "rectanglelabels", "polygonlabels"):
@@ -324,7 +326,9 @@ def _items(r: Region, k: int, w: int, h: int, with_score: bool) -> list[dict[str
         geo = {"x": x * 100 / w, "y": y * 100 / h, "width": rw * 100 / w, "height": rh * 100 / h, "rotation": rot}
         shape_name, shape_type = "bbox", "rectangle"
     else:
-        geo = {"points": [[x * 100 / w, y * 100 / h] for x, y in r.points], "closed": True}
+        geo = {"points": [[x * 100 / w, y * 100 / h] for x, y in r.points]}
+        if "closed" in ctl or not ctl:
+            geo["closed"] = ctl.get("closed", True)
         shape_name, shape_type = "poly", "polygon"
     if shape_ctl[0] and str(shape_ctl[1]).startswith(shape_type):
         shape_name, shape_type = shape_ctl
