@@ -117,3 +117,26 @@ def test_next_compares_with_a_bounded_sample_of_the_labelled(monkeypatch):
     picks = rank_next(cands, labelled, n=300)
     assert sizes and max(sizes) <= next_mod.LABELLED_SAMPLE
     assert picks[-1].doc_id == 7  # the copy still has no novelty: the sample keeps the nearest's neighbours
+
+
+def test_statistics_from_the_database_equal_the_per_document_accumulator(planted):
+    from hanji.domain.model import Region
+    from hanji.jobs import quality as jq
+    from hanji.quality.stats import Statistics
+
+    doc = planted.documents()[0]
+    planted.add_regions(doc.id, [
+        Region([(0, 0), (40, 0), (50, 30), (20, 45), (0, 20)], kind="polygon", text="다각 형", label="other"),
+        Region([(5, 5), (65.5, 25.25)], kind="rect", text="상자 1,000원", tags=["B-total", "I-total"]),
+        Region([(1e-05, 2), (30, 2), (30, 12), (1e-05, 12)], text="", status="confirmed")])
+    fast = jq.statistics(planted)
+    slow = Statistics(jq.recognizer_charset(planted))
+    for item in jq.iter_documents(planted):
+        slow.update(*item)
+    slow.add_confirmed_times(planted.region_times("confirmed"))
+    a, b = fast.tables(), slow.summary().tables()
+    assert a["regions"] == b["regions"]  # one row a region, in document and reading order
+    # counts equal; ties of a count may come in another order (the database's: by value)
+    assert {k: (h, sorted(map(tuple, rows))) for k, (h, rows) in a.items()} == \
+        {k: (h, sorted(map(tuple, rows))) for k, (h, rows) in b.items()}
+    assert fast.regions_by_kind["polygon"] == 1 and fast.entities["total"] >= 1

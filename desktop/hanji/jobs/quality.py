@@ -103,8 +103,18 @@ def run_checks(store: ProjectStore, names: Sequence[str] | None = None, options:
 # ----------------------------------------------------------------------------- statistics
 def statistics(store: ProjectStore, progress: Progress = no_progress, cancel: CancelToken | None = None):
     acc = Statistics(recognizer_charset(store))
-    for item in iter_documents(store, progress, cancel):
-        acc.update(*item)
+    # counts by the database; each region's size, text and tags streamed without making Region objects
+    acc.add_counts(store.group_counts("documents", "status"), store.group_counts("documents", "doc_type"),
+                   store.group_counts("regions", "status"), store.group_counts("regions", "kind"),
+                   store.group_counts("regions", "label"), store.group_counts("keyvalues", "key"),
+                   store.row_count("links"))
+    total, done = store.row_count("regions"), 0
+    for points, texts, tags in store.iter_region_columns():
+        if cancel:
+            cancel.check()
+        acc.add_regions(points, texts, tags)
+        done += len(texts)
+        progress(done, total, "")
     acc.add_confirmed_times(store.region_times("confirmed"))
     return acc.summary()
 

@@ -7,9 +7,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from hanji.domain import bio, geometry
 from hanji.domain.model import Document, KeyValue, Link, Region
@@ -122,23 +125,73 @@ class Statistics:
             s.regions_by_kind[r.kind] += 1
             if r.label:
                 s.region_labels[r.label] += 1
-            if len(r.points) == 4:
-                w, h = geometry.quad_size(r.points)
-            else:
-                x0, y0, x1, y1 = r.bbox
-                w, h = max(1.0, x1 - x0), max(1.0, y1 - y0)
-            s.widths.append(float(w))
-            s.heights.append(float(h))
-            s.aspects.append(w / h if h else 0.0)
-            s.text_lengths.append(len(r.text))
-            for ch in r.text:
-                s.chars[ch] += 1
-                s.char_classes[char_class(ch)] += 1
-                if self.charset is not None and ch not in self.charset and not ch.isspace():
-                    s.missing_chars[ch] += 1
-            if r.tags and len(r.tags) == len(tokens(r.text)):
-                for span in bio.spans_from_tags(r.tags):
-                    s.entities[span.label] += 1
+            self.add_region(r.points, r.text, r.tags)
+
+    def add_counts(self, documents_by_status: dict, documents_by_type: dict, regions_by_status: dict,
+                   regions_by_kind: dict, region_labels: dict, keyvalue_keys: dict, links: int) -> None:
+        """What :meth:`update` counts, counted elsewhere (by the database, for a whole project);
+        each region's size, text and tags then come through :meth:`add_region`."""
+        s = self.stats
+        s.documents_by_status.update(documents_by_status)
+        s.documents_by_type.update(documents_by_type)
+        s.regions_by_status.update(regions_by_status)
+        s.regions_by_kind.update(regions_by_kind)
+        s.region_labels.update({k: v for k, v in region_labels.items() if k})
+        s.keyvalue_keys.update(keyvalue_keys)
+        s.links += links
+
+    def add_regions(self, points_json: Sequence[str], texts: Sequence[str], tags_json: Sequence[str]) -> None:
+        """:meth:`add_region` for many regions as stored (points and tags as JSON text): parsed in one
+        go, quads measured together, characters counted in one pass."""
+        s = self.stats
+        if not points_json:
+            return
+        # every coordinate of the page in one parse: "[[x,y],...]" holds one number more than commas
+        counts = np.fromiter((p.count(",") + 1 for p in points_json), dtype=np.int64, count=len(points_json))
+        flat = np.fromstring(",".join(points_json).replace("[", "").replace("]", ""), sep=",")
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        quads = np.flatnonzero(counts == 8)
+        w = [0.0] * len(points_json)
+        h = [0.0] * len(points_json)
+        if len(quads):
+            q = flat[starts[quads][:, None] + np.arange(8)].reshape(-1, 4, 2)  # clockwise from top-left
+            d = lambda a, b: np.hypot(*(q[:, a] - q[:, b]).T)  # noqa: E731
+            qw = np.maximum(1, np.round(np.maximum(d(0, 1), d(3, 2)))).astype(int).tolist()
+            qh = np.maximum(1, np.round(np.maximum(d(0, 3), d(1, 2)))).astype(int).tolist()
+            for k, a, b in zip(quads.tolist(), qw, qh):
+                w[k], h[k] = a, b
+        for k in np.flatnonzero(counts != 8).tolist():
+            xy = flat[starts[k]:starts[k] + counts[k]]
+            xs, ys = xy[0::2].tolist(), xy[1::2].tolist()
+            w[k], h[k] = max(1.0, max(xs) - min(xs)), max(1.0, max(ys) - min(ys))
+        s.widths.extend(float(v) for v in w)
+        s.heights.extend(float(v) for v in h)
+        s.aspects.extend(a / b if b else 0.0 for a, b in zip(w, h))
+        s.text_lengths.extend(len(t) for t in texts)
+        s.chars.update("".join(texts))
+        for text, tags in zip(texts, tags_json):
+            if tags != "[]":
+                tags = json.loads(tags)
+                if tags and len(tags) == len(tokens(text)):
+                    for span in bio.spans_from_tags(tags):
+                        s.entities[span.label] += 1
+
+    def add_region(self, points: Sequence, text: str, tags: Sequence[str]) -> None:
+        """A region's size, text and entities (its points as stored: four for a quad or a box)."""
+        s = self.stats
+        if len(points) == 4:
+            w, h = geometry.quad_size(points)
+        else:
+            xs, ys = [p[0] for p in points], [p[1] for p in points]
+            w, h = max(1.0, max(xs) - min(xs)), max(1.0, max(ys) - min(ys))
+        s.widths.append(float(w))
+        s.heights.append(float(h))
+        s.aspects.append(w / h if h else 0.0)
+        s.text_lengths.append(len(text))
+        s.chars.update(text)  # counted in C; classes and coverage follow from it in summary()
+        if tags and len(tags) == len(tokens(text)):
+            for span in bio.spans_from_tags(tags):
+                s.entities[span.label] += 1
 
     def add_confirmed_times(self, times: Iterable[float]) -> None:
         """When regions were confirmed (UNIX seconds): labeler progress over time."""
@@ -147,4 +200,12 @@ class Statistics:
             self.stats.confirmed_per_day[day] += 1
 
     def summary(self) -> DatasetStats:
-        return self.stats
+        """The statistics; character classes and the characters the charset lacks are worked out
+        here from the character counts (once per distinct character, not per character read)."""
+        s = self.stats
+        s.char_classes, s.missing_chars = Counter(), Counter()
+        for ch, n in s.chars.items():
+            s.char_classes[char_class(ch)] += n
+            if self.charset is not None and ch not in self.charset and not ch.isspace():
+                s.missing_chars[ch] += n
+        return s

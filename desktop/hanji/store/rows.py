@@ -29,6 +29,15 @@ def _dump(v: Any) -> str:
     return json.dumps(v, ensure_ascii=False, separators=(",", ":"))
 
 
+def load_column(v: str) -> Any:
+    """JSON of a column; the empty list and object most regions hold without the parser."""
+    if v == "[]":
+        return []
+    if v == "{}":
+        return {}
+    return json.loads(v)
+
+
 def region_row(r: Region) -> dict[str, Any]:
     return {
         "id": r.id, "doc_id": r.doc_id, "kind": r.kind,
@@ -45,7 +54,7 @@ def region_from_row(row: dict[str, Any] | tuple) -> Region:
     return Region(
         points=json.loads(row["points"]), kind=row["kind"], text=row["text"], status=row["status"],
         source=row["source"], confidence=row["confidence"], order=row["ord"], label=row["label"],
-        tags=json.loads(row["tags"]), machine_text=row["machine_text"], attrs=json.loads(row["attrs"]),
+        tags=load_column(row["tags"]), machine_text=row["machine_text"], attrs=load_column(row["attrs"]),
         id=row["id"], doc_id=row["doc_id"],
     )
 

@@ -28,6 +28,11 @@ def _where(status: str | None, doc_type: str | None, name: str | None) -> tuple[
     return (" AND ".join(parts) or "1"), args
 
 
+_GROUPS = {("documents", "status"), ("documents", "doc_type"), ("regions", "status"), ("regions", "kind"),
+           ("regions", "label"), ("keyvalues", "key")}
+_TABLES = ("documents", "regions", "links", "keyvalues")
+
+
 class Scan:
     """Pages of documents and whole-project iteration."""
 
@@ -113,3 +118,38 @@ class Scan:
             if len(docs) < page:
                 return
             after = hi
+
+    # ------------------------------------------------------------------ aggregates, for statistics
+    def group_counts(self, table: str, column: str) -> dict:
+        """``{value: rows}`` of one column (statuses, kinds, labels, document types, keys), counted by
+        the database."""
+        if (table, column) not in _GROUPS:
+            raise ValueError(f"no counts of {table}.{column}")
+        with self._mutex:
+            return dict(self.conn.execute(f"SELECT {column}, COUNT(*) FROM {table} GROUP BY {column}").fetchall())
+
+    def row_count(self, table: str) -> int:
+        if table not in _TABLES:
+            raise ValueError(f"no table {table}")
+        with self._mutex:
+            return self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+    def iter_region_columns(self, page: int = PAGE) -> Iterator[tuple[list[str], list[str], list[str]]]:
+        """Every region's points, text and tags as stored (JSON text for points and tags), in document
+        and reading order: a list of each per page of documents (statistics over millions of
+        regions, without making :class:`Region` objects)."""
+        after = 0
+        while True:
+            with self._mutex:
+                ids = [r[0] for r in self.conn.execute("SELECT id FROM documents WHERE id > ? ORDER BY id LIMIT ?",
+                                                       (after, page))]
+                if not ids:
+                    return
+                got = self.conn.execute("SELECT points, text, tags FROM regions WHERE doc_id BETWEEN ? AND ? "
+                                        "ORDER BY doc_id, ord IS NULL, ord, id", (ids[0], ids[-1])).fetchall()
+            if got:
+                points, texts, tags = (list(c) for c in zip(*got))
+                yield points, texts, tags
+            if len(ids) < page:
+                return
+            after = ids[-1]
