@@ -9,6 +9,7 @@ import numpy as np
 import torch
 
 from hanji import imaging
+from hanji.models.detect.merge import MergeRule, join_fragments
 from hanji.models.detect.net import DBNet
 from hanji.models.detect.postprocess import Detection, PostProcess
 
@@ -61,6 +62,7 @@ class TextDetector:
     device: str | torch.device | None = None
     resize: Resize = field(default_factory=Resize)
     post: PostProcess = field(default_factory=PostProcess)
+    merge: MergeRule | None = field(default_factory=MergeRule)  # letter-spaced fragments joined; None: off
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
@@ -91,8 +93,8 @@ class TextDetector:
         rgb = as_rgb(rgb)
         h, w = rgb.shape[:2]
         prob, sx, sy = self.prob_map(rgb)
-        dets = self.post(prob, sx, sy, w, h)
-        return [d for d in dets if _big_enough(d)]
+        dets = [d for d in self.post(prob, sx, sy, w, h) if _big_enough(d)]
+        return join_fragments(dets, self.merge, rgb) if self.merge is not None else dets
 
     __call__ = detect
 

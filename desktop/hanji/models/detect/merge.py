@@ -1,0 +1,178 @@
+"""Joining the pieces of one text line that the detector found apart.
+
+A letter-spaced label (``카 드 번 호``, ``발 급 기 관 명``) leaves gaps between its syllables as wide
+as a word space or wider, and DB's shrunk text kernels can break there: the label comes out as
+one-syllable boxes, or as pieces of a few spaced syllables (``발 급`` + ``기 관 명``). Two boxes are
+joined when they sit on one visual row (same angle, similar height, centres on one line), the
+gap between them is small against the text height, and both are pieces of a letter-spaced line:
+each is a fragment (a box hardly wider than tall, as a lone syllable is) or, when the image is
+given, its own ink is letter-spaced (:func:`letter_spacing`: blank runs between most syllables)
+with a spacing about as wide as the gap between the two. A word beside a number, two words with a column gap
+(``QTY PRICE``), a label and its value stay apart: their letters sit close together.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from hanji.domain import geometry
+from hanji.domain.unionfind import UnionFind
+
+
+@dataclass
+class _Box:
+    cx: float
+    cy: float
+    w: float  # along the text
+    h: float  # across it
+    angle: float  # radians, of the text direction
+    quad: list
+
+
+def _box(points) -> _Box:
+    quad = points if len(points) == 4 else geometry.min_area_quad(points)
+    quad = geometry.order_quad(quad)
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = quad
+    w = math.dist((x0, y0), (x1, y1))
+    h = (math.dist((x0, y0), (x3, y3)) + math.dist((x1, y1), (x2, y2))) / 2
+    cx, cy = geometry.centroid(quad)
+    return _Box(cx, cy, w, h, math.atan2(y1 - y0, x1 - x0), quad)
+
+
+@dataclass
+class MergeRule:
+    max_gap: float = 1.6  # the widest gap joined, in text heights
+    fragment: float = 1.35  # a box at most this many text heights wide is a fragment (a syllable or two
+    # narrow characters); on SROIE's receipts 1.5 and over starts joining column headers (QTY PRICE)
+    spacing_ratio: float = 1.25  # the gap between two spaced pieces at most this many times the letter
+    # spacing inside each (a column gap is wider than the spacing of the words on either side)
+    max_height_ratio: float = 1.45
+    max_offset: float = 0.3  # centres' distance across the line, in text heights
+    max_angle_deg: float = 6.0
+
+    def gap(self, a: _Box, b: _Box) -> float | None:
+        """The gap between two boxes on one row, in text heights; None when they are not on one row."""
+        h = min(a.h, b.h)
+        if h <= 0 or max(a.h, b.h) > self.max_height_ratio * h:
+            return None
+        if abs(math.degrees(a.angle - b.angle)) > self.max_angle_deg:
+            return None
+        ang = (a.angle + b.angle) / 2
+        ux, uy = math.cos(ang), math.sin(ang)
+        dx, dy = b.cx - a.cx, b.cy - a.cy
+        along, across = dx * ux + dy * uy, -dx * uy + dy * ux
+        if abs(across) > self.max_offset * max(a.h, b.h):
+            return None
+        g = (abs(along) - (a.w + b.w) / 2) / max(a.h, b.h)
+        return g if g <= self.max_gap else None
+
+    def is_fragment(self, b: _Box) -> bool:
+        return b.w <= self.fragment * b.h
+
+
+def letter_spacing(gray: np.ndarray, b: _Box, min_run: float = 0.25) -> float | None:
+    """The letter spacing of a box's ink (its text straightened), in text heights: the median blank
+    run of at least ``min_run`` text heights between inked columns, when such runs part most
+    syllables (about ``extent / (1 + spacing) - 1`` of them, syllables being about one text height
+    wide); None when the ink is set normally (a word space now and then is not letter spacing)."""
+    from hanji import imaging
+
+    h = max(4, int(round(b.h)))
+    w = max(4, int(round(b.w * h / max(b.h, 1e-6))))
+    crop = imaging.warp_quad(gray, b.quad, (w, h)).astype(np.float32)
+    lo, hi = np.percentile(crop, 5), np.percentile(crop, 95)
+    if hi - lo < 20:
+        return None
+    dark = (crop < (lo + hi) / 2).sum(axis=0)
+    light = (crop > (lo + hi) / 2).sum(axis=0)
+    ink = dark if dark.sum() <= light.sum() else light  # the ink is the rarer of the two (white on black too)
+    cols = np.flatnonzero(ink > 0.04 * h)
+    if len(cols) < 2:
+        return None
+    runs = (np.diff(cols) - 1) / h
+    big = np.sort(runs[runs >= min_run])
+    if not len(big):
+        return None
+    spacing = float(np.median(big))
+    extent = (cols[-1] - cols[0] + 1) / h
+    boundaries = extent / (1 + spacing) - 1
+    if len(big) < 0.7 * boundaries or float(big[0]) < 0.5 * spacing:
+        return None
+    return spacing
+
+
+def merge_groups(shapes: list, rule: MergeRule | None = None, gray: np.ndarray | None = None) -> list[list[int]]:
+    """Indices of ``shapes`` (point lists) grouped into lines; singletons for boxes left alone.
+    ``gray`` (the image, one channel) lets pieces wider than a fragment join when their own ink is
+    letter-spaced. Groups keep the order of their first member."""
+    rule = rule or MergeRule()
+    boxes = [_box(s) for s in shapes]
+    n = len(boxes)
+    sets = UnionFind(n)
+    spacing: dict[int, float | None] = {}
+
+    def spaced(i: int) -> float | None:
+        if i not in spacing:
+            spacing[i] = letter_spacing(gray, boxes[i]) if gray is not None else None
+        return spacing[i]
+
+    order = sorted(range(n), key=lambda i: boxes[i].cy)
+    max_h = max((b.h for b in boxes), default=0.0)
+    for k, i in enumerate(order):
+        for j in order[k + 1:]:
+            if boxes[j].cy - boxes[i].cy > max_h:
+                break
+            g = rule.gap(boxes[i], boxes[j])
+            if g is None:
+                continue
+            a, b = boxes[i], boxes[j]
+            if rule.is_fragment(a) and rule.is_fragment(b):
+                sets.join(i, j)
+                continue
+            if gray is None:
+                continue
+            # pieces of a spaced line: each fragment-narrow or spaced itself, the gap like their spacing
+            inner = [spaced(x) for x, bx in ((i, a), (j, b)) if not rule.is_fragment(bx)]
+            if all(sp is not None and g <= rule.spacing_ratio * sp + 0.1 for sp in inner):
+                sets.join(i, j)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(sets.find(i), []).append(i)
+    return sorted(groups.values(), key=lambda g: g[0])
+
+
+def join_fragments(dets: list, rule: MergeRule | None = None, rgb: np.ndarray | None = None) -> list:
+    """:class:`~hanji.models.detect.postprocess.Detection` list with the pieces of each
+    letter-spaced line joined into one quad (its score the members' mean, weighted by width)."""
+    from hanji.models.detect.postprocess import Detection
+
+    if len(dets) < 2:
+        return list(dets)
+    gray = None if rgb is None else np.ascontiguousarray(rgb.min(axis=2) if rgb.ndim == 3 else rgb)
+    out = []
+    for g in merge_groups([d.points for d in dets], rule, gray):
+        if len(g) == 1:
+            out.append(dets[g[0]])
+            continue
+        members = [dets[i] for i in g]
+        widths = [max(1e-6, _box(d.points).w) for d in members]
+        score = sum(d.score * w for d, w in zip(members, widths)) / sum(widths)
+        out.append(Detection(geometry.order_quad(joined_quad([d.points for d in members])), score, "quad"))
+    return out
+
+
+def joined_quad(shapes: list) -> list[tuple[float, float]]:
+    """The rectangle, at the shapes' mean text angle, around all of their points (clockwise from
+    the text's top-left)."""
+    boxes = [_box(s) for s in shapes]
+    wsum = sum(b.w for b in boxes) or 1.0
+    ang = sum(b.angle * b.w for b in boxes) / wsum
+    c, s = math.cos(ang), math.sin(ang)
+    pts = [p for sh in shapes for p in sh]
+    us = [x * c + y * s for x, y in pts]
+    vs = [-x * s + y * c for x, y in pts]
+    u0, u1, v0, v1 = min(us), max(us), min(vs), max(vs)
+    return [(u * c - v * s, u * s + v * c) for u, v in ((u0, v0), (u1, v0), (u1, v1), (u0, v1))]

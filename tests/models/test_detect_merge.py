@@ -1,0 +1,108 @@
+"""Letter-spaced labels come out of the detector as one line; a label and its value stay apart."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from hanji.domain import geometry
+from hanji.models.detect.merge import MergeRule, merge_groups
+from hanji.resources import resource_path
+
+FONT = str(resource_path("fonts") / "NanumGothic.ttf")
+
+
+def spaced_page(size: int = 22, spacing: float = 1.2, width: int = 900, height: int = 760):
+    """A page with a letter-spaced label and its value far to the right, a spaced issuer label and
+    its value, and two short words with a column gap. Returns (rgb, {name: ink box})."""
+    img = Image.new("RGB", (width, height), "white")
+    d = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, size)
+    boxes = {}
+
+    def spaced(name, x, y, text, sp):
+        x0 = x
+        for c in text:
+            d.text((x, y), c, font=font, fill=(20, 20, 20))
+            x += font.getlength(c) + sp * size
+        b = d.textbbox((x0, y), text[0], font=font)
+        e = d.textbbox((x - font.getlength(text[-1]) - sp * size, y), text[-1], font=font)
+        boxes[name] = geometry.rect_points(b[0], min(b[1], e[1]), e[2], max(b[3], e[3]))
+
+    spaced("card_label", 60, 200, "카드번호", spacing)
+    spaced("card_value", 560, 200, "1234-56**-****-7890", 0)
+    spaced("issuer_label", 60, 300, "발급기관명", spacing)
+    spaced("issuer_value", 560, 300, "한지상사", 0)
+    spaced("qty", 60, 400, "수량", 0)
+    spaced("price", 60 + 3 * size, 400, "12,000", 0)  # a word and a number a column gap apart
+    return np.asarray(img), boxes
+
+
+class InkNet(torch.nn.Module):
+    """Stands in for DBNet: its probability map is each glyph's own ink, grown a little, so every
+    syllable of a letter-spaced label is a separate shape (what the network does on faded, blurred
+    photos of small text)."""
+
+    def __init__(self, rgb: np.ndarray):
+        super().__init__()
+        mask = Image.fromarray((rgb.min(axis=2) < 128).astype(np.uint8) * 255)
+        self.ink = np.asarray(mask.filter(ImageFilter.MaxFilter(5)))
+
+    def fuse(self):
+        return self
+
+    def forward(self, x):
+        h, w = x.shape[2:]
+        m = np.asarray(Image.fromarray(self.ink).resize((w, h), Image.Resampling.BILINEAR), np.float32) / 255
+        return torch.from_numpy(m)[None, None]
+
+
+def _which(dets, boxes):
+    """For each named ink box, the detections that overlap it."""
+    return {name: [k for k, d in enumerate(dets) if geometry.iou(d.points, box) > 0.05] for name, box in boxes.items()}
+
+
+def test_letter_spaced_fragments_from_the_map_are_joined_into_one_line():
+    from hanji.models.detect import TextDetector
+
+    rgb, boxes = spaced_page()
+    raw = TextDetector(net=InkNet(rgb), device="cpu", merge=None).detect(rgb)
+    assert len(_which(raw, boxes)["card_label"]) == 4  # the map holds four syllables apart
+    dets = TextDetector(net=InkNet(rgb), device="cpu").detect(rgb)
+    hit = _which(dets, boxes)
+    for label in ("card_label", "issuer_label"):
+        assert len(hit[label]) == 1, label
+        x0, _, x1, _ = geometry.bbox(dets[hit[label][0]].points)
+        t0, _, t1, _ = geometry.bbox(boxes[label])
+        assert abs(x0 - t0) < 22 and abs(x1 - t1) < 22, label  # the whole label, first to last syllable
+    # a label and its value, and a word beside a number, stay apart
+    assert hit["card_label"] != hit["card_value"] and hit["issuer_label"] != hit["issuer_value"]
+    assert hit["qty"] != hit["price"]
+
+
+@pytest.mark.parametrize("spacing", [0.8, 1.6])
+def test_a_letter_spaced_label_is_one_detected_line(spacing):
+    """The real detector on a rendered page: one line for each spaced label, apart from its value."""
+    from hanji.models.detect import TextDetector
+
+    rgb, boxes = spaced_page(spacing=spacing)
+    dets = TextDetector(device="cpu").detect(rgb)
+    hit = _which(dets, boxes)
+    for label, value in (("card_label", "card_value"), ("issuer_label", "issuer_value")):
+        assert len(hit[label]) == 1, (label, hit)
+        assert geometry.iou(dets[hit[label][0]].points, boxes[label]) >= 0.5, label
+        assert set(hit[label]).isdisjoint(hit[value])
+
+
+def test_merge_rule_on_boxes():
+    h = 20
+    syllables = [geometry.rect_points(100 + k * 2.2 * h, 50, 100 + k * 2.2 * h + h, 50 + h) for k in range(4)]
+    value = [geometry.rect_points(400, 50, 600, 50 + h)]
+    below = [geometry.rect_points(100, 50 + 1.6 * h, 100 + h, 50 + 2.6 * h)]  # a stacked label: its own line
+    groups = merge_groups(syllables + value + below, MergeRule())
+    assert sorted(map(sorted, groups)) == [[0, 1, 2, 3], [4], [5]]
+    # too far apart (more than 1.6 text heights between them): not one label
+    far = [geometry.rect_points(100 + k * 3.0 * h, 50, 100 + k * 3.0 * h + h, 50 + h) for k in range(3)]
+    assert len(merge_groups(far, MergeRule())) == 3
