@@ -219,7 +219,7 @@ def receipt(rng: random.Random, face, words: list[str]) -> Sheet:
                          ("전화", f"0{rng.randint(2, 64)}-{rng.randint(200, 999)}-{rng.randint(1000, 9999)}"),
                          ("일시", f"{_date(rng)} {rng.randint(8, 22):02d}:{rng.randint(0, 59):02d}")):
         sh.text(16, y, label, s)
-        sh.text(140, y, value, s)
+        sh.text(max(140, 16 + sh.width("사업자번호", s) + 1.5 * s), y, value, s)  # a column gap after the label
         y += s + 12
     sh.rule(10, y, W - 10, y, dashed=True)
     y += 10
