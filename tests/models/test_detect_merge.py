@@ -106,3 +106,29 @@ def test_merge_rule_on_boxes():
     # too far apart (more than 1.6 text heights between them): not one label
     far = [geometry.rect_points(100 + k * 3.0 * h, 50, 100 + k * 3.0 * h + h, 50 + h) for k in range(3)]
     assert len(merge_groups(far, MergeRule())) == 3
+
+
+def test_white_on_black_header_and_stacked_labels_are_separate_horizontal_lines():
+    """Guards (the shipped detector already does this on clean renders): a white-on-black header is
+    found, and two short labels stacked in one table cell are two horizontal lines, not one."""
+    from hanji.models.detect import TextDetector
+
+    img = Image.new("RGB", (900, 760), "white")
+    d = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, 24)
+    d.rectangle([0, 60, 900, 120], fill=(25, 25, 25))
+    d.text((330, 76), "한지마트 영수증", font=font, fill=(250, 250, 250))
+    header = geometry.rect_points(*d.textbbox((330, 76), "한지마트 영수증", font=font))
+    stacked = []
+    for k, text in enumerate(("근무", "부서")):
+        xy = (80, 300 + k * 40)
+        d.text(xy, text, font=font, fill=(20, 20, 20))
+        stacked.append(geometry.rect_points(*d.textbbox(xy, text, font=font)))
+    d.text((300, 320), "영업부 제2팀", font=font, fill=(20, 20, 20))
+    dets = TextDetector(device="cpu").detect(np.asarray(img))
+    assert any(geometry.iou(x.points, header) >= 0.5 for x in dets)
+    for box in stacked:
+        hit = [x for x in dets if geometry.iou(x.points, box) > 0.05]
+        assert len(hit) == 1  # its own line, the other label not in it
+        x0, y0, x1, y1 = geometry.bbox(hit[0].points)
+        assert y1 - y0 < 1.6 * (box[2][1] - box[0][1]) and x1 - x0 > y1 - y0  # one line tall, horizontal
