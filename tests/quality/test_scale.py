@@ -94,7 +94,7 @@ def test_band_pairs_skip_a_value_half_the_pages_share():
     p = rng.integers(0, 256, size=(3000, 32), dtype=np.uint8)
     p[:, :2] = 0  # a blank margin: one band alike on every page
     assert len(band_pairs(p)) < 3000
-    assert len(band_pairs(p, limit=10**6)) >= 3000 * 2999 // 2
+    assert len(band_pairs(p, limit=10**6, budget=10**6)) >= 3000 * 2999 // 2
 
 
 def test_packed_reads_hex():
@@ -140,3 +140,17 @@ def test_statistics_from_the_database_equal_the_per_document_accumulator(planted
     assert {k: (h, sorted(map(tuple, rows))) for k, (h, rows) in a.items()} == \
         {k: (h, sorted(map(tuple, rows))) for k, (h, rows) in b.items()}
     assert fast.regions_by_kind["polygon"] == 1 and fast.entities["total"] >= 1
+
+
+def test_a_band_of_pages_alike_is_cut_to_its_budget():
+    from hanji.quality.duplicates import _cutoff
+
+    sizes = np.array([1, 2, 2, 3, 5, 50, 50, 300])
+    assert _cutoff(sizes, 400, 10) == 3  # 1 + 1 + 3 pairs; the two buckets of 5 and more would pass 10
+    assert _cutoff(sizes, 400, 10**6) == 300 and _cutoff(sizes, 40, 10**6) == 5
+    assert _cutoff(sizes, 400, 1) == 1  # two buckets of 2 make 2 pairs: neither is kept alone
+    rng = np.random.default_rng(3)
+    p = rng.integers(0, 256, size=(4000, 32), dtype=np.uint8)
+    p[:, 0], p[:, 1] = rng.integers(0, 3, size=4000), rng.integers(0, 10, size=4000)  # one band of 30 values
+    with_budget = band_pairs(p, budget=4)
+    assert len(with_budget) <= 16 * 4 * 4000 < len(band_pairs(p, budget=10**6))

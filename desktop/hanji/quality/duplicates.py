@@ -186,13 +186,29 @@ def hash_distance(a: str, b: str) -> float:
 
 BAND_BYTES = 2  # near-duplicate candidates share at least one 16-bit band of a hash (16 bands a hash)
 BAND_LIMIT = 400  # a band value shared by more documents than this tells nothing (blank margins): skipped
+BAND_BUDGET = 16  # a band gives at most this many candidate pairs a document (its largest values skipped)
 
 
 def _popcount(x: np.ndarray) -> np.ndarray:
     return np.bitwise_count(x).sum(axis=-1, dtype=np.int32)
 
 
-def band_pairs(*packed: np.ndarray, band_bytes: int = BAND_BYTES, limit: int = BAND_LIMIT) -> np.ndarray:
+def _cutoff(sizes: np.ndarray, limit: int, budget: int) -> int:
+    """The largest bucket size kept in a band: at most ``limit``, and the buckets kept (smallest
+    first) make at most ``budget`` pairs."""
+    s = np.sort(sizes[(sizes > 1) & (sizes <= limit)])
+    if not len(s):
+        return 1
+    cum = np.cumsum(s * (s - 1) // 2)
+    last = np.flatnonzero(cum <= budget)
+    if not len(last):
+        return 1
+    top = int(s[last[-1]])
+    return top if last[-1] == len(s) - 1 or s[last[-1] + 1] != top else top - 1
+
+
+def band_pairs(*packed: np.ndarray, band_bytes: int = BAND_BYTES, limit: int = BAND_LIMIT,
+               budget: int = BAND_BUDGET) -> np.ndarray:
     """``(k, 2)`` row pairs ``a < b`` (sorted, each once) of the ``(n, bytes)`` packed hashes that are
     equal in at least one band of ``band_bytes`` bytes of one of the hashes: locality-sensitive hashing.
 
@@ -202,8 +218,9 @@ def band_pairs(*packed: np.ndarray, band_bytes: int = BAND_BYTES, limit: int = B
     one in 160 for ``d = 20``; with two hashes both must miss. Unrelated pages share a band by chance
     in about 32 of 65,536 pairs (2.4 million candidate pairs at 100,000 pages, each checked by a
     vectorised popcount, against 5·10⁹ pairs in all). Many pages sharing one band value (a blank
-    margin) would bring the square back: a value shared by more than ``limit`` documents is skipped,
-    its pairs left to the other bands."""
+    margin, the page-wide low frequencies of pages of one kind) would bring the square back: a value
+    shared by more than ``limit`` documents is skipped, and so are a band's largest values past
+    ``budget`` pairs a document (their pairs left to the other bands; a near copy shares most)."""
     n = packed[0].shape[0]
     chunks = []
     for pk in packed:
@@ -216,7 +233,7 @@ def band_pairs(*packed: np.ndarray, band_bytes: int = BAND_BYTES, limit: int = B
             k = keys[order]
             starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
             sizes = np.diff(np.r_[starts, n])
-            for size in np.unique(sizes[(sizes > 1) & (sizes <= limit)]):
+            for size in np.unique(sizes[(sizes > 1) & (sizes <= _cutoff(sizes, limit, budget * n))]):
                 runs = order[starts[sizes == size][:, None] + np.arange(size)]  # (runs, size) rows sharing a value
                 i, j = np.triu_indices(int(size), 1)
                 a, b = runs[:, i].reshape(-1), runs[:, j].reshape(-1)
