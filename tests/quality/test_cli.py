@@ -63,3 +63,23 @@ def test_forbidden_words_from_the_command_line(clean, capsys):
                                                             ("forbidden_word", "receipt_6.png")}
     assert main(["forbid", str(path), "--remove", "바다"]) == 0
     assert main(["check", str(path)]) == 0
+
+
+def test_next_and_duplicates_keep_the_fingerprints_for_the_next_run(planted, capsys, monkeypatch):
+    from hanji.jobs import quality as jq
+    from hanji.store import ProjectStore
+
+    path = planted.path
+    planted.close()
+    made = []
+    real = jq.fingerprint
+    monkeypatch.setattr(jq, "fingerprint", lambda im: made.append(1) or real(im))
+    assert main(["duplicates", str(path), "--json"]) == 0
+    first = len(made)
+    assert first > 0
+    assert main(["next", str(path)]) == 0 and main(["duplicates", str(path), "--json"]) == 0
+    assert len(made) == first  # kept in the project: no image hashed twice
+    capsys.readouterr()
+    with ProjectStore.open(path):  # another program holds it: read-only, worked out again
+        assert main(["duplicates", str(path), "--json"]) == 0
+    assert len(made) == first  # still read from the project's cache

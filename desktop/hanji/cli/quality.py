@@ -80,6 +80,19 @@ def _open(path: Path, readonly: bool = True, integrity: bool | None = None):
     return ProjectStore.open(path, readonly=readonly, integrity=integrity)
 
 
+def _open_keeping(path: Path):
+    """Open for writing where the project allows it, so that what a job works out once (the image
+    fingerprints of ``next`` and ``duplicates``) is kept for the next run; read-only where another
+    program holds the project or the file cannot be written (then it is worked out again each run)."""
+    from hanji.errors import HanjiError
+    from hanji.store import ProjectStore
+
+    try:
+        return ProjectStore.open(path)
+    except HanjiError:
+        return ProjectStore.open(path, readonly=True)  # a missing or damaged file says so here
+
+
 def _print_json(obj) -> None:
     print(json.dumps(obj, ensure_ascii=False))
 
@@ -186,7 +199,7 @@ def cmd_stats(args) -> int:
 def cmd_next(args) -> int:
     from hanji.jobs.quality import next_documents
 
-    with _open(args.project) as store, Bar("ranking", "doc") as bar:
+    with _open_keeping(args.project) as store, Bar("ranking", "doc") as bar:
         picks = next_documents(store, args.n, diversity=not args.no_diversity, progress=bar)
     for i, p in enumerate(picks, 1):
         if args.json:
@@ -203,9 +216,10 @@ def cmd_next(args) -> int:
 def cmd_duplicates(args) -> int:
     from hanji.jobs.quality import find_duplicates, keep_one
 
-    with _open(args.project, readonly=not args.keep_first) as store, Bar("fingerprints", "img") as bar:
+    with (_open(args.project, readonly=False) if args.keep_first else _open_keeping(args.project)) as store, \
+            Bar("fingerprints", "img") as bar:
         groups = find_duplicates(store, progress=bar)
-        names = {d.id: d.name for d in store.documents()}
+        names = {d: store.document(d).name for g in groups for d in g.doc_ids}  # only the documents shown
         for g in groups:
             if args.json:
                 _print_json({"kind": g.kind, "doc_ids": g.doc_ids, "documents": [names[d] for d in g.doc_ids],
