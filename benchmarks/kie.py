@@ -191,6 +191,7 @@ def held_out(args) -> None:
     for dt in TYPES:
         per = {"true text": defaultdict(lambda: [0, 0, 0]), "OCR text": defaultdict(lambda: [0, 0, 0])}
         readable = [0, 0, 0]  # OCR text, only the fields whose true value the OCR text holds (spaces ignored)
+        typed = {"true text": 0, "OCR text": 0}  # documents whose type was classified right
         n_gold = n_in = 0
         fam_f1 = {"true text": [], "OCR text": []}
         misses: list[str] = []
@@ -208,6 +209,7 @@ def held_out(args) -> None:
                 sources = [("true text", regions)] + ([("OCR text", cache[key])] if args.ocr_text else [])
                 for what, regs in sources:
                     res = extract_regions(regs, args.held_out_type, pred, link=not args.no_link)
+                    typed[what] += res["doc_type"] == dt
                     got = _as_lists(res["fields"])
                     in_text = "".join(r.text for r in regs).replace(" ", "").upper()
                     for k, c in field_counts(gold, {k: v for k, v in got.items() if k in gold}).items():
@@ -232,6 +234,7 @@ def held_out(args) -> None:
             line(f"kie.held_out.{dt}.f1_{tag}", prf(*tot)[2],
                  f"F1 ({what}; families {', '.join(f'{x:.3f}' for x in fam_f1[what])})", KOREAN_PEER)
             print(f"#   {dt} {what}: " + ", ".join(f"{k} {prf(*c)[2]:.2f}" for k, c in sorted(counts.items())))
+            line(f"kie.held_out.{dt}.type_accuracy_{tag}", typed[what] / (FAMILIES * n), f"({what}; --type auto)")
             if what == "OCR text":
                 line(f"kie.held_out.{dt}.f1_ocr_readable", prf(*readable)[2],
                      f"F1 (OCR text, the {n_in} of {n_gold} fields whose true value the OCR text holds, spaces "
