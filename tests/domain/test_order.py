@@ -161,3 +161,20 @@ def test_skewed_page_lines_come_out_in_row_order():
         boxes = [rect(*geometry.bbox(_rotate(s, deg))) for s in shapes]
         assert abs(math.degrees(page_angle(boxes)) - deg) < 1.5, deg
         assert [names[i] for i in reading_order(boxes)] == expected, deg
+
+
+def test_rows_of_a_receipt_photographed_at_a_slant_read_label_then_value():
+    # a photo at a slant fans the rows out: the top rows lean 1 degree, the bottom ones 8
+    shapes, names = [rect(200, 20, 380, 50)], ["store"]
+    for i in range(12):
+        y = 80 + i * 30
+        shapes += [rect(20, y, 110, y + 20), rect(440, y, 560, y + 20)]
+        names += [f"label{i}", f"value{i}"]
+    expected = ["store"] + [n for i in range(12) for n in (f"label{i}", f"value{i}")]
+    fanned = []
+    for s in shapes:
+        cy = (s[0][1] + s[2][1]) / 2
+        deg = 1 + 7 * (cy - 20) / 420
+        fanned.append(geometry.order_quad(_rotate(s, deg, cx=290, cy=cy)))
+    order = [names[i] for i in reading_order(fanned)]
+    assert order == expected

@@ -4,7 +4,9 @@
    clockwise from top-left, so a rotated scan shows in every quad); all shapes are turned back by it.
    When every shape is an upright rectangle (boxes drawn around skewed text), the angle is the one
    at which the most box centres line up in rows, and each rectangle is taken for the bounding box
-   of a rectangle turned by that angle.
+   of a rectangle turned by that angle. A photo taken at a slant fans its rows out (the angle
+   changes down the page): the angle left over is fitted as a line in y and each shape is sheared
+   straight by the angle where it sits.
 2. Lines: boxes on the same row (vertical overlap, similar height, a gap of under about one text
    height) are joined into one line unit and read left to right.
 3. XY-cut on the line units, with two refinements over the textbook version:
@@ -150,15 +152,51 @@ def _rotate(points: Sequence[Point], angle: float) -> list[Point]:
     return [(x * c - y * s, x * s + y * c) for x, y in points]
 
 
+def _keystone(turned: list[list[Point]], quads: list[list[Point]], angle: float) -> tuple[float, float] | None:
+    """The text angle left after turning the page by ``angle``, as a line ``a + b * y`` through the
+    regions' own angles (a photo taken at a slant fans its rows out: a receipt's top rows lean less
+    than its bottom ones); None when it does not change by a degree or more over the page."""
+    pts = []
+    for t, q in zip(turned, quads):
+        a, w, h = _edge_angle(q)
+        if w >= 2 * h and w > 0 and not _is_upright_rect(q):
+            d = (a - angle + math.pi) % (2 * math.pi) - math.pi
+            if abs(d) < math.radians(15):
+                pts.append((geometry.centroid(t)[1], d, w))
+    if len(pts) < 6:
+        return None
+    sw = sum(w for _, _, w in pts)
+    my = sum(y * w for y, _, w in pts) / sw
+    md = sum(d * w for _, d, w in pts) / sw
+    var = sum(w * (y - my) ** 2 for y, _, w in pts)
+    if var <= 0:
+        return None
+    b = sum(w * (y - my) * (d - md) for y, d, w in pts) / var
+    ys = [y for y, _, _ in pts]
+    if abs(b) * (max(ys) - min(ys)) < math.radians(1.0):
+        return None
+    return md - b * my, b
+
+
 def _boxes(shapes: Sequence[Sequence[Point]], angle: float) -> list[_Unit]:
-    out = []
-    for i, s in enumerate(shapes):
+    quads, turned = [], []
+    for s in shapes:
         quad = _quad_of(s)
-        turned = _unturned_rect(quad, angle) if angle and _is_upright_rect(quad) else None
-        if turned is not None:
-            quad = turned
+        turned_rect = _unturned_rect(quad, angle) if angle and _is_upright_rect(quad) else None
+        if turned_rect is not None:
+            quad = turned_rect
+        quads.append(quad)
+        turned.append(_rotate(geometry.as_points(s) if len(s) > 2 and turned_rect is None else quad, angle))
+    fan = _keystone(turned, quads, angle)
+    if fan is not None:  # each shape straightened by the angle left where it sits: a vertical shear
+        xm = _median([geometry.centroid(t)[0] for t in turned])
+        a, b = fan
+        for k, t in enumerate(turned):
+            tan = math.tan(a + b * geometry.centroid(t)[1])
+            turned[k] = [(x, y - (x - xm) * tan) for x, y in t]
+    out = []
+    for i, (quad, pts) in enumerate(zip(quads, turned)):
         _, _, h = _edge_angle(quad)
-        pts = _rotate(geometry.as_points(s) if len(s) > 2 and turned is None else quad, angle)
         x0, y0, x1, y1 = geometry.bbox(pts)
         h = min(h, y1 - y0) if h > 0 else y1 - y0
         out.append(_Unit([i], x0, y0, x1, y1, max(h, 1e-6), [x1 - x0]))
@@ -305,8 +343,8 @@ def _text_columns(cols: list[list[_Unit]], bands: list[list[_Unit]]) -> bool:
     return True
 
 
-def _rows(units: list[_Unit]) -> list[_Unit]:
-    """Fallback when no cut exists (overlapping shapes): rows by centre, then left to right."""
+def _row_groups(units: list[_Unit]) -> list[list[_Unit]]:
+    """Rows by centre (within half a text height of the row's median centre), top to bottom."""
     mh = _median([u.h for u in units]) or 1.0
     rows: list[list[_Unit]] = []
     for u in sorted(units, key=lambda u: u.yc):
@@ -314,7 +352,12 @@ def _rows(units: list[_Unit]) -> list[_Unit]:
             rows[-1].append(u)
         else:
             rows.append([u])
-    return [u for r in rows for u in sorted(r, key=lambda u: u.x0)]
+    return rows
+
+
+def _rows(units: list[_Unit]) -> list[_Unit]:
+    """Fallback when no cut exists (overlapping shapes): rows by centre, then left to right."""
+    return [u for r in _row_groups(units) for u in sorted(r, key=lambda u: u.x0)]
 
 
 def _order(units: list[_Unit], depth: int = 0) -> list[_Unit]:
@@ -325,6 +368,12 @@ def _order(units: list[_Unit], depth: int = 0) -> list[_Unit]:
     if len(bands) == 1:
         if len(cols) == 1:
             return _rows(units)
+        if any(len(c) > 1 for c in cols):
+            # lines stacked in one band: tightly set rows, or rows a perspective left a little
+            # skewed, overlap and leave no horizontal cut; a table is still read row by row
+            rows = _row_groups(units)
+            if len(rows) > 1 and not _text_columns(cols, rows):
+                return [u for r in rows for u in sorted(r, key=lambda u: u.x0)]
         return [u for c in cols for u in _order(c, depth + 1)]
     lo, hi = min(u.x0 for u in units), max(u.x1 for u in units)
     min_gap = 0.5 * (_median([u.h for u in units]) or 1.0)
