@@ -205,3 +205,12 @@ def test_the_linking_proposes_only_the_fields_a_projects_schema_has():
     chosen = link_fields(regs, "receipt", [], tags, scores, schema={"total", "date"})
     assert set(chosen) == {"total"} and chosen["total"].value == "14,000"
     assert not any(t[0].endswith("discount") for t in tags)
+
+
+def test_a_label_misread_by_one_syllable_still_introduces_its_value():
+    hits = find_labels(["받급일자", "2020.01.01"], "id_card")
+    assert hits[0].field == "issue_date"
+    regs = [box(40, 100, "태표자"), box(200, 100, "권윤서")]
+    assert values(regs, "business_registration")["representative"] == "권윤서"
+    # a word two syllables off, or one off two labels, is no label
+    assert find_labels(["서울특별시", "동작구"], "business_registration") == []

@@ -127,6 +127,28 @@ def spellings(doc_type: str, extra: dict[str, list[str]] | None = None) -> dict[
 
 
 _MAX_LABEL_TOKENS = 9
+_HANGUL_ONLY = re.compile(r"^[가-힣]{3,}$")
+_NEAR: dict[tuple[str, tuple], dict[str, set[str]]] = {}
+
+
+def _one_off(a: str, sp: dict[str, tuple[str, float]], doc_type: str, extra) -> str | None:
+    """The one label spelling (Hangul, 3 syllables or more) that ``a`` differs from by one syllable,
+    or None (none, or several)."""
+    if not _HANGUL_ONLY.match(a):
+        return None
+    key = (doc_type, tuple(sorted((k, tuple(v)) for k, v in (extra or {}).items())))
+    if key not in _NEAR:
+        near: dict[str, set[str]] = {}
+        for c in sp:
+            if _HANGUL_ONLY.match(c):
+                for p in range(len(c)):
+                    near.setdefault(c[:p] + "?" + c[p + 1:], set()).add(c)
+        _NEAR[key] = near
+    found = set()
+    for p in range(len(a)):
+        found |= _NEAR[key].get(a[:p] + "?" + a[p + 1:], set())
+    found.discard(a)
+    return found.pop() if len(found) == 1 else None
 
 
 def find_labels(toks: list[str], doc_type: str, extra: dict[str, list[str]] | None = None,
@@ -161,6 +183,13 @@ def find_labels(toks: list[str], doc_type: str, extra: dict[str, list[str]] | No
                 f, g = sp[a]
                 hit = LabelHit(f, g, i, j)
                 break
+        if hit is None and (i == 0 or any(compact(t) == "" and ":" in t for t in toks[i + 1:i + 2])):
+            for j, a in reversed(ends):  # a label OCR misread by one syllable ('받급일자', '태표자'), at a line's start
+                near = _one_off(a, sp, doc_type, extra)
+                if near is not None and (i == 0 or j < n and ":" in toks[j]):
+                    f, g = sp[near]
+                    hit = LabelHit(f, 0.9 * g, i, j)
+                    break
         if hit is None and s < n:  # glued: 'TEL:02-123-4567', '사업자번호:459-41-81931', '개 업 연 월 일:1999년'
             head = ""
             for j in range(s, min(n, s + _MAX_LABEL_TOKENS)):
