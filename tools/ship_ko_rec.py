@@ -29,10 +29,13 @@ def main(argv: list[str]) -> int:
                                         "on lines rendered by hanji.synth.lines from the training fonts, starting from "
                                         "ppocr_en_rec.pt")
     ap.add_argument("--note", default=None)
+    ap.add_argument("--which", choices=("best", "last"), default="best", help="the run's checkpoint to ship")
+    ap.add_argument("--blend-shipped", type=float, default=None, metavar="ALPHA",
+                    help="ship ALPHA x the run's weights + (1 - ALPHA) x the ko_rec.pt shipped now (WiSE-FT)")
     args = ap.parse_args(argv)
     run = args.run
     dest = ROOT / "desktop/hanji/resources/models/ko_rec.pt"
-    export_best(run, dest)
+    export_best(run, dest, args.which, args.blend_shipped)
     if dest.stat().st_size > 20e6:
         raise SystemExit(f"{dest} is {dest.stat().st_size / 1e6:.1f} MB: over the 20 MB limit for shipped weights")
     meta = load_state(dest)["meta"]

@@ -93,14 +93,19 @@ def store_lines(store, doc_ids: list[int] | None = None, charset: list[str] | No
     return out
 
 
-def export_best(run_dir: str | Path, dest: str | Path) -> Path:
-    """Write the best (else last) checkpoint of a run as fp16 recognizer weights."""
-    from hanji.models.recognize.train import export_from_checkpoint
-    from hanji.models.weights import load_state, save_state
+def export_best(run_dir: str | Path, dest: str | Path, which: str = "best", blend_shipped: float | None = None) -> Path:
+    """Write the best (else last) checkpoint of a run as fp16 recognizer weights. ``which="last"``: the
+    last checkpoint. ``blend_shipped``: alpha of :func:`hanji.models.recognize.train.blend_weights` with
+    the shipped ``ko_rec.pt`` (the weights a fine-tune with ``init="shipped"`` started from)."""
+    from hanji.models.recognize.train import blend_weights, export_from_checkpoint
+    from hanji.models.weights import load_shipped, load_state, save_state
 
     run_dir = Path(run_dir)
-    src = run_dir / "best.pt" if (run_dir / "best.pt").exists() else run_dir / "last.pt"
-    state = export_from_checkpoint(load_state(src))
+    src = run_dir / "best.pt" if which == "best" and (run_dir / "best.pt").exists() else run_dir / "last.pt"
+    state = export_from_checkpoint(load_state(src), fp16=blend_shipped is None)
+    if blend_shipped is not None:
+        state = blend_weights(state, load_shipped("ko_rec.pt"), blend_shipped)
+        state["model"] = {k: v.half() if v.is_floating_point() else v for k, v in state["model"].items()}
     save_state(state, dest)
     return Path(dest)
 

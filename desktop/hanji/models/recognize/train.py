@@ -136,6 +136,24 @@ def export_from_checkpoint(state: dict[str, Any], fp16: bool = True) -> dict[str
     return export_weights(net, charset, meta, fp16)
 
 
+def blend_weights(tuned: dict[str, Any], base: dict[str, Any], alpha: float) -> dict[str, Any]:
+    """Weights ``alpha * tuned + (1 - alpha) * base`` (WiSE-FT): a fine-tune pulled back toward the model
+    it started from keeps most of its gain on the new data and most of the base's accuracy on the old.
+    Both are exported weight dicts (``model``, ``charset``, ``meta``) of the same architecture and charset."""
+    if list(tuned["charset"]) != list(base["charset"]):
+        raise HanjiError("the two recognizers have different charsets: they cannot be blended")
+    if set(tuned["model"]) != set(base["model"]):
+        raise HanjiError("the two recognizers have different layers: they cannot be blended")
+    out = {}
+    for k, v in tuned["model"].items():
+        b = base["model"][k]
+        out[k] = (alpha * v.float() + (1 - alpha) * b.float()).to(v.dtype) if v.is_floating_point() else v.clone()
+    meta = dict(tuned.get("meta", {}))
+    meta["version"] = f"{meta.get('version', 'ko')}+blend{alpha:g}"
+    meta["blend"] = {"alpha": float(alpha), "base_version": str(base.get("meta", {}).get("version", ""))}
+    return {"model": out, "charset": list(tuned["charset"]), "meta": meta}
+
+
 class Trainer:
     """Holds model, optimizer and step; ``run`` trains until ``cfg.steps``, checkpointing as it goes."""
 
