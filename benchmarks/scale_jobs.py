@@ -183,12 +183,22 @@ def window_op(project: Path, op: str) -> float:
     raise ValueError(op)
 
 
-def child(op: str, project: Path, docs: int) -> None:
+def child(op: str, project: Path, docs: int) -> int:
+    """One operation in this (child) process; its peak memory goes to the file ``HANJI_SCALE_PEAK``."""
+    import resource
+
+    rc = 0
     if op == "build":
         build(project, docs)
-        print(json.dumps({"ok": True}))
+    elif op == "cli":  # a hanji command, as ``python -m hanji`` runs it
+        from hanji.app import main as hanji_main
+
+        rc = hanji_main(json.loads(os.environ["HANJI_SCALE_ARGV"]))
     else:
         print(json.dumps({"value": window_op(project, op)}))
+    sys.stdout.flush()
+    Path(os.environ["HANJI_SCALE_PEAK"]).write_text(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+    return rc
 
 
 # ----------------------------------------------------------------------------- the parent
@@ -207,40 +217,44 @@ def code_tree(rev: str, cache: Path) -> Path:
 
 
 def timed(cmd: list[str], code: Path, timeout: float) -> tuple[float, float, str]:
-    """Wall seconds, peak memory (MB: the child's own, from ``wait4``) and stdout of a child process
-    (``nan`` and 'timeout' or 'failed' when it did not finish well)."""
-    env = dict(os.environ, PYTHONPATH=str(code), HANJI_LANG="en", QT_QPA_PLATFORM="offscreen", HANJI_AUTOREAD="0")
+    """Wall seconds, peak memory (MB: the child's own, as it reports it) and stdout of a child process
+    (``nan`` and 'timeout' or 'failed' when it did not finish well). ``cmd``: arguments of this
+    script's ``--child``, or of ``hanji`` (run by a child of this script)."""
     out_path = Path(f"/tmp/hanji-scale-jobs-{os.getpid()}.out")
+    peak_path = out_path.with_suffix(".peak")
+    peak_path.unlink(missing_ok=True)
+    env = dict(os.environ, PYTHONPATH=str(code), HANJI_LANG="en", QT_QPA_PLATFORM="offscreen", HANJI_AUTOREAD="0",
+               HANJI_SCALE_PEAK=str(peak_path))
+    if cmd[0] != "--child":
+        env["HANJI_SCALE_ARGV"] = json.dumps(cmd, ensure_ascii=False)
+        cmd = ["--child", "cli"]
+    cmd = [sys.executable, __file__, *cmd]
     t = time.perf_counter()
     err_path = out_path.with_suffix(".err")
     with open(out_path, "w") as out, open(err_path, "w") as err:
         p = subprocess.Popen(cmd, env=env, stdout=out, stderr=err, cwd="/")
-    while True:
-        pid, status, usage = os.wait4(p.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.perf_counter() - t > timeout:
-            p.kill()
-            os.wait4(p.pid, 0)
-            return float("nan"), float("nan"), "timeout"
-        time.sleep(0.02)
+    try:
+        rc = p.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+        return float("nan"), float("nan"), "timeout"
     wall = time.perf_counter() - t
-    p.returncode = os.waitstatus_to_exitcode(status)
     text_out, text_err = out_path.read_text(), err_path.read_text()
-    out_path.unlink(missing_ok=True)
-    err_path.unlink(missing_ok=True)
-    if p.returncode not in (0, 1):
+    peak = float(peak_path.read_text()) if peak_path.exists() else float("nan")
+    for f in (out_path, err_path, peak_path):
+        f.unlink(missing_ok=True)
+    if rc not in (0, 1):
         print("#   failed: " + " ".join(text_err.strip().splitlines()[-1:]), flush=True)
-        return float("nan"), usage.ru_maxrss / 1024, "failed"
-    return wall, usage.ru_maxrss / 1024, text_out
+        return float("nan"), peak, "failed"
+    return wall, peak, text_out
 
 
 def measure(op: str, project: Path, code: Path, work: Path, timeout: float) -> tuple[float, float, str]:
     """(value, peak MB, unit) of one operation with one tree's code."""
-    py = sys.executable
-    hanji = [py, "-m", "hanji"]
+    hanji: list[str] = []  # a hanji command line (run by a child of this script)
     if op.startswith("window_"):
-        wall, rss, out = timed([py, __file__, "--child", op, "--project", str(project)], code, timeout)
+        wall, rss, out = timed(["--child", op, "--project", str(project)], code, timeout)
         try:
             return json.loads(out.strip().splitlines()[-1])["value"], rss, "ms"
         except (ValueError, IndexError, KeyError):  # timeout, failed
@@ -301,8 +315,7 @@ def main() -> None:
     ap.add_argument("--project", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        child(args.child, args.project, args.docs)
-        return
+        raise SystemExit(child(args.child, args.project, args.docs))
     args.cache.mkdir(parents=True, exist_ok=True)
     trees = {"after": code_tree(args.after, args.cache) if args.after else ROOT / "desktop"}
     if args.before:
@@ -315,8 +328,7 @@ def main() -> None:
         built = args.cache / f"build-{label}-{args.docs}.hanji"
         if not built.exists():
             t = time.perf_counter()
-            timed([sys.executable, __file__, "--child", "build", "--project", str(built), "--docs", str(args.docs)],
-                  code, 24 * 3600)
+            timed(["--child", "build", "--project", str(built), "--docs", str(args.docs)], code, 24 * 3600)
             if not built.exists():
                 raise SystemExit(f"building the {label} project failed")
             print(f"# built {built} in {time.perf_counter() - t:.0f} s", flush=True)
