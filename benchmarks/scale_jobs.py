@@ -12,8 +12,8 @@ tenths done, a tenth in progress), and one page in a hundred a brightened, recom
 earlier one (the near duplicates ``hanji duplicates`` must find). Builds are cached in ``--cache``.
 
 Every operation runs in a child process (its peak memory is the child's own), once with the code
-of ``--before`` (a git revision, extracted with ``git archive``: "before") and once with this
-tree's ("after"), each on its own build made by that code. Window figures drive the real
+of ``--before`` (a git revision, extracted with ``git archive``: "before") and right after with
+this tree's or ``--after``'s ("after"), each on its own build made by that code. Window figures drive the real
 ``MainWindow`` (offscreen). ``fingerprints`` is the first ``hanji duplicates`` (every image hashed
 once and kept); ``duplicates`` and ``next`` are the runs after it. Prints one line per figure:
 ``operation  before  after  unit  peak-MB  ratio``; ``--json FILE`` keeps them.
@@ -322,6 +322,7 @@ def main() -> None:
         trees = {"before": code_tree(args.before, args.cache), **trees}
     ops = [o for o in args.ops.split(",") if o]
     results: dict[str, dict] = {}
+    projects: dict[str, tuple[Path, Path]] = {}
     for label, code in trees.items():
         work = args.cache / f"{label}-{args.docs}"
         work.mkdir(parents=True, exist_ok=True)
@@ -334,7 +335,10 @@ def main() -> None:
             print(f"# built {built} in {time.perf_counter() - t:.0f} s", flush=True)
         project = work / "project.hanji"
         shutil.copyfile(built, project)  # fingerprints and edits of one run stay in its copy
-        for op in ops:
+        projects[label] = (project, work)
+    for op in ops:  # before and after one after the other: the machine's load alike for both
+        for label, code in trees.items():
+            project, work = projects[label]
             value, rss, unit = measure(op, project, code, work, args.timeout)
             results.setdefault(op, {})[label] = {"value": value, "rss_mb": rss, "unit": unit}
             print(f"# {label:6} {op:14} {value:12.3f} {unit:9} peak {rss:7.0f} MB", flush=True)
