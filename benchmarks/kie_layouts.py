@@ -173,11 +173,15 @@ def _business(r: random.Random, font: Path, family: int) -> Page:
                 if len(lines) > 1:
                     y += (len(lines) - 1) * s * 1.25
             y += h
-        h = s * 2.6
+        wide = x0 + 380 + page.width_of(f"종목 {item}", s) > x1 - 8  # too long beside 업태: a line of its own
+        h = s * (4.0 if wide else 2.6)
         page.draw.rectangle([x0, y, x1, y + h], outline=(0, 0, 0))
         page.put(x0 + 8, y + s * 0.8, "사업의 종류", int(s * 0.9), bold=True)
         page.put(x0 + s * 8.2, y + s * 0.8, [("업태", None), (kind, "business_type")], s)
-        page.put(x0 + 380, y + s * 0.8, [("종목", None), (item, "business_item")], s)
+        if wide:
+            page.put(x0 + s * 8.2, y + s * 2.2, [("종목", None), (item, "business_item")], s)
+        else:
+            page.put(x0 + 380, y + s * 0.8, [("종목", None), (item, "business_item")], s)
         y += h + s * 4
         page.put(397, y, [(issue, "issue_date")], s, anchor="c")
         page.put(397, y + s * 3, [(office, "issuer")], int(s * 1.4), bold=True, anchor="c")
@@ -200,7 +204,12 @@ def _business(r: random.Random, font: Path, family: int) -> Page:
                 y += s * 1.6
             y += s * 0.6
         page.put(60, y, [(_spell(r, "업태", colon), None), (kind, "business_type")], s)
-        page.put(420, y, [(_spell(r, "종목", colon), None), (item, "business_item")], s)
+        item_label = _spell(r, "종목", colon)
+        if 420 + page.width_of(f"{item_label} {item}", s) > 794 - 30:  # too long beside 업태: a line of its own
+            y += s * 1.6
+            page.put(60, y, [(item_label, None), (item, "business_item")], s)
+        else:
+            page.put(420, y, [(item_label, None), (item, "business_item")], s)
         y += s * 4
         page.put(397, y, [(issue, "issue_date")], s, anchor="c")
         page.put(397, y + s * 3, [(office, "issuer"), ("(직인)", None)], int(s * 1.3), bold=True, anchor="c")

@@ -214,3 +214,8 @@ def test_a_label_misread_by_one_syllable_still_introduces_its_value():
     assert values(regs, "business_registration")["representative"] == "권윤서"
     # a word two syllables off, or one off two labels, is no label
     assert find_labels(["서울특별시", "동작구"], "business_registration") == []
+
+
+def test_a_label_whose_bracket_ocr_dropped_is_still_found():
+    regs = [box(40, 100, "법인명(단체명: (유) 보람출판")]
+    assert values(regs, "business_registration")["trade_name"] == "(유) 보람출판"

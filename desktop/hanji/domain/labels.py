@@ -78,13 +78,14 @@ STOP_LABELS = ("생년월일", "본점소재지", "사업의종류", "발급사�
                "가맹점번호", "단말기", "단말기번호", "POS", "영수증번호", "캐셔", "유효기간", "합계", "취소", "교환", "주민등록번호",
                "카드번호", "주소", "성명", "신용승인", "부가세")
 
-_STRIP = re.compile(r"[\s:：\[\]<>【】〔〕『』「」·▪■□●•※\-_]+")
+_STRIP = re.compile(r"[\s:：\[\]()（）<>【】〔〕『』「」·▪■□●•※\-_]+")
 _NUMBERING = re.compile(r"^(?:\(?\d{1,2}[.)]|[①-⑳]|[가-하]\.)$")
 _DECOR = set("[]<>【】〔〕▪■□●•※*-·:：")
 
 
 def compact(text: str) -> str:
-    """``text`` as labels are compared: no spaces, brackets, colons or bullets; upper case."""
+    """``text`` as labels are compared: no spaces, brackets (OCR drops one of a pair), colons or bullets;
+    upper case."""
     return _STRIP.sub("", text).upper()
 
 
