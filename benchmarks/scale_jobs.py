@@ -39,6 +39,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BEFORE = "dad9bd0"  # the tree before issue 20's work outside the store
+CORE_OPS = ("core_duplicates", "core_next")  # the comparisons alone, on synthetic hashes (no project needed)
 OPS = ("window_next", "window_edit", "window_status", "window_search", "search_cli", "fingerprints",
        "duplicates", "next", "stats", "check", "export", "import")
 NEAR_SHARE = 100  # one page in a hundred is a near copy of another
@@ -183,6 +184,36 @@ def window_op(project: Path, op: str) -> float:
     raise ValueError(op)
 
 
+def core_op(op: str, docs: int) -> float:
+    """Seconds of the comparison alone (no image read, no database) on ``docs`` synthetic hashes: the
+    near-duplicate grouping (one document in a hundred a copy differing in 4 bits of each hash), or
+    what-to-label-next with half the documents labelled."""
+    import numpy as np
+
+    from hanji.quality.duplicates import Fingerprint, group_duplicates
+    from hanji.quality.next import Candidate, rank_next
+
+    rng = np.random.default_rng(20)
+    ph = rng.integers(0, 256, size=(docs, 32), dtype=np.uint8)
+    dh = rng.integers(0, 256, size=(docs, 32), dtype=np.uint8)
+    copies = np.arange(NEAR_SHARE - 1, docs, NEAR_SHARE)
+    for h in (ph, dh):
+        h[copies] = h[copies - 7]
+        h[copies, rng.integers(0, 32, size=len(copies))] ^= 1 << rng.integers(0, 8, size=len(copies)).astype(np.uint8)
+    t = time.perf_counter()
+    if op == "core_duplicates":
+        items = [(i, Fingerprint(f"{i:064x}", ph[i].tobytes().hex(), dh[i].tobytes().hex(), 2)) for i in range(docs)]
+        t = time.perf_counter()
+        groups = group_duplicates(items)
+        assert sum(g.kind == "near" for g in groups) >= len(copies) * 0.99, len(groups)
+    else:
+        bits = np.unpackbits(ph, axis=1).astype(bool)
+        cands = [Candidate(i, str(i), [float(rng.random())], bits[i]) for i in range(0, docs, 2)]
+        t = time.perf_counter()
+        rank_next(cands, bits[1::2], n=10)
+    return time.perf_counter() - t
+
+
 def child(op: str, project: Path, docs: int) -> int:
     """One operation in this (child) process; its peak memory goes to the file ``HANJI_SCALE_PEAK``."""
     import resource
@@ -190,6 +221,8 @@ def child(op: str, project: Path, docs: int) -> int:
     rc = 0
     if op == "build":
         build(project, docs)
+    elif op.startswith("core_"):
+        print(json.dumps({"value": core_op(op, docs)}))
     elif op == "cli":  # a hanji command, as ``python -m hanji`` runs it
         from hanji.app import main as hanji_main
 
@@ -250,7 +283,8 @@ def timed(cmd: list[str], code: Path, timeout: float) -> tuple[float, float, str
     return wall, peak, text_out
 
 
-def measure(op: str, project: Path, code: Path, work: Path, timeout: float) -> tuple[float, float, str]:
+def measure(op: str, project: Path, code: Path, work: Path, timeout: float, docs: int = 0
+            ) -> tuple[float, float, str]:
     """(value, peak MB, unit) of one operation with one tree's code."""
     hanji: list[str] = []  # a hanji command line (run by a child of this script)
     if op.startswith("window_"):
@@ -259,6 +293,12 @@ def measure(op: str, project: Path, code: Path, work: Path, timeout: float) -> t
             return json.loads(out.strip().splitlines()[-1])["value"], rss, "ms"
         except (ValueError, IndexError, KeyError):  # timeout, failed
             return float("nan"), rss, "ms"
+    if op.startswith("core_"):
+        wall, rss, out = timed(["--child", op, "--docs", str(docs)], code, timeout)
+        try:
+            return json.loads(out.strip().splitlines()[-1])["value"], rss, "s"
+        except (ValueError, IndexError, KeyError):  # timeout, failed
+            return float("nan"), rss, "s"
     if op == "search_cli":
         wall, rss, out = timed(hanji + ["search", str(project), "합계", "--json"], code, timeout)
         return wall * 1000, rss, "ms"
@@ -307,7 +347,7 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=10000)
     ap.add_argument("--before", default=BEFORE, help="git revision of the 'before' code ('': after only)")
     ap.add_argument("--after", default="", help="git revision of the 'after' code ('': this working tree)")
-    ap.add_argument("--ops", default=",".join(OPS), help=f"comma-separated, of {', '.join(OPS)}")
+    ap.add_argument("--ops", default=",".join(OPS), help=f"comma-separated, of {', '.join(OPS + CORE_OPS)}")
     ap.add_argument("--cache", type=Path, default=Path("/tmp/hanji-scale-jobs"))
     ap.add_argument("--timeout", type=float, default=1800, help="seconds one operation may take")
     ap.add_argument("--json", type=Path, help="write the figures here")
@@ -326,6 +366,9 @@ def main() -> None:
     for label, code in trees.items():
         work = args.cache / f"{label}-{args.docs}"
         work.mkdir(parents=True, exist_ok=True)
+        projects[label] = (work / "project.hanji", work)
+        if all(o.startswith("core_") for o in ops):
+            continue  # no project needed
         built = args.cache / f"build-{label}-{args.docs}.hanji"
         if not built.exists():
             t = time.perf_counter()
@@ -333,13 +376,11 @@ def main() -> None:
             if not built.exists():
                 raise SystemExit(f"building the {label} project failed")
             print(f"# built {built} in {time.perf_counter() - t:.0f} s", flush=True)
-        project = work / "project.hanji"
-        shutil.copyfile(built, project)  # fingerprints and edits of one run stay in its copy
-        projects[label] = (project, work)
+        shutil.copyfile(built, projects[label][0])  # fingerprints and edits of one run stay in its copy
     for op in ops:  # before and after one after the other: the machine's load alike for both
         for label, code in trees.items():
             project, work = projects[label]
-            value, rss, unit = measure(op, project, code, work, args.timeout)
+            value, rss, unit = measure(op, project, code, work, args.timeout, args.docs)
             results.setdefault(op, {})[label] = {"value": value, "rss_mb": rss, "unit": unit}
             print(f"# {label:6} {op:14} {value:12.3f} {unit:9} peak {rss:7.0f} MB", flush=True)
     print(f"\n{args.docs:,} documents; {os.cpu_count()} CPUs; before = {args.before or '-'}, "
