@@ -219,3 +219,9 @@ def test_a_label_misread_by_one_syllable_still_introduces_its_value():
 def test_a_label_whose_bracket_ocr_dropped_is_still_found():
     regs = [box(40, 100, "법인명(단체명: (유) 보람출판")]
     assert values(regs, "business_registration")["trade_name"] == "(유) 보람출판"
+
+
+def test_a_tagged_name_is_not_widened_over_another_value_in_its_line():
+    regs = [box(20, 60, "459-41-81931 홍길동")]
+    spans = [FieldSpan("representative", "홍길동", [0], 0.9, 1, 2)]
+    assert values(regs, "receipt", spans)["representative"] == "홍길동"

@@ -52,6 +52,7 @@ def _tagger_candidates(spans: list[FieldSpan], regions: list[Region], rows: list
                     refs.append((i, k))
                 n += 1
         text = s.text
+        tagged = list(refs)
         if s.key in WHOLE and refs:
             regs = sorted({i for i, _ in refs})
             wide = [(i, k) for i in regs for k in range(len(tokens(regions[i].text)))]
@@ -75,8 +76,9 @@ def _tagger_candidates(spans: list[FieldSpan], regions: list[Region], rows: list
                         refs = refs + [t.ref for t in more]
                         text = text + " " + _text(more)
         val = cut_value(s.key, text) if s.key not in WHOLE or s.key.endswith("date") else text.strip()
-        if val is None:
-            val = s.text
+        if val is None or (text != s.text and not plausible(s.key, val, doc_type) and re.search(r"\d", text) and
+                           not re.search(r"\d", s.text) and plausible(s.key, s.text.strip(), doc_type)):
+            val, refs = s.text.strip(), tagged  # widening took in another value ('459-41-81931 홍길동'): as tagged
         out.append(Candidate(s.key, val, refs, TAGGER_WEIGHT * s.score, "tagger"))
     return out
 
