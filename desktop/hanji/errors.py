@@ -24,6 +24,15 @@ class ReadOnlyProject(HanjiError):
     open it with ``readonly=True``."""
 
 
+class OutsideDataset(HanjiError):
+    """An image a dataset names outside the folder it was imported from (refused unless allowed).
+    ``folder`` is the folder the name points into, so that a window can offer to allow it."""
+
+    def __init__(self, message: str, path=None, where=None, folder: str = ""):
+        super().__init__(message, path, where)
+        self.folder = folder
+
+
 class DiskFull(HanjiError):
     """The disk (or the project's size limit) is full: what was being written was not written, and
     everything before it is intact. Not a bad entry: a job stops on it instead of skipping."""

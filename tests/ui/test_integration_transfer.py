@@ -125,8 +125,11 @@ def test_export_dialog(qtbot, window, tmp_path, monkeypatch):
     assert window.documents.view.currentIndex().data(Qt.ItemDataRole.UserRole) == window.session.doc_id
 
 
-def test_import_dialog_allows_a_folder_outside_the_dataset(qtbot, window, tmp_path):
+def test_import_dialog_allows_a_folder_outside_the_dataset(qtbot, window, tmp_path, monkeypatch):
     """Images a dataset names out of its folder are refused unless the dialog names their folder (issue 18)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
     data, outside = tmp_path / "data", tmp_path / "scans"
     data.mkdir()
     outside.mkdir()
@@ -152,3 +155,34 @@ def test_import_dialog_allows_a_folder_outside_the_dataset(qtbot, window, tmp_pa
     assert dlg.start() is not None
     wait_job(qtbot, window)
     assert len(store.documents()) == before + 1
+
+
+def test_import_dialog_asks_to_read_images_outside_the_dataset(qtbot, window, tmp_path, monkeypatch):
+    """The dialog asks, naming the folder, and imports again with it allowed when told yes (issue 18)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    data, outside = tmp_path / "data", tmp_path / "scans"
+    data.mkdir()
+    outside.mkdir()
+    for k in range(2):
+        (outside / f"{k}.png").write_bytes(png(f"바깥 {k}"))
+        (data / f"{k}.json").write_text(json.dumps({"version": "5.5.0", "flags": {}, "shapes": [],
+                                                    "imagePath": f"../scans/{k}.png", "imageData": None}))
+    asked = []
+    answer = [QMessageBox.StandardButton.No]
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: (asked.append(a[2]), answer[0])[1])
+    store = window.store
+    before = len(store.documents())
+    window.actions_["project.import"].trigger()
+    dlg = window._transfer_dialog
+    dlg.path.setText(str(data))
+    dlg.skip_bad.setChecked(True)
+    assert dlg.start() is not None
+    wait_job(qtbot, window)
+    assert len(asked) == 1 and str(outside) in asked[0] and asked[0].startswith("2 ")
+    assert len(store.documents()) == before  # told no: nothing read from there
+    answer[0] = QMessageBox.StandardButton.Yes
+    assert dlg.start() is not None
+    wait_job(qtbot, window)
+    qtbot.waitUntil(lambda: len(store.documents()) == before + 2, timeout=20000)
+    assert len(asked) == 2 and not dlg.report.skipped

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from hanji.domain.model import KeyValue, Link, Region
-from hanji.errors import HanjiError
+from hanji.errors import HanjiError, OutsideDataset
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp", ".gif")
 
@@ -205,10 +205,13 @@ class Scope:
         real = Path(os.path.realpath(p))
         return any(real == r or r in real.parents for r in (self.root, *self.allowed))
 
-    def refusal(self, ref: str, path: Path | str | None = None, where: str | None = None) -> HanjiError:
+    def refusal(self, ref: str, path: Path | str | None = None, where: str | None = None,
+                target: Path | str | None = None) -> OutsideDataset:
         # the same words whether or not something is there: an outside path is never looked at
-        return HanjiError(f"the image {ref!r} lies outside the dataset folder {self.root}; it was not read "
-                          "(pass --allow-outside FOLDER to read images from another folder)", path, where)
+        folder = os.path.dirname(os.path.realpath(target)) if target is not None else ""
+        return OutsideDataset(f"the image {ref!r} lies outside the dataset folder {self.root}; it was not read "
+                              "(pass --allow-outside FOLDER to read images from another folder)", path, where,
+                              folder=folder)
 
 
 _SCOPE: contextvars.ContextVar[Scope | None] = contextvars.ContextVar("hanji_dataset_scope", default=None)
@@ -252,18 +255,18 @@ def pick_image(cands: Iterable[Path], ref: str, path: Path | str | None = None, 
     A candidate outside the scope is never looked at; when only such candidates could have been the
     image, the refusal says so (and nothing about whether a file is there)."""
     scope = _SCOPE.get()
-    outside = False
+    outside: Path | None = None
     for c in cands:
         if scope is not None and not scope.admits(c):
-            outside = True
+            outside = outside or c
             continue
         try:
             if c.is_file() and (suffixes is None or c.suffix.lower() in suffixes):
                 return c
         except (OSError, ValueError):  # a name too long or with a NUL byte is no file
             continue
-    if outside and scope is not None:
-        raise scope.refusal(ref, path, where)
+    if outside is not None and scope is not None:
+        raise scope.refusal(ref, path, where, target=outside)
     return None
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from hanji.domain import geometry
 from hanji.domain.model import DOC_STATUSES
 from hanji.domain.text import tokens
-from hanji.errors import DiskFull, HanjiError
+from hanji.errors import DiskFull, HanjiError, OutsideDataset
 from hanji.formats import registry
 from hanji.formats.base import (
     SHAPE_ERRORS,
@@ -63,6 +63,7 @@ class ImportReport:
     skipped: list[SkippedEntry] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    outside: set[str] = field(default_factory=set)  # folders of images refused as outside the dataset
 
     def summary(self) -> str:
         s = (f"imported {self.documents} new documents ({self.regions} regions, {self.links} links, "
@@ -89,7 +90,7 @@ def _prepare(sample: Sample, scope: Scope | None = None) -> _Prepared:
         raise HanjiError(f"a document needs a name, got {sample.name!r:.40}", where)
     info = None
     if sample.image_path is not None and scope is not None and not scope.admits(sample.image_path):
-        raise scope.refusal(str(sample.image_path), where)
+        raise scope.refusal(str(sample.image_path), where, target=sample.image_path)
     if sample.has_image:
         data = sample.read_image()
         info = inspect_bytes(data, sample.image_path or where)
@@ -148,6 +149,8 @@ class _Importer:
                 self.stop()  # a strict import that stops leaves the project as it was
                 raise
             self.report.skipped.append(SkippedEntry(e.path, e.where, e.reason))
+            if isinstance(e, OutsideDataset) and e.folder:
+                self.report.outside.add(e.folder)
         if len(self.pending) >= self.batch:
             self.flush()
 

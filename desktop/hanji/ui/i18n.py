@@ -123,6 +123,9 @@ KO: dict[str, str] = {
     "Images outside the dataset's folder are not read; allow a folder here":
         '데이터셋 폴더 밖의 이미지는 읽지 않습니다. 허용할 폴더를 여기에 지정하세요',
     'Choose a folder that exists.': '있는 폴더를 고르세요.',
+    'images the dataset names are outside its folder, in': '개 이미지가 데이터셋 폴더 밖에 있습니다. 위치',
+    'Read images from these folders too?': '이 폴더의 이미지도 읽을까요?',
+    'Images outside the dataset': '데이터셋 밖의 이미지',
     'Import report': '가져오기 보고서',
     'Importing…': '가져오는 중…',
     "It already exists: tick 'Replace it if it exists' or choose another name.": "이미 있습니다: '있으면 바꾸기'를 선택하거나 다른 이름을 고르세요.",

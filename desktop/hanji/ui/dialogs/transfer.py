@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -207,8 +208,6 @@ class ImportDialog(_TransferDialog):
 
     def start(self):
         """Check the fields and run the import on the worker; the dialog closes when it starts."""
-        from hanji.jobs.transfer import import_path
-
         text = self.path.text().strip()
         if not text or not Path(text).exists():
             self._fail(tr("Choose a file or folder that exists."))
@@ -218,13 +217,35 @@ class ImportDialog(_TransferDialog):
         if also and not Path(also).is_dir():
             self._fail(tr("Choose a folder that exists."))
             return None
-        return self._launch(tr("Importing…"), import_path, self.window_.store, text, fmt,
-                            skip_bad=self.skip_bad.isChecked(), allow_outside=[also] if also else [])
+        self._args = (text, fmt, self.skip_bad.isChecked(), [also] if also else [])
+        return self._run(*self._args)
+
+    def _run(self, text: str, fmt: str | None, skip_bad: bool, allow: list[str]):
+        from hanji.jobs.transfer import import_path
+
+        self._args = (text, fmt, skip_bad, allow)
+        return self._launch(tr("Importing…"), import_path, self.window_.store, text, fmt, skip_bad=skip_bad,
+                            allow_outside=allow)
+
+    def _ask_outside(self, report) -> bool:
+        """Images the dataset names in folders outside it were refused: ask whether to read them too,
+        and import again if so (what came in already is found again, not added twice)."""
+        folders = sorted(report.outside)
+        n = sum(1 for s in report.skipped if "outside the dataset folder" in s.message)
+        text = (f"{n} {tr('images the dataset names are outside its folder, in')}:\n" + "\n".join(folders[:5])
+                + ("\n…" if len(folders) > 5 else "") + f"\n\n{tr('Read images from these folders too?')}")
+        if QMessageBox.question(self.window_, tr("Images outside the dataset"), text) != \
+                QMessageBox.StandardButton.Yes:
+            return False
+        text_, fmt, skip_bad, allow = self._args
+        return self._run(text_, fmt, skip_bad, allow + folders) is not None
 
     def _done(self, report) -> None:
         from hanji.ui.jobs_menu import show_report
 
         self.report = report
+        if getattr(report, "outside", None) and self._ask_outside(report):
+            return  # imported again with those folders allowed; that run reports
         win = self.window_
         win.documents.model.reload()
         if win.session.doc_id is None:
@@ -348,6 +369,8 @@ class ExportDialog(_TransferDialog):
         from hanji.ui.jobs_menu import show_report
 
         self.report = report
+        if getattr(report, "outside", None) and self._ask_outside(report):
+            return  # imported again with those folders allowed; that run reports
         self.window_.statusBar().showMessage(report.summary(), 10000)
         if report.notes:
             show_report(self.window_, tr("Export report"), report.summary(), list(report.notes))
