@@ -193,6 +193,12 @@ def _popcount(x: np.ndarray) -> np.ndarray:
     return np.bitwise_count(x).sum(axis=-1, dtype=np.int32)
 
 
+def _distinct(x: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted (by sorting: numpy 2's hashing ``unique`` is far slower here)."""
+    x = np.sort(x)
+    return x[np.r_[True, x[1:] != x[:-1]]] if len(x) else x
+
+
 def _cutoff(sizes: np.ndarray, limit: int, budget: int) -> int:
     """The largest bucket size kept in a band: at most ``limit``, and the buckets kept (smallest
     first) make at most ``budget`` pairs."""
@@ -233,14 +239,14 @@ def band_pairs(*packed: np.ndarray, band_bytes: int = BAND_BYTES, limit: int = B
             k = keys[order]
             starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
             sizes = np.diff(np.r_[starts, n])
-            for size in np.unique(sizes[(sizes > 1) & (sizes <= _cutoff(sizes, limit, budget * n))]):
+            for size in _distinct(sizes[(sizes > 1) & (sizes <= _cutoff(sizes, limit, budget * n))]):
                 runs = order[starts[sizes == size][:, None] + np.arange(size)]  # (runs, size) rows sharing a value
                 i, j = np.triu_indices(int(size), 1)
                 a, b = runs[:, i].reshape(-1), runs[:, j].reshape(-1)
                 chunks.append(np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b))
     if not chunks:
         return np.zeros((0, 2), dtype=np.int64)
-    codes = np.unique(np.concatenate(chunks))
+    codes = _distinct(np.concatenate(chunks))
     return np.stack([codes // n, codes % n], axis=1)
 
 
