@@ -198,6 +198,10 @@ def test_multi_page_tiffs_and_animated_gifs_say_what_was_kept(tmp_path):
     assert report.added == 2
     assert any("scan.tif" in n and "3 pages" in n and "first" in n for n in report.notes)
     assert any("anim.gif" in n and "3 frames" in n for n in report.notes)
+    (tmp_path / "scan.json").write_text(json.dumps({"shapes": [], "imagePath": "scan.tif", "imageData": None}))
+    with ProjectStore.create(tmp_path / "q.hanji") as store:  # an import says it too
+        report = import_path(store, tmp_path / "scan.json")
+    assert report.documents == 1 and any("3 pages" in n for n in report.notes)
 
 
 # ------------------------------------------------------------------------------------ item 18
@@ -229,6 +233,7 @@ def test_exif_orientation_is_applied_on_add_and_import(tmp_path):
     with ProjectStore.create(tmp_path / "q.hanji") as store:
         report = import_path(store, tmp_path / "photo.json")
         assert report.documents == 1 and report.regions == 1
+        assert any("upright" in n for n in report.notes)
 
 
 # ------------------------------------------------------------------------------------ item 19

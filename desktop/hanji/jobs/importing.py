@@ -143,6 +143,11 @@ class _Importer:
                 self.pending.append(_prepare(item, scope))
             except SHAPE_ERRORS as e:
                 raise as_error(e, item.source or str(item.name)) from e
+            info = self.pending[-1].info
+            if info is not None and (info.frames > 1 or info.rotated):  # said, not done silently
+                what = (f"the image has {info.frames} pages or frames; only the first was imported"
+                        if info.frames > 1 else "the image was turned upright by its EXIF orientation")
+                self.report.notes.append(f"{item.source or item.name}: {what}")
         except HanjiError as e:
             if not self.skip_bad:
                 self.pending.clear()
