@@ -139,7 +139,13 @@ def matched(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     m = (a < 250) & (b < 250)
     if m.sum() < a.size // 20:
         return a
-    k, c = np.polyfit(a[m], b[m], 1)
+    x, y = a[m].astype(np.float64), b[m].astype(np.float64)
+    x0, y0 = x.mean(), y.mean()
+    var = float(((x - x0) ** 2).sum())
+    if var == 0:
+        return a
+    k = float(((x - x0) * (y - y0)).sum()) / var  # the least-squares line (what polyfit(x, y, 1) fits)
+    c = y0 - k * x0
     if not 0.2 < k < 5:  # not a brightness change: compare as they are
         return a
     return np.clip(k * a + c, 0, 255)
