@@ -49,6 +49,12 @@ def _editing():
     return editing
 
 
+def _review():
+    from hanji.ui import review  # issue 21: your name, submit, accept, reject, the queue
+
+    return review
+
+
 def _tool(name):
     return lambda w: w.canvas.set_tool(name)
 
@@ -142,6 +148,11 @@ ACTIONS: list[ActionSpec] = [
     ActionSpec("jobs.train_tagger", "Train tagger on this project", "", "Jobs", lambda w: _jobs().train(w, "tagger")),
     ActionSpec("go.next_useful", "Next most useful document", "Ctrl+J", "Go", lambda w: _jobs().next_useful(w),
                "SP_MediaSkipForward"),
+    ActionSpec("review.user", "Your name…", "", "Review", lambda w: _review().set_user_dialog(w)),
+    ActionSpec("review.submit", "Submit for review", "", "Review", lambda w: _review().submit(w)),
+    ActionSpec("review.queue", "Review queue…", "", "Review", lambda w: _review().show_queue(w)),
+    ActionSpec("review.accept", "Accept document", "", "Review", lambda w: _review().accept(w)),
+    ActionSpec("review.reject", "Reject document…", "", "Review", lambda w: _review().reject_dialog(w)),
     ActionSpec("help.tour", "Keyboard tour", "", "Help", lambda w: _jobs().show_tour(w)),
     ActionSpec("help.cheatsheet", "Cheat sheet", "F1", "Help", lambda w: w.show_cheatsheet()),
     ActionSpec("help.shortcuts", "Edit shortcuts…", "Ctrl+K", "Help", lambda w: w.edit_shortcuts()),
@@ -149,7 +160,7 @@ ACTIONS: list[ActionSpec] = [
 # canvas actions that also work from the regions list (keys the list does not use itself)
 LIST_TOO = {"label.confirm", "label.difficult", "edit.delete", "edit.copy", "edit.paste", "edit.duplicate",
             "edit.paste_next", "label.move_up", "label.move_down", "go.tags"}
-MENUS = ["File", "Edit", "View", "Tools", "Go", "Label", "Jobs", "Help"]
+MENUS = ["File", "Edit", "View", "Tools", "Go", "Label", "Review", "Jobs", "Help"]
 # the toolbar, most needed first: a narrow window hides its right end in the overflow menu, so the
 # jobs a person looks for (pre-annotate, next useful) come before the drawing tools, which have keys
 TOOLBAR = ["project.open", "jobs.preannotate_doc", "label.confirm", "go.next_useful", "edit.undo", "edit.redo",

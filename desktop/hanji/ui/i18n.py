@@ -338,6 +338,23 @@ KO.update({
     "Region colour: entity when tagged, else status": "영역 색: 태그가 있으면 개체, 없으면 상태",
 })
 
+# review and who did what (issue 21)
+KO.update({
+    "&Review": "검수(&R)", "Review": "검수", "Your name…": "내 이름…", "Your name": "내 이름",
+    "Your edits and reviews are recorded under:": "편집과 검수가 이 이름으로 기록됩니다:",
+    "Edits are recorded under": "편집 기록 이름:", "Submit for review": "검수 요청",
+    "Accept document": "문서 승인", "Reject document…": "문서 반려…", "Reject document": "문서 반려",
+    "Review queue…": "검수 대기열…", "Review queue": "검수 대기열", "Waiting for review": "검수 대기",
+    "Returned to their labelers": "작업자에게 반려됨", "Why?": "반려 사유는?",
+    "Why? (pinned to the selected region)": "반려 사유는? (선택한 영역에 표시)",
+    "Submitted for review.": "검수를 요청했습니다.", "Accepted.": "승인했습니다.",
+    "Rejected: back to its labeler.": "반려했습니다: 작업자에게 돌아갑니다.",
+    "Rejected — back to you:": "반려됨 — 다시 작업해 주세요:", "In review:": "검수 중:", "region": "영역",
+    "Open a document first.": "먼저 문서를 여세요.", "to label": "작업 전", "labelled": "작업 완료",
+    "in review": "검수 중", "accepted": "승인", "rejected": "반려", "labeler": "작업자", "reviewer": "검수자",
+    "comments": "의견",
+})
+
 _LANG: str | None = None
 
 

@@ -71,6 +71,9 @@ class MainWindow(QMainWindow):
         from hanji.ui import editing
 
         editing.install(self)  # entity keys on the canvas, the documents' context menu
+        from hanji.ui import review
+
+        review.install(self)  # your name for the edits, review comments on the canvas (issue 21)
         self.status_counts = QLabel()
         self.status_zoom = QLabel()
         self.status_tool = QLabel()

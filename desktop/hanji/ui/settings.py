@@ -67,6 +67,19 @@ def set_auto_read(on: bool) -> None:
     s.sync()
 
 
+def user_name() -> str:
+    """The name this seat's edits are recorded under (Review → Your name…); '' for the default
+    (``$HANJI_USER``, else the login name)."""
+    v = settings().value("team/user")
+    return str(v) if v else ""
+
+
+def set_user_name(name: str) -> None:
+    s = settings()
+    s.setValue("team/user", name)
+    s.sync()
+
+
 def save_window(geometry: QByteArray, state: QByteArray, zoom: float) -> None:
     s = settings()
     s.setValue("window/geometry", geometry)

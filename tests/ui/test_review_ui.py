@@ -1,0 +1,59 @@
+"""Review in the window (issue 21): a rejected document shows its comment on the canvas, the
+review queue lists what waits, and the name set in the window is the one edits are recorded under."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog
+
+
+def test_a_rejected_document_shows_its_comment_on_the_canvas(window, ui_project, qtbot):
+    store = ui_project
+    doc = store.documents()[0]
+    rid = store.regions(doc.id)[1].id
+    store.user = "kim"
+    store.submit(doc.id)
+    store.user = "lee"
+    store.reject(doc.id, "금액이 틀렸어요", region_id=rid)
+    window.session.set_document(store.documents()[1].id)
+    window.session.set_document(doc.id)
+    banner = window.review_banner
+    assert banner.isVisible()
+    assert "lee" in banner.text() and "금액이 틀렸어요" in banner.text() and f"region {rid}" in banner.text()
+    qtbot.mouseClick(banner, Qt.MouseButton.LeftButton)
+    assert window.session.selection == frozenset({rid})  # the pinned region
+    out = os.environ.get("HANJI_SCREENSHOT_DIR")
+    if out:
+        window.grab().save(str(Path(out) / "review_rejected.png"))
+    window.session.set_document(store.documents()[1].id)
+    assert not banner.isVisible()
+
+
+def test_the_review_queue_and_the_window_name(window, ui_project, qtbot, monkeypatch):
+    store = ui_project
+    first, second = store.documents()
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("박검수", True))
+    window.actions_["review.user"].trigger()
+    assert store.user == "박검수"
+    window.session.set_document(first.id)
+    window.actions_["review.submit"].trigger()
+    assert store.review_state(first.id) == "labelled"
+    assert store.history_entries(first.id)[0]["author"] == "박검수"
+    window.actions_["review.queue"].trigger()
+    dlg = window.review_queue_dialog
+    texts = [dlg.list.item(i).text() for i in range(dlg.list.count())]
+    assert texts[0].startswith("Waiting for review (1)") and first.name in texts[1] and "박검수" in texts[1]
+    out = os.environ.get("HANJI_SCREENSHOT_DIR")
+    if out:
+        dlg.grab().save(str(Path(out) / "review_queue.png"))
+    dlg.list.itemActivated.emit(dlg.list.item(1))
+    assert window.session.doc_id == first.id
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("다시 봐 주세요", True))
+    window.actions_["review.reject"].trigger()
+    assert store.review_state(first.id) == "rejected" and window.review_banner.isVisible()
+    dlg.fill()
+    texts = [dlg.list.item(i).text() for i in range(dlg.list.count())]
+    assert "Waiting for review (0)" in texts[0] and any("Returned to their labelers (1)" in t for t in texts)
