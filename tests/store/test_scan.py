@@ -52,3 +52,14 @@ def test_neighbours_by_an_indexed_query(project):
     assert project.neighbour_id(ids[1], status="done") == ids[3]
     assert project.neighbour_id(ids[1], not_status="done") == ids[2]
     assert project.neighbour_id(0) == ids[0]
+
+
+def test_readings_are_each_regions_status_and_confidence(project):
+    _fill(project)
+    d = project.documents()[2]
+    project.add_regions(d.id, [Region(quad(1, 40), text="x", status="machine", source="model", confidence=0.25)])
+    got = {doc.id: sorted(r, key=str) for doc, r in project.iter_readings(page=2)}
+    assert list(got) == [x.id for x in project.documents()]
+    assert got == {x.id: sorted(((r.status, r.confidence) for r in project.regions(x.id)), key=str)
+                   for x in project.documents()}
+    assert ("machine", 0.25) in got[d.id]

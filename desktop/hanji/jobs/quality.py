@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from hanji.domain.model import Document, KeyValue, Link, Region
+from hanji.domain.model import HUMAN_STATUSES, Document, KeyValue, Link, Region
 from hanji.domain.text import nfc
 from hanji.errors import HanjiError
 from hanji.jobs.base import CancelToken, Progress, no_progress
@@ -301,16 +301,16 @@ def next_documents(store: ProjectStore, n: int = 10, diversity: bool = True, pro
 
     fps = fingerprints(store, progress, cancel) if diversity else {}
     candidates, labelled = [], []
-    for doc, regions, _, _ in store.iter_annotated(links=False, keyvalues=False):
+    for doc, readings in store.iter_readings():  # (status, confidence) of each region: no Region objects
         if cancel:
             cancel.check()
         fp = fps.get(doc.id)
         feats = np.unpackbits(np.frombuffer(bytes.fromhex(fp.phash), np.uint8)).astype(bool) if fp else None
-        if doc.status == "done" or any(r.human for r in regions):
+        if doc.status == "done" or any(st in HUMAN_STATUSES for st, _ in readings):
             if feats is not None:
                 labelled.append(feats)
             continue
-        confs = [r.confidence for r in regions if r.confidence is not None and not r.human]
+        confs = [c for st, c in readings if c is not None]
         candidates.append(Candidate(doc.id, doc.name, confs, feats))
     if diversity and any(c.features is None for c in candidates):
         for c in candidates:

@@ -119,6 +119,26 @@ class Scan:
                 return
             after = hi
 
+    def iter_readings(self, page: int = PAGE) -> Iterator[tuple[Document, list[tuple[str, float | None]]]]:
+        """Every document with its regions' ``(status, confidence)``, a page of documents at a time
+        (what to label next needs no more of a region than that)."""
+        after = 0
+        while True:
+            docs = self.document_page(after, page)
+            if not docs:
+                return
+            got: dict[int, list[tuple[str, float | None]]] = {}
+            with self._mutex:
+                for doc_id, status, conf in self.conn.execute(
+                        "SELECT doc_id, status, confidence FROM regions WHERE doc_id BETWEEN ? AND ?",
+                        (docs[0].id, docs[-1].id)):
+                    got.setdefault(doc_id, []).append((status, conf))
+            for d in docs:
+                yield d, got.get(d.id, [])
+            if len(docs) < page:
+                return
+            after = docs[-1].id
+
     # ------------------------------------------------------------------ aggregates, for statistics
     def group_counts(self, table: str, column: str) -> dict:
         """``{value: rows}`` of one column (statuses, kinds, labels, document types, keys), counted by
