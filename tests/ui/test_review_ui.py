@@ -57,3 +57,36 @@ def test_the_review_queue_and_the_window_name(window, ui_project, qtbot, monkeyp
     dlg.fill()
     texts = [dlg.list.item(i).text() for i in range(dlg.list.count())]
     assert "Waiting for review (0)" in texts[0] and any("Returned to their labelers (1)" in t for t in texts)
+
+
+def test_the_dashboard_shows_people_and_agreement(qtbot, ui_project):
+    from hanji.domain.model import Region
+    from hanji.ui.panes.dashboard import DashboardPane
+
+    store = ui_project
+    first, second = store.documents()
+    store.user = "ann"
+    store.update_region(store.regions(first.id)[0].id, text="한지문구 홍대점!")
+    store.submit(first.id)
+    store.user = "rev"
+    store.reject(first.id, "느낌표 빼 주세요")
+    store.assign([second.id], ["ann", "bob"])
+    box = [(0, 0), (40, 0), (40, 10), (0, 10)]
+    store.put_version(second.id, "ann", [Region(points=box, text="두번째")], [])
+    store.put_version(second.id, "bob", [Region(points=box, text="두번재")], [])
+    p = DashboardPane(store)
+    qtbot.addWidget(p)
+    p.resize(1000, 700)
+    with qtbot.waitSignal(p.updated, timeout=60000):
+        p.refresh()
+    rows = {p.people.people.topLevelItem(i).text(0): p.people.people.topLevelItem(i)
+            for i in range(p.people.people.topLevelItemCount())}
+    assert rows["ann"].text(1) == "1" and rows["ann"].text(5) == "1" and rows["ann"].text(6) == "1/1 (100%)"
+    pair = p.people.agreement.topLevelItem(0)
+    assert pair.text(0) == "ann / bob" and pair.text(2) == "1" and pair.text(4) == "0.333"
+    assert store.review_queue() == []  # the dashboard measures; it sends nothing to review
+    out = os.environ.get("HANJI_SCREENSHOT_DIR")
+    if out:
+        p.tabs.setCurrentWidget(p.people)
+        p.grab().save(str(Path(out) / "dashboard_people.png"))
+    p.close()

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hanji.jobs import quality as jq
+from hanji.jobs import team
 from hanji.jobs.base import CancelToken, Progress, no_progress
 from hanji.store import ProjectStore
 
@@ -25,6 +26,8 @@ class Overview:
     tag_suspects: list = field(default_factory=list)  # (TagReading, margin)
     picks: list = field(default_factory=list)
     names: dict[int, str] = field(default_factory=dict)
+    people: list = field(default_factory=list)  # per-person figures (issue 21)
+    agreement: dict = field(default_factory=dict)  # labelers' agreement, measured only (nothing sent)
 
 
 def overview(store: ProjectStore, progress: Progress = no_progress, cancel: CancelToken | None = None) -> Overview:
@@ -36,7 +39,10 @@ def overview(store: ProjectStore, progress: Progress = no_progress, cancel: Canc
              ("duplicates", "duplicates", lambda p: jq.find_duplicates(store, progress=p, cancel=cancel)),
              ("suspects", "suspects", lambda p: jq.likely_label_errors(store, progress=p, cancel=cancel)),
              ("tags", "tag_suspects", lambda p: jq.likely_tag_errors(store, progress=p, cancel=cancel)),
-             ("picks", "picks", lambda p: jq.next_documents(store, PICKS, progress=p, cancel=cancel))]
+             ("picks", "picks", lambda p: jq.next_documents(store, PICKS, progress=p, cancel=cancel)),
+             ("people", "people", lambda p: team.people_stats(store)),
+             ("agreement", "agreement", lambda p: team.measure_agreement(store, send=False, progress=p,
+                                                                          cancel=cancel))]
     for k, (title, attr, fn) in enumerate(steps):
         def sub(done, total=None, message="", k=k, title=title):
             progress(k, len(steps), f"{title}: {message}" if message else title)

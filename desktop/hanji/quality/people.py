@@ -38,7 +38,9 @@ class Person:
             "active_hours": round(hours, 3),
             "documents_per_hour": round(len(self.documents) / hours, 2) if hours else None,
             "edits_per_hour": round(self.edits / hours, 1) if hours else None,
-            "seconds_per_document": round(self.active / len(self.documents), 1) if self.documents else None,
+            # None, not 0, until there is a gap between two edits to measure
+            "seconds_per_document": round(self.active / len(self.documents), 1) if self.documents and self.active
+            else None,
             "median_seconds_per_document": round(times[len(times) // 2], 1) if times else None,
             "reviewed": self.reviewed,
             "rejected": self.rejected,

@@ -14,7 +14,10 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
+    QWidget,
 )
 
 from hanji.errors import HanjiError
@@ -198,3 +201,49 @@ def show_queue(w) -> QueueDialog | None:
     dlg.show()
     w.review_queue_dialog = dlg
     return dlg
+
+
+class PeopleTab(QWidget):
+    """The dashboard's People tab: per-person figures, and the labelers' agreement per pair and entity."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.people = QTreeWidget()
+        self.people.setRootIsDecorated(False)
+        self.people.setHeaderLabels([tr("Person"), tr("Edits"), tr("Documents"), tr("Docs/hour"), tr("s/document"),
+                                     tr("Submitted"), tr("Rejected")])
+        self.agreement = QTreeWidget()
+        self.agreement.setHeaderLabels([tr("Labelers / entity"), tr("Documents"), tr("Disagree"), "IoU", "CER",
+                                        tr("Tag F1"), tr("Key-value F1")])
+        lay.addWidget(self.people, 3)
+        lay.addWidget(self.agreement, 2)
+
+    def fill(self, people: list[dict], agreement: dict) -> None:
+        self.people.clear()
+        for p in people:
+            rate = "–" if p["rejection_rate"] is None else f"{p['rejected']}/{p['reviewed']} ({100 * p['rejection_rate']:.0f}%)"
+            self.people.addTopLevelItem(QTreeWidgetItem([
+                p["user"] or tr("(unnamed)"), str(p["edits"]), str(p["documents"]), _num(p["documents_per_hour"]),
+                _num(p["seconds_per_document"]), str(p["submitted"]), rate]))
+        self.agreement.clear()
+        for pair in (agreement or {}).get("pairs", []):
+            top = QTreeWidgetItem([" / ".join(pair["labelers"]), str(pair["documents"]), str(pair["disagreeing"]),
+                                   _num(pair["box_iou"]), _num(pair["cer"]), _num(pair["tag_f1"]),
+                                   _num(pair["keyvalue_f1"])])
+            for name, f in pair["per_entity"].items():
+                top.addChild(QTreeWidgetItem([name, "", "", "", "", _num(f["tag_f1"]), _num(f["keyvalue_f1"])]))
+            self.agreement.addTopLevelItem(top)
+            top.setExpanded(True)
+        for t in (self.people, self.agreement):
+            for c in range(t.columnCount()):
+                t.resizeColumnToContents(c)
+
+
+def _num(v) -> str:
+    return "–" if v is None else f"{v:.3g}" if isinstance(v, float) and v < 10 else f"{v:g}"
+
+
+def people_tab() -> PeopleTab:
+    return PeopleTab()

@@ -242,6 +242,10 @@ class DashboardPane(QWidget):
         self.tabs.addTab(self._with_note(self.suspects), tr("Likely errors"))
         self.tabs.addTab(self._with_note(self.picks), tr("Label next"))
         self.tabs.addTab(srch, tr("Search"))
+        from hanji.ui.review import people_tab
+
+        self.people = people_tab()  # who did what and labelers' agreement (issue 21)
+        self.tabs.addTab(self.people, tr("People"))
         for t in (self.findings, self.duplicates, self.suspects, self.picks, self.results):
             t.itemActivated.connect(self._activated)
             t.header().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -416,6 +420,7 @@ class DashboardPane(QWidget):
             for c in range(t.columnCount() - 1):
                 t.resizeColumnToContents(c)
         self._explain_empty(data)
+        self.people.fill(data.people, data.agreement)
         s = data.stats
         flagged = sum(x.flagged for x in data.suspects) + len(data.tag_suspects)
         self.info.setText(f"{plural(s.documents, 'document', 'documents')}, {plural(s.regions, 'region', 'regions')} · "
