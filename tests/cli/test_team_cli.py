@@ -81,3 +81,17 @@ def test_agreement_with_a_labelers_copy(tmp_path, capsys):
         assert [r.text for r in store.regions(given[1])] == ["서울"]
     assert main(["agreement", str(p)]) == 0
     assert "ann / bob: 2 documents, 1 disagree" in capsys.readouterr().out
+
+
+def test_agreement_bad_input_is_one_clear_message(tmp_path, capsys):
+    p = _new(tmp_path, n=2)
+    assert main(["agreement", str(p), "--share", "2", "--labelers", "a,b"]) == 1
+    assert "the share is a fraction above 0 and at most 1" in capsys.readouterr().err
+    assert main(["agreement", str(p), "--share", "0.5", "--labelers", "a"]) == 1
+    assert "at least two labelers" in capsys.readouterr().err
+    assert main(["agreement", str(p), "--from", str(p), "--labeler", "zed"]) == 1
+    assert "no document is given to 'zed'" in capsys.readouterr().err
+    assert main(["review", str(p), "--accept", "nope"]) == 1
+    assert "no document 'nope'" in capsys.readouterr().err
+    assert main(["review", str(p), "--submit", "d0.png", "--user", ""]) == 1
+    assert "a user name cannot be empty" in capsys.readouterr().err
