@@ -90,3 +90,26 @@ def test_the_dashboard_shows_people_and_agreement(qtbot, ui_project):
         p.tabs.setCurrentWidget(p.people)
         p.grab().save(str(Path(out) / "dashboard_people.png"))
     p.close()
+
+
+def test_the_reviewer_keeps_a_labelers_version_in_the_window(window, ui_project, monkeypatch):
+    from hanji.domain.model import Region
+
+    store = ui_project
+    doc = store.documents()[1]
+    box = [(0, 0), (40, 0), (40, 10), (0, 10)]
+    store.assign([doc.id], ["ann", "bob"])
+    store.put_version(doc.id, "ann", [Region(points=box, text="앤")], [])
+    store.put_version(doc.id, "bob", [Region(points=box, text="밥")], [])
+    window.session.set_document(doc.id)
+    asked = {}
+
+    def get_item(_parent, _title, _label, items, *a, **k):
+        asked["items"] = items
+        return "bob", True
+
+    monkeypatch.setattr(QInputDialog, "getItem", get_item)
+    window.actions_["review.pick"].trigger()
+    assert asked["items"] == ["ann", "bob"] and [r.text for r in store.regions(doc.id)] == ["밥"]
+    window.actions_["edit.undo"].trigger()  # one undoable step
+    assert store.regions(doc.id) == []  # the document had no regions before

@@ -153,6 +153,7 @@ ACTIONS: list[ActionSpec] = [
     ActionSpec("review.queue", "Review queue…", "", "Review", lambda w: _review().show_queue(w)),
     ActionSpec("review.accept", "Accept document", "", "Review", lambda w: _review().accept(w)),
     ActionSpec("review.reject", "Reject document…", "", "Review", lambda w: _review().reject_dialog(w)),
+    ActionSpec("review.pick", "Keep a labeler's version…", "", "Review", lambda w: _review().pick_version_dialog(w)),
     ActionSpec("help.tour", "Keyboard tour", "", "Help", lambda w: _jobs().show_tour(w)),
     ActionSpec("help.cheatsheet", "Cheat sheet", "F1", "Help", lambda w: w.show_cheatsheet()),
     ActionSpec("help.shortcuts", "Edit shortcuts…", "Ctrl+K", "Help", lambda w: w.edit_shortcuts()),

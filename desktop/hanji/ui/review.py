@@ -148,6 +148,21 @@ def reject_dialog(w) -> None:
         _do(w, lambda: w.store.reject(d, text, region_id=rid), tr("Rejected: back to its labeler."))
 
 
+def pick_version_dialog(w) -> None:
+    """A document two labelers labelled: keep one's version as the document's (one undoable step)."""
+    d = _doc(w)
+    if d is None:
+        return
+    versions = w.store.label_versions(d).get(d, {})
+    if not versions:
+        w.statusBar().showMessage(tr("No labeler's version of this document is kept."), 4000)
+        return
+    name, ok = QInputDialog.getItem(w, tr("Keep a labeler's version"), tr("Whose version?"), sorted(versions), 0,
+                                    False)
+    if ok and name:
+        _do(w, lambda: w.store.restore_version(d, name), f"{tr('Kept the version of')} {name}")
+
+
 class QueueDialog(QDialog):
     """The review queue (labelled documents and those in review) and the documents sent back."""
 
