@@ -189,13 +189,19 @@ def shapes(mask: np.ndarray) -> list[np.ndarray]:
     ``(x, y)`` pixel centres from the shape's first pixel (raster order), clockwise on screen;
     the shapes in raster order of their first pixel (OpenCV's ``findContours``; a shape inside
     another's hole is a shape of its own)."""
+    return [b for b, _ in shapes_and_holes(mask)]
+
+
+def shapes_and_holes(mask: np.ndarray) -> list[tuple[np.ndarray, bool]]:
+    """:func:`shapes`, each with whether the shape has a hole."""
     cv2 = _cv()
     found, hierarchy = cv2.findContours(_u8(mask), cv2.RETR_CCOMP, cv2.CHAIN_APPROX_NONE)
     if not found:
         return []
-    outer = [c[:, 0, :] for c, h in zip(found, hierarchy[0]) if h[3] == -1]  # holes have a parent
-    outer.sort(key=lambda c: (int(c[0, 1]), int(c[0, 0])))  # a border is walked from its first pixel
-    return [_clockwise(c) for c in outer]
+    # holes have a parent; an outer boundary's first child is its first hole
+    outer = [(c[:, 0, :], bool(h[2] != -1)) for c, h in zip(found, hierarchy[0]) if h[3] == -1]
+    outer.sort(key=lambda ch: (int(ch[0][0, 1]), int(ch[0][0, 0])))  # a border is walked from its first pixel
+    return [(_clockwise(c), holes) for c, holes in outer]
 
 
 def _clockwise(pts: np.ndarray) -> np.ndarray:
@@ -205,14 +211,17 @@ def _clockwise(pts: np.ndarray) -> np.ndarray:
     return pts
 
 
-def component_mask(mask: np.ndarray, outline: np.ndarray) -> tuple[np.ndarray, int, int]:
+def component_mask(mask: np.ndarray, outline: np.ndarray, holes: bool = True) -> tuple[np.ndarray, int, int]:
     """The shape of ``mask`` whose outer boundary is ``outline`` (from :func:`shapes`), alone in its
-    bounding box: ``(bool mask, x0, y0)`` (its holes clear, shapes inside them left out)."""
+    bounding box: ``(bool mask, x0, y0)`` (its holes clear, shapes inside them left out; ``holes``
+    False says it has none, which spares looking for such shapes)."""
     cv2 = _cv()
     x0, y0, w, h = cv2.boundingRect(outline.reshape(-1, 1, 2).astype(np.int32))
     sub = np.zeros((h, w), np.uint8)
     cv2.fillPoly(sub, [(outline - [x0, y0]).astype(np.int32)], 1)
     sub &= _u8(mask[y0:y0 + h, x0:x0 + w])
+    if not holes:
+        return sub.view(bool), x0, y0
     n, labels = cv2.connectedComponents(sub, connectivity=8)
     if n > 2:  # something sits in a hole: keep the shape that holds the boundary's first pixel
         fx, fy = outline[0]
@@ -257,6 +266,15 @@ def min_area_rect(points) -> tuple[list[tuple[float, float]], float, float]:
     w = float(np.hypot(*(box[1] - box[0])))
     h = float(np.hypot(*(box[2] - box[1])))
     return [(float(x), float(y)) for x, y in box], w, h
+
+
+def masked_mean(image: np.ndarray, mask: np.ndarray) -> float:
+    """The mean of a one-channel ``image`` where ``mask`` is set (0.0 when it is set nowhere)."""
+    cv2 = _cv()
+    m = _u8(mask)
+    if not cv2.countNonZero(m):
+        return 0.0
+    return float(cv2.mean(np.ascontiguousarray(image), m)[0])
 
 
 def fill_polygon(shape: tuple[int, int], points, value: int = 1) -> np.ndarray:

@@ -22,9 +22,10 @@ def dilate(mask: np.ndarray) -> np.ndarray:
 class Component:
     """One 8-connected shape of ``source`` (a binary map), given by its outer boundary."""
 
-    def __init__(self, source: np.ndarray, boundary: np.ndarray) -> None:
+    def __init__(self, source: np.ndarray, boundary: np.ndarray, holes: bool = True) -> None:
         self.source = source
         self.boundary = boundary  # int (N, 2) pixel centres, clockwise on screen, from the first pixel
+        self.holes = holes  # whether the shape may have holes (False: it has none)
 
     @property
     def bbox(self) -> tuple[int, int, int, int]:
@@ -34,7 +35,7 @@ class Component:
 
     @cached_property
     def _filled(self) -> tuple[np.ndarray, int, int]:
-        return imaging.component_mask(self.source, self.boundary)
+        return imaging.component_mask(self.source, self.boundary, self.holes)
 
     def mask(self) -> tuple[np.ndarray, int, int]:
         """The component alone in its bounding box: ``(mask, x0, y0)``."""
@@ -67,7 +68,7 @@ class Component:
 def components(mask: np.ndarray) -> list[Component]:
     """The 8-connected components of a binary map, ordered by their first pixel in raster order."""
     m = np.asarray(mask)
-    return [Component(m, b) for b in imaging.shapes(m)]
+    return [Component(m, b, holes) for b, holes in imaging.shapes_and_holes(m)]
 
 
 def trace_outline(mask: np.ndarray) -> list[tuple[int, int]]:

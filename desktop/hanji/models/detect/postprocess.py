@@ -129,19 +129,21 @@ def is_curved(comp: contours.Component, rect: tuple | None = None, bins: int = 8
     v = -px * uy + py * ux
     edges = np.linspace(u.min(), u.max() + 1e-6, bins + 1)
     idx = np.clip(np.digitize(u, edges) - 1, 0, bins - 1)
-    centres, thick, us = [], [], []
-    for b in range(bins):
-        sel = idx == b
-        if sel.sum() < 3:
-            continue
-        vb = v[sel]
-        centres.append(float(vb.mean()))
-        thick.append(float(vb.max() - vb.min()))
-        us.append(float(u[sel].mean()))
-    if len(centres) < 4:
+    n = np.bincount(idx, minlength=bins)
+    keep = n >= 3  # the bins with pixels enough: their centre, thickness and position along
+    if keep.sum() < 4:
         return False
-    fit = np.polyfit(us, centres, 1)
-    stray = float(np.max(np.abs(np.polyval(fit, us) - centres)))
+    vmax = np.full(bins, -np.inf)
+    vmin = np.full(bins, np.inf)
+    np.maximum.at(vmax, idx, v)
+    np.minimum.at(vmin, idx, v)
+    cc = (np.bincount(idx, weights=v, minlength=bins) / np.maximum(n, 1))[keep]
+    uu = (np.bincount(idx, weights=u, minlength=bins) / np.maximum(n, 1))[keep]
+    thick = (vmax - vmin)[keep]
+    # the least-squares line through the centres
+    du = uu - uu.mean()
+    slope = float((du * (cc - cc.mean())).sum() / max((du * du).sum(), 1e-12))
+    stray = float(np.max(np.abs(cc.mean() + slope * du - cc)))
     return stray > 0.25 * short_side and float(np.median(thick)) < 0.7 * short_side
 
 
@@ -153,10 +155,8 @@ def shape_score(prob: np.ndarray, pts: np.ndarray) -> float:
     x1 = int(np.clip(np.ceil(pts[:, 0].max()), 0, w - 1))
     y0 = int(np.clip(np.floor(pts[:, 1].min()), 0, h - 1))
     y1 = int(np.clip(np.ceil(pts[:, 1].max()), 0, h - 1))
-    sel = imaging.fill_polygon((y1 - y0 + 1, x1 - x0 + 1), pts - [x0, y0]).astype(bool)
-    if not sel.any():
-        return 0.0
-    return float(prob[y0:y1 + 1, x0:x1 + 1][sel].mean())
+    sel = imaging.fill_polygon((y1 - y0 + 1, x1 - x0 + 1), pts - [x0, y0])
+    return imaging.masked_mean(prob[y0:y1 + 1, x0:x1 + 1], sel)
 
 
 def unclip(pts: np.ndarray, ratio: float) -> np.ndarray | None:
