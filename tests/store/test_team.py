@@ -164,3 +164,20 @@ def test_a_failed_upgrade_leaves_the_file_as_it_was(tmp_path, monkeypatch):
     assert "author" not in [r[1] for r in conn.execute("PRAGMA table_info(history)")]
     assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'reviews'").fetchone() is None
     conn.close()
+
+
+def test_a_submission_that_fails_midway_changes_nothing(project, monkeypatch):
+    d, _ = project.add_image_bytes("a.png", png_bytes())
+    project.assign([d.id], ["ann", "bob"])
+    project.user = "ann"
+    project.add_region(d.id, _quad())
+
+    def power_cut(*a, **k):
+        raise OSError("power cut")
+
+    monkeypatch.setattr(project, "_set_status", power_cut)  # after the version is kept and the document reset
+    with pytest.raises(OSError):
+        project.submit(d.id)
+    assert project.label_versions(d.id) == {}  # ann's version was not kept ...
+    assert [r.text for r in project.regions(d.id)] == ["글"]  # ... and her regions are still there
+    assert project.document(d.id).status == "new"

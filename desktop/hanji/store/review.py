@@ -134,7 +134,8 @@ class Review:
         pending: list[str] = []
         if user in assigned:
             pending = [a for a in assigned if a != user and a not in self._version_authors(doc_id)]
-        with self._mutex, self.group("review: submit"):
+        # one transaction (the version kept, the document reset for the next labeler, its status) and one undo step
+        with self._mutex, self.group("review: submit"), self._tx():
             if user in assigned:
                 self.save_version(doc_id, user)
             if pending:
