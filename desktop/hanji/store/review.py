@@ -253,7 +253,7 @@ class Review:
             with self._tx() as conn:
                 had = conn.execute("SELECT COUNT(*) FROM assignments WHERE doc_id = ?", (d,)).fetchone()[0]
                 for name in names:
-                    conn.execute("INSERT OR IGNORE INTO assignments(doc_id, author, at) VALUES (?,?,?)", (d, name, now))
+                    conn.execute("INSERT INTO assignments(doc_id, author, at) VALUES (?,?,?) ON CONFLICT DO NOTHING", (d, name, now))
                 if not had:
                     n += 1
                     self._save_version(conn, d, "")
