@@ -113,3 +113,20 @@ def test_the_reviewer_keeps_a_labelers_version_in_the_window(window, ui_project,
     assert asked["items"] == ["ann", "bob"] and [r.text for r in store.regions(doc.id)] == ["밥"]
     window.actions_["edit.undo"].trigger()  # one undoable step
     assert store.regions(doc.id) == []  # the document had no regions before
+
+
+def test_confirming_a_document_given_to_two_labelers_keeps_each_version(window, ui_project, monkeypatch):
+    store = ui_project
+    doc = store.documents()[0]
+    texts = [r.text for r in store.regions(doc.id)]
+    store.assign([doc.id], ["ann", "bob"])
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("ann", True))
+    window.actions_["review.user"].trigger()
+    window.session.set_document(store.documents()[1].id)
+    window.session.set_document(doc.id)
+    window.commands.confirm_document()
+    versions = store.label_versions(doc.id)[doc.id]
+    assert list(versions) == ["ann"] and [r.status for r in versions["ann"][0]] == ["confirmed"] * len(texts)
+    # back for bob as it was given out (machine regions), not done
+    assert [r.status for r in store.regions(doc.id)] == ["machine"] * len(texts)
+    assert store.document(doc.id).status == "in_progress"

@@ -128,7 +128,11 @@ class Commands:
             if ids:
                 self.store.update_regions(ids, label="confirm document")
             confirm_proposals(self.store, doc_id)  # proposed tags and key-values become labels
-            self.store.update_document(doc_id, status="done")
+            if self.store.user in self.store.assignees(doc_id) and self.store.review_state(doc_id) in (
+                    "to_label", "rejected", "labelled"):  # given to two labelers: keep this one's version (issue 21)
+                self.store.submit(doc_id)
+            else:
+                self.store.update_document(doc_id, status="done")
 
     def step_region(self, step: int) -> None:
         regions = self._regions()
