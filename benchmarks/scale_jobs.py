@@ -327,7 +327,8 @@ def measure(op: str, project: Path, code: Path, work: Path, timeout: float, docs
             shutil.rmtree(src, ignore_errors=True)
             timed(hanji + ["export", str(project), "--format", "hanji", str(src)], code, timeout)
         dest = work / "imported.hanji"
-        dest.unlink(missing_ok=True)
+        for f in (dest, Path(f"{dest}-wal"), Path(f"{dest}-shm")):  # a killed run's leftovers
+            f.unlink(missing_ok=True)
         wall, rss, out = timed(hanji + ["import", str(dest), str(src / "documents.jsonl"), "--format", "hanji",
                                         "--create", "--json"], code, timeout)
         return _per_second(wall, out), rss, "regions/s"
