@@ -154,3 +154,14 @@ def test_a_band_of_pages_alike_is_cut_to_its_budget():
     p[:, 0], p[:, 1] = rng.integers(0, 3, size=4000), rng.integers(0, 10, size=4000)  # one band of 30 values
     with_budget = band_pairs(p, budget=4)
     assert len(with_budget) <= 16 * 4 * 4000 < len(band_pairs(p, budget=10**6))
+
+
+def test_same_picture_stops_early_with_the_same_answer():
+    from hanji.quality.duplicates import BLOCK_LIMIT, picture_difference
+
+    ims = _pages()
+    thumbs = [thumbnail(im) for k, im in ims.items() if k < 4 or k >= 30]
+    for i in range(len(thumbs)):
+        for j in range(i + 1, len(thumbs)):
+            a, b = thumbs[i], thumbs[j]
+            assert same_picture(a, b) == (picture_difference(a, b) <= BLOCK_LIMIT)

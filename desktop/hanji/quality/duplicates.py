@@ -175,7 +175,16 @@ def picture_difference(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def same_picture(a: np.ndarray, b: np.ndarray, limit: float = BLOCK_LIMIT) -> bool:
-    return picture_difference(a, b) <= limit
+    """``picture_difference(a, b) <= limit``, stopping at the first comparison within it (a copy
+    usually matches at the first of the four)."""
+    if a.ndim == 2:
+        a, b = a[None], b[None]
+    for x, y in zip(a, b):
+        if block_difference(_z(_small(matched(x, y))), _z(_small(y))) <= limit:
+            return True
+        if block_difference(_z(_small(x)), _z(_small(matched(y, x)))) <= limit:
+            return True
+    return False
 
 
 def _bits(hexes: Sequence[str]) -> np.ndarray:
