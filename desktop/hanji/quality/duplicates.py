@@ -13,6 +13,7 @@ text differs. A re-scan that is cropped or rescaled by more than a few percent i
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -84,11 +85,15 @@ def levelled(image: Image.Image, side: int = LEVEL_SIDE) -> Image.Image:
     return Image.fromarray(y.astype(np.uint8), "L")
 
 
+@functools.lru_cache(maxsize=8)
 def _dct_matrix(n: int, k: int) -> np.ndarray:
-    """The first ``k`` rows of the (unnormalised) ``n``-point DCT-II: ``2·cos(π·u·(2x+1)/2n)``."""
+    """The first ``k`` rows of the (unnormalised) ``n``-point DCT-II: ``2·cos(π·u·(2x+1)/2n)``
+    (made once per size, read-only)."""
     u = np.arange(k, dtype=np.float64)[:, None]
     x = np.arange(n, dtype=np.float64)[None, :]
-    return 2.0 * np.cos(np.pi * u * (2 * x + 1) / (2 * n))
+    m = 2.0 * np.cos(np.pi * u * (2 * x + 1) / (2 * n))
+    m.flags.writeable = False
+    return m
 
 
 def phash_bits(image: Image.Image, hash_size: int = HASH_SIZE) -> np.ndarray:
