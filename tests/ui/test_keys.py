@@ -109,7 +109,9 @@ def _answer_box(button_text: str):
             if b.text().replace("&", "") == button_text:
                 b.click()
                 return
-        raise AssertionError([b.text() for b in box.buttons()])
+        texts = [b.text() for b in box.buttons()]
+        box.reject()  # never leave a modal box open: the test fails on its assertions instead of hanging
+        raise AssertionError(texts)
 
     QTimer.singleShot(20, answer)
 

@@ -180,3 +180,25 @@ def test_dialogs_cheat_sheet_and_tour_are_korean(qtbot, korean, ui_project):
         dlg.close()
     assert bad == []
     win.close()
+
+
+def test_leaving_korean_takes_qts_korean_buttons_back_out(qtbot):
+    """Qt's own texts follow the language both ways: after Korean, an English box says Cancel, not 취소
+    (a translator left installed hung the next test that answered a box by its English button)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from hanji.ui import i18n
+
+    i18n.set_language("ko")
+    try:
+        i18n.install_qt_translations()
+        box = QMessageBox()
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        korean = box.button(QMessageBox.StandardButton.Cancel).text()
+    finally:
+        i18n.set_language("en")
+    box = QMessageBox()
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    assert box.button(QMessageBox.StandardButton.Cancel).text().replace("&", "") == "Cancel"
+    if korean.replace("&", "") == "Cancel":
+        pytest.skip("Qt's Korean translations are not installed here")

@@ -378,8 +378,12 @@ def language() -> str:
 
 
 def set_language(lang: str | None) -> None:
+    """Set the UI language; leaving Korean takes Qt's Korean texts back out (a Cancel button would
+    otherwise still read 취소 in an English window)."""
     global _LANG
     _LANG = lang
+    if lang != "ko":
+        remove_qt_translations()
 
 
 def tr(text: str) -> str:
@@ -409,6 +413,16 @@ def install_qt_translations() -> None:
             app.installTranslator(t)
             _QT_TRANSLATORS.append(t)
             break
+
+
+def remove_qt_translations() -> None:
+    from PySide6.QtCore import QCoreApplication
+
+    app = QCoreApplication.instance()
+    while _QT_TRANSLATORS:
+        t = _QT_TRANSLATORS.pop()
+        if app is not None:
+            app.removeTranslator(t)
 
 
 def entity_name(name: str, title: str = "") -> str:
