@@ -105,9 +105,13 @@ class Hanji:
         self.p = OcrPipeline(recognizer=recognizer, device=device, min_score=min_score)
         _ = self.p.recognizer
         self.post_s = 0.0  # time in the detector's post-process (probability map to regions)
+        self.maps: list = []  # the first maps it was given, to time the hand-written post-process on after
         det, post = self.p.detector, self.p.detector.post
+        self.post_raw = post
 
         def timed_post(*a, **k):
+            if len(self.maps) < 20:
+                self.maps.append((a, k))
             t = time.perf_counter()
             out = post(*a, **k)
             self.post_s += time.perf_counter() - t
@@ -283,6 +287,7 @@ def detection(label, data, systems, det_only=None):
     line(f"{label}_pipeline_speed_cpu", pps[ours], "pages/s", [(s.name, pps[s.name]) for s in systems[1:]])
     if hasattr(systems[0], "post_s"):
         print(f"{label}_postprocess_per_page {1000 * post / max(1, n):.1f} ms (probability map to regions)", flush=True)
+        post_vs_handwritten(label, systems[0])
     return pps
 
 
@@ -298,6 +303,29 @@ def realistic(n: int, ours, peers, tess_ok: bool) -> None:
         return
     systems = [ours] + peers + ([Tesseract(4)] if tess_ok else [])
     ocr_realistic.run(pages, systems, systems, line, cer, PRH, crop_region)
+
+
+def post_vs_handwritten(label, hanji: Hanji) -> None:
+    """The post-process on the maps it saw, against the hand-written one OpenCV replaced
+    (tests/handwritten_post.py), each map through both in turn: ms per map, best of three."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    try:
+        import handwritten_post
+    except ImportError:
+        return
+    ours, ref = hanji.post_raw, handwritten_post.PostProcess()
+    t_ours = t_ref = 0.0
+    for a, k in hanji.maps:
+        runs = []
+        for f in (ours, ref) * 3:
+            t = time.perf_counter()
+            f(*a, **k)
+            runs.append(time.perf_counter() - t)
+        t_ours += min(runs[0::2])
+        t_ref += min(runs[1::2])
+    n = max(1, len(hanji.maps))
+    line(f"{label}_postprocess_ms", 1000 * t_ours / n, "ms", [("handwritten", 1000 * t_ref / n)])
+    hanji.maps.clear()
 
 
 def large_scans(data, systems, height: int = 3600) -> None:
