@@ -1,7 +1,6 @@
 """Every bad file gets one clear error naming it, and the project is left exactly as it was."""
 
 import hashlib
-import shutil
 import sqlite3
 
 import pytest
@@ -9,7 +8,7 @@ import pytest
 from hanji.domain import Region
 from hanji.errors import HanjiError
 from hanji.store import ProjectStore
-from hanji.store.schema import SCHEMA_VERSION
+from hanji.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 from helpers import png_bytes
 
 
@@ -144,15 +143,19 @@ def test_failed_edit_leaves_nothing_half_written(saved):
 
 
 def test_migration_from_older_schema_keeps_data_and_backs_up(saved, tmp_path):
-    # make an old (version 1) project: drop what migrations 2.. added
+    # an old (version 1) project: made by the first migration alone, with the rows of ``saved`` copied in
     old = tmp_path / "old.hanji"
-    shutil.copy(saved, old)
-    c = sqlite3.connect(old)
-    c.executescript("DROP TABLE models; DROP TRIGGER regions_ai; DROP TRIGGER regions_ad; DROP TRIGGER regions_au;"
-                    "DROP TABLE regions_fts; PRAGMA user_version=1;")
-    for (name,) in c.execute("SELECT name FROM sqlite_master WHERE type='trigger' AND name LIKE 'counts_%'").fetchall():
-        c.execute(f"DROP TRIGGER {name}")
-    c.execute("DROP TABLE counts")
+    c = sqlite3.connect(old, isolation_level=None)
+    c.execute(f"PRAGMA application_id={APPLICATION_ID}")
+    c.execute("BEGIN")
+    MIGRATIONS[0](c)
+    c.execute("PRAGMA user_version=1")
+    c.execute("COMMIT")
+    c.execute("ATTACH DATABASE ? AS src", (str(saved),))
+    for table in ("meta", "images", "documents", "regions"):
+        cols = ",".join(r[1] for r in c.execute(f"PRAGMA main.table_info({table})"))
+        c.execute(f"INSERT INTO main.{table}({cols}) SELECT {cols} FROM src.{table}")
+    c.execute("DETACH DATABASE src")
     c.close()
     s = ProjectStore.open(old)
     assert s.counts()["schema_version"] == SCHEMA_VERSION
