@@ -225,3 +225,16 @@ def test_a_tagged_name_is_not_widened_over_another_value_in_its_line():
     regs = [box(20, 60, "459-41-81931 홍길동")]
     spans = [FieldSpan("representative", "홍길동", [0], 0.9, 1, 2)]
     assert values(regs, "receipt", spans)["representative"] == "홍길동"
+
+
+def test_a_date_and_a_time_after_one_label_each_tag_their_own_token():
+    """``거래일시: 2024/10/27 21:02``: the time cut to its pattern tags ``21:02``, not the date beside it
+    (the date's tag had been overwritten, and the Tags pane proposed no date)."""
+    from hanji.jobs.extract import extract_regions
+
+    regs = [box(60, 40, "세븐데이 해운대점"), box(40, 100, "거래일시: 2024/10/27 21:02"),
+            box(40, 140, "합계"), box(300, 140, "1,400")]
+    res = extract_regions(regs, "receipt")
+    assert res["fields"]["date"] == "2024/10/27" and res["fields"]["time"] == "21:02"
+    line = next(r for r in res["regions"] if r["text"].startswith("거래일시"))
+    assert line["tags"] == ["O", "B-date", "B-time"]

@@ -249,7 +249,7 @@ def _label_candidates(rows: list[Row], doc_type: str) -> list[Candidate]:
                 if hit.field == "date":  # a sale's date label carries its time too
                     tv = cut_value("time", text)
                     if tv:
-                        out.append(Candidate("time", tv, keep, hit.grade + 0.5 * geo, "label"))
+                        out.append(Candidate("time", tv, _refs_of(tv, run, refs), hit.grade + 0.5 * geo, "label"))
     return out
 
 
