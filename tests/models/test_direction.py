@@ -28,17 +28,20 @@ def test_matches_onnxruntime_on_rendered_lines():
 
 def test_classifier_tells_upside_down_lines():
     from hanji.models.direction import load_direction_classifier
-    from hanji.synth.lines import font_faces, render_line
+    from hanji.synth.lines import can_render, font_faces, render_line
 
     rng = random.Random(1)
     texts = ["영수증 번호 2024-0117", "합계 금액 12,500원", "TOTAL 33,000", "서울특별시 종로구 세종대로 175",
              "대표자 김한지", "카드 승인번호 30012345", "부가세 1,136", "Thank you!"]
-    lines = [render_line(t, rng.choice(font_faces()), rng, strength=0.2) for t in texts]
+    # four faces a text (thin, typewriter and brush faces included): the rate does not hang on one draw
+    # of the machine's font list, which grows with the Debian font packages installed
+    lines = [render_line(t, f, rng, strength=0.2) for t in texts
+             for f in rng.sample(font_faces(), 4) if can_render(f, t)]
     clf = load_direction_classifier()
     up = clf.predict(lines)
     down = clf.predict([x[::-1, ::-1] for x in lines])
-    assert sum(a == 180 for a, _ in down) >= 6  # most upside-down lines are seen as such
-    assert sum(a == 0 for a, _ in up) >= 6
+    assert sum(a == 180 for a, _ in down) >= 0.75 * len(lines)  # most upside-down lines are seen as such
+    assert sum(a == 0 for a, _ in up) >= 0.75 * len(lines)
     fixed, turned = clf.upright([x[::-1, ::-1].copy() for x in lines[:2]])
     assert len(fixed) == 2 and len(turned) == 2
 
