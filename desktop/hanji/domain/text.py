@@ -6,8 +6,6 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
-from rapidfuzz.distance import Levenshtein as _levenshtein
-
 
 def nfc(text: str | None) -> str:
     """Return ``text`` in Unicode NFC (Hangul jamo sequences become syllables)."""
@@ -46,7 +44,15 @@ def edit_distance(a: str, b: str) -> int:
     dynamic programme it replaced on Hangul lines. rapidfuzz is a pure function of its strings (no
     I/O, no state), which is what keeps the domain pure; the contract forbids storage, pixel and
     array libraries, not string algorithms."""
-    return _levenshtein.distance(a, b)
+    return _levenshtein().distance(a, b)
+
+
+@lru_cache(maxsize=1)
+def _levenshtein():
+    """rapidfuzz, imported on first use (40-50 ms: kept out of the window's start)."""
+    from rapidfuzz.distance import Levenshtein
+
+    return Levenshtein
 
 
 def cer(preds: Iterable[str], refs: Iterable[str], spaces: str = "keep", fold_case: bool = False) -> float:
@@ -67,9 +73,10 @@ def cer(preds: Iterable[str], refs: Iterable[str], spaces: str = "keep", fold_ca
         return " ".join(s.split()) if spaces == "collapse" else s
 
     errors = n = 0
+    distance = _levenshtein().distance
     for p, r in zip(preds, refs):
         r = norm(r)
-        errors += _levenshtein.distance(norm(p), r)
+        errors += distance(norm(p), r)
         n += len(r)
     return errors / n if n else float(errors > 0)
 
