@@ -92,3 +92,10 @@ def test_shipped_lm_checksum_is_verified(monkeypatch, tmp_path):
     monkeypatch.setattr(lm_mod, "_shipped", None)
     with pytest.raises(HanjiError, match="corrupt"):
         lm_mod.shipped_lm()
+
+
+def test_only_korean_recognizers_decode_with_the_prior():
+    from hanji.models.recognize import load_recognizer
+
+    assert load_recognizer("ko", device="cpu").prior is True
+    assert load_recognizer("ppocr_en", device="cpu").prior is False
