@@ -1,5 +1,5 @@
 """Build the Korean character language model that recognizers' beam search uses as a prior, into
-``desktop/hanji/resources/models/ko_char_lm.txt.gz``, and record its SHA-256 in MANIFEST.json.
+``resources/models/ko_char_lm.txt.gz``, and record its SHA-256 in MANIFEST.json.
 
     .venv/bin/python tools/build_char_lm.py [--order 3] [--min-count 2] [--check]
 
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     report = source_report()
     lines = training_text()
     lm = CharLM.build(lines, order=args.order, min_count=args.min_count)
-    models = ROOT / "desktop" / "hanji" / "resources" / "models"
+    models = ROOT / "resources" / "models"
     out = models / SHIPPED
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d) / SHIPPED

@@ -4,7 +4,7 @@ Hanji's torch ``DirectionNet``.
 The weights sit in the graph as ``Constant`` nodes named as in Paddle (``conv2_expand_weights``,
 ``conv2_expand_bn_scale`` ...), so they are taken by name (:func:`hanji.models.direction.paddle_names`),
 each checked by shape. Then the torch output is compared with onnxruntime's on rendered lines, upright
-and upside down, and the state is written to ``desktop/hanji/resources/models/ppocr_cls_mobile.pt``
+and upside down, and the state is written to ``resources/models/ppocr_cls_mobile.pt``
 with its SHA-256 in ``MANIFEST.json``.
 
     .venv/bin/python tools/convert_ppocr_cls.py            # convert, verify, write, update manifest

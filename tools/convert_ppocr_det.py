@@ -5,7 +5,7 @@ converters, so this script reads them itself: it walks the graph in order, colle
 tensor a Conv/BatchNorm/affine node consumes, and pours them into ``hanji.models.detect.net.DBNet``,
 whose layers are declared in the same order; each tensor is checked by shape. Then it checks the
 torch probability map against onnxruntime's on a test image, writes the state dict to
-``desktop/hanji/resources/models/<name>`` and records its SHA-256 in ``MANIFEST.json``.
+``resources/models/<name>`` and records its SHA-256 in ``MANIFEST.json``.
 
     .venv/bin/python tools/convert_ppocr_det.py            # convert, verify, write, update manifest
     .venv/bin/python tools/convert_ppocr_det.py --check    # only verify the shipped file again

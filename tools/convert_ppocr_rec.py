@@ -1,6 +1,6 @@
 """Convert PaddleOCR's PP-OCRv4 mobile recognizer (ONNX, as shipped in rapidocr-onnxruntime) to torch.
 
-    .venv/bin/python tools/convert_ppocr_rec.py [--onnx PATH] [--out desktop/hanji/resources/models/ppocr_en_rec.pt]
+    .venv/bin/python tools/convert_ppocr_rec.py [--onnx PATH] [--out resources/models/ppocr_en_rec.pt]
 
 The paddle2onnx graph keeps every weight in a ``Constant`` node; they are read in graph order and
 matched, by kind and shape, to the parameters of :class:`hanji.models.recognize.net.RecNet`.
@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--onnx", type=Path, default=None)
-    ap.add_argument("--out", type=Path, default=ROOT / "desktop/hanji/resources/models/ppocr_en_rec.pt")
+    ap.add_argument("--out", type=Path, default=ROOT / "resources/models/ppocr_en_rec.pt")
     ap.add_argument("--fp32", action="store_true", help="keep the weights in fp32 (twice the size)")
     args = ap.parse_args(argv)
     state = convert(args.onnx)

@@ -1,5 +1,5 @@
 """Ship the Korean recognizer: export a training run's best checkpoint as fp16 weights into
-``desktop/hanji/resources/models/ko_rec.pt`` and record it in MANIFEST.json.
+``resources/models/ko_rec.pt`` and record it in MANIFEST.json.
 
     .venv/bin/python tools/ship_ko_rec.py [RUN_DIR=runs/ko_rec] [--source TEXT] [--note TEXT]
 
@@ -34,7 +34,7 @@ def main(argv: list[str]) -> int:
                     help="ship ALPHA x the run's weights + (1 - ALPHA) x the ko_rec.pt shipped now (WiSE-FT)")
     args = ap.parse_args(argv)
     run = args.run
-    dest = ROOT / "desktop/hanji/resources/models/ko_rec.pt"
+    dest = ROOT / "resources/models/ko_rec.pt"
     export_best(run, dest, args.which, args.blend_shipped)
     if dest.stat().st_size > 20e6:
         raise SystemExit(f"{dest} is {dest.stat().st_size / 1e6:.1f} MB: over the 20 MB limit for shipped weights")

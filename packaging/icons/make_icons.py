@@ -20,7 +20,7 @@ from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw, ImageFont
 
 HERE = Path(__file__).resolve().parent
-FONT = HERE.parents[1] / "desktop" / "hanji" / "resources" / "fonts" / "NanumGothicBold.ttf"
+FONT = HERE.parents[1] / "resources" / "fonts" / "NanumGothicBold.ttf"
 GLYPH = "한"
 SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 PAPER, EDGE, INK, QUAD = "#f4ecd8", "#c9b48a", "#2b2118", "#2f6fdf"

@@ -411,7 +411,7 @@ def check_resources(datas) -> None:
 def _manifest_files() -> list[str]:
     import json
 
-    p = REPO / "desktop" / "hanji" / "resources" / "models" / "MANIFEST.json"
+    p = REPO / "resources" / "models" / "MANIFEST.json"
     return sorted(json.loads(p.read_text(encoding="utf-8"))) if p.exists() else []
 
 

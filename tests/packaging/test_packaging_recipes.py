@@ -196,7 +196,7 @@ def test_nothing_the_app_imports_is_excluded_from_the_frozen_build(common):
 def test_resources_are_shipped_and_checked(common):
     manifest = common._manifest_files()
     assert manifest, "MANIFEST.json lists no weights"
-    models = REPO / "desktop" / "hanji" / "resources" / "models"
+    models = REPO / "resources" / "models"
     for name in manifest:
         assert (models / name).is_file(), name
     good = [(f"hanji/resources/models/{n}", str(models / n), "DATA") for n in ["MANIFEST.json", *manifest]]
