@@ -231,6 +231,30 @@ def m006_team(conn: sqlite3.Connection) -> None:
                     defaults={"regions": "[]", "keyvalues": "[]"})
 
 
+def m007_packages(conn: sqlite3.Connection) -> None:
+    """Offline seats (issue 22): a project split into work packages and merged back. In the base
+    project ``packages`` lists the packages handed out (``merged`` set once merged back) and
+    ``package_checkouts`` the documents each holds (one package a document); ``conflicts`` keeps
+    both versions of everything a merge could not take (JSON, with the base version), open until
+    resolved. In a package ``package_base`` holds each document's version at split time (JSON), the
+    base of the three-way merge."""
+    db = _db(conn)
+    _table(db, "packages", {"id": str, "seat": str, "path": str, "docs": int, "created": float, "merged": float,
+                            "info": str}, pk="id", not_null=("seat", "path", "docs", "created", "info"),
+           defaults={"seat": "", "path": "", "docs": 0, "info": "{}"})
+    _table(db, "package_checkouts", {"doc_id": int, "package": str, "seat": str, "at": float}, pk="doc_id",
+           not_null=("package", "seat", "at"), defaults={"seat": ""},
+           indexes={"package_checkouts_package": ("package",)})
+    _table(db, "package_base", {"doc_id": int, "version": str}, pk="doc_id", not_null=("version",))
+    _table(db, "conflicts", {"id": int, "doc_id": int, "package": str, "kind": str, "target": str, "base": str,
+                             "ours": str, "theirs": str, "state": str, "resolution": str, "at": float}, pk="id",
+           not_null=("doc_id", "package", "kind", "target", "base", "ours", "theirs", "state", "resolution", "at"),
+           defaults={"target": "", "base": "null", "ours": "null", "theirs": "null", "state": "open",
+                     "resolution": ""},
+           indexes={"conflicts_state": ("state", "doc_id"), "conflicts_package": ("package",)})
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_search, m003_models,
-                                                         m004_keyvalue_search, m005_counts, m006_team]
+                                                         m004_keyvalue_search, m005_counts, m006_team,
+                                                         m007_packages]
 SCHEMA_VERSION = len(MIGRATIONS)
