@@ -84,6 +84,27 @@ def m001_initial(conn: sqlite3.Connection) -> None:
            not_null=("kind", "state", "updated"))
 
 
+def grams(*texts: str | None) -> str:
+    """The short-query index's tokens of ``texts`` (SQL: ``hanji_grams(text, ...)``): every
+    character with the one after it (the last with an end mark, 0), lower-cased, each pair as 12 hex
+    digits (6 a character), so that the ``ascii`` tokenizer keeps it whole. A two-character query is
+    then one token, a one-character query the prefix of a token. Never change what this returns:
+    the contentless index deletes a row by the tokens it was given (a change needs a migration
+    that rebuilds ``regions_grams`` and ``keyvalues_grams``)."""
+    out: set[str] = set()
+    for t in texts:
+        if t:
+            t = t.lower() + "\x00"
+            out.update(f"{ord(a):06x}{ord(b):06x}" for a, b in zip(t, t[1:]))
+    return " ".join(out)
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """SQL functions the schema's triggers call: every connection that writes must have them
+    (SQLite-only; the PostgreSQL backend needs its own short-query index)."""
+    conn.create_function("hanji_grams", -1, grams, deterministic=True)
+
+
 def m002_search(conn: sqlite3.Connection) -> None:
     """Full-text search over transcriptions (trigram tokenizer: Hangul substrings match).
 
@@ -254,7 +275,57 @@ def m007_packages(conn: sqlite3.Connection) -> None:
            indexes={"conflicts_state": ("state", "doc_id"), "conflicts_package": ("package",)})
 
 
+def m008_claims(conn: sqlite3.Connection) -> None:
+    """Claims (issue 21, many writers at once): the seat (one open store of one person) that has a
+    document open for editing. One row a document: ``holder`` (the person), ``seat`` (a random id of
+    the open store), ``taken`` and ``renewed`` (seconds since the epoch; the database server's clock
+    on PostgreSQL). A claim not renewed by an edit for the project's ``claim_expiry_s`` (meta, 600 s
+    by default) has expired and may be taken by another seat; see :mod:`hanji.store.claims`. No
+    foreign key: a removed document's claim is simply never renewed."""
+    _table(_db(conn), "claims", {"doc_id": int, "holder": str, "seat": str, "taken": float, "renewed": float},
+           pk="doc_id", not_null=("holder", "seat", "taken", "renewed"), defaults={"holder": ""},
+           indexes={"claims_seat": ("seat",)})
+
+
+def m008_short_search(conn: sqlite3.Connection) -> None:
+    """Search for one- and two-character queries (issue 20), too short for the trigram indexes: a
+    contentless FTS5 index of each region's (and key-value's) character pairs (:func:`grams`, ascii
+    tokenizer, no positions), kept by triggers like the trigram ones. A two-character query is one
+    token; one character a prefix. SQLite-only (the triggers call ``hanji_grams``, which
+    :func:`register_functions` gives each connection); the PostgreSQL backend must port it."""
+    register_functions(conn)
+    _script(conn,
+        """
+        CREATE VIRTUAL TABLE regions_grams USING fts5(grams, content='', detail='none', columnsize=0,
+                                                      tokenize='ascii');
+        CREATE TRIGGER regions_grams_ai AFTER INSERT ON regions BEGIN
+            INSERT INTO regions_grams(rowid, grams) VALUES (new.id, hanji_grams(new.text)); END;
+        CREATE TRIGGER regions_grams_ad AFTER DELETE ON regions BEGIN
+            INSERT INTO regions_grams(regions_grams, rowid, grams)
+            VALUES ('delete', old.id, hanji_grams(old.text)); END;
+        CREATE TRIGGER regions_grams_au AFTER UPDATE OF text ON regions BEGIN
+            INSERT INTO regions_grams(regions_grams, rowid, grams)
+            VALUES ('delete', old.id, hanji_grams(old.text));
+            INSERT INTO regions_grams(rowid, grams) VALUES (new.id, hanji_grams(new.text)); END;
+        INSERT INTO regions_grams(rowid, grams) SELECT id, hanji_grams(text) FROM regions;
+        CREATE VIRTUAL TABLE keyvalues_grams USING fts5(grams, content='', detail='none', columnsize=0,
+                                                        tokenize='ascii');
+        CREATE TRIGGER keyvalues_grams_ai AFTER INSERT ON keyvalues BEGIN
+            INSERT INTO keyvalues_grams(rowid, grams) VALUES (new.id, hanji_grams(new.key, new.value)); END;
+        CREATE TRIGGER keyvalues_grams_ad AFTER DELETE ON keyvalues BEGIN
+            INSERT INTO keyvalues_grams(keyvalues_grams, rowid, grams)
+            VALUES ('delete', old.id, hanji_grams(old.key, old.value)); END;
+        CREATE TRIGGER keyvalues_grams_au AFTER UPDATE OF key, value ON keyvalues BEGIN
+            INSERT INTO keyvalues_grams(keyvalues_grams, rowid, grams)
+            VALUES ('delete', old.id, hanji_grams(old.key, old.value));
+            INSERT INTO keyvalues_grams(rowid, grams) VALUES (new.id, hanji_grams(new.key, new.value)); END;
+        INSERT INTO keyvalues_grams(rowid, grams) SELECT id, hanji_grams(key, value) FROM keyvalues;
+        INSERT INTO regions_grams(regions_grams) VALUES ('optimize');
+        """
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_search, m003_models,
                                                          m004_keyvalue_search, m005_counts, m006_team,
-                                                         m007_packages]
+                                                         m007_packages, m008_claims]
 SCHEMA_VERSION = len(MIGRATIONS)
