@@ -29,6 +29,7 @@ from hanji.store.files import validate as _validate
 from hanji.store.history import Change, History, merge_changes
 from hanji.store.imports import ImportRun
 from hanji.store.lock import ProjectLock
+from hanji.store.packages import Packages
 from hanji.store.people import People
 from hanji.store.review import Review
 from hanji.store.scan import Scan
@@ -37,7 +38,7 @@ from hanji.store.search import Search
 from hanji.store.trained import ModelTable
 
 
-class ProjectStore(Documents, Annotations, History, Search, Scan, People, Review):
+class ProjectStore(Documents, Annotations, History, Search, Scan, People, Review, Packages):
     """A Hanji project file, open for reading and writing by one process."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, lock: ProjectLock | None, readonly: bool):
