@@ -146,7 +146,7 @@ def test_perceptual_and_difference_hashes():
 
 
 def test_search_finds_hangul_substrings_in_regions_and_key_values(clean):
-    hits = jq.search(clean, "지문")  # two characters: the LIKE fallback
+    hits = jq.search(clean, "지문")  # two characters: the character-pair index
     assert {h.document for h in hits if h.kind == "region"} == {"receipt_0.png", "receipt_5.png"}
     hits = jq.search(clean, "한지문구")
     kinds = {(h.kind, h.document) for h in hits}
@@ -177,7 +177,7 @@ def test_searcher_answers_short_queries_like_the_store(clean):
     assert len(searcher.search("합계", 3)) == 3
     doc = clean.documents()[0]
     region = clean.regions(doc.id)[0]
-    clean.update_region(region.id, text="상호 새이름")  # the in-memory copy follows edits
+    clean.update_region(region.id, text="상호 새이름")  # the index follows edits
     assert region.id in [h.region_id for h in searcher.search("새이", 50) if h.kind == "region"]
     assert region.id not in [h.region_id for h in searcher.search("지문", 50) if h.kind == "region"]
 

@@ -354,23 +354,14 @@ def _hits(store: ProjectStore, regions: list[Region], kvs: list[KeyValue], limit
 
 
 class Searcher:
-    """Search for a window that asks many questions: queries of three or more characters go to
-    the FTS5 trigram index; shorter ones (two Hangul syllables, 합계, are a common question)
-    cannot use trigrams, and instead of a LIKE scan of the table each time they are answered from
-    the store's in-memory copy of the texts (:meth:`ProjectStore.short_region_ids`)."""
+    """Search for a window that asks many questions: every query is answered by the store's
+    indexes (trigrams from three characters, character pairs below), nothing copied into memory."""
 
     def __init__(self, store: ProjectStore):
         self.store = store
 
-    def short_region_ids(self, q: str, limit: int) -> list[int]:
-        return self.store.short_region_ids(q, limit)
-
     def search(self, query: str, limit: int = 100) -> list[SearchHit]:
-        q = nfc(query).strip()
-        if not q or len(q) >= 3 or "\x00" in q:
-            return search(self.store, q, limit)
-        regions = [self.store.region(rid) for rid in self.short_region_ids(q, limit)]
-        return _hits(self.store, regions, self.store.search_keyvalues(q, limit), limit)
+        return search(self.store, query, limit)
 
 
 def document_text(store: ProjectStore, doc_id: int) -> str:

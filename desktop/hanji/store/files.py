@@ -8,7 +8,7 @@ import urllib.parse
 from pathlib import Path
 
 from hanji.errors import HanjiError
-from hanji.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from hanji.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, register_functions
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # a file this small gets SQLite's quick_check at every open (a few milliseconds); a larger one only
@@ -147,6 +147,7 @@ def connect(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA foreign_keys=ON")
+    register_functions(conn)  # the short-query index's triggers call hanji_grams
     return conn
 
 
@@ -162,6 +163,7 @@ def migrate(path: Path, version: int) -> None:
     finally:
         src.close()
     conn = sqlite3.connect(str(path), isolation_level=None)
+    register_functions(conn)  # for migrations after the one that made the triggers
     try:
         conn.execute("BEGIN IMMEDIATE")
         try:

@@ -287,7 +287,7 @@ def m008_claims(conn: sqlite3.Connection) -> None:
            indexes={"claims_seat": ("seat",)})
 
 
-def m008_short_search(conn: sqlite3.Connection) -> None:
+def m009_short_search(conn: sqlite3.Connection) -> None:
     """Search for one- and two-character queries (issue 20), too short for the trigram indexes: a
     contentless FTS5 index of each region's (and key-value's) character pairs (:func:`grams`, ascii
     tokenizer, no positions), kept by triggers like the trigram ones. A two-character query is one
@@ -327,5 +327,5 @@ def m008_short_search(conn: sqlite3.Connection) -> None:
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_search, m003_models,
                                                          m004_keyvalue_search, m005_counts, m006_team,
-                                                         m007_packages, m008_claims]
+                                                         m007_packages, m008_claims, m009_short_search]
 SCHEMA_VERSION = len(MIGRATIONS)
