@@ -23,3 +23,35 @@ def png_bytes(width: int = 64, height: int = 32, color: str = "white", text: str
     buf = io.BytesIO()
     im.save(buf, "PNG")
     return buf.getvalue()
+
+
+def render_lines(lines, size: tuple[int, int] = (640, 300)) -> bytes:
+    """A white PNG with each of ``lines`` ((text, tags, x, y) tuples) drawn at (x, y) in the first
+    Korean font at 32 px."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from hanji.synth.fonts import korean_fonts
+
+    im = Image.new("RGB", size, "white")
+    d = ImageDraw.Draw(im)
+    font = ImageFont.truetype(str(korean_fonts()[0]), 32)
+    for text, _, x, y in lines:
+        d.text((x, y), text, fill="black", font=font)
+    buf = io.BytesIO()
+    im.save(buf, "PNG")
+    return buf.getvalue()
+
+
+def shown_window(qtbot, store, fit: bool = False):
+    """The studio's main window on ``store``, 1400x900, shown and exposed (``qtbot`` closes it at the
+    end of the test); ``fit`` fits the image into the canvas."""
+    from hanji.ui.mainwindow import MainWindow
+
+    w = MainWindow(store)
+    qtbot.addWidget(w)
+    w.resize(1400, 900)
+    w.show()
+    qtbot.waitExposed(w)
+    if fit:
+        w.canvas.fit()
+    return w

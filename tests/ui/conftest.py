@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -15,6 +14,8 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QPoint, QPointF, QSettings, Qt
 from PySide6.QtTest import QTest
 
+from helpers import render_lines, shown_window
+
 LINES = [
     # (text, tags, top-left x, y)
     ("한지문구 홍대점", ["B-store_name", "I-store_name"], 40, 40),
@@ -23,19 +24,7 @@ LINES = [
 ]
 
 
-def render(lines, size=(640, 300)) -> bytes:
-    from PIL import Image, ImageDraw, ImageFont
-
-    from hanji.synth.fonts import korean_fonts
-
-    im = Image.new("RGB", size, "white")
-    d = ImageDraw.Draw(im)
-    font = ImageFont.truetype(str(korean_fonts()[0]), 32)
-    for text, _, x, y in lines:
-        d.text((x, y), text, fill="black", font=font)
-    buf = io.BytesIO()
-    im.save(buf, "PNG")
-    return buf.getvalue()
+render = render_lines  # tests import it from here (tests.ui.conftest.render)
 
 
 def make_project(path):
@@ -84,14 +73,7 @@ def ui_project(tmp_path):
 
 @pytest.fixture
 def window(qtbot, ui_project):
-    from hanji.ui.mainwindow import MainWindow
-
-    w = MainWindow(ui_project)
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    w.show()
-    qtbot.waitExposed(w)
-    w.canvas.fit()
+    w = shown_window(qtbot, ui_project, fit=True)
     yield w
     if w.isVisible():
         w.close()

@@ -5,30 +5,14 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
-from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from screenshot_app import demo_window, grab_fitted
 
 
 def main(out: str) -> None:
-    os.environ.setdefault("HANJI_LANG", "ko")
-    tmp = Path(tempfile.mkdtemp())
-    os.environ["HOME"] = str(tmp)  # fresh settings
-    os.environ["XDG_CONFIG_HOME"] = str(tmp)
-    from PySide6.QtCore import QCoreApplication, QTimer
-    from PySide6.QtWidgets import QApplication
-
-    QCoreApplication.setOrganizationName("HanjiScreenshot")
-    QCoreApplication.setApplicationName("HanjiScreenshot")
-    app = QApplication(sys.argv[:1])
-    from hanji.jobs.demo import write_demo
-    from hanji.store.project import ProjectStore
-    from hanji.ui.mainwindow import MainWindow
-
-    demo = tmp / "demo.hanji"
-    write_demo(demo)
-    win = MainWindow(ProjectStore.open(demo))
+    app, win = demo_window()
     win.setGeometry(0, 0, 1680, 1050)
     win.show()
     docs = win.store.documents()
@@ -39,14 +23,7 @@ def main(out: str) -> None:
     win.session.select({total.id}, total.id)
 
     def shoot():
-        win.canvas.fit()
-        app.processEvents()
-        screen = app.primaryScreen()
-        pm = screen.grabWindow(win.winId())
-        if pm.isNull() or pm.width() < 100:
-            pm = win.grab()
-        pm.save(out)
-        print(f"saved {out} {pm.width()}x{pm.height()}")
+        grab_fitted(app, win, out, whole_screen=False)
         win.close()
         app.quit()
 

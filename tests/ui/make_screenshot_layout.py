@@ -9,34 +9,16 @@ project, at a given screen size and UI language (run under Xvfb, the real xcb wi
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
-from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from screenshot_app import demo_window
 
 
 def main(out: str) -> None:
-    os.environ.setdefault("HANJI_LANG", "ko")
-    tmp = Path(tempfile.mkdtemp())
-    os.environ["HOME"] = str(tmp)  # fresh settings
-    os.environ["XDG_CONFIG_HOME"] = str(tmp)
-    from PySide6.QtCore import QCoreApplication, QTimer
-    from PySide6.QtWidgets import QApplication
-
-    QCoreApplication.setOrganizationName("HanjiScreenshot")
-    QCoreApplication.setApplicationName("HanjiScreenshot")
-    app = QApplication(sys.argv[:1])
-    from hanji.ui.fonts import register_fonts
-
-    register_fonts()
-    from hanji.jobs.demo import write_demo
-    from hanji.store.project import ProjectStore
+    app, win = demo_window(register_fonts=True)
     from hanji.ui import layout
-    from hanji.ui.mainwindow import MainWindow
 
-    demo = tmp / "demo.hanji"
-    write_demo(demo)
-    win = MainWindow(ProjectStore.open(demo))
     avail = app.primaryScreen().availableGeometry()
     win.show()
     docs = win.store.documents()

@@ -5,32 +5,15 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from screenshot_app import demo_window, grab_fitted
 
 
 def main(out: str) -> None:
-    os.environ.setdefault("HANJI_LANG", "ko")
-    tmp = Path(tempfile.mkdtemp())
-    os.environ["HOME"] = str(tmp)
-    os.environ["XDG_CONFIG_HOME"] = str(tmp)
-    from PySide6.QtCore import QCoreApplication, QTimer
-    from PySide6.QtWidgets import QApplication
-
-    QCoreApplication.setOrganizationName("HanjiScreenshot")
-    QCoreApplication.setApplicationName("HanjiScreenshot")
-    app = QApplication(sys.argv[:1])
-    from hanji.jobs.demo import write_demo
-    from hanji.store.project import ProjectStore
-    from hanji.ui.fonts import register_fonts
-    from hanji.ui.mainwindow import MainWindow
-
-    register_fonts()
-    demo = tmp / "demo.hanji"
-    write_demo(demo)
-    win = MainWindow(ProjectStore.open(demo))  # sized to the 1440x900 screen by fit_to_screen
+    app, win = demo_window(register_fonts=True)  # sized to the 1440x900 screen by fit_to_screen
     win.show()
     docs = win.store.documents()
     win.session.set_document(next(d for d in docs if d.doc_type == "receipt").id)
@@ -40,13 +23,7 @@ def main(out: str) -> None:
     dlg.path.setText(str(Path.home() / "영수증들"))
 
     def shoot():
-        win.canvas.fit()
-        app.processEvents()
-        pm = app.primaryScreen().grabWindow(0)
-        if pm.isNull() or pm.width() < 100:
-            pm = win.grab()
-        pm.save(out)
-        print(f"saved {out} {pm.width()}x{pm.height()}")
+        grab_fitted(app, win, out, whole_screen=True)
         dlg.reject()
         win.close()
         app.quit()

@@ -4,8 +4,6 @@ filters, recent projects, the empty project."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QHelpEvent
@@ -13,6 +11,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QToolTip
 
 from hanji.domain.schemas import DOC_TYPES, PALETTE, schema_entity_types, types_for
+from helpers import render_lines, shown_window
 
 OKABE_ITO = {"#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7"}
 
@@ -29,27 +28,12 @@ def test_every_entity_has_a_key_and_its_own_colour_from_a_colour_blind_safe_pale
         assert {e.name for e in types_for(types, dt)} == {f for f, _, _ in DOC_TYPES[dt]}
 
 
-def render(lines, size=(640, 300)) -> bytes:
-    from PIL import Image, ImageDraw, ImageFont
-
-    from hanji.synth.fonts import korean_fonts
-
-    im = Image.new("RGB", size, "white")
-    d = ImageDraw.Draw(im)
-    font = ImageFont.truetype(str(korean_fonts()[0]), 32)
-    for text, _, x, y in lines:
-        d.text((x, y), text, fill="black", font=font)
-    buf = io.BytesIO()
-    im.save(buf, "PNG")
-    return buf.getvalue()
-
-
 def _typed_project(path, doc_type):
     from hanji.domain.model import Region
     from hanji.store.project import ProjectStore
 
     store = ProjectStore.create(path, schema_entity_types("default"))
-    doc, _ = store.add_image_bytes("사업자등록증_1.png", render([("등록번호 123-45-67890", [], 40, 40)]))
+    doc, _ = store.add_image_bytes("사업자등록증_1.png", render_lines([("등록번호 123-45-67890", [], 40, 40)]))
     store.update_document(doc.id, doc_type=doc_type, record=False)
     store.add_regions(doc.id, [Region(points=[(30, 30), (600, 30), (600, 90), (30, 90)], kind="quad",
                                       text="등록번호 123-45-67890", tags=["O", "B-registration_number"],
@@ -59,14 +43,8 @@ def _typed_project(path, doc_type):
 
 @pytest.fixture
 def typed(qtbot, tmp_path):
-    from hanji.ui.mainwindow import MainWindow
-
     store, doc = _typed_project(tmp_path / "b.hanji", "business_registration")
-    w = MainWindow(store)
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    w.show()
-    qtbot.waitExposed(w)
+    w = shown_window(qtbot, store)
     yield w, doc
     w.close()
 
@@ -209,7 +187,7 @@ def test_an_empty_project_says_what_to_do(qtbot, tmp_path, monkeypatch):
     buttons = {b.text(): b for b in pane.empty.findChildren(__import__("PySide6.QtWidgets").QtWidgets.QPushButton)}
     buttons["Add images…"].click()
     assert asked == ["add"]
-    w.store.add_image_bytes("a.png", render([("가", [], 10, 10)]))
+    w.store.add_image_bytes("a.png", render_lines([("가", [], 10, 10)]))
     qtbot.waitUntil(lambda: pane.view.isVisible() and not pane.empty.isVisible())
     w.close()
 
@@ -219,7 +197,7 @@ def test_file_names_are_not_cut_in_a_narrow_documents_pane(window, qtbot):
 
     store = window.store
     long = "사업자등록증_스캔_2024-05-01_고해상도_원본.png"
-    store.add_image_bytes(long, render([("나", [], 10, 10)]))
+    store.add_image_bytes(long, render_lines([("나", [], 10, 10)]))
     pane = window.documents
     window.resizeDocks([window.docks["documents"]], [190], Qt.Orientation.Horizontal)  # as at 1280 px
     qtbot.wait(50)

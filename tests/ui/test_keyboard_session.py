@@ -13,6 +13,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from hanji.domain.model import Region
+from helpers import shown_window
 
 
 class LinesPipeline:
@@ -45,16 +46,11 @@ def demo_file(tmp_path_factory):
 def demo_window(qtbot, tmp_path, demo_file, monkeypatch):
     from hanji.store.project import ProjectStore
     from hanji.ui import model_cache
-    from hanji.ui.mainwindow import MainWindow
 
     monkeypatch.setattr(model_cache, "PIPELINE_FACTORY", lambda *a: LinesPipeline())
     path = tmp_path / "demo.hanji"
     shutil.copy(demo_file, path)
-    w = MainWindow(ProjectStore.open(path))
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    w.show()
-    qtbot.waitExposed(w)
+    w = shown_window(qtbot, ProjectStore.open(path))
     yield w
     from hanji.ui.worker import wait_all
 

@@ -13,6 +13,7 @@ from PySide6.QtCore import QPointF
 from PySide6.QtGui import QColor, QImageReader
 
 from hanji.domain.model import Region
+from helpers import shown_window
 
 W, H = 10_000, 7_000
 RED = (1000, 1000, 4000, 3000)  # x0, y0, x1, y1 of a red block
@@ -43,16 +44,10 @@ def big_bytes():
 def big_window(qtbot, tmp_path, big_bytes):
     from hanji.domain.schemas import schema_entity_types
     from hanji.store.project import ProjectStore
-    from hanji.ui.mainwindow import MainWindow
 
     store = ProjectStore.create(tmp_path / "big.hanji", schema_entity_types("receipt"))
     store.add_image_bytes("a3_scan_600dpi.jpg", big_bytes)
-    w = MainWindow(store)
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    w.show()
-    qtbot.waitExposed(w)
-    w.canvas.fit()
+    w = shown_window(qtbot, store, fit=True)
     yield w
     from hanji.ui.worker import wait_all
 

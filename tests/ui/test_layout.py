@@ -17,7 +17,7 @@ HERE = Path(__file__).parent
 
 PROBE = r"""
 import json, sys, tempfile
-sys.path.insert(0, sys.argv[1])
+sys.path[:0] = [sys.argv[1], sys.argv[1] + "/.."]  # tests/ui (its conftest) and tests (helpers)
 from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import QApplication
 QSettings.setDefaultFormat(QSettings.Format.IniFormat)

@@ -11,6 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCharFormat, QTextCursor
 from PySide6.QtTest import QTest
 
+from helpers import shown_window
+
 
 @pytest.fixture
 def receipt_window(qtbot, tmp_path):
@@ -18,7 +20,6 @@ def receipt_window(qtbot, tmp_path):
     from hanji.store.project import ProjectStore
     from hanji.synth.documents import make_document
     from hanji.synth.fonts import shipped_fonts
-    from hanji.ui.mainwindow import MainWindow
     from hanji.ui.worker import wait_all
 
     sd = make_document("receipt", seed=13, font=shipped_fonts()[0])  # the demo's untouched receipt
@@ -29,11 +30,7 @@ def receipt_window(qtbot, tmp_path):
     for r in sd.regions:  # as pre-annotation leaves them: text read, no tags
         r.status, r.source, r.tags = "machine", "model:test", []
     store.add_regions(doc.id, sd.regions, record=False)
-    w = MainWindow(store)
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    w.show()
-    qtbot.waitExposed(w)
+    w = shown_window(qtbot, store)
     yield w, sd
     wait_all()
     if w.isVisible():
