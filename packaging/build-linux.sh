@@ -70,7 +70,8 @@ step "hanji $VERSION and PyInstaller $PYINSTALLER_VERSION"
 # setuptools' build/lib would carry modules deleted since the last build into it, so start clean
 rm -rf "$ROOT/build/lib" "$ROOT"/build/bdist.*
 "$VENV/bin/pip" install -q --upgrade --force-reinstall --no-deps "$ROOT"
-"$VENV/bin/pip" install -q "$ROOT" "pyinstaller==$PYINSTALLER_VERSION"
+# fontTools: only for packaging/icons/make_icons.py (the icon glyph as an SVG path); excluded from the bundle
+"$VENV/bin/pip" install -q "$ROOT" "pyinstaller==$PYINSTALLER_VERSION" "fonttools>=4.40"
 
 step "icons"
 "$VENV/bin/python" packaging/icons/make_icons.py "$ROOT/build/icons"

@@ -5,7 +5,8 @@ annotation quad with corner handles (what the app draws around a text region).
 
 writes OUT_DIR/hanji.svg (the glyph as a path, so no font is needed to show it), hanji-N.png for
 the hicolor sizes, hanji.png (256 px), hanji.ico (Windows) and hanji.icns (macOS). Needs Pillow and
-fontTools (Pillow comes with Hanji; fontTools with the dev extra, through matplotlib) and the shipped
+fontTools (Pillow comes with Hanji; the build scripts install fontTools into their build venv, the dev
+extra brings it through matplotlib) and the shipped
 Nanum Gothic Bold.
 """
 

@@ -11,7 +11,7 @@ VENV=build/pyi-venv
 [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
 "$VENV/bin/python" -m pip install -q --upgrade pip
 "$VENV/bin/pip" install -q "torch==2.13.0"
-"$VENV/bin/pip" install -q . "pyinstaller==6.22.3"
+"$VENV/bin/pip" install -q . "pyinstaller==6.22.3" "fonttools>=4.40"  # fontTools: only for make_icons.py
 "$VENV/bin/python" packaging/icons/make_icons.py build/icons
 "$VENV/bin/pyinstaller" --noconfirm --clean --workpath build/pyinstaller --distpath dist packaging/macos/hanji.spec
 QT_QPA_PLATFORM=offscreen dist/Hanji.app/Contents/MacOS/hanji --version

@@ -8,7 +8,7 @@ $Venv = "build\pyi-venv"
 if (-not (Test-Path "$Venv\Scripts\python.exe")) { py -3.11 -m venv $Venv }
 & "$Venv\Scripts\python.exe" -m pip install --upgrade pip
 & "$Venv\Scripts\pip.exe" install "torch==2.13.0"
-& "$Venv\Scripts\pip.exe" install . "pyinstaller==6.22.3"
+& "$Venv\Scripts\pip.exe" install . "pyinstaller==6.22.3" "fonttools>=4.40"  # fontTools: only for make_icons.py
 & "$Venv\Scripts\python.exe" packaging\icons\make_icons.py build\icons
 & "$Venv\Scripts\pyinstaller.exe" --noconfirm --clean --workpath build\pyinstaller --distpath dist packaging\windows\hanji.spec
 if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
