@@ -100,6 +100,19 @@ def median_ms(fn, repeat: int) -> float:
     return statistics.median(ts) * 1000
 
 
+def pan_step_ms(bar, vp, repeat: int) -> float:
+    """Median ms of one pan step: the scroll bar ``bar`` moved by 120 px (ten steps one way, ten back)
+    and the widget ``vp`` repainted."""
+    step = [0]
+
+    def pan():
+        step[0] += 1
+        bar.setValue(bar.value() + (120 if step[0] % 20 < 10 else -120))
+        vp.repaint()
+
+    return median_ms(pan, repeat)
+
+
 def zoom_levels(fit: float) -> list[float]:
     levels, z = [], fit
     while z < 1.0:
@@ -177,14 +190,7 @@ def run_hanji(image: Path, sizes, page: tuple[int, int] = (W, H), open_time: boo
         vbar = view.verticalScrollBar()
         bar.setValue((bar.minimum() + bar.maximum()) // 2)
         vbar.setValue((vbar.minimum() + vbar.maximum()) // 2)
-        step = [0]
-
-        def pan():
-            step[0] += 1
-            bar.setValue(bar.value() + (120 if step[0] % 20 < 10 else -120))
-            vp.repaint()
-
-        pan_ms = median_ms(pan, REPEAT[n] * 2)
+        pan_ms = pan_step_ms(bar, vp, REPEAT[n] * 2)
         levels = zoom_levels(fit)
         idx = [0]
         centre = QPointF(VIEW[0] / 2, VIEW[1] / 2)
@@ -274,14 +280,7 @@ def run_labelme(image: Path, sizes, page: tuple[int, int] = (W, H), open_time: b
         bar, vbar = area.horizontalScrollBar(), area.verticalScrollBar()
         bar.setValue(bar.maximum() // 2)
         vbar.setValue(vbar.maximum() // 2)
-        step = [0]
-
-        def pan():
-            step[0] += 1
-            bar.setValue(bar.value() + (120 if step[0] % 20 < 10 else -120))
-            vp.repaint()
-
-        pan_ms = median_ms(pan, REPEAT[n] * 2)
+        pan_ms = pan_step_ms(bar, vp, REPEAT[n] * 2)
         levels = zoom_levels(fit)
         idx = [0]
 
