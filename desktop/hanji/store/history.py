@@ -20,7 +20,8 @@ class Change:
     table: str  # regions | documents | links | keyvalues | entity_types | project | models
     doc_ids: set[int] = field(default_factory=set)
     ids: set[Any] = field(default_factory=set)
-    reason: str = "edit"  # edit | undo | redo | import
+    reason: str = "edit"  # edit | undo | redo | import | add | delete | remote (another seat's edit)
+    seat: str = ""  # the seat (open store) it came from when another seat made it (store/notify.py)
 
 
 def merge_changes(changes: list[Change]) -> list[Change]:
@@ -48,7 +49,8 @@ class History:
     def _record(self, conn: sqlite3.Connection, label: str, deltas: list[list[Any]]) -> None:
         if not deltas:
             return
-        conn.execute("DELETE FROM history WHERE undone=1")
+        # a new edit drops the redo steps of its author only: other seats' redo stays (many writers)
+        conn.execute("DELETE FROM history WHERE undone=1 AND author=?", (self.user,))
         if self._step is None:
             last = conn.execute("SELECT COALESCE(MAX(step), 0) FROM history").fetchone()[0]
             step = last + 1
@@ -106,46 +108,58 @@ class History:
         return self._undo_redo(undo=False)
 
     def _undo_redo(self, undo: bool) -> str | None:
+        """Undo (redo) the last step of this store's person (``user``): with many writers one undoes
+        one's own edits, never another's. The documents it touches are claimed as an edit's are."""
         with self._mutex:
-            q = ("SELECT MAX(step) FROM history WHERE undone=0" if undo
-                 else "SELECT MIN(step) FROM history WHERE undone=1")
+            me = self.user
+            q = ("SELECT MAX(step) FROM history WHERE undone=0 AND author=?" if undo
+                 else "SELECT MIN(step) FROM history WHERE undone=1 AND author=?")
             changes: list[Change] = []
             with self._tx() as conn:
-                step = conn.execute(q).fetchone()[0]
+                step = conn.execute(q, (me,)).fetchone()[0]
                 if step is None:
                     return None
                 entries = conn.execute(
-                    "SELECT id, label, deltas FROM history WHERE step=? ORDER BY id", (step,)
+                    "SELECT id, label, deltas FROM history WHERE step=? AND author=? ORDER BY id", (step, me)
                 ).fetchall()
                 if undo:
                     entries = entries[::-1]
                 for _, _, deltas in entries:
-                    changes.extend(self._apply(conn, json.loads(deltas), undo))
-                conn.execute("UPDATE history SET undone=? WHERE step=?", (1 if undo else 0, step))
-            for ch in merge_changes(changes):
+                    deltas = json.loads(deltas)
+                    self._claim_docs(conn, deltas)
+                    changes.extend(self._apply(conn, deltas, undo))
+                conn.execute("UPDATE history SET undone=? WHERE step=? AND author=?", (1 if undo else 0, step, me))
+                changes = merge_changes(changes)
+                self._publish(conn, changes)
+            for ch in changes:
                 self._emit(ch)
             return entries[0][1]
 
     def can_undo(self) -> bool:
-        return self.conn.execute("SELECT 1 FROM history WHERE undone=0 LIMIT 1").fetchone() is not None
+        return self.conn.execute("SELECT 1 FROM history WHERE undone=0 AND author=? LIMIT 1",
+                                 (self.user,)).fetchone() is not None
 
     def can_redo(self) -> bool:
-        return self.conn.execute("SELECT 1 FROM history WHERE undone=1 LIMIT 1").fetchone() is not None
+        return self.conn.execute("SELECT 1 FROM history WHERE undone=1 AND author=? LIMIT 1",
+                                 (self.user,)).fetchone() is not None
 
     def _edit(self, label: str, deltas_fn: Callable[[sqlite3.Connection], list[list[Any]]],
               record: bool = True) -> list[list[Any]]:
         with self._mutex:
             with self._tx() as conn:
                 deltas = deltas_fn(conn)
+                if deltas:  # no two seats edit one document at once (store/claims.py)
+                    self._claim_docs(conn, deltas)
                 if record:
                     self._record(conn, label, deltas)
-            changes: dict[str, Change] = {}
-            for table, key, before, after in deltas:
-                ch = changes.setdefault(table, Change(table))
-                ch.ids.add(key)
-                for r in (before, after):
-                    if r and table != "entity_types":
-                        ch.doc_ids.add(r["doc_id"] if table != "documents" else r["id"])
+                changes: dict[str, Change] = {}
+                for table, key, before, after in deltas:
+                    ch = changes.setdefault(table, Change(table))
+                    ch.ids.add(key)
+                    for r in (before, after):
+                        if r and table != "entity_types":
+                            ch.doc_ids.add(r["doc_id"] if table != "documents" else r["id"])
+                self._publish(conn, list(changes.values()))  # other seats hear of it at commit (store/notify.py)
             for ch in changes.values():
                 self._emit(ch)
             return deltas

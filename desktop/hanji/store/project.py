@@ -20,6 +20,7 @@ from hanji.errors import DiskFull, HanjiError, ReadOnlyProject
 from hanji.store import rows
 from hanji.store.annotations import Annotations
 from hanji.store.checkpoint import SAFETY_PAGES, Checkpointer
+from hanji.store.claims import Claims
 from hanji.store.documents import Documents
 from hanji.store.files import connect as _connect
 from hanji.store.files import migrate as _migrate
@@ -29,6 +30,7 @@ from hanji.store.files import validate as _validate
 from hanji.store.history import Change, History, merge_changes
 from hanji.store.imports import ImportRun
 from hanji.store.lock import ProjectLock
+from hanji.store.notify import Notify
 from hanji.store.packages import Packages
 from hanji.store.people import People
 from hanji.store.review import Review
@@ -38,7 +40,7 @@ from hanji.store.search import Search
 from hanji.store.trained import ModelTable
 
 
-class ProjectStore(Documents, Annotations, History, Search, Scan, People, Review, Packages):
+class ProjectStore(Documents, Annotations, History, Search, Scan, People, Review, Packages, Claims, Notify):
     """A Hanji project file, open for reading and writing by one process."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, lock: ProjectLock | None, readonly: bool):
@@ -150,6 +152,8 @@ class ProjectStore(Documents, Annotations, History, Search, Scan, People, Review
 
     def close(self) -> None:
         with self._mutex:
+            if self.conn is not None and not self.readonly:
+                self._seat_closing()  # other seats: this seat's claims go back, it stops listening
             if self._checkpointer is not None:
                 self._checkpointer.close()
                 self._checkpointer = None
@@ -182,6 +186,7 @@ class ProjectStore(Documents, Annotations, History, Search, Scan, People, Review
         if self._group_depth:
             self._pending.append(change)
             return
+        self._announce(change)  # to other seats, when not announced in its transaction (store/notify.py)
         for fn in list(self._listeners):
             fn(change)
 
