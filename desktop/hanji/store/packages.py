@@ -235,14 +235,14 @@ class Packages:
     def append_log(self, entries: Iterable[tuple[str, int | None, float, str]]) -> int:
         """Add a package's edits to the history as entries of the current step (``group``) without
         row deltas, with their own author, document and time, so per-person figures count the work
-        done on a seat. Undoing the merge step takes them out with it. Returns how many."""
+        done on a seat. Returns how many. (Undo is by author: undoing the merge takes back the
+        merger's edits; these entries, the seats' own, stay in the log.)"""
         items = list(entries)
         if not items:
             return 0
         with self._tx() as conn:
             if self._step is None:
                 step = conn.execute("SELECT COALESCE(MAX(step), 0) FROM history").fetchone()[0] + 1
-                conn.execute("DELETE FROM history WHERE undone=1")
                 if self._group_depth:
                     self._step = step
             else:
