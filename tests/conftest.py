@@ -26,3 +26,25 @@ def project(tmp_path):
     store = ProjectStore.create(tmp_path / "p.hanji")
     yield store
     store.close()
+
+
+# ---------------------------------------------------------------------------------------- PostgreSQL
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throw-away PostgreSQL cluster for the session (Unix socket in a temp folder, no network
+    port; see tests/pg_cluster.py); skips the test when PostgreSQL or psycopg is not installed."""
+    from pg_cluster import Cluster, cluster_unavailable
+
+    cluster = Cluster.start()
+    if cluster is None:
+        pytest.skip(f"no PostgreSQL test cluster: {cluster_unavailable()}")
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster):
+    """The URL of a fresh, empty database on the session's cluster (dropped after the test)."""
+    url = pg_cluster.new_database()
+    yield url
+    pg_cluster.drop_database(url)

@@ -22,6 +22,12 @@ REMOVED_MAX = "removed_document_max"  # meta: the highest id of a removed docume
 class Documents:
     """Adding, reading, changing and removing documents (images with their attributes)."""
 
+    # the history steps that touched document :d (SQLite's JSON functions; the PostgreSQL store has its own)
+    _STEPS_OF_DOCUMENT = (
+        "DELETE FROM history WHERE step IN (SELECT h.step FROM history h, json_each(h.deltas) d "
+        "WHERE json_extract(d.value, '$[2].doc_id') = :d OR json_extract(d.value, '$[3].doc_id') = :d "
+        "OR (json_extract(d.value, '$[0]') = 'documents' AND json_extract(d.value, '$[1]') = :d))")
+
     def add_image(self, path: str | Path, link: bool = False, name: str | None = None) -> tuple[Document, bool]:
         """Add an image file. Returns ``(document, added)``; ``added`` is False for a duplicate.
 
@@ -182,9 +188,5 @@ class Documents:
                 conn.execute("DELETE FROM images WHERE sha256=?", (doc.sha256,))
             # steps that touched this document would bring back rows of a document that is gone;
             # steps on other documents stay undoable
-            conn.execute(
-                "DELETE FROM history WHERE step IN (SELECT h.step FROM history h, json_each(h.deltas) d "
-                "WHERE json_extract(d.value, '$[2].doc_id') = :d OR json_extract(d.value, '$[3].doc_id') = :d "
-                "OR (json_extract(d.value, '$[0]') = 'documents' AND json_extract(d.value, '$[1]') = :d))",
-                {"d": doc_id})
+            conn.execute(self._STEPS_OF_DOCUMENT, {"d": doc_id})
         self._emit(Change("documents", {doc_id}, {doc_id}, "delete"))

@@ -144,7 +144,12 @@ class ImportRun:
         ids = list(range(first, first + len(new_rows)))
         for i, row in zip(ids, new_rows):
             row["id"] = i
-        self._store._db.table(table).insert_all(new_rows, batch_size=500)
+        if self._store.backend == "sqlite":
+            self._store._db.table(table).insert_all(new_rows, batch_size=500)
+        else:  # one statement, many rows (psycopg pipelines them)
+            cols = list(new_rows[0])
+            conn.executemany(f"INSERT INTO {table}({','.join(cols)}) VALUES ({','.join('?' * len(cols))})",
+                             [[r[c] for c in cols] for r in new_rows])
         self.new_rows[table].append((ids[0], ids[-1]))
         return ids
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from hanji.domain.model import EntityType
 from hanji.errors import DiskFull, HanjiError, ReadOnlyProject
+from hanji.store import names as _names
 from hanji.store import rows
 from hanji.store.annotations import Annotations
 from hanji.store.checkpoint import SAFETY_PAGES, Checkpointer
@@ -43,6 +44,8 @@ from hanji.store.trained import ModelTable
 class ProjectStore(Documents, Annotations, History, Search, Scan, People, Review, Packages, Claims, Notify):
     """A Hanji project file, open for reading and writing by one process."""
 
+    backend = "sqlite"  # or "postgresql" (hanji.store.pgstore.PgProjectStore)
+
     def __init__(self, path: Path, conn: sqlite3.Connection, lock: ProjectLock | None, readonly: bool):
         self.path = path
         self.conn = conn
@@ -56,7 +59,7 @@ class ProjectStore(Documents, Annotations, History, Search, Scan, People, Review
         self._sqlite_utils = None
         self._pending: list[Change] = []
         self._checkpointer: Checkpointer | None = None
-        if not readonly:
+        if not readonly and self.backend == "sqlite":
             conn.execute(f"PRAGMA wal_autocheckpoint={SAFETY_PAGES}")
             self._checkpointer = Checkpointer(path)
 
@@ -77,7 +80,10 @@ class ProjectStore(Documents, Annotations, History, Search, Scan, People, Review
     # ------------------------------------------------------------------ open / create / close
     @classmethod
     def create(cls, path: str | Path, entity_types: Iterable[EntityType] = ()) -> ProjectStore:
-        """Create a new project file. Refuses to overwrite one that exists."""
+        """Create a new project file (or, for a ``postgresql://`` URL, a project in that empty
+        database). Refuses to overwrite one that exists."""
+        if _names.is_url(path) and cls.backend == "sqlite":
+            return _names.BACKENDS["postgresql"].create(path, entity_types)
         path = Path(path)
         if path.exists():
             raise HanjiError("a file of that name already exists; choose another name", path)
@@ -120,7 +126,10 @@ class ProjectStore(Documents, Annotations, History, Search, Scan, People, Review
         """Open a project; a clear :class:`HanjiError` for anything but a healthy Hanji project.
 
         Constant time for a large project closed cleanly; ``integrity=True`` checks every page
-        first (``hanji check --integrity``), see :func:`hanji.store.files.validate`."""
+        first (``hanji check --integrity``), see :func:`hanji.store.files.validate`. A
+        ``postgresql://`` URL opens the project in that database (:mod:`hanji.store.pgstore`)."""
+        if _names.is_url(path) and cls.backend == "sqlite":
+            return _names.BACKENDS["postgresql"].open(path, readonly, integrity)
         path = Path(path)
         if not path.exists():
             raise HanjiError("no such project file", path)

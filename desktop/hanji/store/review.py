@@ -35,7 +35,7 @@ class Review:
         where = []
         if doc_ids is not None:
             ids = [int(d) for d in doc_ids]
-            where.append(f"d.id IN ({','.join('?' * len(ids))})" if ids else "0")
+            where.append(f"d.id IN ({','.join('?' * len(ids))})" if ids else "FALSE")
             args += ids
         if done_only:  # the queue: labelled needs status done (index documents_status), or in review
             where.append("(d.status = 'done' OR d.id IN (SELECT doc_id FROM reviews WHERE state = 'in_review'))")

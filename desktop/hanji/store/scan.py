@@ -25,7 +25,7 @@ def _where(status: str | None, doc_type: str | None, name: str | None) -> tuple[
     if name:
         parts.append("instr(lower(name), ?) > 0")
         args.append(name.lower())
-    return (" AND ".join(parts) or "1"), args
+    return (" AND ".join(parts) or "TRUE"), args
 
 
 _GROUPS = {("documents", "status"), ("documents", "doc_type"), ("regions", "status"), ("regions", "kind"),

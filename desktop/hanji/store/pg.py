@@ -1,0 +1,488 @@
+"""The PostgreSQL backend: a project in a database on a server, shared by many seats.
+
+The store's modules are written against the small part of ``sqlite3`` they use (``execute`` with
+``?`` parameters, ``fetchone``/``fetchall``, ``lastrowid``, ``in_transaction``, savepoints).
+:class:`PgConnection` gives them that surface over a psycopg 3 connection, translating each
+statement once (cached):
+
+- ``?`` -> ``%s`` (``:name`` -> ``%(name)s`` with a dict), a literal ``%`` doubled;
+- ``INSERT OR REPLACE`` / ``OR IGNORE`` -> ``ON CONFLICT (key) DO UPDATE`` / ``DO NOTHING``;
+- ``x IS ?`` -> ``x IS NOT DISTINCT FROM %s``; ``instr`` -> ``strpos``;
+- an ``INSERT`` into a table with an integer ``id`` returns it (``lastrowid``);
+- ``BEGIN IMMEDIATE`` -> ``BEGIN`` and the project's advisory lock: writes of all seats take turns,
+  as SQLite's one writer does, so ``MAX(id) + 1`` and history steps are never taken twice (an edit
+  holds it a few milliseconds); ``lock_timeout`` turns a seat that holds it too long into a clear
+  error instead of a hang.
+
+The connection runs in autocommit mode; the store opens its own transactions (``BEGIN``/``COMMIT``,
+savepoints for nested blocks), exactly as on SQLite, with ``synchronous_commit=on``: an edit is on
+the server's disk before the call returns. A lost connection is a :class:`ConnectionLost` error:
+the transaction it was in did not happen (the server rolls it back) and nothing runs outside it;
+the next call reconnects.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from hanji.errors import DiskFull, HanjiError
+from hanji.store.names import ProjectURL, display_url
+
+LOCK_KEY = 0x48414E4A  # the project's advisory lock ("HANJ", the SQLite application id)
+LOCK_TIMEOUT = "15s"  # a write waits this long for another seat's transaction
+CONNECT_TIMEOUT_S = 10
+_PK = {"meta": "key", "jobs": "name", "images": "sha256", "counts": "name", "entity_types": "name",
+       "reviews": "doc_id", "claims": "doc_id", "package_base": "doc_id", "package_checkouts": "doc_id",
+       "packages": "id"}
+
+
+class ConnectionLost(HanjiError):
+    """The connection to the database server broke: what was being written was not saved."""
+
+
+def _psycopg():
+    try:
+        import psycopg
+    except ImportError as e:  # pragma: no cover - psycopg is a dependency
+        raise HanjiError("PostgreSQL projects need psycopg 3 (pip install 'psycopg[binary]')") from e
+    return psycopg
+
+
+# ---------------------------------------------------------------------------------------- SQL
+@functools.lru_cache(maxsize=2048)
+def translate(sql: str, named: bool = False) -> tuple[str, bool]:
+    """The PostgreSQL form of one of the store's SQLite statements, and whether it returns the new
+    row's id (an INSERT given ``RETURNING id``)."""
+    s = sql.strip().rstrip(";")
+    conflict = ""
+    m = re.match(r"INSERT\s+OR\s+(REPLACE|IGNORE)\s+INTO\s+(\w+)\s*\(([^)]*)\)", s, re.I)
+    if m:
+        what, table, cols = m.group(1).upper(), m.group(2), [c.strip() for c in m.group(3).split(",")]
+        s = "INSERT INTO" + s[m.start(2) - 1:]
+        if what == "IGNORE":
+            conflict = " ON CONFLICT DO NOTHING"
+        else:
+            key = _PK.get(table, "id")
+            sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in cols if c != key)
+            conflict = f" ON CONFLICT ({key}) DO " + (f"UPDATE SET {sets}" if sets else "NOTHING")
+    s = re.sub(r"^BEGIN\s+IMMEDIATE\b", "BEGIN", s, flags=re.I)
+    s = re.sub(r"\binstr\s*\(", "strpos(", s, flags=re.I)
+    s = re.sub(r"\bIS\s+\?", "IS NOT DISTINCT FROM ?", s, flags=re.I)
+    s = _placeholders(s, named) + conflict
+    returns = False
+    m = re.match(r"INSERT\s+INTO\s+(\w+)", s, re.I)
+    if m and m.group(1) in _ID_TABLES and not re.search(r"\bRETURNING\b", s, re.I):
+        s += " RETURNING id"
+        returns = True
+    return s, returns
+
+
+def _id_tables() -> frozenset[str]:
+    from hanji.store.pg_schema import ID_TABLES
+
+    return frozenset(ID_TABLES)
+
+
+_ID_TABLES = _id_tables()
+
+
+def _placeholders(s: str, named: bool) -> str:
+    out = []
+    i, n = 0, len(s)
+    quote = False
+    while i < n:
+        c = s[i]
+        if c == "'":
+            quote = not quote
+            out.append(c)
+        elif c == "%":
+            out.append("%%")
+        elif quote:
+            out.append(c)
+        elif c == "?":
+            out.append("%s")
+        elif named and c == ":" and i + 1 < n and (s[i + 1].isalpha() or s[i + 1] == "_") and (
+                i == 0 or s[i - 1] != ":"):
+            j = i + 1
+            while j < n and (s[j].isalnum() or s[j] == "_"):
+                j += 1
+            out.append(f"%({s[i + 1:j]})s")
+            i = j
+            continue
+        else:
+            out.append(c)
+        i += 1
+    return "".join(out)
+
+
+# ---------------------------------------------------------------------------------------- cursor
+class Result:
+    """What ``PgConnection.execute`` returns: the rows (read at once), ``lastrowid``, ``rowcount`` and
+    ``description``, as an ``sqlite3.Cursor`` has them."""
+
+    __slots__ = ("_rows", "_pos", "lastrowid", "rowcount", "description")
+
+    def __init__(self, rows: list[tuple], lastrowid: Any, rowcount: int, description):
+        self._rows = rows
+        self._pos = 0
+        self.lastrowid = lastrowid
+        self.rowcount = rowcount
+        self.description = description
+
+    def fetchone(self):
+        if self._pos >= len(self._rows):
+            return None
+        r = self._rows[self._pos]
+        self._pos += 1
+        return r
+
+    def fetchall(self) -> list[tuple]:
+        rows = self._rows[self._pos:]
+        self._pos = len(self._rows)
+        return rows
+
+    def fetchmany(self, size: int = 1) -> list[tuple]:
+        rows = self._rows[self._pos:self._pos + size]
+        self._pos += len(rows)
+        return rows
+
+    def __iter__(self):
+        while self._pos < len(self._rows):
+            yield self.fetchone()
+
+
+# ---------------------------------------------------------------------------------------- connection
+class PgConnection:
+    """A psycopg 3 connection with the part of the ``sqlite3.Connection`` surface the store uses."""
+
+    is_postgres = True
+
+    def __init__(self, url: str, readonly: bool = False):
+        self.url = url
+        self.display = display_url(url)
+        self.readonly = readonly
+        self._lock = threading.RLock()
+        self._in_tx = False
+        self.total_changes = 0
+        self.trace: Any = None  # a callable given each statement as run (tests count them)
+        self.raw = _connect(url, self.display, readonly)
+
+    # -------------------------------------------------------------- state
+    @property
+    def in_transaction(self) -> bool:
+        return self._in_tx
+
+    @property
+    def failed(self) -> bool:
+        """An error inside the open transaction: PostgreSQL takes nothing more until a rollback."""
+        pq = _psycopg().pq
+        return self._in_tx and self.raw.info.transaction_status == pq.TransactionStatus.INERROR
+
+    @property
+    def broken(self) -> bool:
+        return self.raw.closed or self.raw.broken
+
+    def close(self) -> None:
+        try:
+            self.raw.close()
+        except Exception:  # noqa: BLE001 - closing a broken connection
+            pass
+
+    def _ensure(self) -> None:
+        if not self.broken:
+            return
+        if self._in_tx:  # never run the rest of a transaction outside it
+            raise ConnectionLost("the connection to the database server was lost: this change was not saved",
+                                 self.display)
+        self.raw = _connect(self.url, self.display, self.readonly)
+
+    # -------------------------------------------------------------- statements
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Result:
+        word = sql.lstrip()[:9].upper()
+        with self._lock:
+            if word.startswith(("COMMIT", "END")) or (word.startswith("ROLLBACK") and " TO " not in sql.upper()):
+                return self._end(sql)
+            if word.startswith("PRAGMA"):
+                return self._pragma(sql)
+            self._ensure()
+            q, returns = translate(sql, isinstance(params, dict))
+            if self.trace is not None:
+                self.trace(q)
+            try:
+                cur = self.raw.execute(q, params if params is not None else ())
+                if word.startswith("BEGIN"):
+                    self._in_tx = True
+                    if "IMMEDIATE" in sql.upper():
+                        self.raw.execute(f"SELECT pg_advisory_xact_lock({LOCK_KEY})")
+                rows = cur.fetchall() if cur.description is not None else []
+            except _psycopg().Error as e:
+                raise self._error(e) from e
+            lastrowid = rows[0][0] if returns and rows else None
+            if not word.startswith("SELECT"):
+                self.total_changes += max(cur.rowcount, 0)
+            return Result(rows, lastrowid, cur.rowcount, cur.description)
+
+    def executemany(self, sql: str, seq: Iterable[Sequence[Any]]) -> Result:
+        with self._lock:
+            self._ensure()
+            q, returns = translate(sql, False)
+            if returns:
+                q = q[: -len(" RETURNING id")]
+            if self.trace is not None:
+                self.trace(q)
+            try:
+                with self.raw.cursor() as cur:
+                    cur.executemany(q, list(seq))
+                    n = cur.rowcount
+            except _psycopg().Error as e:
+                raise self._error(e) from e
+            self.total_changes += max(n, 0)
+            return Result([], None, n, None)
+
+    def _end(self, sql: str) -> Result:
+        """COMMIT or ROLLBACK: the transaction is over either way (a failed COMMIT rolls back)."""
+        try:
+            if self.broken:
+                if sql.lstrip().upper().startswith("COMMIT"):
+                    raise ConnectionLost("the connection to the database server was lost: this change was not "
+                                         "saved", self.display)
+                return Result([], None, -1, None)
+            try:
+                pq = _psycopg().pq
+                if sql.lstrip().upper().startswith("COMMIT") and (
+                        self.raw.info.transaction_status == pq.TransactionStatus.INERROR):
+                    self.raw.execute("ROLLBACK")
+                    raise HanjiError("the change was not written: an error ended the transaction", self.display)
+                self.raw.execute(sql)
+            except _psycopg().Error as e:
+                raise self._error(e) from e
+        finally:
+            self._in_tx = False
+        return Result([], None, -1, None)
+
+    def _error(self, e: Exception) -> Exception:
+        psycopg = _psycopg()
+        if self.broken or isinstance(e, (psycopg.InterfaceError,)) or (
+                isinstance(e, psycopg.OperationalError) and getattr(e, "sqlstate", None) in (None, "57P01", "57P02",
+                                                                                            "57P03", "08006")):
+            return ConnectionLost("the connection to the database server was lost: this change was not saved "
+                                  f"({_first_line(e)})", self.display)
+        state = getattr(e, "sqlstate", None) or ""
+        if state == "53100":
+            return DiskFull("the database server's disk is full: this change was not written (everything before "
+                            "it is kept)", self.display)
+        if state == "55P03":
+            return HanjiError("another seat kept the project busy for too long: this change was not saved; try "
+                              "again", self.display)
+        if state == "25P02":
+            return HanjiError("the change was not written: the database ended the transaction after an error",
+                              self.display)
+        if state == "25006":
+            return HanjiError("the project is open read-only", self.display)
+        return e
+
+    # -------------------------------------------------------------- sqlite3 odds and ends
+    def _pragma(self, sql: str) -> Result:
+        """The PRAGMAs the store asks of any backend: the schema version (a meta row) and the data
+        version (a sequence); the rest (checkpoints, the planner's ``optimize``) are SQLite's own."""
+        what = sql.split()[1].split("=")[0].strip().lower()
+        if what == "user_version":
+            r = self.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            return Result([(int(r[0]) if r else 0,)], None, -1, None)
+        if what == "data_version":
+            return Result([(self.data_version(),)], None, -1, None)
+        return Result([], None, -1, None)
+
+    def set_trace_callback(self, fn) -> None:
+        self.trace = fn
+
+    def data_version(self) -> int:
+        """Moves with every change of documents, regions, links, key-values or the schema, by any seat."""
+        return int(self.execute("SELECT last_value + CASE WHEN is_called THEN 1 ELSE 0 END FROM "
+                                "hanji_data_version").fetchone()[0])
+
+
+def _first_line(e: Exception) -> str:
+    return (str(e).strip().splitlines() or [e.__class__.__name__])[0]
+
+
+def _numeric_loader(psycopg):
+    from psycopg.adapt import Loader
+
+    class NumericLoader(Loader):
+        """numeric (``SUM`` of integers) as int, or float: what SQLite gives."""
+
+        def load(self, data):
+            s = bytes(data).decode()
+            try:
+                return int(s)
+            except ValueError:
+                return float(s)
+
+    return NumericLoader
+
+
+def _connect(url: str, display: ProjectURL, readonly: bool):
+    psycopg = _psycopg()
+    kwargs: dict[str, Any] = {"autocommit": True, "application_name": "hanji"}
+    if "connect_timeout" not in url:
+        kwargs["connect_timeout"] = CONNECT_TIMEOUT_S
+    try:
+        raw = psycopg.connect(url, **kwargs)
+    except psycopg.Error as e:
+        raise connect_error(display, e) from e
+    except (ValueError, TypeError) as e:  # a URL libpq cannot read
+        raise HanjiError(f"not a PostgreSQL URL libpq reads ({e}); write postgresql://user@host:port/dbname",
+                         display) from e
+    raw.adapters.register_loader("numeric", _numeric_loader(psycopg))
+    raw.execute(f"SET synchronous_commit = on; SET lock_timeout = '{LOCK_TIMEOUT}'; "
+                "SET client_encoding = 'UTF8'")
+    if readonly:
+        raw.execute("SET default_transaction_read_only = on")
+    return raw
+
+
+def connect_error(display: ProjectURL, e: Exception) -> HanjiError:
+    """A clear message for a connection that failed: no server, wrong password, no such database or user."""
+    text = str(e)
+    low = text.lower()
+    db = display.dbname or "(the user's name)"
+    if "password authentication failed" in low or "no password supplied" in low or "password is required" in low:
+        user = re.search(r'for user "([^"]+)"', text)
+        who = f" for user {user.group(1)!r}" if user else ""
+        return HanjiError(f"the server refused the password{who}: wrong or missing password (give it in the "
+                          "URL, PGPASSWORD or ~/.pgpass)", display)
+    m = re.search(r'database "([^"]+)" does not exist', text)
+    if m:
+        return HanjiError(f"the server has no database {m.group(1)!r}; a team makes it once with "
+                          f"`createdb {m.group(1)}`, then `hanji new URL`", display)
+    m = re.search(r'role "([^"]+)" does not exist', text)
+    if m:
+        return HanjiError(f"the server has no user {m.group(1)!r} (createuser makes one)", display)
+    if ("connection refused" in low or "no such file or directory" in low or "could not translate host" in low
+            or "timeout expired" in low or "could not connect" in low or "is the server running" in low
+            or "name or service not known" in low or "no route to host" in low):
+        return HanjiError(f"no PostgreSQL server answers there (is it running, and are the host and port right?): "
+                          f"{_first_line(e)}", display)
+    if "permission denied" in low or "pg_hba.conf" in low:
+        return HanjiError(f"the server does not let this user connect to {db!r}: {_first_line(e)}", display)
+    return HanjiError(f"cannot connect to the database server: {_first_line(e)}", display)
+
+
+# ---------------------------------------------------------------------------------------- the schema
+def schema_version(conn: PgConnection) -> int:
+    """The project's schema version; a clear error for a database that is not a Hanji project."""
+    from hanji.store.schema import APPLICATION_ID
+
+    psycopg = _psycopg()
+    has_meta = conn.execute("SELECT to_regclass('meta') IS NOT NULL").fetchone()[0]
+    if not has_meta:
+        n = conn.execute("SELECT COUNT(*) FROM pg_tables WHERE schemaname = current_schema()").fetchone()[0]
+        if n == 0:
+            raise HanjiError("the database is empty, not a Hanji project yet; make it one with `hanji new URL`",
+                             conn.display)
+        raise HanjiError("not a Hanji project (the database holds another program's tables)", conn.display)
+    try:
+        got = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('application_id', "
+                                "'schema_version')").fetchall())
+    except (psycopg.Error, HanjiError) as e:
+        raise HanjiError("not a Hanji project (the database holds another program's tables)", conn.display) from e
+    if got.get("application_id") != str(APPLICATION_ID) or not str(got.get("schema_version", "")).isdigit():
+        raise HanjiError("not a Hanji project (the database holds another program's tables)", conn.display)
+    return int(got["schema_version"])
+
+
+def _run_steps(conn: PgConnection, first: int) -> None:
+    """Schema steps ``first``... of :data:`MIGRATIONS` in the open transaction."""
+    from hanji.store.pg_schema import pg_script
+    from hanji.store.schema import MIGRATIONS
+
+    for m in MIGRATIONS[first:]:
+        sql = pg_script(m)
+        if sql is None:
+            raise HanjiError(f"this Hanji has no PostgreSQL form of the schema step {m.__name__}", conn.display)
+        if sql.strip():
+            try:
+                conn.raw.execute(sql)
+            except _psycopg().Error as e:
+                raise conn._error(e) from e
+
+
+def create(url: str, entity_rows: list[dict[str, Any]]) -> None:
+    """Make the database at ``url`` a new, empty Hanji project (one transaction). Refuses a database
+    that already holds a project or another program's tables."""
+    from hanji import __version__
+    from hanji.store.schema import APPLICATION_ID, SCHEMA_VERSION
+
+    conn = PgConnection(url)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if conn.execute("SELECT to_regclass('meta') IS NOT NULL").fetchone()[0]:
+                raise HanjiError("the database already holds a Hanji project; choose another database "
+                                 "(createdb NAME)", conn.display)
+            n = conn.execute("SELECT COUNT(*) FROM pg_tables WHERE schemaname = current_schema()").fetchone()[0]
+            if n:
+                raise HanjiError(f"the database is not empty ({n} tables of another program); make a new one "
+                                 "with createdb NAME", conn.display)
+            _run_steps(conn, 0)
+            meta = {"application_id": str(APPLICATION_ID), "schema_version": str(SCHEMA_VERSION),
+                    "created": str(time.time()), "hanji_version": __version__}
+            for k, v in meta.items():
+                conn.execute("INSERT INTO meta(key, value) VALUES (?, ?)", (k, v))
+            for r in entity_rows:
+                conn.execute("INSERT INTO entity_types(name, color, key, title, personal, doc_type, position) "
+                             "VALUES (:name,:color,:key,:title,:personal,:doc_type,:position)", r)
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+
+
+def migrate(conn: PgConnection) -> int:
+    """Bring the project up to this Hanji's schema in one transaction (another seat may have done it
+    meanwhile: the version is read again under the lock). Returns the version."""
+    from hanji.store.schema import SCHEMA_VERSION
+
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = schema_version(conn)
+        if version < SCHEMA_VERSION:
+            _run_steps(conn, version)
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+    except BaseException as e:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if isinstance(e, HanjiError):
+            raise HanjiError(f"upgrading the project failed ({e.reason}); it is unchanged", conn.display) from e
+        raise
+    conn.execute("COMMIT")
+    return SCHEMA_VERSION
+
+
+def open_connection(url: str, readonly: bool) -> PgConnection:
+    """A connection to the project at ``url``, its schema brought up to date when opened for writing."""
+    from hanji.store.schema import SCHEMA_VERSION
+
+    conn = PgConnection(url, readonly=readonly)
+    try:
+        version = schema_version(conn)
+        if version > SCHEMA_VERSION:
+            raise HanjiError(f"the project was written by a newer Hanji (schema {version}, this one reads up to "
+                             f"{SCHEMA_VERSION}); update Hanji to open it", conn.display)
+        if version < SCHEMA_VERSION:
+            if readonly:
+                raise HanjiError("the project needs an upgrade; open it for writing once", conn.display)
+            migrate(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn

@@ -1,0 +1,81 @@
+""":class:`PgProjectStore`: the same store on PostgreSQL (:mod:`hanji.store.pg` gives the store's
+modules their connection surface; this class replaces what is SQLite's alone: opening and creating,
+no file lock, no WAL checkpoints, and search without FTS5)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from hanji.domain.model import EntityType, KeyValue, Region
+from hanji.domain.text import nfc
+from hanji.store import names, rows
+from hanji.store.project import ProjectStore
+
+
+def _like(q: str) -> str:
+    return "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+class PgProjectStore(ProjectStore):
+    """A Hanji project in a PostgreSQL database (``postgresql://user@host:port/dbname``). Many
+    seats may have it open for writing at once; each edit is one transaction, committed (on the
+    server's disk) before the call returns."""
+
+    backend = "postgresql"
+    _STEPS_OF_DOCUMENT = (
+        "DELETE FROM history WHERE step IN (SELECT h.step FROM history h, jsonb_array_elements(h.deltas::jsonb) d "
+        "WHERE (d.value -> 2 ->> 'doc_id')::bigint = :d OR (d.value -> 3 ->> 'doc_id')::bigint = :d "
+        "OR (d.value ->> 0 = 'documents' AND (d.value ->> 1)::bigint = :d))")
+
+    @classmethod
+    def create(cls, path: str, entity_types: Iterable[EntityType] = ()) -> PgProjectStore:
+        from hanji.store import pg
+
+        pg.create(str(path), [rows.entity_row(e, i) for i, e in enumerate(entity_types)])
+        return cls.open(path)
+
+    @classmethod
+    def open(cls, path: str, readonly: bool = False, integrity: bool | None = None) -> PgProjectStore:
+        """Connect; a clear error for no server, a wrong password, a database that is not a Hanji
+        project or one of a newer Hanji. ``integrity`` asks nothing more of the server (PostgreSQL
+        keeps its own pages consistent); the schema is checked at every open."""
+        from hanji.store import pg
+
+        conn = pg.open_connection(str(path), readonly)
+        return cls(conn.display, conn, None, readonly)
+
+    @property
+    def _db(self):
+        raise NotImplementedError("sqlite-utils is the SQLite backend's")
+
+    def optimize(self) -> None:
+        """After bulk work: fresh planner statistics."""
+        with self._mutex:
+            self.conn.execute("ANALYZE")
+
+    # ------------------------------------------------------------------ search
+    def _pg_search(self, query: str, limit: int, table: str, columns: tuple[str, ...],
+                   like_columns: tuple[str, ...], order: str) -> list[Any]:
+        q = nfc(query).strip()
+        if not q or limit <= 0:
+            return []
+        where = " OR ".join(f"lower({c}) LIKE ? ESCAPE '\\'" for c in like_columns)
+        with self._mutex:
+            return self.conn.execute(
+                f"SELECT {','.join(columns)} FROM {table} WHERE id IN (SELECT id FROM {table} WHERE {where} "
+                f"ORDER BY id LIMIT ?) ORDER BY {order}", (*[_like(q)] * len(like_columns), limit)).fetchall()
+
+    def search(self, query: str, limit: int = 100) -> list[Region]:
+        """Regions whose text contains ``query`` (case-insensitive, any length): the first ``limit``
+        by id, in reading order."""
+        found = self._pg_search(query, limit, "regions", rows.REGION_COLUMNS, ("text",),
+                                "doc_id, ord IS NULL, ord, id")
+        return [rows.region_from_row(r) for r in found]
+
+    def search_keyvalues(self, query: str, limit: int = 100) -> list[KeyValue]:
+        found = self._pg_search(query, limit, "keyvalues", rows.KEYVALUE_COLUMNS, ("key", "value"), "doc_id, id")
+        return [rows.keyvalue_from_row(r) for r in found]
+
+
+names.BACKENDS["postgresql"] = PgProjectStore
