@@ -42,7 +42,8 @@ def subscribe(store: ProjectStore, fn: Callable[[Change], None]) -> Callable[[],
 
 class StoreBound:
     """For panes that follow one store: ``bind_store`` drops the old subscription, keeps the new
-    store in ``self.store`` and subscribes ``self._on_change`` to it (on the GUI thread)."""
+    store in ``self.store`` and subscribes ``self._on_change`` to it (on the GUI thread);
+    ``set_store`` binds and reloads (a pane that keeps more per store overrides it)."""
 
     store: ProjectStore | None = None
     _unsub: Callable[[], None] | None = None
@@ -54,6 +55,13 @@ class StoreBound:
         self.store = store
         if store is not None:
             self._unsub = subscribe(store, self._on_change)
+
+    def set_store(self, store: ProjectStore | None) -> None:
+        self.bind_store(store)
+        self.reload()
+
+    def reload(self) -> None:  # pragma: no cover - each pane overrides it
+        raise NotImplementedError
 
     def _on_change(self, ch: Change) -> None:  # pragma: no cover - each pane overrides it
         raise NotImplementedError

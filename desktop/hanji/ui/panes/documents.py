@@ -258,8 +258,6 @@ class DocumentsPane(QWidget, bridge.StoreBound):
     def __init__(self, store: ProjectStore | None, session: Session, parent=None):
         super().__init__(parent)
         self.session = session
-        self.store = None
-        self._unsub = None
         self._syncing = False
         self.model = DocumentsModel()
         self.proxy = DocumentFilter(self)

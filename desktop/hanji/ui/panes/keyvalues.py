@@ -61,8 +61,6 @@ class KeyValuesPane(QWidget, bridge.StoreBound):
     def __init__(self, store: ProjectStore | None, session: Session, parent=None):
         super().__init__(parent)
         self.session = session
-        self.store = None
-        self._unsub = None
         self._syncing = False
         self.kv_ids: list[int] = []
         self.table = QTableWidget(0, 3, self)
@@ -95,10 +93,6 @@ class KeyValuesPane(QWidget, bridge.StoreBound):
         lay.addWidget(unlink, 0, Qt.AlignmentFlag.AlignRight)
         session.document_changed.connect(lambda _: self.reload())
         self.set_store(store)
-
-    def set_store(self, store: ProjectStore | None) -> None:
-        self.bind_store(store)
-        self.reload()
 
     def _on_change(self, ch: Change) -> None:
         if ch.table in ("keyvalues", "links", "regions") and self.session.doc_id in ch.doc_ids:

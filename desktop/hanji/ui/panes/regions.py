@@ -27,8 +27,6 @@ class RegionsPane(QWidget, bridge.StoreBound):
     def __init__(self, store: ProjectStore | None, session: Session, parent=None):
         super().__init__(parent)
         self.session = session
-        self.store = None
-        self._unsub = None
         self._syncing = False
         self.tree = RegionTree(self)
         self.tree.setColumnCount(4)
@@ -49,10 +47,6 @@ class RegionsPane(QWidget, bridge.StoreBound):
         session.document_changed.connect(lambda _: self.reload())
         session.selection_changed.connect(self._sync_selection)
         self.set_store(store)
-
-    def set_store(self, store: ProjectStore | None) -> None:
-        self.bind_store(store)
-        self.reload()
 
     def _on_change(self, ch: Change) -> None:
         if ch.table == "regions" and self.session.doc_id in ch.doc_ids:

@@ -87,8 +87,6 @@ class TagsPane(QWidget, bridge.StoreBound):
     def __init__(self, store: ProjectStore | None, session: Session, parent=None):
         super().__init__(parent)
         self.session = session
-        self.store = None
-        self._unsub = None
         self.toks: list[Tok] = []
         self.types: list[EntityType] = []  # the project's entity types
         self.shown: list[EntityType] = []  # those of the current document's type: the legend and the keys
@@ -141,10 +139,6 @@ class TagsPane(QWidget, bridge.StoreBound):
         lay.addWidget(hint)
         session.document_changed.connect(lambda _: self.reload())
         self.set_store(store)
-
-    def set_store(self, store: ProjectStore | None) -> None:
-        self.bind_store(store)
-        self.reload()
 
     def _on_change(self, ch: Change) -> None:
         if ch.table == "entity_types" or (ch.table in ("regions", "keyvalues", "documents")

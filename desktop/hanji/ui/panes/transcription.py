@@ -83,8 +83,6 @@ class TranscriptionPane(QWidget, bridge.StoreBound):
     def __init__(self, store: ProjectStore | None, session: Session, parent=None):
         super().__init__(parent)
         self.session = session
-        self.store = None
-        self._unsub = None
         self.region_id: int | None = None
         self._image: tuple[int, np.ndarray] | None = None
         self.crop = QLabel(tr("No region selected"), self)
