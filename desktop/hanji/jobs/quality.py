@@ -339,15 +339,9 @@ def search(store: ProjectStore, query: str, limit: int = 100) -> list[SearchHit]
 
 
 def _hits(store: ProjectStore, regions: list[Region], kvs: list[KeyValue], limit: int) -> list[SearchHit]:
-    names: dict[int, str] = {}
-
-    def name(doc_id: int) -> str:
-        if doc_id not in names:
-            names[doc_id] = store.document(doc_id).name
-        return names[doc_id]
-
-    hits = [SearchHit("region", r.doc_id, name(r.doc_id), r.id, r.text, r.label) for r in regions]
-    hits += [SearchHit("keyvalue", kv.doc_id, name(kv.doc_id), kv.region_ids[0] if kv.region_ids else None,
+    names = store.document_names([r.doc_id for r in regions] + [kv.doc_id for kv in kvs])
+    hits = [SearchHit("region", r.doc_id, names[r.doc_id], r.id, r.text, r.label) for r in regions]
+    hits += [SearchHit("keyvalue", kv.doc_id, names[kv.doc_id], kv.region_ids[0] if kv.region_ids else None,
                        kv.value, kv.key) for kv in kvs]
     hits.sort(key=lambda h: (h.doc_id, h.kind != "region"))
     return hits[:limit]

@@ -296,7 +296,7 @@ def m009_short_search(conn: sqlite3.Connection) -> None:
     register_functions(conn)
     _script(conn,
         """
-        CREATE VIRTUAL TABLE regions_grams USING fts5(grams, content='', detail='none', columnsize=0,
+        CREATE VIRTUAL TABLE regions_grams USING fts5(grams, content='', detail='none', columnsize=0, prefix='6',
                                                       tokenize='ascii');
         CREATE TRIGGER regions_grams_ai AFTER INSERT ON regions BEGIN
             INSERT INTO regions_grams(rowid, grams) VALUES (new.id, hanji_grams(new.text)); END;
@@ -308,7 +308,7 @@ def m009_short_search(conn: sqlite3.Connection) -> None:
             VALUES ('delete', old.id, hanji_grams(old.text));
             INSERT INTO regions_grams(rowid, grams) VALUES (new.id, hanji_grams(new.text)); END;
         INSERT INTO regions_grams(rowid, grams) SELECT id, hanji_grams(text) FROM regions;
-        CREATE VIRTUAL TABLE keyvalues_grams USING fts5(grams, content='', detail='none', columnsize=0,
+        CREATE VIRTUAL TABLE keyvalues_grams USING fts5(grams, content='', detail='none', columnsize=0, prefix='6',
                                                         tokenize='ascii');
         CREATE TRIGGER keyvalues_grams_ai AFTER INSERT ON keyvalues BEGIN
             INSERT INTO keyvalues_grams(rowid, grams) VALUES (new.id, hanji_grams(new.key, new.value)); END;

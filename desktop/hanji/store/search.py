@@ -53,3 +53,14 @@ class Search:
         """Key-values whose key or value contains ``query``: the first ``limit`` by id, by document."""
         found = self._search(query, limit, "keyvalues", "k", rows.KEYVALUE_COLUMNS, "k.doc_id, k.id")
         return [rows.keyvalue_from_row(r) for r in found]
+
+    def document_names(self, doc_ids) -> dict[int, str]:
+        """``{id: name}`` of the given documents (one statement, by the primary key)."""
+        ids = sorted(set(doc_ids))
+        out: dict[int, str] = {}
+        with self._mutex:
+            for lo in range(0, len(ids), 500):
+                part = ids[lo:lo + 500]
+                out.update(self.conn.execute(f"SELECT id, name FROM documents WHERE id IN ({','.join('?' * len(part))})",
+                                             part).fetchall())
+        return out
