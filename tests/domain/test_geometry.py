@@ -174,3 +174,12 @@ def test_simplify_a_closed_rounded_rectangle_and_perimeter():
     out = g.simplify(ring, 0.5)
     assert sorted(out) == sorted([(0.0, 0.0), (50.0, 0.0), (50.0, 10.0), (0.0, 10.0)])
     assert g.perimeter(out) == 120.0 and g.perimeter(out, closed=False) in (70.0, 110.0, 100.0, 60.0)
+
+
+def test_median_angle_is_the_weighted_median_and_unrotate_levels_the_text():
+    assert g.median_angle([]) == 0.0
+    assert g.median_angle([(0.3, 1.0), (0.1, 1.0), (0.2, 5.0)]) == 0.2  # the heavy vote wins, whatever the order
+    assert g.median_angle([(0.1, 3.0), (0.4, 1.0)]) == 0.1
+    a = math.radians(20)
+    (x, y), = g.unrotate([(math.cos(a), math.sin(a))], a)
+    assert abs(x - 1.0) < 1e-12 and abs(y) < 1e-12

@@ -67,6 +67,26 @@ def centroid(points: Sequence[Point]) -> Point:
     return sum(p[0] for p in points) / n, sum(p[1] for p in points) / n
 
 
+def unrotate(points: Sequence[Point], angle: float) -> Points:
+    """``points`` turned by ``-angle`` radians about the origin: text written at ``angle`` comes out level."""
+    c, s = math.cos(-angle), math.sin(-angle)
+    return [(x * c - y * s, x * s + y * c) for x, y in points]
+
+
+def median_angle(votes: Sequence[tuple[float, float]]) -> float:
+    """The weighted median of ``(angle, weight)`` votes (weights > 0): the angle at which the votes,
+    in order of angle, reach half the total weight; 0.0 with no votes."""
+    if not votes:
+        return 0.0
+    votes = sorted(votes)
+    half, acc = sum(w for _, w in votes) / 2, 0.0
+    for a, w in votes:
+        acc += w
+        if acc >= half:
+            return a
+    return votes[-1][0]
+
+
 def clockwise(points: Sequence[Point]) -> Points:
     """The same polygon, turned to run clockwise on screen (y down) if it ran the other way."""
     pts = list(points)

@@ -72,11 +72,6 @@ class Candidate:
         return self.score + (1.0 if self.ok else -1.0)
 
 
-def _rotate(points, angle: float) -> list[tuple[float, float]]:
-    c, s = math.cos(-angle), math.sin(-angle)
-    return [(x * c - y * s, x * s + y * c) for x, y in points]
-
-
 def _token_boxes(box: Box, toks: list[str]) -> list[Box]:
     x0, y0, x1, y1 = box
     total = sum(len(t) for t in toks) + max(0, len(toks) - 1)
@@ -99,15 +94,8 @@ def text_angle(regions: list[Region]) -> float:
         w, h = math.dist((x0, y0), (x1, y1)), math.dist((x0, y0), (x3, y3))
         if w >= 2 * h > 0:
             votes.append((math.atan2(y1 - y0, x1 - x0), w))
-    if not votes:
-        return 0.0
-    votes.sort()
-    half, acc = sum(w for _, w in votes) / 2, 0.0
-    for a, w in votes:
-        acc += w
-        if acc >= half:
-            return a if abs(a) < math.radians(30) else 0.0
-    return 0.0
+    a = geometry.median_angle(votes)
+    return a if abs(a) < math.radians(30) else 0.0
 
 
 def rows_of(regions: list[Region], doc_type: str, extra_labels: dict[str, list[str]] | None = None) -> list[Row]:
@@ -118,7 +106,7 @@ def rows_of(regions: list[Region], doc_type: str, extra_labels: dict[str, list[s
         toks = tokens(r.text)
         if not toks or len(r.points) < 2:
             continue
-        box = geometry.bbox(_rotate(r.points, angle) if angle else r.points)
+        box = geometry.bbox(geometry.unrotate(r.points, angle) if angle else r.points)
         items.append((i, toks, box))
     items.sort(key=lambda it: (it[2][1] + it[2][3]) / 2)
     rows: list[list[tuple[int, list[str], Box]]] = []

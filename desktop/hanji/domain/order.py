@@ -84,15 +84,7 @@ def page_angle(shapes: Sequence[Sequence[Point]]) -> float:
         a, w, h = _edge_angle(q)
         if w >= 2 * h and w > 0:
             votes.append((a, w))
-    if not votes:
-        return 0.0
-    votes.sort()
-    half, acc = sum(w for _, w in votes) / 2, 0.0
-    for a, w in votes:
-        acc += w
-        if acc >= half:
-            return a
-    return votes[-1][0]
+    return geometry.median_angle(votes)
 
 
 def alignment_angle(quads: Sequence[Sequence[Point]], max_deg: float = 15.0, step_deg: float = 0.25) -> float:
@@ -147,11 +139,6 @@ def _unturned_rect(quad: Sequence[Point], angle: float) -> list[Point] | None:
     return [(cx + x * ca - y * sa, cy + x * sa + y * ca) for x, y in corners]
 
 
-def _rotate(points: Sequence[Point], angle: float) -> list[Point]:
-    c, s = math.cos(-angle), math.sin(-angle)
-    return [(x * c - y * s, x * s + y * c) for x, y in points]
-
-
 def _keystone(turned: list[list[Point]], quads: list[list[Point]], angle: float) -> tuple[float, float] | None:
     """The text angle left after turning the page by ``angle``, as a line ``a + b * y`` through the
     regions' own angles (a photo taken at a slant fans its rows out: a receipt's top rows lean less
@@ -186,7 +173,7 @@ def _boxes(shapes: Sequence[Sequence[Point]], angle: float) -> list[_Unit]:
         if turned_rect is not None:
             quad = turned_rect
         quads.append(quad)
-        turned.append(_rotate(geometry.as_points(s) if len(s) > 2 and turned_rect is None else quad, angle))
+        turned.append(geometry.unrotate(geometry.as_points(s) if len(s) > 2 and turned_rect is None else quad, angle))
     fan = _keystone(turned, quads, angle)
     if fan is not None:  # each shape straightened by the angle left where it sits: a vertical shear
         xm = _median([geometry.centroid(t)[0] for t in turned])
