@@ -63,8 +63,7 @@ class Claim:
 
 def is_postgres(conn) -> bool:
     """Whether ``conn`` talks to PostgreSQL (a psycopg connection, or a wrapper around one)."""
-    mod = type(conn).__module__
-    return mod.startswith("psycopg") or bool(getattr(conn, "is_postgres", False))
+    return bool(getattr(conn, "is_postgres", False)) or type(conn).__module__.startswith("psycopg")
 
 
 def _sql(conn, sql: str) -> str:

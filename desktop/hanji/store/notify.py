@@ -170,9 +170,11 @@ class Notify:
         override it; by default it reuses the store connection's parameters)."""
         import psycopg
 
-        raw = getattr(self.conn, "raw", self.conn)
-        info = raw.info
-        return psycopg.connect(info.dsn, password=info.password, autocommit=True)
+        url = getattr(self.conn, "url", None)  # hanji.store.pg.PgConnection
+        if url:
+            return psycopg.connect(url, autocommit=True, application_name="hanji-listen")
+        info = self.conn.info  # a bare psycopg connection
+        return psycopg.connect(info.dsn, password=info.password, autocommit=True, application_name="hanji-listen")
 
     def _seat_closing(self) -> None:
         """On close: stop hearing, give back this seat's claims."""
