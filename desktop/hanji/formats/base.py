@@ -288,6 +288,36 @@ def image_beside(stem: str, dirs: Iterable[Path]) -> Path | None:
 
 
 
+def root_above(path: Path, folder: str) -> Path:
+    """The dataset folder of a format that keeps its annotation files in ``folder/`` beside the
+    images' folder: the folder above a file's own, the parent of ``folder`` itself, else ``path``."""
+    path = Path(path)
+    if path.is_file():
+        return path.parent.parent
+    return path.parent if path.name == folder else path
+
+
+def file_head(path: Path, nbytes: int, encoding: str = "utf-8") -> str | None:
+    """The first ``nbytes`` bytes of ``path`` as text (bytes that do not decode replaced), for
+    detection; None when the file cannot be read."""
+    try:
+        return path.read_bytes()[:nbytes].decode(encoding, errors="replace")
+    except OSError:
+        return None
+
+
+def heads_match(files: Sequence[Path], nbytes: int, test: Callable[[str], bool]) -> bool:
+    """Whether the head (:func:`file_head`) of one of the first three ``files`` passes ``test``;
+    False at the first that cannot be read."""
+    for f in files[:3]:
+        head = file_head(f, nbytes)
+        if head is None:
+            return False
+        if test(head):
+            return True
+    return False
+
+
 # ---------------------------------------------------------------------------------------- writing
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 

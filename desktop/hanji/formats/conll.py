@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from hanji.errors import HanjiError
-from hanji.formats.base import Sample, Skipped, read_text, write_lines
+from hanji.formats.base import Sample, Skipped, file_head, read_text, write_lines
 
 NAME = "conll"
 DESCRIPTION = "CoNLL BIO text: token TAB tag, blank line between documents (tags onto existing documents)"
@@ -32,9 +32,8 @@ def _valid_tag(tag: str) -> bool:
 def detect(path: Path) -> bool:
     if not path.is_file() or path.suffix.lower() not in SUFFIXES:
         return False
-    try:
-        head = path.read_bytes()[:2000].decode("utf-8-sig", errors="replace")
-    except OSError:
+    head = file_head(path, 2000, "utf-8-sig")
+    if head is None:
         return False
     lines = [ln for ln in head.splitlines()[:20] if ln.strip() and not ln.startswith(DOCSTART)]
     if not lines:

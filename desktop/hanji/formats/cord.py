@@ -24,11 +24,13 @@ from hanji.formats.base import (
     Sample,
     Skipped,
     as_error,
+    heads_match,
     image_beside,
     load_json,
     make_region,
     num,
     numbers_of,
+    root_above,
     write_image,
     write_text,
 )
@@ -42,10 +44,7 @@ KEEP = ("roi", "dontcare", "repeating_symbol")
 
 def dataset_root(path: Path) -> Path:
     """``json/X.json`` keeps its image in ``../image/``: the folder above is the dataset's."""
-    path = Path(path)
-    if path.is_file():
-        return path.parent.parent
-    return path.parent if path.name == "json" else path
+    return root_above(path, "json")
 
 
 def _pairs(path: Path) -> list[tuple[Path, Path | None]]:
@@ -57,14 +56,7 @@ def _pairs(path: Path) -> list[tuple[Path, Path | None]]:
 
 
 def detect(path: Path) -> bool:
-    for f, _ in _pairs(path)[:3]:
-        try:
-            head = f.read_bytes()[:3000].decode("utf-8", errors="replace")
-        except OSError:
-            return False
-        if '"valid_line"' in head:
-            return True
-    return False
+    return heads_match([f for f, _ in _pairs(path)[:3]], 3000, lambda head: '"valid_line"' in head)
 
 
 def count(path: Path) -> int:

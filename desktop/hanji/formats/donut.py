@@ -21,6 +21,7 @@ from hanji.formats.base import (
     NameAllocator,
     Sample,
     Skipped,
+    file_head,
     json_line,
     pick_image,
     read_text,
@@ -41,11 +42,8 @@ def detect(path: Path) -> bool:
     f = _file(path)
     if not f.is_file() or f.suffix != ".jsonl":
         return False
-    try:
-        head = f.read_bytes()[:2000].decode("utf-8", errors="replace")
-    except OSError:
-        return False
-    return '"ground_truth"' in head and '"file_name"' in head
+    head = file_head(f, 2000)
+    return head is not None and '"ground_truth"' in head and '"file_name"' in head
 
 
 def count(path: Path) -> int:

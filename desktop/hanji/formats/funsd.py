@@ -22,10 +22,12 @@ from hanji.formats.base import (
     Sample,
     Skipped,
     as_error,
+    heads_match,
     image_beside,
     load_json,
     make_region,
     num,
+    root_above,
     write_image,
     write_text,
 )
@@ -151,10 +153,7 @@ def regions_to_entities(regions: list[Region], links: list[Link]) -> list[dict[s
 
 def dataset_root(path: Path) -> Path:
     """``annotations/X.json`` keeps its image in ``../images/``: the folder above is the dataset's."""
-    path = Path(path)
-    if path.is_file():
-        return path.parent.parent
-    return path.parent if path.name == "annotations" else path
+    return root_above(path, "annotations")
 
 
 def _pairs(path: Path) -> list[tuple[Path, Path | None]]:
@@ -164,14 +163,8 @@ def _pairs(path: Path) -> list[tuple[Path, Path | None]]:
 
 
 def detect(path: Path) -> bool:
-    for f, _ in _pairs(path)[:3]:
-        try:
-            head = f.read_bytes()[:200].decode("utf-8", errors="replace")
-        except OSError:
-            return False
-        if head.lstrip().startswith("{") and '"form"' in head:
-            return True
-    return False
+    return heads_match([f for f, _ in _pairs(path)[:3]], 200,
+                       lambda head: head.lstrip().startswith("{") and '"form"' in head)
 
 
 def count(path: Path) -> int:

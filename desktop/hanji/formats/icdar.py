@@ -21,6 +21,7 @@ from hanji.formats.base import (
     Sample,
     Skipped,
     as_error,
+    file_head,
     make_region,
     num,
     numbers_of,
@@ -107,9 +108,8 @@ def _pairs(path: Path) -> tuple[list[tuple[Path, Path | None]], list[Path]]:
 
 
 def _looks_like(f: Path) -> bool:
-    try:
-        head = f.read_bytes()[:400].decode("utf-8-sig", errors="replace")
-    except OSError:
+    head = file_head(f, 400, "utf-8-sig")
+    if head is None:
         return False
     for line in head.splitlines()[:1]:
         fields = line.split(",", 8)

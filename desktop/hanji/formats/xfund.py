@@ -17,6 +17,7 @@ from hanji.formats.base import (
     Sample,
     Skipped,
     as_error,
+    heads_match,
     load_json,
     pick_image,
     write_image,
@@ -33,14 +34,7 @@ def _files(path: Path) -> list[Path]:
 
 
 def detect(path: Path) -> bool:
-    for f in _files(path)[:3]:
-        try:
-            head = f.read_bytes()[:300].decode("utf-8", errors="replace")
-        except OSError:
-            return False
-        if '"documents"' in head and ('"lang"' in head or '"split"' in head):
-            return True
-    return False
+    return heads_match(_files(path), 300, lambda head: '"documents"' in head and ('"lang"' in head or '"split"' in head))
 
 
 def count(path: Path) -> int | None:
