@@ -163,6 +163,35 @@ class Claims:
         self._emit(Change("claims", {doc_id}, {doc_id}, "claim"))
         return self._claim(row, now)
 
+    def switch_claim(self, doc_id: int | None) -> Claim | None:
+        """What a window does on opening a document, in one transaction: give back this seat's other
+        claims and claim ``doc_id``. Returns this seat's claim, or the live claim of the seat that
+        holds it (``mine`` False: open it read-only); None for no document."""
+        if getattr(self, "readonly", False):
+            return None if doc_id is None else self.claim_of(doc_id)
+        with self._mutex:
+            with self._tx() as conn:
+                sql, args = "DELETE FROM claims WHERE seat = ?", [self.seat]
+                if doc_id is not None:
+                    sql += " AND doc_id <> ?"
+                    args.append(int(doc_id))
+                gone = [r[0] for r in _exec(conn, sql + " RETURNING doc_id", args).fetchall()]
+                held = None
+                if doc_id is not None:
+                    try:
+                        with self._tx():  # a savepoint: a refusal keeps the release
+                            self._take(conn, [doc_id])
+                    except DocumentClaimed as e:
+                        held = e.claim
+                    row = _exec(conn, f"SELECT {_COLS} FROM claims WHERE doc_id = ?", (doc_id,)).fetchone()
+                    now = now_on(conn)
+        changed = set(gone) | ({int(doc_id)} if doc_id is not None else set())
+        if changed:
+            self._emit(Change("claims", changed, changed, "claim"))
+        if doc_id is None:
+            return None
+        return held if held is not None else self._claim(row, now)
+
     def release(self, doc_ids: Iterable[int] | None = None, keep: Iterable[int] = ()) -> int:
         """Give back this seat's claims (of these documents, or all but ``keep``). Returns how many."""
         if getattr(self, "readonly", False) or self.conn is None:
