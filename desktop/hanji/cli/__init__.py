@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from pathlib import Path
 
 from hanji import __version__
 from hanji.errors import HanjiError
@@ -18,6 +19,13 @@ COMMAND_MODULES = ["project", "formats", "ocr", "extract", "quality", "train", "
 # the commands that edit a project take --user NAME: who the edits are recorded under
 EDITING_COMMANDS = ("add", "remove", "import", "preannotate", "propose", "forbid", "review", "agreement", "merge",
                     "conflicts")
+
+
+def project_arg(text: str) -> str | Path:
+    """PROJECT on the command line (argparse ``type=``): a path, or a ``postgresql://`` URL kept as
+    written (``Path`` would fold its ``//``); the same test as :func:`hanji.store.names.is_url`,
+    here so that building the parser does not import the store."""
+    return text if text[:13].lower().startswith(("postgresql://", "postgres://")) else Path(text)
 
 
 def build_parser() -> argparse.ArgumentParser:

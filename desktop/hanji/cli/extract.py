@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hanji.cli import project_arg
 from hanji.cli.jsonl import emit_jsonl
 from hanji.cli.progress import Bar
 from hanji.errors import HanjiError
@@ -28,7 +29,7 @@ def register(sub) -> None:
                    help="a tagger trained with 'hanji train tagger' (default: the shipped Korean one)")
     p.add_argument("--mask", action="store_true",
                    help="mask personal numbers and names (resident and card numbers keep their first digits)")
-    p.add_argument("--vocab", type=Path, default=None, metavar="PROJECT",
+    p.add_argument("--vocab", type=project_arg, default=None, metavar="PROJECT",
                    help="correct OCR slips in the values' words against this project's confirmed key-values "
                         "(BANOAR -> BANDAR when BANDAR is a word of the field there); its schema's field titles "
                         "are read as labels too")
@@ -36,7 +37,7 @@ def register(sub) -> None:
 
     p = sub.add_parser("propose", help="propose tags and key-values for a project's documents (machine "
                                        "proposals to confirm)")
-    p.add_argument("project", type=Path)
+    p.add_argument("project", type=project_arg)
     p.add_argument("--docs", nargs="+", type=int, metavar="ID", help="document ids (default: all with text)")
     p.add_argument("--model", type=Path, default=None, help="a tagger file (default: the shipped Korean one)")
     p.add_argument("--overwrite", action="store_true", help="also documents a person has tagged")
@@ -55,9 +56,9 @@ def cmd_extract(args) -> int:
     if args.vocab is not None:
         from hanji.jobs.propose import project_labels
         from hanji.jobs.vocab import project_vocabulary
-        from hanji.store import ProjectStore
+        from hanji.store import open_project
 
-        with ProjectStore.open(args.vocab, readonly=True) as store:
+        with open_project(args.vocab, readonly=True) as store:
             vocab = project_vocabulary(store)
             labels = project_labels(store)
     emit_jsonl(lambda progress: extract_images(args.images, args.doc_type, model=args.model, mask=args.mask,
@@ -67,11 +68,11 @@ def cmd_extract(args) -> int:
 
 def cmd_propose(args) -> int:
     from hanji.jobs.propose import propose
-    from hanji.store import ProjectStore
+    from hanji.store import open_project
 
-    if not args.project.exists():
+    if isinstance(args.project, Path) and not args.project.exists():
         raise HanjiError("no such project file", args.project)
-    with ProjectStore.open(args.project) as store, Bar("proposing", "doc") as bar:
+    with open_project(args.project) as store, Bar("proposing", "doc") as bar:
         rep = propose(store, args.docs, model=args.model, overwrite=args.overwrite, progress=bar)
     print(f"proposed tags for {rep.documents} document(s): {rep.tagged_regions} regions tagged, "
           f"{rep.keyvalues} key-values; {rep.skipped} document(s) a person tagged were left alone")

@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+from hanji.cli import project_arg
 from hanji.cli.progress import Bar
 
 
@@ -26,7 +27,7 @@ class _Every:
 
 def register(sub) -> None:
     p = sub.add_parser("import", help="import a dataset (PPOCRLabel, ICDAR, labelme, FUNSD, ...) into a project")
-    p.add_argument("project", type=Path)
+    p.add_argument("project", type=project_arg)
     p.add_argument("path", type=Path, help="the dataset file or folder")
     p.add_argument("--format", "-f", dest="fmt", help="format name (detected when left out); see `hanji formats`")
     p.add_argument("--skip-bad", action="store_true", help="go on past bad entries and list them at the end")
@@ -39,7 +40,7 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("export", help="export a project in another tool's format")
-    p.add_argument("project", type=Path)
+    p.add_argument("project", type=project_arg)
     p.add_argument("--format", "-f", dest="fmt", required=True, help="format name; see `hanji formats`")
     p.add_argument("out", type=Path, help="the file or folder to write (must not exist, unless --overwrite)")
     p.add_argument("--overwrite", action="store_true", help="replace OUT if it exists (only once the export is done)")
@@ -58,12 +59,12 @@ def register(sub) -> None:
 
 def cmd_import(args) -> int:
     from hanji.jobs.transfer import import_path, parse_options
-    from hanji.store import ProjectStore
+    from hanji.store import create_project, open_project
 
     options = parse_options(args.opt)
-    if args.create and not args.project.exists():
-        ProjectStore.create(args.project).close()
-    with ProjectStore.open(args.project) as store, Bar("importing", "doc") as bar:
+    if args.create and _missing(args.project):
+        create_project(args.project).close()
+    with open_project(args.project) as store, Bar("importing", "doc") as bar:
         report = import_path(store, args.path, args.fmt, skip_bad=args.skip_bad, options=options,
                              progress=_Every(bar), allow_outside=args.allow_outside)
     if args.json:
@@ -88,10 +89,10 @@ def cmd_import(args) -> int:
 
 def cmd_export(args) -> int:
     from hanji.jobs.transfer import export_project, parse_options
-    from hanji.store import ProjectStore
+    from hanji.store import open_project
 
     options = parse_options(args.opt)
-    with ProjectStore.open(args.project, readonly=True) as store, Bar("exporting", "doc") as bar:
+    with open_project(args.project, readonly=True) as store, Bar("exporting", "doc") as bar:
         report = export_project(store, args.fmt, args.out, options=options, overwrite=args.overwrite,
                                 mask=args.mask_personal, progress=_Every(bar))
     if args.json:
@@ -112,3 +113,19 @@ def cmd_formats(args) -> int:
         mod = registry.get(name)
         print(f"{name:18} {mod.DESCRIPTION}")
     return 0
+
+
+def _missing(project) -> bool:
+    """Whether ``--create`` should make the project: no such file, or an empty PostgreSQL database."""
+    if isinstance(project, Path):
+        return not project.exists()
+    from hanji.errors import HanjiError
+    from hanji.store import open_project
+
+    try:
+        open_project(project, readonly=True).close()
+    except HanjiError as e:
+        if "database is empty" in e.reason:
+            return True
+        raise
+    return False

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from hanji.cli import project_arg
 from hanji.cli.jsonl import emit_jsonl
 from hanji.cli.progress import Bar
 from hanji.errors import HanjiError
@@ -25,12 +26,12 @@ def register(sub) -> None:
     p.add_argument("--min-score", type=float, default=0.5,
                    help="drop lines read with less confidence than this, as RapidOCR does (page mode; default 0.5)")
     p.add_argument("--device", default=None, help="cpu, cuda (default: cuda when there is one)")
-    p.add_argument("--project", type=Path, default=None,
+    p.add_argument("--project", type=project_arg, default=None,
                    help="read with this project's active recognizer (trained with hanji train recognizer PROJECT)")
     p.set_defaults(func=cmd_ocr)
 
     p = sub.add_parser("preannotate", help="find and read text in a project's documents (resumable)")
-    p.add_argument("project", type=Path)
+    p.add_argument("project", type=project_arg)
     p.add_argument("--docs", nargs="+", type=int, metavar="ID",
                    help="document ids (default: every document not yet pre-annotated)")
     p.add_argument("--all", action="store_true", help="also redo documents that were pre-annotated before")
@@ -50,11 +51,11 @@ def cmd_ocr(args) -> int:
         if not p.is_file():
             raise HanjiError("no such image file", p)
     if args.project is not None:
-        from hanji.store import ProjectStore
+        from hanji.store import open_project
 
-        if not args.project.exists():
+        if isinstance(args.project, Path) and not args.project.exists():
             raise HanjiError("no such project file", args.project)
-        with ProjectStore.open(args.project, readonly=True) as store:
+        with open_project(args.project, readonly=True) as store:
             pipeline = ocr_pipeline(args.recognizer, args.device, args.min_score, store)
     else:
         pipeline = ocr_pipeline(args.recognizer, args.device, args.min_score)
@@ -67,9 +68,9 @@ def cmd_ocr(args) -> int:
 def cmd_preannotate(args) -> int:
     from hanji.jobs.preannotate import preannotate
     from hanji.jobs.project_models import project_pipeline
-    from hanji.store import ProjectStore
+    from hanji.store import open_project
 
-    with ProjectStore.open(args.project) as store, Bar("pre-annotating", "doc") as bar:
+    with open_project(args.project) as store, Bar("pre-annotating", "doc") as bar:
         # the project's active recognizer when it has one; loaded now, so a bad model is reported before any work
         pipeline = project_pipeline(store, args.recognizer, device=args.device, low_confidence=args.review_below)
         _ = pipeline.recognizer

@@ -46,9 +46,9 @@ def register(sub) -> None:
 
 
 def _open(project: str, readonly: bool = False):
-    from hanji.store import ProjectStore
+    from hanji.store import open_project
 
-    return ProjectStore.open(project, readonly=readonly)  # a path, or a postgresql:// URL
+    return open_project(project, readonly=readonly)  # a path, or a postgresql:// URL
 
 
 def cmd_split(args) -> int:

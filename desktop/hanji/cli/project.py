@@ -6,30 +6,31 @@ import json
 import sys
 from pathlib import Path
 
+from hanji.cli import project_arg
 from hanji.cli.progress import Bar
 from hanji.errors import HanjiError
 
 
 def register(sub) -> None:
     p = sub.add_parser("new", help="create an empty project file")
-    p.add_argument("project", type=Path)
+    p.add_argument("project", type=project_arg)
     p.add_argument("--schema", default="default",
                    help="label schema to start with: default (all document types), funsd, sroie, none")
     p.set_defaults(func=cmd_new)
 
     p = sub.add_parser("add", help="add images (files or folders) to a project")
-    p.add_argument("project", type=Path)
+    p.add_argument("project", type=project_arg)
     p.add_argument("images", nargs="+", type=Path)
     p.add_argument("--link", action="store_true", help="keep images where they are instead of copying them in")
     p.set_defaults(func=cmd_add)
 
     p = sub.add_parser("info", help="counts by status")
-    p.add_argument("project", type=Path)
+    p.add_argument("project", type=project_arg)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_info)
 
     p = sub.add_parser("remove", help="remove documents (by id or name) with their labels, as one undoable step")
-    p.add_argument("project", type=Path)
+    p.add_argument("project", type=project_arg)
     p.add_argument("documents", nargs="+", metavar="DOC", help="a document's id or its name")
     p.add_argument("--purge", action="store_true",
                    help="for good: their images leave the file too, and the removal cannot be undone")
@@ -44,18 +45,18 @@ def register(sub) -> None:
 
 def cmd_new(args) -> int:
     from hanji.domain.schemas import schema_entity_types
-    from hanji.store import ProjectStore
+    from hanji.store import create_project
 
-    ProjectStore.create(args.project, schema_entity_types(args.schema)).close()
+    create_project(args.project, schema_entity_types(args.schema)).close()
     print(f"created {args.project}")
     return 0
 
 
 def cmd_add(args) -> int:
     from hanji.jobs.add import add_images
-    from hanji.store import ProjectStore
+    from hanji.store import open_project
 
-    with ProjectStore.open(args.project) as store, Bar("adding images", "img") as bar:
+    with open_project(args.project) as store, Bar("adding images", "img") as bar:
         report = add_images(store, args.images, link=args.link, progress=bar)
     print(f"added {report.added}, duplicates skipped {report.duplicates}, errors {len(report.errors)}")
     for n in report.notes:
@@ -66,9 +67,9 @@ def cmd_add(args) -> int:
 
 
 def cmd_info(args) -> int:
-    from hanji.store import ProjectStore
+    from hanji.store import open_project
 
-    with ProjectStore.open(args.project, readonly=True) as store:
+    with open_project(args.project, readonly=True) as store:
         counts = store.counts()
     if args.json:
         print(json.dumps(counts, ensure_ascii=False))
@@ -85,9 +86,9 @@ def cmd_info(args) -> int:
 
 
 def cmd_remove(args) -> int:
-    from hanji.store import ProjectStore
+    from hanji.store import open_project
 
-    with ProjectStore.open(args.project) as store:
+    with open_project(args.project) as store:
         docs = store.documents()
         by_id = {d.id: d for d in docs}
         by_name: dict[str, list] = {}

@@ -10,13 +10,14 @@ import json
 import sys
 from pathlib import Path
 
+from hanji.cli import project_arg
 from hanji.cli.progress import Bar
 from hanji.errors import HanjiError
 
 
 def register(sub) -> None:
     p = sub.add_parser("check", help="run the dataset checks; exit 1 when something is found")
-    p.add_argument("project", type=Path, nargs="?")
+    p.add_argument("project", type=project_arg, nargs="?")
     p.add_argument("--json", action="store_true", help="one JSON object per finding")
     p.add_argument("--only", action="append", metavar="CHECK",
                    help="run only this check (repeatable); `hanji check --list` names them")
@@ -27,42 +28,42 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("forbid", help="the project's forbidden words (ads, abuse) that `hanji check` flags")
-    p.add_argument("project", type=Path)
+    p.add_argument("project", type=project_arg)
     p.add_argument("words", nargs="*", help="words to add; with none, list the words")
     p.add_argument("--remove", nargs="+", default=[], metavar="WORD", help="words to take off the list")
     p.add_argument("--clear", action="store_true", help="empty the list")
     p.set_defaults(func=cmd_forbid)
 
     p = sub.add_parser("search", help="full-text search over transcriptions and key-values")
-    p.add_argument("project", type=Path)
+    p.add_argument("project", type=project_arg)
     p.add_argument("query")
     p.add_argument("--json", action="store_true")
     p.add_argument("--limit", type=int, default=50)
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("stats", help="dataset statistics; --csv/--png write them to folders")
-    p.add_argument("project", type=Path)
+    p.add_argument("project", type=project_arg)
     p.add_argument("--csv", type=Path, metavar="DIR", help="write one CSV file per table here")
     p.add_argument("--png", type=Path, metavar="DIR", help="write the plots here as PNG")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_stats)
 
     p = sub.add_parser("next", help="the unlabelled documents most worth labelling next")
-    p.add_argument("project", type=Path)
+    p.add_argument("project", type=project_arg)
     p.add_argument("-n", type=int, default=10)
     p.add_argument("--no-diversity", action="store_true", help="rank by model uncertainty alone")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_next)
 
     p = sub.add_parser("duplicates", help="exact and near-duplicate images, grouped")
-    p.add_argument("project", type=Path)
+    p.add_argument("project", type=project_arg)
     p.add_argument("--keep-first", action="store_true",
                    help="delete all but the first document of each group (not undoable)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_duplicates)
 
     p = sub.add_parser("suspects", help="confirmed transcriptions the model disagrees with, likeliest errors first")
-    p.add_argument("project", type=Path)
+    p.add_argument("project", type=project_arg)
     p.add_argument("--all", action="store_true", help="also unflagged disagreements (below the threshold)")
     p.add_argument("--model", metavar="NAME",
                    help="read the confirmed regions again with this recognizer (ko, ppocr_en) instead of using "
@@ -73,11 +74,11 @@ def register(sub) -> None:
 
 
 def _open(path: Path, readonly: bool = True, integrity: bool | None = None):
-    from hanji.store import ProjectStore
+    from hanji.store import open_project
 
     if integrity:
         print("checking the project file's integrity…", file=sys.stderr)
-    return ProjectStore.open(path, readonly=readonly, integrity=integrity)
+    return open_project(path, readonly=readonly, integrity=integrity)
 
 
 def _open_keeping(path: Path):
@@ -85,12 +86,12 @@ def _open_keeping(path: Path):
     fingerprints of ``next`` and ``duplicates``) is kept for the next run; read-only where another
     program holds the project or the file cannot be written (then it is worked out again each run)."""
     from hanji.errors import HanjiError
-    from hanji.store import ProjectStore
+    from hanji.store import open_project
 
     try:
-        return ProjectStore.open(path)
+        return open_project(path)
     except HanjiError:
-        return ProjectStore.open(path, readonly=True)  # a missing or damaged file says so here
+        return open_project(path, readonly=True)  # a missing or damaged file says so here
 
 
 def _print_json(obj) -> None:

@@ -6,15 +6,15 @@ person the edits and decisions are recorded under."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
+from hanji.cli import project_arg
 from hanji.cli.progress import Bar
 from hanji.errors import HanjiError
 
 
 def register(sub) -> None:
     p = sub.add_parser("review", help="the review queue; submit, take, accept or reject documents")
-    p.add_argument("project", type=Path)
+    p.add_argument("project", type=project_arg)
     p.add_argument("--json", action="store_true")
     p.add_argument("--reviewer", metavar="NAME", help="only the documents this reviewer took (and untaken ones)")
     p.add_argument("--labeler", metavar="NAME", help="only this labeler's rejected documents in 'returned'")
@@ -31,12 +31,12 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_review)
 
     p = sub.add_parser("agreement", help="labeling consistency: agreement of labelers given the same documents")
-    p.add_argument("project", type=Path)
+    p.add_argument("project", type=project_arg)
     p.add_argument("--json", action="store_true")
     p.add_argument("--share", type=float, metavar="FRACTION",
                    help="first give this share of the documents (0.05 = 5 %%) to the --labelers")
     p.add_argument("--labelers", metavar="A,B", help="with --share: the labelers, comma-separated")
-    p.add_argument("--from", dest="copy", type=Path, metavar="COPY",
+    p.add_argument("--from", dest="copy", type=project_arg, metavar="COPY",
                    help="bring --labeler's versions from their own copy of the project")
     p.add_argument("--labeler", metavar="NAME", help="with --from: whose copy it is")
     p.add_argument("--min-iou", type=float, default=0.9, help="paired boxes under this IoU disagree (0.9)")
@@ -61,12 +61,12 @@ def _doc(store, ref: str):
 
 
 def cmd_review(args) -> int:
-    from hanji.store import ProjectStore
+    from hanji.store import open_project
 
     action = next(((a, getattr(args, a)) for a in ("submit", "start", "accept", "reject", "note", "pick")
                    if getattr(args, a)), None)
     did = None
-    with ProjectStore.open(args.project, readonly=action is None) as store:
+    with open_project(args.project, readonly=action is None) as store:
         if action:
             name, ref = action
             doc = _doc(store, ref)
@@ -121,10 +121,10 @@ def cmd_review(args) -> int:
 
 def cmd_agreement(args) -> int:
     from hanji.jobs.team import give_share, measure_agreement, versions_from
-    from hanji.store import ProjectStore
+    from hanji.store import open_project
 
     writes = bool(args.share or args.copy or not args.no_send)
-    with ProjectStore.open(args.project, readonly=not writes) as store:
+    with open_project(args.project, readonly=not writes) as store:
         given = None
         if args.share is not None:
             names = [n.strip() for n in (args.labelers or "").split(",") if n.strip()]

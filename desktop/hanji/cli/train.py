@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
+from hanji.cli import project_arg
 from hanji.errors import HanjiError
 
 DEFAULT_RUN_DIR = Path("runs") / "ko_rec"
@@ -20,7 +21,7 @@ def register(sub) -> None:
 
     r = tsub.add_parser("recognizer", help="fine-tune the recognizer on PROJECT's confirmed lines and keep it in the "
                                            "project (without PROJECT, or with --out: train on rendered lines)")
-    r.add_argument("project", type=Path, nargs="?",
+    r.add_argument("project", type=project_arg, nargs="?",
                    help="a .hanji project: fine-tune on its confirmed lines, measure on its held-out documents, keep "
                         "the model in it and use it for pre-annotation when it is better")
     r.add_argument("--steps", type=int, default=None,
@@ -56,7 +57,7 @@ def register(sub) -> None:
 
     d = tsub.add_parser("detector", help="fine-tune the text detector on PROJECT's fully labelled pages and keep it "
                                          "in the project")
-    d.add_argument("project", type=Path)
+    d.add_argument("project", type=project_arg)
     d.add_argument("--steps", type=int, default=None, help=f"optimizer steps (default {FLYWHEEL_DETECTOR_STEPS})")
     d.add_argument("--batch-size", type=int, default=2)
     d.add_argument("--seed", type=int, default=0)
@@ -67,7 +68,7 @@ def register(sub) -> None:
 
     t = tsub.add_parser("tagger", help="fine-tune the key-value tagger on PROJECT's labelled documents and keep it in "
                                        "the project (without PROJECT, or with --out: train to a file)")
-    t.add_argument("project", type=Path, nargs="?")
+    t.add_argument("project", type=project_arg, nargs="?")
     t.add_argument("--out", type=Path, default=None,
                    help=f"train to this file instead of into the project (default without a project: {DEFAULT_TAGGER})")
     t.add_argument("--steps", type=int, default=None)
@@ -81,7 +82,7 @@ def register(sub) -> None:
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
 
     m = sub.add_parser("models", help="the models trained on a project: list them, choose which one pre-annotation uses")
-    m.add_argument("project", type=Path)
+    m.add_argument("project", type=project_arg)
     m.add_argument("--activate", type=int, metavar="ID", help="make this trained model its task's active one")
     m.add_argument("--shipped", choices=("recognizer", "tagger", "detector"),
                    help="go back to the shipped model for this task")
@@ -93,7 +94,7 @@ def cmd_recognizer(args) -> int:
     from hanji.cli.progress import Bar
     from hanji.jobs.train_recognizer import export_best, run
 
-    if args.project is not None and not args.project.exists():
+    if isinstance(args.project, Path) and not args.project.exists():
         raise HanjiError("no such project file", args.project)
     if args.project is not None and args.out is None:
         return _flywheel(args, "recognizer")
@@ -121,7 +122,7 @@ def cmd_recognizer(args) -> int:
 
 
 def cmd_detector(args) -> int:
-    if not args.project.exists():
+    if isinstance(args.project, Path) and not args.project.exists():
         raise HanjiError("no such project file", args.project)
     return _flywheel(args, "detector")
 
@@ -133,7 +134,7 @@ def cmd_tagger(args) -> int:
         if e.name != "hanji.jobs.train_tagger":
             raise
         raise HanjiError("the key-value tagger trainer is not part of this build (hanji.jobs.train_tagger)") from e
-    if args.project is not None and not args.project.exists():
+    if isinstance(args.project, Path) and not args.project.exists():
         raise HanjiError("no such project file", args.project)
     if args.project is not None and args.out is None:
         return _flywheel(args, "tagger")
@@ -146,9 +147,9 @@ def cmd_tagger(args) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     store = None
     if args.project is not None:
-        from hanji.store import ProjectStore
+        from hanji.store import open_project
 
-        store = ProjectStore.open(args.project, readonly=True)
+        store = open_project(args.project, readonly=True)
     try:
         with Bar("training tagger", "step") as bar:
             res = mod.run(store, args.out, progress=bar, log=lambda m: bar.bar.write(str(m)), **kwargs)
@@ -167,7 +168,7 @@ def _flywheel(args, task: str) -> int:
 
     from hanji.cli.progress import Bar
     from hanji.jobs.base import Cancelled, CancelToken
-    from hanji.store import ProjectStore
+    from hanji.store import open_project
 
     cancel = CancelToken()
 
@@ -180,7 +181,7 @@ def _flywheel(args, task: str) -> int:
     if threading.current_thread() is threading.main_thread():
         old = signal.signal(signal.SIGINT, on_sigint)
     try:
-        with ProjectStore.open(args.project) as store, Bar(f"training {task}", "step") as bar:
+        with open_project(args.project) as store, Bar(f"training {task}", "step") as bar:
             log = (lambda m: None) if args.json else (lambda m: bar.bar.write(str(m)))
             common = {"seed": args.seed, "resume": not args.restart, "progress": bar, "cancel": cancel, "log": log}
             if task == "recognizer":
@@ -229,12 +230,12 @@ def _flywheel(args, task: str) -> int:
 def cmd_models(args) -> int:
     import json
 
-    from hanji.store import ProjectStore
+    from hanji.store import open_project
 
-    if not args.project.exists():
+    if isinstance(args.project, Path) and not args.project.exists():
         raise HanjiError("no such project file", args.project)
     change = args.activate is not None or args.shipped is not None
-    with ProjectStore.open(args.project, readonly=not change) as store:
+    with open_project(args.project, readonly=not change) as store:
         if args.activate is not None:
             store.models.activate(args.activate)
         if args.shipped is not None:

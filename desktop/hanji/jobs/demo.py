@@ -10,7 +10,7 @@ from pathlib import Path
 
 from hanji.domain.schemas import schema_entity_types
 from hanji.jobs.base import CancelToken, Progress, no_progress
-from hanji.store import ProjectStore
+from hanji.store import create_project
 from hanji.synth.documents import make_document
 from hanji.synth.fonts import shipped_fonts
 
@@ -33,7 +33,7 @@ def write_demo(path: str | Path, progress: Progress = no_progress, cancel: Cance
     font = shipped_fonts()[0]  # the same look on every machine
 
     path = Path(path)
-    store = ProjectStore.create(path, schema_entity_types("default"))
+    store = create_project(path, schema_entity_types("default"))
     try:
         counts: dict[str, int] = {}
         for i, (doc_type, seed, how) in enumerate(DEMO):

@@ -41,13 +41,13 @@ def versions_from(store, other: Path, labeler: str) -> int:
     """Bring ``labeler``'s versions of the documents given out from their own copy of the project
     (a labeler who worked in a copy): each document given to that labeler, found in the copy by
     its image, is kept as their version. Returns how many."""
-    from hanji.store import ProjectStore
+    from hanji.store import open_project
 
     given = {d: names for d, names in store.assignments().items() if labeler in names}
     if not given:
         raise HanjiError(f"no document is given to {labeler!r} in this project", store.path)
     n = 0
-    with ProjectStore.open(other, readonly=True) as copy:
+    with open_project(other, readonly=True) as copy:
         for doc_id in given:
             mine = copy.document_by_sha(store.document(doc_id).sha256)
             if mine is None:

@@ -20,7 +20,7 @@ from PIL import Image
 
 from hanji import imaging
 from hanji.jobs.base import CancelToken, Progress, no_progress
-from hanji.store import ProjectStore
+from hanji.store import open_project
 from hanji.synth.lines import LineSampler, font_faces
 from hanji.synth.printline import PrintLineSampler
 
@@ -50,7 +50,7 @@ def crop_quad(image: np.ndarray, points) -> np.ndarray:
 def project_lines(project: str | Path, charset: list[str] | None = None) -> list[tuple[np.ndarray, str]]:
     """(crop, text) of every region a person made or confirmed that has text, from a project file.
     Characters outside ``charset`` are dropped from the text; crops taller than wide are skipped."""
-    with ProjectStore.open(project, readonly=True) as store:
+    with open_project(project, readonly=True) as store:
         return store_lines(store, None, charset)
 
 

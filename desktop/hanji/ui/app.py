@@ -75,7 +75,7 @@ def run(argv: list[str] | None = None) -> int:
     target = argv[0] if argv else settings.last_project()
     opened = False
     if target:
-        if Path(target).exists() or argv:
+        if argv or target.lower().startswith(("postgresql://", "postgres://")) or Path(target).exists():
             opened = win.open_project(target)
     if not opened and not argv:
         demo = ensure_demo(win)
