@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressDialog, QToolBar
 
 from hanji.errors import HanjiError
+from hanji.store import create_project, is_url, open_project
 from hanji.store.project import Change, ProjectStore
 from hanji.ui import bridge, layout, settings
 from hanji.ui.actions import MENUS, TOOLBAR, build_actions
@@ -139,9 +140,9 @@ class MainWindow(QMainWindow):
         self.recent_menu.clear()
         current = str(self.store.path) if self.store is not None else None
         for path in settings.recent_projects():
-            if path == current or not Path(path).exists():
+            if path == current or not (is_url(path) or Path(path).exists()):
                 continue
-            act = self.recent_menu.addAction(f"{Path(path).name} — {Path(path).parent}")
+            act = self.recent_menu.addAction(path if is_url(path) else f"{Path(path).name} — {Path(path).parent}")
             act.setData(path)
             act.triggered.connect(lambda _=False, p=path: self.open_project(p))
         if not self.recent_menu.actions():
@@ -189,9 +190,9 @@ class MainWindow(QMainWindow):
 
         try:
             try:
-                store = ProjectStore.open(path)
+                store = open_project(path)  # a file, or a postgresql:// URL
             except ReadOnlyProject as e:  # a healthy project where it cannot be written: read it
-                store = ProjectStore.open(path, readonly=True)
+                store = open_project(path, readonly=True)
                 QMessageBox.information(self, tr("Read-only"), str(e))
         except HanjiError as e:
             QMessageBox.warning(self, tr("Error"), str(e))
@@ -219,7 +220,7 @@ class MainWindow(QMainWindow):
         if schema is None:
             return
         try:
-            self.set_store(ProjectStore.create(path, schema_entity_types(schema)))
+            self.set_store(create_project(path, schema_entity_types(schema)))
         except HanjiError as e:
             QMessageBox.warning(self, tr("Error"), str(e))
 
