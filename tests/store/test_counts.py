@@ -79,9 +79,15 @@ def test_an_edit_and_the_counts_scan_nothing_whole(project):
         conn.set_trace_callback(None)
     statements = [s for s in seen if s.split()[0].upper() in ("SELECT", "INSERT", "UPDATE", "DELETE")]
     assert statements and len(statements) < 30
+    if project.backend == "postgresql":  # a table this small is read whole unless told not to
+        conn.execute("SET enable_seqscan = off")
     for sql in statements:
         if not sql.upper().startswith("SELECT"):
             continue
-        plan = " ".join(str(r[-1]) for r in conn.execute("EXPLAIN QUERY PLAN " + sql.replace("?", "NULL")))
+        if project.backend == "sqlite":
+            plan = " ".join(str(r[-1]) for r in conn.execute("EXPLAIN QUERY PLAN " + sql.replace("?", "NULL")))
+        else:  # the statement as sent (%s placeholders), planned with NULLs
+            plan = " ".join(r[0] for r in conn.raw.execute("EXPLAIN " + sql.replace("%s", "NULL").replace("%%", "%")))
+            plan = plan.replace("Seq Scan on ", "SCAN ")
         for table in ("regions", "documents", "links", "keyvalues", "history", "images"):
-            assert f"SCAN {table}" not in plan, (sql, plan)  # an index or the primary key, never the table
+            assert f"SCAN {table} " not in plan + " ", (sql, plan)  # an index or the primary key, never the table

@@ -35,6 +35,8 @@ def snapshot(s: ProjectStore):
         "documents": "SELECT id, name, status, doc_type FROM documents",
         "fts": "SELECT rowid, text FROM regions_fts",
     }
+    if s.backend != "sqlite":  # no separate search index to keep in step
+        del q["fts"]
     return {k: sorted(map(tuple, c.execute(v).fetchall()), key=repr) for k, v in q.items()}
 
 
@@ -77,10 +79,10 @@ def apply(s, docs, op):
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(before=OPS, ops=OPS)
-def test_undo_everything_restores_the_start(tmp_path_factory, before, ops):
+def test_undo_everything_restores_the_start(new_project_name, before, ops):
     from helpers import png_bytes
 
-    p = tmp_path_factory.mktemp("h") / "h.hanji"
+    p = new_project_name()
     s = ProjectStore.create(p)
     docs = [s.add_image_bytes("a.png", png_bytes(color="white"))[0].id,
             s.add_image_bytes("b.png", png_bytes(color="black"))[0].id]
