@@ -2,7 +2,8 @@
 # Install Hanji on a fresh Debian/Ubuntu machine into ./.venv.
 #   bash scripts/install.sh         the app
 #   bash scripts/install.sh --dev   the app and its test tools
-# Debian packages: fonts with Hangul (every Korean family Debian packages: the line renderer trains on most and
+# Debian packages: PostgreSQL's server programs (--dev: the store's tests run on a throw-away cluster, tests/pg_cluster.py;
+# a team's server, see the README), fonts with Hangul (every Korean family Debian packages: the line renderer trains on most and
 # holds a few out), hunspell-ko (a Korean word list for rendered training text), Qt's xcb/EGL libraries, Xvfb, Tesseract (the OCR peer in benchmarks).
 # torch is pinned to the CPU build first so nothing pulls a multi-GB CUDA build; rapidocr (the ONNX peer,
 # and the source of the PP-OCR weights) is installed without its opencv-python dependency, which would
@@ -27,6 +28,9 @@ if command -v apt-get >/dev/null 2>&1; then
     tesseract-ocr tesseract-ocr-kor >/dev/null
   if [ "$DEV" = 1 ]; then  # tests/ui/test_ime.py: Hangul composed by a real input method under Xvfb
     $SUDO apt-get install -y -qq --no-install-recommends ibus ibus-hangul dbus-x11 xdotool >/dev/null
+    # the store's tests on both backends: initdb/pg_ctl under /usr/lib/postgresql/N/bin; the tests start their own
+    # throw-away cluster on a Unix socket (tests/pg_cluster.py), as the postgres user the package creates when root
+    $SUDO apt-get install -y -qq --no-install-recommends postgresql >/dev/null
   fi
 fi
 
