@@ -13,7 +13,6 @@ torch probability map against onnxruntime's on a test image, writes the state di
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ppocr_onnx import max_abs_diff, onnx_constants, pour_weights, write_manifest_entry  # noqa: E402
+from ppocr_onnx import converter_args, max_abs_diff, onnx_constants, pour_weights, write_manifest_entry  # noqa: E402
 from ppocr_onnx import onnx_path as _onnx_path  # noqa: E402
 
 OUT_NAME = "ppocrv4_det_mobile.pt"
@@ -77,11 +76,7 @@ def compare(net, path: Path, bgr: np.ndarray) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--onnx", type=Path, default=None, help="the ONNX file (default: the rapidocr wheel's)")
-    ap.add_argument("--check", action="store_true", help="verify the shipped weights against onnxruntime only")
-    args = ap.parse_args(argv)
-    src = args.onnx or onnx_path()
+    args, src = converter_args(__doc__, argv, onnx_path)
     from hanji.models.weights import save_state, sha256_file
     from hanji.resources import resource_path
 

@@ -4,8 +4,10 @@ that records a shipped weights file's SHA-256 and licence."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,16 @@ def onnx_path(filename: str) -> Path:
     import rapidocr_onnxruntime
 
     return Path(rapidocr_onnxruntime.__file__).parent / "models" / filename
+
+
+def converter_args(doc: str, argv: list[str] | None, default_onnx: Callable[[], Path]) -> tuple[argparse.Namespace, Path]:
+    """The command line of the detector and direction-classifier converters: ``--onnx`` (default:
+    ``default_onnx()``, the rapidocr wheel's file) and ``--check``. The arguments and the ONNX file."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--onnx", type=Path, default=None, help="the ONNX file (default: the rapidocr wheel's)")
+    ap.add_argument("--check", action="store_true", help="verify the shipped weights against onnxruntime only")
+    args = ap.parse_args(argv)
+    return args, args.onnx or default_onnx()
 
 
 def onnx_constants(path: Path) -> dict[str, np.ndarray]:
