@@ -238,3 +238,62 @@ def test_a_date_and_a_time_after_one_label_each_tag_their_own_token():
     assert res["fields"]["date"] == "2024/10/27" and res["fields"]["time"] == "21:02"
     line = next(r for r in res["regions"] if r["text"].startswith("거래일시"))
     assert line["tags"] == ["O", "B-date", "B-time"]
+
+
+def test_labels_glued_to_their_values_by_ocr_are_found():
+    assert values([box(20, 100, "부가세536")], "receipt")["tax"] == "536"
+    regs = [box(40, 100, "업 태도소매"), box(300, 100, "종목 문구류")]
+    got = values(regs, "business_registration")
+    assert got["business_type"] == "도소매" and got["business_item"] == "문구류"
+    assert values([box(40, 100, "대 표 자조결라")], "business_registration")["representative"] == "조결라"
+    assert values([box(40, 100, "등 록 번 호" + _brn("380052950"))], "business_registration")[
+        "registration_number"] == _brn("380052950")
+
+
+def test_a_label_ocr_misread_by_look_alike_syllables_or_a_bullet_still_introduces_its_value():
+    # mid-row, at the start of its own OCR region: '대표차' (자/차), two look-alikes '태표차'
+    for misread in ("대표차", "태표차"):
+        regs = [box(40, 100, "유한회사 새벽별"), box(300, 100, misread), box(400, 100, "권윤서")]
+        assert values(regs, "business_registration")["representative"] == "권윤서"
+    assert values([box(40, 100, "할계"), box(300, 100, "5,900원")], "receipt")["total"] == "5,900원"
+    # a bullet read as '미', glued to the label or not, ends the value above and is no value itself
+    regs = [box(40, 100, "법인명(단체명)"), box(50, 125, "(유) 나래물산"), box(40, 150, "미개업연월일"),
+            box(50, 175, "2011년 03월 27일")]
+    got = values(regs, "business_registration")
+    assert got["trade_name"] == "(유) 나래물산" and got["opening_date"] == "2011년 03월 27일"
+    regs = [box(40, 100, "미 대표자 미 등록번호"), box(40, 125, "한보하"), box(200, 125, _brn("546137514"))]
+    got = values(regs, "business_registration")
+    assert got["representative"] == "한보하"
+    # a value word is no label: two syllables off, or a 2-syllable word away from the line's start
+    assert find_labels(["서울특별시", "동작구"], "business_registration") == []
+    assert find_labels(["김", "아름"], "id_card") == []
+
+
+def test_ocr_look_alikes_in_checked_numbers_dates_and_floors_are_read_back():
+    from hanji.domain.values import cut_value
+
+    assert cut_value("business_number", "16/-13-56938") == "167-13-56938"  # passes its check digit
+    assert cut_value("business_number", "16/-13-56939") is None  # fails it: no number
+    assert cut_value("phone", "051-/48-8031") == "051-748-8031"
+    assert cut_value("resident_number", "9806 16-2398618") == "980616-2398618"
+    assert cut_value("opening_date", "2013 년 11 월 10 알") == "2013 년 11 월 10 일"
+    assert cut_value("address", "공원로 52-4, 4충 493호") == "공원로 52-4, 4층 493호"
+    # a 16-character card number whose OCR lost a dash gets its four groups back; others as read
+    assert cut_value("card_number", "9654-93******-1420") == "9654-93**-****-1420"
+    assert cut_value("card_number", "9480-85**_**** -8506") == "9480-85**-****-8506"
+    assert cut_value("card_number", "3782 822463 10005") == "3782 822463 10005"
+
+
+def test_an_address_whose_bracket_closes_on_the_next_line_is_taken_whole():
+    regs = [box(40, 100, "사업장 소재지 : 대구광역시 동구 은행나무길 239 (거제동,"), box(240, 125, "제일상가)"),
+            box(40, 160, "상호 : 은빛제약")]
+    got = values(regs, "business_registration")
+    assert got["business_address"] == "대구광역시 동구 은행나무길 239 (거제동, 제일상가)"
+    assert got["trade_name"] == "은빛제약"
+
+
+def test_a_network_name_beside_the_holder_or_issuer_is_no_part_of_it():
+    regs = [box(40, 40, "OCEAN CREDITmastercard"), box(40, 200, "5500 0000 0000 0004"),
+            box(40, 380, "JUNG RAMHA AMERICAN EXPRESS")]
+    got = values(regs, "credit_card")
+    assert got["issuer"] == "OCEAN CREDIT" and got["holder"] == "JUNG RAMHA"

@@ -129,7 +129,8 @@ def rows_of(regions: list[Region], doc_type: str, extra_labels: dict[str, list[s
         box = (min(b[2][0] for b in row), min(b[2][1] for b in row), max(b[2][2] for b in row), max(b[2][3] for b in row))
         hs = sorted(b[2][3] - b[2][1] for b in row)
         r = Row(toks, box, max(1.0, hs[len(hs) // 2]))
-        r.hits = find_labels([t.text for t in toks], doc_type, extra_labels)
+        r.hits = find_labels([t.text for t in toks], doc_type, extra_labels,
+                             starts={k for k, t in enumerate(toks) if t.ref[1] == 0})
         out.append(r)
     out.sort(key=lambda r: (r.box[1] + r.box[3]) / 2)
     return out
@@ -264,6 +265,12 @@ def _continue(rows: list[Row], rj: int, run: list[Tok], lbox: Box, h: float,
         if row.box[1] - bottom > 0.9 * h:
             break
         ks = [k for k, t in enumerate(row.toks) if abs(t.box[0] - vx0) < 1.5 * h or abs(t.box[0] - lbox[0]) < 1.0 * h]
+        so_far = _text(run) + " " + " ".join(parts)
+        if not ks and so_far.count("(") > so_far.count(")"):  # a bracket left open closes on the next line,
+            ks = [k for k, t in enumerate(row.toks)  # wherever under the value it starts
+                  if lbox[0] - 1.5 * h <= t.box[0] <= vx1 and _hit_at(row, k) is None][:1]
+            if ks and ")" not in _text(_run(row, ks[0], h)):
+                ks = []
         if ks and (_hit_at(row, ks[0]) is not None or
                    any(ks[0] in {row.toks.index(t) for t in _run(row, hh.end, h)} for hh in row.hits)):
             break  # the next label, or the value beside it

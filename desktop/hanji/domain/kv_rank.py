@@ -24,7 +24,7 @@ from hanji.domain.kv_patterns import pattern_candidates
 from hanji.domain.labels import compact, spellings
 from hanji.domain.model import KeyValue, Region
 from hanji.domain.text import tokens
-from hanji.domain.values import AMOUNT_FIELDS, MARK_WORDS, NETWORK_WORDS, cut_value, plausible
+from hanji.domain.values import AMOUNT_FIELDS, MARK_WORDS, NETWORK_WORDS, cut_value, plausible, without_marks
 
 SHARED = {"date": ("time",), "time": ("date",)}  # fields that may share a token ('2024-05-03 13:22' glued)
 TAGGER_WEIGHT = 0.9  # a tagger span scores its mean probability times this; a label scores its grade + 0.5 x geometry
@@ -115,6 +115,8 @@ def choose_fields(regions: list[Region], doc_type: str, spans: list[FieldSpan] |
     if fields is not None:
         cands = [c for c in cands if c.field in fields]
     for c in cands:
+        if c.field in ("holder", "issuer") and doc_type == "credit_card":
+            c.value = without_marks(c.value)  # 'JUNG RAMHA AMERICAN EXPRESS', 'OCEAN CREDITmastercard'
         c.ok = plausible(c.field, c.value, doc_type)
     if doc_type in ("receipt", ""):
         _receipt_sums(cands, item_amounts or [])

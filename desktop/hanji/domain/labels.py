@@ -76,11 +76,16 @@ LABELS: dict[str, dict[str, list[tuple[str, float]]]] = {
 STOP_LABELS = ("생년월일", "본점소재지", "사업의종류", "발급사유", "공동사업자", "사업자단위과세적용사업자여부", "전자세금계산서전용메일주소",
                "품명", "상품명", "수량", "단가", "금액", "메뉴", "품목", "봉사료", "거래유형", "받은금액", "거스름돈", "잔액", "포인트",
                "가맹점번호", "단말기", "단말기번호", "POS", "영수증번호", "캐셔", "유효기간", "합계", "취소", "교환", "주민등록번호",
-               "카드번호", "주소", "성명", "신용승인", "부가세")
+               "카드번호", "주소", "성명", "신용승인", "부가세",
+               # document titles: a title is no label of a field (the OCR splits '사업자 등록증' as it likes)
+               "사업자등록증", "사업자등록증명원", "사업자등록증명", "주민등록증", "주민등록확인서", "영수증", "카드매출전표",
+               "신용카드매출전표", "매출전표")
 
 _STRIP = re.compile(r"[\s:：\[\]()（）<>【】〔〕『』「」·▪■□●•※\-_]+")
 _NUMBERING = re.compile(r"^(?:\(?\d{1,2}[.)]|[①-⑳]|[가-하]\.)$")
 _DECOR = set("[]<>【】〔〕▪■□●•※*-·:：")
+# what OCR reads a bullet before a label as ('▪ 개업연월일' -> '미 개업연월일', '미개업연월일')
+_BULLETS = {"ㅁ", "미", "口", "ロ", "□", "ㅇ", "o", "°"}
 
 
 def compact(text: str) -> str:
@@ -128,48 +133,112 @@ def spellings(doc_type: str, extra: dict[str, list[str]] | None = None) -> dict[
 
 
 _MAX_LABEL_TOKENS = 9
-_HANGUL_ONLY = re.compile(r"^[가-힣]{3,}$")
-_NEAR: dict[tuple[str, tuple], dict[str, set[str]]] = {}
+_HANGUL_ONLY = re.compile(r"^[가-힣]{2,}$")
+_BY_LEN: dict[tuple[str, tuple], dict[int, list[str]]] = {}
+
+# jamo OCR takes for one another: a syllable that differs from the label's in one of these only is a
+# look-alike ('대표차' for 대표자, '태표자', '할계' for 합계, '업테' for 업태)
+_INITIAL = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
+_MEDIAL = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
+_FINAL = ("", "ㄱ", "ㄲ", "ㄳ", "ㄴ", "ㄵ", "ㄶ", "ㄷ", "ㄹ", "ㄺ", "ㄻ", "ㄼ", "ㄽ", "ㄾ", "ㄿ", "ㅀ", "ㅁ", "ㅂ", "ㅄ", "ㅅ",
+          "ㅆ", "ㅇ", "ㅈ", "ㅊ", "ㅋ", "ㅌ", "ㅍ", "ㅎ")
+_ALIKE = [set(g) for g in ("ㄷㅌㄸ", "ㅈㅊㅉ", "ㄱㅋㄲ", "ㅂㅍㅃ", "ㅇㅎ", "ㅅㅆ", "ㅏㅑㅓㅕㅣ", "ㅐㅔㅒㅖ", "ㅗㅛㅜㅠㅡ",
+                             "ㅘㅝ", "ㅙㅞㅚ", "ㄹㅂㄻㄼ")]
+_ALIKE_FINAL = [set(g) for g in (("", "ㅇ"), ("ㄱ", "ㄲ", "ㅋ"), ("ㄹ", "ㅂ", "ㄼ", "ㄻ"), ("ㄷ", "ㅅ", "ㅆ", "ㅈ", "ㅊ", "ㅌ"))]
 
 
-def _one_off(a: str, sp: dict[str, tuple[str, float]], doc_type: str, extra) -> str | None:
-    """The one label spelling (Hangul, 3 syllables or more) that ``a`` differs from by one syllable,
-    or None (none, or several)."""
+def _jamo(ch: str) -> tuple[str, str, str]:
+    n = ord(ch) - 0xAC00
+    return _INITIAL[n // 588], _MEDIAL[(n % 588) // 28], _FINAL[n % 28]
+
+
+def _alike(a: str, b: str, groups) -> bool:
+    return any(a in g and b in g for g in groups)
+
+
+def syllable_distance(a: str, b: str) -> float:
+    """0 for the same syllable, 0.5 for a look-alike (one jamo differs, by a pair OCR confuses), else 1."""
+    if a == b:
+        return 0.0
+    ja, jb = _jamo(a), _jamo(b)
+    diff = [k for k in range(3) if ja[k] != jb[k]]
+    if len(diff) != 1:
+        return 1.0
+    k = diff[0]
+    return 0.5 if _alike(ja[k], jb[k], _ALIKE_FINAL if k == 2 else _ALIKE) else 1.0
+
+
+def _near_label(a: str, sp: dict[str, tuple[str, float]], doc_type: str, extra) -> str | None:
+    """The one label spelling (Hangul) that ``a`` is an OCR misreading of, or None (none, or several): for
+    labels of 3 syllables or more, one syllable off or up to two look-alike syllables (``태표차`` for
+    ``대표자``); for 2 syllables, one look-alike syllable (``할계`` for ``합계``)."""
     if not _HANGUL_ONLY.match(a):
         return None
     key = (doc_type, tuple(sorted((k, tuple(v)) for k, v in (extra or {}).items())))
-    if key not in _NEAR:
-        near: dict[str, set[str]] = {}
+    if key not in _BY_LEN:
+        by: dict[int, list[str]] = {}
         for c in sp:
             if _HANGUL_ONLY.match(c):
-                for p in range(len(c)):
-                    near.setdefault(c[:p] + "?" + c[p + 1:], set()).add(c)
-        _NEAR[key] = near
+                by.setdefault(len(c), []).append(c)
+        _BY_LEN[key] = by
     found = set()
-    for p in range(len(a)):
-        found |= _NEAR[key].get(a[:p] + "?" + a[p + 1:], set())
-    found.discard(a)
+    limit = 1.0 if len(a) >= 3 else 0.5
+    for c in _BY_LEN[key].get(len(a), ()):
+        d = 0.0
+        for x, y in zip(a, c):
+            d += syllable_distance(x, y)
+            if d > limit:
+                break
+        if 0 < d <= limit:
+            found.add(c)
     return found.pop() if len(found) == 1 else None
 
 
+def _glued(toks: list[str], s: int, n: int, sp: dict[str, tuple[str, float]], longest: int):
+    """A label whose last syllables OCR glued to its value (``부가세536``, ``업``, ``태도소매``,
+    ``개 업 연 월 일2009년``): ``(spelling, end, rest)`` with the longest spelling, or None. The rest must
+    start with a digit, or the label be letter-spaced (single syllables before the glued token)."""
+    best = None
+    prev = ""
+    for j in range(s, min(n, s + _MAX_LABEL_TOKENS)):
+        t = toks[j]
+        spaced = j > s and all(len(compact(toks[x])) == 1 for x in range(s, j))
+        for p in range(len(t) - 1, 0, -1):
+            head, rest = prev + compact(t[:p]), t[p:].lstrip(":： ")
+            if len(head) >= 2 and head in sp and rest and compact(t[:p]) and \
+                    (rest[0].isdigit() or spaced and re.match(r"[가-힣(]", rest)):
+                if best is None or len(head) > len(best[0]):
+                    best = (head, j + 1, rest)
+                break
+        prev += compact(t)
+        if len(prev) > longest:
+            break
+    return best
+
+
 def find_labels(toks: list[str], doc_type: str, extra: dict[str, list[str]] | None = None,
-                anywhere: bool = True) -> list[LabelHit]:
+                anywhere: bool = True, starts: set[int] | None = None) -> list[LabelHit]:
     """The labels in a line of tokens (left to right), longest spelling first, never overlapping.
 
     A label is a run of whole tokens whose letters, spaces and decorations removed, spell a label
-    (``상``, ``호`` -> 상호; ``[주소]``; ``3.`` numbering before it is skipped), or the head of a
-    token glued to its value after a colon (``TEL:02-123-4567``).
+    (``상``, ``호`` -> 상호; ``[주소]``; ``3.`` numbering or a bullet, as OCR reads it (``미``, ``ㅁ``),
+    before it is skipped), or the head of a token glued to its value after a colon
+    (``TEL:02-123-4567``), before a digit (``부가세536``) or after letter-spaced syllables (``업 태도소매``).
+    A label OCR misread (:func:`_near_label`: one syllable or two look-alike syllables off) counts at a
+    line's start, at the start of an OCR region (``starts``: token indices) or before a colon.
     ``anywhere=False``: only at the start of the line."""
     sp = spellings(doc_type, extra)
     longest = max((len(k) for k in sp), default=0)
     out: list[LabelHit] = []
     i = 0
     n = len(toks)
+    starts = starts or set()
     while i < n:
         if not anywhere and out:
             break
         s = i
-        while s < n and (_NUMBERING.match(toks[s]) or all(ch in _DECOR for ch in toks[s])):
+        while s < n and (_NUMBERING.match(toks[s]) or all(ch in _DECOR for ch in toks[s]) or
+                         toks[s] in _BULLETS and s + 1 < n):
             s += 1
         hit = None
         acc = ""
@@ -184,13 +253,14 @@ def find_labels(toks: list[str], doc_type: str, extra: dict[str, list[str]] | No
                 f, g = sp[a]
                 hit = LabelHit(f, g, i, j)
                 break
-        if hit is None and (i == 0 or any(compact(t) == "" and ":" in t for t in toks[i + 1:i + 2])):
-            for j, a in reversed(ends):  # a label OCR misread by one syllable ('받급일자', '태표자'), at a line's start
-                near = _one_off(a, sp, doc_type, extra)
-                if near is not None and (i == 0 or j < n and ":" in toks[j]):
-                    f, g = sp[near]
-                    hit = LabelHit(f, 0.9 * g, i, j)
-                    break
+        if s < n:
+            glued = _glued(toks, s, n, sp, longest)
+            if glued is not None and (hit is None or len(glued[0]) > len(compact("".join(toks[s:hit.end])))):
+                f, g = sp[glued[0]]
+                hit = LabelHit(f, g, i, glued[1], glued[2])
+        if hit is None and s < n and len(toks[s]) >= 4 and toks[s][0] in _BULLETS and compact(toks[s][1:]) in sp:
+            f, g = sp[compact(toks[s][1:])]  # '미개업연월일': the bullet glued to its label
+            hit = LabelHit(f, g, i, s + 1)
         if hit is None and s < n:  # glued: 'TEL:02-123-4567', '사업자번호:459-41-81931', '개 업 연 월 일:1999년'
             head = ""
             for j in range(s, min(n, s + _MAX_LABEL_TOKENS)):
@@ -201,6 +271,17 @@ def find_labels(toks: list[str], doc_type: str, extra: dict[str, list[str]] | No
                     break
                 head += compact(toks[j])
                 if len(head) > longest:
+                    break
+        if hit is None and (i == 0 or s in starts or i in starts or
+                            any(":" in t and not compact(t) for t in toks[i + 1:i + 2])):
+            for j, a in reversed(ends):  # a label OCR misread ('받급일자', '태표차', '할계')
+                if len(a) < 3 and i != 0:
+                    continue
+                near = _near_label(a, sp, doc_type, extra)
+                if near is not None and (i == 0 or s in starts or i in starts or
+                                         j < n and ":" in toks[j] or toks[j - 1].endswith(":")):
+                    f, g = sp[near]
+                    hit = LabelHit(f, 0.9 * g, i, j)
                     break
         if hit is not None and (i == 0 or anywhere):
             out.append(hit)

@@ -16,7 +16,7 @@ _DATE = re.compile(r"\d{4}\s*년\s*\d{1,2}\s*월\s*\d{1,2}\s*일|"
 _TIME = re.compile(r"(?<![\d/.\-])(?:[01]?\d|2[0-3])\s*:\s*[0-5]\d(?:\s*:\s*[0-5]\d)?(?![\d/\-])")
 _AMOUNT = re.compile(r"(?<![\d.,])-?\s?(?:₩\s?)?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?\s?원?(?![\d,])")
 _EXPIRY = re.compile(r"(?<!\d)(?:0[1-9]|1[0-2])\s?/\s?(?:\d{4}|\d{2})(?!\d)")
-_CARD = re.compile(r"(?<![\d*])[\d*]{4}(?:[\s\-_.]?[\d*]{2,6}){2,4}(?![\d*])")
+_CARD = re.compile(r"(?<![\d*])[\d*]{4}(?:(?:\s?[\-_.]|\s)?[\d*]{2,12}){1,4}(?![\d*])")
 _INSTALL = re.compile(r"일시불|\d{1,2}\s*개월|(?<!\d)\d{1,2}(?!\d)")
 _STAMP = re.compile(r"\s*[(\[]\s*(?:인|직인|서명|印|SEAL)\s*[)\]]\s*$", re.I)
 _HANGUL = re.compile(r"[가-힣]")
@@ -36,6 +36,49 @@ MULTILINE = {"address", "business_address", "business_item", "trade_name"}
 NAME_FIELDS = {"representative", "name", "holder"}
 
 
+# fields whose digits a validator checks (check digits, Luhn) or whose shape is fixed: OCR look-alikes
+# of digits in them are read as the digits (a '7' read '/', an 'O' for a '0'), spaces OCR put
+# between digits taken out, where the pattern then matches and the validator passes
+_DIGIT_FIELDS = {"business_number", "registration_number", "corporate_number", "resident_number", "card_number",
+                 "phone"}
+_LOOKALIKE_DIGITS = str.maketrans({"/": "7", "O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1",
+                                   "!": "1", "S": "5", "B": "8", "Z": "2"})
+_NUMBERISH = re.compile(r"[\d*][\dOoDQlI|!SBZ/*\-\s.]*[\d*]")
+# Korean date units as OCR misreads them after a number ('10 알' for '10 일', '11 윌' for '11 월')
+_UNIT_LOOKALIKES = ((re.compile(r"(?<=\d)(\s*)[넌연닌헌](?=\s*\d)"), r"\1년"),
+                    (re.compile(r"(?<=\d)(\s*)[윌뭘월욀퀄웡](?=\s*\d)"), r"\1월"),
+                    (re.compile(r"(?<=\d)(\s*)[알얼잃읽밀일](?![가-힣])"), r"\1일"))
+
+
+def _fix_digits(field: str, text: str) -> str | None:
+    """``text`` with the look-alikes of digits inside number-like runs read as digits and the spaces
+    between digits removed (``16/-13-56938`` -> ``167-13-56938``; ``9806 16-2398618``), or None when
+    that changes nothing."""
+    def fix(m: re.Match) -> str:
+        run = m.group(0)
+        if sum(c.isdigit() for c in run) < 0.6 * len(re.sub(r"[\s\-.*]", "", run)):
+            return run
+        run = run.translate(_LOOKALIKE_DIGITS)
+        if field != "card_number":
+            run = re.sub(r"(?<=\d) (?=\d)", "", run)
+        return run
+
+    out = _NUMBERISH.sub(fix, text)
+    return out if out != text else None
+
+
+def _regroup_card(number: str) -> str:
+    """A 16-character card number whose OCR lost a separator between groups (``9654-93******-1420``)
+    printed again in its four groups of four, as Korean slips print it; others as read."""
+    chars = re.sub(r"[^\d*]", "", number)
+    groups = re.findall(r"[\d*]+", number)
+    seps = re.findall(r"[^\d*]+", number.strip())
+    if len(chars) != 16 or len(groups) == 4 or not seps or any(len(g) % 4 for g in groups):
+        return number
+    sep = "-" if any("-" in x for x in seps) else seps[0]
+    return sep.join(chars[k:k + 4] for k in range(0, 16, 4))
+
+
 def cut_value(field: str, text: str) -> str | None:
     """The part of ``text`` (what follows a label) that is ``field``'s value, or None when there is
     none: a pattern for numbers, dates, phones, amounts (the last amount of the text); the whole text
@@ -49,15 +92,34 @@ def cut_value(field: str, text: str) -> str | None:
         return found[-1].replace(" ", "") if found else None
     pat = _PATTERNS.get(field)
     if pat is not None:
+        if field in ("date", "issue_date", "opening_date") and ("년" in t or re.search(r"\d\s*월", t)):
+            for unit, to in _UNIT_LOOKALIKES:
+                t = unit.sub(to, t)
         m = pat.search(t)
-        if m and field == "card_number":  # OCR reads a masked number's dashes as '_' or '.'
-            return re.sub(r"(?<=[\d*])[_.](?=[\d*])", "-", m.group(0).strip())
+        if field in _DIGIT_FIELDS and (m is None or not plausible(field, _card(field, m.group(0).strip()))):
+            fixed = _fix_digits(field, t)
+            m2 = pat.search(fixed) if fixed else None
+            if m2 and plausible(field, _card(field, m2.group(0).strip())):
+                m = m2
+        if m and field == "card_number":
+            return _card(field, m.group(0).strip())
         return m.group(0).strip() if m else None
     if field == "approval_number" or field == "transaction_number":
         m = re.search(r"[0-9][0-9\-]*[0-9]", t)
         return m.group(0) if m else None
     t = _STAMP.sub("", t).strip()
+    if field in ("address", "business_address"):  # '4충', '2총': a floor after its number is 층 (OCR look-alikes)
+        t = re.sub(r"(?<=\d)[충총증](?=\s|$|,|\d)", "층", t)
     return t or None
+
+
+def _card(field: str, value: str) -> str:
+    """A card number as read, its masked groups' dashes that OCR read as '_' or '.' (or a space before
+    a dash) made dashes again, its four groups restored (:func:`_regroup_card`); other fields as given."""
+    if field != "card_number":
+        return value
+    value = re.sub(r"(?<=[\d*])\s?[_.\-]\s?(?=[\d*])", "-", value)
+    return _regroup_card(value)
 
 
 def plausible(field: str, value: str, doc_type: str = "") -> bool:
@@ -114,6 +176,17 @@ NETWORKS = (("AMEX", re.compile(r"AMERICAN\s*EXPRESS|\bAMEX\b", re.I)), ("MASTER
             ("BC", re.compile(r"(?<![A-Za-z0-9가-힣])BC(?![A-Za-z0-9가-힣])")))
 NETWORK_WORDS = re.compile(r"^(?:VISA|MASTERCARD|AMEX|JCB|UNIONPAY|DISCOVER|DINERS|MAESTRO)$", re.I)
 MARK_WORDS = re.compile(r"^(?:SAMPLE|SPECIMEN|견본|샘플|VOID|DEMO\s*ONLY)$", re.I)
+
+
+_MARKS_IN = re.compile(r"\s*(?:AMERICAN\s*EXPRESS|MASTER\s*CARD|\bVISA\b|\bAMEX\b|\bJCB\b|UNION\s*PAY|\bSAMPLE\b|"
+                       r"\bSPECIMEN\b|견본|샘플)\s*", re.I)
+
+
+def without_marks(value: str) -> str:
+    """A card's name (issuer, holder) without the network names and sample marks printed beside it,
+    glued on or not (``OCEAN CREDITmastercard`` -> ``OCEAN CREDIT``)."""
+    out = _MARKS_IN.sub(" ", value).strip()
+    return out or value
 
 
 def network_in_text(text: str) -> str | None:
