@@ -75,6 +75,9 @@ class MainWindow(QMainWindow):
         from hanji.ui import review
 
         review.install(self)  # your name for the edits, review comments on the canvas (issue 21)
+        from hanji.ui import seats
+
+        seats.install(self)  # a shared project: claims, read-only documents, other seats' edits (issue 21)
         self.status_counts = QLabel()
         self.status_zoom = QLabel()
         self.status_tool = QLabel()

@@ -41,6 +41,7 @@ THUMB = 72
 PAGE = 200  # documents fetched at a time as the list scrolls
 THUMB_CACHE = 2000  # thumbnails kept
 DOC_ROLE = Qt.ItemDataRole.UserRole + 2  # the Document itself
+CLAIM_ROLE = Qt.ItemDataRole.UserRole + 3  # who else holds the document (a shared project; ui/seats.py)
 NAME_FLAGS = Qt.TextFlag.TextWrapAnywhere  # a file name wraps anywhere: it is never cut
 STATUS_COLORS = {"new": "#8e8e93", "preannotated": "#f5a623", "in_progress": "#0a84ff", "done": "#27ae60"}
 
@@ -57,6 +58,7 @@ class DocumentsModel(QAbstractListModel):
         self.total = 0  # documents of the filter, fetched or not
         self.thumbs: dict[str, QPixmap] = {}
         self.text, self.status, self.doc_type = "", "", None
+        self.claims: dict[int, str] = {}  # doc id -> the person another seat's claim names (ui/seats.py)
 
     # ------------------------------------------------------------------ the filter, in SQL
     def filter_args(self) -> dict:
@@ -141,6 +143,8 @@ class DocumentsModel(QAbstractListModel):
             return d.name
         if role == DOC_ROLE:
             return d
+        if role == CLAIM_ROLE:
+            return self.claims.get(d.id)
         if role == Qt.ItemDataRole.BackgroundRole:
             c = QColor(STATUS_COLORS.get(d.status, "#8e8e93"))
             c.setAlpha(28)
@@ -244,6 +248,9 @@ class DocumentDelegate(QStyledItemDelegate):
         painter.setPen(pal.highlightedText().color() if selected else pal.text().color())
         painter.drawText(QRect(x, r.y() + 4, self.text_width(), name.height()), int(NAME_FLAGS), d.name)
         status = status_name(d.status) + (f" · {doc_type_name(d.doc_type)}" if d.doc_type else "")
+        holder = index.data(CLAIM_ROLE)
+        if holder:
+            status = f"🔒 {holder} · {status}"
         painter.setPen(pal.highlightedText().color() if selected else QColor("#777"))
         painter.drawText(QRect(x, r.y() + 6 + name.height(), self.text_width(), option.fontMetrics.height()),
                          int(Qt.AlignmentFlag.AlignLeft), option.fontMetrics.elidedText(
