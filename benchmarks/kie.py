@@ -198,8 +198,8 @@ def held_out(args) -> None:
         for fam in range(FAMILIES):
             fam_c = {"true text": [0, 0, 0], "OCR text": [0, 0, 0]}
             for i in range(n):
-                img, regions, gold = make(dt, fam, 700_000 + i, fonts[(i + fam) % len(fonts)])
-                key = f"{dt}:{fam}:{i}"
+                img, regions, gold = make(dt, fam, args.held_out_seed + i, fonts[(i + fam) % len(fonts)])
+                key = f"{dt}:{fam}:{i}" if args.held_out_seed == 700_000 else f"seed{args.held_out_seed}:{dt}:{fam}:{i}"
                 if args.ocr_text and key not in cache:
                     if pipeline is None:
                         from hanji.models.zoo import pipeline as make_pipeline
@@ -477,6 +477,9 @@ def main() -> int:
     ap.add_argument("--ocr-text", action="store_true", help="with --held-out: also extract from the OCR pipeline's text")
     ap.add_argument("--ocr-cache", default=None, help="with --held-out: keep the OCR pipeline's pages in this pickle")
     ap.add_argument("--held-out-type", default="auto", help="with --held-out: the --type given to extraction")
+    ap.add_argument("--held-out-seed", type=int, default=700_000,
+                    help="with --held-out: the first document seed (another seed: documents of the same families "
+                         "that no one has looked at)")
     ap.add_argument("--verbose", action="store_true", help="print the held-out values that miss")
     ap.add_argument("--no-link", action="store_true",
                     help="Korean types: the tagger (and receipt rules) alone, no label linking (what extraction was before)")

@@ -297,3 +297,15 @@ def test_a_network_name_beside_the_holder_or_issuer_is_no_part_of_it():
             box(40, 380, "JUNG RAMHA AMERICAN EXPRESS")]
     got = values(regs, "credit_card")
     assert got["issuer"] == "OCEAN CREDIT" and got["holder"] == "JUNG RAMHA"
+
+
+def test_items_printed_on_two_lines_without_headings_are_read_when_they_add_up():
+    from hanji.domain.receipt_items import read_items
+
+    regs = [box(20, 100, "참 치김밥"), box(40, 125, "2 x 3,000"), box(300, 125, "6,000"),
+            box(20, 150, "색연필 12색"), box(40, 175, "1 x 3,300"), box(300, 175, "3,300"),
+            box(20, 200, "쿠폰"), box(40, 225, "1 x 500"), box(300, 225, "5,000"),  # 1 x 500 is no 5,000
+            box(20, 260, "총 구매액"), box(300, 260, "9,300")]
+    items = read_items(rows_of(regs, "receipt"))
+    assert [(it["item_name"][0], it["item_quantity"][0], it["item_unit_price"][0], it["item_amount"][0])
+            for it in items] == [("참 치김밥", "2", "3,000", "6,000"), ("색연필 12색", "1", "3,300", "3,300")]

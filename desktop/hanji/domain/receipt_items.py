@@ -44,9 +44,46 @@ def _column(t: Tok, cols: dict[str, Tok], h: float) -> str | None:
     return best
 
 
+_TIMES = re.compile(r"^[xX×*]$")
+
+
+def _amount(text: str) -> float | None:
+    t = text.replace(",", "").rstrip("원")
+    return float(t) if re.fullmatch(r"-?\d+(?:\.\d+)?", t) else None
+
+
+def read_two_line_items(rows: list[Row]) -> list[dict[str, tuple[str, list[Ref]]]] | None:
+    """Items printed without headings on two lines each: the name on a line of its own, then
+    ``quantity x unit price ... amount``, kept only where quantity times unit price is the amount
+    (``참치김밥`` / ``2 x 3,000   6,000``). None when no such item is printed."""
+    items: list[dict[str, tuple[str, list[Ref]]]] = []
+    for a, b in zip(rows, rows[1:]):
+        if a.hits or b.hits or b.box[1] - a.box[3] > 1.0 * max(a.h, b.h):
+            continue
+        words = a.toks
+        if not re.search(r"[가-힣A-Za-z]{2}", " ".join(t.text for t in words)) or \
+                any(_NUMBER.match(t.text) for t in words):
+            continue  # a name may hold a number ('색연필 12색'), never an amount of its own
+        toks = b.toks
+        k = 1 if len(toks) == 4 and _TIMES.match(toks[1].text) else 0
+        if len(toks) != 3 + k or not re.fullmatch(r"\d{1,3}", toks[0].text):
+            continue
+        q, p, amt = _amount(toks[0].text), _amount(toks[1 + k].text), _amount(toks[-1].text)
+        if q is None or p is None or amt is None or q < 1 or abs(q * p - amt) > 0.5:
+            continue
+        items.append({"item_name": (" ".join(t.text for t in words), [t.ref for t in words]),
+                      "item_quantity": (toks[0].text, [toks[0].ref]),
+                      "item_unit_price": (toks[1 + k].text, [toks[1 + k].ref]),
+                      "item_amount": (toks[-1].text, [toks[-1].ref])})
+    return items or None
+
+
 def read_items(rows: list[Row]) -> list[dict[str, tuple[str, list[Ref]]]] | None:
     """The items of the first item table (``[{field: (value, refs)}]``), or None when no heading row
-    is found or a line under it does not read as an item (the tagger then decides)."""
+    is found or a line under it does not read as an item (the tagger then decides). Without a heading
+    row, items printed on two lines each (:func:`read_two_line_items`)."""
+    if not any(_heading(row) is not None for row in rows):
+        return read_two_line_items(rows)
     for ri, row in enumerate(rows):
         cols = _heading(row)
         if cols is None:
