@@ -186,3 +186,26 @@ def test_claim_expiry_setting_is_checked(tmp_path):
     s = ProjectStore.open(tmp_path / "p.hanji")
     assert s.claim_expiry_s == 90
     s.close()
+
+
+def test_the_cli_lists_who_is_editing_what(seats, pg_url, capsys):
+    import json
+
+    from hanji.cli import main
+
+    a, b = seats
+    doc = a.documents()[0]
+    a.claim(doc.id)
+    capsys.readouterr()
+    assert main(["info", pg_url, "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert [(c["id"], c["name"], c["holder"]) for c in info["claims"]] == [(doc.id, "d0.png", "kim")]
+    assert info["claims"][0]["expires_in"] > 500
+    assert main(["review", pg_url, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["claims"][0]["holder"] == "kim"
+    assert main(["info", pg_url]) == 0
+    text = capsys.readouterr().out
+    assert "being edited now: 1" in text and "d0.png  by kim since" in text
+    a.release()
+    assert main(["info", pg_url, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["claims"] == []

@@ -67,12 +67,14 @@ def cmd_add(args) -> int:
 
 
 def cmd_info(args) -> int:
+    from hanji.cli.team import claims_json, print_claims
     from hanji.store import open_project
 
     with open_project(args.project, readonly=True) as store:
         counts = store.counts()
+        claims = claims_json(store)  # documents seats have open for editing (issue 21)
     if args.json:
-        print(json.dumps(counts, ensure_ascii=False))
+        print(json.dumps(dict(counts, claims=claims), ensure_ascii=False))
         return 0
     print(f"{args.project}")
     print(f"  documents: {counts['documents']}  " + "  ".join(
@@ -82,6 +84,7 @@ def cmd_info(args) -> int:
     print(f"  links: {counts['links']}  key-values: {counts['keyvalues']}  entity types: {counts['entity_types']}")
     print(f"  images: {counts['image_bytes'] / 1e6:.1f} MB inside, {counts['linked_images']} linked")
     print(f"  undo steps: {counts['history_steps']}  schema: {counts['schema_version']}")
+    print_claims(claims)
     return 0
 
 

@@ -95,8 +95,9 @@ def cmd_review(args) -> int:
         states: dict[str, int] = {}
         for s in store.review_states().values():
             states[s] = states.get(s, 0) + 1
+        claims = claims_json(store)
     if args.json:
-        out = {"queue": queue, "returned": returned, "states": states}
+        out = {"queue": queue, "returned": returned, "states": states, "claims": claims}
         if did:
             out["did"] = did
         print(json.dumps(out, ensure_ascii=False))
@@ -109,6 +110,7 @@ def cmd_review(args) -> int:
         who = f", reviewer {q['reviewer']}" if q["reviewer"] else ""
         print(f"  {q['id']:>6}  {q['name']}  {q['state'].replace('_', ' ')}  labeler {q['labeler'] or '?'}{who}"
               + (f"  comments {q['comments']}" if q["comments"] else ""))
+    print_claims(claims)
     if returned:
         print(f"returned to their labelers: {len(returned)}")
         for r in returned:
@@ -117,6 +119,34 @@ def cmd_review(args) -> int:
                 where = f" (region {c['region_id']})" if c["region_id"] else ""
                 print(f"          {c['author']}{where}: {c['comment']}")
     return 0
+
+
+def claims_json(store) -> list[dict]:
+    """The documents seats have open for editing now (live claims, issue 21): ``{id, name, holder,
+    taken, renewed, expires_in}``, by document id; a command's own seat holds none."""
+    out = []
+    for doc_id, c in sorted(store.claims().items()):
+        if c.mine:
+            continue
+        try:
+            name = store.document(doc_id).name
+        except HanjiError:  # a removed document's claim, waiting to expire
+            continue
+        out.append({"id": doc_id, "name": name, "holder": c.holder, "taken": c.taken, "renewed": c.renewed,
+                    "expires_in": round(c.expires_in, 1)})
+    return out
+
+
+def print_claims(claims: list[dict]) -> None:
+    if not claims:
+        return
+    import time
+
+    print(f"being edited now: {len(claims)}")
+    for c in claims:
+        since = time.strftime("%H:%M", time.localtime(c["taken"]))
+        print(f"  {c['id']:>6}  {c['name']}  by {c['holder'] or '?'} since {since} (free in {c['expires_in']:.0f} s "
+              "without edits)")
 
 
 def cmd_agreement(args) -> int:
