@@ -7,10 +7,12 @@ projection of the project read back must equal the projection of the project wri
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -195,24 +197,27 @@ def projected(store: ProjectStore, fmt: str) -> list:
     return sorted(out, key=lambda x: x[0])
 
 
-def _roundtrip(fmt: str, docs, out_name: str = "out") -> tuple[ProjectStore, ProjectStore, Path]:
+@contextlib.contextmanager
+def roundtrip(fmt: str, docs, out_name: str = "out") -> Iterator[tuple[ProjectStore, ProjectStore]]:
+    """A project built from ``docs`` and the project imported from its ``fmt`` export; both closed and
+    their folder removed at the end."""
     tmp = Path(tempfile.mkdtemp(prefix="hanji-prop-", dir=FAST_TMP))
     a = build(tmp / "a.hanji", docs)
     export_project(a, fmt, tmp / out_name)
     b = ProjectStore.create(tmp / "b.hanji")
     rep = import_path(b, tmp / out_name, fmt)
     assert not rep.skipped, rep.skipped
-    return a, b, tmp
-
-
-def check(fmt: str, docs, out_name: str = "out") -> None:
-    a, b, tmp = _roundtrip(fmt, docs, out_name)
     try:
-        assert projected(b, fmt) == projected(a, fmt)
+        yield a, b
     finally:
         a.close()
         b.close()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def check(fmt: str, docs, out_name: str = "out") -> None:
+    with roundtrip(fmt, docs, out_name) as (a, b):
+        assert projected(b, fmt) == projected(a, fmt)
 
 
 @SETTINGS
@@ -290,23 +295,18 @@ def test_labelstudio(docs):
 @SETTINGS
 @given(projects())
 def test_donut_keyvalues(docs):
-    a, b, tmp = _roundtrip("donut", docs)
-    try:
-        def kvs(store):
-            out = []
-            for d in store.documents():
-                got = [(kv.key, kv.value) for kv in store.keyvalues(d.id)]
-                if got:
-                    out.append((d.sha256, sorted(flatten(nest(got)))))
-                else:  # no key-values: gt_parse is made from the labelled regions
-                    out.append((d.sha256, sorted(flatten(gt_parse(Sample("x", regions=store.regions(d.id)))))))
-            return sorted(out)
+    def kvs(store):
+        out = []
+        for d in store.documents():
+            got = [(kv.key, kv.value) for kv in store.keyvalues(d.id)]
+            if got:
+                out.append((d.sha256, sorted(flatten(nest(got)))))
+            else:  # no key-values: gt_parse is made from the labelled regions
+                out.append((d.sha256, sorted(flatten(gt_parse(Sample("x", regions=store.regions(d.id)))))))
+        return sorted(out)
 
+    with roundtrip("donut", docs) as (a, b):
         assert kvs(b) == kvs(a)
-    finally:
-        a.close()
-        b.close()
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 @SETTINGS
