@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 from hanji.cli.progress import Bar
 from hanji.errors import HanjiError
@@ -67,7 +66,7 @@ def cmd_split(args) -> int:
 
 
 def cmd_merge(args) -> int:
-    from hanji.jobs.packages import merge
+    from hanji.jobs.packages import describe, merge
 
     with _open(args.project) as store, Bar("merge", unit="doc") as bar:
         reports = merge(store, args.packages, progress=bar)
@@ -88,7 +87,7 @@ def cmd_merge(args) -> int:
 
 
 def cmd_conflicts(args) -> int:
-    from hanji.jobs.packages import conflict_json, resolve
+    from hanji.jobs.packages import conflict_json, describe, resolve
 
     editing = bool(args.take or args.edited is not None)
     with _open(args.project, readonly=not editing) as store:
@@ -120,36 +119,3 @@ def cmd_conflicts(args) -> int:
         print(f"{describe(c)}  [{names.get(c['doc_id'], '?')}]")
     print("resolve: hanji conflicts PROJECT --take ours|theirs ID (or --edited ID after fixing it by hand)")
     return 0
-
-
-def _short(v: Any, n: int = 40) -> str:
-    if isinstance(v, dict) and "text" in v:
-        v = v["text"]
-    s = json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else repr(v)
-    return s if len(s) <= n else s[:n - 1] + "…"
-
-
-def describe(c: dict[str, Any]) -> str:
-    """One line about a conflict."""
-    kind, doc, t = c["kind"], c["doc_id"], c.get("target", "")
-    head = f"conflict {c.get('id', '?')}: document {doc}"
-    if kind == "region":
-        return f"{head}, region {t} changed on both sides: ours {_short(c['ours'])}, theirs {_short(c['theirs'])}"
-    if kind == "region_deleted_in_base":
-        return f"{head}, region {t} deleted in the project, changed on the seat: theirs {_short(c['theirs'])}"
-    if kind == "region_deleted_in_package":
-        return f"{head}, region {t} deleted on the seat, changed in the project: ours {_short(c['ours'])}"
-    if kind == "overlap":
-        return (f"{head}, region {t} added on both sides at the same place: ours {_short(c['ours'])}, "
-                f"theirs {_short(c['theirs'])}")
-    if kind == "document":
-        return f"{head}, its {t} changed on both sides: ours {_short(c['ours'])}, theirs {_short(c['theirs'])}"
-    if kind == "keyvalue":
-        return f"{head}, key {t!r} changed on both sides: ours {_short(c['ours'])}, theirs {_short(c['theirs'])}"
-    if kind == "document_deleted_in_base":
-        return f"{head} was removed in the project but worked on at the seat: brought back as the seat has it"
-    if kind == "document_deleted_in_package":
-        return f"{head} was removed at the seat but changed in the project: kept"
-    if kind == "link":
-        return f"{head}, a link from region {t} to a region that is gone: {_short(c['theirs'])}"
-    return f"{head}: {kind} {c.get('note', '')}".rstrip()
