@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from hanji.domain import KeyValue, Region
 from hanji.store.schema import grams
 from hanji.store.search import grams_query
@@ -90,6 +92,8 @@ def test_grams_are_case_folded_pairs_and_queries_match_them():
 
 
 def test_search_scans_no_table(project):
+    if project.backend != "sqlite":
+        pytest.skip("FTS5's plan; PostgreSQL's search index is checked in tests/store/test_postgres.py")
     doc, _ = project.add_image_bytes("a.png", png_bytes(40, 20, text="a"))
     project.add_regions(doc.id, [Region(quad(i), text=f"합계 {i}") for i in range(50)])
     project.set_keyvalues(doc.id, [KeyValue("total", "합계 1")])
