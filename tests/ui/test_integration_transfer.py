@@ -39,6 +39,14 @@ def wait_job(qtbot, window):
     qtbot.waitUntil(lambda: window.job is None, timeout=20000)
 
 
+def import_dialog(window, path):
+    """The Import dialog, opened from its menu action, reading ``path``."""
+    window.actions_["project.import"].trigger()
+    dlg = window._transfer_dialog
+    dlg.path.setText(str(path))
+    return dlg
+
+
 def test_import_dialog_ppocrlabel(qtbot, window, tmp_path):
     store = window.store
     before = len(store.documents())
@@ -72,9 +80,7 @@ def test_import_dialog_detects_format_and_rejects_missing_path(qtbot, window, tm
     shown = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[-1]))
     folder = ppocrlabel_folder(tmp_path)
-    window.actions_["project.import"].trigger()
-    dlg = window._transfer_dialog
-    dlg.path.setText(str(tmp_path / "없는 폴더"))
+    dlg = import_dialog(window, tmp_path / "없는 폴더")
     assert dlg.start() is None and dlg.error.text()
     dlg.path.setText(str(folder))
     dlg.skip_bad.setChecked(False)  # without skipping, the broken line stops the import, nothing stays
@@ -138,17 +144,13 @@ def test_import_dialog_allows_a_folder_outside_the_dataset(qtbot, window, tmp_pa
                                              "imagePath": "../scans/a.png", "imageData": None}))
     store = window.store
     before = len(store.documents())
-    window.actions_["project.import"].trigger()
-    dlg = window._transfer_dialog
-    dlg.path.setText(str(data))
+    dlg = import_dialog(window, data)
     dlg.skip_bad.setChecked(True)
     assert dlg.start() is not None
     wait_job(qtbot, window)
     assert len(store.documents()) == before
     assert "outside the dataset folder" in window._report.details.toPlainText()
-    window.actions_["project.import"].trigger()
-    dlg = window._transfer_dialog
-    dlg.path.setText(str(data))
+    dlg = import_dialog(window, data)
     dlg.outside.setText(str(tmp_path / "none"))
     assert dlg.start() is None and dlg.error.text()
     dlg.outside.setText(str(outside))
@@ -173,9 +175,7 @@ def test_import_dialog_asks_to_read_images_outside_the_dataset(qtbot, window, tm
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: (asked.append(a[2]), answer[0])[1])
     store = window.store
     before = len(store.documents())
-    window.actions_["project.import"].trigger()
-    dlg = window._transfer_dialog
-    dlg.path.setText(str(data))
+    dlg = import_dialog(window, data)
     dlg.skip_bad.setChecked(True)
     assert dlg.start() is not None
     wait_job(qtbot, window)
