@@ -99,10 +99,14 @@ def load_rgb(src) -> np.ndarray:
 class Hanji:
     name = "hanji"
 
-    def __init__(self, recognizer: str, device: str = "cpu", min_score: float = 0.5):
+    def __init__(self, recognizer: str, device: str = "cpu", min_score: float = 0.5, variant: str | None = None):
         from hanji.models.pipeline import OcrPipeline
 
         self.p = OcrPipeline(recognizer=recognizer, device=device, min_score=min_score)
+        self.order = None  # a reading order function put in place of the pipeline's (a variant)
+        if variant:
+            self.name = f"hanji[{variant}]"
+            self.p._recognizer = apply_variant(self.p, recognizer, variant, device, self)
         _ = self.p.recognizer
         self.post_s = 0.0  # time in the detector's post-process (probability map to regions)
         self.maps: list = []  # the first maps it was given, to time the hand-written post-process on after
@@ -120,7 +124,10 @@ class Hanji:
         det.post = timed_post
 
     def page(self, rgb):
-        return [(r.points, r.text) for r in self.p.page(rgb)]
+        regions = self.p.page(rgb)
+        if self.order is not None and regions:
+            regions = [regions[i] for i in self.order([r.points for r in regions])]
+        return [(r.points, r.text) for r in regions]
 
     def detect(self, rgb):
         return [r.points for r in self.p.detect(rgb)]
@@ -203,6 +210,64 @@ def _rect(r):
     return geometry.rect_points(x, y, x + w, y + h)
 
 
+# ------------------------------------------------------------------------------------------- variants
+VARIANTS_HELP = """one change taken back (or made), read beside Hanji as it ships in the same run, each a system of
+its own: weights:PATH (the Korean recognizer from this weights file, e.g. the weights before a
+fine-tune: git show fa94e7f^:desktop/hanji/resources/models/ko_rec.pt > /tmp/ko_rec_before.pt),
+no-prior (greedy CTC decoding, no Korean character prior), no-merge (the detector's letter-spaced
+fragments left apart), order:REV (the reading order of desktop/hanji/domain/order.py at git revision
+REV, e.g. 56593c7^), int8 (the recognizer's Linear layers quantised to int8, dynamic, per channel)"""
+
+
+def apply_variant(pipeline, recognizer: str, variant: str, device: str, system) -> object:
+    """Set up ``pipeline`` as ``variant`` says (see VARIANTS_HELP); the recognizer to use."""
+    from hanji.models import zoo
+
+    kind, _, arg = variant.partition(":")
+    if kind == "weights":
+        rec = zoo.recognizer(recognizer, device, path=arg)
+        rec.prior = sum("\uac00" <= c <= "\ud7a3" for c in rec.charset) >= 1000
+        return rec
+    rec = zoo.recognizer(recognizer, device)
+    if kind == "no-prior":
+        rec.prior = False
+    elif kind == "no-merge":
+        pipeline.detector.merge = None
+    elif kind == "order":
+        system.order = old_reading_order(arg)
+    elif kind == "int8":
+        import torch
+        from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+
+        rec.net = quantize_dynamic(rec.net, {torch.nn.Linear: per_channel_dynamic_qconfig})
+    else:
+        raise SystemExit(f"unknown variant {variant!r}: {VARIANTS_HELP}")
+    return rec
+
+
+def old_reading_order(rev: str):
+    """``reading_order`` of desktop/hanji/domain/order.py as it was at git revision ``rev``."""
+    import types
+
+    src = subprocess.run(["git", "show", f"{rev}:desktop/hanji/domain/order.py"], cwd=ROOT, capture_output=True,
+                         text=True)
+    if src.returncode:
+        raise SystemExit(f"no reading order at git revision {rev!r}: {src.stderr.strip()}")
+    mod = types.ModuleType(f"order_at_{rev}")
+    sys.modules[mod.__name__] = mod  # dataclasses look their module up
+    exec(compile(src.stdout, f"order.py@{rev}", "exec"), mod.__dict__)  # noqa: S102 (this repository's own history)
+    return mod.reading_order
+
+
+def variants(args, recognizer: str, kinds: set[str] | None = None) -> list:
+    """The --variants systems for ``recognizer`` (only those of ``kinds`` when given)."""
+    out = []
+    for v in filter(None, (x.strip() for x in (args.variants or "").split(","))):
+        if kinds is None or v.partition(":")[0] in kinds:
+            out.append(Hanji(recognizer, min_score=args.min_score, variant=v))
+    return out
+
+
 # ------------------------------------------------------------------------------------------- metrics
 def match(found, truth, thr: float = 0.5) -> int:
     """Greedy one-to-one matching by IoU, best pairs first."""
@@ -263,6 +328,10 @@ def detection(label, data, systems, det_only=None):
     det_scores = {s.name: PRH() for s in det_only or []}
     times = {s.name: 0.0 for s in systems}
     post = 0.0  # our detector's post-process within the page runs
+    if data:
+        first = load_rgb(data[0][0])
+        for s in systems:  # first calls load and set up (weights, thread pools): not timed
+            s.page(first[: max(64, first.shape[0] // 4)])
     for src, truth, _ in data:
         rgb = load_rgb(src)
         for s in systems:
@@ -291,7 +360,8 @@ def detection(label, data, systems, det_only=None):
     return pps
 
 
-def realistic(n: int, ours, peers, tess_ok: bool) -> None:
+def realistic(n: int, ours, peers, tess_ok: bool, extra: list | None = None) -> None:
+    """``extra``: variants of ours (--variants), read beside it on every figure they can change."""
     import ocr_realistic
     import realistic_pages
 
@@ -301,8 +371,12 @@ def realistic(n: int, ours, peers, tess_ok: bool) -> None:
     if not pages:
         print(f"# realistic set skipped: {realistic_pages.SKIPPED}", flush=True)
         return
-    systems = [ours] + peers + ([Tesseract(4)] if tess_ok else [])
-    ocr_realistic.run(pages, systems, systems, line, cer, PRH, crop_region)
+    extra = extra or []
+    systems = [ours] + extra + peers + ([Tesseract(4)] if tess_ok else [])
+    line_systems = [ours] + [v for v in extra if v.order is None and v.p.detector.merge is not None] + systems[
+        1 + len(extra):]
+    orders = [(v.name, v.order) for v in extra if v.order is not None]
+    ocr_realistic.run(pages, systems, line_systems, line, cer, PRH, crop_region, orders=orders)
 
 
 def post_vs_handwritten(label, hanji: Hanji) -> None:
@@ -358,6 +432,7 @@ def main(argv=None) -> int:
     ap.add_argument("--no-tesseract", action="store_true")
     ap.add_argument("--no-onnx", action="store_true")
     ap.add_argument("--min-score", type=float, default=0.5, help="drop lines read below this (as RapidOCR does)")
+    ap.add_argument("--variants", default="", help="comma-separated; " + VARIANTS_HELP)
     ap.add_argument("--parts", default="det,cer,real",
                     help="which figures, comma-separated: det (detection and speed), cer, real (the realistic set)")
     args = ap.parse_args(argv)
@@ -381,8 +456,9 @@ def main(argv=None) -> int:
     parts = set(args.parts.split(","))
     rec = sroie(args.sroie)
     if rec and "det" in parts:
-        systems = [en] + peers + ([Tesseract(4)] if tess_ok else [])
-        detection("sroie", rec, systems, det_only=[en] + peers)
+        extra = variants(args, "ppocr_en", {"no-merge", "int8"})  # the others change nothing on English receipts
+        systems = [en] + extra + peers + ([Tesseract(4)] if tess_ok else [])
+        detection("sroie", rec, systems, det_only=[en] + [v for v in extra if v.p.detector.merge is None] + peers)
     if rec and "det" in parts and args.large > 0:
         large_scans(rec[: args.large], [en] + peers)
     forms = funsd(args.funsd) if "det" in parts else []
@@ -403,7 +479,7 @@ def main(argv=None) -> int:
         line("sroie_pipeline_speed_gpu", len(rec) / (time.perf_counter() - t), "pages/s")
 
     if "real" in parts and args.realistic > 0:
-        realistic(args.realistic, ko or en, peers, tess_ok)
+        realistic(args.realistic, ko or en, peers, tess_ok, variants(args, "ko" if ko else "ppocr_en"))
     if "cer" not in parts:
         return 0
     # line CER
