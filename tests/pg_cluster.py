@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 SUPERUSER = "hanji_test"
+PASSWORD_USER = "hanji_pw"  # the one user the cluster asks a password of (scram-sha-256)
 _WHY: list[str] = []
 
 
@@ -93,6 +94,9 @@ class Cluster:
                     f"full_page_writes = {'on' if fsync else 'off'}", "synchronous_commit = on"]
             with open(c.data / "postgresql.conf", "a") as f:
                 f.write("\n".join(conf) + "\n")
+            # one user that must give a password (the wrong-password test); everyone else is trusted
+            hba = c.data / "pg_hba.conf"
+            hba.write_text(f"local all {PASSWORD_USER} scram-sha-256\n" + hba.read_text())
             c._cmd("pg_ctl", "-D", str(c.data), "-l", str(root / "server.log"), "-w", "-t", "60", "start")
             return c
         except (subprocess.CalledProcessError, OSError) as e:

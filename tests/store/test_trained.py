@@ -34,8 +34,8 @@ def test_add_list_activate(project):
     assert "models" in changes
 
 
-def test_survives_reopen_and_checks_sha(tmp_path):
-    path = tmp_path / "m.hanji"
+def test_survives_reopen_and_checks_sha(project_name):
+    path = project_name
     with ProjectStore.create(path) as s:
         m = s.models.add("tagger", "t", b"weights", {"f1": 0.9}, active=True)
     with ProjectStore.open(path, readonly=True) as s:

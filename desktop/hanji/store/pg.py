@@ -461,8 +461,9 @@ def migrate(conn: PgConnection) -> int:
     except BaseException as e:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
-        if isinstance(e, HanjiError):
-            raise HanjiError(f"upgrading the project failed ({e.reason}); it is unchanged", conn.display) from e
+        if isinstance(e, Exception):
+            why = e.reason if isinstance(e, HanjiError) else _first_line(e)
+            raise HanjiError(f"upgrading the project failed ({why}); it is unchanged", conn.display) from e
         raise
     conn.execute("COMMIT")
     return SCHEMA_VERSION

@@ -1,0 +1,204 @@
+"""What only the PostgreSQL backend has to say: clear errors for a server that is not there, a wrong
+password, a database that is not a Hanji project or is of a newer Hanji, a lost connection (the edit
+reported as not saved, never half-saved); migrations in one transaction; several seats on one
+project; the search index. The store's other tests run on both backends (conftest.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from hanji.domain import KeyValue, Region
+from hanji.errors import HanjiError
+from hanji.store import create_project, is_url, open_project, project_name
+from hanji.store.names import display_url
+from helpers import png_bytes
+
+
+def quad(x, y=0):
+    return [(x, y), (x + 5, y), (x + 5, y + 5), (x, y + 5)]
+
+
+# ---------------------------------------------------------------------------------------- names
+def test_a_url_is_a_url_and_windows_paths_stay_paths():
+    assert is_url("postgresql://ana@db.office:5432/receipts")
+    assert is_url("postgres://ana@/receipts?host=/run/postgresql")
+    assert is_url("PostgreSQL://x@y/z")
+    for p in (r"C:\data\a.hanji", "C:/data/a.hanji", r"\\server\share\a.hanji", "postgresql.hanji",
+              "postgresql:/x", "./postgresql://x"):
+        assert not is_url(p), p
+    assert isinstance(project_name(r"C:\data\a.hanji"), type(project_name("a.hanji")))
+    assert project_name("postgresql://u@h/db?host=/tmp/s") == "postgresql://u@h/db?host=/tmp/s"
+
+
+def test_the_name_shown_has_no_password():
+    shown = display_url("postgresql://ana:secret@db:5432/receipts?password=secret2&sslmode=disable")
+    assert "secret" not in shown and shown.name == "receipts" and "ana@db:5432" in shown
+
+
+def test_every_schema_step_has_a_postgresql_form():
+    from hanji.store.pg_schema import pg_script
+    from hanji.store.schema import MIGRATIONS
+
+    missing = [m.__name__ for m in MIGRATIONS if pg_script(m) is None]
+    assert not missing, f"add their PostgreSQL DDL to hanji/store/pg_schema.py: {missing}"
+
+
+# ---------------------------------------------------------------------------------------- errors
+def test_no_server_no_database_wrong_password(pg_cluster, tmp_path):
+    with pytest.raises(HanjiError, match="no PostgreSQL server answers"):
+        open_project(f"postgresql://x@/db?host={tmp_path}")
+    with pytest.raises(HanjiError, match="no database 'nope'.*createdb nope"):
+        open_project(pg_cluster.url("nope"))
+    from pg_cluster import PASSWORD_USER
+
+    pg_cluster.admin().execute(f"DO $$ BEGIN CREATE ROLE {PASSWORD_USER} LOGIN PASSWORD 'right'; "
+                               "EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+    url = pg_cluster.url("postgres", user=PASSWORD_USER).replace("@", ":wrong@", 1)
+    with pytest.raises(HanjiError, match="refused the password.*hanji_pw") as e:
+        open_project(url)
+    assert "wrong" not in str(e.value).split("refused")[0]  # the password is not shown
+
+
+def test_a_database_that_is_not_a_hanji_project(pg_url):
+    with pytest.raises(HanjiError, match="database is empty.*hanji new"):
+        open_project(pg_url)
+    from hanji.store.pg import PgConnection
+
+    c = PgConnection(pg_url)
+    c.execute("CREATE TABLE invoices (id int)")
+    with pytest.raises(HanjiError, match="not a Hanji project"):
+        open_project(pg_url)
+    with pytest.raises(HanjiError, match="not empty"):
+        create_project(pg_url)
+    c.execute("CREATE TABLE meta (k text)")  # a table of that name with other columns
+    with pytest.raises(HanjiError, match="not a Hanji project"):
+        open_project(pg_url)
+    c.close()
+
+
+def test_a_newer_schema_is_refused(pg_url):
+    s = create_project(pg_url)
+    s.set_meta("schema_version", "999")
+    s.close()
+    for ro in (False, True):
+        with pytest.raises(HanjiError, match="newer Hanji.*schema 999"):
+            open_project(pg_url, readonly=ro)
+
+
+def _kill_session(pg_cluster, store) -> None:
+    pid = store.conn.raw.info.backend_pid
+    pg_cluster.admin().execute("SELECT pg_terminate_backend(%s)", (pid,))
+
+
+def test_a_lost_connection_is_not_saved_and_the_next_edit_reconnects(pg_cluster, pg_url):
+    s = create_project(pg_url)
+    doc, _ = s.add_image_bytes("a.png", png_bytes())
+    r = s.add_region(doc.id, Region(quad(0), text="가"))
+    _kill_session(pg_cluster, s)
+    with pytest.raises(HanjiError, match="connection to the database server was lost: this change was not saved"):
+        s.update_region(r.id, text="나")
+    assert s.region(r.id).text == "가"  # a read reconnects
+    s.update_region(r.id, text="다")
+    other = open_project(pg_url)
+    assert other.region(r.id).text == "다"
+    other.close()
+    s.close()
+
+
+def test_a_connection_lost_inside_a_transaction_writes_none_of_it(pg_cluster, pg_url):
+    s = create_project(pg_url)
+    doc, _ = s.add_image_bytes("a.png", png_bytes())
+    r = s.add_region(doc.id, Region(quad(0), text="가"))
+    with pytest.raises(HanjiError, match="not saved"):
+        with s.atomic():
+            s.update_region(r.id, text="반")
+            _kill_session(pg_cluster, s)
+            try:
+                s.update_region(r.id, text="쯤")
+            except HanjiError:
+                pass  # a caller that carries on must not write outside the transaction
+            s.add_region(doc.id, Region(quad(9), text="새"))
+    assert [x.text for x in s.regions(doc.id)] == ["가"]
+    assert s.counts()["regions"] == 1
+    s.close()
+
+
+# ---------------------------------------------------------------------------------------- migrations
+def _make_older(url: str) -> None:
+    """The project as migration 7 left it (no claims table, schema 7)."""
+    from hanji.store.pg import PgConnection
+
+    c = PgConnection(url)
+    c.execute("DROP TABLE claims")
+    c.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+    c.close()
+
+
+def test_an_older_project_upgrades_in_one_transaction(pg_url, monkeypatch):
+    from hanji.store import pg_schema
+    from hanji.store.schema import SCHEMA_VERSION
+
+    s = create_project(pg_url)
+    doc, _ = s.add_image_bytes("a.png", png_bytes())
+    s.add_region(doc.id, Region(quad(0), text="그대로"))
+    s.close()
+    _make_older(pg_url)
+    with pytest.raises(HanjiError, match="needs an upgrade"):
+        open_project(pg_url, readonly=True)
+    # a step that fails halfway: nothing of the upgrade stays
+    monkeypatch.setitem(pg_schema.PG_MIGRATIONS, "m008_claims",
+                        pg_schema.M008_CLAIMS + "\nSELECT no_such_function();")
+    with pytest.raises(HanjiError, match="upgrading the project failed.*unchanged"):
+        open_project(pg_url)
+    from hanji.store.pg import PgConnection
+
+    c = PgConnection(pg_url)
+    assert c.execute("SELECT to_regclass('claims') IS NULL").fetchone()[0]
+    assert c.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "7"
+    c.close()
+    monkeypatch.undo()
+    with open_project(pg_url) as s:
+        assert s.counts()["schema_version"] == SCHEMA_VERSION
+        assert [r.text for r in s.regions(doc.id)] == ["그대로"]
+        s.add_region(doc.id, Region(quad(5), text="새"))  # claims work again
+
+
+# ---------------------------------------------------------------------------------------- seats
+def test_two_seats_see_each_others_images_and_edits(pg_url):
+    a = create_project(pg_url)
+    b = open_project(pg_url)
+    data = png_bytes(40, 20, text="한")
+    doc, _ = a.add_image_bytes("a.png", data)
+    assert b.image_bytes(doc.id) == data  # images live in the database (bytea): every seat has them
+    r = a.add_region(doc.id, Region(quad(0), text="가"))
+    assert b.region(r.id).text == "가"
+    d2, _ = b.add_image_bytes("b.png", png_bytes(40, 20, text="두"))
+    b.add_region(d2.id, Region(quad(0), text="나"))
+    assert a.counts()["regions"] == 2 and a.counts()["documents"] == 2
+    ids = {x.id for x in a.regions(doc.id)} | {x.id for x in a.regions(d2.id)}
+    assert len(ids) == 2  # no id taken twice
+    a.close()
+    b.close()
+
+
+def test_search_finds_every_length_and_uses_the_trigram_index(pg_url):
+    project = create_project(pg_url)
+    doc, _ = project.add_image_bytes("a.png", png_bytes())
+    project.add_regions(doc.id, [Region(quad(i), text=t) for i, t in enumerate(
+        ["서울특별시 강남구", "합계 12,000원", "Total 5%", "under_score"])])
+    project.set_keyvalues(doc.id, [KeyValue("total", "12,000원")])
+    assert [r.text for r in project.search("합")] == ["합계 12,000원"]
+    assert [r.text for r in project.search("강남구")] == ["서울특별시 강남구"]
+    assert [r.text for r in project.search("total")] == ["Total 5%"]
+    assert [r.text for r in project.search("5%")] == ["Total 5%"]
+    assert [r.text for r in project.search("r_s")] == ["under_score"]
+    assert project.search("r%s") == []
+    assert [k.key for k in project.search_keyvalues("원")] == ["total"]
+    c = project.conn
+    if not c.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'").fetchone():
+        pytest.skip("the server has no pg_trgm: search scans")
+    c.execute("SET enable_seqscan = off")
+    plan = " ".join(r[0] for r in c.raw.execute(
+        "EXPLAIN SELECT id FROM regions WHERE lower(text) LIKE '%강남구%' ORDER BY id LIMIT 100"))
+    assert "regions_text_trgm" in plan, plan
+    project.close()
