@@ -68,8 +68,22 @@ def test_doubled_separators_collapse_unless_the_field_writes_them(vocab):
 
 def test_hangul_is_left_alone():
     v = build_vocabulary([("address", "서울특별시 강남구 테헤란로 12")] * 6 + [("store_name", "한빛 마트")] * 6)
-    for key, text in (("address", "서울특별시 강남구 테헤란루 12"), ("store_name", "한빚 마트"), ("address", "서울특벌시")):
+    for key, text in (("address", "부산광역시 해운대구 테헤란루 99"), ("store_name", "한빚 마트"), ("address", "서울특벌시")):
         assert correct_value(key, text, v) == (text, [])
+
+
+def test_a_whole_value_a_few_slips_from_a_confirmed_one_becomes_it_but_never_another_number():
+    v = build_vocabulary([("address", a) for a in ADDRESSES] + [("address", "서울특별시 강남구 테헤란로 12")] * 5)
+    read = "NO 12, JALAN TAMPOI, KAWASAN PERINDUSTIAN TAMPOI, 81200 J0HOR BAHRU, JOHOR. MALAYSIA."
+    value, fixes = correct_value("address", read, v)
+    assert value == ADDRESSES[0] and fixes[-1].before != fixes[-1].after
+    assert correct_value("address", "7, JALAN PERMAS, BANDAR PERMAS JAYA, S1750 JOHOR BAHRU, MALAYSIA", v)[0] == \
+        ADDRESSES[2]  # a letter read for a digit
+    assert correct_value("address", "서울특별시 강남구 테헤란루 12", v)[0] == "서울특별시 강남구 테헤란로 12"
+    # another number is another place; a value far from every confirmed one stays as read
+    for text in ("NO 13, JALAN TAMPOI, KAWASAN PERINDUSTRIAN TAMPOI, 81200 JOHOR BAHRU, JOHOR, MALAYSIA.",
+                 "서울특별시 강남구 테헤란로 13", "99, JALAN KUNING, TAMAN PELANGI, 80400 JOHOR BAHRU"):
+        assert correct_value("address", text, v)[0] == text
 
 
 def test_propose_corrects_against_the_projects_confirmed_keyvalues(tmp_path):

@@ -15,6 +15,11 @@ Separators doubled by a slip at the end of a word (``SELATAN.,``) become one com
 confirmed values never hold such a run.
 
 Hangul has no confusions listed here: a Hangul word is never changed.
+
+A whole value a few OCR slips from one value confirmed before (the same store's address on its next
+receipt: ``PERINDUSTIAN`` for ``PERINDUSTRIAN``, ``S1750`` for ``81750``) becomes that value: at most
+``max_value_edits`` (a share of its characters, spaces and case ignored) from it, and nearer to it than
+to any other confirmed value of the field by at least two edits (:func:`snap_value`).
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from hanji.domain.text import nfc
+from hanji.domain.text import edit_distance, nfc
 
 # characters OCR mistakes for one another, upper case (the comparison ignores case)
 CONFUSABLE = ("IL1|!", "OD0Q", "S5$", "B8", "Z2", "G6", "UV")
@@ -44,6 +49,7 @@ class FieldVocabulary:
     forms: dict[str, Counter] = field(default_factory=dict)  # upper-case word -> its written forms
     values: int = 0
     doubled_separators: int = 0  # values holding a doubled separator (then they are left alone)
+    whole: dict[str, Counter] = field(default_factory=dict)  # a value, spaces removed and upper case -> its forms
 
     def form(self, word: str) -> str:
         f = self.forms.get(word)
@@ -58,6 +64,7 @@ class Vocabulary:
     min_count: int = 2
     min_length: int = 4
     min_values: int = 5  # a field with fewer confirmed values is not corrected
+    max_value_edits: float = 0.1  # a whole value this share of its characters from a confirmed one becomes it
 
     def __bool__(self) -> bool:
         return any(fv.values for fv in self.fields.values())
@@ -81,6 +88,8 @@ def build_vocabulary(pairs: Iterable[tuple[str, str]], min_count: int = 2, min_l
         fv = vocab.fields.setdefault(key, FieldVocabulary())
         fv.values += 1
         fv.doubled_separators += bool(_DOUBLED.search(value))
+        if value.strip():
+            fv.whole.setdefault(_squash(value), Counter())[value.strip()] += 1
         seen = set()
         for w in _WORD.findall(value):
             u = w.upper()
@@ -89,6 +98,43 @@ def build_vocabulary(pairs: Iterable[tuple[str, str]], min_count: int = 2, min_l
                 seen.add(u)
                 fv.counts[u] += 1
     return vocab
+
+
+def _squash(value: str) -> str:
+    return re.sub(r"\s+", "", value).upper()
+
+
+def snap_value(value: str, fv: FieldVocabulary, max_edits: float) -> str | None:
+    """The confirmed value of the field that ``value`` is an OCR reading of, or None: within
+    ``max_edits`` of its characters (spaces and case ignored; at least 8 characters long) and nearer
+    than any other by two edits or more. A value confirmed as read is itself."""
+    if max_edits <= 0 or not fv.whole:
+        return None
+    u = _squash(value)
+    if len(u) < 8 or u in fv.whole:
+        return None
+    near = sorted((edit_distance(u, w), w) for w in fv.whole if abs(len(w) - len(u)) <= max_edits * len(w))
+    if not near or near[0][0] > max_edits * len(near[0][1]):
+        return None
+    if len(near) > 1 and near[1][0] - near[0][0] < 2:
+        return None
+    if not _same_numbers(u, near[0][1]):
+        return None
+    return fv.whole[near[0][1]].most_common(1)[0][0]
+
+
+def _same_numbers(read: str, known: str) -> bool:
+    """Whether ``known`` keeps every digit ``read`` has: the edits that make one the other change no
+    digit into another digit and add or drop none (``NO 12`` is no ``NO 13``), while a letter read for a
+    digit (``S1750`` / ``81750``) may change."""
+    from rapidfuzz.distance import Levenshtein
+
+    for op, i, j in Levenshtein.editops(read, known):
+        if op == "replace" and read[i].isdigit() and known[j].isdigit():
+            return False
+        if op == "delete" and read[i].isdigit() or op == "insert" and known[j].isdigit():
+            return False
+    return True
 
 
 def _neighbours(word: str) -> set[str]:
@@ -196,4 +242,8 @@ def correct_value(key: str, value: str, vocab: Vocabulary | None) -> tuple[str, 
             return ","
 
         out = _DOUBLED.sub(sep, out)
+    snapped = snap_value(out, fv, vocab.max_value_edits)
+    if snapped is not None and snapped != out:
+        fixes.append(Correction(key, out, snapped))
+        out = snapped
     return out, fixes
