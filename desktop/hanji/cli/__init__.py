@@ -15,7 +15,7 @@ from hanji import __version__
 from hanji.errors import HanjiError
 
 # one module per group of subcommands; a module that is missing is skipped
-COMMAND_MODULES = ["project", "formats", "ocr", "extract", "quality", "train", "team", "packages"]
+COMMAND_MODULES = ["project", "formats", "ocr", "extract", "quality", "train", "team", "packages", "copy"]
 # the commands that edit a project take --user NAME: who the edits are recorded under
 EDITING_COMMANDS = ("add", "remove", "import", "preannotate", "propose", "forbid", "review", "agreement", "merge",
                     "conflicts")
