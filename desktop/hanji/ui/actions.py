@@ -55,6 +55,12 @@ def _review():
     return review
 
 
+def _conflicts():
+    from hanji.ui import conflicts  # issue 22: merged work packages' conflicts, ours / theirs side by side
+
+    return conflicts
+
+
 def _tool(name):
     return lambda w: w.canvas.set_tool(name)
 
@@ -154,6 +160,7 @@ ACTIONS: list[ActionSpec] = [
     ActionSpec("review.accept", "Accept document", "", "Review", lambda w: _review().accept(w)),
     ActionSpec("review.reject", "Reject document…", "", "Review", lambda w: _review().reject_dialog(w)),
     ActionSpec("review.pick", "Keep a labeler's version…", "", "Review", lambda w: _review().pick_version_dialog(w)),
+    ActionSpec("review.conflicts", "Merge conflicts…", "", "Review", lambda w: _conflicts().show(w)),
     ActionSpec("help.tour", "Keyboard tour", "", "Help", lambda w: _jobs().show_tour(w)),
     ActionSpec("help.cheatsheet", "Cheat sheet", "F1", "Help", lambda w: w.show_cheatsheet()),
     ActionSpec("help.shortcuts", "Edit shortcuts…", "Ctrl+K", "Help", lambda w: w.edit_shortcuts()),

@@ -354,6 +354,7 @@ KO.update({
     "in review": "검수 중", "accepted": "승인", "rejected": "반려", "labeler": "작업자", "reviewer": "검수자",
     "comments": "의견", "People": "작업자", "Person": "작업자", "Edits": "편집", "Docs/hour": "문서/시간",
     "s/document": "초/문서", "Submitted": "제출", "Rejected": "반려", "Labelers / entity": "작업자 쌍 / 개체",
+    "Merge conflicts…": "병합 충돌…",  # issue 22: the rest of its texts are in ui/conflicts.py
     "Keep a labeler's version…": "작업자 버전 채택…", "Keep a labeler's version": "작업자 버전 채택",
     "Whose version?": "누구의 버전을 채택할까요?", "Kept the version of": "버전 채택:",
     "No labeler's version of this document is kept.": "이 문서에는 저장된 작업자 버전이 없습니다.",
