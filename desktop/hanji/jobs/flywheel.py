@@ -95,7 +95,14 @@ def trainable_split(store, docs: list, needs: str) -> tuple[list[int], list[int]
 
 
 def run_dir(store, task: str) -> Path:
-    """Where the checkpoints of a flywheel run live: next to the project file."""
+    """Where the checkpoints of a flywheel run live: next to the project file; for a project on a
+    PostgreSQL server, in this machine's cache folder under the database's name."""
+    if store.backend != "sqlite":
+        import os
+        import re
+
+        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        return cache / "hanji" / "train" / (re.sub(r"[^\w.-]+", "_", store.path.name) + ".train") / task
     p = Path(store.path)
     return p.with_name(p.name + ".train") / task
 
