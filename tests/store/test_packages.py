@@ -179,3 +179,16 @@ def test_split_options(tmp_path):
     with pytest.raises(HanjiError, match="already there"):
         split(base, tmp_path, users=["ann"])
     base.close()
+
+
+def test_version_from_rows_is_the_version_from_objects(tmp_path):
+    from hanji.jobs.packages import make_version
+
+    s = make_base(tmp_path / "v.hanji", docs=1)
+    r = s.regions(1)[0]
+    s.update_region(r.id, tags=["B-total"], attrs={"x": [1, 2]}, confidence=0.731, points=box(1.23456, 7.891))
+    s.update_document(1, attrs={"split": "val"}, doc_type="receipt")
+    got = version_of(s, 1)
+    want = make_version(s.document(1), s.regions(1), s.links(1), s.keyvalues(1))
+    assert got == want and got["regions"][str(r.id)]["points"][0] == [1.235, 7.891]
+    s.close()

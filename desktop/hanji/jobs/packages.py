@@ -78,11 +78,31 @@ def _kv_sort(k: list[Any]) -> str:
 
 def version_of(store: ProjectStore, doc_id: int) -> dict[str, Any] | None:
     """A document's version as the store holds it now (None when it is not there)."""
-    try:
-        doc = store.document(doc_id)
-    except HanjiError:
-        return None
-    return make_version(doc, store.regions(doc_id), store.links(doc_id), store.keyvalues(doc_id))
+    got = store.rows_of(doc_id, image=False)
+    return None if got is None else version_of_rows(got)
+
+
+def version_of_rows(got: dict[str, Any]) -> dict[str, Any]:
+    """:func:`make_version` straight from stored rows (no domain objects: a split and a merge read
+    every region of the project). Rows the store wrote are already what the objects would give:
+    NFC text, points rounded to 3 decimals."""
+    out_links: dict[int, list[list[Any]]] = {}
+    for lk in got["links"]:
+        out_links.setdefault(lk["src"], []).append([int(lk["dst"]), lk["key"]])
+    regions = {}
+    for r in got["regions"]:
+        regions[str(r["id"])] = {
+            "kind": r["kind"], "points": [[round(float(x), 3), round(float(y), 3)] for x, y in json.loads(r["points"])],
+            "text": r["text"], "status": r["status"], "source": r["source"], "confidence": r["confidence"],
+            "order": r["ord"], "label": r["label"], "tags": list(rows.load_column(r["tags"])),
+            "machine_text": r["machine_text"], "attrs": dict(rows.load_column(r["attrs"])),
+            "links": sorted(out_links.get(r["id"], []))}
+    d = got["document"]
+    kvs = [[kv["key"], kv["value"], [int(i) for i in json.loads(kv["region_ids"])], kv["source"], kv["confidence"]]
+           for kv in got["keyvalues"]]
+    return {"doc": {"name": d["name"], "status": d["status"], "doc_type": d["doc_type"],
+                    "attrs": json.loads(d["attrs"]), "sha256": d["sha256"]},
+            "regions": regions, "keyvalues": sorted(kvs, key=_kv_sort)}
 
 
 def _region(v: dict[str, Any]) -> Region:
@@ -235,10 +255,7 @@ def _package_item(store: ProjectStore, doc_id: int) -> dict[str, Any]:
         data = store.image_bytes(doc_id)
         image = (data, inspect_bytes(data, doc["name"]).mime)
         doc["path"] = None
-    regions = [rows.region_from_row(r) for r in got["regions"]]
-    links = [rows.link_from_row(r) for r in got["links"]]
-    kvs = [rows.keyvalue_from_row(r) for r in got["keyvalues"]]
-    version = make_version(rows.document_from_row(doc), regions, links, kvs)
+    version = version_of_rows(dict(got, document=doc))
     return {"document": doc, "image": image, "regions": got["regions"], "links": got["links"],
             "keyvalues": got["keyvalues"], "version": version}
 

@@ -149,15 +149,19 @@ class Packages:
                     data, mime = d["image"]
                     conn.execute("INSERT OR IGNORE INTO images(sha256, data, size, mime) VALUES (?,?,?,?)",
                                  (row["sha256"], data, len(data), mime))
-            self._db.table("documents").insert_all([d["document"] for d in docs], batch_size=500)
-            for table in ("regions", "links", "keyvalues"):
-                self._db.table(table).insert_all((r for d in docs for r in d[table]), batch_size=500)
+            for table in ("documents", "regions", "links", "keyvalues"):
+                cols = rows.COLUMNS[table]
+                sql = f"INSERT INTO {table}({','.join(cols)}) VALUES ({','.join('?' * len(cols))})"
+                if table == "documents":
+                    conn.executemany(sql, [[d["document"][c] for c in cols] for d in docs])
+                else:
+                    conn.executemany(sql, [[r[c] for c in cols] for d in docs for r in d[table]])
             conn.executemany("INSERT INTO package_base(doc_id, version) VALUES (?, ?)",
                              [(d["document"]["id"], _dump(d["version"])) for d in docs])
 
-    def rows_of(self, doc_id: int) -> dict[str, Any] | None:
-        """A document's rows as stored (``document``, ``regions``, ``links``, ``keyvalues``) and its
-        image (``(data, mime)``, None when linked): what a package copies."""
+    def rows_of(self, doc_id: int, image: bool = True) -> dict[str, Any] | None:
+        """A document's rows as stored (``document``, ``regions``, ``links``, ``keyvalues``) and, with
+        ``image``, its image (``(data, mime)``, None when linked): what a package copies."""
         with self._mutex:
             doc = self._get_row(self.conn, "documents", doc_id)
             if doc is None:
@@ -167,8 +171,9 @@ class Packages:
                 cols = rows.COLUMNS[table]
                 out[table] = [dict(zip(cols, r)) for r in self.conn.execute(
                     f"SELECT {','.join(cols)} FROM {table} WHERE doc_id=? ORDER BY id", (doc_id,))]
-            img = self.conn.execute("SELECT data, mime FROM images WHERE sha256=?", (doc["sha256"],)).fetchone()
-            out["image"] = (img[0], img[1]) if img else None
+            if image:
+                img = self.conn.execute("SELECT data, mime FROM images WHERE sha256=?", (doc["sha256"],)).fetchone()
+                out["image"] = (img[0], img[1]) if img else None
             return out
 
     def base_versions(self) -> Iterator[tuple[int, Any]]:
