@@ -199,7 +199,11 @@ class Seats(QObject):
 
     def eventFilter(self, obj, ev) -> bool:
         """A read-only document: the canvas pans and zooms (middle button, space, wheel) but takes no
-        left-button edits."""
+        left-button edits. The banner follows the canvas's size."""
+        if ev.type() == QEvent.Type.Resize and self.banner.isVisible():
+            self.banner.place()
+            _place_review_banner(self.w, self.banner)
+            return False
         if self.read_only and ev.type() in _MOUSE:
             buttons = ev.buttons() | ev.button()
             if buttons & Qt.MouseButton.LeftButton and not getattr(self.w.canvas, "_space", False):
@@ -232,20 +236,26 @@ class _Banner(QFrame):
     def show_claim(self, claim, why: str = "") -> None:
         if claim is not None:
             since = time.strftime("%H:%M", time.localtime(claim.taken))
-            self.label.setText(f"🔒 {tr('Read-only')}: {claim.holder or tr('(unnamed)')} "
+            self.label.setText(f"{tr('Read-only')}: {claim.holder or tr('(unnamed)')} "
                                f"{tr('is editing this document')} ({tr('since')} {since}). "
                                f"{tr('It opens for you when they move on or after')} "
                                f"{max(1, round(claim.expires_in / 60))} {tr('min without their edits')}.")
             self.take_over.show()
         else:
-            self.label.setText(f"🔒 {tr('Read-only')}: {why}")
+            self.label.setText(f"{tr('Read-only')}: {why}")
             self.take_over.hide()
-        canvas = self.parentWidget()
-        self.setFixedWidth(max(280, min(720, canvas.width() - 24)))
-        self.adjustSize()
-        self.move(12, 12)
         self.show()
+        self.place()
         self.raise_()
+
+    def place(self) -> None:
+        """At the canvas's top left, as wide as its text wants up to the canvas's width, every
+        line of the wrapped text shown."""
+        canvas = self.parentWidget()
+        width = max(300, min(760, canvas.width() - 24))
+        lay = self.layout()
+        self.setFixedSize(width, lay.totalHeightForWidth(width))
+        self.move(12, 12)
 
 
 def _place_review_banner(w, claim_banner) -> None:
