@@ -209,3 +209,15 @@ def test_the_cli_lists_who_is_editing_what(seats, pg_url, capsys):
     a.release()
     assert main(["info", pg_url, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["claims"] == []
+
+
+def test_the_claim_expiry_is_set_from_the_command_line(tmp_path, capsys):
+    from hanji.cli import main
+
+    p = tmp_path / "p.hanji"
+    _project(p).close()
+    assert main(["review", str(p), "--claim-expiry", "120"]) == 0
+    with ProjectStore.open(p, readonly=True) as s:
+        assert s.claim_expiry_s == 120
+    assert main(["review", str(p), "--claim-expiry", "-5"]) != 0
+    assert "positive number of seconds" in capsys.readouterr().err

@@ -28,6 +28,9 @@ def register(sub) -> None:
     p.add_argument("--comment", metavar="TEXT", help="the comment of --reject, --accept or --note")
     p.add_argument("--region", type=int, metavar="ID", help="pin the comment to this region of the document")
     p.add_argument("--version-of", metavar="NAME", help="with --pick: whose version")
+    p.add_argument("--claim-expiry", type=float, metavar="SECONDS",
+                   help="set the project's claim expiry: a document a seat has open is free for others after "
+                        "this long without its edits (600 by default)")
     p.set_defaults(func=cmd_review)
 
     p = sub.add_parser("agreement", help="labeling consistency: agreement of labelers given the same documents")
@@ -66,7 +69,9 @@ def cmd_review(args) -> int:
     action = next(((a, getattr(args, a)) for a in ("submit", "start", "accept", "reject", "note", "pick")
                    if getattr(args, a)), None)
     did = None
-    with open_project(args.project, readonly=action is None) as store:
+    with open_project(args.project, readonly=action is None and args.claim_expiry is None) as store:
+        if args.claim_expiry is not None:
+            store.set_claim_expiry(args.claim_expiry)
         if action:
             name, ref = action
             doc = _doc(store, ref)

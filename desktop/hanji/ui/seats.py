@@ -153,8 +153,6 @@ class Seats(QObject):
 
             review.refresh(self.w)
             _place_review_banner(self.w, self.banner)
-        if ch.table in ("regions", "documents", "links") and hasattr(self.w, "_update_counts"):
-            self.w._update_counts()
 
     # ------------------------------------------------------------------ showing it
     def refresh_pane(self, doc_ids=None) -> None:
