@@ -39,6 +39,12 @@ def test_split_merge_conflicts_cli(tmp_path, capsys):
     # the package opens like any project
     rc, out, _ = run(capsys, "info", out_dir / "shop-ann.hanji", "--json")
     assert rc == 0 and json.loads(out)["documents"] == 2
+    assert json.loads(out)["packages"]["origin"]["seat"] == "ann"
+    rc, out, _ = run(capsys, "info", base, "--json")
+    info = json.loads(out)["packages"]
+    assert info["checked_out"] == 4 and [p["seat"] for p in info["out"]] == ["ann", "bob"]
+    rc, out, _ = run(capsys, "info", base)
+    assert "checked out: 4 documents in 2 packages (seat ann: 2, seat bob: 2)" in out
     # nothing handed out twice
     again = tmp_path / "again"
     again.mkdir()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from hanji.cli.progress import Bar
 from hanji.errors import HanjiError
@@ -119,3 +120,24 @@ def cmd_conflicts(args) -> int:
         print(f"{describe(c)}  [{names.get(c['doc_id'], '?')}]")
     print("resolve: hanji conflicts PROJECT --take ours|theirs ID (or --edited ID after fixing it by hand)")
     return 0
+
+
+def package_info(store) -> dict[str, Any]:
+    """For ``hanji info``: the packages still out and their documents, open conflicts, and where a
+    package came from."""
+    out = [p for p in store.packages() if p["merged"] is None]
+    return {"checked_out": len(store.checkouts()),
+            "out": [{"id": p["id"], "seat": p["seat"], "path": p["path"], "documents": p["docs"]} for p in out],
+            "open_conflicts": len(store.conflicts()), "origin": store.package_origin()}
+
+
+def print_packages(info: dict[str, Any]) -> None:
+    o = info["origin"]
+    if o:
+        print(f"  a work package of {o.get('base_name', '?')} (seat {o.get('seat', '?')}): "
+              f"merge it back with hanji merge PROJECT THIS_FILE")
+    if info["out"]:
+        print(f"  checked out: {info['checked_out']} documents in {len(info['out'])} packages ("
+              + ", ".join(f"seat {p['seat']}: {p['documents']}" for p in info["out"]) + ")")
+    if info["open_conflicts"]:
+        print(f"  merge conflicts open: {info['open_conflicts']} (hanji conflicts PROJECT)")

@@ -67,14 +67,16 @@ def cmd_add(args) -> int:
 
 
 def cmd_info(args) -> int:
+    from hanji.cli.packages import package_info, print_packages
     from hanji.cli.team import claims_json, print_claims
     from hanji.store import open_project
 
     with open_project(args.project, readonly=True) as store:
         counts = store.counts()
         claims = claims_json(store)  # documents seats have open for editing (issue 21)
+        packages = package_info(store)  # work packages out, merge conflicts (issue 22)
     if args.json:
-        print(json.dumps(dict(counts, claims=claims), ensure_ascii=False))
+        print(json.dumps(dict(counts, claims=claims, packages=packages), ensure_ascii=False))
         return 0
     print(f"{args.project}")
     print(f"  documents: {counts['documents']}  " + "  ".join(
@@ -85,6 +87,7 @@ def cmd_info(args) -> int:
     print(f"  images: {counts['image_bytes'] / 1e6:.1f} MB inside, {counts['linked_images']} linked")
     print(f"  undo steps: {counts['history_steps']}  schema: {counts['schema_version']}")
     print_claims(claims)
+    print_packages(packages)
     return 0
 
 
