@@ -40,8 +40,9 @@ def rid(store, doc_id, j):
     return store.regions(doc_id)[j].id
 
 
-def test_split_three_edit_merge(tmp_path):
-    base = make_base(tmp_path / "base.hanji")
+def test_split_three_edit_merge(project_name, tmp_path):
+    """On both backends (the base a file or a PostgreSQL database; the packages are files)."""
+    base = make_base(project_name)
     outs = split(base, tmp_path, 3)
     assert [o.documents for o in outs] == [3, 3, 3]
     assert [o.regions for o in outs] == [9, 9, 9]
