@@ -89,6 +89,18 @@ def test_a_second_seat_sees_the_first_seats_edits_and_claims(qtbot, two_seats, m
     assert lee.claim_of(first).mine and first not in w.documents.model.claims
     qtbot.waitUntil(lambda: w.documents.model.claims == {second: "kim"}, timeout=4000)
 
+    # kim's reviewer takes the document over under lee's hands: lee's next edit is refused, said, and
+    # the document turns read-only (before any notification of the take-over is handled)
+    kim.user = "boss"
+    kim.claim(first, take_over=True)
+    rid = lee.regions(first)[0].id
+    w.session.select({rid}, rid)
+    w.actions_["label.difficult"].trigger()
+    assert w.seats.read_only and "being edited by boss" in w.statusBar().currentMessage()
+    assert lee.region(rid).status != "difficult"
+    kim.user = "kim"
+    kim.release([first])
+
     # a reviewer takes kim's document over from the window
     lee.user = "rev"
     w.session.set_document(second)

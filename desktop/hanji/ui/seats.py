@@ -10,7 +10,9 @@ On a SQLite file (one writer) nothing is claimed here and nothing is heard: the 
 
 from __future__ import annotations
 
+import sys
 import time
+import weakref
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton
@@ -73,6 +75,7 @@ class Seats(QObject):
         self._unsub = bridge.subscribe(self.store, self._on_change)
         if self.active():
             self.store.listen()
+            _install_hook(self)
         self.refresh_pane()
 
     # ------------------------------------------------------------------ opening a document
@@ -98,6 +101,16 @@ class Seats(QObject):
             self._set_read_only(doc_id is not None, str(e))
             return
         self._set_read_only(self.claim is not None and not self.claim.mine)
+        self.refresh_pane()
+
+    def refused(self, e) -> None:
+        """An edit of the open document was refused (its claim expired and another seat took it, or a
+        reviewer took it over): say so, and show the document read-only from now on."""
+        self.w.statusBar().showMessage(str(getattr(e, "reason", e)), 10000)
+        held = getattr(e, "claim", None)
+        if held is not None and held.doc_id == self.w.session.doc_id:
+            self.claim = held
+            self._set_read_only(True)
         self.refresh_pane()
 
     def take_over(self) -> None:
@@ -263,6 +276,37 @@ def _place_review_banner(w, claim_banner) -> None:
         return
     y = claim_banner.geometry().bottom() + 8 if claim_banner.isVisible() else 12
     rb.move(12, y)
+
+
+_seats: list = []  # weak references to the windows' seats, for the hook below
+_hook = None
+
+
+def _install_hook(seats: Seats) -> None:
+    """An edit refused because another seat holds the document is raised inside a Qt handler (a
+    canvas drag, a typed text, a menu action): instead of a traceback, the windows' seats say so
+    and turn the document read-only. Every other exception goes on to the hook that was there."""
+    global _hook
+    _seats[:] = [r for r in _seats if r() is not None] + [weakref.ref(seats)]
+    if sys.excepthook is _hook:
+        return
+    previous = sys.excepthook
+
+    def hook(kind, value, tb):
+        from hanji.store.claims import DocumentClaimed
+
+        if isinstance(value, DocumentClaimed):
+            alive = [r() for r in _seats if r() is not None]
+            for s in alive:
+                try:
+                    s.refused(value)
+                except RuntimeError:  # a window already deleted
+                    pass
+            if alive:
+                return
+        previous(kind, value, tb)
+
+    _hook = sys.excepthook = hook
 
 
 def install(w) -> Seats:
