@@ -98,12 +98,24 @@ class Cluster:
             hba = c.data / "pg_hba.conf"
             hba.write_text(f"local all {PASSWORD_USER} scram-sha-256\n" + hba.read_text())
             c._cmd("pg_ctl", "-D", str(c.data), "-l", str(root / "server.log"), "-w", "-t", "60", "start")
+            c._watch()
             return c
         except (subprocess.CalledProcessError, OSError) as e:
             detail = getattr(e, "stderr", b"") or b""
             _WHY.append(f"the test cluster did not start: {e} {detail.decode(errors='replace')[-400:]}")
             shutil.rmtree(root, ignore_errors=True)
             return None
+
+    def _watch(self) -> None:
+        """Stop the server and remove its folder when this process dies without stopping it (a test
+        run killed or cancelled): a shell that waits for this process to go."""
+        stop = [str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"]
+        if self.user:
+            stop = ["runuser", "-u", self.user, "--", *stop]
+        script = (f"while kill -0 {os.getpid()} 2>/dev/null; do sleep 2; done; "
+                  f"[ -d '{self.data}' ] && {' '.join(stop)} >/dev/null 2>&1; rm -rf '{self.root}'")
+        subprocess.Popen(["sh", "-c", script], start_new_session=True, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def _cmd(self, prog: str, *args: str) -> None:
         argv = [str(self.bindir / prog), *args]

@@ -214,11 +214,13 @@ class PgConnection:
             if self.trace is not None:
                 self.trace(q)
             try:
-                cur = self.raw.execute(q, params if params is not None else ())
+                if word.startswith("BEGIN") and "IMMEDIATE" in sql.upper():  # one round trip for both
+                    q = f"BEGIN; SELECT pg_advisory_xact_lock({LOCK_KEY})"
+                    cur = self.raw.execute(q)
+                else:
+                    cur = self.raw.execute(q, params if params is not None else ())
                 if word.startswith("BEGIN"):
                     self._in_tx = True
-                    if "IMMEDIATE" in sql.upper():
-                        self.raw.execute(f"SELECT pg_advisory_xact_lock({LOCK_KEY})")
                 rows = cur.fetchall() if cur.description is not None else []
             except _psycopg().Error as e:
                 raise self._error(e) from e
