@@ -17,10 +17,11 @@ ENTRY = HERE / "hanji_main.py"
 APP_NAME = "hanji"
 BUNDLE_ID = "org.hanji.Hanji"
 
-# TLS and OpenSSL (5 MB with libssl/libcrypto): the app never goes online. They are imported (torch
-# imports urllib; hashlib tries OpenSSL first) but always inside ``try/except ImportError``: without
-# them http.client and urllib work without TLS, hashlib and hmac use Python's own SHA-2, MD5, BLAKE2.
-GUARDED = ("ssl", "_ssl", "_hashlib")
+# OpenSSL's hashes: imported inside ``try/except ImportError`` (hashlib tries OpenSSL first, then uses
+# Python's own SHA-2, MD5, BLAKE2). Python's ``ssl`` stays in the bundle: psycopg imports it
+# unconditionally (it sets up libcrypto's callbacks before libpq), and without it PostgreSQL projects
+# (issue 21) cannot open in the frozen app; it was left out (5 MB with libssl/libcrypto) before that.
+GUARDED = ("_hashlib",)
 
 # Python modules the app never imports at run time. onnx/onnxruntime/rapidocr are dev-only (the
 # ONNX peer in benchmarks, the weight converters in tools/); test tools; other GUI toolkits;

@@ -328,3 +328,24 @@ def test_nothing_imported_at_run_time_is_excluded(common):
     excluded = set(common.EXCLUDES) - set(common.GUARDED)  # imports their importers guard (common.py)
     hit = [m for m in loaded if any(".".join(m.split(".")[:i]) in excluded for i in range(1, m.count(".") + 2))]
     assert hit == []
+
+
+def test_what_the_build_leaves_out_as_guarded_is_guarded(common):
+    """The GUARDED modules are left out on the promise that their importers cope without them: torch,
+    the app and psycopg (PostgreSQL projects; it imports ``ssl`` unconditionally, which broke them in
+    the frozen app) import in a fresh interpreter where those modules cannot be found."""
+    code = (
+        "import sys\n"
+        "blocked = set(sys.argv[1:])\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in blocked:\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "import torch, hanji.app, hanji.cli, hanji.store.pg\n"
+        "import psycopg\n"
+        "print('pq', psycopg.pq.__impl__)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code, *common.GUARDED], capture_output=True, text=True, timeout=300,
+                       env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert r.returncode == 0 and "pq " in r.stdout, r.stderr[-2000:]
