@@ -84,10 +84,10 @@ def test_the_first_hits_by_id_in_reading_order(project):
 
 def test_grams_are_case_folded_pairs_and_queries_match_them():
     assert set(grams("Ab")) - {" "}
-    assert sorted(grams("Ab").split()) == sorted([f"{ord('a'):06x}{ord('b'):06x}", f"{ord('b'):06x}000000"])
+    assert sorted(grams("Ab").split()) == sorted([f"{ord('a'):08x}{ord('b'):08x}", f"{ord('b'):08x}00000000"])
     assert grams("", None) == ""
-    assert grams_query("합계") == f"{ord('합'):06x}{ord('계'):06x}"
-    assert grams_query("A") == f"{ord('a'):06x}*"
+    assert grams_query("합계") == f"{ord('합'):08x}{ord('계'):08x}"
+    assert grams_query("A") == f"{ord('a'):08x}*"
     assert grams_query("abc") is None and grams_query("a\x00") is None
 
 

@@ -6,7 +6,10 @@ import json
 import time
 from typing import Any
 
-from hanji.domain.model import Document, EntityType, KeyValue, Link, Region
+from hanji.domain.model import REGION_STATUSES, Document, EntityType, KeyValue, Link, Region
+
+_new = object.__new__
+_FOUR = ("quad", "rect")
 
 REGION_COLUMNS = ("id", "doc_id", "kind", "points", "text", "status", "source", "confidence", "ord",
                   "label", "tags", "machine_text", "attrs", "updated")
@@ -49,14 +52,29 @@ def region_row(r: Region) -> dict[str, Any]:
 
 
 def region_from_row(row: dict[str, Any] | tuple) -> Region:
-    if not isinstance(row, dict):
-        row = dict(zip(REGION_COLUMNS, row))
-    return Region(
-        points=json.loads(row["points"]), kind=row["kind"], text=row["text"], status=row["status"],
-        source=row["source"], confidence=row["confidence"], order=row["ord"], label=row["label"],
-        tags=load_column(row["tags"]), machine_text=row["machine_text"], attrs=load_column(row["attrs"]),
-        id=row["id"], doc_id=row["doc_id"],
-    )
+    """A region as stored. Rows are what :func:`region_row` wrote from a checked :class:`Region`
+    (points of numbers, a kind and status of the lists, the text in NFC), so a row that reads as such
+    is not checked again: the object is filled in directly (an export of millions of regions
+    spends its time here). A row another program wrote wrong (not four points for a quad, an
+    unknown status) goes through the checks and fails there."""
+    if isinstance(row, dict):
+        row = tuple(row[c] for c in REGION_COLUMNS)
+    rid, doc_id, kind, points, text, status, source, confidence, order, label, tags, machine, attrs = row[:13]
+    points = json.loads(points)
+    try:
+        pts = [(float(x), float(y)) for x, y in points]
+    except (TypeError, ValueError):
+        pts = []
+    n = len(pts)
+    if status in REGION_STATUSES and (n == 4 if kind in _FOUR else kind == "polygon" and n >= 3):
+        r = _new(Region)
+        r.__dict__.update(points=pts, kind=kind, text=text, status=status, source=source, confidence=confidence,
+                          order=order, label=label, tags=load_column(tags), machine_text=machine,
+                          attrs=load_column(attrs), id=rid, doc_id=doc_id)
+        return r
+    return Region(points=points, kind=kind, text=text, status=status, source=source, confidence=confidence,
+                  order=order, label=label, tags=load_column(tags), machine_text=machine,
+                  attrs=load_column(attrs), id=rid, doc_id=doc_id)
 
 
 def document_from_row(row: dict[str, Any] | tuple) -> Document:

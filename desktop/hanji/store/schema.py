@@ -86,16 +86,16 @@ def m001_initial(conn: sqlite3.Connection) -> None:
 
 def grams(*texts: str | None) -> str:
     """The short-query index's tokens of ``texts`` (SQL: ``hanji_grams(text, ...)``): every
-    character with the one after it (the last with an end mark, 0), lower-cased, each pair as 12 hex
-    digits (6 a character), so that the ``ascii`` tokenizer keeps it whole. A two-character query is
-    then one token, a one-character query the prefix of a token. Never change what this returns:
-    the contentless index deletes a row by the tokens it was given (a change needs a migration
-    that rebuilds ``regions_grams`` and ``keyvalues_grams``)."""
+    character with the one after it (the last with an end mark, 0), lower-cased, each pair as the
+    16 hex digits of its UTF-32 (8 a character), so that the ``ascii`` tokenizer keeps it whole. A
+    two-character query is then one token, a one-character query the prefix of a token. Never
+    change what this returns: the contentless index deletes a row by the tokens it was given (a
+    change needs a migration that rebuilds ``regions_short_fts`` and ``keyvalues_short_fts``)."""
     out: set[str] = set()
     for t in texts:
         if t:
-            t = t.lower() + "\x00"
-            out.update(f"{ord(a):06x}{ord(b):06x}" for a, b in zip(t, t[1:]))
+            h = (t.lower() + "\x00").encode("utf-32-be").hex()
+            out.update([h[i:i + 16] for i in range(0, len(h) - 8, 8)])
     return " ".join(out)
 
 
@@ -296,31 +296,31 @@ def m009_short_search(conn: sqlite3.Connection) -> None:
     register_functions(conn)
     _script(conn,
         """
-        CREATE VIRTUAL TABLE regions_grams USING fts5(grams, content='', detail='none', columnsize=0, prefix='6',
+        CREATE VIRTUAL TABLE regions_short_fts USING fts5(grams, content='', detail='none', columnsize=0, prefix='8',
                                                       tokenize='ascii');
-        CREATE TRIGGER regions_grams_ai AFTER INSERT ON regions BEGIN
-            INSERT INTO regions_grams(rowid, grams) VALUES (new.id, hanji_grams(new.text)); END;
-        CREATE TRIGGER regions_grams_ad AFTER DELETE ON regions BEGIN
-            INSERT INTO regions_grams(regions_grams, rowid, grams)
+        CREATE TRIGGER regions_short_fts_ai AFTER INSERT ON regions BEGIN
+            INSERT INTO regions_short_fts(rowid, grams) VALUES (new.id, hanji_grams(new.text)); END;
+        CREATE TRIGGER regions_short_fts_ad AFTER DELETE ON regions BEGIN
+            INSERT INTO regions_short_fts(regions_short_fts, rowid, grams)
             VALUES ('delete', old.id, hanji_grams(old.text)); END;
-        CREATE TRIGGER regions_grams_au AFTER UPDATE OF text ON regions BEGIN
-            INSERT INTO regions_grams(regions_grams, rowid, grams)
+        CREATE TRIGGER regions_short_fts_au AFTER UPDATE OF text ON regions BEGIN
+            INSERT INTO regions_short_fts(regions_short_fts, rowid, grams)
             VALUES ('delete', old.id, hanji_grams(old.text));
-            INSERT INTO regions_grams(rowid, grams) VALUES (new.id, hanji_grams(new.text)); END;
-        INSERT INTO regions_grams(rowid, grams) SELECT id, hanji_grams(text) FROM regions;
-        CREATE VIRTUAL TABLE keyvalues_grams USING fts5(grams, content='', detail='none', columnsize=0, prefix='6',
+            INSERT INTO regions_short_fts(rowid, grams) VALUES (new.id, hanji_grams(new.text)); END;
+        INSERT INTO regions_short_fts(rowid, grams) SELECT id, hanji_grams(text) FROM regions;
+        CREATE VIRTUAL TABLE keyvalues_short_fts USING fts5(grams, content='', detail='none', columnsize=0, prefix='8',
                                                         tokenize='ascii');
-        CREATE TRIGGER keyvalues_grams_ai AFTER INSERT ON keyvalues BEGIN
-            INSERT INTO keyvalues_grams(rowid, grams) VALUES (new.id, hanji_grams(new.key, new.value)); END;
-        CREATE TRIGGER keyvalues_grams_ad AFTER DELETE ON keyvalues BEGIN
-            INSERT INTO keyvalues_grams(keyvalues_grams, rowid, grams)
+        CREATE TRIGGER keyvalues_short_fts_ai AFTER INSERT ON keyvalues BEGIN
+            INSERT INTO keyvalues_short_fts(rowid, grams) VALUES (new.id, hanji_grams(new.key, new.value)); END;
+        CREATE TRIGGER keyvalues_short_fts_ad AFTER DELETE ON keyvalues BEGIN
+            INSERT INTO keyvalues_short_fts(keyvalues_short_fts, rowid, grams)
             VALUES ('delete', old.id, hanji_grams(old.key, old.value)); END;
-        CREATE TRIGGER keyvalues_grams_au AFTER UPDATE OF key, value ON keyvalues BEGIN
-            INSERT INTO keyvalues_grams(keyvalues_grams, rowid, grams)
+        CREATE TRIGGER keyvalues_short_fts_au AFTER UPDATE OF key, value ON keyvalues BEGIN
+            INSERT INTO keyvalues_short_fts(keyvalues_short_fts, rowid, grams)
             VALUES ('delete', old.id, hanji_grams(old.key, old.value));
-            INSERT INTO keyvalues_grams(rowid, grams) VALUES (new.id, hanji_grams(new.key, new.value)); END;
-        INSERT INTO keyvalues_grams(rowid, grams) SELECT id, hanji_grams(key, value) FROM keyvalues;
-        INSERT INTO regions_grams(regions_grams) VALUES ('optimize');
+            INSERT INTO keyvalues_short_fts(rowid, grams) VALUES (new.id, hanji_grams(new.key, new.value)); END;
+        INSERT INTO keyvalues_short_fts(rowid, grams) SELECT id, hanji_grams(key, value) FROM keyvalues;
+        INSERT INTO regions_short_fts(regions_short_fts) VALUES ('optimize');
         """
     )
 

@@ -1,6 +1,6 @@
 """Full-text search over a project, answered by indexes (nothing held in memory): queries of three
 or more characters by the FTS5 trigram indexes (Hangul substrings included), one- and two-character
-queries by the character-pair indexes of migration 9 (``regions_grams``, ``keyvalues_grams``; see
+queries by the character-pair indexes of migration 9 (``regions_short_fts``, ``keyvalues_short_fts``; see
 :func:`hanji.store.schema.grams`). Both take the first ``limit`` matches by row id (the order rows
 were added, so a search stops early however common the query) and return them in reading order.
 SQLite-only (FTS5); the PostgreSQL backend answers the same calls its own way."""
@@ -20,7 +20,7 @@ def grams_query(q: str) -> str | None:
     q = q.lower()
     if "\x00" in q or not 1 <= len(q) <= 2:
         return None
-    return "".join(f"{ord(c):06x}" for c in q) + ("*" if len(q) == 1 else "")
+    return q.encode("utf-32-be").hex() + ("*" if len(q) == 1 else "")
 
 
 class Search:
@@ -34,7 +34,7 @@ class Search:
         if len(q) >= 3 and len(q.lower()) >= 3:
             index, match = f"{table}_fts", '"' + q.replace('"', '""') + '"'
         else:
-            index, match = f"{table}_grams", grams_query(q)
+            index, match = f"{table}_short_fts", grams_query(q)
             if match is None:
                 return []
         cols = ",".join(f"{alias}.{c}" for c in columns)
