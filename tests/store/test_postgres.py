@@ -202,3 +202,29 @@ def test_search_finds_every_length_and_uses_the_trigram_index(pg_url):
         "EXPLAIN SELECT id FROM regions WHERE lower(text) LIKE '%강남구%' ORDER BY id LIMIT 100"))
     assert "regions_text_trgm" in plan, plan
     project.close()
+
+
+# ---------------------------------------------------------------------------------------- the command line
+def test_commands_take_a_url(pg_url, tmp_path, capsys):
+    import json
+
+    from hanji.cli import main
+
+    img = tmp_path / "r.png"
+    img.write_bytes(png_bytes(60, 30, text="합"))
+    assert main(["new", pg_url]) == 0
+    assert main(["add", pg_url, str(img)]) == 0
+    with open_project(pg_url) as s:
+        doc = s.documents()[0]
+        s.add_region(doc.id, Region(quad(0), text="합계 12,000원"))
+    capsys.readouterr()
+    assert main(["info", pg_url, "--json"]) == 0
+    info = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert info["documents"] == 1 and info["regions"] == 1 and info["entity_types"] > 0
+    assert main(["search", pg_url, "합계", "--json"]) == 0
+    assert "12,000" in capsys.readouterr().out
+    assert main(["new", pg_url]) == 1
+    assert "already holds a Hanji project" in capsys.readouterr().err
+    assert main(["info", pg_url.replace("/t_", "/missing_"), "--json"]) == 1
+    err = capsys.readouterr().err
+    assert "createdb" in err and "Traceback" not in err
