@@ -246,3 +246,16 @@ def test_choose_name_leaves_a_printed_label_out_of_the_name():
     tags = [[NAMES_KO[max(range(3), key=lambda j: p[j])] for p in r] for r in rows]
     choose_name(regions, tags, [[max(p) for p in r] for r in rows], rows, NAMES_KO, "store_name")
     assert tags[1] == ["O", "B-store_name", "I-store_name", "I-store_name"]
+
+
+def test_an_amount_ocr_glued_to_its_label_is_a_total_and_its_dollar_read_as_s_comes_back():
+    from hanji.domain.fields import clean_value
+    from hanji.domain.values import amount_as_printed
+
+    regions = [reg(40, 100, 600, "Total Amount:$8.60"), reg(40, 140, 600, "GST@6%:$0.49"),
+               reg(40, 180, 600, "Nett Total:S8.60"), reg(40, 220, 300, "CASH"), reg(400, 220, 600, "$10.00")]
+    got = {(c.region, c.text, c.grade) for c in total_candidates(regions)}
+    assert got == {(0, "$8.60", 0.9), (2, "S8.60", 1.0)}  # the tax and the cash are none
+    assert clean_value("total", "Total:S8.60", "sroie") == "$8.60"
+    assert amount_as_printed("Nett Total:S8.60") == "$8.60" and amount_as_printed("합계:12,000") == "12,000"
+    assert amount_as_printed("-1,000") == "-1,000" and amount_as_printed("12,000원") == "12,000원"

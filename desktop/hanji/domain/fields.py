@@ -58,7 +58,7 @@ def field_spans(regions: list[Region], tags: list[list[str]] | None = None,
 _YEAR = r"(?:(?:\d{4}|\d{2,3})(?!\d|:\d)|(?:\d{4}|\d{2})(?=\d{1,2}:\d{2}))"
 _DATE_IN = re.compile(r"\d{4}\s*년\s*\d{1,2}\s*월\s*\d{1,2}\s*일|\d{1,4}\s*[./\-]\s*\d{1,2}\s*[./\-]\s*" + _YEAR + r"\.?|"
                       r"\d{1,2}\s*[A-Za-z]{3}\s*" + _YEAR)
-_MONEY_IN = re.compile(r"\$?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)")
+_MONEY_IN = re.compile(r"(?:\$|S(?=\d))?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)")  # S: a '$' as OCR reads it
 
 
 def clean_value(key: str, text: str, doc_type: str = "") -> str:
@@ -71,7 +71,7 @@ def clean_value(key: str, text: str, doc_type: str = "") -> str:
             return m.group(0) if m else t
         if key == "total":  # SROIE keeps a '$' printed before the amount, drops 'RM'
             found = _MONEY_IN.findall(t)
-            return found[-1] if found else t
+            return re.sub(r"^S", "$", found[-1]) if found else t
     return t
 
 

@@ -21,7 +21,9 @@ from hanji.domain.text import tokens
 
 # an amount as printed: 12.50, 1,234.50, RM12.50, $8.20, 12,000, 12,000원, ₩12,000 (a bare integer
 # without separators is a count or a code, not an amount)
-_AMOUNT = re.compile(r"^(?:RM|\$|₩|MYR|KRW)?-?(?:\d{1,3}(?:,\d{3})+(?:\.\d{2})?|\d+\.\d{2})(?:원)?$")
+_AMOUNT = re.compile(r"^(?:RM|\$|S(?=\d)|₩|MYR|KRW)?-?(?:\d{1,3}(?:,\d{3})+(?:\.\d{2})?|\d+\.\d{2})(?:원)?$")
+# a label OCR glued to its amount: 'Total:$6.90', 'NettTotal:S8.60' (S: the '$' as OCR reads it)
+_GLUED_AMOUNT = re.compile(r"^([A-Za-z가-힣][^:：]*[A-Za-z가-힣])\s*[:：]\s*(\S+)$")
 
 # labels that mean "not the amount paid"; an "inclusive of tax" phrase is taken out first. No word break is
 # asked for before TAX or QTY: OCR glues words ('TOTALTAX')
@@ -159,9 +161,12 @@ def total_candidates(regions: list[Region]) -> list[AmountCandidate]:
         toks = tokens(reg.text)
         row = [j for j in range(len(regions)) if j != i and _same_row(boxes[i], boxes[j])]
         for k, tok in enumerate(toks):
-            if not is_amount(tok):
+            glued = _GLUED_AMOUNT.match(tok)
+            if glued and is_amount(glued.group(2)):
+                tok = glued.group(2)
+            elif not is_amount(tok):
                 continue
-            label = _words(toks[:k])
+            label = _words(toks[:k] + ([glued.group(1)] if glued and tok == glued.group(2) else []))
             label = label if re.search(r"[A-Za-z가-힣]{2,}", label) else ""
             left = boxes[i][0]
             if not label:

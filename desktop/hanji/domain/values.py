@@ -113,6 +113,18 @@ def cut_value(field: str, text: str) -> str | None:
     return t or None
 
 
+_LABELLED_AMOUNT = re.compile(r"^[A-Za-z가-힣][^:：]*[:：]\s*((?:\$|S(?=\d)|₩)?\s?-?\d[\d,]*(?:\.\d{1,2})?\s?원?)$")
+
+
+def amount_as_printed(value: str) -> str:
+    """An amount a label was glued to by OCR (``Total:$6.90``, ``Nett Total:S8.60``) cut to the amount,
+    its ``$`` read back from the ``S`` OCR takes it for; a value printed alone as given (``S8.60`` too)."""
+    m = _LABELLED_AMOUNT.match(value.strip())
+    if not m:
+        return re.sub(r"^S(?=\d+(?:,\d{3})*\.\d{2}$)", "$", value.strip())
+    return re.sub(r"^S(?=\d)", "$", m.group(1))
+
+
 def _card(field: str, value: str) -> str:
     """A card number as read, its masked groups' dashes that OCR read as '_' or '.' (or a space before
     a dash) made dashes again, its four groups restored (:func:`_regroup_card`); other fields as given."""

@@ -19,7 +19,8 @@ Hangul has no confusions listed here: a Hangul word is never changed.
 A whole value a few OCR slips from one value confirmed before (the same store's address on its next
 receipt: ``PERINDUSTIAN`` for ``PERINDUSTRIAN``, ``S1750`` for ``81750``) becomes that value: at most
 ``max_value_edits`` (a share of its characters, spaces and case ignored) from it, and nearer to it than
-to any other confirmed value of the field by at least two edits (:func:`snap_value`).
+to any other confirmed value of the field by at least two edits (:func:`snap_value`), and no digit
+changed, added or dropped.
 """
 
 from __future__ import annotations
@@ -107,7 +108,9 @@ def _squash(value: str) -> str:
 def snap_value(value: str, fv: FieldVocabulary, max_edits: float) -> str | None:
     """The confirmed value of the field that ``value`` is an OCR reading of, or None: within
     ``max_edits`` of its characters (spaces and case ignored; at least 8 characters long) and nearer
-    than any other by two edits or more. A value confirmed as read is itself."""
+    by two edits or more than any other confirmed value that is not a variant of it (within
+    ``max_edits`` of it: ``...TAMPOI,81200`` and ``...TAMPOI 81200``). A value confirmed as read is
+    itself."""
     if max_edits <= 0 or not fv.whole:
         return None
     u = _squash(value)
@@ -116,8 +119,11 @@ def snap_value(value: str, fv: FieldVocabulary, max_edits: float) -> str | None:
     near = sorted((edit_distance(u, w), w) for w in fv.whole if abs(len(w) - len(u)) <= max_edits * len(w))
     if not near or near[0][0] > max_edits * len(near[0][1]):
         return None
-    if len(near) > 1 and near[1][0] - near[0][0] < 2:
-        return None
+    best = min(near, key=lambda x: (x[0], -sum(fv.whole[x[1]].values())))
+    for d, w in near:  # another value about as near is ambiguous, unless it is a variant of the same
+        if w != best[1] and d - best[0] < 2 and edit_distance(w, best[1]) > max_edits * len(best[1]):
+            return None
+    near = [best]
     if not _same_numbers(u, near[0][1]):
         return None
     return fv.whole[near[0][1]].most_common(1)[0][0]

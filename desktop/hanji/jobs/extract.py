@@ -28,6 +28,7 @@ from hanji.domain.receipt_rules import (
 from hanji.domain.schemas import DOC_TYPES
 from hanji.domain.text import tokens
 from hanji.domain.validators import FIELD_MASKS, check_field, check_items_total, mask_number
+from hanji.domain.values import AMOUNT_FIELDS, amount_as_printed
 from hanji.errors import HanjiError
 from hanji.jobs.base import CancelToken, Progress, no_progress
 from hanji.jobs.vocab import correct_keyvalues
@@ -123,6 +124,9 @@ def extract_regions(regions: list[Region], doc_type: str = "auto", predictor=Non
     kvs = keyvalues_from_spans(spans, out_type, ids if all(i is not None for i in ids) else None)
     if chosen:
         kvs = with_chosen(kvs, chosen, ids)
+    for kv in kvs:  # 'Total:$6.90' -> '$6.90': the amount, not the label OCR glued to it
+        if kv.key in AMOUNT_FIELDS:
+            kv.value = amount_as_printed(kv.value)
     corrections = correct_keyvalues(kvs, vocab) if vocab else []
     key_of: dict[int, str] = {}
     for s in spans:
