@@ -228,3 +228,26 @@ def test_commands_take_a_url(pg_url, tmp_path, capsys):
     assert main(["info", pg_url.replace("/t_", "/missing_"), "--json"]) == 1
     err = capsys.readouterr().err
     assert "createdb" in err and "Traceback" not in err
+
+
+def test_a_linked_image_is_kept_in_the_database_and_a_reader_cannot_write(pg_cluster, pg_url, tmp_path):
+    s = create_project(pg_url)
+    f = tmp_path / "big.png"
+    f.write_bytes(png_bytes(30, 30))
+    doc, _ = s.add_image(f, link=True)  # every seat must see it: kept inside
+    f.unlink()
+    assert s.image_bytes(doc.id)[:4] == b"\x89PNG" and s.counts()["linked_images"] == 0
+    s.close()
+    pg_cluster.admin().execute("DO $$ BEGIN CREATE ROLE reader LOGIN; EXCEPTION WHEN duplicate_object "
+                               "THEN NULL; END $$")
+    from hanji.store.pg import PgConnection
+
+    c = PgConnection(pg_url)
+    c.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader")
+    c.close()
+    url = pg_url.replace("hanji_test@", "reader@")
+    with open_project(url, readonly=True) as r:
+        assert r.document(doc.id).name == "big.png"
+    with open_project(url) as w:
+        with pytest.raises(HanjiError, match="does not let this user change the project"):
+            w.add_region(doc.id, Region(quad(0), text="가"))

@@ -284,6 +284,9 @@ class PgConnection:
         if state == "25P02":
             return HanjiError("the change was not written: the database ended the transaction after an error",
                               self.display)
+        if state == "42501":
+            return HanjiError(f"the server does not let this user change the project ({_first_line(e)}); "
+                              "open it read-only, or ask for write access", self.display)
         if state == "25006":
             return HanjiError("the project is open read-only", self.display)
         return e

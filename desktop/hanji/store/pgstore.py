@@ -45,6 +45,11 @@ class PgProjectStore(ProjectStore):
         conn = pg.open_connection(str(path), readonly)
         return cls(conn.display, conn, None, readonly)
 
+    def add_image(self, path, link: bool = False, name: str | None = None):
+        """Add an image file; it is always kept in the database (``link`` is ignored): a path on this
+        seat's disk is nothing to the other seats."""
+        return super().add_image(path, link=False, name=name)
+
     @property
     def _db(self):
         raise NotImplementedError("sqlite-utils is the SQLite backend's")
