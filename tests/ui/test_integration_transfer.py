@@ -47,6 +47,28 @@ def import_dialog(window, path):
     return dlg
 
 
+def import_skipping_bad(qtbot, window, path):
+    """The Import dialog on ``path``, started with bad items skipped; the dialog, once the job is done."""
+    dlg = import_dialog(window, path)
+    dlg.skip_bad.setChecked(True)
+    assert dlg.start() is not None
+    wait_job(qtbot, window)
+    return dlg
+
+
+def labelme_naming_outside(tmp_path, images: dict[str, str]):
+    """A labelme folder ``data/`` whose files name images in ``scans/`` beside it (``../scans/NAME.png``),
+    one per item of ``images`` (name -> the text drawn on it); (data, scans)."""
+    data, outside = tmp_path / "data", tmp_path / "scans"
+    data.mkdir()
+    outside.mkdir()
+    for name, text in images.items():
+        (outside / f"{name}.png").write_bytes(png(text))
+        (data / f"{name}.json").write_text(json.dumps({"version": "5.5.0", "flags": {}, "shapes": [],
+                                                       "imagePath": f"../scans/{name}.png", "imageData": None}))
+    return data, outside
+
+
 def test_import_dialog_ppocrlabel(qtbot, window, tmp_path):
     store = window.store
     before = len(store.documents())
@@ -136,18 +158,10 @@ def test_import_dialog_allows_a_folder_outside_the_dataset(qtbot, window, tmp_pa
     from PySide6.QtWidgets import QMessageBox
 
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
-    data, outside = tmp_path / "data", tmp_path / "scans"
-    data.mkdir()
-    outside.mkdir()
-    (outside / "a.png").write_bytes(png("바깥 이미지"))
-    (data / "a.json").write_text(json.dumps({"version": "5.5.0", "flags": {}, "shapes": [],
-                                             "imagePath": "../scans/a.png", "imageData": None}))
+    data, outside = labelme_naming_outside(tmp_path, {"a": "바깥 이미지"})
     store = window.store
     before = len(store.documents())
-    dlg = import_dialog(window, data)
-    dlg.skip_bad.setChecked(True)
-    assert dlg.start() is not None
-    wait_job(qtbot, window)
+    import_skipping_bad(qtbot, window, data)
     assert len(store.documents()) == before
     assert "outside the dataset folder" in window._report.details.toPlainText()
     dlg = import_dialog(window, data)
@@ -163,22 +177,13 @@ def test_import_dialog_asks_to_read_images_outside_the_dataset(qtbot, window, tm
     """The dialog asks, naming the folder, and imports again with it allowed when told yes (issue 18)."""
     from PySide6.QtWidgets import QMessageBox
 
-    data, outside = tmp_path / "data", tmp_path / "scans"
-    data.mkdir()
-    outside.mkdir()
-    for k in range(2):
-        (outside / f"{k}.png").write_bytes(png(f"바깥 {k}"))
-        (data / f"{k}.json").write_text(json.dumps({"version": "5.5.0", "flags": {}, "shapes": [],
-                                                    "imagePath": f"../scans/{k}.png", "imageData": None}))
+    data, outside = labelme_naming_outside(tmp_path, {str(k): f"바깥 {k}" for k in range(2)})
     asked = []
     answer = [QMessageBox.StandardButton.No]
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: (asked.append(a[2]), answer[0])[1])
     store = window.store
     before = len(store.documents())
-    dlg = import_dialog(window, data)
-    dlg.skip_bad.setChecked(True)
-    assert dlg.start() is not None
-    wait_job(qtbot, window)
+    dlg = import_skipping_bad(qtbot, window, data)
     assert len(asked) == 1 and str(outside) in asked[0] and asked[0].startswith("2 ")
     assert len(store.documents()) == before  # told no: nothing read from there
     answer[0] = QMessageBox.StandardButton.Yes
