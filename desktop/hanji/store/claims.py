@@ -160,7 +160,9 @@ class Claims:
                 self._take(conn, [doc_id], take_over)
                 row = _exec(conn, f"SELECT {_COLS} FROM claims WHERE doc_id = ?", (doc_id,)).fetchone()
                 now = now_on(conn)
-        self._emit(Change("claims", {doc_id}, {doc_id}, "claim"))
+                ch = Change("claims", {doc_id}, {doc_id}, "claim")
+                self._publish(conn, [ch])  # other seats hear of it at commit (store/notify.py)
+        self._emit(ch)
         return self._claim(row, now)
 
     def switch_claim(self, doc_id: int | None) -> Claim | None:
@@ -185,9 +187,12 @@ class Claims:
                         held = e.claim
                     row = _exec(conn, f"SELECT {_COLS} FROM claims WHERE doc_id = ?", (doc_id,)).fetchone()
                     now = now_on(conn)
-        changed = set(gone) | ({int(doc_id)} if doc_id is not None else set())
-        if changed:
-            self._emit(Change("claims", changed, changed, "claim"))
+                changed = set(gone) | ({int(doc_id)} if doc_id is not None else set())
+                ch = Change("claims", changed, changed, "claim") if changed else None
+                if ch is not None:
+                    self._publish(conn, [ch])
+        if ch is not None:
+            self._emit(ch)
         if doc_id is None:
             return None
         return held if held is not None else self._claim(row, now)
@@ -210,8 +215,11 @@ class Claims:
         with self._mutex:
             with self._tx() as conn:
                 gone = [r[0] for r in _exec(conn, sql + " RETURNING doc_id", args).fetchall()]
-        if gone:
-            self._emit(Change("claims", set(gone), set(gone), "release"))
+                ch = Change("claims", set(gone), set(gone), "release") if gone else None
+                if ch is not None:
+                    self._publish(conn, [ch])
+        if ch is not None:
+            self._emit(ch)
         return len(gone)
 
     def _release_seat(self) -> None:
