@@ -13,7 +13,6 @@ from __future__ import annotations
 import glob
 import itertools
 import os
-import pwd
 import shutil
 import subprocess
 import tempfile
@@ -52,8 +51,10 @@ def cluster_unavailable() -> str | None:
 
 def _run_as() -> str | None:
     """The user to run the server as (None: this one)."""
-    if os.geteuid() != 0:
+    if os.name == "nt" or os.geteuid() != 0:
         return None
+    import pwd
+
     for name in ("postgres", "hanji-test"):
         try:
             pwd.getpwnam(name)
