@@ -109,7 +109,9 @@ class Cluster:
 
     def _watch(self) -> None:
         """Stop the server and remove its folder when this process dies without stopping it (a test
-        run killed or cancelled): a shell that waits for this process to go."""
+        run killed or cancelled): a shell that waits for this process to go (POSIX)."""
+        if os.name == "nt":
+            return
         stop = [str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"]
         if self.user:
             stop = ["runuser", "-u", self.user, "--", *stop]
