@@ -109,8 +109,8 @@ def snap_value(value: str, fv: FieldVocabulary, max_edits: float) -> str | None:
     """The confirmed value of the field that ``value`` is an OCR reading of, or None: within
     ``max_edits`` of its characters (spaces and case ignored; at least 8 characters long) and nearer
     by two edits or more than any other confirmed value that is not a variant of it (within
-    ``max_edits`` of it: ``...TAMPOI,81200`` and ``...TAMPOI 81200``). A value confirmed as read is
-    itself."""
+    ``max_edits`` of it: ``...TAMPOI,81200`` and ``...TAMPOI 81200``); of such variants, the one
+    confirmed most often (then the nearest). A value confirmed as read is itself."""
     if max_edits <= 0 or not fv.whole:
         return None
     u = _squash(value)
@@ -123,10 +123,12 @@ def snap_value(value: str, fv: FieldVocabulary, max_edits: float) -> str | None:
     for d, w in near:  # another value about as near is ambiguous, unless it is a variant of the same
         if w != best[1] and d - best[0] < 2 and edit_distance(w, best[1]) > max_edits * len(best[1]):
             return None
-    near = [best]
-    if not _same_numbers(u, near[0][1]):
+    variants = [(sum(fv.whole[w].values()), -d, w) for d, w in near
+                if d <= max_edits * len(w) and edit_distance(w, best[1]) <= max_edits * len(best[1])]
+    chosen = max(variants)[2]  # the variant confirmed most often (the project's usual spelling), then the nearest
+    if not _same_numbers(u, chosen):
         return None
-    return fv.whole[near[0][1]].most_common(1)[0][0]
+    return fv.whole[chosen].most_common(1)[0][0]
 
 
 def _same_numbers(read: str, known: str) -> bool:
