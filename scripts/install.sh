@@ -37,7 +37,15 @@ fi
 PY="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-.venv/bin/pip install -q "torch==2.13.0"
+# pip takes torch 2.13.0+cpu where its index has it (as here); PyPI itself only has the CUDA build
+# (several GB with its nvidia-* wheels): set HANJI_TORCH_INDEX=https://download.pytorch.org/whl/cpu there
+if [ -n "${HANJI_TORCH_INDEX:-}" ]; then
+  .venv/bin/pip install -q "torch==2.13.0" --index-url "$HANJI_TORCH_INDEX"
+else
+  .venv/bin/pip install -q "torch==2.13.0"
+fi
+.venv/bin/python -c "import torch,sys; sys.exit(0 if torch.version.cuda is None else 1)" \
+  || echo "install.sh: pip chose a CUDA build of torch; for the CPU build run again with HANJI_TORCH_INDEX=https://download.pytorch.org/whl/cpu after rm -rf .venv" >&2
 if [ "$DEV" = 1 ]; then
   .venv/bin/pip install -q -e ".[dev]"
   .venv/bin/pip install -q --no-deps "rapidocr-onnxruntime==1.4.4"
