@@ -28,6 +28,8 @@ def rich_project(path, tmp_path):
     linked = tmp_path / "linked.png"
     linked.write_bytes(png_bytes(30, 30, text="링"))
     s.add_image(linked, link=True)
+    for i in range(10):  # more images than a page of the copy reads at once
+        s.add_image_bytes(f"extra{i}.png", png_bytes(20, 20, text=str(i)))
     rs = s.add_regions(a.id, [Region(quad(i * 7), text=f"합계 {i}", confidence=0.25 * i, tags=["B-total"])
                               for i in range(4)])
     s.add_link(rs[0].id, rs[1].id, "total")
@@ -70,12 +72,13 @@ def test_a_project_to_postgresql_and_back_is_the_same_project(tmp_path, pg_url):
     s.close()
 
     there = copy_project(first, pg_url)
-    assert there["documents"] == 3 and there["regions"] == 4 and there["images"] == 2
+    assert there["documents"] == 13 and there["regions"] == 4 and there["images"] == 12
     assert there["models"] == 1 and there["history_steps"] == want_counts["history_steps"]
     with open_project(pg_url, readonly=True) as p:
         assert dump(p) == want
         assert p.counts() == want_counts
         assert {d.id: p.image_bytes(d.id) for d in p.documents()} == images
+        assert len(p.search("합계")) == 3 and len(p.search("고")) == 1  # the destination's own search
 
     back = tmp_path / "back.hanji"
     report = copy_project(pg_url, back)
@@ -85,6 +88,7 @@ def test_a_project_to_postgresql_and_back_is_the_same_project(tmp_path, pg_url):
         assert c.models.weights(c.models.active("tagger").id) == bytes(range(256)) * 40
         assert c.review_comments(1)[0]["comment"] == "합계가 틀림"
         assert c.assignees(2) == ["민지", "준호"]
+        assert len(c.search("합계")) == 3 and len(c.search("고")) == 1
         c.user = "민지"
         assert c.redo() == "add region"  # the undone step comes back in the copy
         assert c.regions(2)[0].text == "지움"

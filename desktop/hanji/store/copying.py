@@ -21,7 +21,9 @@ from typing import Any
 
 from hanji.errors import HanjiError
 
-PAGE = 200  # rows read and written at a time (images and model weights can be large)
+PAGE = 200  # rows read and written at a time
+BLOB_PAGE = 8  # of the tables of images and model weights (megabytes a row)
+BLOB_TABLES = {"images", "models"}
 # kept by the destination's own triggers (counts), or a seat's passing state (claims: the seats that
 # held them never open the copy)
 DERIVED = {"counts", "claims"}
@@ -75,23 +77,24 @@ def _pages(src, table: str, cols: list[str], pk: list[str]):
         with src._mutex:
             yield src.conn.execute(sel).fetchall()
         return
+    page = BLOB_PAGE if table in BLOB_TABLES else PAGE
     key_at = [cols.index(k) for k in pk]
     order = ", ".join(pk)
     last = None
     while True:
         if last is None:
-            sql, args = f"{sel} ORDER BY {order} LIMIT ?", (PAGE,)
+            sql, args = f"{sel} ORDER BY {order} LIMIT ?", (page,)
         elif len(pk) == 1:
-            sql, args = f"{sel} WHERE {pk[0]} > ? ORDER BY {order} LIMIT ?", (*last, PAGE)
+            sql, args = f"{sel} WHERE {pk[0]} > ? ORDER BY {order} LIMIT ?", (*last, page)
         else:
             sql, args = (f"{sel} WHERE ({order}) > ({', '.join('?' * len(pk))}) ORDER BY {order} LIMIT ?",
-                         (*last, PAGE))
+                         (*last, page))
         with src._mutex:
             rows = src.conn.execute(sql, args).fetchall()
         if not rows:
             return
         yield rows
-        if len(rows) < PAGE:
+        if len(rows) < page:
             return
         last = tuple(rows[-1][i] for i in key_at)
 
