@@ -114,7 +114,8 @@ def shoot(url: str, out: Path) -> None:
             pm = win.grab()
         p = out / "seats_claimed_document.png"
         pm.save(str(p))
-        print(f"saved {p} {pm.width()}x{pm.height()}: banner {win.seats.banner.text()!r}")
+        print(f"saved {p} {pm.width()}x{pm.height()}: banner {win.seats.banner.text()!r} "
+              f"{win.seats.banner.width()}x{win.seats.banner.height()} on a canvas {win.canvas.width()} wide")
         win.session.set_document(done[1].id)
         win.canvas.fit()
         win.actions_["review.queue"].trigger()

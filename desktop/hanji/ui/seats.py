@@ -19,7 +19,21 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QPushBut
 
 from hanji.errors import HanjiError
 from hanji.ui import bridge
-from hanji.ui.i18n import tr
+from hanji.ui.i18n import KO, tr
+
+# the Korean of this module's texts (and of the documents list's mark), kept here as ui/conflicts.py does
+KO.update({
+    "Take over": "가져오기",
+    "For a reviewer: take the document over from the seat editing it": "검수자용: 편집 중인 자리에서 이 문서를 가져옵니다",
+    "{holder} is editing this document. Take it over? Their next edit of it will be refused.":
+        "{holder} 님이 이 문서를 편집하고 있습니다. 가져올까요? 그분의 다음 편집은 거부됩니다.",
+    "Read-only: {holder} is editing this document (since {since}). It opens for you when they move on or after "
+    "{minutes} min without their edits.":
+        "읽기 전용: {holder} 님이 이 문서를 편집하고 있습니다({since}부터). 다른 문서로 옮기거나 편집 없이 {minutes}분이 "
+        "지나면 열립니다.",
+    "Read-only: {why}": "읽기 전용: {why}",
+    "{holder} editing": "{holder} 편집 중",
+})
 
 POLL_MS = 3000  # claims expire without a notification: looked at again this often
 # what cannot be done to a document another seat holds (the store would refuse it anyway)
@@ -47,6 +61,7 @@ class Seats(QObject):
         self.banner = _Banner(w.canvas)
         self.banner.take_over.clicked.connect(self.take_over)
         w.canvas.viewport().installEventFilter(self)
+        w.canvas.installEventFilter(self)  # its resizes: the banner follows its width
         w.session.document_changed.connect(self._on_document)
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
@@ -119,7 +134,9 @@ class Seats(QObject):
         if doc_id is None or self.claim is None or self.claim.mine:
             return
         holder = self.claim.holder or tr("(unnamed)")
-        ask = QMessageBox.question(self.w, tr("Take over"), f"{holder} {tr('is editing this document. Take it over? Their next edit of it will be refused.')}")
+        ask = QMessageBox.question(self.w, tr("Take over"), tr(
+            "{holder} is editing this document. Take it over? Their next edit of it will be refused.").format(
+            holder=holder))
         if ask != QMessageBox.StandardButton.Yes:
             return
         self.take(doc_id, take_over=True)
@@ -211,7 +228,7 @@ class Seats(QObject):
     def eventFilter(self, obj, ev) -> bool:
         """A read-only document: the canvas pans and zooms (middle button, space, wheel) but takes no
         left-button edits. The banner follows the canvas's size."""
-        if ev.type() == QEvent.Type.Resize and self.banner.isVisible():
+        if ev.type() == QEvent.Type.Resize and obj is self.w.canvas and not self.banner.isHidden():
             self.banner.place()
             _place_review_banner(self.w, self.banner)
             return False
@@ -247,13 +264,13 @@ class _Banner(QFrame):
     def show_claim(self, claim, why: str = "") -> None:
         if claim is not None:
             since = time.strftime("%H:%M", time.localtime(claim.taken))
-            self.label.setText(f"{tr('Read-only')}: {claim.holder or tr('(unnamed)')} "
-                               f"{tr('is editing this document')} ({tr('since')} {since}). "
-                               f"{tr('It opens for you when they move on or after')} "
-                               f"{max(1, round(claim.expires_in / 60))} {tr('min without their edits')}.")
+            self.label.setText(tr(
+                "Read-only: {holder} is editing this document (since {since}). It opens for you when they move on "
+                "or after {minutes} min without their edits.").format(
+                holder=claim.holder or tr("(unnamed)"), since=since, minutes=max(1, round(claim.expires_in / 60))))
             self.take_over.show()
         else:
-            self.label.setText(f"{tr('Read-only')}: {why}")
+            self.label.setText(tr("Read-only: {why}").format(why=why))
             self.take_over.hide()
         self.show()
         self.place()

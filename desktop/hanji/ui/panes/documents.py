@@ -250,7 +250,7 @@ class DocumentDelegate(QStyledItemDelegate):
         status = status_name(d.status) + (f" · {doc_type_name(d.doc_type)}" if d.doc_type else "")
         holder = index.data(CLAIM_ROLE)
         if holder:
-            status = f"{holder} {tr('editing')} · {status}"
+            status = f"{tr('{holder} editing').format(holder=holder)} · {status}"
         painter.setPen(pal.highlightedText().color() if selected else QColor("#777"))
         painter.drawText(QRect(x, r.y() + 6 + name.height(), self.text_width(), option.fontMetrics.height()),
                          int(Qt.AlignmentFlag.AlignLeft), option.fontMetrics.elidedText(
