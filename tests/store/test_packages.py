@@ -133,6 +133,10 @@ def test_split_three_edit_merge(project_name, tmp_path):
     with pytest.raises(HanjiError, match="already resolved"):
         resolve(base, ov["id"], "theirs")
     assert len(base.conflicts()) == 2
+    # the document the base had removed: ours removes it again
+    resolve(base, back[0]["id"], "ours")
+    assert doc9 not in {d.id for d in base.documents()}
+    assert len(base.conflicts()) == 1
     base.close()
 
 

@@ -607,7 +607,9 @@ def _add_document(base: ProjectStore, pkg: ProjectStore, doc_id: int, rep: Merge
 # ---------------------------------------------------------------------------------------------- resolve
 def resolve(store: ProjectStore, conflict_id: int, take: str) -> dict[str, Any]:
     """Close a conflict: ``ours`` keeps the base's version, ``theirs`` takes the package's, ``edited``
-    keeps what the project holds now (resolved by hand). One transaction, one undo step."""
+    keeps what the project holds now (resolved by hand). One transaction, one undo step. (A document
+    removed in the project but worked on at the seat is in the project until then: ``ours`` removes
+    it again.)"""
     if take not in ("ours", "theirs", "edited"):
         raise HanjiError(f"take 'ours', 'theirs' or 'edited', not {take!r}")
     c = store.conflict(conflict_id)
@@ -616,6 +618,9 @@ def resolve(store: ProjectStore, conflict_id: int, take: str) -> dict[str, Any]:
     with store.group(f"conflict {conflict_id}: {take}"), store.atomic():
         if take == "theirs":
             _take_theirs(store, c)
+        elif take == "ours" and c["kind"] == "document_deleted_in_base":
+            # the project had removed it; the merge brought the seat's version back until decided
+            store.remove_documents([c["doc_id"]], label="conflict: remove document")
         store.close_conflict(conflict_id, take)
     return store.conflict(conflict_id)
 
