@@ -28,6 +28,7 @@ from hanji.errors import HanjiError
 from hanji.store import rows
 from hanji.store.history import Change, merge_changes
 from hanji.store.images import ImageInfo
+from hanji.store.schema import defer_search_index, index_rows
 
 NEW, ANNOTATE, DUPLICATE = "new", "annotate", "duplicate"  # what add_document found
 _ANNOTATION_TABLES = ("links", "keyvalues", "regions")  # in the order rows are deleted
@@ -59,7 +60,18 @@ class ImportRun:
             start = len(store._pending)
             try:
                 with store._tx() as conn:
-                    yield
+                    deferred = store.backend == "sqlite" and not store._savepoints
+                    if deferred:  # the search indexes take the batch's rows at its end, in one go
+                        after = {t: conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {t}").fetchone()[0]
+                                 for t in ("regions", "keyvalues")}
+                        defer_search_index(conn, True)
+                    try:
+                        yield
+                    finally:
+                        if deferred:
+                            defer_search_index(conn, False)
+                    if deferred:
+                        index_rows(conn, after)
                     if job_name is not None:
                         conn.execute("INSERT OR REPLACE INTO jobs(name, kind, state, updated) VALUES (?,?,?,?)",
                                      (job_name, "import", json.dumps(state or {}, ensure_ascii=False), time.time()))
@@ -123,6 +135,8 @@ class ImportRun:
         (``Link.src``/``dst``, ``KeyValue.region_ids``: positions in ``regions``). Returns the
         regions' ids. Bulk inserts; not undo steps."""
         with self._store._tx() as conn:
+            if doc_id not in self.new_docs:  # a document already there: not while another seat edits it
+                self._store._take(conn, [doc_id])
             region_ids = self._insert(conn, "regions", [rows.region_row(_placed(r, doc_id)) for r in regions])
             for r, i in zip(regions, region_ids):
                 r.id = i
