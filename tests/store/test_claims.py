@@ -221,3 +221,19 @@ def test_the_claim_expiry_is_set_from_the_command_line(tmp_path, capsys):
         assert s.claim_expiry_s == 120
     assert main(["review", str(p), "--claim-expiry", "-5"]) != 0
     assert "positive number of seconds" in capsys.readouterr().err
+
+
+def test_purges_and_imports_respect_claims(seats):
+    a, b = seats
+    doc = a.documents()[0].id
+    a.claim(doc)
+    with pytest.raises(DocumentClaimed):
+        b.delete_document(doc)
+    with pytest.raises(DocumentClaimed):
+        b.imports().add_annotations(doc, [Region(_box(), text="imported")])
+    assert a.regions(doc) == [] and len(a.documents()) == 2
+    a.release()
+    b.imports().add_annotations(doc, [Region(_box(), text="imported")])
+    assert [r.text for r in a.regions(doc)] == ["imported"]
+    b.delete_document(doc)
+    assert len(a.documents()) == 1

@@ -181,6 +181,7 @@ class Documents:
         """Remove a document with its regions, links and key-values (not undoable)."""
         doc = self.document(doc_id)
         with self._tx() as conn:
+            self._take(conn, [doc_id])  # not while another seat edits it (store/claims.py)
             for t in ("links", "keyvalues", "regions"):
                 conn.execute(f"DELETE FROM {t} WHERE doc_id=?", (doc_id,))
             conn.execute("DELETE FROM documents WHERE id=?", (doc_id,))
