@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from hanji.errors import HanjiError
+from hanji.store import rows as rows_mod
 
 PAGE = 200  # rows read and written at a time
 BLOB_PAGE = 8  # of the tables of images and model weights (megabytes a row)
@@ -118,15 +119,13 @@ def copy_into(src, dst, progress: Callable[[int, int | None, str], None] | None 
         conn.execute("DELETE FROM entity_types")
         for t in names:
             cols = [c for c in want[t][0] if c in have[t][0]]
-            insert = f"INSERT INTO {t}({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-            if t == "meta":
-                insert += " ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+            conflict = " ON CONFLICT(key) DO UPDATE SET value = excluded.value" if t == "meta" else ""
             n = 0
             for rows in _pages(src, t, cols, have[t][1]):
                 if t == "meta":
                     rows = [r for r in rows if r[cols.index("key")] not in META_OWN]
                 if rows:
-                    conn.executemany(insert, [tuple(_plain(v) for v in r) for r in rows])
+                    rows_mod.insert_rows(dst.backend, conn, t, cols, [tuple(_plain(v) for v in r) for r in rows], conflict)
                 n += len(rows)
                 done += len(rows)
                 if progress is not None:

@@ -160,9 +160,9 @@ class ImportRun:
             row["id"] = i
         # one prepared statement, many rows (psycopg pipelines them; sqlite-utils' insert_all took
         # twice the time of the insert itself to build its statements)
+        # (on PostgreSQL statements of many rows: its count triggers then run once a statement)
         cols = list(new_rows[0])
-        conn.executemany(f"INSERT INTO {table}({','.join(cols)}) VALUES ({','.join('?' * len(cols))})",
-                         [tuple(r.values()) for r in new_rows])
+        rows.insert_rows(self._store.backend, conn, table, cols, [tuple(r.values()) for r in new_rows])
         self.new_rows[table].append((ids[0], ids[-1]))
         return ids
 

@@ -76,7 +76,8 @@ def translate(sql: str, named: bool = False) -> tuple[str, bool]:
     s = _placeholders(s, named) + conflict
     returns = False
     m = re.match(r"INSERT\s+INTO\s+(\w+)", s, re.I)
-    if m and m.group(1) in _ID_TABLES and not re.search(r"\bRETURNING\b", s, re.I):
+    many = re.search(r"\)\s*,\s*\(", s[m.end():]) if m else None  # a statement of many rows: no ids back
+    if m and m.group(1) in _ID_TABLES and not many and not re.search(r"\bRETURNING\b", s, re.I):
         s += " RETURNING id"
         returns = True
     return s, returns

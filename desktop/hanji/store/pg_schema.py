@@ -16,9 +16,10 @@ What differs from SQLite, and why:
   length, Hangul included), helped by a ``pg_trgm`` GIN index on ``lower(text)`` for queries of three
   characters and more where the server has the extension (a trusted one: the database's owner may
   install it); without it, or for shorter queries, a scan of the regions' texts.
-- The ``counts`` table is kept by plpgsql triggers; the history's step count by statement triggers
-  with transition tables (row triggers fire after the whole statement on PostgreSQL, so "was this
-  the step's last row" must be asked of the statement).
+- The ``counts`` table is kept by plpgsql statement triggers with transition tables: a statement
+  of many rows moves each count once (row triggers updating one counts row thousands of times in
+  one transaction made a bulk copy quadratic), and the history's "was this the step's last row" is
+  asked of the whole statement (row triggers fire after it on PostgreSQL).
 - ``hanji_data_version`` (a sequence) moves on every statement that changes documents, regions,
   links, key-values or the label schema: the window's caches (and other seats) ask it whether the
   project changed.
@@ -139,57 +140,99 @@ BEGIN
         DELETE FROM counts WHERE name = k AND n = 0;
     END IF;
 END $$;
+CREATE FUNCTION hanji_bump_all(deltas text[], ns bigint[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    FOR i IN 1 .. coalesce(array_length(deltas, 1), 0) LOOP
+        PERFORM hanji_bump(deltas[i], ns[i]);
+    END LOOP;
+END $$;
+-- statement triggers with transition tables: a statement of many rows (an import's batch, a copy)
+-- moves each count once, not once a row (repeated updates of one counts row in one transaction
+-- each leave a row version behind: row triggers made a 40,000-region copy quadratic)
 CREATE FUNCTION hanji_counts_documents() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE k text[]; n bigint[];
 BEGIN
-    IF TG_OP = 'UPDATE' AND OLD.status IS NOT DISTINCT FROM NEW.status
-            AND (OLD.path IS NULL) = (NEW.path IS NULL) THEN
-        RETURN NULL;
+    IF TG_OP = 'INSERT' THEN
+        SELECT array_agg(name), array_agg(d) INTO k, n FROM (
+            SELECT 'documents:' || status AS name, COUNT(*) AS d FROM new_rows GROUP BY status
+            UNION ALL SELECT 'linked_images', COUNT(*) FROM new_rows WHERE path IS NOT NULL) x;
+    ELSIF TG_OP = 'DELETE' THEN
+        SELECT array_agg(name), array_agg(-d) INTO k, n FROM (
+            SELECT 'documents:' || status AS name, COUNT(*) AS d FROM old_rows GROUP BY status
+            UNION ALL SELECT 'linked_images', COUNT(*) FROM old_rows WHERE path IS NOT NULL) x;
+    ELSE
+        SELECT array_agg(name), array_agg(d) INTO k, n FROM (
+            SELECT name, SUM(d) AS d FROM (
+                SELECT 'documents:' || status AS name, -1 AS d FROM old_rows
+                UNION ALL SELECT 'documents:' || status, 1 FROM new_rows
+                UNION ALL SELECT 'linked_images', -1 FROM old_rows WHERE path IS NOT NULL
+                UNION ALL SELECT 'linked_images', 1 FROM new_rows WHERE path IS NOT NULL) y
+            GROUP BY name ORDER BY SUM(d) DESC) x;
     END IF;
-    IF TG_OP IN ('DELETE', 'UPDATE') THEN
-        PERFORM hanji_bump('documents:' || OLD.status, -1);
-        PERFORM hanji_bump('linked_images', -(OLD.path IS NOT NULL)::int);
-    END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        PERFORM hanji_bump('documents:' || NEW.status, 1);
-        PERFORM hanji_bump('linked_images', (NEW.path IS NOT NULL)::int);
-    END IF;
+    PERFORM hanji_bump_all(k, n);
     RETURN NULL;
 END $$;
-CREATE TRIGGER counts_documents AFTER INSERT OR DELETE OR UPDATE OF status, path ON documents
-    FOR EACH ROW EXECUTE FUNCTION hanji_counts_documents();
+CREATE TRIGGER counts_documents_ai AFTER INSERT ON documents REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION hanji_counts_documents();
+CREATE TRIGGER counts_documents_ad AFTER DELETE ON documents REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION hanji_counts_documents();
+CREATE TRIGGER counts_documents_au AFTER UPDATE ON documents REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION hanji_counts_documents();
 CREATE FUNCTION hanji_counts_regions() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE k text[]; n bigint[];
 BEGIN
-    IF TG_OP = 'UPDATE' AND OLD.status IS NOT DISTINCT FROM NEW.status THEN
-        RETURN NULL;
+    IF TG_OP = 'INSERT' THEN
+        SELECT array_agg(name), array_agg(d) INTO k, n FROM (
+            SELECT 'regions:' || status AS name, COUNT(*) AS d FROM new_rows GROUP BY status) x;
+    ELSIF TG_OP = 'DELETE' THEN
+        SELECT array_agg(name), array_agg(-d) INTO k, n FROM (
+            SELECT 'regions:' || status AS name, COUNT(*) AS d FROM old_rows GROUP BY status) x;
+    ELSE
+        SELECT array_agg(name), array_agg(d) INTO k, n FROM (
+            SELECT name, SUM(d) AS d FROM (
+                SELECT 'regions:' || status AS name, -1 AS d FROM old_rows
+                UNION ALL SELECT 'regions:' || status, 1 FROM new_rows) y
+            GROUP BY name ORDER BY SUM(d) DESC) x;
     END IF;
-    IF TG_OP IN ('DELETE', 'UPDATE') THEN
-        PERFORM hanji_bump('regions:' || OLD.status, -1);
-    END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        PERFORM hanji_bump('regions:' || NEW.status, 1);
-    END IF;
+    PERFORM hanji_bump_all(k, n);
     RETURN NULL;
 END $$;
-CREATE TRIGGER counts_regions AFTER INSERT OR DELETE OR UPDATE OF status ON regions
-    FOR EACH ROW EXECUTE FUNCTION hanji_counts_regions();
+CREATE TRIGGER counts_regions_ai AFTER INSERT ON regions REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION hanji_counts_regions();
+CREATE TRIGGER counts_regions_ad AFTER DELETE ON regions REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION hanji_counts_regions();
+CREATE TRIGGER counts_regions_au AFTER UPDATE ON regions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION hanji_counts_regions();
 CREATE FUNCTION hanji_counts_rows() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM hanji_bump(TG_ARGV[0], CASE WHEN TG_OP = 'INSERT' THEN 1 ELSE -1 END);
+    IF TG_OP = 'INSERT' THEN
+        PERFORM hanji_bump(TG_ARGV[0], (SELECT COUNT(*) FROM new_rows));
+    ELSE
+        PERFORM hanji_bump(TG_ARGV[0], -(SELECT COUNT(*) FROM old_rows));
+    END IF;
     RETURN NULL;
 END $$;
-CREATE TRIGGER counts_links AFTER INSERT OR DELETE ON links FOR EACH ROW EXECUTE FUNCTION hanji_counts_rows('links');
-CREATE TRIGGER counts_keyvalues AFTER INSERT OR DELETE ON keyvalues
-    FOR EACH ROW EXECUTE FUNCTION hanji_counts_rows('keyvalues');
+CREATE TRIGGER counts_links_ai AFTER INSERT ON links REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION hanji_counts_rows('links');
+CREATE TRIGGER counts_links_ad AFTER DELETE ON links REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION hanji_counts_rows('links');
+CREATE TRIGGER counts_keyvalues_ai AFTER INSERT ON keyvalues REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION hanji_counts_rows('keyvalues');
+CREATE TRIGGER counts_keyvalues_ad AFTER DELETE ON keyvalues REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION hanji_counts_rows('keyvalues');
 CREATE FUNCTION hanji_counts_images() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        PERFORM hanji_bump('image_bytes', NEW.size);
+        PERFORM hanji_bump('image_bytes', (SELECT COALESCE(SUM(size), 0) FROM new_rows)::bigint);
     ELSE
-        PERFORM hanji_bump('image_bytes', -OLD.size);
+        PERFORM hanji_bump('image_bytes', -(SELECT COALESCE(SUM(size), 0) FROM old_rows)::bigint);
     END IF;
     RETURN NULL;
 END $$;
-CREATE TRIGGER counts_images AFTER INSERT OR DELETE ON images FOR EACH ROW EXECUTE FUNCTION hanji_counts_images();
+CREATE TRIGGER counts_images_ai AFTER INSERT ON images REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION hanji_counts_images();
+CREATE TRIGGER counts_images_ad AFTER DELETE ON images REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION hanji_counts_images();
 CREATE FUNCTION hanji_counts_history_ai() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM hanji_bump('history_steps', (SELECT COUNT(DISTINCT a.step) FROM added a WHERE NOT EXISTS (

@@ -119,3 +119,18 @@ def entity_from_row(row: dict[str, Any] | tuple) -> EntityType:
         row = dict(zip(ENTITY_COLUMNS, row))
     return EntityType(name=row["name"], color=row["color"], key=row["key"], title=row["title"],
                       personal=bool(row["personal"]), doc_type=row["doc_type"])
+
+
+def insert_rows(backend: str, conn, table: str, cols: list[str], rows: list[tuple], conflict: str = "") -> None:
+    """Insert ``rows`` (tuples in ``cols`` order) into ``table`` on ``conn``: one statement of many rows
+    on PostgreSQL (its statement triggers then move each count once, and one round trip), one
+    statement a row (executemany) on SQLite."""
+    one = f"({', '.join('?' * len(cols))})"
+    head = f"INSERT INTO {table}({', '.join(cols)}) VALUES "
+    if backend == "sqlite":
+        conn.executemany(head + one + conflict, rows)
+        return
+    step = max(1, min(len(rows), 30000 // max(len(cols), 1)))  # under the server's 65,535 parameters
+    for i in range(0, len(rows), step):
+        part = rows[i:i + step]
+        conn.execute(head + ", ".join([one] * len(part)) + conflict, [v for r in part for v in r])
