@@ -145,6 +145,40 @@ def edit_ms(path: Path) -> float:
         store.close()
 
 
+def search_p95(path: Path) -> dict[str, float]:
+    """In-process p95 of ``hanji.jobs.quality.search`` (regions, key-values and document names, 100
+    hits at most; what the window and ``hanji search`` ask) over queries cut from stored texts: one
+    character, two (Hangul pairs too short for trigrams), three to eight; and the first search of a
+    freshly opened project (nothing to build first)."""
+    from hanji.jobs import quality as jq
+
+    store = ProjectStore.open(path, readonly=True)
+    try:
+        rng = random.Random(7)
+        top = store.conn.execute("SELECT MAX(id) FROM regions").fetchone()[0]
+        texts: list[str] = []
+        while len(texts) < 200:
+            row = store.conn.execute("SELECT text FROM regions WHERE id=?", (rng.randrange(1, top + 1),)).fetchone()
+            if row and len(row[0].replace(" ", "")) >= 8:
+                texts.append(row[0].replace(" ", ""))
+        t0 = time.perf_counter()
+        jq.search(store, "합계")
+        out = {"first_search": (time.perf_counter() - t0) * 1000}
+        for name, lo, hi in (("search_1char_p95", 1, 1), ("search_2char_p95", 2, 2), ("search_3to8char_p95", 3, 8)):
+            times = []
+            for t in texts:
+                k = rng.randint(lo, hi)
+                i = rng.randrange(len(t) - k + 1)
+                t0 = time.perf_counter()
+                jq.search(store, t[i:i + k])
+                times.append((time.perf_counter() - t0) * 1000)
+            times.sort()
+            out[name] = times[int(0.95 * (len(times) - 1))]
+        return out
+    finally:
+        store.close()
+
+
 def _child(code: str) -> tuple[float, float, dict]:
     """Run ``code`` in a child Python; ``(seconds, peak MB, what it printed as JSON)``."""
     t0 = time.perf_counter()
@@ -185,6 +219,10 @@ FIGURES = [  # name, unit, target at the large size (None: none), lower is bette
     ("cli_start_hanji_info", "ms", 300, True),
     ("cli_start_hanji_info_cpu", "ms", 300, True),
     ("window_edit_commit_and_counts", "ms", 20, True),
+    ("first_search", "ms", 100, True),
+    ("search_1char_p95", "ms", 100, True),
+    ("search_2char_p95", "ms", 100, True),
+    ("search_3to8char_p95", "ms", 100, True),
     ("import_regions_per_s", "regions/s", 30_000, False),
     ("import_peak_mb", "MB", 500, True),
     ("export_regions_per_s", "regions/s", 30_000, False),
@@ -195,7 +233,7 @@ FIGURES = [  # name, unit, target at the large size (None: none), lower is bette
 def measure(path: Path, work: Path, transfer: bool) -> dict[str, float]:
     wall, cpu = cli_start_ms(path)
     res = {"open_project": open_ms(path), "cli_start_hanji_info": wall, "cli_start_hanji_info_cpu": cpu,
-           "window_edit_commit_and_counts": edit_ms(path)}
+           "window_edit_commit_and_counts": edit_ms(path), **search_p95(path)}
     if transfer:
         res.update(export_import(path, work))
     return res
