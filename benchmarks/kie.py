@@ -390,7 +390,13 @@ def sroie(args) -> None:
                                             args.sroie_rec_box_jitter)
                 rec_name = f"ppocr_en fine-tuned by the recognizer flywheel ({args.sroie_e2e_finetune_rec} steps)"
             t0 = time.perf_counter()
-            pages = [(d, pipe.page(document_image(store, d.id))) for d in test[: args.sroie_e2e]]
+            page_cache = {}
+            if args.sroie_ocr_cache:
+                import pickle
+
+                page_cache = {d.name: pipe.page(document_image(store, d.id)) for d in test[: args.sroie_e2e]}
+                Path(args.sroie_ocr_cache).write_bytes(pickle.dumps(page_cache))
+            pages = [(d, page_cache.get(d.name) or pipe.page(document_image(store, d.id))) for d in test[: args.sroie_e2e]]
             n = len(pages)
             per_page = (time.perf_counter() - t0) / max(1, n)
             in_ocr = defaultdict(int)  # true values written exactly in the OCR text (spaces, case ignored)
@@ -403,13 +409,17 @@ def sroie(args) -> None:
                  f"(share of true values written exactly in the OCR text of the {n} test receipts: "
                  + ", ".join(f"{k} {in_ocr[k]}/{n}" for k in keys) + ")")
             taggers = [("f1_end_to_end_ocr", pred, "the tagger trained on the dataset's line text")]
-            if args.sroie_e2e_train_ocr:
+            if args.sroie_e2e_train_ocr and args.sroie_ocr_model and Path(args.sroie_ocr_model).exists():
+                taggers.append(("f1_end_to_end_ocr_trained_on_ocr", load_predictor(args.sroie_ocr_model),
+                                f"a tagger trained on the OCR pipeline's reading of the training receipts, "
+                                f"kept from an earlier run ({args.sroie_ocr_model})"))
+            elif args.sroie_e2e_train_ocr:
                 # the training receipts as the OCR pipeline reads them (tags found from the key files,
                 # fuzzy), a second tagger trained on those: a project whose text came from OCR
                 for d in docs[:n_train]:
                     store.delete_regions([r.id for r in store.regions(d.id)], record=False)
                     store.add_regions(d.id, pipe.page(document_image(store, d.id)), record=False)
-                model_ocr = Path(tmp) / "sroie_tagger_ocr.pt"
+                model_ocr = Path(args.sroie_ocr_model) if args.sroie_ocr_model else Path(tmp) / "sroie_tagger_ocr.pt"
                 train_tagger(store, model_ocr, steps=args.sroie_steps, seed=0, synthetic=False, doc_ids=train_ids,
                              batch_size=8, threads=1, init=args.sroie_init or None, config={"dropout": 0.2},
                              o_weight=0.5, log=lambda m: None)
@@ -500,6 +510,10 @@ def main() -> int:
     ap.add_argument("--sroie-e2e", type=int, default=0, help="test receipts also read by the OCR pipeline")
     ap.add_argument("--sroie-e2e-train-ocr", action="store_true",
                     help="with --sroie-e2e: also train a tagger on the OCR pipeline's reading of the training receipts")
+    ap.add_argument("--sroie-ocr-model", default=None,
+                    help="with --sroie-e2e-train-ocr: keep (or reuse) the tagger trained on OCR text at this path")
+    ap.add_argument("--sroie-ocr-cache", default=None,
+                    help="with --sroie-e2e: write the OCR pipeline's pages of the test receipts to this pickle")
     ap.add_argument("--sroie-e2e-finetune-rec", type=int, default=0, metavar="STEPS",
                     help="with --sroie-e2e: first fine-tune ppocr_en with the recognizer flywheel on the training "
                          "receipts' line regions (test receipts held out), STEPS steps, and read with it")

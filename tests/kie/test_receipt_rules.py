@@ -259,3 +259,29 @@ def test_an_amount_ocr_glued_to_its_label_is_a_total_and_its_dollar_read_as_s_co
     assert clean_value("total", "Total:S8.60", "sroie") == "$8.60"
     assert amount_as_printed("Nett Total:S8.60") == "$8.60" and amount_as_printed("합계:12,000") == "12,000"
     assert amount_as_printed("-1,000") == "-1,000" and amount_as_printed("12,000원") == "12,000원"
+
+
+def test_the_address_is_the_block_of_address_lines_around_the_taggers_span():
+    from hanji.domain.receipt_rules import address_block, is_address_line
+    from hanji.jobs.extract import choose_address
+
+    texts = ["Timeless Kitchenette Sdn Bhd", "Company no:1174703-K", "GST Reg no:0000 67710976",
+             "Lot 50,Floor T2,Sky Avenue Genting Highlands", "Pahang,69000 Pahang Malaysia", "Guest Check"]
+    assert [is_address_line(t) for t in texts] == [False, False, False, True, True, False]
+    assert is_address_line("NO4,JALANPERJIRANAN 10 TAMANAIRBIRU.")  # address words OCR glued on
+    assert address_block(texts, [3]) == [3, 4] and address_block(texts, [1, 3]) == [3, 4]
+    # a line ending in a comma goes on into the next, whatever it holds; a scrap is passed over
+    texts = ["PAGOH REST AND SERVICE AREA", "LOT R1, KWS REHAT & RAWAT PAGOH ARAH UTARA,",
+             "SIMPANG AMPAT PAGOH, LEBUHRAYA UTARA SELATAN,", "2", "84600,PAGOH,JOHOR", "TEL: 1800 88 1231"]
+    assert address_block(texts, [4]) == [1, 2, 4]
+    regions = lines_at(texts)
+    tags = [["O"] * len(r.text.split()) for r in regions]
+    tags[1][5] = "B-address"  # the tagger's span: one word of the first line
+    choose_address(regions, tags, [[0.5] * len(t) for t in tags])
+    assert [any(t != "O" for t in tg) for tg in tags] == [False, True, True, False, True, False]
+    assert tags[1][0] == "B-address" and all(t == "I-address" for t in tags[4])
+
+
+def test_an_inclusive_of_tax_total_reads_through_ocrs_l_for_i():
+    assert total_grade("Total Sales (lnclusive of GST):") == 0.9
+    assert total_grade("Total Sales(Excluding GST):") == 0.0

@@ -27,7 +27,7 @@ _GLUED_AMOUNT = re.compile(r"^([A-Za-z가-힣][^:：]*[A-Za-z가-힣])\s*[:：]\
 
 # labels that mean "not the amount paid"; an "inclusive of tax" phrase is taken out first. No word break is
 # asked for before TAX or QTY: OCR glues words ('TOTALTAX')
-_INCL = re.compile(r"INCL[A-Z]*[.,]?\s*(?:OF\s*)?(?:\d+(?:\.\d+)?\s*%\s*)?(?:GST|TAX|VAT|SST)?(?:\s*@\s*\d+(?:\.\d+)?\s*%)?")
+_INCL = re.compile(r"[IL1|]NCL[A-Z]*[.,]?\s*(?:OF\s*)?(?:\d+(?:\.\d+)?\s*%\s*)?(?:GST|TAX|VAT|SST)?(?:\s*@\s*\d+(?:\.\d+)?\s*%)?")
 _NOT_TOTAL = re.compile(
     r"SUB\s*-?\s*TOTAL|TOTAL\s*(?:QTY|QUANTITY|ITEMS?|PCS|UNITS?|NO\b|SAVING|DISC)|QTY\b|TAX|GST|\bVAT\b|SST|"
     r"EXCL|BEFORE|DISCOUNT|\bDISC\b|SAVING|CHANGE|CASH|TENDER|PAID|PAYMENT|CARD|VISA|MASTER|DEBIT|CREDIT|"
@@ -260,9 +260,61 @@ _TITLE = re.compile(r"^\W*(?:SIMPLIFIED\s*|FULL\s*|OFFICIAL\s*)?(?:TAX\s*)?(?:IN
 _GREETING = re.compile(r"WELCOME|THANK|SELAMAT|COME AGAIN|HAVE A NICE|감\s*사\s*합|환\s*영|어\s*서\s*오")
 _CONTACT = re.compile(r"\b(?:TEL|FAX|PHONE|TELEPHONE|H/?P|E-?MAIL|WEBSITE|GST|SST|ROC|REG|REGISTRATION|BR\s*NO)\b|"
                       r"WWW\.|\.COM\b|전\s*화|사\s*업\s*자|등\s*록\s*번\s*호")
-_ADDRESS = re.compile(r"\b(?:JALAN|JLN|LORONG|TAMAN|TMN|KAWASAN|PERSIARAN|FLOOR|FLR|ROAD|STREET|AVENUE)\b|"
+_ADDRESS = re.compile(r"\b(?:JALAN|JLN|JL|LORONG|TAMAN|TMN|KAWASAN|PERSIARAN|FLOOR|FLR|ROAD|STREET|AVENUE)\b|"
                       r"\b(?:LOT|NO|LEVEL)\b\.?\s*:?\s*\d|^\W*\d+[A-Z]?\s*,|(?<!\d)\d{5}(?!\d)|"
                       r"특\s*별\s*시|광\s*역\s*시|\d+\s*번\s*길|\d+\s*번\s*지")
+# address words as OCR glues them to the next word ('NO4,JALANPERJIRANAN', 'TAMANAIRBIRU')
+_ADDRESS_GLUED = re.compile(r"JALAN|LORONG|TAMAN|KAWASAN|PERSIARAN|BANDAR|\bJLN|\bTMN|\bJL\b\.?|\bLOT\s*[A-Z]?\d|"
+                            r"^\W*NO\.?\s*:?\s*\d")
+_NOT_ADDRESS = re.compile(r"COMPANY|\bCO\.?\s*(?:NO|REG)|[:=]\s*\d{6,}|INVOICE|RECEIPT|CASHIER|TABLE")
+_SCRAP = re.compile(r"^\W*\w{0,2}\W*$")
+
+
+def is_address_line(text: str) -> bool:
+    """A line of an address: address words (JALAN, TAMAN, LOT 12, FLOOR...; glued by OCR or not) or a
+    postcode, and no contact, legal-name, title or number line (TEL, SDN BHD, COMPANY NO, INVOICE)."""
+    t = unicodedata.normalize("NFKC", text).upper()
+    if _CONTACT.search(t) or _ENTITY_STRONG.search(t) or _NOT_ADDRESS.search(t) or is_title(t):
+        return False
+    return bool(_ADDRESS.search(t) or _ADDRESS_GLUED.search(t))
+
+
+def address_block(texts: list[str], seed: list[int], reach: int = 3) -> list[int]:
+    """The lines of the address the lines ``seed`` are part of (indices into ``texts``, lines in reading
+    order): the lines from the first to the last of them, widened over up to ``reach`` address lines
+    (:func:`is_address_line`) before and after, and over a line that a line ending in a comma goes on
+    to (or that ends in a comma itself, before); contact, legal-name, title and number lines are
+    none of it; scraps of two characters or fewer are left out and passed over."""
+    if not seed:
+        return []
+    def other(text: str) -> bool:  # a contact, legal-name, title or number line
+        t = unicodedata.normalize("NFKC", text).upper()
+        return bool(_CONTACT.search(t) or _ENTITY_STRONG.search(t) or _NOT_ADDRESS.search(t) or is_title(t))
+
+    lo, hi = min(seed), max(seed)
+    out = [i for i in range(lo, hi + 1) if not _SCRAP.match(texts[i]) and not other(texts[i])]
+    if not out:
+        return []
+    j, n = lo - 1, 0
+    while j >= 0 and n < reach:
+        if not _SCRAP.match(texts[j]):
+            if not (is_address_line(texts[j]) or texts[j].rstrip().endswith(",") and not other(texts[j])):
+                break
+            out.insert(0, j)
+            n += 1
+        j -= 1
+    j, n = hi + 1, 0
+    while j < len(texts) and n < reach:
+        if not _SCRAP.match(texts[j]):
+            goes_on = texts[out[-1]].rstrip().endswith(",") and not other(texts[j])
+            if not (is_address_line(texts[j]) or goes_on):
+                break
+            out.append(j)
+            n += 1
+        j += 1
+    return out
+
+
 # a line that says the next one is a former name or the brand's owner, not the seller's name
 _FORMER = re.compile(r"FORMERLY|KNOWN AS|LICENSEE OF|FRANCHISEE OF")
 

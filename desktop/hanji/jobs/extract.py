@@ -17,6 +17,7 @@ from hanji.domain import KeyValue, Region
 from hanji.domain.fields import MULTI_VALUED, drop_spans, field_spans, fields_dict, keyvalues_from_spans, pick_spans
 from hanji.domain.kv_rank import LINKED_TYPES, link_fields, with_chosen
 from hanji.domain.receipt_rules import (
+    address_block,
     company_lines,
     date_candidates,
     entity_grade,
@@ -110,6 +111,8 @@ def extract_regions(regions: list[Region], doc_type: str = "auto", predictor=Non
         for f in ("company", "store_name"):
             if ruled(f):
                 choose_name(ordered, tags, scores, probs, pred.tag_names, f, rule_weight * NAME_RULE_WEIGHT)
+        if ruled("address") and out_type not in LINKED_TYPES:
+            choose_address(ordered, tags, scores)
     spans = field_spans(ordered, tags, scores)
     chosen = {}
     if link and out_type in LINKED_TYPES:  # labels linked to values, validators ranking them with the tagger's spans
@@ -249,6 +252,31 @@ def choose_name(regions: list[Region], tags: list[list[str]], scores: list[list[
             tags[r][k] = ("B-" if first else "I-") + key
             scores[r][k] = max(scores[r][k], p_line(r))
             first = False
+
+
+def choose_address(regions: list[Region], tags: list[list[str]], scores: list[list[float]]) -> None:
+    """The address, from the tagger's spans widened to whole lines and to the address lines next to them
+    (:func:`hanji.domain.receipt_rules.address_block`: 'LOT 50,FLOOR T2,SKY AVENUE' + 'PAHANG,69000
+    PAHANG' where the tagger tagged 'T2,Sky'). Only the lines of the first span's block. In place
+    (regions in reading order)."""
+    lines = [i for i, tg in enumerate(tags) if any(t in ("B-address", "I-address") for t in tg)]
+    if not lines:
+        return
+    first = [i for i in lines if i <= lines[0] + 3]  # the first address; a second, far below, is another's
+    block = address_block([r.text for r in regions], first)
+    if not block:
+        return
+    for tg in tags:
+        for k, t in enumerate(tg):
+            if t in ("B-address", "I-address"):
+                tg[k] = "O"
+    start = True
+    for i in block:
+        for k in range(len(tags[i])):
+            if tags[i][k] == "O":
+                tags[i][k] = "B-address" if start else "I-address"
+                scores[i][k] = max(scores[i][k], 0.5)
+                start = False
 
 
 def fill_missing_fields(tags: list[list[str]], scores: list[list[float]], probs: list[list[list[float]]],
