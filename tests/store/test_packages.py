@@ -197,3 +197,23 @@ def test_version_from_rows_is_the_version_from_objects(tmp_path):
     want = make_version(s.document(1), s.regions(1), s.links(1), s.keyvalues(1))
     assert got == want and got["regions"][str(r.id)]["points"][0] == [1.235, 7.891]
     s.close()
+
+
+def test_reading_order_merges_apart_from_the_regions(tmp_path):
+    base = make_base(tmp_path / "base.hanji", docs=2, regions=3)
+    out = split(base, tmp_path, 1)[0]
+    ids1 = [r.id for r in base.regions(1)]
+    ids2 = [r.id for r in base.regions(2)]
+    with ProjectStore.open(out.path) as p:
+        p.update_region(ids1[0], text="seat text")   # the seat fixes a text ...
+        p.set_order(2, [ids2[1], ids2[0], ids2[2]])  # ... and re-orders document 2 one way
+    base.set_order(1, ids1[::-1])                    # the base re-orders document 1: no conflict with the text
+    base.set_order(2, [ids2[2], ids2[1], ids2[0]])   # and document 2 another way: a conflict
+    rep = merge(base, [out.path])[0]
+    assert [c["kind"] for c in rep.conflicts] == ["order"]
+    r1 = {r.id: r for r in base.regions(1)}
+    assert r1[ids1[0]].text == "seat text" and [r.id for r in base.regions(1)] == ids1[::-1]
+    assert [r.id for r in base.regions(2)] == [ids2[2], ids2[1], ids2[0]]  # ours stands
+    resolve(base, rep.conflicts[0]["id"], "theirs")
+    assert [r.id for r in base.regions(2)] == [ids2[1], ids2[0], ids2[2]]
+    base.close()

@@ -25,6 +25,7 @@ OPS = st.lists(
         st.tuples(st.just("link"), SLOT, SLOT),
         st.tuples(st.just("kv"), st.sampled_from(["total", "date", "name"]), TEXT),
         st.tuples(st.just("status"), st.sampled_from(["new", "in_progress", "done"])),
+        st.tuples(st.just("order"), st.randoms(use_true_random=False)),
     ),
     max_size=8,
 )
@@ -57,10 +58,15 @@ def apply(s: ProjectStore, ops) -> None:
             s.set_keyvalues(1, kvs + [KeyValue(op[1], op[2])])
         elif kind == "status":
             s.update_document(1, status=op[1])
+        elif kind == "order" and regs:
+            ids = [r.id for r in regs]
+            op[1].shuffle(ids)
+            s.set_order(1, ids)
 
 
 def fields(v):
-    return {f: v[f] for f in REGION_FIELDS} if v is not None else None
+    """A region's content (its place in the reading order is merged apart, checked below)."""
+    return {f: v[f] for f in REGION_FIELDS if f != "order"} if v is not None else None
 
 
 def kv_values(v, key):
@@ -104,7 +110,9 @@ def test_merge_never_loses_an_edit(base_ops, pkg_ops):
     merged = [fields(v) for v in m["regions"].values()]
     for k, sv in s["regions"].items():
         bv, pv = b["regions"].get(k), p["regions"].get(k)
-        if pv != sv:  # changed or deleted on the seat: taken, or in a conflict with the seat's version
+        # changed or deleted on the seat: taken, or in a conflict with the seat's version (its place in
+        # the reading order alone is checked below)
+        if pv is None or (fields(pv), pv["links"]) != (fields(sv), sv["links"]):
             taken = fields(pv) in merged if pv is not None else fields(sv) not in merged
             assert taken or conflict_has("region", k, fields(pv)), (k, sv, pv, m["regions"])
         if pv is not None and pv != sv and bv == sv:  # taken whole: its links too (those among old regions)
@@ -112,8 +120,22 @@ def test_merge_never_loses_an_edit(base_ops, pkg_ops):
             mv = m["regions"][k]
             assert {(d, q) for d, q in mv["links"] if str(d) in old} == {
                 (d, q) for d, q in pv["links"] if str(d) in old and str(d) in m["regions"]}, (k, pv, mv)
-        if bv != sv:  # changed or deleted in the base: it stands (the base is "ours")
+        # changed or deleted in the base: it stands (the base is "ours"); a region only moved in the
+        # reading order is not changed by that (the seat may still delete it)
+        if (bv is None) != (sv is None) or (bv is not None and (fields(bv), bv["links"]) != (fields(sv), sv["links"])):
             assert fields(bv) in merged if bv is not None else fields(sv) not in merged, (k, sv, bv, m["regions"])
+    # the reading order, region by region (where the region is still there on all sides)
+    order_conflict = next((c for c in conflicts if c["kind"] == "order"), None)
+    for k, sv in s["regions"].items():
+        bv, pv, mv = b["regions"].get(k), p["regions"].get(k), m["regions"].get(k)
+        if bv is None or pv is None or mv is None or fields(mv) not in (fields(bv), fields(pv)):
+            continue
+        if pv["order"] != sv["order"] and bv["order"] == sv["order"]:
+            assert mv["order"] == pv["order"] or conflict_has("region", k), (k, sv, bv, pv, mv)
+        if bv["order"] != sv["order"]:
+            assert mv["order"] == bv["order"], (k, sv, bv, mv)
+            if pv["order"] not in (sv["order"], bv["order"]):
+                assert conflict_has("region", k) or (order_conflict and order_conflict["theirs"][k] == pv["order"])
     # regions added on either side
     for k, bv in b["regions"].items():
         if k not in s["regions"]:

@@ -111,6 +111,11 @@ def _region(v: dict[str, Any]) -> Region:
                   tags=list(v["tags"]), machine_text=v["machine_text"], attrs=dict(v["attrs"]))
 
 
+def _content(v: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A region's version without its place in the reading order (merged on its own)."""
+    return None if v is None else {k: x for k, x in v.items() if k != "order"}
+
+
 def _fields(v: dict[str, Any]) -> dict[str, Any]:
     r = _region(v)
     return {f: getattr(r, f) for f in REGION_FIELDS}
@@ -445,21 +450,33 @@ def _merge_doc(base: ProjectStore, pkg: ProjectStore, doc_id: int, s: dict, b: d
     deletes: list[int] = []
     link_fix: dict[int, list] = {}  # base region id -> the package's links (package ids) to give it
     pending: list[tuple[str, dict[str, Any]]] = []  # (kind, conflict) whose theirs links need mapping
+    order_conf: dict[str, tuple[Any, Any, Any]] = {}
     for k, sv in sr.items():
         bv, pv = br.get(k), pr.get(k)
-        how = _three(sv, bv, pv)
+        # the reading order is merged apart from the rest of a region: a document re-ordered on one
+        # side and a region's text fixed on the other are two changes, not a conflict
+        how = _three(_content(sv), _content(bv), _content(pv))
+        order = _three(sv["order"], bv["order"], pv["order"]) if bv is not None and pv is not None else "same"
         if how == "take":
             if pv is None:
                 deletes.append(int(k))
             else:
-                if {f: bv[f] for f in REGION_FIELDS} != {f: pv[f] for f in REGION_FIELDS}:
-                    updates[int(k)] = _fields(pv)
+                want = dict(pv, order=pv["order"] if order == "take" else bv["order"])
+                if {f: bv[f] for f in REGION_FIELDS} != {f: want[f] for f in REGION_FIELDS}:
+                    updates[int(k)] = _fields(want)
                 if bv["links"] != pv["links"]:
                     link_fix[int(k)] = pv["links"]
         elif how == "conflict":
             kind = "region" if bv is not None and pv is not None else (
                 "region_deleted_in_base" if bv is None else "region_deleted_in_package")
             pending.append((k, _conflict(doc_id, kind, k, sv, bv, pv)))
+        elif order == "take":
+            updates[int(k)] = _fields(dict(bv, order=pv["order"]))
+        if order == "conflict" and how != "conflict":
+            order_conf[k] = (sv["order"], bv["order"], pv["order"])
+    if order_conf:
+        out.append(_conflict(doc_id, "order", "reading order", {k: v[0] for k, v in order_conf.items()},
+                             {k: v[1] for k, v in order_conf.items()}, {k: v[2] for k, v in order_conf.items()}))
     # regions added on both sides
     b_new = {k: v for k, v in br.items() if k not in sr}
     adds: list[tuple[str, dict[str, Any]]] = []
@@ -645,6 +662,10 @@ def _take_theirs(store: ProjectStore, c: dict[str, Any]) -> None:
         else:
             rid = store.add_regions(doc_id, [_region(theirs)], label="conflict: theirs")[0].id
         _set_links(store, doc_id, rid, theirs["links"])
+    elif kind == "order":
+        alive = {r.id for r in store.regions(doc_id)}
+        store.update_regions({int(k): {"order": o} for k, o in theirs.items() if int(k) in alive},
+                             label="conflict: theirs")
     elif kind == "region_deleted_in_package":
         store.delete_regions([int(c["target"])], label="conflict: theirs")
     elif kind == "keyvalue":
@@ -704,6 +725,8 @@ def describe(c: dict[str, Any]) -> str:
         return f"{head} was removed in the project but worked on at the seat: brought back as the seat has it"
     if kind == "document_deleted_in_package":
         return f"{head} was removed at the seat but changed in the project: kept"
+    if kind == "order":
+        return f"{head}: its reading order changed on both sides ({len(c['theirs'] or {})} regions)"
     if kind == "link":
         return f"{head}, a link from region {t} to a region that is gone: {_short(c['theirs'])}"
     return f"{head}: {kind} {c.get('note', '')}".rstrip()

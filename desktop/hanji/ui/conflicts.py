@@ -32,7 +32,7 @@ from hanji.ui.i18n import tr
 HIGHLIGHT = "#d81b60"
 
 i18n.KO.update({
-    "Merge conflicts": "병합 충돌", "Open a project first.": "먼저 프로젝트를 여세요.", "Ours — this project": "우리 쪽 — 이 프로젝트",
+    "reading order changed on both sides": "읽기 순서가 양쪽에서 바뀜", "Merge conflicts": "병합 충돌", "Open a project first.": "먼저 프로젝트를 여세요.", "Ours — this project": "우리 쪽 — 이 프로젝트",
     "Theirs — seat": "상대 쪽 — 작업석", "Take ours (O)": "우리 쪽 채택 (O)", "Take theirs (T)": "상대 쪽 채택 (T)",
     "Edit in the window (E)": "창에서 직접 수정 (E)", "No open conflicts.": "열린 충돌이 없습니다.",
     "changed on both sides": "양쪽에서 수정됨", "deleted here, changed at the seat": "여기서 삭제, 작업석에서 수정",
@@ -55,6 +55,7 @@ KIND_TITLES = {
     "overlap": "added on both sides at the same place", "keyvalue": "key-value changed on both sides",
     "document": "document field changed on both sides", "document_deleted_in_base": "removed here, worked on at the seat",
     "document_deleted_in_package": "removed at the seat, changed here", "link": "a link to a region that is gone",
+    "order": "reading order changed on both sides",
 }
 
 
@@ -142,6 +143,8 @@ def _detail(kind: str, v: Any) -> str:
         return f"{tr('document')}: {v['doc']['name']} · {len(v['regions'])} {tr('region')}"
     if kind == "keyvalue":
         return "\n".join(f"{e[0]}: {e[1]}" for e in v) or tr("(none)")
+    if kind == "order":
+        return "  ".join(f"{tr('region')} {k} → {o}" for k, o in sorted(v.items(), key=lambda kv: int(kv[0])))
     return str(v)
 
 
