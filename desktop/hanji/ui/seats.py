@@ -173,7 +173,8 @@ class Seats(QObject):
             self.refresh_pane(ch.doc_ids)
             if doc_id in ch.doc_ids:
                 self.poll()
-        elif not ch.doc_ids:  # anything may have changed (a reconnection, a large import)
+        elif not ch.doc_ids and ch.table in ("project", "documents", "regions", "links", "keyvalues"):
+            # anything may have changed (a reconnection, a notification too long to name its documents)
             self.refresh_pane()
             if doc_id is not None:
                 self.w.canvas.scene_.reload_regions()
