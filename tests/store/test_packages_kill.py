@@ -88,7 +88,7 @@ def test_killed_merge_is_all_or_nothing(tmp_path):
     script.write_text(MERGER)
     rng = random.Random(22)
     seen = {"before": 0, "after": 0}
-    deadline = time.monotonic() + 40
+    deadline = time.monotonic() + 25
     rounds = 0
     while rounds < 25 and (rounds < 8 or time.monotonic() < deadline):
         rounds += 1
