@@ -237,3 +237,20 @@ def test_purges_and_imports_respect_claims(seats):
     assert [r.text for r in a.regions(doc)] == ["imported"]
     b.delete_document(doc)
     assert len(a.documents()) == 1
+
+
+def test_notifications_fit_postgresql_and_read_back():
+    from hanji.store.history import Change
+    from hanji.store.notify import MAX_PAYLOAD, change_of, payload
+
+    small = change_of(payload("s1", Change("regions", {3}, {10, 11}, "edit")))
+    assert (small.table, small.doc_ids, small.ids, small.reason, small.seat) == ("regions", {3}, {10, 11}, "remote", "s1")
+    assert change_of(payload("s1", Change("entity_types", set(), {"총액"}, "undo"))).ids == {"총액"}
+    big = Change("regions", set(range(500)), set(range(10**6, 10**6 + 3000)), "import")
+    text = payload("s2", big)
+    assert len(text.encode()) <= MAX_PAYLOAD
+    back = change_of(text)
+    assert back.doc_ids == set(range(500)) and back.ids == set() and back.reason == "import"  # rows dropped first
+    huge = change_of(payload("s2", Change("documents", set(range(10**5)), set(range(10**5)), "delete")))
+    assert huge.doc_ids == set() and huge.reason == "delete"  # then documents: listeners reload everything
+    assert change_of("not json") is None and change_of('{"x": 1}') is None
