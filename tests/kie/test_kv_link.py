@@ -309,3 +309,19 @@ def test_items_printed_on_two_lines_without_headings_are_read_when_they_add_up()
     items = read_items(rows_of(regs, "receipt"))
     assert [(it["item_name"][0], it["item_quantity"][0], it["item_unit_price"][0], it["item_amount"][0])
             for it in items] == [("참 치김밥", "2", "3,000", "6,000"), ("색연필 12색", "1", "3,300", "3,300")]
+
+
+def test_a_date_with_the_time_glued_on_and_a_seven_read_as_a_slash_and_a_label_that_is_no_value():
+    from hanji.domain.values import cut_value
+
+    assert cut_value("date", "2023-12-1119:08:06") == "2023-12-11" and cut_value("time", "2023-12-1119:08:06") == "19:08:06"
+    assert cut_value("opening_date", "2019. 04. 1/.") == "2019. 04. 17."
+    assert cut_value("issue_date", "201/ 년 12 월 6 일") == "2017 년 12 월 6 일"
+    assert cut_value("date", "2024/10/27 21:02") == "2024/10/27"  # a date written with slashes keeps them
+    assert cut_value("corporate_number", "22005'/-1138863") == "220057-1138863"
+    assert cut_value("address", "강원도 속초시 상록로 21/") == "강원도 속초시 상록로 217"
+    # the tagger's span on a printed label is no value: the store name is not '대표'
+    regs = [box(20, 40, "스마일 문구"), box(20, 80, "대표"), box(120, 80, "권보율")]
+    spans = [FieldSpan("store_name", "대표", [1], 0.9, 2, 3)]
+    got = values(regs, "receipt", spans)
+    assert got.get("store_name") != "대표" and got["representative"] == "권보율"

@@ -39,6 +39,7 @@ def _tagger_candidates(spans: list[FieldSpan], regions: list[Region], rows: list
     (``2015년`` of ``2015년 09월 10일`` becomes the date), widened over its region for whole-line fields
     (less labels, a ``SAMPLE`` mark, network names), kept as tagged for the others."""
     label_refs = {t.ref for row in rows for h in row.hits for t in row.toks[h.start:h.end]}
+    printed = spellings(doc_type)
     out = []
     for s in spans:
         if s.key in MULTI_VALUED:
@@ -79,6 +80,8 @@ def _tagger_candidates(spans: list[FieldSpan], regions: list[Region], rows: list
         if val is None or (text != s.text and not plausible(s.key, val, doc_type) and re.search(r"\d", text) and
                            not re.search(r"\d", s.text) and plausible(s.key, s.text.strip(), doc_type)):
             val, refs = s.text.strip(), tagged  # widening took in another value ('459-41-81931 홍길동'): as tagged
+        if compact(val) in printed:
+            continue  # a printed label ('대표', '합계') is no value of a field
         out.append(Candidate(s.key, val, refs, TAGGER_WEIGHT * s.score, "tagger"))
     return out
 

@@ -258,7 +258,7 @@ def find_labels(toks: list[str], doc_type: str, extra: dict[str, list[str]] | No
             if glued is not None and (hit is None or len(glued[0]) > len(compact("".join(toks[s:hit.end])))):
                 f, g = sp[glued[0]]
                 hit = LabelHit(f, g, i, glued[1], glued[2])
-        if hit is None and s < n and len(toks[s]) >= 4 and toks[s][0] in _BULLETS and compact(toks[s][1:]) in sp:
+        if hit is None and s < n and len(toks[s]) >= 3 and toks[s][0] in _BULLETS and compact(toks[s][1:]) in sp:
             f, g = sp[compact(toks[s][1:])]  # '미개업연월일': the bullet glued to its label
             hit = LabelHit(f, g, i, s + 1)
         if hit is None and s < n:  # glued: 'TEL:02-123-4567', '사업자번호:459-41-81931', '개 업 연 월 일:1999년'

@@ -12,7 +12,8 @@ _BRN = re.compile(r"(?<!\d)\d{3}\s?-\s?\d{2}\s?-\s?\d{5}(?!\d)|(?<![\d-])\d{10}(
 _THIRTEEN = re.compile(r"(?<!\d)\d{6}\s?-\s?\d{7}(?!\d)|(?<![\d-])\d{13}(?![\d-])")
 _PHONE = re.compile(r"(?<![\d-])(?:\(?0\d{1,2}\)?\s?[-.)]\s?\d{3,4}\s?[-.]\s?\d{4}|1[5-9]\d{2}-\d{4}|01[016789]-?\d{3,4}-?\d{4})(?![\d-])")
 _DATE = re.compile(r"\d{4}\s*년\s*\d{1,2}\s*월\s*\d{1,2}\s*일|"
-                   r"(?<!\d)(?:\d{4}|\d{2})\s*([./\-])\s*\d{1,2}\s*\1\s*\d{1,2}(?!\d)(?:(?<=\d)\s*\.(?!\s*\d))?")
+                   r"(?<!\d)(?:\d{4}|\d{2})\s*([./\-])\s*\d{1,2}\s*\1\s*(?:\d{1,2}(?!\d)|\d{2}(?=\d{1,2}:\d{2}))"
+                   r"(?:(?<=\d)\s*\.(?!\s*\d))?")  # the day, also where OCR glued the time on ('2023-12-1119:08')
 _TIME = re.compile(r"(?<![\d/.\-])(?:[01]?\d|2[0-3])\s*:\s*[0-5]\d(?:\s*:\s*[0-5]\d)?(?![\d/\-])")
 _AMOUNT = re.compile(r"(?<![\d.,])-?\s?(?:₩\s?)?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?\s?원?(?![\d,])")
 _EXPIRY = re.compile(r"(?<!\d)(?:0[1-9]|1[0-2])\s?/\s?(?:\d{4}|\d{2})(?!\d)")
@@ -43,7 +44,7 @@ _DIGIT_FIELDS = {"business_number", "registration_number", "corporate_number", "
                  "phone"}
 _LOOKALIKE_DIGITS = str.maketrans({"/": "7", "O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1",
                                    "!": "1", "S": "5", "B": "8", "Z": "2"})
-_NUMBERISH = re.compile(r"[\d*][\dOoDQlI|!SBZ/*\-\s.]*[\d*]")
+_NUMBERISH = re.compile(r"[\d*][\dOoDQlI|!SBZ/'*\-\s.]*[\d*]")
 # Korean date units as OCR misreads them after a number ('10 알' for '10 일', '11 윌' for '11 월')
 _UNIT_LOOKALIKES = ((re.compile(r"(?<=\d)(\s*)[넌연닌헌](?=\s*\d)"), r"\1년"),
                     (re.compile(r"(?<=\d)(\s*)[윌뭘월욀퀄웡](?=\s*\d)"), r"\1월"),
@@ -58,7 +59,7 @@ def _fix_digits(field: str, text: str) -> str | None:
         run = m.group(0)
         if sum(c.isdigit() for c in run) < 0.6 * len(re.sub(r"[\s\-.*]", "", run)):
             return run
-        run = run.translate(_LOOKALIKE_DIGITS)
+        run = run.replace("'/", "/").replace("/'", "/").translate(_LOOKALIKE_DIGITS)
         if field != "card_number":
             run = re.sub(r"(?<=\d) (?=\d)", "", run)
         return run
@@ -95,7 +96,16 @@ def cut_value(field: str, text: str) -> str | None:
         if field in ("date", "issue_date", "opening_date") and ("년" in t or re.search(r"\d\s*월", t)):
             for unit, to in _UNIT_LOOKALIKES:
                 t = unit.sub(to, t)
+        if field == "time":  # the date before it taken out first: '2023-12-1119:08:06'
+            t = _DATE.sub(" ", t)
         m = pat.search(t)
+        if field in ("date", "issue_date", "opening_date") and "/" in t and \
+                not re.search(r"\d\s*/\s*\d{1,2}\s*/", t):
+            t7 = re.sub(r"(?<=\d)/|/(?=\d)", "7", t)  # a '7' read as '/' in a date not written with slashes
+            m7 = pat.search(t7)
+            if m7 and plausible(field, m7.group(0)) and (m is None or not plausible(field, m.group(0)) or
+                                                         len(m7.group(0)) > len(m.group(0))):
+                m = m7
         if field in _DIGIT_FIELDS and (m is None or not plausible(field, _card(field, m.group(0).strip()))):
             fixed = _fix_digits(field, t)
             m2 = pat.search(fixed) if fixed else None
@@ -108,8 +118,9 @@ def cut_value(field: str, text: str) -> str | None:
         m = re.search(r"[0-9][0-9\-]*[0-9]", t)
         return m.group(0) if m else None
     t = _STAMP.sub("", t).strip()
-    if field in ("address", "business_address"):  # '4충', '2총': a floor after its number is 층 (OCR look-alikes)
-        t = re.sub(r"(?<=\d)[충총증](?=\s|$|,|\d)", "층", t)
+    if field in ("address", "business_address") and _HANGUL.search(t):
+        t = re.sub(r"(?<=\d)[충총증](?=\s|$|,|\d)", "층", t)  # '4충', '2총': a floor after its number is 층
+        t = re.sub(r"(?<=\d)/(?=\s|$|,|-|\d)|(?<=[\s\-])/(?=\d)", "7", t)  # '21/', '1/-2': a 7 read as '/'
     return t or None
 
 
