@@ -251,3 +251,21 @@ def test_a_linked_image_is_kept_in_the_database_and_a_reader_cannot_write(pg_clu
     with open_project(url) as w:
         with pytest.raises(HanjiError, match="does not let this user change the project"):
             w.add_region(doc.id, Region(quad(0), text="가"))
+
+
+def test_a_seat_that_holds_the_project_too_long_gets_a_clear_busy_message(pg_url, monkeypatch):
+    from hanji.store import pg
+
+    a = create_project(pg_url)
+    doc, _ = a.add_image_bytes("a.png", png_bytes())
+    d2, _ = a.add_image_bytes("b.png", png_bytes(color="black"))
+    monkeypatch.setattr(pg, "LOCK_TIMEOUT_S", 0.3)
+    b = open_project(pg_url)
+    with a.atomic():  # a transaction held open (a stuck seat)
+        a.add_region(doc.id, Region(quad(0), text="가"))
+        with pytest.raises(HanjiError, match="busy for too long: this change was not saved"):
+            b.add_region(d2.id, Region(quad(0), text="나"))
+    r = b.add_region(d2.id, Region(quad(0), text="나"))  # no transaction was left open on b
+    assert b.region(r.id).text == "나" and a.counts()["regions"] == 2
+    a.close()
+    b.close()

@@ -34,7 +34,7 @@ from hanji.errors import DiskFull, HanjiError
 from hanji.store.names import ProjectURL, display_url
 
 LOCK_KEY = 0x48414E4A  # the project's advisory lock ("HANJ", the SQLite application id)
-LOCK_TIMEOUT = "15s"  # a write waits this long for another seat's transaction
+LOCK_TIMEOUT_S = 15.0  # a write waits this long for another seat's transaction
 CONNECT_TIMEOUT_S = 10
 _PK = {"meta": "key", "jobs": "name", "images": "sha256", "counts": "name", "entity_types": "name",
        "reviews": "doc_id", "claims": "doc_id", "package_base": "doc_id", "package_checkouts": "doc_id",
@@ -224,6 +224,12 @@ class PgConnection:
                     self._in_tx = True
                 rows = cur.fetchall() if cur.description is not None else []
             except _psycopg().Error as e:
+                if word.startswith("BEGIN") and not self.broken:  # the lock not had: no transaction left open
+                    self._in_tx = False
+                    try:
+                        self.raw.execute("ROLLBACK")
+                    except _psycopg().Error:
+                        pass
                 raise self._error(e) from e
             lastrowid = rows[0][0] if returns and rows else None
             if not word.startswith("SELECT"):
@@ -346,7 +352,7 @@ def _connect(url: str, display: ProjectURL, readonly: bool):
         raise HanjiError(f"not a PostgreSQL URL libpq reads ({e}); write postgresql://user@host:port/dbname",
                          display) from e
     raw.adapters.register_loader("numeric", _numeric_loader(psycopg))
-    raw.execute(f"SET synchronous_commit = on; SET lock_timeout = '{LOCK_TIMEOUT}'; "
+    raw.execute(f"SET synchronous_commit = on; SET lock_timeout = '{int(LOCK_TIMEOUT_S * 1000)}ms'; "
                 "SET client_encoding = 'UTF8'")
     if readonly:
         raw.execute("SET default_transaction_read_only = on")
