@@ -41,6 +41,7 @@ class ImportRun:
     def __init__(self, store: Any) -> None:  # the ProjectStore (not imported: it imports this module)
         self._store = store
         self.new_docs: list[int] = []
+        self._new_set: set[int] = set()  # the same ids, to ask "is it new" in constant time (not the list)
         # (first, last) id ranges of the rows written: memory by batch, not by dataset
         self.new_rows: dict[str, list[tuple[int, int]]] = {t: [] for t in _ANNOTATION_TABLES}
         self.doc_before: dict[int, tuple] = {}
@@ -92,19 +93,21 @@ class ImportRun:
         """A savepoint for one document: when the block raises, what it wrote is taken back (and
         forgotten here), the batch's other documents stay."""
         store = self._store
-        mark = (len(self.new_docs), {t: len(v) for t, v in self.new_rows.items()}, set(self.doc_before),
-                set(self.tags_before), len(self._changes), len(store._pending))
+        # lengths only (dicts keep their order): nothing here grows with the run's size
+        mark = (len(self.new_docs), {t: len(v) for t, v in self.new_rows.items()}, len(self.doc_before),
+                len(self.tags_before), len(self._changes), len(store._pending))
         try:
             with store._tx():
                 yield
         except BaseException:
             n_docs, n_rows, docs_before, tags_before, n_changes, n_pending = mark
+            self._new_set.difference_update(self.new_docs[n_docs:])
             del self.new_docs[n_docs:]
             for t, n in n_rows.items():
                 del self.new_rows[t][n:]
-            for k in set(self.doc_before) - docs_before:
+            for k in list(self.doc_before)[docs_before:]:
                 del self.doc_before[k]
-            for k in set(self.tags_before) - tags_before:
+            for k in list(self.tags_before)[tags_before:]:
                 del self.tags_before[k]
             del self._changes[n_changes:]
             del store._pending[n_pending:]
@@ -127,6 +130,7 @@ class ImportRun:
             return existing, DUPLICATE if self.has_annotations(existing.id) else ANNOTATE
         doc, _ = store.add_image_info(info, name)
         self.new_docs.append(doc.id)
+        self._new_set.add(doc.id)
         return doc, NEW
 
     def add_annotations(self, doc_id: int, regions: Sequence[Region], links: Sequence[Link] = (),
@@ -135,7 +139,7 @@ class ImportRun:
         (``Link.src``/``dst``, ``KeyValue.region_ids``: positions in ``regions``). Returns the
         regions' ids. Bulk inserts; not undo steps."""
         with self._store._tx() as conn:
-            if doc_id not in self.new_docs:  # a document already there: not while another seat edits it
+            if doc_id not in self._new_set:  # a document already there: not while another seat edits it
                 self._store._take(conn, [doc_id])
             region_ids = self._insert(conn, "regions", [rows.region_row(_placed(r, doc_id)) for r in regions])
             for r, i in zip(regions, region_ids):
@@ -168,7 +172,7 @@ class ImportRun:
 
     def update_document(self, doc: Document, **changes: Any) -> None:
         """Change a document the import annotates (status, doc type, attrs); its earlier values are kept."""
-        if doc.id not in self.doc_before and doc.id not in self.new_docs:
+        if doc.id not in self.doc_before and doc.id not in self._new_set:
             row = self._store._get_row(self._store.conn, "documents", doc.id)
             self.doc_before[doc.id] = tuple(row[c] for c in _DOC_KEPT)
         self._store.update_document(doc.id, record=False, **changes)
@@ -209,6 +213,7 @@ class ImportRun:
                 conn.execute("DELETE FROM entity_types WHERE name=?", (name,))
         touched = set(self.new_docs) | set(self.doc_before)
         self.new_docs, self.doc_before, self.tags_before, self.new_types = [], {}, {}, []
+        self._new_set = set()
         self.new_rows = {t: [] for t in _ANNOTATION_TABLES}
         self._changes = []
         if touched:  # tell the window (the store's own deletes do the same)

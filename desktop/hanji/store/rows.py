@@ -42,12 +42,14 @@ def load_column(v: str) -> Any:
 
 
 def region_row(r: Region) -> dict[str, Any]:
+    # the points as json.dumps writes them (a float's repr; a Region's points are finite floats),
+    # without its per-call cost (an import writes millions); empty tags and attrs without it too
+    points = "[" + ",".join(f"[{round(x, 3)!r},{round(y, 3)!r}]" for x, y in r.points) + "]"
     return {
-        "id": r.id, "doc_id": r.doc_id, "kind": r.kind,
-        "points": _dump([[round(x, 3), round(y, 3)] for x, y in r.points]),
+        "id": r.id, "doc_id": r.doc_id, "kind": r.kind, "points": points,
         "text": r.text, "status": r.status, "source": r.source, "confidence": r.confidence,
-        "ord": r.order, "label": r.label, "tags": _dump(list(r.tags)), "machine_text": r.machine_text,
-        "attrs": _dump(r.attrs), "updated": time.time(),
+        "ord": r.order, "label": r.label, "tags": _dump(list(r.tags)) if r.tags else "[]",
+        "machine_text": r.machine_text, "attrs": _dump(r.attrs) if r.attrs else "{}", "updated": time.time(),
     }
 
 
