@@ -317,6 +317,8 @@ class DashboardPane(QWidget):
         self._show(self.data)
 
     def _on_change(self, change: Change) -> None:
+        if change.table == "claims":  # a seat opening a document (shared projects) changes no figure
+            return
         self._stale = True
         if self._last_seconds <= AUTO_REFRESH_SECONDS:
             self._debounce.start()
