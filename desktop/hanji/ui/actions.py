@@ -68,6 +68,7 @@ def _tool(name):
 ACTIONS: list[ActionSpec] = [
     ActionSpec("project.new", "New project…", "Ctrl+N", "File", lambda w: w.new_project()),
     ActionSpec("project.open", "Open project…", "Ctrl+O", "File", lambda w: w.open_project_dialog(), "SP_DialogOpenButton"),
+    ActionSpec("project.open_server", "Open server project…", "", "File", lambda w: w.open_server_dialog()),
     ActionSpec("project.add_images", "Add images…", "Ctrl+I", "File", lambda w: w.add_images_dialog()),
     ActionSpec("project.import", "Import…", "Ctrl+Shift+I", "File", lambda w: _jobs().import_dialog(w)),
     ActionSpec("project.export", "Export…", "Ctrl+Shift+E", "File", lambda w: _jobs().export_dialog(w)),

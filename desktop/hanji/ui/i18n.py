@@ -10,7 +10,9 @@ import os
 KO: dict[str, str] = {
     "&File": "파일(&F)", "&Edit": "편집(&E)", "&View": "보기(&V)", "&Tools": "도구(&T)", "&Go": "이동(&G)",
     "&Help": "도움말(&H)", "&Label": "라벨(&L)",
-    "New project…": "새 프로젝트…", "Open project…": "프로젝트 열기…", "Add images…": "이미지 추가…",
+    "New project…": "새 프로젝트…", "Open project…": "프로젝트 열기…", "Open server project…": "서버 프로젝트 열기…",
+    "A project on a PostgreSQL server: postgresql://user@host:port/database": "PostgreSQL 서버의 프로젝트: postgresql://사용자@호스트:포트/데이터베이스",
+    "Add images…": "이미지 추가…",
     "Quit": "종료", "Undo": "실행 취소", "Redo": "다시 실행", "Copy": "복사", "Paste": "붙여넣기",
     "Paste to next document": "다음 문서에 붙여넣기", "Duplicate": "복제", "Delete": "삭제",
     "Delete vertex": "꼭짓점 삭제", "Select all": "모두 선택",

@@ -209,6 +209,22 @@ class MainWindow(QMainWindow):
         if path:
             self.open_project(path)
 
+    def open_server_dialog(self) -> None:
+        """File → Open server project…: a team's project on a PostgreSQL server, by its URL."""
+        from PySide6.QtWidgets import QInputDialog
+
+        last = next((p for p in settings.recent_projects() if is_url(p)), "postgresql://")
+        url, ok = QInputDialog.getText(self, tr("Open server project…"),
+                                       tr("A project on a PostgreSQL server: postgresql://user@host:port/database"),
+                                       text=last)
+        url = url.strip()
+        if not ok or not url:
+            return
+        if not is_url(url):
+            QMessageBox.warning(self, tr("Error"), f"{url}: not a postgresql:// URL")
+            return
+        self.open_project(url)
+
     def new_project(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, tr("New project…"), settings.start_folder(),
                                               f"{tr('Hanji projects')} (*.hanji)")
