@@ -29,6 +29,7 @@ import io
 import json
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -249,6 +250,10 @@ def code_tree(rev: str, cache: Path) -> Path:
     return dest / "desktop"
 
 
+LAST_CPU = [float("nan")]  # CPU seconds (user + system) of the last child timed: on a shared machine the wall
+# time is mostly waiting for a core, the CPU time is what the operation costs
+
+
 def timed(cmd: list[str], code: Path, timeout: float) -> tuple[float, float, str]:
     """Wall seconds, peak memory (MB: the child's own, as it reports it) and stdout of a child process
     (``nan`` and 'timeout' or 'failed' when it did not finish well). ``cmd``: arguments of this
@@ -264,6 +269,8 @@ def timed(cmd: list[str], code: Path, timeout: float) -> tuple[float, float, str
     cmd = [sys.executable, __file__, *cmd]
     t = time.perf_counter()
     err_path = out_path.with_suffix(".err")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu0 = before.ru_utime + before.ru_stime
     with open(out_path, "w") as out, open(err_path, "w") as err:
         p = subprocess.Popen(cmd, env=env, stdout=out, stderr=err, cwd="/")
     try:
@@ -273,6 +280,8 @@ def timed(cmd: list[str], code: Path, timeout: float) -> tuple[float, float, str
         p.wait()
         return float("nan"), float("nan"), "timeout"
     wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    LAST_CPU[0] = after.ru_utime + after.ru_stime - cpu0
     text_out, text_err = out_path.read_text(), err_path.read_text()
     peak = float(peak_path.read_text()) if peak_path.exists() else float("nan")
     for f in (out_path, err_path, peak_path):
@@ -382,11 +391,13 @@ def main() -> None:
         for label, code in trees.items():
             project, work = projects[label]
             value, rss, unit = measure(op, project, code, work, args.timeout, args.docs)
-            results.setdefault(op, {})[label] = {"value": value, "rss_mb": rss, "unit": unit}
-            print(f"# {label:6} {op:14} {value:12.3f} {unit:9} peak {rss:7.0f} MB", flush=True)
+            results.setdefault(op, {})[label] = {"value": value, "rss_mb": rss, "unit": unit, "cpu_s": LAST_CPU[0]}
+            print(f"# {label:6} {op:14} {value:12.3f} {unit:9} peak {rss:7.0f} MB  cpu {LAST_CPU[0]:8.1f} s",
+                  flush=True)
     print(f"\n{args.docs:,} documents; {os.cpu_count()} CPUs; before = {args.before or '-'}, "
           f"after = {args.after or 'the working tree'}")
-    print(f"{'operation':16} {'before':>12} {'after':>12} {'unit':10} {'peak MB before/after':>21}  ratio")
+    print(f"{'operation':16} {'before':>12} {'after':>12} {'unit':10} {'peak MB before/after':>21}  ratio  "
+          f"(CPU s before/after: the child's, start included)")
     nan = float("nan")
     for op in ops:
         b, a = results[op].get("before", {}), results[op]["after"]
@@ -394,7 +405,7 @@ def main() -> None:
         faster = av / bv if a["unit"].endswith("/s") else bv / av
         ratio = f"{faster:.1f}x" if bv == bv and av == av and av and bv else "-"
         print(f"{op:16} {bv:12.3f} {av:12.3f} {a['unit']:10} {b.get('rss_mb', nan):10.0f}/{a['rss_mb']:<10.0f}"
-              f"  {ratio}")
+              f"  {ratio}  ({b.get('cpu_s', nan):.1f}/{a.get('cpu_s', nan):.1f})")
     if args.json:
         args.json.write_text(json.dumps({"docs": args.docs, "before": args.before, "results": results}, indent=1))
 
