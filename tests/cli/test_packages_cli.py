@@ -95,3 +95,20 @@ def test_merge_refuses_another_projects_package(tmp_path, capsys):
     assert "Traceback" not in err
     rc, _, err = run(capsys, "merge", a, b)
     assert rc == 1 and "not a work package" in err
+
+
+def test_release_a_lost_package(tmp_path, capsys):
+    base = tmp_path / "shop.hanji"
+    _base(base)
+    rc, out, _ = run(capsys, "split", base, tmp_path, "--user", "ann", "bob", "--json")
+    lost = json.loads(out)["packages"][1]
+    rc, out, _ = run(capsys, "split", base, "--release", "bob")
+    assert rc == 0 and "2 documents can be handed out again" in out
+    rc, _, err = run(capsys, "merge", base, lost["path"])
+    assert rc == 1 and "was taken back" in err
+    rc, _, err = run(capsys, "split", base, "--release", "bob")
+    assert rc == 1 and "no packages out match 'bob'" in err
+    again = tmp_path / "again"
+    again.mkdir()
+    rc, out, _ = run(capsys, "split", base, again, "--seats", "1", "--json")
+    assert rc == 0 and json.loads(out)["packages"][0]["documents"] == 2

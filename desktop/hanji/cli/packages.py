@@ -18,13 +18,16 @@ from hanji.errors import HanjiError
 def register(sub) -> None:
     p = sub.add_parser("split", help="hand documents out as work packages for offline seats")
     p.add_argument("project")
-    p.add_argument("outdir", type=Path, help="where the packages go (OUTDIR/<project>-<seat>.hanji)")
+    p.add_argument("outdir", type=Path, nargs="?", help="where the packages go (OUTDIR/<project>-<seat>.hanji)")
     p.add_argument("--seats", type=int, metavar="N", help="how many packages (default: one per --user)")
     p.add_argument("--by", metavar="status|type|KEY=V,...",
                    help="deal documents so each seat gets its share of each status or type, or hand out only "
                         "those a filter names (status=new,in_progress or type=receipt); default: runs of ids")
     p.add_argument("--user", dest="users", nargs="+", metavar="NAME",
                    help="the seats' labelers, one a seat (the packages are named after them)")
+    p.add_argument("--release", metavar="SEAT",
+                   help="take back a package that will never be merged (a lost stick) by its seat or id: its "
+                        "documents can be handed out again")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_split)
 
@@ -54,6 +57,22 @@ def _open(project: str, readonly: bool = False):
 def cmd_split(args) -> int:
     from hanji.jobs.packages import split
 
+    if args.release:
+        with _open(args.project) as store:
+            out = [p for p in store.packages() if p["merged"] is None and not p["info"].get("released")
+                   and (p["seat"] == args.release or p["id"].startswith(args.release))]
+            if len(out) != 1:
+                raise HanjiError(f"{'no' if not out else len(out)} packages out match {args.release!r} "
+                                 "(hanji info PROJECT lists them)", args.project)
+            n = store.release_package(out[0]["id"])
+        if args.json:
+            print(json.dumps({"released": out[0]["id"], "seat": out[0]["seat"], "documents": n}))
+        else:
+            print(f"package of seat {out[0]['seat']} taken back: {n} documents can be handed out again "
+                  "(merging it now is refused)")
+        return 0
+    if args.outdir is None:
+        raise HanjiError("say where the packages go: hanji split PROJECT OUTDIR --seats N")
     if args.seats is None and not args.users:
         raise HanjiError("say how many packages: --seats N (or name the seats' labelers with --user)")
     with _open(args.project) as store, Bar("split", unit="doc") as bar:
@@ -125,7 +144,7 @@ def cmd_conflicts(args) -> int:
 def package_info(store) -> dict[str, Any]:
     """For ``hanji info``: the packages still out and their documents, open conflicts, and where a
     package came from."""
-    out = [p for p in store.packages() if p["merged"] is None]
+    out = [p for p in store.packages() if p["merged"] is None and not p["info"].get("released")]
     return {"checked_out": len(store.checkouts()),
             "out": [{"id": p["id"], "seat": p["seat"], "path": p["path"], "documents": p["docs"]} for p in out],
             "open_conflicts": len(store.conflicts()), "origin": store.package_origin()}

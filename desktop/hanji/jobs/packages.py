@@ -312,9 +312,13 @@ def check_package(base: ProjectStore, pkg: ProjectStore, path: str | Path) -> di
         raise HanjiError(f"was split from another project ({origin.get('base_name', '?')}, id "
                          f"{origin.get('base_id', '?')[:8]}), not from this one (id {(base_id or 'none')[:8]}); "
                          "nothing was merged", path)
-    if base.package(origin["id"]) is None:
+    rec = base.package(origin["id"])
+    if rec is None:
         raise HanjiError("this project never handed out that package (was the project restored from an older "
                          "copy?); nothing was merged", path)
+    if rec["info"].get("released") and rec["merged"] is None:
+        raise HanjiError("this package was taken back (hanji split --release) and its documents may have been "
+                         "handed out again; nothing was merged", path)
     return origin
 
 

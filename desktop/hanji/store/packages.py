@@ -120,10 +120,14 @@ class Packages:
         self._emit(Change("documents", set(ids), set(ids), "checkout"))
 
     def release_package(self, package_id: str) -> int:
-        """Take a package back without merging it (a lost stick): its documents can be handed out again."""
+        """Take a package back without merging it (a lost stick): its documents can be handed out again,
+        and the package is marked ``released`` in its info (a merge of it is refused)."""
         with self._tx() as conn:
             n = conn.execute("DELETE FROM package_checkouts WHERE package=?", (package_id,)).rowcount
-            conn.execute("DELETE FROM packages WHERE id=? AND merged IS NULL", (package_id,))
+            row = conn.execute("SELECT info FROM packages WHERE id=?", (package_id,)).fetchone()
+            if row:
+                info = dict(json.loads(row[0]), released=time.time())
+                conn.execute("UPDATE packages SET info=? WHERE id=?", (_dump(info), package_id))
         return n
 
     # ------------------------------------------------------------------ a package: origin and base versions
