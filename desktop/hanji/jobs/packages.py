@@ -308,7 +308,11 @@ def check_package(base: ProjectStore, pkg: ProjectStore, path: str | Path) -> di
     if origin is None:
         raise HanjiError("is not a work package (it has no record of a split; `hanji split` makes them)", path)
     base_id = base.meta("project_id")
-    if not base_id or origin.get("base_id") != base_id:
+    if not base_id or not base.packages():
+        raise HanjiError(f"was split from another project ({origin.get('base_name', '?')}, id "
+                         f"{origin.get('base_id', '?')[:8]}), not from this one, which never handed out packages; "
+                         "nothing was merged", path)
+    if origin.get("base_id") != base_id:
         raise HanjiError(f"was split from another project ({origin.get('base_name', '?')}, id "
                          f"{origin.get('base_id', '?')[:8]}), not from this one (id {(base_id or 'none')[:8]}); "
                          "nothing was merged", path)
