@@ -160,6 +160,24 @@ def test_preannotate_one_demo_document(first_run, installed, tmp_path):
     assert any(t.strip() for (t,) in fresh), "pre-annotation found regions but read no text"
 
 
+def test_a_postgresql_project_from_the_installed_app(installed, pg_cluster, tmp_path):
+    """psycopg works inside the bundle (issue 21's team projects): the installed app creates a project
+    in a throw-away PostgreSQL database, adds an image and counts it (skipped without PostgreSQL)."""
+    from helpers import png_bytes
+
+    url = pg_cluster.new_database()
+    try:
+        env = _app_env(tmp_path)
+        image = tmp_path / "scan.png"
+        image.write_bytes(png_bytes(200, 80, text="한지"))
+        _run([installed["app"], "new", url], env)
+        _run([installed["app"], "add", url, image], env)
+        counts = json.loads(_run([installed["app"], "info", url, "--json"], env).stdout)
+        assert counts["documents"] == 1
+    finally:
+        pg_cluster.drop_database(url)
+
+
 def test_tarball_runs_from_any_folder(bundle, tmp_path):
     where = tmp_path / "아무 폴더" / "some folder"
     where.mkdir(parents=True)
