@@ -385,7 +385,6 @@ def _merge_one(base: ProjectStore, pkg: ProjectStore, origin: dict[str, Any], re
         found = _merge_doc(base, pkg, doc_id, s, b, p, rep, doc_map)
         for c in found:
             c["package"] = origin["id"]
-            c["seat"] = seat
         conflicts += found
         if found:
             review[found[0]["doc_id"]] = review.get(found[0]["doc_id"], 0) + len(found)
@@ -402,8 +401,7 @@ def _merge_one(base: ProjectStore, pkg: ProjectStore, origin: dict[str, Any], re
     log = [(author or who, doc_map.get(doc_id, doc_id) if doc_id is not None else None, at,
             f"{label} (seat {seat})") for author, doc_id, at, label in pkg.edit_log()]
     rep.taken["history_entries"] = base.append_log(log)
-    for c in conflicts:
-        c.pop("seat", None)
+    progress(done[0], total, f"merge {seat}")
     ids = base.add_conflicts(conflicts)
     for c, i in zip(conflicts, ids):
         c["id"] = i

@@ -183,10 +183,14 @@ class Packages:
     def base_versions(self) -> Iterator[tuple[int, Any]]:
         """A package's base version of each document it holds: ``(doc_id, version)``, by id."""
         with self._mutex:
-            cur = self.conn.execute("SELECT doc_id, version FROM package_base ORDER BY doc_id")
-            got = cur.fetchall()
-        for doc_id, v in got:
-            yield doc_id, json.loads(v)
+            ids = [r[0] for r in self.conn.execute("SELECT doc_id FROM package_base ORDER BY doc_id")]
+        for i in range(0, len(ids), 200):  # a page at a time: memory by page, not by package
+            chunk = ids[i:i + 200]
+            with self._mutex:
+                got = self.conn.execute(f"SELECT doc_id, version FROM package_base WHERE doc_id IN "
+                                        f"({','.join('?' * len(chunk))}) ORDER BY doc_id", chunk).fetchall()
+            for doc_id, v in got:
+                yield doc_id, json.loads(v)
 
     # ------------------------------------------------------------------ conflicts
     def add_conflicts(self, items: Iterable[dict[str, Any]]) -> list[int]:
