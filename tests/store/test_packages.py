@@ -217,3 +217,29 @@ def test_reading_order_merges_apart_from_the_regions(tmp_path):
     resolve(base, rep.conflicts[0]["id"], "theirs")
     assert [r.id for r in base.regions(2)] == [ids2[1], ids2[0], ids2[2]]
     base.close()
+
+
+def test_take_theirs_for_each_kind(tmp_path):
+    base = make_base(tmp_path / "base.hanji", docs=3)
+    out = split(base, tmp_path, 1)[0]
+    r1, r2 = (base.regions(d)[0].id for d in (1, 2))
+    with ProjectStore.open(out.path) as p:
+        p.add_region(1, Region(box(120, 60), text="seat box"))
+        p.delete_regions([r2])
+        p.set_keyvalues(3, [KeyValue("total", "seat")])
+        p.update_document(3, status="done")
+    base.add_region(1, Region(box(121, 61), text="base box"))
+    base.update_region(r2, text="base fixed it")
+    base.set_keyvalues(3, [KeyValue("total", "base")])
+    base.update_document(3, status="in_progress")
+    rep = merge(base, [out.path])[0]
+    kinds = {c["kind"]: c for c in rep.conflicts}
+    assert set(kinds) == {"overlap", "region_deleted_in_package", "keyvalue", "document"}
+    for c in rep.conflicts:
+        resolve(base, c["id"], "theirs")
+    assert sorted(r.text for r in base.regions(1)) == ["d1r0", "d1r1", "d1r2", "seat box"]
+    assert r2 not in {r.id for r in base.regions(2)}
+    assert [kv.value for kv in base.keyvalues(3)] == ["seat"]
+    assert base.document(3).status == "done"
+    assert base.conflicts() == []
+    base.close()
