@@ -17,10 +17,18 @@ def digest(path):
 
 
 def dump(path):
+    """The schema and every row of every table (a contentless FTS5 index cannot be read as a table,
+    so iterdump fails on it: its shadow tables, which hold its content, are read instead)."""
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         # sqlite_stat1 holds query-planner statistics (PRAGMA optimize), not project content
-        return "\n".join(line for line in conn.iterdump() if "sqlite_stat" not in line)
+        schema = conn.execute("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' "
+                              "ORDER BY type, name").fetchall()
+        out = [repr(r) for r in schema]
+        for kind, name, sql in schema:
+            if kind == "table" and not (sql or "").upper().startswith("CREATE VIRTUAL"):
+                out += [f"{name} {r!r}" for r in conn.execute(f'SELECT * FROM "{name}" ORDER BY 1')]
+        return "\n".join(out)
     finally:
         conn.close()
 
