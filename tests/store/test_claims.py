@@ -254,3 +254,20 @@ def test_notifications_fit_postgresql_and_read_back():
     huge = change_of(payload("s2", Change("documents", set(range(10**5)), set(range(10**5)), "delete")))
     assert huge.doc_ids == set() and huge.reason == "delete"  # then documents: listeners reload everything
     assert change_of("not json") is None and change_of('{"x": 1}') is None
+
+
+def test_a_group_of_edits_is_heard_once(seats):
+    a, b = seats
+    doc = a.documents()[0].id
+    r = a.add_region(doc, Region(_box(), text="start"))
+    got = []
+    b.subscribe(got.append)
+    assert b.listen()
+    with a.group("drag"):
+        for i in range(5):
+            a.update_region(r.id, points=_box(i + 1))
+    deadline = time.perf_counter() + 1.0
+    while not got and time.perf_counter() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.3)  # anything more would have arrived by now
+    assert [(c.table, c.ids) for c in got] == [("regions", {r.id})]

@@ -159,7 +159,8 @@ class History:
                     for r in (before, after):
                         if r and table != "entity_types":
                             ch.doc_ids.add(r["doc_id"] if table != "documents" else r["id"])
-                self._publish(conn, list(changes.values()))  # other seats hear of it at commit (store/notify.py)
+                if not self._group_depth:  # other seats hear of it at commit (store/notify.py); a group's
+                    self._publish(conn, list(changes.values()))  # changes are announced once, merged, at its end
             for ch in changes.values():
                 self._emit(ch)
             return deltas
