@@ -216,7 +216,9 @@ its own: weights:PATH (the Korean recognizer from this weights file, e.g. the we
 fine-tune: git show fa94e7f^:desktop/hanji/resources/models/ko_rec.pt > /tmp/ko_rec_before.pt),
 no-prior (greedy CTC decoding, no Korean character prior), no-merge (the detector's letter-spaced
 fragments left apart), order:REV (the reading order of desktop/hanji/domain/order.py at git revision
-REV, e.g. 56593c7^), int8 (the recognizer's Linear layers quantised to int8, dynamic, per channel)"""
+REV, e.g. 56593c7^), int8 (the recognizer's Linear layers quantised to int8, dynamic, per channel),
+post:NAME=VALUE (a setting of the detector's post-process, e.g. post:unclip_ratio=1.5, post:round_points=1),
+crop-round (line crops cut at whole pixels, the regions' corners unchanged)"""
 
 
 def apply_variant(pipeline, recognizer: str, variant: str, device: str, system) -> object:
@@ -235,6 +237,16 @@ def apply_variant(pipeline, recognizer: str, variant: str, device: str, system) 
         pipeline.detector.merge = None
     elif kind == "order":
         system.order = old_reading_order(arg)
+    elif kind == "post":  # post:NAME=VALUE, a setting of the detector's post-process
+        name, _, value = arg.partition("=")
+        post = pipeline.detector.post
+        if not hasattr(post, name):
+            raise SystemExit(f"the post-process has no setting {name!r}")
+        old = getattr(post, name)
+        setattr(post, name, type(old)(float(value)) if not isinstance(old, str) else value)
+    elif kind == "crop-round":  # line crops cut at whole pixels (the regions keep their corners)
+        read = pipeline.read_turned
+        pipeline.read_turned = lambda rgb, shapes: read(rgb, [[(round(x), round(y)) for x, y in s] for s in shapes])
     elif kind == "int8":
         import torch
         from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
@@ -373,8 +385,8 @@ def realistic(n: int, ours, peers, tess_ok: bool, extra: list | None = None) -> 
         return
     extra = extra or []
     systems = [ours] + extra + peers + ([Tesseract(4)] if tess_ok else [])
-    line_systems = [ours] + [v for v in extra if v.order is None and v.p.detector.merge is not None] + systems[
-        1 + len(extra):]
+    reading = ("hanji[weights", "hanji[no-prior", "hanji[int8")  # the variants that read lines differently
+    line_systems = [ours] + [v for v in extra if v.name.startswith(reading)] + systems[1 + len(extra):]
     orders = [(v.name, v.order) for v in extra if v.order is not None]
     ocr_realistic.run(pages, systems, line_systems, line, cer, PRH, crop_region, orders=orders)
 
@@ -456,9 +468,9 @@ def main(argv=None) -> int:
     parts = set(args.parts.split(","))
     rec = sroie(args.sroie)
     if rec and "det" in parts:
-        extra = variants(args, "ppocr_en", {"no-merge", "int8"})  # the others change nothing on English receipts
+        extra = variants(args, "ppocr_en", {"no-merge", "int8", "post", "crop-round"})  # the others change nothing on English receipts
         systems = [en] + extra + peers + ([Tesseract(4)] if tess_ok else [])
-        detection("sroie", rec, systems, det_only=[en] + [v for v in extra if v.p.detector.merge is None] + peers)
+        detection("sroie", rec, systems, det_only=[en] + [v for v in extra if v.name.startswith(("hanji[no-merge", "hanji[post"))] + peers)
     if rec and "det" in parts and args.large > 0:
         large_scans(rec[: args.large], [en] + peers)
     forms = funsd(args.funsd) if "det" in parts else []

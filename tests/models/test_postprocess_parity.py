@@ -63,7 +63,7 @@ def assert_same(new, old, box_thresh: float = 0.5) -> float:
 @pytest.mark.parametrize("polygons", ["auto", "quad", "poly"])
 def test_opencv_post_process_finds_the_hand_written_regions_on_drawn_maps(seed, polygons):
     prob = drawn_map(seed)
-    new = PostProcess(polygons=polygons)(prob, 2.0, 2.0)
+    new = PostProcess(polygons=polygons, round_points=False)(prob, 2.0, 2.0)
     old = handwritten_post.PostProcess(polygons=polygons)(prob, 2.0, 2.0)
     assert len(old) >= 8
     assert_same(new, old)
@@ -84,7 +84,7 @@ def prob_maps():
 
 def test_opencv_post_process_finds_the_hand_written_regions_on_the_detectors_maps(prob_maps):
     for (prob, sx, sy), (h, w) in prob_maps:
-        new = PostProcess()(prob, sx, sy, w, h)
+        new = PostProcess(round_points=False)(prob, sx, sy, w, h)
         old = handwritten_post.PostProcess()(prob, sx, sy, w, h)
         assert len(old) >= 5
         assert_same(new, old)

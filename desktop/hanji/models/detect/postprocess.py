@@ -49,6 +49,9 @@ class PostProcess:
     max_candidates: int = 3000
     dilate: bool = True  # a 2x2 dilation joins characters split by a thin gap
     polygons: str = "auto"  # quad: always quads; poly: always polygons; auto: polygons for curved text
+    round_points: bool = False  # corners on whole image pixels (as PaddleOCR's DB post-process). Off: the
+    # reading order takes a page of exactly upright rectangles for boxes drawn around skewed text
+    # (hanji.domain.order.page_angle), and on SROIE it changed 2 of 625 boxes (H-mean 0.9060 -> 0.9074)
 
     def __call__(self, prob: np.ndarray, sx: float = 1.0, sy: float = 1.0,
                  width: float | None = None, height: float | None = None) -> list[Detection]:
@@ -86,7 +89,7 @@ class PostProcess:
                 rect_pts, gw, gh = imaging.min_area_rect(grown)
                 if min(gw, gh) < self.min_size + GROWN_MARGIN:
                     continue
-                poly = _scale_clip(grown, sx, sy, width, height)
+                poly = _scale_clip(grown, sx, sy, width, height, self.round_points)
                 poly = _simplify(poly)
                 if len(poly) >= 5:
                     out.append(Detection(geometry.clockwise(poly), score, "polygon"))
@@ -99,7 +102,7 @@ class PostProcess:
                 rect_pts, gw, gh = imaging.min_area_rect(grown)
                 if min(gw, gh) < self.min_size + GROWN_MARGIN:
                     continue
-            quad = _scale_clip(np.asarray(rect_pts, np.float64), sx, sy, width, height)
+            quad = _scale_clip(np.asarray(rect_pts, np.float64), sx, sy, width, height, self.round_points)
             quad = geometry.order_quad(quad)
             if geometry.area(quad) < 1.0:
                 continue
@@ -177,10 +180,12 @@ def unclip(pts: np.ndarray, ratio: float) -> np.ndarray | None:
     return np.asarray(best, dtype=np.float64)
 
 
-def _scale_clip(pts: np.ndarray, sx: float, sy: float, width: float, height: float) -> list[tuple[float, float]]:
+def _scale_clip(pts: np.ndarray, sx: float, sy: float, width: float, height: float,
+                round_points: bool = False) -> list[tuple[float, float]]:
     out = []
     for x, y in pts:
-        out.append((min(max(float(x) * sx, 0.0), float(width)), min(max(float(y) * sy, 0.0), float(height))))
+        px, py = min(max(float(x) * sx, 0.0), float(width)), min(max(float(y) * sy, 0.0), float(height))
+        out.append((float(round(px)), float(round(py))) if round_points else (px, py))
     return out
 
 
