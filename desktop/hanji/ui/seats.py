@@ -208,18 +208,19 @@ class Seats(QObject):
                     model.dataChanged.emit(ix, ix)
 
     def _set_read_only(self, on: bool, why: str = "") -> None:
-        self.read_only = on
+        changed, self.read_only = on != self.read_only, on
         w = self.w
-        for aid in EDIT_ACTIONS:
-            act = w.actions_.get(aid)
-            if act is not None:
-                act.setEnabled(not on)
-        if on and w.canvas.tool is not w.canvas.tools["select"]:
-            w.canvas.set_tool("select")
-        for name in PANES:
-            pane = getattr(w, name, None)
-            if pane is not None:
-                pane.setEnabled(not on)
+        if changed:  # (only then: a SQLite window's actions and panes are never touched)
+            for aid in EDIT_ACTIONS:
+                act = w.actions_.get(aid)
+                if act is not None:
+                    act.setEnabled(not on)
+            if on and w.canvas.tool is not w.canvas.tools["select"]:
+                w.canvas.set_tool("select")
+            for name in PANES:
+                pane = getattr(w, name, None)
+                if pane is not None:
+                    pane.setEnabled(not on)
         if on:
             self.banner.show_claim(self.claim, why)
         else:
