@@ -101,6 +101,20 @@ def test_a_second_seat_sees_the_first_seats_edits_and_claims(qtbot, two_seats, m
     kim.user = "kim"
     kim.release([first])
 
+    # the same person on another seat (a window that died): said so, and taken over here
+    kim.release([second])
+    other = type(lee).open(lee.conn.url)
+    other.user = "lee"
+    other.claim(second)
+    w.session.set_document(second)
+    assert w.seats.read_only and "open on another seat" in banner.text()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    qtbot.mouseClick(banner.take_over, Qt.MouseButton.LeftButton)
+    assert not w.seats.read_only and lee.claim_of(second).mine
+    other.close()
+    w.session.set_document(first)
+    kim.claim(second)
+
     # a reviewer takes kim's document over from the window
     lee.user = "rev"
     w.session.set_document(second)

@@ -32,6 +32,10 @@ KO.update({
         "읽기 전용: {holder} 님이 이 문서를 편집하고 있습니다({since}부터). 다른 문서로 옮기거나 편집 없이 {minutes}분이 "
         "지나면 열립니다.",
     "Read-only: {why}": "읽기 전용: {why}",
+    "Read-only: you have this document open on another seat (another window, or a Hanji that stopped) since "
+    "{since}. Take it over here, or it opens after {minutes} min without edits there.":
+        "읽기 전용: 이 문서가 {since}부터 다른 자리(다른 창, 또는 멈춘 Hanji)에서 열려 있습니다. 여기로 가져오거나, 그곳에서 "
+        "편집 없이 {minutes}분이 지나면 열립니다.",
     "{holder} editing": "{holder} 편집 중",
 })
 
@@ -222,7 +226,8 @@ class Seats(QObject):
                 if pane is not None:
                     pane.setEnabled(not on)
         if on:
-            self.banner.show_claim(self.claim, why)
+            self.banner.show_claim(self.claim, why, mine=self.claim is not None and self.store is not None
+                                   and self.claim.holder == self.store.user)
         else:
             self.banner.hide()
         _place_review_banner(w, self.banner)
@@ -263,8 +268,15 @@ class _Banner(QFrame):
     def text(self) -> str:
         return self.label.text()
 
-    def show_claim(self, claim, why: str = "") -> None:
-        if claim is not None:
+    def show_claim(self, claim, why: str = "", mine: bool = False) -> None:
+        if claim is not None and mine:  # the same person on another seat: most often a window that died
+            since = time.strftime("%H:%M", time.localtime(claim.taken))
+            self.label.setText(tr(
+                "Read-only: you have this document open on another seat (another window, or a Hanji that stopped) "
+                "since {since}. Take it over here, or it opens after {minutes} min without edits there.").format(
+                since=since, minutes=max(1, round(claim.expires_in / 60))))
+            self.take_over.show()
+        elif claim is not None:
             since = time.strftime("%H:%M", time.localtime(claim.taken))
             self.label.setText(tr(
                 "Read-only: {holder} is editing this document (since {since}). It opens for you when they move on "
