@@ -54,6 +54,10 @@ def test_split_three_edit_merge(project_name, tmp_path):
     assert a.package_origin()["base_id"] == base.project_id()
     assert [d.id for d in a.documents()] == [1, 2, 3]
     assert a.image_bytes(1) == base.image_bytes(1)
+    # the package's search indexes hold its rows (written at the end of the package's transaction)
+    assert [r.text for r in a.search("d1r0")] == ["d1r0"]
+    assert sorted(r.text for r in a.search("r2")) == ["d1r2", "d2r2", "d3r2"]
+    assert [kv.value for kv in a.search_keyvalues("100")] == ["100"]
 
     # ---- package A (ann)
     a.user = "ann"

@@ -92,7 +92,8 @@ def version_of_rows(got: dict[str, Any]) -> dict[str, Any]:
     regions = {}
     for r in got["regions"]:
         regions[str(r["id"])] = {
-            "kind": r["kind"], "points": [[round(float(x), 3), round(float(y), 3)] for x, y in json.loads(r["points"])],
+            # stored points are rounded to 3 decimals already (and 10 == 10.0 where a writer wrote ints)
+            "kind": r["kind"], "points": json.loads(r["points"]),
             "text": r["text"], "status": r["status"], "source": r["source"], "confidence": r["confidence"],
             "order": r["ord"], "label": r["label"], "tags": list(rows.load_column(r["tags"])),
             "machine_text": r["machine_text"], "attrs": dict(rows.load_column(r["attrs"])),
@@ -224,16 +225,20 @@ def split(store: ProjectStore, outdir: str | Path, seats: int | None = None, by:
                 pkg.write_package(origin, meta)
                 for m in models:
                     pkg.models.add(m.task, m.name, store.models.weights(m.id), m.metrics, active=True)
-                for i in range(0, len(share), BATCH):
-                    cancel.check()
-                    batch = []
-                    for d in share[i:i + BATCH]:
-                        item = _package_item(store, d.id)
-                        n_regions += len(item["regions"])
-                        batch.append(item)
-                    pkg.load_documents(batch)
-                    done += len(batch)
-                    progress(done, total, f"package {name}")
+                counted = [0]
+
+                def batches(share=share, name=name, counted=counted):
+                    nonlocal done
+                    for i in range(0, len(share), BATCH):
+                        cancel.check()
+                        batch = [_package_item(store, d.id) for d in share[i:i + BATCH]]
+                        counted[0] += sum(len(item["regions"]) for item in batch)
+                        yield batch
+                        done += len(batch)
+                        progress(done, total, f"package {name}")
+
+                pkg.load_documents(batches())
+                n_regions = counted[0]
             outs.append(PackageOut(name, str(path), pid, len(share), n_regions))
         cancel.check()
         # the base learns of the packages in one transaction; the files take their names after it

@@ -139,29 +139,50 @@ class Packages:
                              "value=excluded.value", (k, v))
             conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (ORIGIN, _dump(origin)))
 
-    def load_documents(self, docs: list[dict[str, Any]]) -> None:
-        """Write documents into a package exactly as the base has them (ids kept), with their base
-        versions. Each item: ``document`` (a documents row), ``image`` ((data, mime) or None for a
-        linked image), ``regions``, ``links``, ``keyvalues`` (rows as the base has them) and
-        ``version`` (the base version, JSON-able). Bulk inserts, not undo steps."""
-        if not docs:
-            return
+    def load_documents(self, batches: Iterable[list[dict[str, Any]]]) -> int:
+        """Write documents into a new package exactly as the base has them (ids kept), with their
+        base versions, in ONE transaction (a package is whole or not there). ``batches`` yields
+        lists of items: ``document`` (a documents row), ``image`` ((data, mime) or None for a linked
+        image), ``regions``, ``links``, ``keyvalues`` (rows as the base has them) and ``version``
+        (the base version, JSON-able). Bulk inserts, not undo steps. On SQLite the search indexes
+        take the rows at the end in one statement each (as an import batch does), when the package
+        had none before. Returns how many documents."""
+        from hanji.store.schema import defer_search_index, index_rows
+
+        n = 0
         with self._tx() as conn:
-            for d in docs:
-                row = d["document"]
-                if d.get("image") is not None:
-                    data, mime = d["image"]
-                    conn.execute("INSERT OR IGNORE INTO images(sha256, data, size, mime) VALUES (?,?,?,?)",
-                                 (row["sha256"], data, len(data), mime))
-            for table in ("documents", "regions", "links", "keyvalues"):
-                cols = rows.COLUMNS[table]
-                sql = f"INSERT INTO {table}({','.join(cols)}) VALUES ({','.join('?' * len(cols))})"
-                if table == "documents":
-                    conn.executemany(sql, [[d["document"][c] for c in cols] for d in docs])
-                else:
-                    conn.executemany(sql, [[r[c] for c in cols] for d in docs for r in d[table]])
-            conn.executemany("INSERT INTO package_base(doc_id, version) VALUES (?, ?)",
-                             [(d["document"]["id"], _dump(d["version"])) for d in docs])
+            empty = self.backend == "sqlite" and not self._savepoints and not any(
+                conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() for t in ("regions", "keyvalues"))
+            if empty:
+                defer_search_index(conn, True)
+            try:
+                for docs in batches:
+                    n += len(docs)
+                    self._load_batch(conn, docs)
+            finally:
+                if empty:
+                    defer_search_index(conn, False)
+            if empty:
+                index_rows(conn, {"regions": 0, "keyvalues": 0})
+        return n
+
+    @staticmethod
+    def _load_batch(conn, docs: list[dict[str, Any]]) -> None:
+        for d in docs:
+            row = d["document"]
+            if d.get("image") is not None:
+                data, mime = d["image"]
+                conn.execute("INSERT OR IGNORE INTO images(sha256, data, size, mime) VALUES (?,?,?,?)",
+                             (row["sha256"], data, len(data), mime))
+        for table in ("documents", "regions", "links", "keyvalues"):
+            cols = rows.COLUMNS[table]
+            sql = f"INSERT INTO {table}({','.join(cols)}) VALUES ({','.join('?' * len(cols))})"
+            if table == "documents":
+                conn.executemany(sql, [[d["document"][c] for c in cols] for d in docs])
+            else:
+                conn.executemany(sql, [[r[c] for c in cols] for d in docs for r in d[table]])
+        conn.executemany("INSERT INTO package_base(doc_id, version) VALUES (?, ?)",
+                         [(d["document"]["id"], _dump(d["version"])) for d in docs])
 
     def rows_of(self, doc_id: int, image: bool = True) -> dict[str, Any] | None:
         """A document's rows as stored (``document``, ``regions``, ``links``, ``keyvalues``) and, with
