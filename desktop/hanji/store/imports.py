@@ -203,6 +203,7 @@ class ImportRun:
                 for table in _ANNOTATION_TABLES:
                     conn.execute(f"DELETE FROM {table} WHERE doc_id=?", (doc_id,))
                 conn.execute("DELETE FROM documents WHERE id=?", (doc_id,))
+                conn.execute("DELETE FROM claims WHERE doc_id=? AND seat=?", (doc_id, store.seat))  # its own edits' claims
                 if sha and not conn.execute("SELECT 1 FROM documents WHERE sha256=?", sha).fetchone():
                     conn.execute("DELETE FROM images WHERE sha256=?", sha)
             for doc_id, row in self.doc_before.items():
