@@ -61,7 +61,7 @@ def read_two_line_items(rows: list[Row]) -> list[dict[str, tuple[str, list[Ref]]
         if a.hits or b.hits or b.box[1] - a.box[3] > 1.0 * max(a.h, b.h):
             continue
         words = a.toks
-        if not re.search(r"[가-힣A-Za-z]{2}", " ".join(t.text for t in words)) or \
+        if not re.search(r"[가-힣A-Za-z]", " ".join(t.text for t in words)) or \
                 any(_NUMBER.match(t.text) for t in words):
             continue  # a name may hold a number ('색연필 12색'), never an amount of its own
         toks = b.toks
