@@ -306,7 +306,7 @@ def test_items_printed_on_two_lines_without_headings_are_read_when_they_add_up()
             box(20, 150, "색연필 12색"), box(40, 175, "1 x 3,300"), box(300, 175, "3,300"),
             box(20, 200, "쿠폰"), box(40, 225, "1 x 500"), box(300, 225, "5,000"),  # 1 x 500 is no 5,000
             box(20, 250, "껌"), box(40, 275, "4 x 900"), box(300, 275, "3,600"),  # a name of one syllable
-            box(20, 260, "총 구매액"), box(300, 260, "9,300")]
+            box(20, 310, "총 구매액"), box(300, 310, "9,300")]
     items = read_items(rows_of(regs, "receipt"))
     assert [(it["item_name"][0], it["item_quantity"][0], it["item_unit_price"][0], it["item_amount"][0])
             for it in items] == [("참 치김밥", "2", "3,000", "6,000"), ("색연필 12색", "1", "3,300", "3,300"),
