@@ -144,7 +144,8 @@ class Packages:
         base versions, in ONE transaction (a package is whole or not there). ``batches`` yields
         lists of items: ``document`` (a documents row), ``image`` ((data, mime) or None for a linked
         image), ``regions``, ``links``, ``keyvalues`` (rows as the base has them) and ``version``
-        (the base version, JSON-able). Bulk inserts, not undo steps. On SQLite the search indexes
+        (the base version, JSON-able), ``digest`` (of the rows, see :meth:`base_versions`). Bulk
+        inserts, not undo steps. On SQLite the search indexes
         take the rows at the end in one statement each (as an import batch does), when the package
         had none before. Returns how many documents."""
         from hanji.store.schema import defer_search_index, index_rows
@@ -181,8 +182,9 @@ class Packages:
                 conn.executemany(sql, [[d["document"][c] for c in cols] for d in docs])
             else:
                 conn.executemany(sql, [[r[c] for c in cols] for d in docs for r in d[table]])
+        # the version's JSON after the digest of the rows it was made from (one line: the JSON has no newline)
         conn.executemany("INSERT INTO package_base(doc_id, version) VALUES (?, ?)",
-                         [(d["document"]["id"], _dump(d["version"])) for d in docs])
+                         [(d["document"]["id"], f"{d.get('digest', '')}\n{_dump(d['version'])}") for d in docs])
 
     def rows_of(self, doc_id: int, image: bool = True) -> dict[str, Any] | None:
         """A document's rows as stored (``document``, ``regions``, ``links``, ``keyvalues``) and, with
@@ -201,8 +203,11 @@ class Packages:
                 out["image"] = (img[0], img[1]) if img else None
             return out
 
-    def base_versions(self) -> Iterator[tuple[int, Any]]:
-        """A package's base version of each document it holds: ``(doc_id, version)``, by id."""
+    def base_versions(self) -> Iterator[tuple[int, str, str]]:
+        """A package's base version of each document it holds, by id: ``(doc_id, digest, version)``
+        with the version as JSON text (parsed only for a document the seat changed) and the digest
+        of the document's rows at the split ('' when none was kept): rows with the same digest now
+        are unchanged, without reading the version."""
         with self._mutex:
             ids = [r[0] for r in self.conn.execute("SELECT doc_id FROM package_base ORDER BY doc_id")]
         for i in range(0, len(ids), 200):  # a page at a time: memory by page, not by package
@@ -211,7 +216,8 @@ class Packages:
                 got = self.conn.execute(f"SELECT doc_id, version FROM package_base WHERE doc_id IN "
                                         f"({','.join('?' * len(chunk))}) ORDER BY doc_id", chunk).fetchall()
             for doc_id, v in got:
-                yield doc_id, json.loads(v)
+                digest, sep, text = v.partition("\n")
+                yield (doc_id, digest, text) if sep and not digest.startswith("{") else (doc_id, "", v)
 
     # ------------------------------------------------------------------ conflicts
     def add_conflicts(self, items: Iterable[dict[str, Any]]) -> list[int]:
