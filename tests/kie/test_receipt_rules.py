@@ -274,6 +274,7 @@ def test_the_address_is_the_block_of_address_lines_around_the_taggers_span():
     texts = ["PAGOH REST AND SERVICE AREA", "LOT R1, KWS REHAT & RAWAT PAGOH ARAH UTARA,",
              "SIMPANG AMPAT PAGOH, LEBUHRAYA UTARA SELATAN,", "2", "84600,PAGOH,JOHOR", "TEL: 1800 88 1231"]
     assert address_block(texts, [4]) == [1, 2, 4]
+    assert address_block(texts, [0, 1, 2, 4]) == [1, 2, 4]  # the name the tagger took in above is none of it
     regions = lines_at(texts)
     tags = [["O"] * len(r.text.split()) for r in regions]
     tags[1][5] = "B-address"  # the tagger's span: one word of the first line

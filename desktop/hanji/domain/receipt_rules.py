@@ -284,7 +284,8 @@ def address_block(texts: list[str], seed: list[int], reach: int = 3) -> list[int
     order): the lines from the first to the last of them, widened over up to ``reach`` address lines
     (:func:`is_address_line`) before and after, and over a line that a line ending in a comma goes on
     to (or that ends in a comma itself, before); contact, legal-name, title and number lines are
-    none of it; scraps of two characters or fewer are left out and passed over."""
+    none of it, nor a line at the start of ``seed`` that is no address line and does not run on;
+    scraps of two characters or fewer are left out and passed over."""
     if not seed:
         return []
     def other(text: str) -> bool:  # a contact, legal-name, title or number line
@@ -295,6 +296,14 @@ def address_block(texts: list[str], seed: list[int], reach: int = 3) -> list[int
     out = [i for i in range(lo, hi + 1) if not _SCRAP.match(texts[i]) and not other(texts[i])]
     if not out:
         return []
+    # a first line of the tagger's lines that is no address line nor runs on ('PAGOH REST AND SERVICE
+    # AREA' above 'LOT R1, ...') is a name or a title the tagger took in (a last one, 'JOHOR', may be a state)
+    trimmed = list(out)
+    while len(trimmed) > 1 and not is_address_line(texts[trimmed[0]]) and not texts[trimmed[0]].rstrip().endswith(","):
+        trimmed.pop(0)
+    if any(is_address_line(texts[i]) for i in trimmed):
+        out = trimmed
+        lo, hi = out[0], out[-1]
     j, n = lo - 1, 0
     while j >= 0 and n < reach:
         if not _SCRAP.match(texts[j]):
