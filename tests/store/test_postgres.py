@@ -269,3 +269,14 @@ def test_a_seat_that_holds_the_project_too_long_gets_a_clear_busy_message(pg_url
     assert b.region(r.id).text == "나" and a.counts()["regions"] == 2
     a.close()
     b.close()
+
+
+def test_hanji_url_opens_the_window(monkeypatch):
+    import hanji.ui.app
+    from hanji.app import main
+
+    seen = []
+    monkeypatch.setattr(hanji.ui.app, "run", lambda argv: seen.append(argv) or 0)
+    assert main(["postgresql://kim@db.office/receipts"]) == 0
+    assert main([r"C:\data\a.hanji"]) == 0
+    assert seen == [["postgresql://kim@db.office/receipts"], [r"C:\data\a.hanji"]]
