@@ -197,7 +197,7 @@ class QueueDialog(QDialog):
                 who = q["labeler"] or "?"
                 extra = f" · {tr('reviewer')} {q['reviewer']}" if q.get("reviewer") and q["state"] == "in_review" else ""
                 n = q["comments"] if isinstance(q["comments"], int) else len(q["comments"])
-                note = f" · {n} {tr('comments')}" if n else ""
+                note = f" · {n} {tr('comment') if n == 1 else tr('comments')}" if n else ""
                 it = QListWidgetItem(f"  {q['name']} — {tr(STATE_TITLES[q['state']])} · {tr('labeler')} {who}"
                                      f"{extra}{note}")
                 it.setData(Qt.ItemDataRole.UserRole, q["id"])
