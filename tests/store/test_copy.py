@@ -120,3 +120,28 @@ def test_hanji_copy_json(tmp_path, pg_url, capsys):
     assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["regions"] == 1
     assert main(["copy", pg_url, str(src)]) == 1
     assert "already exists" in capsys.readouterr().err
+
+
+def test_a_copy_is_one_snapshot_while_another_seat_edits(tmp_path, pg_url, monkeypatch):
+    from hanji.store import copying
+
+    s = create_project(pg_url)
+    d, _ = s.add_image_bytes("a.png", png_bytes())
+    s.add_region(d.id, Region(quad(0), text="전"))
+    seat = open_project(pg_url)
+    pages = copying._pages
+
+    def meanwhile(src, table, cols, pk):
+        for page in pages(src, table, cols, pk):
+            yield page
+            if table == "documents":  # another seat adds a document and its region mid-copy
+                d2, _ = seat.add_image_bytes("b.png", png_bytes(color="black"))
+                seat.add_region(d2.id, Region(quad(1), text="중"))
+
+    monkeypatch.setattr(copying, "_pages", meanwhile)
+    copy_project(pg_url, tmp_path / "c.hanji")
+    with open_project(tmp_path / "c.hanji", readonly=True) as c:
+        assert [x.name for x in c.documents()] == ["a.png"] and c.counts()["regions"] == 1
+    assert s.counts()["documents"] == 2  # the seat's edit is in the source
+    seat.close()
+    s.close()

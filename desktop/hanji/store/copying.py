@@ -110,6 +110,17 @@ def copy_into(src, dst, progress: Callable[[int, int | None, str], None] | None 
         raise HanjiError(f"the destination has no table {', '.join(missing)}; copy with the Hanji that wrote the "
                          "project", dst.path)
     names = _order((set(have) & set(want)) - DERIVED)
+    # one snapshot of the source for the whole copy: seats editing it meanwhile change nothing of what
+    # is read (a region added after its document's page was read would otherwise come without it)
+    with src._mutex:
+        src.conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" if src.backend != "sqlite" else "BEGIN")
+        try:
+            return _copy_rows(src, dst, names, have, want, progress, cancel)
+        finally:
+            src.conn.execute("COMMIT")
+
+
+def _copy_rows(src, dst, names, have, want, progress, cancel) -> dict[str, int]:
     with src._mutex:
         total = sum(src.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in names)
     done = 0
