@@ -74,17 +74,29 @@ def test_a_project_to_postgresql_and_back_is_the_same_project(tmp_path, pg_url):
     there = copy_project(first, pg_url)
     assert there["documents"] == 13 and there["regions"] == 4 and there["images"] == 12
     assert there["models"] == 1 and there["history_steps"] == want_counts["history_steps"]
+    # a server project keeps every image inside: the linked one comes in (its row loses the path)
+    assert there["linked_images_embedded"] == 1 and there["linked_images_missing"] == []
+    linked = (tmp_path / "linked.png").read_bytes()
     with open_project(pg_url, readonly=True) as p:
-        assert dump(p) == want
-        assert p.counts() == want_counts
+        got = dump(p)
+        path_at = tables(p)["documents"][0].index("path")
+        assert {k: v for k, v in got.items() if k not in ("documents", "images")} == {
+            k: v for k, v in want.items() if k not in ("documents", "images")}
+        assert sorted(got["documents"], key=repr) == sorted(
+            [r[:path_at] + (None,) + r[path_at + 1:] for r in want["documents"]], key=repr)
+        assert set(want["images"]) < set(got["images"]) and len(got["images"]) == len(want["images"]) + 1
+        assert p.counts() == dict(want_counts, linked_images=0, image_bytes=want_counts["image_bytes"] + len(linked))
         assert {d.id: p.image_bytes(d.id) for d in p.documents()} == images
         assert len(p.search("합계")) == 3 and len(p.search("고")) == 1  # the destination's own search
+        want, want_counts = got, p.counts()
 
+    (tmp_path / "linked.png").unlink()  # the copy back needs it no more
     back = tmp_path / "back.hanji"
     report = copy_project(pg_url, back)
-    assert report["rows"] == there["rows"]
+    assert report["rows"] == dict(there["rows"], images=13) and report["linked_images_embedded"] == 0
     with open_project(back) as c:
         assert dump(c) == want and c.counts() == want_counts
+        assert {d.id: c.image_bytes(d.id) for d in c.documents()} == images
         assert c.models.weights(c.models.active("tagger").id) == bytes(range(256)) * 40
         assert c.review_comments(1)[0]["comment"] == "합계가 틀림"
         assert c.assignees(2) == ["민지", "준호"]
@@ -92,6 +104,20 @@ def test_a_project_to_postgresql_and_back_is_the_same_project(tmp_path, pg_url):
         c.user = "민지"
         assert c.redo() == "add region"  # the undone step comes back in the copy
         assert c.regions(2)[0].text == "지움"
+
+
+def test_a_linked_image_that_is_gone_stays_a_link_and_is_named(tmp_path, pg_url):
+    src = tmp_path / "a.hanji"
+    s = create_project(src)
+    f = tmp_path / "gone.png"
+    f.write_bytes(png_bytes(30, 30))
+    s.add_image(f, link=True)
+    s.close()
+    f.unlink()
+    report = copy_project(src, pg_url)
+    assert report["linked_images_embedded"] == 0 and report["linked_images_missing"] == [str(f.resolve())]
+    with open_project(pg_url, readonly=True) as p:
+        assert p.counts()["linked_images"] == 1
 
 
 def test_copy_refuses_an_existing_destination(tmp_path, pg_url):

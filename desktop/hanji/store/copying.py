@@ -101,9 +101,11 @@ def _pages(src, table: str, cols: list[str], pk: list[str]):
 
 
 def copy_into(src, dst, progress: Callable[[int, int | None, str], None] | None = None,
-              cancel: Any = None) -> dict[str, int]:
+              cancel: Any = None, notes: dict[str, Any] | None = None) -> dict[str, int]:
     """Copy every row of ``src`` into the new, empty project ``dst`` (same schema version), in one
-    transaction of ``dst``. Returns the rows copied by table."""
+    transaction of ``dst``. Returns the rows copied by table. Into PostgreSQL, linked images (a path
+    on this machine) are taken inside, as every image of a server project is (``notes`` gets
+    ``linked_images_embedded`` and the paths of ``linked_images_missing``)."""
     have, want = tables(src), tables(dst)
     missing = sorted(set(have) - set(want) - DERIVED)
     if missing:
@@ -115,12 +117,12 @@ def copy_into(src, dst, progress: Callable[[int, int | None, str], None] | None 
     with src._mutex:
         src.conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" if src.backend != "sqlite" else "BEGIN")
         try:
-            return _copy_rows(src, dst, names, have, want, progress, cancel)
+            return _copy_rows(src, dst, names, have, want, progress, cancel, notes if notes is not None else {})
         finally:
             src.conn.execute("COMMIT")
 
 
-def _copy_rows(src, dst, names, have, want, progress, cancel) -> dict[str, int]:
+def _copy_rows(src, dst, names, have, want, progress, cancel, notes) -> dict[str, int]:
     with src._mutex:
         total = sum(src.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in names)
     done = 0
@@ -144,7 +146,36 @@ def _copy_rows(src, dst, names, have, want, progress, cancel) -> dict[str, int]:
                 if cancel is not None:
                     cancel.check()
             copied[t] = n
+        if dst.backend != "sqlite":
+            _embed_linked(conn, notes)
     return copied
+
+
+def _embed_linked(conn, notes: dict[str, Any]) -> None:
+    """Linked documents' images into the project (a path on one seat's disk is nothing to the others);
+    a file that is gone or changed stays a link, named in ``notes``."""
+    import hashlib
+
+    from hanji.store.images import inspect_bytes
+
+    embedded, missing = 0, []
+    for doc_id, sha, path in conn.execute(
+            "SELECT d.id, d.sha256, d.path FROM documents d WHERE d.path IS NOT NULL AND NOT EXISTS "
+            "(SELECT 1 FROM images i WHERE i.sha256 = d.sha256) ORDER BY d.id").fetchall():
+        try:
+            data = Path(path).read_bytes()
+            if hashlib.sha256(data).hexdigest() != sha:
+                raise ValueError("changed")
+            info = inspect_bytes(data, path)
+        except (OSError, ValueError, HanjiError):
+            missing.append(path)
+            continue
+        conn.execute("INSERT INTO images(sha256, data, size, mime) VALUES (?,?,?,?) ON CONFLICT DO NOTHING",
+                     (sha, data, len(data), info.mime))
+        conn.execute("UPDATE documents SET path = NULL WHERE id = ?", (doc_id,))
+        embedded += 1
+    notes["linked_images_embedded"] = embedded
+    notes["linked_images_missing"] = missing
 
 
 def _plain(v: Any) -> Any:
@@ -167,7 +198,8 @@ def copy_project(src_name: str | Path, dst_name: str | Path,
     with open_project(src_name, readonly=True) as src:
         dst = create_project(dst_name)
         try:
-            rows = copy_into(src, dst, progress, cancel)
+            notes: dict[str, Any] = {}
+            rows = copy_into(src, dst, progress, cancel, notes)
             counts = dst.counts()
             dst_path = str(dst.path)
         except BaseException:
@@ -183,4 +215,6 @@ def copy_project(src_name: str | Path, dst_name: str | Path,
             "keyvalues": counts["keyvalues"], "images": rows.get("images", 0), "image_bytes": counts["image_bytes"],
             "history_steps": counts["history_steps"], "history_entries": rows.get("history", 0),
             "models": rows.get("models", 0), "entity_types": counts["entity_types"],
-            "schema_version": counts["schema_version"], "rows": rows}
+            "schema_version": counts["schema_version"], "rows": rows,
+            "linked_images_embedded": notes.get("linked_images_embedded", 0),
+            "linked_images_missing": notes.get("linked_images_missing", [])}
