@@ -90,3 +90,24 @@ def test_next_document_is_one_indexed_query(qtbot, tmp_path):
     assert pane.visible_ids() == [d.id for d in store.documents() if d.name.startswith("page_07")]
     pane.set_store(None)
     store.close()
+
+
+def test_the_pane_names_the_seat_a_document_is_out_to(qtbot, tmp_path):
+    """hanji split checks documents out to work packages: the list says so, and a merge takes it back."""
+    from hanji.jobs.packages import merge, split
+    from hanji.ui.panes.documents import OUT_ROLE
+
+    store = ProjectStore.create(tmp_path / "base.hanji")
+    for i in range(6):
+        store.add_image_bytes(f"page_{i}.png", _png(i + 1))
+    pane = DocumentsPane(store, Session(store))
+    qtbot.addWidget(pane)
+    (tmp_path / "out").mkdir()
+    outs = split(store, tmp_path / "out", seats=2, users=["kim", "lee"])
+    seat_of = {pane.model.docs[r].id: pane.model.index(r, 0).data(OUT_ROLE) for r in range(len(pane.model.docs))}
+    assert sorted(seat_of.values()) == sorted([o.seat for o in outs for _ in range(o.documents)])
+    assert len(seat_of) == 6 and len(outs) == 2
+    merge(store, [outs[0].path])
+    seat_of = {pane.model.docs[r].id: pane.model.index(r, 0).data(OUT_ROLE) for r in range(len(pane.model.docs))}
+    assert [s for s in seat_of.values() if s is not None] == [outs[1].seat] * outs[1].documents
+    store.close()

@@ -354,7 +354,7 @@ KO.update({
     "Rejected — back to you:": "반려됨 — 다시 작업해 주세요:", "In review:": "검수 중:", "region": "영역",
     "Open a document first.": "먼저 문서를 여세요.", "to label": "작업 전", "labelled": "작업 완료",
     "in review": "검수 중", "accepted": "승인", "rejected": "반려", "labeler": "작업자", "reviewer": "검수자",
-    "comments": "의견", "comment": "의견", "People": "작업자", "Person": "작업자", "Edits": "편집", "Docs/hour": "문서/시간",
+    "comments": "의견", "comment": "의견", "out to {seat}": "{seat}에 반출됨", "People": "작업자", "Person": "작업자", "Edits": "편집", "Docs/hour": "문서/시간",
     "s/document": "초/문서", "Submitted": "제출", "Rejected": "반려", "Labelers / entity": "작업자 쌍 / 개체",
     "Merge conflicts…": "병합 충돌…",  # issue 22: the rest of its texts are in ui/conflicts.py
     "Keep a labeler's version…": "작업자 버전 채택…", "Keep a labeler's version": "작업자 버전 채택",

@@ -42,6 +42,7 @@ PAGE = 200  # documents fetched at a time as the list scrolls
 THUMB_CACHE = 2000  # thumbnails kept
 DOC_ROLE = Qt.ItemDataRole.UserRole + 2  # the Document itself
 CLAIM_ROLE = Qt.ItemDataRole.UserRole + 3  # who else holds the document (a shared project; ui/seats.py)
+OUT_ROLE = Qt.ItemDataRole.UserRole + 4  # the seat of the work package the document is out in (hanji split)
 NAME_FLAGS = Qt.TextFlag.TextWrapAnywhere  # a file name wraps anywhere: it is never cut
 STATUS_COLORS = {"new": "#8e8e93", "preannotated": "#f5a623", "in_progress": "#0a84ff", "done": "#27ae60"}
 
@@ -59,6 +60,7 @@ class DocumentsModel(QAbstractListModel):
         self.thumbs: dict[str, QPixmap] = {}
         self.text, self.status, self.doc_type = "", "", None
         self.claims: dict[int, str] = {}  # doc id -> the person another seat's claim names (ui/seats.py)
+        self.out: dict[int, str] = {}  # doc id -> the seat of the work package it is checked out to (hanji split)
 
     # ------------------------------------------------------------------ the filter, in SQL
     def filter_args(self) -> dict:
@@ -74,7 +76,17 @@ class DocumentsModel(QAbstractListModel):
         if self.store is not None:
             self.total = self.store.document_count(**self.filter_args())
             self.docs = self.store.document_page(0, PAGE, **self.filter_args())
+        self.out = {}
+        self.load_checkouts(d.id for d in self.docs)
         self.endResetModel()
+
+    def load_checkouts(self, doc_ids) -> None:
+        """Which of these documents are out in a work package (a page of rows, by their ids)."""
+        ids = set(doc_ids)
+        for i in ids:
+            self.out.pop(i, None)
+        if self.store is not None and ids and hasattr(self.store, "checkouts"):
+            self.out.update({i: c["seat"] for i, c in self.store.checkouts(ids).items()})
 
     def canFetchMore(self, parent=QModelIndex()) -> bool:
         return not parent.isValid() and self.store is not None and len(self.docs) < self.total
@@ -88,10 +100,12 @@ class DocumentsModel(QAbstractListModel):
             return
         self.beginInsertRows(QModelIndex(), len(self.docs), len(self.docs) + len(more) - 1)
         self.docs.extend(more)
+        self.load_checkouts(d.id for d in more)
         self.endInsertRows()
 
     def refresh_ids(self, doc_ids) -> None:
         """Documents added, changed or removed: their rows only (and the filter's count)."""
+        self.load_checkouts(doc_ids)
         for doc_id in sorted(doc_ids):
             try:
                 d = self.store.document(doc_id)
@@ -145,6 +159,8 @@ class DocumentsModel(QAbstractListModel):
             return d
         if role == CLAIM_ROLE:
             return self.claims.get(d.id)
+        if role == OUT_ROLE:
+            return self.out.get(d.id)
         if role == Qt.ItemDataRole.BackgroundRole:
             c = QColor(STATUS_COLORS.get(d.status, "#8e8e93"))
             c.setAlpha(28)
@@ -251,6 +267,9 @@ class DocumentDelegate(QStyledItemDelegate):
         holder = index.data(CLAIM_ROLE)
         if holder:
             status = f"{tr('{holder} editing').format(holder=holder)} · {status}"
+        seat = index.data(OUT_ROLE)
+        if seat:
+            status = f"{tr('out to {seat}').format(seat=seat)} · {status}"
         painter.setPen(pal.highlightedText().color() if selected else QColor("#777"))
         painter.drawText(QRect(x, r.y() + 6 + name.height(), self.text_width(), option.fontMetrics.height()),
                          int(Qt.AlignmentFlag.AlignLeft), option.fontMetrics.elidedText(
