@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import sys
 
-# this folder first on the path would let a benchmark named like a standard module (copy.py) shadow it
+# this folder first on the path would let a benchmark named like a standard module shadow it
 if sys.path and os.path.abspath(sys.path[0] or ".") == os.path.dirname(os.path.abspath(__file__)):
     sys.path.append(sys.path.pop(0))
 
