@@ -327,3 +327,23 @@ def test_a_date_with_the_time_glued_on_and_a_seven_read_as_a_slash_and_a_label_t
     spans = [FieldSpan("store_name", "대표", [1], 0.9, 2, 3)]
     got = values(regs, "receipt", spans)
     assert got.get("store_name") != "대표" and got["representative"] == "권보율"
+
+
+def test_quantity_glued_to_its_x_and_a_label_token_keeps_no_value_tag():
+    from hanji.domain.receipt_items import read_items
+    from hanji.jobs.extract import extract_regions
+
+    regs = [box(20, 100, "쫄면"), box(40, 125, "1x 800"), box(300, 125, "800"),
+            box(20, 150, "라볶이"), box(40, 175, "2 x 4,000"), box(300, 175, "8,000")]
+    items = read_items(rows_of(regs, "receipt"))
+    assert [(it["item_name"][0], it["item_amount"][0]) for it in items] == [("쫄면", "800"), ("라볶이", "8,000")]
+    assert extract_regions(regs, "receipt")["fields"]["item_quantity"] == ["1", "2"]  # not '1x'
+    # the tagger's store name over '대표 권보율': the label's token is nobody's value
+    regs = [box(20, 40, "스마일 문구"), box(20, 80, "사업자번호 : " + _brn("612136520")), box(300, 80, "대표 권보율")]
+    tags = [["O", "O"], ["O", "O", "O"], ["B-store_name", "I-store_name"]]
+    from hanji.domain.fields import field_spans
+    from hanji.domain.kv_rank import link_fields
+
+    scores = [[0.9] * len(t) for t in tags]
+    chosen = link_fields(regs, "receipt", field_spans(regs, tags, scores), tags, scores)
+    assert chosen["representative"].value == "권보율" and tags[2] == ["O", "B-representative"]

@@ -155,8 +155,8 @@ def link_fields(regions: list[Region], doc_type: str, spans: list, tags: list[li
     rows = rows_of(regions, doc_type, labels)
     items = read_items(rows) if doc_type == "receipt" and (not schema or "item_name" in schema) else None
     printed = spellings(doc_type, labels)
-    for s in spans:  # a printed label is never an item ('연락처', '에누리' tagged as item names)
-        if s.key in MULTI_VALUED and compact(s.text) in printed:
+    for s in spans:  # a printed label is never a value ('연락처', '에누리' tagged as item names; '대표' as the store)
+        if compact(s.text) in printed:
             _clear(tags, s)
     if items:  # the item table read by its headings replaces the tagger's items
         for tg in tags:
@@ -173,6 +173,13 @@ def link_fields(regions: list[Region], doc_type: str, spans: list, tags: list[li
     else:
         amounts = [s.text for s in spans if s.key == "item_amount"]
     chosen = choose_fields(regions, doc_type, spans, fields, labels, amounts, rows)
+    for row in rows:  # a printed label's own tokens keep no tag of a value ('대표' of '대표 권보율' as the store)
+        for h in row.hits:
+            if not h.rest:
+                for t in row.toks[h.start:h.end]:
+                    i, k = t.ref
+                    if k < len(tags[i]) and tags[i][k] != "O":
+                        tags[i][k] = "O"
     for f, c in chosen.items():
         if not c.refs:
             continue

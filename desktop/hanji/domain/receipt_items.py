@@ -54,8 +54,8 @@ def _amount(text: str) -> float | None:
 
 def read_two_line_items(rows: list[Row]) -> list[dict[str, tuple[str, list[Ref]]]] | None:
     """Items printed without headings on two lines each: the name on a line of its own, then
-    ``quantity x unit price ... amount``, kept only where quantity times unit price is the amount
-    (``참치김밥`` / ``2 x 3,000   6,000``). None when no such item is printed."""
+    ``quantity x unit price ... amount`` (``1x`` glued or not), kept only where quantity times unit
+    price is the amount (``참치김밥`` / ``2 x 3,000   6,000``). None when no such item is printed."""
     items: list[dict[str, tuple[str, list[Ref]]]] = []
     for a, b in zip(rows, rows[1:]):
         if a.hits or b.hits or b.box[1] - a.box[3] > 1.0 * max(a.h, b.h):
@@ -66,9 +66,11 @@ def read_two_line_items(rows: list[Row]) -> list[dict[str, tuple[str, list[Ref]]
             continue  # a name may hold a number ('색연필 12색'), never an amount of its own
         toks = b.toks
         k = 1 if len(toks) == 4 and _TIMES.match(toks[1].text) else 0
-        if len(toks) != 3 + k or not re.fullmatch(r"\d{1,3}", toks[0].text):
+        glued = re.fullmatch(r"(\d{1,3})\s*[xX×*]", toks[0].text) if toks else None  # '1x' as OCR glues it
+        if len(toks) != 3 + k or not (re.fullmatch(r"\d{1,3}", toks[0].text) or glued and not k):
             continue
-        q, p, amt = _amount(toks[0].text), _amount(toks[1 + k].text), _amount(toks[-1].text)
+        q = _amount(glued.group(1) if glued else toks[0].text)
+        p, amt = _amount(toks[1 + k].text), _amount(toks[-1].text)
         if q is None or p is None or amt is None or q < 1 or abs(q * p - amt) > 0.5:
             continue
         items.append({"item_name": (" ".join(t.text for t in words), [t.ref for t in words]),

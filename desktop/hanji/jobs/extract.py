@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -130,6 +131,8 @@ def extract_regions(regions: list[Region], doc_type: str = "auto", predictor=Non
     for kv in kvs:  # 'Total:$6.90' -> '$6.90': the amount, not the label OCR glued to it
         if kv.key in AMOUNT_FIELDS:
             kv.value = amount_as_printed(kv.value)
+        elif kv.key == "item_quantity":  # '1x' of '1x 800': the quantity, not the 'x' OCR glued to it
+            kv.value = re.sub(r"(?<=\d)\s*[xX×*]$", "", kv.value)
     corrections = correct_keyvalues(kvs, vocab) if vocab else []
     key_of: dict[int, str] = {}
     for s in spans:
