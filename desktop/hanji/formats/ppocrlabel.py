@@ -10,6 +10,7 @@ training files, ``id`` and ``linking`` (``[[from_id, to_id], ...]``). The recogn
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -31,7 +32,6 @@ from hanji.formats.base import (
     points_of,
     read_text,
     write_image,
-    write_lines,
 )
 
 NAME = "ppocrlabel"
@@ -233,26 +233,28 @@ def write(samples: Iterable[Sample], out: Path, *, rec: Any = False, final_path:
     out.mkdir(parents=True)
     final = Path(final_path) if final_path else out.resolve()
     names = NameAllocator()
-    label, cache, state, rec_gt = [], [], [], []
     crop_dir = out / "crop_img"
     notes: list[str] = []
     dropped = 0
-    for s in samples:
-        img_name, data = write_image(out, names, s)
-        entries = regions_to_entries(s.regions, s.links)
-        line = f"{final.name}/{img_name}\t{json.dumps(entries, ensure_ascii=False)}"
-        cache.append(line)
-        if is_checked(s):
-            label.append(line)
-            state.append(f"{final / img_name}\t1")
-            if rec:
-                rec_gt.extend(_crops(s, data, img_name, crop_dir))
-        dropped += sum(1 for r in s.regions if any(t != "O" for t in r.tags) or r.order is not None)
-    write_lines(out / "Label.txt", label)
-    write_lines(out / "Cache.cach", cache)
-    write_lines(out / "fileState.txt", state)
-    if rec:
-        write_lines(out / "rec_gt.txt", rec_gt)
+    with contextlib.ExitStack() as files:  # lines go out as they are made: memory by document, not dataset
+        def lines(name: str):
+            f = files.enter_context(open(out / name, "w", encoding="utf-8", newline="\n"))
+            return lambda line: f.write(line + "\n")
+
+        label, cache, state = lines("Label.txt"), lines("Cache.cach"), lines("fileState.txt")
+        rec_gt = lines("rec_gt.txt") if rec else None
+        for s in samples:
+            img_name, data = write_image(out, names, s)
+            entries = regions_to_entries(s.regions, s.links)
+            line = f"{final.name}/{img_name}\t{json.dumps(entries, ensure_ascii=False)}"
+            cache(line)
+            if is_checked(s):
+                label(line)
+                state(f"{final / img_name}\t1")
+                if rec_gt is not None:
+                    for crop_line in _crops(s, data, img_name, crop_dir):
+                        rec_gt(crop_line)
+            dropped += sum(1 for r in s.regions if any(t != "O" for t in r.tags) or r.order is not None)
     if dropped:
         notes.append(f"{dropped} regions had tags or a reading order, which PPOCRLabel does not hold")
     return notes
