@@ -225,7 +225,8 @@ no-prior (greedy CTC decoding, no Korean character prior), no-merge (the detecto
 fragments left apart), order:REV (the reading order of desktop/hanji/domain/order.py at git revision
 REV, e.g. 56593c7^), int8 (the recognizer's Linear layers quantised to int8, dynamic, per channel),
 post:NAME=VALUE (a setting of the detector's post-process, e.g. post:unclip_ratio=1.5, post:round_points=1),
-crop-round (line crops cut at whole pixels, the regions' corners unchanged)"""
+crop-round (line crops cut at whole pixels, the regions' corners unchanged), merge:NAME=VALUE (a setting of
+the letter-spaced merge rule, e.g. merge:fragment=1.2)"""
 
 
 def apply_variant(pipeline, recognizer: str, variant: str, device: str, system) -> object:
@@ -244,11 +245,11 @@ def apply_variant(pipeline, recognizer: str, variant: str, device: str, system) 
         pipeline.detector.merge = None
     elif kind == "order":
         system.order = old_reading_order(arg)
-    elif kind == "post":  # post:NAME=VALUE, a setting of the detector's post-process
+    elif kind in ("post", "merge"):  # post:NAME=VALUE / merge:NAME=VALUE, a setting of the DB post-process / merge rule
         name, _, value = arg.partition("=")
-        post = pipeline.detector.post
+        post = pipeline.detector.post if kind == "post" else pipeline.detector.merge
         if not hasattr(post, name):
-            raise SystemExit(f"the post-process has no setting {name!r}")
+            raise SystemExit(f"the {kind} step has no setting {name!r}")
         old = getattr(post, name)
         setattr(post, name, type(old)(float(value)) if not isinstance(old, str) else value)
     elif kind == "crop-round":  # line crops cut at whole pixels (the regions keep their corners)
@@ -475,9 +476,9 @@ def main(argv=None) -> int:
     parts = set(args.parts.split(","))
     rec = sroie(args.sroie)
     if rec and "det" in parts:
-        extra = variants(args, "ppocr_en", {"no-merge", "int8", "post", "crop-round"})  # the others change nothing on English receipts
+        extra = variants(args, "ppocr_en", {"no-merge", "int8", "post", "crop-round", "merge"})  # the others change nothing on English receipts
         systems = [en] + extra + peers + ([Tesseract(4)] if tess_ok else [])
-        detection("sroie", rec, systems, det_only=[en] + [v for v in extra if v.name.startswith(("hanji[no-merge", "hanji[post"))] + peers)
+        detection("sroie", rec, systems, det_only=[en] + [v for v in extra if v.name.startswith(("hanji[no-merge", "hanji[post", "hanji[merge"))] + peers)
     if rec and "det" in parts and args.large > 0:
         large_scans(rec[: args.large], [en] + peers)
     forms = funsd(args.funsd) if "det" in parts else []
