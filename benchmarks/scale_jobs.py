@@ -396,6 +396,8 @@ def main() -> None:
             if not built.exists():
                 raise SystemExit(f"building the {label} project failed")
             print(f"# built {built} in {time.perf_counter() - t:.0f} s", flush=True)
+        for suffix in ("-wal", "-shm"):  # a killed run's log would be replayed into the fresh copy
+            Path(f"{projects[label][0]}{suffix}").unlink(missing_ok=True)
         shutil.copyfile(built, projects[label][0])  # fingerprints and edits of one run stay in its copy
     for op in ops:  # before and after one after the other: the machine's load alike for both
         for label, code in trees.items():
