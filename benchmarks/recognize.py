@@ -140,14 +140,19 @@ def tesseract(lines: list[tuple[np.ndarray, str]], lang: str) -> tuple[list[str]
     return out, time.perf_counter() - t0
 
 
-def ours(lines, name: str, weights: Path | None, prior: bool | None = None) -> tuple[list[str], float]:
-    """Readings and seconds; ``prior=False`` decodes greedily (no Korean character prior)."""
+def ours(lines, name: str, weights: Path | None, prior: bool | None = None, int8: bool = False) -> tuple[list[str], float]:
+    """Readings and seconds; ``prior=False`` decodes greedily (no Korean character prior); ``int8``:
+    the recognizer's Linear layers quantised to int8 (dynamic, per channel)."""
     import torch
 
-    from hanji.models.recognize import load_recognizer
+    from hanji.models import zoo
 
     torch.set_num_threads(1)
-    rec = load_recognizer(name, device="cpu", path=weights if name == "ko" else None)
+    rec = zoo.recognizer(name, "cpu", path=weights if name == "ko" else None)
+    if int8:
+        from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+
+        rec.net = quantize_dynamic(rec.net, {torch.nn.Linear: per_channel_dynamic_qconfig})
     rec.predict([lines[0][0]])  # warm up
     t0 = time.perf_counter()
     preds = [t for t, _ in rec.predict([img for img, _ in lines], prior=prior)]
@@ -175,6 +180,7 @@ def main() -> int:
     ap.add_argument("--realistic", type=int, default=0, help="print-reality held-out lines (0: none)")
     ap.add_argument("--compare", type=Path, default=None, help="a second ko weights file read on the same lines")
     ap.add_argument("--skip-english", action="store_true")
+    ap.add_argument("--int8", action="store_true", help="read the Korean sets with the int8-quantised recognizer too")
     args = ap.parse_args()
     has_tess = shutil.which("tesseract") is not None and not args.skip_tesseract
 
@@ -197,6 +203,10 @@ def main() -> int:
         report("ko_line_cer_korean_sentences", c_sent, "CER")
         report("ko_lines_per_s", len(ko) / t_ko, "lines/s")
     p_g, _ = ours(ko, "ko", args.weights, prior=False)
+    if args.int8:
+        p_q, t_q = ours(ko, "ko", args.weights, int8=True)
+        report("int8_line_cer_korean", cer([norm_space(p) for p in p_q], refs), "CER", "fp32", c_ko)
+        report("int8_lines_per_s", len(ko) / t_q, "lines/s", "fp32", len(ko) / t_ko)
     report("ko_line_cer_korean_prior", c_ko, "CER", "greedy", cer([norm_space(p) for p in p_g], refs))
     for p, r in list(zip(p_ko, refs))[: args.show]:
         print(f"#   {r!r} -> {p!r}")
@@ -220,6 +230,9 @@ def main() -> int:
         if p_rc is not None:
             report("compare_line_cer_realistic", cer(p_rc, refs_r), "CER", "weights", c_r)
         p_rg = [norm_space(p) for p in ours(real, "ko", args.weights, prior=False)[0]]
+        if args.int8:
+            p_rq = [norm_space(p) for p in ours(real, "ko", args.weights, int8=True)[0]]
+            report("int8_line_cer_realistic", cer(p_rq, refs_r), "CER", "fp32", c_r)
         report("ko_line_cer_realistic_prior", c_r, "CER", "greedy", cer(p_rg, refs_r))
         kinds = by_kind(p_r, refs_r, infos)
         kinds_t = by_kind(p_tr, refs_r, infos) if p_tr is not None else {}
