@@ -444,6 +444,8 @@ def _conflict(doc_id: int, kind: str, target: Any, s: Any, b: Any, p: Any) -> di
 
 def _merge_doc(base: ProjectStore, pkg: ProjectStore, doc_id: int, s: dict, b: dict | None, p: dict | None,
                rep: MergeReport, doc_map: dict[int, int]) -> list[dict[str, Any]]:
+    """Merge one document's versions: ``s`` at the split, ``b`` the base's now, ``p`` the seat's now.
+    Writes what is taken into ``base`` and returns the conflicts."""
     if b is None and p is None:
         return []
     if p is None:  # removed on the seat
@@ -459,126 +461,160 @@ def _merge_doc(base: ProjectStore, pkg: ProjectStore, doc_id: int, s: dict, b: d
             return []
         doc_map[doc_id] = new_id
         return [_conflict(new_id, "document_deleted_in_base", new_id, _summary(s), None, _summary(p))]
-    out: list[dict[str, Any]] = []
-    took = False
-    # the document's own fields
-    changes = {}
-    for f in DOC_FIELDS:
-        how = _three(s["doc"][f], b["doc"][f], p["doc"][f])
-        if how == "take":
-            changes[f] = p["doc"][f]
-        elif how == "conflict":
-            out.append(_conflict(doc_id, "document", f, s["doc"][f], b["doc"][f], p["doc"][f]))
-    if changes:
-        base.update_document(doc_id, **changes)
-        rep.taken["document_fields"] += len(changes)
-        took = True
-    sr, br, pr = s["regions"], b["regions"], p["regions"]
-    id_map: dict[str, int] = {k: int(k) for k in sr}  # package region id -> base region id
-    updates: dict[int, dict[str, Any]] = {}
-    deletes: list[int] = []
-    link_fix: dict[int, list] = {}  # base region id -> the package's links (package ids) to give it
-    pending: list[tuple[str, dict[str, Any]]] = []  # (kind, conflict) whose theirs links need mapping
-    order_conf: dict[str, tuple[Any, Any, Any]] = {}
-    for k, sv in sr.items():
-        bv, pv = br.get(k), pr.get(k)
-        # the reading order is merged apart from the rest of a region: a document re-ordered on one
-        # side and a region's text fixed on the other are two changes, not a conflict
-        how = _three(_content(sv), _content(bv), _content(pv))
-        order = _three(sv["order"], bv["order"], pv["order"]) if bv is not None and pv is not None else "same"
-        if how == "take":
-            if pv is None:
-                deletes.append(int(k))
-            else:
-                want = dict(pv, order=pv["order"] if order == "take" else bv["order"])
-                if {f: bv[f] for f in REGION_FIELDS} != {f: want[f] for f in REGION_FIELDS}:
-                    updates[int(k)] = _fields(want)
-                if bv["links"] != pv["links"]:
-                    link_fix[int(k)] = pv["links"]
-        elif how == "conflict":
-            kind = "region" if bv is not None and pv is not None else (
-                "region_deleted_in_base" if bv is None else "region_deleted_in_package")
-            pending.append((k, _conflict(doc_id, kind, k, sv, bv, pv)))
-        elif order == "take":
-            updates[int(k)] = _fields(dict(bv, order=pv["order"]))
-        if order == "conflict" and how != "conflict":
-            order_conf[k] = (sv["order"], bv["order"], pv["order"])
-    if order_conf:
-        out.append(_conflict(doc_id, "order", "reading order", {k: v[0] for k, v in order_conf.items()},
-                             {k: v[1] for k, v in order_conf.items()}, {k: v[2] for k, v in order_conf.items()}))
-    # regions added on both sides
-    b_new = {k: v for k, v in br.items() if k not in sr}
-    adds: list[tuple[str, dict[str, Any]]] = []
-    for k, pv in pr.items():
-        if k in sr:
-            continue
-        twin = None
-        for bk, bv in b_new.items():
-            if geometry.iou(pv["points"], bv["points"]) >= OVERLAP_IOU:
-                twin = bk
-                break
-        if twin is None:
-            adds.append((k, pv))
-        elif {f: b_new[twin][f] for f in REGION_FIELDS if f != "order"} == {
-                f: pv[f] for f in REGION_FIELDS if f != "order"}:
-            id_map[k] = int(twin)  # the same region boxed on both sides: one
-        else:
-            id_map[k] = int(twin)
-            pending.append((k, _conflict(doc_id, "overlap", twin, None, b_new[twin], pv)))
-    if adds:
-        made = base.add_regions(doc_id, [_region(pv) for _, pv in adds], label="merge: add regions")
-        for (k, pv), r in zip(adds, made):
-            id_map[k] = r.id
-            if pv["links"]:
-                link_fix[r.id] = pv["links"]
-        rep.taken["regions_added"] += len(made)
-        took = True
-    if updates:
-        base.update_regions(updates, label="merge: edit regions")
-        rep.taken["regions_changed"] += len(updates)
-        took = True
-    if deletes:
-        base.delete_regions(deletes, label="merge: delete regions")
-        rep.taken["regions_deleted"] += len(deletes)
-        took = True
-    # links the package gave the regions taken from it (mapped to base ids)
-    if link_fix:
-        alive = {r.id for r in base.regions(doc_id)}
-        current = base.links(doc_id)
-        for src, want in link_fix.items():
+    return _DocMerge(base, doc_id, s, b, p, rep).run()
+
+
+class _DocMerge:
+    """The three-way merge of a document both sides still have, part by part: its own fields, the
+    regions (content and reading order apart), regions added on both sides, links, key-values."""
+
+    def __init__(self, base: ProjectStore, doc_id: int, s: dict, b: dict, p: dict, rep: MergeReport):
+        self.base, self.doc_id, self.s, self.b, self.p, self.rep = base, doc_id, s, b, p, rep
+        self.out: list[dict[str, Any]] = []
+        self.took = False
+        self.id_map: dict[str, int] = {k: int(k) for k in s["regions"]}  # package region id -> base region id
+        self.updates: dict[int, dict[str, Any]] = {}
+        self.deletes: list[int] = []
+        self.link_fix: dict[int, list] = {}  # base region id -> the package's links (package ids) to give it
+        self.pending: list[dict[str, Any]] = []  # conflicts whose theirs links need mapping to base ids
+
+    def conflict(self, kind: str, target: Any, s: Any, b: Any, p: Any) -> None:
+        self.out.append(_conflict(self.doc_id, kind, target, s, b, p))
+
+    def run(self) -> list[dict[str, Any]]:
+        self.fields()
+        self.regions()
+        self.added_on_both_sides()
+        self.write_regions()
+        self.links()
+        for c in self.pending:
+            if c["theirs"] is not None:
+                c["theirs"] = dict(c["theirs"], links=[[self.id_map.get(str(d), d), key]
+                                                       for d, key in c["theirs"]["links"]])
+            self.out.append(c)
+        self.keyvalues()
+        if self.took:
+            self.rep.taken["documents"] += 1
+            self.rep.taken_docs.append(self.doc_id)
+        return self.out
+
+    def fields(self) -> None:
+        """The document's own fields."""
+        s, b, p = self.s["doc"], self.b["doc"], self.p["doc"]
+        changes = {}
+        for f in DOC_FIELDS:
+            how = _three(s[f], b[f], p[f])
+            if how == "take":
+                changes[f] = p[f]
+            elif how == "conflict":
+                self.conflict("document", f, s[f], b[f], p[f])
+        if changes:
+            self.base.update_document(self.doc_id, **changes)
+            self.rep.taken["document_fields"] += len(changes)
+            self.took = True
+
+    def regions(self) -> None:
+        """The regions there at the split. The reading order is merged apart from the rest of a region:
+        a document re-ordered on one side and a region's text fixed on the other are two changes, not a
+        conflict."""
+        sr, br, pr = self.s["regions"], self.b["regions"], self.p["regions"]
+        order_conf: dict[str, tuple[Any, Any, Any]] = {}
+        for k, sv in sr.items():
+            bv, pv = br.get(k), pr.get(k)
+            how = _three(_content(sv), _content(bv), _content(pv))
+            order = _three(sv["order"], bv["order"], pv["order"]) if bv is not None and pv is not None else "same"
+            if how == "take":
+                if pv is None:
+                    self.deletes.append(int(k))
+                else:
+                    want = dict(pv, order=pv["order"] if order == "take" else bv["order"])
+                    if {f: bv[f] for f in REGION_FIELDS} != {f: want[f] for f in REGION_FIELDS}:
+                        self.updates[int(k)] = _fields(want)
+                    if bv["links"] != pv["links"]:
+                        self.link_fix[int(k)] = pv["links"]
+            elif how == "conflict":
+                kind = "region" if bv is not None and pv is not None else (
+                    "region_deleted_in_base" if bv is None else "region_deleted_in_package")
+                self.pending.append(_conflict(self.doc_id, kind, k, sv, bv, pv))
+            elif order == "take":
+                self.updates[int(k)] = _fields(dict(bv, order=pv["order"]))
+            if order == "conflict" and how != "conflict":
+                order_conf[k] = (sv["order"], bv["order"], pv["order"])
+        if order_conf:
+            self.conflict("order", "reading order", *({k: v[i] for k, v in order_conf.items()} for i in range(3)))
+
+    def added_on_both_sides(self) -> None:
+        """Regions the seat added: new ones are added; one overlapping a region the base added is the
+        same region when their contents agree, else a conflict (never two stacked regions)."""
+        sr = self.s["regions"]
+        b_new = {k: v for k, v in self.b["regions"].items() if k not in sr}
+        adds: list[tuple[str, dict[str, Any]]] = []
+        for k, pv in self.p["regions"].items():
+            if k in sr:
+                continue
+            twin = next((bk for bk, bv in b_new.items()
+                         if geometry.iou(pv["points"], bv["points"]) >= OVERLAP_IOU), None)
+            if twin is None:
+                adds.append((k, pv))
+                continue
+            self.id_map[k] = int(twin)
+            if {f: b_new[twin][f] for f in REGION_FIELDS if f != "order"} != {
+                    f: pv[f] for f in REGION_FIELDS if f != "order"}:
+                self.pending.append(_conflict(self.doc_id, "overlap", twin, None, b_new[twin], pv))
+        if adds:
+            made = self.base.add_regions(self.doc_id, [_region(pv) for _, pv in adds], label="merge: add regions")
+            for (k, pv), r in zip(adds, made):
+                self.id_map[k] = r.id
+                if pv["links"]:
+                    self.link_fix[r.id] = pv["links"]
+            self.rep.taken["regions_added"] += len(made)
+            self.took = True
+
+    def write_regions(self) -> None:
+        if self.updates:
+            self.base.update_regions(self.updates, label="merge: edit regions")
+            self.rep.taken["regions_changed"] += len(self.updates)
+            self.took = True
+        if self.deletes:
+            self.base.delete_regions(self.deletes, label="merge: delete regions")
+            self.rep.taken["regions_deleted"] += len(self.deletes)
+            self.took = True
+
+    def links(self) -> None:
+        """The links the package gave the regions taken from it, mapped to base ids."""
+        if not self.link_fix:
+            return
+        alive = {r.id for r in self.base.regions(self.doc_id)}
+        current = self.base.links(self.doc_id)
+        for src, want in self.link_fix.items():
             if src not in alive:
                 continue
             wanted = set()
             for dst, key in want:
-                m = id_map.get(str(dst))
+                m = self.id_map.get(str(dst))
                 if m is not None and m in alive:
                     wanted.add((m, key))
                 else:
-                    out.append(_conflict(doc_id, "link", src, None, None, [src, dst, key]))
+                    self.conflict("link", src, None, None, [src, dst, key])
             have = {(lk.dst, lk.key): lk.id for lk in current if lk.src == src}
             for pair, lid in have.items():
                 if pair not in wanted:
-                    base.delete_link(lid)
+                    self.base.delete_link(lid)
             for dst, key in sorted(wanted - set(have)):
-                base.add_link(src, dst, key)
-        took = True
-    for _k, c in pending:
-        if c["theirs"] is not None:
-            c["theirs"] = dict(c["theirs"], links=[[id_map.get(str(d), d), key] for d, key in c["theirs"]["links"]])
-        out.append(c)
-    # key-values, key by key
-    kv_out, kv_conf = _merge_keyvalues(s["keyvalues"], b["keyvalues"], p["keyvalues"], id_map)
-    if kv_out is not None:
-        base.set_keyvalues(doc_id, [KeyValue(k[0], k[1], list(k[2]), k[3], k[4]) for k in kv_out],
-                           label="merge: key-values")
-        rep.taken["keyvalues"] += 1
-        took = True
-    for key, sv, bv, pv in kv_conf:
-        out.append(_conflict(doc_id, "keyvalue", key, sv, bv, pv))
-    if took:
-        rep.taken["documents"] += 1
-        rep.taken_docs.append(doc_id)
-    return out
+                self.base.add_link(src, dst, key)
+        self.took = True
+
+    def keyvalues(self) -> None:
+        """Key-values, key by key."""
+        kv_out, kv_conf = _merge_keyvalues(self.s["keyvalues"], self.b["keyvalues"], self.p["keyvalues"],
+                                           self.id_map)
+        if kv_out is not None:
+            self.base.set_keyvalues(self.doc_id, [KeyValue(k[0], k[1], list(k[2]), k[3], k[4]) for k in kv_out],
+                                    label="merge: key-values")
+            self.rep.taken["keyvalues"] += 1
+            self.took = True
+        for key, sv, bv, pv in kv_conf:
+            self.conflict("keyvalue", key, sv, bv, pv)
 
 
 def _by_key(kvs: list[list[Any]]) -> dict[str, list[list[Any]]]:
