@@ -119,7 +119,7 @@ class ConflictCanvas(QGraphicsView):
 def _region(v: dict[str, Any] | None, rid: int = -1) -> Region | None:
     if not v:
         return None
-    from hanji.jobs.packages import _region as build
+    from hanji.jobs.package_versions import region_from_version as build
 
     r = build(v)
     r.id = rid
