@@ -3,6 +3,7 @@ with skip_bad the good entries come in and the report lists what was skipped."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
@@ -265,3 +266,19 @@ def test_json_of_the_wrong_shape_gives_clear_errors(fmt, pick, node, value):
                 assert dump(store.path) == before
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+_IMG = '"image_base64": "' + base64.b64encode(png_bytes(20, 10)).decode() + '"'
+
+
+@pytest.mark.parametrize("line, says", [
+    ('{"name": "a.png", ' + _IMG + ', "width": -1e999, "height": 10, "regions": []}', "unexpected shape"),
+    ('{"name": "a.png", ' + _IMG + ', "width": 20, "height": 1e999, "regions": []}', "unexpected shape"),
+    ("[" * 100_000 + "]" * 100_000, "nested too deep"),
+])
+def test_jsonl_numbers_json_reads_as_infinity_and_deep_nesting(tmp_path, base, line, says):
+    """Found by the fuzz test: the line-by-line JSONL reader let OverflowError and RecursionError out."""
+    jl = tmp_path / "p.jsonl"
+    jl.write_text(line + "\n", encoding="utf-8")
+    e = expect_error(base, jl, "hanji", "p.jsonl", "line 1", says)
+    assert e.where.startswith("line 1")

@@ -428,7 +428,8 @@ def one_line(text: str) -> str:
 
 
 # what a JSON value of the wrong type or shape raises deep inside a reader
-SHAPE_ERRORS = (TypeError, ValueError, KeyError, AttributeError, IndexError, RecursionError)
+SHAPE_ERRORS = (TypeError, ValueError, KeyError, AttributeError, IndexError, RecursionError,
+                OverflowError)  # int() of a number JSON reads as infinity (1e999)
 
 
 def as_error(e: Exception, path: Path | str, where: str | None = None) -> HanjiError:

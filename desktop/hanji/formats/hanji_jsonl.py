@@ -113,6 +113,10 @@ def read(path: Path, **options: Any) -> Iterator[Sample | Skipped]:
             yield Skipped(HanjiError(f"broken JSON ({e.msg})", f, f"{where}, column {e.colno}"))
             first = False
             continue
+        except RecursionError:
+            yield Skipped(HanjiError("the JSON is nested too deep to read", f, where))
+            first = False
+            continue
         if first:
             first = False
             if isinstance(obj, dict) and "hanji" in obj:
