@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from screenshot_app import demo_window
+from screenshot_app import demo_window, save_grab
 
 
 def make_conflicts(win) -> int:
@@ -53,11 +53,7 @@ def main(out: str) -> None:
 
     def shoot():
         app.processEvents()
-        pm = app.primaryScreen().grabWindow(0)
-        if pm.isNull() or pm.width() < 100:
-            pm = view.grab()
-        pm.save(out)
-        print(f"saved {out} {pm.width()}x{pm.height()}")
+        save_grab(app, view, out, whole_screen=True)
         view.close()
         win.close()
         app.quit()

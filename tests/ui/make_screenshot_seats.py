@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: pg_cluster
+from screenshot_app import save_grab  # noqa: E402 (beside this script)
 
 
 def copy_demo(url: str) -> None:
@@ -109,13 +110,9 @@ def shoot(url: str, out: Path) -> None:
         win.canvas.fit()
         app.processEvents()
         assert win.seats.read_only, "the claimed document did not open read-only"
-        pm = app.primaryScreen().grabWindow(win.winId())
-        if pm.isNull() or pm.width() < 100:
-            pm = win.grab()
-        p = out / "seats_claimed_document.png"
-        pm.save(str(p))
-        print(f"saved {p} {pm.width()}x{pm.height()}: banner {win.seats.banner.text()!r} "
-              f"{win.seats.banner.width()}x{win.seats.banner.height()} on a canvas {win.canvas.width()} wide")
+        save_grab(app, win, out / "seats_claimed_document.png", whole_screen=False)
+        print(f"banner {win.seats.banner.text()!r} {win.seats.banner.width()}x{win.seats.banner.height()} "
+              f"on a canvas {win.canvas.width()} wide")
         win.session.set_document(done[1].id)
         win.canvas.fit()
         win.actions_["review.queue"].trigger()
@@ -127,12 +124,8 @@ def shoot(url: str, out: Path) -> None:
     def second():
         win.canvas.fit()  # the document's image has loaded by now
         app.processEvents()
-        pm = app.primaryScreen().grabWindow(0)  # the whole screen: the window and the queue over it
-        if pm.isNull() or pm.width() < 100:
-            pm = win.review_queue_dialog.grab()
-        p = out / "review_queue.png"
-        pm.save(str(p))
-        print(f"saved {p} {pm.width()}x{pm.height()}")
+        # the whole screen: the window and the queue over it
+        save_grab(app, win.review_queue_dialog, out / "review_queue.png", whole_screen=True)
         win.review_queue_dialog.close()
         win.close()
         for s in (kim, park):

@@ -40,8 +40,15 @@ def grab_fitted(app, win, out: str, whole_screen: bool) -> None:
     where the screen gives nothing) and save it to ``out``."""
     win.canvas.fit()
     app.processEvents()
-    pm = app.primaryScreen().grabWindow(0 if whole_screen else win.winId())
+    save_grab(app, win, out, whole_screen)
+
+
+def save_grab(app, widget, out, whole_screen: bool):
+    """Grab the screen (``whole_screen``: the widget and whatever is over it) or the widget's window,
+    falling back to the widget's own rendering where the screen gives nothing; save it to ``out``."""
+    pm = app.primaryScreen().grabWindow(0 if whole_screen else widget.winId())
     if pm.isNull() or pm.width() < 100:
-        pm = win.grab()
-    pm.save(out)
+        pm = widget.grab()
+    pm.save(str(out))
     print(f"saved {out} {pm.width()}x{pm.height()}")
+    return pm
