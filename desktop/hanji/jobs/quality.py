@@ -5,7 +5,6 @@ store, report progress, honour cancel and cache image fingerprints in the projec
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import json
 from collections.abc import Callable, Iterator, Sequence
@@ -13,23 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
 from hanji.domain.model import HUMAN_STATUSES, Document, KeyValue, Link, Region
 from hanji.domain.text import nfc
 from hanji.errors import HanjiError
 from hanji.jobs.base import CancelToken, Progress, no_progress
+from hanji.jobs.duplicates import FINGERPRINT_JOB, find_duplicates, fingerprints, keep_one  # noqa: F401 (offered here)
 from hanji.quality import checks as checks_mod
 from hanji.quality.checks import CheckOptions
-from hanji.quality.duplicates import (
-    FINGERPRINT_VERSION,
-    NEAR_BITS,
-    Fingerprint,
-    fingerprint,
-    group_duplicates,
-    same_picture,
-    thumbnail,
-)
+from hanji.quality.columns import RegionPage
 from hanji.quality.findings import Finding
 from hanji.quality.label_errors import Reading, TagReading, rank_tags, rank_transcriptions
 from hanji.quality.next import Candidate, rank_next
@@ -39,8 +30,6 @@ from hanji.store import ProjectStore
 
 FORBIDDEN_KEY = "forbidden_words"  # meta: JSON list of words
 CHARSET_KEY = "charset"  # meta: the recognizer charset as one string (else the shipped Korean one)
-FINGERPRINT_JOB = "quality.fingerprints"
-THUMB_CACHE = 256  # thumbnails kept while near-duplicate candidates are verified
 
 # a recognizer for likely-error ranking: (image, regions) -> [(text, confidence)] per region
 Recognizer = Callable[[object, list[Region]], list[tuple[str, float]]]
@@ -94,10 +83,26 @@ def iter_documents(store: ProjectStore, progress: Progress = no_progress, cancel
 
 
 # ----------------------------------------------------------------------------- checks
+CHECK_PAGE = 2000  # documents a page for the checks (their regions measured together)
+
+
 def run_checks(store: ProjectStore, names: Sequence[str] | None = None, options: CheckOptions | None = None,
                progress: Progress = no_progress, cancel: CancelToken | None = None) -> list[Finding]:
-    """Every check (or the named ones) over every document; findings in document order."""
-    return checks_mod.run_checks(iter_documents(store, progress, cancel), options or check_options(store), names)
+    """Every check (or the named ones) over every document; findings by check, then in document order.
+    The regions are read as columns, a page of documents at a time (no Region object each)."""
+    return checks_mod.run_pages(_check_pages(store, progress, cancel), options or check_options(store), names)
+
+
+def _check_pages(store: ProjectStore, progress: Progress, cancel: CancelToken | None) -> Iterator[RegionPage]:
+    total, done = store.document_count(), 0
+    for docs, columns, links, kvs in store.iter_region_columns_by_document(page=CHECK_PAGE):
+        for i, doc in enumerate(docs):
+            progress(done + i, total, doc.name)
+        if cancel:
+            cancel.check()
+        yield RegionPage.from_columns(docs, columns, links, kvs)
+        done += len(docs)
+    progress(total, total, "")
 
 
 # ----------------------------------------------------------------------------- statistics
@@ -167,74 +172,7 @@ def _folder(folder: str | Path) -> Path:
 
 
 # ----------------------------------------------------------------------------- duplicates
-def fingerprints(store: ProjectStore, progress: Progress = no_progress, cancel: CancelToken | None = None):
-    """``{doc_id: Fingerprint}`` of every document. Computed once per image content and kept in
-    the project (job state keyed by sha256), so a cancelled run resumes and a second run is free."""
-
-    cache: dict[str, dict] = (store.job_state(FINGERPRINT_JOB) or {}).get("by_sha", {})
-    total = store.document_count()
-    out = {}
-    live: set[str] = set()
-    dirty = 0
-    try:
-        for i, doc in enumerate(store.iter_documents()):
-            if cancel:
-                cancel.check()
-            progress(i, total, doc.name)
-            live.add(doc.sha256)
-            if cache.get(doc.sha256, {}).get("v") != FINGERPRINT_VERSION:  # new, or hashed the old way
-                try:
-                    data = store.image_bytes(doc.id)
-                    with Image.open(io.BytesIO(data)) as im:
-                        cache[doc.sha256] = fingerprint(im).as_dict()
-                except (HanjiError, OSError):
-                    continue  # a missing linked image: nothing to compare
-                dirty += 1
-                # saved as the work grows by a tenth (at least 50 images): the whole cache is one row,
-                # so saving it every 50 images would write the square of the project
-                if dirty >= max(50, len(cache) // 10) and not store.readonly:
-                    store.save_job_state(FINGERPRINT_JOB, "quality", {"by_sha": cache})
-                    dirty = 0
-            out[doc.id] = Fingerprint.from_dict(cache[doc.sha256])
-    finally:
-        if dirty and not store.readonly:
-            keep = {k: v for k, v in cache.items() if k in live} if len(live) >= total else cache
-            store.save_job_state(FINGERPRINT_JOB, "quality", {"by_sha": keep})
-    progress(total, total, "")
-    return out
-
-
-def find_duplicates(store: ProjectStore, near: float | None = None, progress: Progress = no_progress,
-                    cancel: CancelToken | None = None):
-    """Groups of exact and near-duplicate documents (``hanji.quality.duplicates.DuplicateGroup``)."""
-
-    fps = fingerprints(store, progress, cancel)
-
-    @functools.lru_cache(maxsize=THUMB_CACHE)  # half a megabyte each: not one per document of a big project
-    def thumb(doc_id: int):
-        with Image.open(io.BytesIO(store.image_bytes(doc_id))) as im:
-            return thumbnail(im)
-
-    def verify(a: int, b: int) -> bool:
-        if cancel:
-            cancel.check()
-        try:
-            return same_picture(thumb(a), thumb(b))
-        except (HanjiError, OSError):
-            return False
-
-    return group_duplicates(sorted(fps.items()), NEAR_BITS if near is None else near, verify)
-
-
-def keep_one(store: ProjectStore, doc_ids: Sequence[int], keep: int) -> list[int]:
-    """Keep ``keep`` of a duplicate group and delete the other documents (with their labels).
-    Returns the deleted ids. Deleting documents is not undoable; the window asks first."""
-    if keep not in doc_ids:
-        raise HanjiError(f"document {keep} is not in the duplicate group {list(doc_ids)}", store.path)
-    gone = [d for d in doc_ids if d != keep]
-    for d in gone:
-        store.delete_document(d)
-    return gone
+# fingerprints kept in the project and the groups found with them: hanji.jobs.duplicates (offered here too)
 
 
 # ----------------------------------------------------------------------------- likely label errors

@@ -12,6 +12,7 @@ from hanji.domain.model import Document, KeyValue, Link, Region
 from hanji.store import rows
 
 PAGE = 500  # documents a page
+CHECK_COLUMNS = ("id", "doc_id", "points", "text", "status", "label", "tags")  # what the dataset checks read
 
 
 def _where(status: str | None, doc_type: str | None, name: str | None) -> tuple[str, list]:
@@ -115,6 +116,47 @@ class Scan:
                         kvs.setdefault(r[1], []).append(rows.keyvalue_from_row(r))
             for d in docs:
                 yield d, regs.get(d.id, []), lks.get(d.id, []), kvs.get(d.id, [])
+            if len(docs) < page:
+                return
+            after = hi
+
+    def iter_region_columns_by_document(self, columns: tuple[str, ...] = CHECK_COLUMNS, page: int = PAGE,
+                                        links: bool = True, keyvalues: bool = True
+                                        ) -> Iterator[tuple[list[Document], dict[str, tuple], list[Link],
+                                                            list[KeyValue]]]:
+        """Every document with its regions as columns: ``(documents, {column: values}, links,
+        key-values)`` a page of documents at a time, the regions' ``columns`` as stored (tuples; points
+        and tags as JSON text) by document id and reading order, links and key-values by id (each with
+        its ``doc_id``); four statements a page, no :class:`Region` object (checks over millions of
+        regions)."""
+        bad = [c for c in columns if c not in rows.REGION_COLUMNS]
+        if bad:
+            raise ValueError(f"no region column(s) {bad}")
+        select = [*columns, *(() if "doc_id" in columns else ("doc_id",)), "ord IS NULL"]
+        at_doc = select.index("doc_id")
+        after = 0
+        while True:
+            docs = self.document_page(after, page)
+            if not docs:
+                return
+            lo, hi = docs[0].id, docs[-1].id
+            with self._mutex:
+                # in the index's order (no sort): a document's unordered regions (ord NULL) come first
+                # on SQLite, last on PostgreSQL; they are put last below, by id as they came
+                got = self.conn.execute(f"SELECT {','.join(select)} FROM regions WHERE doc_id BETWEEN ? AND ? "
+                                        "ORDER BY doc_id, ord, id", (lo, hi)).fetchall()
+                lks = [rows.link_from_row(r) for r in self.conn.execute(
+                    f"SELECT {','.join(rows.LINK_COLUMNS)} FROM links WHERE doc_id BETWEEN ? AND ? ORDER BY id",
+                    (lo, hi))] if links else []
+                kvs = [rows.keyvalue_from_row(r) for r in self.conn.execute(
+                    f"SELECT {','.join(rows.KEYVALUE_COLUMNS)} FROM keyvalues WHERE doc_id BETWEEN ? AND ? "
+                    "ORDER BY id", (lo, hi))] if keyvalues else []
+            cols = list(zip(*got)) if got else [() for _ in select]
+            if any(cols[-1]):
+                got.sort(key=lambda r: (r[at_doc], bool(r[-1])))  # stable: the reading order otherwise kept
+                cols = list(zip(*got))
+            cols = cols[:len(columns)]
+            yield docs, dict(zip(columns, cols)), lks, kvs
             if len(docs) < page:
                 return
             after = hi

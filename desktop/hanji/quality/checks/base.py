@@ -1,8 +1,11 @@
 """What every check shares: the options it reads, and the accumulator protocol.
 
-A check is fed one document at a time with ``update(document, regions, links, keyvalues)`` and
-gives its findings with ``summary()``. Per-document checks flag as they go; project-wide checks
-(inconsistent labels) collect in ``update`` and decide in ``summary``.
+A check is fed a page of documents at a time with ``update_page(page)`` (a
+:class:`~hanji.quality.columns.RegionPage`: the regions as columns, measured together) and gives
+its findings with ``summary()``. ``update(document, regions, links, keyvalues)`` feeds it one
+document as domain objects (a page of one). Per-document checks flag as they go, in document and
+reading order; project-wide checks (inconsistent labels) collect in ``update_page`` and decide in
+``summary``.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from hanji.domain.model import Document, KeyValue, Link, Region
+from hanji.quality.columns import RegionPage
 from hanji.quality.findings import Finding
 
 
@@ -27,7 +31,7 @@ class CheckOptions:
 
 
 class Check:
-    """Base class of a check. Subclasses set ``name`` and ``title`` and override ``update``."""
+    """Base class of a check. Subclasses set ``name`` and ``title`` and override ``update_page``."""
 
     name = ""
     title = ""
@@ -40,6 +44,9 @@ class Check:
 
     def update(self, document: Document, regions: Sequence[Region], links: Sequence[Link] = (),
                keyvalues: Sequence[KeyValue] = ()) -> None:
+        self.update_page(RegionPage.from_items([(document, regions, links, keyvalues)]))
+
+    def update_page(self, page: RegionPage) -> None:
         raise NotImplementedError
 
     def summary(self) -> list[Finding]:
@@ -51,9 +58,14 @@ class Check:
         self.findings.append(Finding(self.name, document.id if document.id is not None else -1, document.name,
                                      message, rid, level or self.level))
 
+    def flag_region(self, page: RegionPage, k: int, message: str, level: str | None = None) -> None:
+        """A finding on region ``k`` of ``page`` (in its document)."""
+        self.flag(page.documents[int(page.doc[k])], message, page.ids[k], level)
+
 
 def region_name(region: Region) -> str:
-    """How a message names a region: its text, or its place when it has none."""
+    """How a message names a region: its text, or its place when it has none
+    (:meth:`RegionPage.region_name` for a region of a page)."""
     t = region.text.strip()
     if t:
         return repr(t if len(t) <= 30 else t[:29] + "…")

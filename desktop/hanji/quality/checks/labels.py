@@ -1,15 +1,19 @@
 """Checks on labels: BIO sequences, key-value validators, labels inconsistent across the project,
-links and key-values pointing at regions that are gone, documents marked done too early."""
+links and key-values pointing at regions that are gone, documents marked done too early.
+
+A page's regions without tags or labels are passed over as columns; only the documents with tags,
+key-values or links, and the regions with a label, are read one by one."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+
+import numpy as np
 
 from hanji.domain import bio
-from hanji.domain.model import Document, KeyValue, Link, Region
 from hanji.domain.text import nfc, tokens
-from hanji.quality.checks.base import Check, region_name
+from hanji.quality.checks.base import Check
+from hanji.quality.columns import RegionPage
 from hanji.quality.findings import Finding
 
 
@@ -24,45 +28,56 @@ class InvalidBio(Check):
     title = "Invalid BIO tags"
     level = "error"
 
-    def update(self, document: Document, regions: Sequence[Region], links: Sequence[Link] = (),
-               keyvalues: Sequence[KeyValue] = ()) -> None:
+    def update_page(self, page: RegionPage) -> None:
+        tagged = [k for k, t in enumerate(page.has_tags) if t]
+        if not tagged:
+            return
+        starts, ends = page.doc_spans
+        for d in np.unique(page.doc[tagged]).tolist():
+            self._document(page, d, range(int(starts[d]), int(ends[d])))
+
+    def _document(self, page: RegionPage, d: int, regions: range) -> None:
+        """One document whose regions may carry tags (with none, every token is O: nothing to find)."""
+        document = page.documents[d]
         seq: list[str] = []
-        owner: list[tuple[Region, int]] = []
+        owner: list[tuple[int, int]] = []
         known = self.options.entity_names
-        for r in regions:
-            if not r.tags:
-                seq.extend("O" for _ in tokens(r.text))
-                owner.extend((r, i) for i in range(len(tokens(r.text))))
+        for k in regions:
+            tags = page.tags(k)
+            toks = tokens(page.texts[k])
+            if not tags:
+                seq.extend("O" for _ in toks)
+                owner.extend((k, i) for i in range(len(toks)))
                 continue
-            toks = tokens(r.text)
             if not toks:
                 continue  # no text: the empty-text check reports it
-            if len(r.tags) != len(toks):
-                self.flag(document, f"{region_name(r)} has {len(r.tags)} tags for {len(toks)} tokens "
-                                    "(the text changed after tagging)", r)
+            if len(tags) != len(toks):
+                self.flag(document, f"{page.region_name(k)} has {len(tags)} tags for {len(toks)} tokens "
+                                    "(the text changed after tagging)", page.ids[k])
                 seq.extend("O" for _ in toks)
-                owner.extend((r, i) for i in range(len(toks)))
+                owner.extend((k, i) for i in range(len(toks)))
                 continue
-            seq.extend(r.tags)
-            owner.extend((r, i) for i in range(len(toks)))
+            seq.extend(tags)
+            owner.extend((k, i) for i in range(len(toks)))
             if known:
-                unknown = sorted({t.partition("-")[2] for t in r.tags if t != "O"} - known - {""})
+                unknown = sorted({t.partition("-")[2] for t in tags if t != "O"} - known - {""})
                 if unknown:
-                    self.flag(document, f"{region_name(r)} is tagged with {', '.join(unknown)}, not in the "
-                                        "project's label schema", r)
+                    self.flag(document, f"{page.region_name(k)} is tagged with {', '.join(unknown)}, not in the "
+                                        "project's label schema", page.ids[k])
         flagged: set[int] = set()
         for pos in bio.invalid_positions(seq):
-            r, i = owner[pos]
-            if id(r) in flagged:
+            k, i = owner[pos]
+            if k in flagged:
                 continue
-            flagged.add(id(r))
+            flagged.add(k)
             tag = seq[pos]
-            tok = tokens(r.text)[i]
+            tok = tokens(page.texts[k])[i]
+            name = page.region_name(k)
             if tag.startswith("I-"):
-                msg = f"{region_name(r)}: token {tok!r} is {tag} but does not continue a {tag[2:]} entity (no B-)"
+                msg = f"{name}: token {tok!r} is {tag} but does not continue a {tag[2:]} entity (no B-)"
             else:
-                msg = f"{region_name(r)}: token {tok!r} has the malformed tag {tag!r}"
-            self.flag(document, msg, r)
+                msg = f"{name}: token {tok!r} has the malformed tag {tag!r}"
+            self.flag(document, msg, page.ids[k])
 
 
 def _validators():
@@ -85,11 +100,15 @@ class KeyValueValidation(Check):
         super().__init__(options)
         self.validators = _validators()
 
-    def update(self, document: Document, regions: Sequence[Region], links: Sequence[Link] = (),
-               keyvalues: Sequence[KeyValue] = ()) -> None:
+    def update_page(self, page: RegionPage) -> None:
         v = self.validators
-        if v is None or not keyvalues:
+        if v is None:
             return
+        for d, keyvalues in enumerate(page.keyvalues):
+            if keyvalues:
+                self._document(v, page.documents[d], keyvalues)
+
+    def _document(self, v, document, keyvalues) -> None:
         for kv in keyvalues:
             if not kv.value.strip():
                 continue
@@ -133,27 +152,31 @@ class InconsistentLabels(Check):
 
     name = "inconsistent_label"
     title = "Same text, different labels"
+    COMPARED = ("edited", "confirmed")  # a person's regions (HUMAN_STATUSES) but the difficult ones
 
     def __init__(self, options=None):
         super().__init__(options)
-        # (kind, text) -> label -> [(document, region)]
-        self.seen: dict[tuple[str, str], dict[str, list[tuple[Document, Region]]]] = \
+        # (kind, text) -> label -> [(document id, document name, region id)]
+        self.seen: dict[tuple[str, str], dict[str, list[tuple[int, str, int | None]]]] = \
             defaultdict(lambda: defaultdict(list))
 
-    def update(self, document: Document, regions: Sequence[Region], links: Sequence[Link] = (),
-               keyvalues: Sequence[KeyValue] = ()) -> None:
-        for r in regions:
-            if not r.human or r.status == "difficult":
+    def update_page(self, page: RegionPage) -> None:
+        tagged, labels, statuses = page.has_tags, page.labels, page.statuses
+        for k in [k for k, lab in enumerate(labels) if lab or tagged[k]]:
+            if statuses[k] not in self.COMPARED:
                 continue
-            text = " ".join(nfc(r.text).split())
+            text = " ".join(nfc(page.texts[k]).split())
             if len(text) < 2 or not any(c.isalpha() for c in text):
                 continue
-            if r.label:
-                self.seen[("label", text)][r.label].append((document, r))
-            if r.tags and len(r.tags) == len(tokens(text)):
-                entity = _whole_entity(r.tags)
+            document = page.documents[int(page.doc[k])]
+            place = (document.id if document.id is not None else -1, document.name, page.ids[k])
+            if labels[k]:
+                self.seen[("label", text)][labels[k]].append(place)
+            tags = page.tags(k)
+            if tags and len(tags) == len(tokens(text)):
+                entity = _whole_entity(tags)
                 if entity is not None:  # a region tagged as one entity (or all O): compare its type
-                    self.seen[("entity", text)][entity].append((document, r))
+                    self.seen[("entity", text)][entity].append(place)
 
     def summary(self) -> list[Finding]:
         out = list(self.findings)
@@ -170,9 +193,9 @@ class InconsistentLabels(Check):
                 if n_top > n_second and label == top:
                     continue  # the clear majority is taken to be right
                 hint = f"elsewhere it is {top}" if n_top > n_second else "no label is in the majority"
-                for doc, r in places:
-                    out.append(Finding(self.name, doc.id if doc.id is not None else -1, doc.name,
-                                       f"{text!r} is {what} {label} here; {hint} ({summary})", r.id, self.level))
+                for doc_id, doc_name, rid in places:
+                    out.append(Finding(self.name, doc_id, doc_name,
+                                       f"{text!r} is {what} {label} here; {hint} ({summary})", rid, self.level))
         return out
 
 
@@ -183,18 +206,22 @@ class DanglingReferences(Check):
     title = "Links and key-values to missing regions"
     level = "error"
 
-    def update(self, document: Document, regions: Sequence[Region], links: Sequence[Link] = (),
-               keyvalues: Sequence[KeyValue] = ()) -> None:
-        ids = {r.id for r in regions}
-        for lk in links:
-            missing = [x for x in (lk.src, lk.dst) if x not in ids]
-            if missing:
-                self.flag(document, f"a link{(' ' + lk.key) if lk.key else ''} points at missing region(s) "
-                                    f"{missing}", lk.src if lk.src in ids else None)
-        for kv in keyvalues:
-            missing = [x for x in kv.region_ids if x not in ids]
-            if missing:
-                self.flag(document, f"key-value {kv.key} points at missing region(s) {missing}")
+    def update_page(self, page: RegionPage) -> None:
+        starts, ends = page.doc_spans
+        for d, document in enumerate(page.documents):
+            links, keyvalues = page.links[d], page.keyvalues[d]
+            if not links and not keyvalues:
+                continue
+            ids = set(page.ids[int(starts[d]):int(ends[d])])
+            for lk in links:
+                missing = [x for x in (lk.src, lk.dst) if x not in ids]
+                if missing:
+                    self.flag(document, f"a link{(' ' + lk.key) if lk.key else ''} points at missing region(s) "
+                                        f"{missing}", lk.src if lk.src in ids else None)
+            for kv in keyvalues:
+                missing = [x for x in kv.region_ids if x not in ids]
+                if missing:
+                    self.flag(document, f"key-value {kv.key} points at missing region(s) {missing}")
 
 
 class DoneTooEarly(Check):
@@ -203,12 +230,12 @@ class DoneTooEarly(Check):
     name = "unreviewed"
     title = "Done documents with unreviewed regions"
 
-    def update(self, document: Document, regions: Sequence[Region], links: Sequence[Link] = (),
-               keyvalues: Sequence[KeyValue] = ()) -> None:
-        if document.status != "done":
+    def update_page(self, page: RegionPage) -> None:
+        done = np.array([d.status == "done" for d in page.documents], dtype=bool)
+        if not done.any() or not len(page):
             return
-        left = [r for r in regions if r.status in ("machine", "review")]
-        if left:
-            self.flag(document, f"marked done but {len(left)} region(s) are still unreviewed machine output",
-                      left[0])
-
+        left = np.flatnonzero(np.isin(page.status_array, ("machine", "review")) & done[page.doc])
+        docs, first, n = np.unique(page.doc[left], return_index=True, return_counts=True)
+        for d, k, count in zip(docs.tolist(), left[first].tolist(), n.tolist()):
+            self.flag(page.documents[d], f"marked done but {count} region(s) are still unreviewed machine output",
+                      page.ids[k])

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from hanji.domain.model import Document, KeyValue, Link, Region
 from hanji.domain.text import nfc
-from hanji.quality.checks.base import Check, region_name
+from hanji.quality.checks.base import Check
+from hanji.quality.columns import RegionPage
 
 # regions a person has not touched are not held to the same standard
 UNCHECKED_STATUSES = ("machine", "difficult")
@@ -19,15 +17,14 @@ class EmptyText(Check):
     title = "Empty or whitespace text"
     level = "error"
 
-    def update(self, document: Document, regions: Sequence[Region], links: Sequence[Link] = (),
-               keyvalues: Sequence[KeyValue] = ()) -> None:
-        for r in regions:
-            if r.status in UNCHECKED_STATUSES:
+    def update_page(self, page: RegionPage) -> None:
+        statuses = page.statuses
+        for k in [k for k, t in enumerate(page.texts) if not t.strip()]:
+            if statuses[k] in UNCHECKED_STATUSES:
                 continue
-            if not r.text.strip():
-                what = "empty" if not r.text else "only whitespace"
-                self.flag(document, f"{region_name(r)} is {r.status} but its text is {what}; type it, "
-                                    "or mark it difficult", r)
+            what = "empty" if not page.texts[k] else "only whitespace"
+            self.flag_region(page, k, f"{page.region_name(k)} is {statuses[k]} but its text is {what}; type it, "
+                                      "or mark it difficult")
 
 
 class OutsideCharset(Check):
@@ -36,18 +33,21 @@ class OutsideCharset(Check):
     name = "charset"
     title = "Characters outside the charset"
 
-    def update(self, document: Document, regions: Sequence[Region], links: Sequence[Link] = (),
-               keyvalues: Sequence[KeyValue] = ()) -> None:
+    def update_page(self, page: RegionPage) -> None:
         charset = self.options.charset
         if not charset:
             return
-        for r in regions:
-            if r.status == "difficult":
+        # the page's characters once each; only the texts holding one the charset lacks are read again
+        outside = frozenset(c for c in set("".join(page.texts)) if c not in charset and not c.isspace())
+        if not outside:
+            return
+        for k, text in enumerate(page.texts):
+            if outside.isdisjoint(text) or page.statuses[k] == "difficult":
                 continue
-            bad = sorted({c for c in r.text if c not in charset and not c.isspace()})
-            if bad:
-                chars = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in bad[:8]) + (" …" if len(bad) > 8 else "")
-                self.flag(document, f"{region_name(r)} has characters outside the recognizer's charset: {chars}", r)
+            bad = sorted({c for c in text if c in outside})
+            chars = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in bad[:8]) + (" …" if len(bad) > 8 else "")
+            self.flag_region(page, k, f"{page.region_name(k)} has characters outside the recognizer's charset: "
+                                      f"{chars}")
 
 
 class ForbiddenWords(Check):
@@ -61,16 +61,26 @@ class ForbiddenWords(Check):
         super().__init__(options)
         self.words = [w for w in (nfc(w).strip().casefold() for w in self.options.forbidden_words) if w]
 
-    def update(self, document: Document, regions: Sequence[Region], links: Sequence[Link] = (),
-               keyvalues: Sequence[KeyValue] = ()) -> None:
+    def update_page(self, page: RegionPage) -> None:
         if not self.words:
             return
-        for word in self.words:
-            hit = next((r for r in regions if word in r.text.casefold()), None)
-            if hit is not None:
-                self.flag(document, f"contains the forbidden word {word!r} (in {region_name(hit)})", hit)
-                continue
-            kv = next((kv for kv in keyvalues if word in kv.value.casefold()), None)
-            if kv is not None:
-                rid = kv.region_ids[0] if kv.region_ids else None
-                self.flag(document, f"contains the forbidden word {word!r} (in the value of {kv.key})", rid)
+        folded = [t.casefold() for t in page.texts]
+        whole = "\x00".join(folded)  # a word in no text of the page is in no region of it
+        doc = page.doc.tolist()
+        found: list[tuple[int, int, str, int | None]] = []  # (document, word, message, region id)
+        for w, word in enumerate(self.words):
+            first: dict[int, int] = {}  # document -> its first region holding the word
+            for k in ([k for k, t in enumerate(folded) if word in t] if word in whole else ()):
+                first.setdefault(doc[k], k)
+            for d, k in first.items():
+                found.append((d, w, f"contains the forbidden word {word!r} (in {page.region_name(k)})", page.ids[k]))
+            for d, kvs in enumerate(page.keyvalues):
+                if d in first:
+                    continue
+                kv = next((kv for kv in kvs if word in kv.value.casefold()), None)
+                if kv is not None:
+                    found.append((d, w, f"contains the forbidden word {word!r} (in the value of {kv.key})",
+                                  kv.region_ids[0] if kv.region_ids else None))
+        found.sort(key=lambda f: (f[0], f[1]))  # by document, then by word, as one document at a time gave them
+        for d, _, message, rid in found:
+            self.flag(page.documents[d], message, rid)
