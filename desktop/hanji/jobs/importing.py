@@ -193,7 +193,8 @@ class _Importer:
         if p.info is None:
             self.merge_tags(s)
             return
-        doc, state = self.run.add_document(p.info, s.name)
+        # a new document is written with its fields; one already there (annotated now) changes them
+        doc, state = self.run.add_document(p.info, s.name, s.status, s.doc_type, s.attrs)
         if state == DUPLICATE:
             self.report.duplicates += 1
             if doc.name != s.name or len(self.store.regions(doc.id)) != len(s.regions):
@@ -208,7 +209,7 @@ class _Importer:
             changes["status"] = s.status
         if s.attrs:
             changes["attrs"] = {**doc.attrs, **s.attrs}
-        if changes:
+        if changes and state != NEW:
             self.run.update_document(doc, **changes)
         if state == NEW:
             self.report.documents += 1

@@ -26,6 +26,7 @@ from typing import Any
 from hanji.domain.model import Document, EntityType, KeyValue, Link, Region
 from hanji.errors import HanjiError
 from hanji.store import rows
+from hanji.store.documents import REMOVED_MAX
 from hanji.store.history import Change, merge_changes
 from hanji.store.images import ImageInfo
 from hanji.store.schema import defer_search_index, index_rows
@@ -48,6 +49,9 @@ class ImportRun:
         self.tags_before: dict[int, tuple] = {}
         self.new_types: list[str] = []
         self._changes: list[Change] = []
+        # inside a batch (one writer holds its transaction) the next free id of each table, so that a
+        # document's rows need no MAX(id) query; forgotten when a document's savepoint is taken back
+        self._next_id: dict[str, int] | None = None
 
     # ------------------------------------------------------------------ transactions
     @contextlib.contextmanager
@@ -60,7 +64,8 @@ class ImportRun:
             store._group_depth += 1  # the store's own changes wait in store._pending
             start = len(store._pending)
             try:
-                with store._tx() as conn:
+                with _subjournal_in_memory(store), store._tx() as conn:
+                    self._next_id = {} if not store._savepoints else None
                     deferred = store.backend == "sqlite" and not store._savepoints
                     if deferred:  # the search indexes take the batch's rows at its end, in one go
                         after = {t: conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {t}").fetchone()[0]
@@ -82,6 +87,7 @@ class ImportRun:
                 raise
             finally:
                 store._group_depth -= 1
+                self._next_id = None
             held = store._pending[start:] + self._changes
             del store._pending[start:]
             self._changes = []
@@ -111,6 +117,8 @@ class ImportRun:
                 del self.tags_before[k]
             del self._changes[n_changes:]
             del store._pending[n_pending:]
+            if self._next_id is not None:
+                self._next_id = {}  # the ids it took are free again: asked of the tables next time
             raise
 
     # ------------------------------------------------------------------ writes
@@ -120,15 +128,33 @@ class ImportRun:
             return any(conn.execute(f"SELECT 1 FROM {t} WHERE doc_id=? LIMIT 1", (doc_id,)).fetchone()
                        for t in _ANNOTATION_TABLES)
 
-    def add_document(self, info: ImageInfo, name: str) -> tuple[Document, str]:
-        """The document of this image: added (``NEW``), or already in the project without
-        annotations (``ANNOTATE``: the import gives it some), or with annotations (``DUPLICATE``:
-        the import leaves it alone)."""
+    def add_document(self, info: ImageInfo, name: str, status: str | None = None, doc_type: str | None = None,
+                     attrs: dict[str, Any] | None = None) -> tuple[Document, str]:
+        """The document of this image: added (``NEW``, with ``status``, ``doc_type`` and ``attrs``
+        when given), or already in the project without annotations (``ANNOTATE``: the import gives
+        it some; the fields given here are not applied, see :meth:`update_document`), or with
+        annotations (``DUPLICATE``: the import leaves it alone).
+
+        A new document is one row written here (its image, then the document with its fields), not
+        the store's add and update: no document read back, no claim (no other seat can have a
+        document that did not exist), no history row."""
         store = self._store
         existing = store.document_by_sha(info.sha256)
         if existing is not None:
             return existing, DUPLICATE if self.has_annotations(existing.id) else ANNOTATE
-        doc, _ = store.add_image_info(info, name)
+        doc = Document(name=name, width=info.width, height=info.height, sha256=info.sha256, status=status or "new",
+                       doc_type=doc_type or "", attrs=dict(attrs or {}))
+        now = time.time()
+        with store._tx() as conn:
+            conn.execute("INSERT OR IGNORE INTO images(sha256, data, size, mime) VALUES (?,?,?,?)",
+                         (info.sha256, info.data, len(info.data), info.mime))
+            doc.id = self._ids(conn, "documents", 1)
+            # the name as given (the store's own add keeps it so; reading it back makes it NFC)
+            conn.execute("INSERT INTO documents(id, name, sha256, width, height, status, doc_type, path, attrs, added, "
+                         "updated) VALUES (?,?,?,?,?,?,?,NULL,?,?,?)",
+                         (doc.id, name, info.sha256, info.width, info.height, doc.status, doc.doc_type,
+                          json.dumps(doc.attrs, ensure_ascii=False) if doc.attrs else "{}", now, now))
+        store._emit(Change("documents", {doc.id}, {doc.id}, "add"))
         self.new_docs.append(doc.id)
         self._new_set.add(doc.id)
         return doc, NEW
@@ -137,38 +163,57 @@ class ImportRun:
                         keyvalues: Sequence[KeyValue] = ()) -> list[int]:
         """Add a document's regions, and links and key-values that point at them by index
         (``Link.src``/``dst``, ``KeyValue.region_ids``: positions in ``regions``). Returns the
-        regions' ids. Bulk inserts; not undo steps."""
-        with self._store._tx() as conn:
+        regions' ids (also set on the ``regions`` given). Bulk inserts; not undo steps."""
+        store = self._store
+        with store._tx() as conn:
             if doc_id not in self._new_set:  # a document already there: not while another seat edits it
-                self._store._take(conn, [doc_id])
-            region_ids = self._insert(conn, "regions", [rows.region_row(_placed(r, doc_id)) for r in regions])
+                store._take(conn, [doc_id])
+            now = time.time()
+            first = self._ids(conn, "regions", len(regions))
+            region_ids = list(range(first, first + len(regions)))
+            values = []
             for r, i in zip(regions, region_ids):
-                r.id = i
-            link_rows = [rows.link_row(Link(src=region_ids[lk.src], dst=region_ids[lk.dst], key=lk.key,
-                                            doc_id=doc_id)) for lk in links]
-            self._insert(conn, "links", link_rows)
-            kv_rows = [rows.keyvalue_row(KeyValue(kv.key, kv.value, [region_ids[i] for i in kv.region_ids],
-                                                  kv.source, kv.confidence, doc_id=doc_id)) for kv in keyvalues]
-            self._insert(conn, "keyvalues", kv_rows)
+                r.id, r.doc_id = i, doc_id
+                values.append(rows.region_values(r, i, doc_id, now))
+            self._insert(conn, "regions", rows.REGION_COLUMNS, values, first)
+            if links:
+                first = self._ids(conn, "links", len(links))
+                self._insert(conn, "links", rows.LINK_COLUMNS, [
+                    (first + k, doc_id, region_ids[lk.src], region_ids[lk.dst], lk.key) for k, lk in enumerate(links)
+                ], first)
+            if keyvalues:
+                first = self._ids(conn, "keyvalues", len(keyvalues))
+                kv_rows = [rows.keyvalue_row(KeyValue(kv.key, kv.value, [region_ids[i] for i in kv.region_ids],
+                                                      kv.source, kv.confidence, id=first + k, doc_id=doc_id))
+                           for k, kv in enumerate(keyvalues)]
+                self._insert(conn, "keyvalues", rows.KEYVALUE_COLUMNS,
+                             [tuple(r[c] for c in rows.KEYVALUE_COLUMNS) for r in kv_rows], first)
         if region_ids:
             self._changes.append(Change("regions", {doc_id}, set(region_ids), "import"))
         return region_ids
 
-    def _insert(self, conn, table: str, new_rows: list[dict[str, Any]]) -> list[int]:
-        """Insert rows with ids given here (the next free ones: one writer holds the transaction)."""
-        if not new_rows:
-            return []
-        first = conn.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}").fetchone()[0]
-        ids = list(range(first, first + len(new_rows)))
-        for i, row in zip(ids, new_rows):
-            row["id"] = i
-        # one prepared statement, many rows (psycopg pipelines them; sqlite-utils' insert_all took
-        # twice the time of the insert itself to build its statements)
-        # (on PostgreSQL statements of many rows: its count triggers then run once a statement)
-        cols = list(new_rows[0])
-        rows.insert_rows(self._store.backend, conn, table, cols, [tuple(r.values()) for r in new_rows])
-        self.new_rows[table].append((ids[0], ids[-1]))
-        return ids
+    def _ids(self, conn, table: str, n: int) -> int:
+        """The first of ``n`` free ids of ``table`` (the next ones: one writer holds the transaction).
+        Inside a batch the table is asked once and the ids counted on from there; documents' ids
+        only grow (an id a removed document had may come back with an undo)."""
+        nxt = self._next_id.get(table) if self._next_id is not None else None
+        if nxt is None:
+            nxt = conn.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}").fetchone()[0]
+            if table == "documents":
+                floor = conn.execute("SELECT value FROM meta WHERE key=?", (REMOVED_MAX,)).fetchone()
+                nxt = max(nxt, int(floor[0]) + 1 if floor else 1)
+        if self._next_id is not None:
+            self._next_id[table] = nxt + n
+        return nxt
+
+    def _insert(self, conn, table: str, cols: Sequence[str], values: list[tuple], first: int) -> None:
+        """Insert rows (tuples in ``cols`` order, ids from ``first`` on) with one prepared statement
+        (executemany on SQLite; on PostgreSQL statements of many rows, whose count triggers then run
+        once a statement), and remember their id range for :meth:`revert`."""
+        if not values:
+            return
+        rows.insert_rows(self._store.backend, conn, table, list(cols), values)
+        self.new_rows[table].append((first, first + len(values) - 1))
 
     def update_document(self, doc: Document, **changes: Any) -> None:
         """Change a document the import annotates (status, doc type, attrs); its earlier values are kept."""
@@ -221,6 +266,22 @@ class ImportRun:
             store._emit(Change("documents", touched, touched, "delete"))
 
 
-def _placed(r: Region, doc_id: int) -> Region:
-    r.doc_id, r.id = doc_id, None
-    return r
+@contextlib.contextmanager
+def _subjournal_in_memory(store: Any) -> Iterator[None]:
+    """SQLite keeps the pages a savepoint changes in a sub-journal, a temporary file once it passes
+    64 KiB, and then for the rest of the transaction: every document's savepoint of a batch wrote
+    its pages there through the kernel (an import's inserts took twice as long inside savepoints).
+    With ``temp_store=MEMORY`` when the transaction begins (SQLite reads it then) the sub-journal
+    stays in memory; it is emptied when each document's savepoint is released, so it holds one
+    document's pages at most. Only for the batch: elsewhere a large sort may still spill to disk."""
+    conn = store.conn
+    if store.backend != "sqlite" or conn.in_transaction:
+        yield
+        return
+    was = conn.execute("PRAGMA temp_store").fetchone()[0]
+    conn.execute("PRAGMA temp_store=MEMORY")
+    try:
+        yield
+    finally:
+        with contextlib.suppress(Exception):  # a connection closed meanwhile: nothing to restore
+            conn.execute(f"PRAGMA temp_store={int(was)}")

@@ -1,0 +1,93 @@
+"""What an import batch writes for a new document, and how little it asks of the database for it
+(issue 20: an import of 2,000,000 regions at 30,000 a second has no room for a dozen statements a
+document or a sub-journal on disk)."""
+
+from __future__ import annotations
+
+import pytest
+
+from hanji.domain import KeyValue, Link, Region
+from hanji.store.images import inspect_bytes
+from helpers import png_bytes
+
+
+def quad(x, y, w=20, h=10):
+    return [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
+
+
+def _import(project, n, start=0):
+    run = project.imports()
+    with run.batch("import:test", {"done": n}):
+        for i in range(start, start + n):
+            with run.document():
+                doc, _ = run.add_document(inspect_bytes(png_bytes(40 + i, 20), f"{i}.png"), f"문서_{i}.png",
+                                          "done", "receipt", {"page": i})
+                run.add_annotations(doc.id, [Region(quad(1, 1), text=f"합계 {i}"), Region(quad(2, 5), text="부가세")],
+                                    [Link(0, 1, "total")], [KeyValue("total", f"{i}원", [1])])
+    return run
+
+
+def test_a_new_document_goes_in_with_its_fields_and_no_claim(project):
+    _import(project, 3)
+    docs = project.documents()
+    assert [(d.name, d.status, d.doc_type, d.attrs) for d in docs] == [
+        (f"문서_{i}.png", "done", "receipt", {"page": i}) for i in range(3)]
+    # an import took no claims: the documents did not exist, no other seat can have them open
+    # (it used to claim every document it gave a status, for the claims' expiry after the import)
+    assert project.claims() == {}
+    c = project.counts()
+    assert c["documents_by_status"] == {"done": 3} and c["regions"] == 6 and c["links"] == 3 and c["keyvalues"] == 3
+    regions = project.regions(docs[1].id)
+    assert [r.text for r in regions] == ["합계 1", "부가세"]
+    assert project.links(docs[1].id)[0].src == regions[0].id
+    assert project.keyvalues(docs[1].id)[0].region_ids == [regions[1].id]
+    assert [h.doc_id for h in project.search("합계 2")] == [docs[2].id]
+
+
+def test_ids_count_on_across_a_batch_and_after_a_document_taken_back(project):
+    first = _import(project, 2)
+    run = project.imports()
+    with run.batch():
+        with pytest.raises(RuntimeError):
+            with run.document():
+                doc, _ = run.add_document(inspect_bytes(png_bytes(90, 20), "bad.png"), "bad.png")
+                run.add_annotations(doc.id, [Region(quad(1, 1), text="x")])
+                raise RuntimeError("a bad entry")
+        with run.document():
+            doc, _ = run.add_document(inspect_bytes(png_bytes(91, 20), "ok.png"), "ok.png")
+            ids = run.add_annotations(doc.id, [Region(quad(1, 1), text="y"), Region(quad(1, 9), text="z")])
+    assert [d.name for d in project.documents()] == ["문서_0.png", "문서_1.png", "ok.png"]
+    assert [r.id for r in project.regions(doc.id)] == ids and len(set(ids)) == 2
+    assert run.new_rows["regions"] == [(ids[0], ids[1])]
+    run.revert()
+    first.revert()
+    assert project.documents() == [] and project.counts()["regions"] == 0
+
+
+def test_a_new_document_costs_a_few_statements(project):
+    """Besides its inserts a new document costs a lookup by image and its savepoints: before, an
+    import added the document, read it back, updated its fields (reading the row, claiming the
+    document, upserting the row) and asked each table for its largest id, 16 statements more."""
+    if project.backend != "sqlite":
+        pytest.skip("counts SQLite's statements (the trace callback)")
+    _import(project, 1)
+    seen: list[str] = []
+    project.conn.set_trace_callback(seen.append)
+    try:
+        _import(project, 20, start=1)
+    finally:
+        project.conn.set_trace_callback(None)
+    assert not [s for s in seen if "claims" in s or "history" in s]
+    # (FTS5's own statements start with '--'; a batch's own are a dozen)
+    others = [s for s in seen if not s.startswith(("INSERT", "--"))]
+    assert len(others) <= 20 * 7 + 20, len(others)
+
+
+def test_a_batch_keeps_its_savepoints_in_memory_and_leaves_the_setting(project):
+    if project.backend != "sqlite":
+        pytest.skip("SQLite's sub-journal")
+    before = project.conn.execute("PRAGMA temp_store").fetchone()[0]
+    run = project.imports()
+    with run.batch():
+        assert project.conn.execute("PRAGMA temp_store").fetchone()[0] == 2  # MEMORY
+    assert project.conn.execute("PRAGMA temp_store").fetchone()[0] == before
