@@ -66,14 +66,14 @@ def test_forbidden_words_from_the_command_line(clean, capsys):
 
 
 def test_next_and_duplicates_keep_the_fingerprints_for_the_next_run(planted, capsys, monkeypatch):
-    from hanji.jobs import quality as jq
+    from hanji.jobs import duplicates as jd
     from hanji.store import ProjectStore
 
     path = planted.path
     planted.close()
     made = []
-    real = jq.fingerprint
-    monkeypatch.setattr(jq, "fingerprint", lambda im: made.append(1) or real(im))
+    real = jd.fingerprint
+    monkeypatch.setattr(jd, "fingerprint", lambda im: made.append(1) or real(im))
     assert main(["duplicates", str(path), "--json"]) == 0
     first = len(made)
     assert first > 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 import numpy as np
-from PIL import Image, ImageEnhance
+from PIL import Image, ImageDraw, ImageEnhance
 
 from hanji.quality import next as next_mod
 from hanji.quality.duplicates import (
@@ -89,11 +89,13 @@ def test_band_pairs_grow_with_the_documents_not_their_square():
     assert all((i, n + i) in found for i in range(50))
 
 
-def test_band_pairs_skip_a_value_half_the_pages_share():
+def test_a_value_every_page_shares_gives_a_window_of_pairs_a_page():
+    from hanji.quality.bands import BAND_WINDOW
+
     rng = np.random.default_rng(1)
     p = rng.integers(0, 256, size=(3000, 32), dtype=np.uint8)
     p[:, :2] = 0  # a blank margin: one band alike on every page
-    assert len(band_pairs(p)) < 3000
+    assert len(band_pairs(p)) < (BAND_WINDOW + 1) * 3000  # its window, and chance shares of the other bands
     assert len(band_pairs(p, limit=10**6, budget=10**6)) >= 3000 * 2999 // 2
 
 
@@ -143,17 +145,18 @@ def test_statistics_from_the_database_equal_the_per_document_accumulator(planted
 
 
 def test_a_band_of_pages_alike_is_cut_to_its_budget():
-    from hanji.quality.duplicates import _cutoff
+    from hanji.quality.bands import cutoff
 
     sizes = np.array([1, 2, 2, 3, 5, 50, 50, 300])
-    assert _cutoff(sizes, 400, 10) == 3  # 1 + 1 + 3 pairs; the two buckets of 5 and more would pass 10
-    assert _cutoff(sizes, 400, 10**6) == 300 and _cutoff(sizes, 40, 10**6) == 5
-    assert _cutoff(sizes, 400, 1) == 1  # two buckets of 2 make 2 pairs: neither is kept alone
+    assert cutoff(sizes, 400, 10) == 3  # 1 + 1 + 3 pairs; the two buckets of 5 and more would pass 10
+    assert cutoff(sizes, 400, 10**6) == 300 and cutoff(sizes, 40, 10**6) == 5
+    assert cutoff(sizes, 400, 1) == 1  # two buckets of 2 make 2 pairs: neither is kept alone
     rng = np.random.default_rng(3)
     p = rng.integers(0, 256, size=(4000, 32), dtype=np.uint8)
     p[:, 0], p[:, 1] = rng.integers(0, 3, size=4000), rng.integers(0, 10, size=4000)  # one band of 30 values
-    with_budget = band_pairs(p, budget=4)
-    assert len(with_budget) <= 16 * 4 * 4000 < len(band_pairs(p, budget=10**6))
+    with_budget = band_pairs(p, budget=4, window=4)
+    whole = band_pairs(p, budget=10**6)  # the band's 30 buckets of about 133 pages compared pair by pair
+    assert len(with_budget) <= (4 + 4) * 4000 + 16 * 4000 and len(with_budget) < len(whole) / 4
 
 
 def test_same_picture_stops_early_with_the_same_answer():
@@ -165,3 +168,47 @@ def test_same_picture_stops_early_with_the_same_answer():
         for j in range(i + 1, len(thumbs)):
             a, b = thumbs[i], thumbs[j]
             assert same_picture(a, b) == (picture_difference(a, b) <= BLOCK_LIMIT)
+
+
+def _form_pages(n: int) -> dict[int, Image.Image]:
+    """Near-uniform pages: one form (a title bar on blank paper of slightly varying shade) with a one-pixel
+    mark written at one of 195 places, so the hashes of all pages share most bands and each band value
+    is shared by many pages; a page and the one 195 later are the same picture at another shade. Every
+    tenth page has a copy: brightened, darkened or recompressed."""
+    ims: dict[int, Image.Image] = {}
+    for i in range(n):
+        im = Image.new("L", (48, 64), 235 + i % 15)
+        d = ImageDraw.Draw(im)
+        d.rectangle([4, 4, 43, 9], fill=60)
+        x, y = 4 + 3 * (i % 13), 14 + 3 * ((i // 13) % 15)
+        d.rectangle([x, y, x + 1, y + 1], fill=90 + (i * 7) % 60)
+        ims[i] = im
+    for j, k in enumerate(range(0, n, 10)):
+        src = ims[k]
+        ims[n + j] = [ImageEnhance.Brightness(src).enhance(1.1), _jpeg(src, 95).convert("L"),
+                      ImageEnhance.Brightness(src).enhance(0.9)][j % 3]
+    return ims
+
+
+def test_big_buckets_of_near_uniform_pages_find_the_groups_all_pairs_find():
+    """Buckets past the limit are searched in windows, not dropped: with a limit of 8 pages a bucket (and
+    one pair a page a band past that), 300 near-uniform pages put every copy's band values in big
+    buckets; the groups still equal the exhaustive comparison's (a search that skips big buckets
+    loses some of them), and every planted copy is in its page's group."""
+    import functools
+
+    ims = _form_pages(300)
+    thumbs = {k: thumbnail(v) for k, v in ims.items()}
+    items = [(k, fingerprint(v)) for k, v in ims.items()]
+
+    def verify(a, b):
+        return same_picture(thumbs[a], thumbs[b])
+
+    exhaustive = group_duplicates(items, verify=verify, pairs=all_pairs, tries=None)
+    small_buckets = functools.partial(band_pairs, limit=8, budget=1)
+    banded = group_duplicates(items, verify=verify, pairs=small_buckets)
+    assert [(g.kind, g.doc_ids) for g in banded] == [(g.kind, g.doc_ids) for g in exhaustive]
+    by_doc = {d: g.doc_ids for g in banded for d in g.doc_ids}
+    assert all(300 + j in by_doc.get(k, []) for j, k in enumerate(range(0, 300, 10)))
+    assert [(g.kind, g.doc_ids) for g in group_duplicates(items, verify=verify)] == \
+        [(g.kind, g.doc_ids) for g in exhaustive]  # the shipped limits

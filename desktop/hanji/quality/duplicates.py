@@ -22,6 +22,7 @@ import numpy as np
 from PIL import Image
 
 from hanji.domain.unionfind import UnionFind
+from hanji.quality.bands import all_pairs, band_pairs, popcount  # noqa: F401 (all_pairs: the reference search)
 
 HASH_SIZE = 16
 HASH_BITS = HASH_SIZE * HASH_SIZE
@@ -32,6 +33,7 @@ BLOCK_GRID = 8  # the thumbnail is compared in 8×8 blocks
 BLOCK_LIMIT = 0.25  # the worst block may differ by this much (mean |z| difference) in a near duplicate
 PHASH_FACTOR = 4  # the DCT hash looks at a (HASH_SIZE * PHASH_FACTOR)² grayscale image
 FINGERPRINT_VERSION = 2  # 2: hashes and thumbnails of the levelled page (a brightened copy is found)
+VERIFY_TRIES = 3  # failed verifications a document may take part in (see group_duplicates)
 LEVEL_SIDE = 512  # pages are levelled at this size
 PAPER_PERCENTILE = 90  # the paper's level: most of a document page is paper
 PAPER_MARGIN = 0.85  # levels above this share of the way from ink to paper are paper (white)
@@ -157,17 +159,20 @@ def matched(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def block_difference(a: np.ndarray, b: np.ndarray, max_shift: int = 2) -> float:
-    """The worst block's mean absolute difference of two thumbnails, at the best small shift."""
-    n = a.shape[0]
+    """The worst block's mean absolute difference of two thumbnails, at the best small shift (all
+    shifts' differences in one array, reduced at once)."""
     m = max_shift
-    best = float("inf")
-    for dy in range(-m, m + 1):
-        for dx in range(-m, m + 1):
-            d = np.abs(a[m:n - m, m:n - m] - b[m + dy:n - m + dy, m + dx:n - m + dx])
-            k = d.shape[0] // BLOCK_GRID
-            d = d[:k * BLOCK_GRID, :k * BLOCK_GRID].reshape(BLOCK_GRID, k, BLOCK_GRID, k).mean(axis=(1, 3))
-            best = min(best, float(d.max()))
-    return best
+    k = (a.shape[0] - 2 * m) // BLOCK_GRID
+    side = k * BLOCK_GRID  # the blocks cover this much of the middle of ``a``
+    s = 2 * m + 1
+    d = np.empty((s * s, side, side), dtype=np.result_type(a, b))
+    middle = a[m:m + side, m:m + side]
+    for i in range(s):
+        for j in range(s):
+            np.subtract(middle, b[i:i + side, j:j + side], out=d[i * s + j])
+    np.abs(d, out=d)
+    blocks = d.reshape(s * s, BLOCK_GRID, k, BLOCK_GRID, k).sum(axis=4).sum(axis=2) / (k * k)
+    return float(blocks.max(axis=(1, 2)).min())
 
 
 def picture_difference(a: np.ndarray, b: np.ndarray) -> float:
@@ -204,88 +209,20 @@ def hash_distance(a: str, b: str) -> float:
     return float((x[0] != x[1]).mean())
 
 
-BAND_BYTES = 2  # near-duplicate candidates share at least one 16-bit band of a hash (16 bands a hash)
-BAND_LIMIT = 400  # a band value shared by more documents than this tells nothing (blank margins): skipped
-BAND_BUDGET = 16  # a band gives at most this many candidate pairs a document (its largest values skipped)
-
-
-def _popcount(x: np.ndarray) -> np.ndarray:
-    return np.bitwise_count(x).sum(axis=-1, dtype=np.int32)
-
-
-def _distinct(x: np.ndarray) -> np.ndarray:
-    """The distinct values, sorted (by sorting: numpy 2's hashing ``unique`` is far slower here)."""
-    x = np.sort(x)
-    return x[np.r_[True, x[1:] != x[:-1]]] if len(x) else x
-
-
-def _cutoff(sizes: np.ndarray, limit: int, budget: int) -> int:
-    """The largest bucket size kept in a band: at most ``limit``, and the buckets kept (smallest
-    first) make at most ``budget`` pairs."""
-    s = np.sort(sizes[(sizes > 1) & (sizes <= limit)])
-    if not len(s):
-        return 1
-    cum = np.cumsum(s * (s - 1) // 2)
-    last = np.flatnonzero(cum <= budget)
-    if not len(last):
-        return 1
-    top = int(s[last[-1]])
-    return top if last[-1] == len(s) - 1 or s[last[-1] + 1] != top else top - 1
-
-
-def band_pairs(*packed: np.ndarray, band_bytes: int = BAND_BYTES, limit: int = BAND_LIMIT,
-               budget: int = BAND_BUDGET) -> np.ndarray:
-    """``(k, 2)`` row pairs ``a < b`` (sorted, each once) of the ``(n, bytes)`` packed hashes that are
-    equal in at least one band of ``band_bytes`` bytes of one of the hashes: locality-sensitive hashing.
-
-    Two hashes differing in ``d`` of 256 bits at random places share a given 16-bit band with
-    probability ``(1 - d/256)**16``, so they share none of 16 with ``(1 - (1 - d/256)**16)**16``:
-    one in 170,000 for ``d = 10`` (a recompressed, brightened or resized copy differs in fewer),
-    one in 160 for ``d = 20``; with two hashes both must miss. Unrelated pages share a band by chance
-    in about 32 of 65,536 pairs (2.4 million candidate pairs at 100,000 pages, each checked by a
-    vectorised popcount, against 5·10⁹ pairs in all). Many pages sharing one band value (a blank
-    margin, the page-wide low frequencies of pages of one kind) would bring the square back: a value
-    shared by more than ``limit`` documents is skipped, and so are a band's largest values past
-    ``budget`` pairs a document (their pairs left to the other bands; a near copy shares most)."""
-    n = packed[0].shape[0]
-    chunks = []
-    for pk in packed:
-        for lo in range(0, pk.shape[1], band_bytes):
-            band = pk[:, lo:lo + band_bytes]
-            keys = np.zeros(n, dtype=np.int64)
-            for j in range(band.shape[1]):
-                keys = (keys << 8) | band[:, j]
-            order = np.argsort(keys, kind="stable")
-            k = keys[order]
-            starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
-            sizes = np.diff(np.r_[starts, n])
-            for size in _distinct(sizes[(sizes > 1) & (sizes <= _cutoff(sizes, limit, budget * n))]):
-                runs = order[starts[sizes == size][:, None] + np.arange(size)]  # (runs, size) rows sharing a value
-                i, j = np.triu_indices(int(size), 1)
-                a, b = runs[:, i].reshape(-1), runs[:, j].reshape(-1)
-                chunks.append(np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b))
-    if not chunks:
-        return np.zeros((0, 2), dtype=np.int64)
-    codes = _distinct(np.concatenate(chunks))
-    return np.stack([codes // n, codes % n], axis=1)
-
-
-def all_pairs(*packed: np.ndarray) -> np.ndarray:
-    """Every row pair ``a < b`` (the exhaustive reference :func:`band_pairs` is tested against)."""
-    i, j = np.triu_indices(packed[0].shape[0], 1)
-    return np.stack([i, j], axis=1).astype(np.int64)
-
-
 def group_duplicates(items: Sequence[tuple[int, Fingerprint]], near: float = NEAR_BITS,
                      verify: Callable[[int, int], bool] | None = None,
-                     pairs: Callable[..., np.ndarray] = band_pairs) -> list[DuplicateGroup]:
+                     pairs: Callable[..., np.ndarray] = band_pairs,
+                     tries: int | None = VERIFY_TRIES) -> list[DuplicateGroup]:
     """Groups of two or more documents: exact groups (same pixels) first, then near groups.
 
     Exact duplicates share a pixel digest (a dictionary). Near candidates are the pairs that share a
     band of a hash (:func:`band_pairs`; ``pairs=all_pairs`` compares every pair) and whose two hashes
-    both differ in at most ``near`` of their bits; ``verify(doc_a, doc_b)`` then decides each
-    candidate pair (``same_picture`` on thumbnails, in ``hanji.jobs.quality``). ``near=0`` finds
-    exact duplicates only.
+    both differ in at most ``near`` of their bits; ``verify(doc_a, doc_b)`` then decides candidate
+    pairs (``same_picture`` on thumbnails, in ``hanji.jobs.quality``), nearest hashes first, and not
+    a pair already in one group. ``tries``: a pair is not verified when both of its documents have
+    already failed that many verifications (pages of one template are close in hash but differ: the
+    verifications would grow with the square of them; a page's near copy is among its nearest
+    hashes); ``None`` verifies every candidate. ``near=0`` finds exact duplicates only.
     """
     n = len(items)
     if n < 2:
@@ -306,16 +243,24 @@ def group_duplicates(items: Sequence[tuple[int, Fingerprint]], near: float = NEA
     bits = pk.shape[1] * 8
     limit = near * bits
     cand = pairs(pk, dk)
-    dp = _popcount(pk[cand[:, 0]] ^ pk[cand[:, 1]]) if len(cand) else np.zeros(0, np.int32)
-    dd = _popcount(dk[cand[:, 0]] ^ dk[cand[:, 1]]) if len(cand) else np.zeros(0, np.int32)
-    close = (dp <= limit) & (dd <= limit)
+    dp = popcount(pk[cand[:, 0]] ^ pk[cand[:, 1]]) if len(cand) else np.zeros(0, np.int32)
+    dd = popcount(dk[cand[:, 0]] ^ dk[cand[:, 1]]) if len(cand) else np.zeros(0, np.int32)
+    close = np.flatnonzero((dp <= limit) & (dd <= limit))
+    close = close[np.lexsort((dp[close] + dd[close], np.maximum(dp[close], dd[close])))]  # nearest first (stable)
     uf = UnionFind(len(reps))
+    failed = [0] * len(reps)
+    most = len(reps) if tries is None else tries
     worst: dict[tuple[int, int], float] = {}
     for (a, b), p_, d_ in zip(cand[close].tolist(), dp[close].tolist(), dd[close].tolist()):
         if uf.find(a) == uf.find(b):
             continue  # already one group: no need to look again
-        if verify is not None and not verify(items[reps[a]][0], items[reps[b]][0]):
-            continue
+        if verify is not None:
+            if failed[a] >= most and failed[b] >= most:
+                continue
+            if not verify(items[reps[a]][0], items[reps[b]][0]):
+                failed[a] += 1
+                failed[b] += 1
+                continue
         uf.join(a, b)
         worst[(a, b)] = max(p_, d_) / bits
     members: dict[int, list[int]] = {}

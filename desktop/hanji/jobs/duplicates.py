@@ -1,0 +1,116 @@
+"""Image fingerprints kept in the project, and the duplicate groups found with them.
+
+Every image is hashed once (``hanji.quality.duplicates.fingerprint``): the fingerprints are job state
+keyed by the image's sha256, saved as the work goes (a cancelled or killed run resumes) and read back
+whole by the next run, so a second ``hanji duplicates`` or ``hanji next`` reads no image but the
+thumbnails of the candidate pairs it verifies.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import time
+from collections.abc import Sequence
+
+import numpy as np
+from PIL import Image
+
+from hanji.errors import HanjiError
+from hanji.jobs.base import CancelToken, Progress, no_progress
+from hanji.quality.duplicates import (
+    FINGERPRINT_VERSION,
+    NEAR_BITS,
+    Fingerprint,
+    fingerprint,
+    group_duplicates,
+    same_picture,
+    thumbnail,
+)
+from hanji.store import ProjectStore
+
+FINGERPRINT_JOB = "quality.fingerprints"
+THUMB_CACHE = 1024  # thumbnails kept while near-duplicate candidates are verified (128 kB each, as bytes)
+SAVE_EVERY_S = 30.0  # new fingerprints are saved at least this often (the seconds of hashing a kill can lose)
+SAVE_SHARE = 10  # ... and no more often than this many times the last save took (the state is one row)
+
+
+def fingerprints(store: ProjectStore, progress: Progress = no_progress, cancel: CancelToken | None = None
+                 ) -> dict[int, Fingerprint]:
+    """``{doc_id: Fingerprint}`` of every document. Computed once per image content and kept in
+    the project (job state keyed by sha256), so a cancelled run resumes and a second run is free."""
+
+    cache: dict[str, dict] = (store.job_state(FINGERPRINT_JOB) or {}).get("by_sha", {})
+    total = store.document_count()
+    out: dict[int, Fingerprint] = {}
+    live: set[str] = set()
+    dirty = 0
+    saved_at, save_cost = time.monotonic(), 0.0
+
+    def save(state: dict) -> None:
+        nonlocal dirty, saved_at, save_cost
+        t = time.monotonic()
+        store.save_job_state(FINGERPRINT_JOB, "quality", {"by_sha": state})
+        saved_at, save_cost, dirty = time.monotonic(), time.monotonic() - t, 0
+
+    try:
+        for i, doc in enumerate(store.iter_documents()):
+            if cancel:
+                cancel.check()
+            live.add(doc.sha256)
+            known = cache.get(doc.sha256)
+            if known is None or known.get("v") != FINGERPRINT_VERSION:  # new, or hashed the old way
+                progress(i, total, doc.name)
+                try:
+                    data = store.image_bytes(doc.id)
+                    with Image.open(io.BytesIO(data)) as im:
+                        known = cache[doc.sha256] = fingerprint(im).as_dict()
+                except (HanjiError, OSError):
+                    continue  # a missing linked image: nothing to compare
+                dirty += 1
+                # the whole cache is one row: saved every SAVE_EVERY_S seconds of hashing, and never so often
+                # that saving costs more than a tenth of the work (a project's worth of rows each time)
+                since = time.monotonic() - saved_at
+                if since >= max(SAVE_EVERY_S, SAVE_SHARE * save_cost) and not store.readonly:
+                    save(cache)
+            elif i % 1024 == 0:
+                progress(i, total, doc.name)
+            out[doc.id] = Fingerprint.from_dict(known)
+    finally:
+        if dirty and not store.readonly:
+            save({k: v for k, v in cache.items() if k in live} if len(live) >= total else cache)
+    progress(total, total, "")
+    return out
+
+
+def find_duplicates(store: ProjectStore, near: float | None = None, progress: Progress = no_progress,
+                    cancel: CancelToken | None = None):
+    """Groups of exact and near-duplicate documents (``hanji.quality.duplicates.DuplicateGroup``)."""
+
+    fps = fingerprints(store, progress, cancel)
+
+    @functools.lru_cache(maxsize=THUMB_CACHE)  # not one per document of a big project
+    def thumb(doc_id: int) -> np.ndarray:
+        with Image.open(io.BytesIO(store.image_bytes(doc_id))) as im:
+            return thumbnail(im).astype(np.uint8)  # whole levels: the same values in a quarter of the memory
+
+    def verify(a: int, b: int) -> bool:
+        if cancel:
+            cancel.check()
+        try:
+            return same_picture(thumb(a).astype(np.float32), thumb(b).astype(np.float32))
+        except (HanjiError, OSError):
+            return False
+
+    return group_duplicates(sorted(fps.items()), NEAR_BITS if near is None else near, verify)
+
+
+def keep_one(store: ProjectStore, doc_ids: Sequence[int], keep: int) -> list[int]:
+    """Keep ``keep`` of a duplicate group and delete the other documents (with their labels).
+    Returns the deleted ids. Deleting documents is not undoable; the window asks first."""
+    if keep not in doc_ids:
+        raise HanjiError(f"document {keep} is not in the duplicate group {list(doc_ids)}", store.path)
+    gone = [d for d in doc_ids if d != keep]
+    for d in gone:
+        store.delete_document(d)
+    return gone
