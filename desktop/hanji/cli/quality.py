@@ -157,6 +157,8 @@ def cmd_search(args) -> int:
 
 
 def cmd_stats(args) -> int:
+    import numpy as np
+
     from hanji.jobs.quality import export_csv, export_png, statistics
     from hanji.jobs.team import people_stats
 
@@ -168,7 +170,7 @@ def cmd_stats(args) -> int:
     if args.png:
         print(f"wrote {len(export_png(s, args.png))} PNG files to {args.png}")
     if args.json:
-        _print_json({name: rows for name, (_, rows) in s.tables().items() if name not in ("regions", "characters")}
+        _print_json({name: rows for name, (_, rows) in s.tables(regions=False).items() if name != "characters"}
                     | {"people": people})
         return 0
     print(f"documents: {s.documents}  " + "  ".join(f"{k}: {v}" for k, v in sorted(s.documents_by_status.items())))
@@ -182,9 +184,8 @@ def cmd_stats(args) -> int:
     if total:
         print("characters: " + "  ".join(f"{k} {100 * v / total:.1f}%" for k, v in s.char_classes.most_common()
                                          if k != "space"))
-    if s.text_lengths:
-        lens = sorted(s.text_lengths)
-        hs = sorted(s.heights)
+    if len(s.text_lengths):
+        lens, hs = np.sort(s.text_lengths), np.sort(s.heights)
         print(f"text length: median {lens[len(lens) // 2]}, max {lens[-1]};  "
               f"region height: median {hs[len(hs) // 2]:.0f} px")
     if s.charset_size:

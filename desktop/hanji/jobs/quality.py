@@ -114,7 +114,7 @@ def statistics(store: ProjectStore, progress: Progress = no_progress, cancel: Ca
                    store.group_counts("regions", "label"), store.group_counts("keyvalues", "key"),
                    store.row_count("links"))
     total, done = store.row_count("regions"), 0
-    for points, texts, tags in store.iter_region_columns():
+    for points, texts, tags in store.iter_region_columns(page=CHECK_PAGE):
         if cancel:
             cancel.check()
         acc.add_regions(points, texts, tags)
@@ -128,13 +128,17 @@ def export_csv(stats, folder: str | Path) -> list[Path]:
     """One CSV file per statistics table (UTF-8 with BOM so spreadsheet programs read Hangul)."""
     folder = _folder(folder)
     out = []
-    for name, (header, rows) in stats.tables().items():
+    tables = stats.tables(regions=False)
+    tables["regions"] = (["width", "height", "aspect_ratio", "text_length"], stats.region_rows())  # as made
+    for name, (header, rows) in tables.items():
         p = folder / f"{name}.csv"
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        w.writerow(header)
-        w.writerows(rows)
-        p.write_text(buf.getvalue(), encoding="utf-8-sig")
+        try:
+            with open(p, "w", encoding="utf-8-sig", newline="") as f:
+                w = csv.writer(f, lineterminator="\r\n")
+                w.writerow(header)
+                w.writerows(rows)
+        except OSError as e:
+            raise HanjiError(f"cannot write the CSV file: {e.strerror or e}", p) from e
         out.append(p)
     return out
 

@@ -90,7 +90,8 @@ def plot_height(s: DatasetStats, n: Naming = PLAIN) -> Chart:
 
 
 def plot_aspect(s: DatasetStats, n: Naming = PLAIN) -> Chart:
-    return _hist([min(a, 40.0) for a in s.aspects], "Aspect ratio (width / height)", "ratio (capped at 40)", n=n)
+    return _hist(np.minimum(np.asarray(s.aspects, dtype=np.float64), 40.0), "Aspect ratio (width / height)",
+                 "ratio (capped at 40)", n=n)
 
 
 def plot_text_length(s: DatasetStats, n: Naming = PLAIN) -> Chart:

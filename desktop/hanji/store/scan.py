@@ -132,8 +132,6 @@ class Scan:
         bad = [c for c in columns if c not in rows.REGION_COLUMNS]
         if bad:
             raise ValueError(f"no region column(s) {bad}")
-        select = [*columns, *(() if "doc_id" in columns else ("doc_id",)), "ord IS NULL"]
-        at_doc = select.index("doc_id")
         after = 0
         while True:
             docs = self.document_page(after, page)
@@ -141,21 +139,13 @@ class Scan:
                 return
             lo, hi = docs[0].id, docs[-1].id
             with self._mutex:
-                # in the index's order (no sort): a document's unordered regions (ord NULL) come first
-                # on SQLite, last on PostgreSQL; they are put last below, by id as they came
-                got = self.conn.execute(f"SELECT {','.join(select)} FROM regions WHERE doc_id BETWEEN ? AND ? "
-                                        "ORDER BY doc_id, ord, id", (lo, hi)).fetchall()
+                cols = self._region_rows(columns, lo, hi)
                 lks = [rows.link_from_row(r) for r in self.conn.execute(
                     f"SELECT {','.join(rows.LINK_COLUMNS)} FROM links WHERE doc_id BETWEEN ? AND ? ORDER BY id",
                     (lo, hi))] if links else []
                 kvs = [rows.keyvalue_from_row(r) for r in self.conn.execute(
                     f"SELECT {','.join(rows.KEYVALUE_COLUMNS)} FROM keyvalues WHERE doc_id BETWEEN ? AND ? "
                     "ORDER BY id", (lo, hi))] if keyvalues else []
-            cols = list(zip(*got)) if got else [() for _ in select]
-            if any(cols[-1]):
-                got.sort(key=lambda r: (r[at_doc], bool(r[-1])))  # stable: the reading order otherwise kept
-                cols = list(zip(*got))
-            cols = cols[:len(columns)]
             yield docs, dict(zip(columns, cols)), lks, kvs
             if len(docs) < page:
                 return
@@ -196,9 +186,10 @@ class Scan:
         with self._mutex:
             return self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
 
-    def iter_region_columns(self, page: int = PAGE) -> Iterator[tuple[list[str], list[str], list[str]]]:
+    def iter_region_columns(self, page: int = PAGE) -> Iterator[tuple[tuple[str, ...], tuple[str, ...],
+                                                                       tuple[str, ...]]]:
         """Every region's points, text and tags as stored (JSON text for points and tags), in document
-        and reading order: a list of each per page of documents (statistics over millions of
+        and reading order: a tuple of each per page of documents (statistics over millions of
         regions, without making :class:`Region` objects)."""
         after = 0
         while True:
@@ -207,11 +198,24 @@ class Scan:
                                                        (after, page))]
                 if not ids:
                     return
-                got = self.conn.execute("SELECT points, text, tags FROM regions WHERE doc_id BETWEEN ? AND ? "
-                                        "ORDER BY doc_id, ord IS NULL, ord, id", (ids[0], ids[-1])).fetchall()
-            if got:
-                points, texts, tags = (list(c) for c in zip(*got))
-                yield points, texts, tags
+                got = self._region_rows(("points", "text", "tags"), ids[0], ids[-1])
+            if got[0]:
+                yield got[0], got[1], got[2]
             if len(ids) < page:
                 return
             after = ids[-1]
+
+    def _region_rows(self, columns: tuple[str, ...], lo: int, hi: int) -> list[tuple]:
+        """The ``columns`` of the regions of documents ``lo``..``hi`` (a tuple each, empty when none), by
+        document id and reading order (a document's unordered regions last, by id). Read in the
+        index's order, ``(doc_id, ord)`` then id, without a sort; the unordered ones (ord NULL) come
+        first on SQLite and last on PostgreSQL, and are put last here keeping their order."""
+        select = [*columns, *(() if "doc_id" in columns else ("doc_id",)), "ord IS NULL"]
+        at_doc = select.index("doc_id")
+        got = self.conn.execute(f"SELECT {','.join(select)} FROM regions WHERE doc_id BETWEEN ? AND ? "
+                                "ORDER BY doc_id, ord, id", (lo, hi)).fetchall()
+        cols = list(zip(*got)) if got else [() for _ in select]
+        if any(cols[-1]):
+            got.sort(key=lambda r: (r[at_doc], bool(r[-1])))  # stable: the reading order otherwise kept
+            cols = list(zip(*got))
+        return cols[:len(columns)]
