@@ -27,6 +27,7 @@ from hanji.errors import HanjiError
 BOS = "\x02"
 HEADER = "hanji-char-lm"
 SHIPPED = "ko_char_lm.txt.gz"
+SHIPPED_EN = "en_char_lm.txt.gz"  # English/Latin receipts, for ``ppocr_en`` (tools/build_char_lm.py --lang en)
 
 
 class CharLM:
@@ -118,14 +119,14 @@ class CharLM:
         return sum(self.logp(text[:i], c) for i, c in enumerate(text))
 
 
-_shipped: CharLM | None = None
+_shipped: dict[str, CharLM] = {}
 
 
-def shipped_lm() -> CharLM:
-    """The shipped Korean character LM (SHA-256 checked against the manifest), loaded once."""
-    global _shipped
-    if _shipped is None:
+def shipped_lm(name: str = SHIPPED) -> CharLM:
+    """A shipped character LM (default: the Korean one; :data:`SHIPPED_EN` the English one), SHA-256
+    checked against the manifest, loaded once."""
+    if name not in _shipped:
         from hanji.models.weights import shipped_path
 
-        _shipped = CharLM.load(shipped_path(SHIPPED))
-    return _shipped
+        _shipped[name] = CharLM.load(shipped_path(name))
+    return _shipped[name]
