@@ -89,7 +89,7 @@ def test_shipped_lm_checksum_is_verified(monkeypatch, tmp_path):
     (fake / "MANIFEST.json").write_text(weights.resource_path("models", "MANIFEST.json").read_text(encoding="utf-8"),
                                         encoding="utf-8")
     monkeypatch.setattr(weights, "resource_path", lambda *parts: tmp_path.joinpath(*parts))
-    monkeypatch.setattr(lm_mod, "_shipped", None)
+    monkeypatch.setattr(lm_mod, "_shipped", {})
     with pytest.raises(HanjiError, match="corrupt"):
         lm_mod.shipped_lm()
 
