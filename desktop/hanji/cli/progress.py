@@ -1,16 +1,18 @@
-"""A progress bar for long commands (tqdm on stderr), fed by a job's progress callback."""
+"""A progress bar for long commands (tqdm on stderr), fed by a job's progress callback. tqdm is
+imported when a bar is made: every command module imports this one, and tqdm's import (its version
+through importlib.metadata, logging, email) is a tenth of a command's start."""
 
 from __future__ import annotations
 
 import sys
-
-from tqdm import tqdm
 
 
 class Bar:
     """``Bar(desc)`` is a job progress callback ``(done, total, message)``; use as a context manager."""
 
     def __init__(self, desc: str, unit: str = "it"):
+        from tqdm import tqdm
+
         self.bar = tqdm(desc=desc, unit=unit, file=sys.stderr, dynamic_ncols=True, disable=None)
 
     def __call__(self, done: int, total: int | None = None, message: str = "") -> None:
