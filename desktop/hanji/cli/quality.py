@@ -113,9 +113,10 @@ def cmd_check(args) -> int:
         raise HanjiError(f"unknown check(s) {', '.join(unknown)}; the checks are {', '.join(REGISTRY)}")
     with _open(args.project, integrity=args.integrity or None) as store, Bar("checking", "doc") as bar:
         findings = run_checks(store, names=args.only, progress=bar)
-    if args.json:
-        for f in findings:
-            _print_json(f.as_dict())
+    if args.json:  # what _print_json prints a finding, written many lines at a time
+        encode, write = json.JSONEncoder(ensure_ascii=False).encode, sys.stdout.write
+        for i in range(0, len(findings), 10000):
+            write("".join([encode(f.as_dict()) + "\n" for f in findings[i:i + 10000]]))
     else:
         for f in findings:
             where = f"region {f.region_id}" if f.region_id is not None else "document"

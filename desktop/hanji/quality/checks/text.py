@@ -41,11 +41,13 @@ class OutsideCharset(Check):
         outside = frozenset(c for c in set("".join(page.texts)) if c not in charset and not c.isspace())
         if not outside:
             return
-        for k, text in enumerate(page.texts):
-            if outside.isdisjoint(text) or page.statuses[k] == "difficult":
+        shown = {c: f"{c!r} (U+{ord(c):04X})" for c in outside}
+        statuses = page.statuses
+        for k in [k for k, text in enumerate(page.texts) if not outside.isdisjoint(text)]:
+            if statuses[k] == "difficult":
                 continue
-            bad = sorted({c for c in text if c in outside})
-            chars = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in bad[:8]) + (" …" if len(bad) > 8 else "")
+            bad = sorted(outside.intersection(page.texts[k]))
+            chars = ", ".join([shown[c] for c in bad[:8]]) + (" …" if len(bad) > 8 else "")
             self.flag_region(page, k, f"{page.region_name(k)} has characters outside the recognizer's charset: "
                                       f"{chars}")
 
