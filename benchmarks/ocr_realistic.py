@@ -1,7 +1,10 @@
 """The realistic Korean figures of benchmarks/ocr.py (pages from benchmarks/realistic_pages.py).
 
 For each system, in the same run, on the same pages (each page through every system in turn):
-- ``realistic_line_cer``: CER of the ground-truth line crops read one by one;
+- ``realistic_line_cer``: CER of the ground-truth line boxes read one by one, each cut with the
+  margin Hanji reads a drawn box with (``hanji.models.pipeline.BOX_MARGIN``; every system gets the
+  same crops); ``realistic_line_cer_tight``: Hanji on the same boxes cut at their edge (the
+  figure before that margin);
 - ``realistic_page_cer``: CER of the page's whole text, the system's lines in its reading order
   against the true reading order (spaces ignored);
 - ``realistic_det_hmean``: line detection H-mean, IoU >= 0.5, one-to-one;
@@ -123,14 +126,20 @@ def run(pages, systems, line_systems, line, cer, prh_cls, crop_region, max_lines
     line("realistic_order_accuracy_gt_boxes", ok["ours"] / max(1, total), "",
          [(n, ok[n] / max(1, total)) for n, _ in sorts[1:]])
 
-    crops, truths = [], []
+    from hanji.models.pipeline import BOX_MARGIN
+
+    crops, tight, truths = [], [], []
     for p in pages:
         for q, t in p.lines:
             if len(crops) < max_lines:
-                crops.append(crop_region(p.image, q))
+                crops.append(crop_region(p.image, q, BOX_MARGIN))
+                tight.append(crop_region(p.image, q))
                 truths.append(t)
     ln = {s.name: cer(s.lines(crops), truths) for s in line_systems}
     lnames = [s.name for s in line_systems]
     line("realistic_line_cer", ln[lnames[0]], "", [(n, ln[n]) for n in lnames[1:]])
+    ours = [s for s in line_systems if s.name.startswith("hanji")]
+    lt = {s.name: cer(s.lines(tight), truths) for s in ours}
+    line("realistic_line_cer_tight", lt[ours[0].name], "", [(s.name, lt[s.name]) for s in ours[1:]])
     print(f"# realistic set: {len(pages)} pages, {sum(len(p.lines) for p in pages)} lines "
           f"({len(crops)} read for the line CER)", flush=True)

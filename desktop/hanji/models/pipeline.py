@@ -41,18 +41,46 @@ def load_image(path: str | Path) -> np.ndarray:
     return imaging.decode(data, path)
 
 
-def crop_region(rgb: np.ndarray, points: Sequence[tuple[float, float]]) -> np.ndarray:
+# The margin (along the line, across it; fractions of the line's height, each side) that a box
+# drawn close around its text is read with: the recognizer learned lines with paper around the
+# glyphs (a third of the text's height across, more along), and a box cut at the ink's edge read
+# 4.76 % CER on the realistic validation pages (training fonts and text, seed 31, true boxes)
+# against 3.49 % with (0.25, 0.25). The detector's boxes carry their own margin (DB's unclip:
+# 1.28x the tight box's height) and are read as found (0.1 / 0.05 more read 3.94 -> 3.95 %).
+BOX_MARGIN = (0.25, 0.25)
+
+
+def crop_region(rgb: np.ndarray, points: Sequence[tuple[float, float]],
+                margin: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
     """The upright crop of a region: a quad is straightened by a perspective warp, a polygon by
-    its smallest rotated rectangle; a crop 1.5x taller than wide is turned to lie horizontal."""
+    its smallest rotated rectangle; a crop 1.5x taller than wide is turned to lie horizontal.
+    ``margin``: ``(along, across)`` the text, fractions of the line's height added on each side
+    (:data:`BOX_MARGIN` for a box drawn close around its text); outside the image the edge repeats."""
     pts = geometry.as_points(points)
     if len(pts) == 2:
         pts = geometry.rect_points(*pts[0], *pts[1])
     quad = geometry.order_quad(pts) if len(pts) == 4 else geometry.min_area_quad(pts)
     w, h = geometry.quad_size(quad)
+    upright = not (h >= 1.5 * w and w > 0)
+    if margin[0] or margin[1]:
+        quad = _widen(quad, *(margin if upright else margin[::-1]), h if upright else w)
+        w, h = geometry.quad_size(quad)
     crop = imaging.warp_quad(rgb, quad, (w, h))
-    if h >= 1.5 * w and w > 0:
+    if not upright:
         crop = np.ascontiguousarray(np.rot90(crop))
     return crop
+
+
+def _widen(quad, fx: float, fy: float, size: float) -> list[tuple[float, float]]:
+    """A clockwise quad moved out by ``fx * size`` along its top edge's direction and ``fy * size``
+    along its left edge's, at each side."""
+    q = np.asarray(quad, float)
+    tl, tr, br, bl = q
+    ux, uy = (tr - tl) + (br - bl), (bl - tl) + (br - tr)
+    ux = ux / max(np.linalg.norm(ux), 1e-9)
+    uy = uy / max(np.linalg.norm(uy), 1e-9)
+    dx, dy = fx * size * ux, fy * size * uy
+    return [tuple(map(float, c)) for c in (tl - dx - dy, tr + dx - dy, br + dx + dy, bl - dx + dy)]
 
 
 class OcrPipeline:
@@ -122,9 +150,10 @@ class OcrPipeline:
                    for d in self.detector.detect(rgb)]
         return order_regions(regions)
 
-    def read(self, rgb: np.ndarray, shapes: Sequence[Sequence[tuple[float, float]]]) -> list[tuple[str, float]]:
-        """Recognize the text of each shape (one batch for all crops)."""
-        return self.read_turned(rgb, shapes)[0]
+    def read(self, rgb: np.ndarray, shapes: Sequence[Sequence[tuple[float, float]]],
+             margin: tuple[float, float] = (0.0, 0.0)) -> list[tuple[str, float]]:
+        """Recognize the text of each shape (one batch for all crops); ``margin`` as :func:`crop_region`'s."""
+        return self.read_turned(rgb, shapes, margin)[0]
 
     def _predict(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
         if not crops:
@@ -134,8 +163,8 @@ class OcrPipeline:
             raise RuntimeError(f"the recognizer returned {len(out)} readings for {len(crops)} crops")
         return [(str(t), float(s)) for t, s in out]
 
-    def read_turned(self, rgb: np.ndarray, shapes: Sequence[Sequence[tuple[float, float]]]
-                    ) -> tuple[list[tuple[str, float]], list[bool]]:
+    def read_turned(self, rgb: np.ndarray, shapes: Sequence[Sequence[tuple[float, float]]],
+                    margin: tuple[float, float] = (0.0, 0.0)) -> tuple[list[tuple[str, float]], list[bool]]:
         """Readings of each shape and whether its text was upside down.
 
         A line the direction classifier calls upside down is read both ways and the reading the
@@ -145,7 +174,7 @@ class OcrPipeline:
         checked the same way."""
         if not shapes:
             return [], []
-        crops = [crop_region(rgb, s) for s in shapes]
+        crops = [crop_region(rgb, s, margin) for s in shapes]
         readings = self._predict(crops)
         turned = [False] * len(crops)
         clf = self.direction
@@ -217,8 +246,10 @@ class OcrPipeline:
         return [self._fill(region, str(text), float(score))]
 
     def reread(self, rgb: np.ndarray, region: Region) -> tuple[str, float]:
-        """Recognize one region again (after its box was moved)."""
-        (text, score), = self.read(rgb, [region.points])
+        """Recognize one region again (after its box was moved, or a person drew it). A box a
+        person drew or touched is read with :data:`BOX_MARGIN` around it; a detector's box as it is."""
+        detected = region.source.startswith("model:") and not region.human
+        (text, score), = self.read(rgb, [region.points], (0.0, 0.0) if detected else BOX_MARGIN)
         return text, score
 
     def detect_in_box(self, rgb: np.ndarray, box: Sequence[tuple[float, float]], read: bool = True,
