@@ -212,3 +212,17 @@ def test_big_buckets_of_near_uniform_pages_find_the_groups_all_pairs_find():
     assert all(300 + j in by_doc.get(k, []) for j, k in enumerate(range(0, 300, 10)))
     assert [(g.kind, g.doc_ids) for g in group_duplicates(items, verify=verify)] == \
         [(g.kind, g.doc_ids) for g in exhaustive]  # the shipped limits
+
+
+def test_a_second_duplicates_run_verifies_no_pair_again(planted, monkeypatch):
+    from hanji.jobs import duplicates as jd
+
+    calls = []
+    real = jd.same_picture
+    monkeypatch.setattr(jd, "same_picture", lambda a, b: calls.append(1) or real(a, b))
+    first = jd.find_duplicates(planted)
+    assert calls and [g.doc_ids for g in first] == [[1, 9]]
+    asked = len(calls)
+    assert jd.find_duplicates(planted) == first and len(calls) == asked  # the verdicts were kept
+    planted.delete_document(9)
+    assert jd.find_duplicates(planted) == []

@@ -2,8 +2,9 @@
 
 Every image is hashed once (``hanji.quality.duplicates.fingerprint``): the fingerprints are job state
 keyed by the image's sha256, saved as the work goes (a cancelled or killed run resumes) and read back
-whole by the next run, so a second ``hanji duplicates`` or ``hanji next`` reads no image but the
-thumbnails of the candidate pairs it verifies.
+whole by the next run, so a second ``hanji duplicates`` or ``hanji next`` reads no image; what the verification of each
+candidate pair said is kept as well, so a second ``hanji duplicates`` verifies only pairs it has not
+seen.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ from hanji.quality.duplicates import (
 from hanji.store import ProjectStore
 
 FINGERPRINT_JOB = "quality.fingerprints"
+VERIFIED_JOB = "quality.verified_pairs"  # what same_picture said of each candidate pair verified
+VERIFIED_VERSION = 1  # a change to same_picture's verdicts makes the kept ones be asked again
+PAIR_KEY = 16  # hex digits of an image's pixel digest naming it in a kept pair (64 bits)
 THUMB_CACHE = 1024  # thumbnails kept while near-duplicate candidates are verified (128 kB each, as bytes)
 SAVE_EVERY_S = 30.0  # new fingerprints are saved at least this often (the seconds of hashing a kill can lose)
 SAVE_SHARE = 10  # ... and no more often than this many times the last save took (the state is one row)
@@ -85,9 +89,18 @@ def fingerprints(store: ProjectStore, progress: Progress = no_progress, cancel: 
 
 def find_duplicates(store: ProjectStore, near: float | None = None, progress: Progress = no_progress,
                     cancel: CancelToken | None = None):
-    """Groups of exact and near-duplicate documents (``hanji.quality.duplicates.DuplicateGroup``)."""
+    """Groups of exact and near-duplicate documents (``hanji.quality.duplicates.DuplicateGroup``).
+    What each verified pair came to is kept too (job state keyed by the two images' pixel digests), so
+    a second run looks at no thumbnail it looked at before."""
 
     fps = fingerprints(store, progress, cancel)
+    pixels = {d: fp.pixels[:PAIR_KEY] for d, fp in fps.items()}
+    state = store.job_state(VERIFIED_JOB) or {}
+    known: dict[str, bool] = {}
+    if state.get("v") == VERIFIED_VERSION:
+        known.update(dict.fromkeys(state.get("same", []), True))
+        known.update(dict.fromkeys(state.get("differ", []), False))
+    asked = [0]
 
     @functools.lru_cache(maxsize=THUMB_CACHE)  # not one per document of a big project
     def thumb(doc_id: int) -> np.ndarray:
@@ -97,12 +110,26 @@ def find_duplicates(store: ProjectStore, near: float | None = None, progress: Pr
     def verify(a: int, b: int) -> bool:
         if cancel:
             cancel.check()
-        try:
-            return same_picture(thumb(a).astype(np.float32), thumb(b).astype(np.float32))
-        except (HanjiError, OSError):
-            return False
+        key = ":".join(sorted((pixels[a], pixels[b])))
+        got = known.get(key)
+        if got is None:
+            try:
+                got = same_picture(thumb(a).astype(np.float32), thumb(b).astype(np.float32))
+            except (HanjiError, OSError):
+                return False  # a missing image: not kept, it may come back
+            known[key] = got
+            asked[0] += 1
+        return got
 
-    return group_duplicates(sorted(fps.items()), NEAR_BITS if near is None else near, verify)
+    try:
+        return group_duplicates(sorted(fps.items()), NEAR_BITS if near is None else near, verify)
+    finally:  # a cancelled run keeps what it verified too
+        if asked[0] and not store.readonly:
+            live = set(pixels.values())
+            kept = [k for k in known if k[:PAIR_KEY] in live and k[PAIR_KEY + 1:] in live]
+            store.save_job_state(VERIFIED_JOB, "quality", {"v": VERIFIED_VERSION,
+                                                             "same": [k for k in kept if known[k]],
+                                                             "differ": [k for k in kept if not known[k]]})
 
 
 def keep_one(store: ProjectStore, doc_ids: Sequence[int], keep: int) -> list[int]:

@@ -132,7 +132,7 @@ def thumbnail(image: Image.Image) -> np.ndarray:
 
 def _small(x: np.ndarray) -> np.ndarray:
     f = x.shape[0] // THUMB
-    return x.reshape(THUMB, f, THUMB, f).mean(axis=(1, 3)) if f > 1 else x
+    return x.reshape(THUMB, f, THUMB, f).sum(axis=3).sum(axis=1) / (f * f) if f > 1 else x  # the means, rows first
 
 
 def _z(x: np.ndarray) -> np.ndarray:
@@ -144,15 +144,18 @@ def matched(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     white, then clipped as ``b`` is (a brightened copy has its paper clipped at white; each thumbnail
     pixel mixes ink and paper in the same share, so the copy's levels are a line of the page's)."""
     m = (a < 250) & (b < 250)
-    if m.sum() < a.size // 20:
+    count = int(np.count_nonzero(m))
+    if count < a.size // 20:
         return a
-    x, y = a[m].astype(np.float64), b[m].astype(np.float64)
-    x0, y0 = x.mean(), y.mean()
-    var = float(((x - x0) ** 2).sum())
+    x, y = np.where(m, a, 0).astype(np.float64), np.where(m, b, 0).astype(np.float64)  # zero outside the mask
+    sx, sy = float(x.sum()), float(y.sum())
+    # the least-squares line (what polyfit(x, y, 1) fits) from sums times the count: whole levels make every
+    # term a whole number below 2**53, so these are exact
+    var = float((x * x).sum()) * count - sx * sx
     if var == 0:
         return a
-    k = float(((x - x0) * (y - y0)).sum()) / var  # the least-squares line (what polyfit(x, y, 1) fits)
-    c = y0 - k * x0
+    k = (float((x * y).sum()) * count - sx * sy) / var
+    c = (sy - k * sx) / count
     if not 0.2 < k < 5:  # not a brightness change: compare as they are
         return a
     return np.clip(k * a + c, 0, 255)
