@@ -28,6 +28,7 @@ from hanji.formats.base import (
     json_line,
     make_region,
     pick_image,
+    plain_region,
     points_of,
 )
 
@@ -153,6 +154,10 @@ def parse_document(obj: Any, f: Path, where: str) -> Sample:
         raise HanjiError("a document needs 'image' or 'image_base64'", f, where)
     regions: list[Region] = []
     for k, r in enumerate(obj.get("regions") or []):
+        plain = plain_region(r)  # what Hanji writes, built at once; anything else is checked field by field
+        if plain is not None:
+            regions.append(plain)
+            continue
         w = f"{where}, region {k + 1}"
         if not isinstance(r, dict):
             raise HanjiError("a region is a JSON object", f, w)

@@ -52,6 +52,7 @@ class ImportRun:
         # inside a batch (one writer holds its transaction) the next free id of each table, so that a
         # document's rows need no MAX(id) query; forgotten when a document's savepoint is taken back
         self._next_id: dict[str, int] | None = None
+        self._in_document = 0  # inside document(): its savepoint keeps the document whole, no inner one
 
     # ------------------------------------------------------------------ transactions
     @contextlib.contextmanager
@@ -104,7 +105,11 @@ class ImportRun:
                 len(self.tags_before), len(self._changes), len(store._pending))
         try:
             with store._tx():
-                yield
+                self._in_document += 1
+                try:
+                    yield
+                finally:
+                    self._in_document -= 1
         except BaseException:
             n_docs, n_rows, docs_before, tags_before, n_changes, n_pending = mark
             self._new_set.difference_update(self.new_docs[n_docs:])
@@ -145,7 +150,7 @@ class ImportRun:
         doc = Document(name=name, width=info.width, height=info.height, sha256=info.sha256, status=status or "new",
                        doc_type=doc_type or "", attrs=dict(attrs or {}))
         now = time.time()
-        with store._tx() as conn:
+        with self._writing() as conn:
             conn.execute("INSERT OR IGNORE INTO images(sha256, data, size, mime) VALUES (?,?,?,?)",
                          (info.sha256, info.data, len(info.data), info.mime))
             doc.id = self._ids(conn, "documents", 1)
@@ -165,7 +170,7 @@ class ImportRun:
         (``Link.src``/``dst``, ``KeyValue.region_ids``: positions in ``regions``). Returns the
         regions' ids (also set on the ``regions`` given). Bulk inserts; not undo steps."""
         store = self._store
-        with store._tx() as conn:
+        with self._writing() as conn:
             if doc_id not in self._new_set:  # a document already there: not while another seat edits it
                 store._take(conn, [doc_id])
             now = time.time()
@@ -191,6 +196,18 @@ class ImportRun:
         if region_ids:
             self._changes.append(Change("regions", {doc_id}, set(region_ids), "import"))
         return region_ids
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[Any]:
+        """The connection for one write: inside :meth:`document` as it is (the document's savepoint
+        takes back all of it or nothing; a savepoint a write cost a batch four statements a document),
+        elsewhere in a transaction (or savepoint) of its own."""
+        if self._in_document:
+            with self._store._mutex:
+                yield self._store.conn
+        else:
+            with self._store._tx() as conn:
+                yield conn
 
     def _ids(self, conn, table: str, n: int) -> int:
         """The first of ``n`` free ids of ``table`` (the next ones: one writer holds the transaction).
