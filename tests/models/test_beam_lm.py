@@ -94,8 +94,8 @@ def test_shipped_lm_checksum_is_verified(monkeypatch, tmp_path):
         lm_mod.shipped_lm()
 
 
-def test_only_korean_recognizers_decode_with_the_prior():
+def test_korean_recognizers_decode_with_the_korean_prior():
     from hanji.models.recognize import load_recognizer
 
     assert load_recognizer("ko", device="cpu").prior is True
-    assert load_recognizer("ppocr_en", device="cpu").prior is False
+    assert load_recognizer("ko", device="cpu").korean is True  # ppocr_en: the English prior (test_english_prior.py)
