@@ -48,6 +48,8 @@ data (the official SROIE / CORD test sets) with other protocols.
 from __future__ import annotations
 
 import argparse
+import copy
+import pickle
 import random
 import sys
 import tempfile
@@ -299,6 +301,15 @@ def _without_vocab(name: str, counts: dict, keys: list[str]) -> None:
          "receipts' field vocabulary): " + ", ".join(f"{k} {prf(*counts[k])[2]:.2f}" for k in keys))
 
 
+def _load_pages(path: str | None) -> dict:
+    """Pages the OCR pipeline read in an earlier run (``--sroie-ocr-cache``), by receipt name."""
+    if not path or not Path(path).exists():
+        return {}
+    pages = pickle.loads(Path(path).read_bytes())
+    print(f"#   {len(pages)} receipts' OCR pages read from {path} (not read again)")
+    return pages
+
+
 def sroie(args) -> None:
     from hanji.domain.fields import field_counts, prf, tags_from_keyvalues
     from hanji.domain.order import reading_order
@@ -390,15 +401,17 @@ def sroie(args) -> None:
                                             args.sroie_rec_box_jitter)
                 rec_name = f"ppocr_en fine-tuned by the recognizer flywheel ({args.sroie_e2e_finetune_rec} steps)"
             t0 = time.perf_counter()
-            page_cache = {}
-            if args.sroie_ocr_cache:
-                import pickle
+            page_cache = _load_pages(args.sroie_ocr_pages)
+            n_cached = sum(d.name in page_cache for d in test[: args.sroie_e2e])
 
-                page_cache = {d.name: pipe.page(document_image(store, d.id)) for d in test[: args.sroie_e2e]}
-                Path(args.sroie_ocr_cache).write_bytes(pickle.dumps(page_cache))
-            pages = [(d, page_cache.get(d.name) or pipe.page(document_image(store, d.id))) for d in test[: args.sroie_e2e]]
+            def read_page(d):  # a page read before (--sroie-ocr-pages) is not read again
+                if d.name not in page_cache:
+                    page_cache[d.name] = pipe.page(document_image(store, d.id))
+                return copy.deepcopy(page_cache[d.name])
+
+            pages = [(d, read_page(d)) for d in test[: args.sroie_e2e]]
             n = len(pages)
-            per_page = (time.perf_counter() - t0) / max(1, n)
+            per_page = (time.perf_counter() - t0) / max(1, n - n_cached)
             in_ocr = defaultdict(int)  # true values written exactly in the OCR text (spaces, case ignored)
             for d, page in pages:
                 kvs = [kv for kv in store.keyvalues(d.id) if kv.key in keys]
@@ -418,13 +431,15 @@ def sroie(args) -> None:
                 # fuzzy), a second tagger trained on those: a project whose text came from OCR
                 for d in docs[:n_train]:
                     store.delete_regions([r.id for r in store.regions(d.id)], record=False)
-                    store.add_regions(d.id, pipe.page(document_image(store, d.id)), record=False)
+                    store.add_regions(d.id, read_page(d), record=False)
                 model_ocr = Path(args.sroie_ocr_model) if args.sroie_ocr_model else Path(tmp) / "sroie_tagger_ocr.pt"
                 train_tagger(store, model_ocr, steps=args.sroie_steps, seed=0, synthetic=False, doc_ids=train_ids,
                              batch_size=8, threads=1, init=args.sroie_init or None, config={"dropout": 0.2},
                              o_weight=0.5, log=lambda m: None)
                 taggers.append(("f1_end_to_end_ocr_trained_on_ocr", load_predictor(model_ocr),
                                 "a tagger trained on the OCR pipeline's reading of the training receipts"))
+            if args.sroie_ocr_cache:
+                Path(args.sroie_ocr_cache).write_bytes(pickle.dumps(page_cache))
             for name, tagger, what in taggers:
                 e2e = defaultdict(lambda: [0, 0, 0])
                 e2e_plain = defaultdict(lambda: [0, 0, 0])
@@ -513,7 +528,11 @@ def main() -> int:
     ap.add_argument("--sroie-ocr-model", default=None,
                     help="with --sroie-e2e-train-ocr: keep (or reuse) the tagger trained on OCR text at this path")
     ap.add_argument("--sroie-ocr-cache", default=None,
-                    help="with --sroie-e2e: write the OCR pipeline's pages of the test receipts to this pickle")
+                    help="with --sroie-e2e: write the OCR pipeline's pages (test receipts, and the training ones with "
+                         "--sroie-e2e-train-ocr) to this pickle")
+    ap.add_argument("--sroie-ocr-pages", default=None,
+                    help="with --sroie-e2e: pages written by --sroie-ocr-cache in an earlier run; receipts found there "
+                         "are not read again (same OCR pages for a before/after of extraction)")
     ap.add_argument("--sroie-e2e-finetune-rec", type=int, default=0, metavar="STEPS",
                     help="with --sroie-e2e: first fine-tune ppocr_en with the recognizer flywheel on the training "
                          "receipts' line regions (test receipts held out), STEPS steps, and read with it")
