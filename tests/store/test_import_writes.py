@@ -91,3 +91,15 @@ def test_a_batch_keeps_its_savepoints_in_memory_and_leaves_the_setting(project):
     with run.batch():
         assert project.conn.execute("PRAGMA temp_store").fetchone()[0] == 2  # MEMORY
     assert project.conn.execute("PRAGMA temp_store").fetchone()[0] == before
+
+
+def test_the_one_text_grams_function_answers_as_grams(project):
+    if project.backend != "sqlite":
+        pytest.skip("SQLite's SQL function")
+    from hanji.store.schema import grams
+
+    for text in ("합계 1,000", "ΣΑΣ İstanbul", "a", "", None, "x\x00y"):
+        got = project.conn.execute("SELECT hanji_grams(?)", (text,)).fetchone()[0]
+        assert sorted(got.split()) == sorted(grams(text).split())
+        two = project.conn.execute("SELECT hanji_grams(?, ?)", (text, "값")).fetchone()[0]
+        assert sorted(two.split()) == sorted(grams(text, "값").split())

@@ -99,6 +99,15 @@ def grams(*texts: str | None) -> str:
     return " ".join(out)
 
 
+def _grams1(t: str | None) -> str:
+    """:func:`grams` of one text (what the regions' triggers and an import batch's indexing call,
+    once a region), without the loop over arguments."""
+    if not t:
+        return ""
+    h = (t.lower() + "\x00").encode("utf-32-be").hex()
+    return " ".join({h[i:i + 16] for i in range(0, len(h) - 8, 8)})
+
+
 _DEFERRED: set[int] = set()  # id() of the connections inside an import batch (see :func:`defer_search_index`)
 
 
@@ -108,6 +117,7 @@ def register_functions(conn: sqlite3.Connection) -> None:
     key = id(conn)
     try:
         conn.create_function("hanji_grams", -1, grams, deterministic=True)
+        conn.create_function("hanji_grams", 1, _grams1, deterministic=True)  # SQLite takes it for one argument
         conn.create_function("hanji_deferred", 0, lambda: key in _DEFERRED)
     except sqlite3.OperationalError:  # already there, and in use by a statement of this connection
         pass
