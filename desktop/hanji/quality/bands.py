@@ -25,6 +25,16 @@ def popcount(x: np.ndarray) -> np.ndarray:
     return np.bitwise_count(x).sum(axis=-1, dtype=np.int32)
 
 
+def pair_distances(packed: np.ndarray, pairs: np.ndarray, chunk: int = 1 << 20) -> np.ndarray:
+    """Differing bits of each ``(a, b)`` row pair of ``(n, bytes)`` packed hashes, ``chunk`` pairs at a time
+    (the XORed rows of millions of pairs would take gigabytes at once)."""
+    out = np.empty(len(pairs), np.int32)
+    for lo in range(0, len(pairs), chunk):
+        p = pairs[lo:lo + chunk]
+        out[lo:lo + len(p)] = popcount(packed[p[:, 0]] ^ packed[p[:, 1]])
+    return out
+
+
 def distinct(x: np.ndarray) -> np.ndarray:
     """The distinct values, sorted (by sorting: numpy 2's hashing ``unique`` is far slower here)."""
     x = np.sort(x)
@@ -56,7 +66,7 @@ def lex_order(rows: np.ndarray) -> np.ndarray:
 
 
 def band_pairs(*packed: np.ndarray, band_bytes: int = BAND_BYTES, limit: int = BAND_LIMIT,
-               budget: int = BAND_BUDGET, window: int = BAND_WINDOW) -> np.ndarray:
+               budget: int = BAND_BUDGET, window: int = BAND_WINDOW, max_bits: int | None = None) -> np.ndarray:
     """``(k, 2)`` row pairs ``a < b`` (sorted, each once) of the ``(n, bytes)`` packed hashes that share
     a band of ``band_bytes`` bytes of one of the hashes: all pairs of a band value shared by few
     rows, and in a band value shared by more than ``limit`` rows (or past ``budget`` pairs a row in
@@ -68,7 +78,9 @@ def band_pairs(*packed: np.ndarray, band_bytes: int = BAND_BYTES, limit: int = B
     one in 170,000 for ``d = 10`` (a recompressed, brightened or resized copy differs in fewer),
     one in 160 for ``d = 20``; with two hashes both must miss. Unrelated pages share a band by chance
     in about 32 of 65,536 pairs; pages alike share bands far more often, and there the windows keep
-    the pairs a row bounded: at most ``(budget + window)`` a row and band."""
+    the pairs a row bounded: at most ``(budget + window)`` a row and band. ``max_bits``: only the pairs
+    whose every hash differs in at most that many bits (kept as the search goes: pages alike make
+    millions of candidates, few of them close)."""
     n = packed[0].shape[0]
     kept = np.zeros(0, np.int64)
     chunks: list[np.ndarray] = []
@@ -85,14 +97,14 @@ def band_pairs(*packed: np.ndarray, band_bytes: int = BAND_BYTES, limit: int = B
             for size in distinct(sizes[(sizes > 1) & (sizes <= top)]):
                 runs = order[starts[sizes == size][:, None] + np.arange(size)]  # (runs, size) rows sharing a value
                 i, j = np.triu_indices(int(size), 1)
-                chunks.append(_codes(runs[:, i].reshape(-1), runs[:, j].reshape(-1), n))
+                chunks.append(_close(_codes(runs[:, i].reshape(-1), runs[:, j].reshape(-1), n), packed, max_bits))
             big = sizes > top
             if big.any():  # the rest: each row with the next rows of its bucket, in hash order
                 bucket_end = np.repeat(starts + sizes, sizes)
                 pos = np.flatnonzero(np.repeat(big, sizes))
                 for w in range(1, window + 1):
                     p = pos[pos + w < bucket_end[pos]]
-                    chunks.append(_codes(order[p], order[p + w], n))
+                    chunks.append(_close(_codes(order[p], order[p + w], n), packed, max_bits))
             if sum(len(c) for c in chunks) > MERGE_AT:
                 kept = distinct(np.concatenate([kept, *chunks]))
                 chunks = []
@@ -100,12 +112,27 @@ def band_pairs(*packed: np.ndarray, band_bytes: int = BAND_BYTES, limit: int = B
     return np.stack([codes // n, codes % n], axis=1) if len(codes) else np.zeros((0, 2), dtype=np.int64)
 
 
+def _close(codes: np.ndarray, packed: tuple[np.ndarray, ...], max_bits: int | None) -> np.ndarray:
+    """The pair codes whose hashes all differ in at most ``max_bits`` bits (all of them when ``None``)."""
+    if max_bits is None or not len(codes):
+        return codes
+    n = packed[0].shape[0]
+    pairs = np.stack([codes // n, codes % n], axis=1)
+    keep = np.ones(len(codes), bool)
+    for pk in packed:
+        keep &= pair_distances(pk, pairs) <= max_bits
+    return codes[keep]
+
+
 def _codes(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
     """One int64 a pair, ``min * n + max``."""
     return np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b)
 
 
-def all_pairs(*packed: np.ndarray) -> np.ndarray:
-    """Every row pair ``a < b`` (the exhaustive reference :func:`band_pairs` is tested against)."""
-    i, j = np.triu_indices(packed[0].shape[0], 1)
-    return np.stack([i, j], axis=1).astype(np.int64)
+def all_pairs(*packed: np.ndarray, max_bits: int | None = None) -> np.ndarray:
+    """Every row pair ``a < b`` (the exhaustive reference :func:`band_pairs` is tested against), or with
+    ``max_bits`` those whose every hash differs in at most that many bits."""
+    n = packed[0].shape[0]
+    i, j = np.triu_indices(n, 1)
+    codes = _close(i.astype(np.int64) * n + j, packed, max_bits)
+    return np.stack([codes // n, codes % n], axis=1)

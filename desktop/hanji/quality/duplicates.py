@@ -22,7 +22,7 @@ import numpy as np
 from PIL import Image
 
 from hanji.domain.unionfind import UnionFind
-from hanji.quality.bands import all_pairs, band_pairs, popcount  # noqa: F401 (all_pairs: the reference search)
+from hanji.quality.bands import all_pairs, band_pairs, pair_distances  # noqa: F401 (all_pairs: the reference search)
 
 HASH_SIZE = 16
 HASH_BITS = HASH_SIZE * HASH_SIZE
@@ -245,9 +245,8 @@ def group_duplicates(items: Sequence[tuple[int, Fingerprint]], near: float = NEA
     dk = _packed([items[i][1].dhash for i in reps])
     bits = pk.shape[1] * 8
     limit = near * bits
-    cand = pairs(pk, dk)
-    dp = popcount(pk[cand[:, 0]] ^ pk[cand[:, 1]]) if len(cand) else np.zeros(0, np.int32)
-    dd = popcount(dk[cand[:, 0]] ^ dk[cand[:, 1]]) if len(cand) else np.zeros(0, np.int32)
+    cand = pairs(pk, dk, max_bits=int(limit))
+    dp, dd = pair_distances(pk, cand), pair_distances(dk, cand)
     close = np.flatnonzero((dp <= limit) & (dd <= limit))
     close = close[np.lexsort((dp[close] + dd[close], np.maximum(dp[close], dd[close])))]  # nearest first (stable)
     uf = UnionFind(len(reps))
