@@ -226,7 +226,8 @@ fragments left apart), order:REV (the reading order of desktop/hanji/domain/orde
 REV, e.g. 56593c7^), int8 (the recognizer's Linear layers quantised to int8, dynamic, per channel),
 post:NAME=VALUE (a setting of the detector's post-process, e.g. post:unclip_ratio=1.5, post:round_points=1),
 crop-round (line crops cut at whole pixels, the regions' corners unchanged), merge:NAME=VALUE (a setting of
-the letter-spaced merge rule, e.g. merge:fragment=1.2)"""
+the letter-spaced merge rule, e.g. merge:fragment=1.2), merge-geometry (the merge decided on the boxes
+alone, without reading the pieces), det:PATH (the detector from this weights file)"""
 
 
 def apply_variant(pipeline, recognizer: str, variant: str, device: str, system) -> object:
@@ -243,6 +244,12 @@ def apply_variant(pipeline, recognizer: str, variant: str, device: str, system) 
         rec.prior = False
     elif kind == "no-merge":
         pipeline.detector.merge = None
+    elif kind == "merge-geometry":
+        pipeline.read_pieces = False
+    elif kind == "det":
+        from hanji.models.weights import load_state
+
+        pipeline._detector = zoo.detector(device, state=load_state(arg))
     elif kind == "order":
         system.order = old_reading_order(arg)
     elif kind in ("post", "merge"):  # post:NAME=VALUE / merge:NAME=VALUE, a setting of the DB post-process / merge rule
@@ -476,9 +483,10 @@ def main(argv=None) -> int:
     parts = set(args.parts.split(","))
     rec = sroie(args.sroie)
     if rec and "det" in parts:
-        extra = variants(args, "ppocr_en", {"no-merge", "int8", "post", "crop-round", "merge"})  # the others change nothing on English receipts
+        extra = variants(args, "ppocr_en", {"no-merge", "int8", "post", "crop-round", "merge", "merge-geometry", "det"})  # the others change nothing on English receipts
         systems = [en] + extra + peers + ([Tesseract(4)] if tess_ok else [])
-        detection("sroie", rec, systems, det_only=[en] + [v for v in extra if v.name.startswith(("hanji[no-merge", "hanji[post", "hanji[merge"))] + peers)
+        detection("sroie", rec, systems, det_only=[en] + [v for v in extra if v.name.startswith(
+            ("hanji[no-merge", "hanji[post", "hanji[merge", "hanji[det"))] + peers)
     if rec and "det" in parts and args.large > 0:
         large_scans(rec[: args.large], [en] + peers)
     forms = funsd(args.funsd) if "det" in parts else []

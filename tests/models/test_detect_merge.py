@@ -134,3 +134,64 @@ def test_white_on_black_header_and_stacked_labels_are_separate_horizontal_lines(
         other = geometry.centroid(stacked[1 - k])
         assert not y0 <= other[1] <= y1  # its own line: the other label is not in it
         assert x1 - x0 > y1 - y0  # horizontal
+
+
+def _code_and_quantity_page(size: int = 24):
+    """A receipt row with a Latin tax code and the quantity beside it (``GA`` and ``3``, each a
+    box hardly wider than tall, under a text height apart) and, below it, the letter-spaced
+    label ``성 명`` set at the same gap: geometry alone cannot tell the two apart."""
+    img = Image.new("RGB", (700, 360), "white")
+    d = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, size)
+    boxes = {}
+    for name, x, y, text in (("code", 80, 100, "GA"), ("qty", 80 + font.getlength("GA") + 0.9 * size, 100, "3"),
+                             ("seong", 80, 220, "성"), ("myeong", 80 + font.getlength("성") + 0.9 * size, 220, "명")):
+        d.text((x, y), text, font=font, fill=(20, 20, 20))
+        boxes[name] = geometry.rect_points(*d.textbbox((x, y), text, font=font))
+    return np.asarray(img), boxes
+
+
+def test_merge_rule_reads_the_pieces_hangul_joins_a_latin_code_and_a_number_stay_apart():
+    from hanji.models.detect.merge import hangul_join, join_fragments
+    from hanji.models.detect.postprocess import Detection
+
+    h = 20
+    code = geometry.rect_points(100, 50, 100 + 1.2 * h, 50 + h)  # 'GA'
+    qty = geometry.rect_points(100 + 2.1 * h, 50, 100 + 2.7 * h, 50 + h)  # '3', 0.9 text heights on
+    seong = geometry.rect_points(100, 150, 100 + h, 150 + h)
+    myeong = geometry.rect_points(100 + 1.9 * h, 150, 100 + 2.9 * h, 150 + h)
+    amount = geometry.rect_points(100 + 3.5 * h, 50, 100 + 8 * h, 50 + h)  # '12.50', no fragment: never asked
+    dets = [Detection(q, 0.9, "quad") for q in (code, qty, seong, myeong, amount)]
+    assert len(join_fragments(dets, MergeRule())) == 3  # geometry alone joins both pairs
+    texts = {0: "GA", 1: "3", 2: "성", 3: "명", 4: "12.50"}
+    asked = []
+
+    def read(shapes):
+        asked.extend(shapes)
+        return [texts[[d.points for d in dets].index(s)] for s in shapes]
+
+    out = join_fragments(dets, MergeRule(), read=read)
+    assert len(out) == 4 and len(asked) == 4  # 'GA' and '3' apart, '성 명' one line
+    assert any(geometry.iou(o.points, geometry.rect_points(100, 150, 100 + 2.9 * h, 150 + h)) > 0.9 for o in out)
+    assert hangul_join("제", "1") and hangul_join("3", "층") and not hangul_join("GA", "3")
+    assert not hangul_join("RM", "12.50") and hangul_join("ㄱ", "가")
+
+
+def test_pipeline_joins_a_spaced_hangul_label_but_not_a_latin_code_beside_a_quantity():
+    """The whole pipeline (its recognizer reads the pieces): ``성 명`` is one line, ``GA`` and ``3``
+    stay two; with the merge on geometry alone (``read_pieces`` off) ``GA 3`` would be one."""
+    from hanji.models.detect import TextDetector
+    from hanji.models.pipeline import OcrPipeline
+
+    rgb, boxes = _code_and_quantity_page()
+    det = TextDetector(net=InkNet(rgb), device="cpu")
+    ocr = OcrPipeline(detector=det, recognizer="ko", direction=None)
+    geometric = OcrPipeline(detector=det, recognizer=None).detect(rgb)
+    hit = _which(geometric, boxes)
+    assert hit["code"] == hit["qty"] and hit["seong"] == hit["myeong"]  # the old rule's mistake
+    regions = ocr.page(rgb)
+    hit = _which(regions, boxes)
+    assert len(hit["code"]) == 1 and len(hit["qty"]) == 1 and hit["code"] != hit["qty"]
+    assert len(hit["seong"]) == 1 and hit["seong"] == hit["myeong"]
+    assert regions[hit["seong"][0]].text.replace(" ", "") == "성명"
+    assert regions[hit["code"][0]].text == "GA" and regions[hit["qty"][0]].text == "3"

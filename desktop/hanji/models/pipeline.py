@@ -87,7 +87,9 @@ class OcrPipeline:
     """Detector + recognizer + reading order.
 
     ``low_confidence``: text read with less confidence is marked ``review``; ``min_score``: lines
-    read with less confidence than this, or read as nothing, are dropped (page mode only).
+    read with less confidence than this, or read as nothing, are dropped (page mode only);
+    ``read_pieces``: the detector's letter-spaced merge reads the pieces it would join and joins
+    only Hangul (:func:`~hanji.models.detect.merge.hangul_join`); off, it decides on geometry alone.
     """
 
     def __init__(self, detector: Any = None, recognizer: str | LineRecognizer | None = "ko",
@@ -99,6 +101,7 @@ class OcrPipeline:
         self.device = device
         self.low_confidence = low_confidence
         self.min_score = min_score
+        self.read_pieces = True
 
     # -------------------------------------------------------------------- parts, loaded lazily
     @property
@@ -147,8 +150,23 @@ class OcrPipeline:
         rgb = as_rgb(rgb)
         regions = [Region(points=d.points, kind=d.kind, text="", status="machine", source=f"model:{DETECTOR_NAME}",
                           confidence=round(float(d.score), 4), attrs={"det_score": round(float(d.score), 4)})
-                   for d in self.detector.detect(rgb)]
+                   for d in self._detections(rgb)]
         return order_regions(regions)
+
+    def _detections(self, rgb: np.ndarray) -> list:
+        """The detector's output on ``rgb``; its letter-spaced merge reads the pieces with our
+        recognizer when it can (a detector with a ``merge`` rule, a recognizer given)."""
+        det = self.detector
+        if not (self.read_pieces and self._recognizer is not None and getattr(det, "merge", None) is not None):
+            return det.detect(rgb)
+
+        rec = self.recognizer
+        greedy = {"prior": False} if getattr(rec, "prior", None) is not None else {}  # the script is all it needs
+
+        def read(shapes) -> list[str]:
+            return [str(t) for t, _ in rec.predict([crop_region(rgb, s) for s in shapes], **greedy)]
+
+        return det.detect(rgb, read=read)
 
     def read(self, rgb: np.ndarray, shapes: Sequence[Sequence[tuple[float, float]]],
              margin: tuple[float, float] = (0.0, 0.0)) -> list[tuple[str, float]]:
@@ -269,7 +287,7 @@ class OcrPipeline:
         pad = 16
         sub = np.pad(sub, ((pad, pad), (pad, pad), (0, 0)), mode="edge")
         regions = []
-        for d in self.detector.detect(sub):
+        for d in self._detections(sub):
             pts = [(min(max(x - pad + x0, x0), x1), min(max(y - pad + y0, y0), y1)) for x, y in d.points]
             if geometry.is_degenerate(pts):
                 continue

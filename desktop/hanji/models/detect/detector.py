@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -89,12 +90,14 @@ class TextDetector:
             prob = self.net(x)[0, 0].float().cpu().numpy()
         return prob, w / nw, h / nh
 
-    def detect(self, rgb: np.ndarray) -> list[Detection]:
+    def detect(self, rgb: np.ndarray, read: Callable[[list], list[str]] | None = None) -> list[Detection]:
+        """``read(shapes) -> texts`` (a recognizer on those shapes of ``rgb``) lets the
+        letter-spaced merge see what its pieces say (:func:`~hanji.models.detect.merge.join_fragments`)."""
         rgb = as_rgb(rgb)
         h, w = rgb.shape[:2]
         prob, sx, sy = self.prob_map(rgb)
         dets = [d for d in self.post(prob, sx, sy, w, h) if _big_enough(d)]
-        return join_fragments(dets, self.merge, rgb) if self.merge is not None else dets
+        return join_fragments(dets, self.merge, rgb, read) if self.merge is not None else dets
 
     __call__ = detect
 

@@ -9,11 +9,19 @@ each is a fragment (a box hardly wider than tall, as a lone syllable is) or, whe
 given, its own ink is letter-spaced (:func:`letter_spacing`: blank runs between most syllables)
 with a spacing about as wide as the gap between the two. A word beside a number, two words with a column gap
 (``QTY PRICE``), a label and its value stay apart: their letters sit close together.
+
+Geometry alone cannot tell a spaced Hangul label from two short tokens a text height apart: a
+receipt's hand-written tax code and the quantity beside it (``GA 3``) are boxes a syllable wide,
+as far apart as the syllables of ``성 명``. Spreading a short label's letters over its column is a
+Hangul typesetting habit (균등 배분); Latin codes, digits and symbols a gap apart are separate
+fields. So when the caller can read the pieces (``read``: the pipeline's recognizer), two pieces
+join only when at least one of them reads as Hangul (:func:`hangul_join`).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -104,10 +112,23 @@ def letter_spacing(gray: np.ndarray, b: _Box, min_run: float = 0.25) -> float | 
     return spacing
 
 
-def merge_groups(shapes: list, rule: MergeRule | None = None, gray: np.ndarray | None = None) -> list[list[int]]:
+def is_hangul(text: str) -> bool:
+    """Whether a reading holds a Hangul syllable or jamo."""
+    return any("\uac00" <= c <= "\ud7a3" or "\u3131" <= c <= "\u318e" or "\u1100" <= c <= "\u11ff" for c in text)
+
+
+def hangul_join(a: str, b: str) -> bool:
+    """Two pieces read as ``a`` and ``b`` may be one letter-spaced line: one of them is Hangul
+    (``성`` + ``명``, ``제`` + ``1``); two Latin/digit/symbol pieces (``GA`` + ``3``) are two fields."""
+    return is_hangul(a) or is_hangul(b)
+
+
+def merge_groups(shapes: list, rule: MergeRule | None = None, gray: np.ndarray | None = None,
+                 allow: Callable[[int, int], bool] | None = None) -> list[list[int]]:
     """Indices of ``shapes`` (point lists) grouped into lines; singletons for boxes left alone.
     ``gray`` (the image, one channel) lets pieces wider than a fragment join when their own ink is
-    letter-spaced. Groups keep the order of their first member."""
+    letter-spaced; ``allow(i, j)``, when given, has the last word on each pair the rule would join.
+    Groups keep the order of their first member."""
     rule = rule or MergeRule()
     boxes = [_box(s) for s in shapes]
     n = len(boxes)
@@ -130,13 +151,13 @@ def merge_groups(shapes: list, rule: MergeRule | None = None, gray: np.ndarray |
                 continue
             a, b = boxes[i], boxes[j]
             if rule.is_fragment(a) and rule.is_fragment(b):
-                sets.join(i, j)
-                continue
-            if gray is None:
-                continue
-            # pieces of a spaced line: each fragment-narrow or spaced itself, the gap like their spacing
-            inner = [spaced(x) for x, bx in ((i, a), (j, b)) if not rule.is_fragment(bx)]
-            if all(sp is not None and g <= rule.spacing_ratio * sp + 0.1 for sp in inner):
+                join = True
+            elif gray is None:
+                join = False
+            else:  # pieces of a spaced line: each fragment-narrow or spaced itself, the gap like their spacing
+                inner = [spaced(x) for x, bx in ((i, a), (j, b)) if not rule.is_fragment(bx)]
+                join = all(sp is not None and g <= rule.spacing_ratio * sp + 0.1 for sp in inner)
+            if join and (allow is None or allow(i, j)):
                 sets.join(i, j)
     groups: dict[int, list[int]] = {}
     for i in range(n):
@@ -144,16 +165,26 @@ def merge_groups(shapes: list, rule: MergeRule | None = None, gray: np.ndarray |
     return sorted(groups.values(), key=lambda g: g[0])
 
 
-def join_fragments(dets: list, rule: MergeRule | None = None, rgb: np.ndarray | None = None) -> list:
+def join_fragments(dets: list, rule: MergeRule | None = None, rgb: np.ndarray | None = None,
+                   read: Callable[[list], list[str]] | None = None) -> list:
     """:class:`~hanji.models.detect.postprocess.Detection` list with the pieces of each
-    letter-spaced line joined into one quad (its score the members' mean, weighted by width)."""
+    letter-spaced line joined into one quad (its score the members' mean, weighted by width).
+    ``read(shapes) -> texts`` (the recognizer on those shapes of the image, in one batch) reads the
+    pieces the rule would join, and a pair joins only when :func:`hangul_join` allows it."""
     from hanji.models.detect.postprocess import Detection
 
     if len(dets) < 2:
         return list(dets)
     gray = None if rgb is None else np.ascontiguousarray(rgb.min(axis=2) if rgb.ndim == 3 else rgb)
+    shapes = [d.points for d in dets]
+    groups = merge_groups(shapes, rule, gray)
+    if read is not None:
+        pieces = [i for g in groups if len(g) > 1 for i in g]
+        if pieces:
+            texts = dict(zip(pieces, read([shapes[i] for i in pieces])))
+            groups = merge_groups(shapes, rule, gray, allow=lambda i, j: hangul_join(texts[i], texts[j]))
     out = []
-    for g in merge_groups([d.points for d in dets], rule, gray):
+    for g in groups:
         if len(g) == 1:
             out.append(dets[g[0]])
             continue
