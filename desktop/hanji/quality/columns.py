@@ -71,8 +71,7 @@ class RegionPage:
 
     def __init__(self, documents: Sequence[Document], doc: np.ndarray, ids: Sequence, texts: Sequence[str],
                  statuses: Sequence[str], labels: Sequence[str], tags: Sequence, coords: np.ndarray,
-                 counts: np.ndarray,
-                 links: list[list[Link]], keyvalues: list[list[KeyValue]]):
+                 counts: np.ndarray, links: list[list[Link]], keyvalues: list[list[KeyValue]]):
         self.documents = list(documents)
         self.doc = np.asarray(doc, dtype=np.int64)
         self.ids = ids  # region ids (None for a region never stored)
@@ -114,12 +113,14 @@ class RegionPage:
                    np.asarray(coords, dtype=np.float64), np.asarray(counts, dtype=np.int64), links, kvs)
 
     @classmethod
-    def from_columns(cls, documents: Sequence[Document], columns: dict[str, list], links: Sequence[Link] = (),
+    def from_columns(cls, documents: Sequence[Document], columns: dict[str, Sequence], links: Sequence[Link] = (),
                      keyvalues: Sequence[KeyValue] = ()) -> RegionPage:
         """A page from the store's columns: ``id``, ``doc_id``, ``points`` (JSON), ``text``, ``status``,
         ``label``, ``tags`` (JSON) of the documents' regions, by document id and reading order; the
-        links and key-values of these documents (each with its ``doc_id``)."""
+        links and key-values of these documents (each with its ``doc_id``). Documents by id."""
         pos = {d.id: i for i, d in enumerate(documents)}
+        if not documents:
+            columns = {c: () for c in columns}
         doc_ids = columns["doc_id"]
         ids_sorted = np.fromiter((d.id for d in documents), dtype=np.int64, count=len(documents))
         got = np.asarray(doc_ids, dtype=np.int64)
