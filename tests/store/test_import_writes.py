@@ -103,3 +103,42 @@ def test_the_one_text_grams_function_answers_as_grams(project):
         assert sorted(got.split()) == sorted(grams(text).split())
         two = project.conn.execute("SELECT hanji_grams(?, ?)", (text, "값")).fetchone()[0]
         assert sorted(two.split()) == sorted(grams(text, "값").split())
+
+
+def test_a_batch_of_new_annotated_repeated_and_failed_documents(project):
+    """New documents' rows wait for the batch's end on PostgreSQL; a document already there writes at
+    once in its own savepoint, after the rows before it; the same image twice in a batch is found; a
+    failed document takes back only its own rows, queued or sent."""
+    from hanji.store import imports
+
+    kept, _ = project.add_image_bytes("kept.png", png_bytes(70, 20))
+    run = project.imports()
+    states = []
+    with run.batch():
+        for i, name in enumerate(["a", "kept", "b", "a-again", "bad", "c"]):
+            data = png_bytes(70, 20) if name == "kept" else png_bytes(40 + (0 if name == "a-again" else i), 20)
+            try:
+                with run.document():
+                    doc, state = run.add_document(inspect_bytes(data, name), f"{name}.png", "done")
+                    states.append(state)
+                    if state == imports.DUPLICATE:
+                        continue
+                    run.add_annotations(doc.id, [Region(quad(1, 1), text=f"{name} 합계")])
+                    if state == imports.ANNOTATE:
+                        run.update_document(doc, status="in_progress")
+                    if name == "bad":
+                        raise RuntimeError("a bad entry")
+            except RuntimeError:
+                pass
+    assert states == ["new", "annotate", "new", "duplicate", "new", "new"]
+    docs = {d.name: d for d in project.documents()}
+    assert sorted(docs) == ["a.png", "b.png", "c.png", "kept.png"]
+    assert docs["kept.png"].status == "in_progress" and docs["c.png"].status == "done"
+    assert {n: [r.text for r in project.regions(d.id)] for n, d in docs.items()} == {
+        "a.png": ["a 합계"], "kept.png": ["kept 합계"], "b.png": ["b 합계"], "c.png": ["c 합계"]}
+    assert project.counts()["regions"] == 4 and project.counts()["documents"] == 4
+    assert len({r.id for d in docs.values() for r in project.regions(d.id)}) == 4
+    assert [r.text for r in project.search("합계")] == ["kept 합계", "a 합계", "b 합계", "c 합계"]
+    run.revert()
+    assert [d.name for d in project.documents()] == ["kept.png"] and project.regions(kept.id) == []
+    assert project.document(kept.id).status == "new"

@@ -32,6 +32,8 @@ from hanji.store.images import ImageInfo
 from hanji.store.schema import defer_search_index, index_rows
 
 NEW, ANNOTATE, DUPLICATE = "new", "annotate", "duplicate"  # what add_document found
+_QUEUED = ("images", "documents", "regions", "links", "keyvalues")  # in the order queued rows are sent
+_IMAGE_COLUMNS = ("sha256", "data", "size", "mime")
 _ANNOTATION_TABLES = ("links", "keyvalues", "regions")  # in the order rows are deleted
 _DOC_KEPT = ("status", "doc_type", "attrs", "updated")  # what an import may change on a document there before
 
@@ -53,6 +55,15 @@ class ImportRun:
         # document's rows need no MAX(id) query; forgotten when a document's savepoint is taken back
         self._next_id: dict[str, int] | None = None
         self._in_document = 0  # inside document(): its savepoint keeps the document whole, no inner one
+        # PostgreSQL, inside a batch: new documents' rows wait here and go in a few statements of many
+        # rows at the batch's end (a statement is a round trip to the server: eight a document made an
+        # import wait on the server, not work); the document's savepoint is taken only when it writes
+        # anything else (an existing document annotated), after the earlier documents' rows went in
+        self._queue: dict[str, list[tuple]] | None = None
+        self._flushed: dict[str, int] = {}  # rows of each table sent from the queue in this batch
+        self._queued_shas: dict[str, Document] = {}  # the queued new documents by image
+        self._doc_stack: contextlib.ExitStack | None = None  # the document's savepoint, once taken
+        self._doc_mark: dict[str, int] = {}
 
     # ------------------------------------------------------------------ transactions
     @contextlib.contextmanager
@@ -67,6 +78,9 @@ class ImportRun:
             try:
                 with _subjournal_in_memory(store), store._tx() as conn:
                     self._next_id = {} if not store._savepoints else None
+                    if store.backend != "sqlite" and not store._savepoints:
+                        self._queue = {t: [] for t in _QUEUED}
+                        self._flushed = dict.fromkeys(_QUEUED, 0)
                     deferred = store.backend == "sqlite" and not store._savepoints
                     if deferred:  # the search indexes take the batch's rows at its end, in one go
                         after = {t: conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {t}").fetchone()[0]
@@ -77,6 +91,7 @@ class ImportRun:
                     finally:
                         if deferred:
                             defer_search_index(conn, False)
+                    self._flush()
                     if deferred:
                         index_rows(conn, after)
                     if job_name is not None:
@@ -89,6 +104,7 @@ class ImportRun:
             finally:
                 store._group_depth -= 1
                 self._next_id = None
+                self._queue, self._queued_shas = None, {}
             held = store._pending[start:] + self._changes
             del store._pending[start:]
             self._changes = []
@@ -103,14 +119,38 @@ class ImportRun:
         # lengths only (dicts keep their order): nothing here grows with the run's size
         mark = (len(self.new_docs), {t: len(v) for t, v in self.new_rows.items()}, len(self.doc_before),
                 len(self.tags_before), len(self._changes), len(store._pending))
+        ids_before = dict(self._next_id) if self._next_id is not None else None
+        queue = self._queue
+        if queue is not None and self._in_document:
+            queue = None  # a document inside a document: the outer one's savepoint covers it
+        if queue is not None:
+            qmark = {t: self._flushed[t] + len(q) for t, q in queue.items()}
+            shas = len(self._queued_shas)
         try:
-            with store._tx():
-                self._in_document += 1
+            if queue is None:
+                with store._tx():
+                    self._in_document += 1
+                    try:
+                        yield
+                    finally:
+                        self._in_document -= 1
+            else:
+                self._doc_mark, self._doc_stack = qmark, contextlib.ExitStack()
                 try:
-                    yield
+                    with self._doc_stack:  # the savepoint, when the document took one, ends here
+                        self._in_document += 1
+                        try:
+                            yield
+                        finally:
+                            self._in_document -= 1
                 finally:
-                    self._in_document -= 1
+                    self._doc_stack = None
         except BaseException:
+            if queue is not None and self._queue is not None:  # its queued rows are not sent
+                for t, q in self._queue.items():
+                    del q[max(0, qmark[t] - self._flushed[t]):]
+                for sha in list(self._queued_shas)[shas:]:
+                    del self._queued_shas[sha]
             n_docs, n_rows, docs_before, tags_before, n_changes, n_pending = mark
             self._new_set.difference_update(self.new_docs[n_docs:])
             del self.new_docs[n_docs:]
@@ -123,7 +163,7 @@ class ImportRun:
             del self._changes[n_changes:]
             del store._pending[n_pending:]
             if self._next_id is not None:
-                self._next_id = {}  # the ids it took are free again: asked of the tables next time
+                self._next_id = ids_before  # the ids it took are free again (queued rows are not in the tables)
             raise
 
     # ------------------------------------------------------------------ writes
@@ -144,21 +184,32 @@ class ImportRun:
         the store's add and update: no document read back, no claim (no other seat can have a
         document that did not exist), no history row."""
         store = self._store
+        if info.sha256 in self._queued_shas:
+            self._direct()  # the same image earlier in this batch: its rows go in first, then it is found
         existing = store.document_by_sha(info.sha256)
         if existing is not None:
             return existing, DUPLICATE if self.has_annotations(existing.id) else ANNOTATE
         doc = Document(name=name, width=info.width, height=info.height, sha256=info.sha256, status=status or "new",
                        doc_type=doc_type or "", attrs=dict(attrs or {}))
         now = time.time()
-        with self._writing() as conn:
-            conn.execute("INSERT OR IGNORE INTO images(sha256, data, size, mime) VALUES (?,?,?,?)",
-                         (info.sha256, info.data, len(info.data), info.mime))
-            doc.id = self._ids(conn, "documents", 1)
-            # the name as given (the store's own add keeps it so; reading it back makes it NFC)
-            conn.execute("INSERT INTO documents(id, name, sha256, width, height, status, doc_type, path, attrs, added, "
-                         "updated) VALUES (?,?,?,?,?,?,?,NULL,?,?,?)",
-                         (doc.id, name, info.sha256, info.width, info.height, doc.status, doc.doc_type,
-                          json.dumps(doc.attrs, ensure_ascii=False) if doc.attrs else "{}", now, now))
+        attrs_json = json.dumps(doc.attrs, ensure_ascii=False) if doc.attrs else "{}"
+        if self._queue is not None and self._in_document:
+            with store._mutex:
+                doc.id = self._ids(store.conn, "documents", 1)
+            self._queue["images"].append((info.sha256, info.data, len(info.data), info.mime))
+            self._queue["documents"].append((doc.id, name, info.sha256, info.width, info.height, doc.status,
+                                             doc.doc_type, None, attrs_json, now, now))
+            self._queued_shas[info.sha256] = doc
+        else:
+            with self._writing() as conn:
+                conn.execute("INSERT OR IGNORE INTO images(sha256, data, size, mime) VALUES (?,?,?,?)",
+                             (info.sha256, info.data, len(info.data), info.mime))
+                doc.id = self._ids(conn, "documents", 1)
+                # the name as given (the store's own add keeps it so; reading it back makes it NFC)
+                conn.execute("INSERT INTO documents(id, name, sha256, width, height, status, doc_type, path, attrs, "
+                             "added, updated) VALUES (?,?,?,?,?,?,?,NULL,?,?,?)",
+                             (doc.id, name, info.sha256, info.width, info.height, doc.status, doc.doc_type,
+                              attrs_json, now, now))
         store._emit(Change("documents", {doc.id}, {doc.id}, "add"))
         self.new_docs.append(doc.id)
         self._new_set.add(doc.id)
@@ -170,7 +221,9 @@ class ImportRun:
         (``Link.src``/``dst``, ``KeyValue.region_ids``: positions in ``regions``). Returns the
         regions' ids (also set on the ``regions`` given). Bulk inserts; not undo steps."""
         store = self._store
-        with self._writing() as conn:
+        queued = (self._queue is not None and self._in_document and self._doc_stack is not None
+                  and doc_id in self._new_set)
+        with self._writing(queued) as conn:
             if doc_id not in self._new_set:  # a document already there: not while another seat edits it
                 store._take(conn, [doc_id])
             now = time.time()
@@ -198,16 +251,54 @@ class ImportRun:
         return region_ids
 
     @contextlib.contextmanager
-    def _writing(self) -> Iterator[Any]:
+    def _writing(self, queued: bool = False) -> Iterator[Any]:
         """The connection for one write: inside :meth:`document` as it is (the document's savepoint
         takes back all of it or nothing; a savepoint a write cost a batch four statements a document),
-        elsewhere in a transaction (or savepoint) of its own."""
-        if self._in_document:
+        elsewhere in a transaction (or savepoint) of its own. ``queued``: the rows go to the batch's
+        queue (:meth:`_insert`), nothing is sent now."""
+        if queued:
+            with self._store._mutex:
+                yield self._store.conn
+        elif self._in_document:
+            self._direct()
             with self._store._mutex:
                 yield self._store.conn
         else:
+            self._direct()
             with self._store._tx() as conn:
                 yield conn
+
+    def _direct(self) -> None:
+        """Before a statement that writes or reads past the queue (PostgreSQL batches): the queued rows
+        go in, and a document writing for the first time takes its savepoint, after the rows of the
+        documents before it (so that taking it back leaves theirs)."""
+        if self._queue is None:
+            return
+        if self._doc_stack is not None and self._in_document:
+            self._flush(self._doc_mark)
+            stack, self._doc_stack = self._doc_stack, None
+            stack.enter_context(self._store._tx())
+        self._flush()
+
+    def _flush(self, upto: dict[str, int] | None = None) -> None:
+        """Send the queued rows (those before ``upto``, absolute counts, when given), a few statements a
+        table (:func:`rows.insert_rows`: statements of many rows)."""
+        if self._queue is None:
+            return
+        store = self._store
+        with store._mutex:
+            for t in _QUEUED:
+                q = self._queue[t]
+                n = len(q) if upto is None else max(0, min(len(q), upto[t] - self._flushed[t]))
+                if not n:
+                    continue
+                cols = list(rows.COLUMNS.get(t, _IMAGE_COLUMNS))
+                if t == "images":  # one a project may hold already (COPY cannot skip a row)
+                    rows.insert_rows(store.backend, store.conn, t, cols, q[:n], " ON CONFLICT DO NOTHING")
+                else:  # ids given here: no row of these tables can be there
+                    store.conn.copy_rows(t, cols, q[:n])
+                del q[:n]
+                self._flushed[t] += n
 
     def _ids(self, conn, table: str, n: int) -> int:
         """The first of ``n`` free ids of ``table`` (the next ones: one writer holds the transaction).
@@ -229,11 +320,15 @@ class ImportRun:
         once a statement), and remember their id range for :meth:`revert`."""
         if not values:
             return
-        rows.insert_rows(self._store.backend, conn, table, list(cols), values)
+        if self._queue is not None and self._in_document and self._doc_stack is not None:
+            self._queue[table].extend(values)  # a new document's rows, sent at the batch's end
+        else:
+            rows.insert_rows(self._store.backend, conn, table, list(cols), values)
         self.new_rows[table].append((first, first + len(values) - 1))
 
     def update_document(self, doc: Document, **changes: Any) -> None:
         """Change a document the import annotates (status, doc type, attrs); its earlier values are kept."""
+        self._direct()
         if doc.id not in self.doc_before and doc.id not in self._new_set:
             row = self._store._get_row(self._store.conn, "documents", doc.id)
             self.doc_before[doc.id] = tuple(row[c] for c in _DOC_KEPT)
@@ -241,6 +336,7 @@ class ImportRun:
 
     def retag(self, tags: dict[int, list[str]]) -> None:
         """Put BIO tags on regions already in the project (their earlier tags are kept)."""
+        self._direct()
         for rid in tags:
             if rid not in self.tags_before:
                 row = self._store._get_row(self._store.conn, "regions", rid)
@@ -250,6 +346,7 @@ class ImportRun:
         self._store.update_regions({rid: {"tags": t} for rid, t in tags.items()}, label="import tags", record=False)
 
     def add_entity_type(self, e: EntityType) -> None:
+        self._direct()
         self._store.set_entity_type(e, record=False)
         self.new_types.append(e.name)
 

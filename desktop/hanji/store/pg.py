@@ -253,6 +253,26 @@ class PgConnection:
             self.total_changes += max(n, 0)
             return Result([], None, n, None)
 
+    def copy_rows(self, table: str, cols: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+        """Rows into ``table`` by ``COPY ... FROM STDIN`` (an import batch's new rows: a third of the
+        server's time of statements of many rows; its triggers run as for an insert). Inside the
+        store's transaction; errors as :meth:`execute` gives them."""
+        with self._lock:
+            self._ensure()
+            q = f"COPY {table} ({', '.join(cols)}) FROM STDIN"
+            if self.trace is not None:
+                self.trace(q)
+            n = 0
+            try:
+                with self.raw.cursor() as cur, cur.copy(q) as copy:
+                    for r in rows:
+                        copy.write_row(r)
+                        n += 1
+            except _psycopg().Error as e:
+                raise self._error(e) from e
+            self.total_changes += n
+            return n
+
     def _end(self, sql: str) -> Result:
         """COMMIT or ROLLBACK: the transaction is over either way (a failed COMMIT rolls back)."""
         try:

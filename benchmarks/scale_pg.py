@@ -1,0 +1,174 @@
+"""Issue 20's figures on the PostgreSQL backend: the project of ``benchmarks/scale.py`` (10,000
+documents, 200,000 regions; ``--docs 100000`` for the large one) copied into a throw-away local
+cluster (tests/pg_cluster.py: a Unix socket, ``fsync=on``, ``synchronous_commit=on``) or into
+``--pg-url`` (an empty database), then timed as ``scale.py`` times the file:
+
+- open (``ProjectStore.open(URL)``), one region edit with the status bar's counts;
+- the documents pane as the window has it (offscreen Qt, ``scale_pane.py``'s steps): the pane
+  opening, one document's status change with the pane's update, the next document;
+- search p95 at one, two and three to eight characters (``hanji.jobs.quality.search``);
+- export to Hanji JSONL and PPOCRLabel, and the JSONL imported into a new empty database (each in
+  a child process, so that its peak memory is its own; the server's memory is not counted).
+
+Prints ``name value unit`` a line, with the CPU seconds of the client where they help (the machine
+is shared). The file's own figures come from ``benchmarks/scale.py`` on the same project.
+
+    .venv/bin/python benchmarks/scale_pg.py                  # 10,000 documents
+    .venv/bin/python benchmarks/scale_pg.py --docs 100000    # the large project (the copy takes minutes)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "desktop"))
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import scale  # noqa: E402
+
+from hanji.store import ProjectStore  # noqa: E402
+
+
+def copy_in(src: Path, url: str) -> float:
+    from hanji.store.copying import copy_project
+
+    t0 = time.perf_counter()
+    copy_project(src, url)
+    return time.perf_counter() - t0
+
+
+def window(url: str) -> dict[str, float]:
+    """The documents pane over the server's project, as ``scale_pane.measure`` times it on a file."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from hanji.ui.panes.documents import DocumentsPane
+    from hanji.ui.session import Session
+
+    app = QApplication.instance() or QApplication([])
+    store = ProjectStore.open(url)
+    try:
+        session = Session(store)
+        t = time.perf_counter()
+        pane = DocumentsPane(store, session)
+        pane.resize(300, 800)
+        pane.show()
+        app.processEvents()
+        open_ms = (time.perf_counter() - t) * 1000
+        ids = [d.id for d in store.documents()[:50]]  # (outside the timing)
+        changes = []
+        for k in range(9):
+            t = time.perf_counter()
+            store.update_document(ids[10], status=("in_progress", "done")[k % 2])
+            app.processEvents()
+            changes.append((time.perf_counter() - t) * 1000)
+        session.set_document(ids[0])
+        app.processEvents()
+        steps, cur = [], ids[0]
+        for _ in range(15):
+            t = time.perf_counter()
+            nxt = pane.next_id(cur, 1)
+            session.set_document(nxt)
+            app.processEvents()
+            steps.append((time.perf_counter() - t) * 1000)
+            cur = nxt
+        pane.set_store(None)
+        return {"window_pane_open": open_ms, "window_status_change": statistics.median(changes),
+                "window_next_document": statistics.median(steps)}
+    finally:
+        store.close()
+
+
+def _child(code: str) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "desktop"))
+    out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+CHILD_END = (f"{scale.PEAK}\nimport resource\nu = resource.getrusage(resource.RUSAGE_SELF)\n"
+             "print(json.dumps({'regions': r.regions, 'seconds': r.seconds, 'peak_mb': peak, "
+             "'cpu': u.ru_utime + u.ru_stime}))")
+
+
+def transfer(url: str, new_url: str, work: Path) -> dict[str, float]:
+    out: dict[str, float] = {}
+    jsonl = work / "pg-export.jsonl"
+    for fmt, target in (("hanji", jsonl), ("ppocrlabel", work / "pg-export-ppocr")):
+        subprocess.run(["rm", "-rf", str(target)], check=True)
+        r = _child("from hanji.store import ProjectStore\nfrom hanji.jobs.transfer import export_project\n"
+                   f"s = ProjectStore.open({url!r}, readonly=True)\nr = export_project(s, {fmt!r}, {str(target)!r})\n"
+                   f"s.close()\n{CHILD_END}")
+        out[f"export_{fmt}_regions_per_s"] = r["regions"] / r["seconds"]
+        out[f"export_{fmt}_client_cpu_s"] = r["cpu"]
+        out[f"export_{fmt}_peak_mb"] = r["peak_mb"]
+    subprocess.run(["rm", "-rf", str(work / "pg-export-ppocr")], check=True)
+    r = _child("from hanji.store import ProjectStore\nfrom hanji.jobs.transfer import import_path\n"
+               f"s = ProjectStore.create({new_url!r})\nr = import_path(s, {str(jsonl)!r}, 'hanji')\ns.close()\n"
+               f"{CHILD_END}")
+    jsonl.unlink(missing_ok=True)
+    out["import_hanji_regions_per_s"] = r["regions"] / r["seconds"]
+    out["import_hanji_client_cpu_s"] = r["cpu"]
+    out["import_hanji_peak_mb"] = r["peak_mb"]
+    return out
+
+
+UNITS = {"copy_in": "s", "open_project": "ms", "window_edit_commit_and_counts": "ms", "first_search": "ms",
+         "search_1char_p95": "ms", "search_2char_p95": "ms", "search_3to8char_p95": "ms", "window_pane_open": "ms",
+         "window_status_change": "ms", "window_next_document": "ms"}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--docs", type=int, default=10_000)
+    ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "hanji-scale")
+    ap.add_argument("--pg-url", help="an empty database for the project (default: a throw-away local cluster)")
+    ap.add_argument("--import-url", help="a second empty database for the import figure")
+    ap.add_argument("--no-transfer", action="store_true", help="skip the import and export figures")
+    args = ap.parse_args()
+    src = scale.project(args.cache, args.docs)
+    cluster = None
+    url, new_url = args.pg_url, args.import_url
+    if url is None:
+        from pg_cluster import Cluster, cluster_unavailable
+
+        cluster = Cluster.start(fsync=True)
+        if cluster is None:
+            print(f"no PostgreSQL: {cluster_unavailable()}")
+            return 1
+        url, new_url = cluster.new_database("scale"), cluster.new_database("imported")
+    try:
+        print(f"# PostgreSQL, {args.docs:,} documents ({args.docs * scale.PER_DOC:,} regions); {os.cpu_count()} CPUs",
+              flush=True)
+        res = {"copy_in": copy_in(src, url)}
+        print(f"copy_in {res['copy_in']:.1f} s", flush=True)
+        res["open_project"] = scale.open_ms(url)
+        res["window_edit_commit_and_counts"] = scale.edit_ms(url)
+        res.update(scale.search_p95(url))
+        res.update(window(url))
+        for name in ("open_project", "window_edit_commit_and_counts", "first_search", "search_1char_p95",
+                     "search_2char_p95", "search_3to8char_p95", "window_pane_open", "window_status_change",
+                     "window_next_document"):
+            print(f"{name} {res[name]:,.1f} {UNITS[name]}", flush=True)
+        if not args.no_transfer and new_url:
+            with tempfile.TemporaryDirectory(dir=args.cache) as tmp:
+                for name, value in transfer(url, new_url, Path(tmp)).items():
+                    unit = "regions/s" if name.endswith("per_s") else "MB" if name.endswith("mb") else "s"
+                    print(f"{name} {value:,.1f} {unit}", flush=True)
+    finally:
+        if cluster is not None:
+            cluster.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
