@@ -28,6 +28,8 @@ def popcount(x: np.ndarray) -> np.ndarray:
 def pair_distances(packed: np.ndarray, pairs: np.ndarray, chunk: int = 1 << 20) -> np.ndarray:
     """Differing bits of each ``(a, b)`` row pair of ``(n, bytes)`` packed hashes, ``chunk`` pairs at a time
     (the XORed rows of millions of pairs would take gigabytes at once)."""
+    if packed.shape[1] % 8 == 0:  # as 64-bit words: a quarter of the gathers and counts
+        packed = np.ascontiguousarray(packed).view(np.uint64)
     out = np.empty(len(pairs), np.int32)
     for lo in range(0, len(pairs), chunk):
         p = pairs[lo:lo + chunk]
@@ -86,12 +88,12 @@ def band_pairs(*packed: np.ndarray, band_bytes: int = BAND_BYTES, limit: int = B
     chunks: list[np.ndarray] = []
     for pk in packed:
         for lo in range(0, pk.shape[1], band_bytes):
-            rot = np.roll(pk, -lo, axis=1)  # the band first, then the rest of the hash
-            order = lex_order(rot)
             keys = np.zeros(n, dtype=np.int64)
-            for j in range(band_bytes):
-                keys = (keys << 8) | rot[order, j]
-            starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+            for j in range(lo, min(lo + band_bytes, pk.shape[1])):
+                keys = (keys << 8) | pk[:, j]
+            order = np.argsort(keys, kind="stable")
+            keys_sorted = keys[order]
+            starts = np.flatnonzero(np.r_[True, keys_sorted[1:] != keys_sorted[:-1]])
             sizes = np.diff(np.r_[starts, n])
             top = cutoff(sizes, limit, budget * n)
             for size in distinct(sizes[(sizes > 1) & (sizes <= top)]):
@@ -99,12 +101,16 @@ def band_pairs(*packed: np.ndarray, band_bytes: int = BAND_BYTES, limit: int = B
                 i, j = np.triu_indices(int(size), 1)
                 chunks.append(_close(_codes(runs[:, i].reshape(-1), runs[:, j].reshape(-1), n), packed, max_bits))
             big = sizes > top
-            if big.any():  # the rest: each row with the next rows of its bucket, in hash order
-                bucket_end = np.repeat(starts + sizes, sizes)
-                pos = np.flatnonzero(np.repeat(big, sizes))
+            if big.any():  # the rest: each row with the next rows of its bucket, in the order of its hash
+                rows = order[np.flatnonzero(np.repeat(big, sizes))]
+                rows = rows[lex_order(np.roll(pk[rows], -lo, axis=1))]  # by the band (its bucket), then the bytes after it
+                k = keys[rows]
+                first = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+                end = np.repeat(np.r_[first[1:], len(rows)], np.diff(np.r_[first, len(rows)]))
+                pos = np.arange(len(rows))
                 for w in range(1, window + 1):
-                    p = pos[pos + w < bucket_end[pos]]
-                    chunks.append(_close(_codes(order[p], order[p + w], n), packed, max_bits))
+                    p = pos[pos + w < end]
+                    chunks.append(_close(_codes(rows[p], rows[p + w], n), packed, max_bits))
             if sum(len(c) for c in chunks) > MERGE_AT:
                 kept = distinct(np.concatenate([kept, *chunks]))
                 chunks = []
