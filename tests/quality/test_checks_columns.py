@@ -241,6 +241,17 @@ def test_random_documents_give_the_same_findings(seed):
     assert new == old
 
 
+def test_a_crowded_page_measured_in_small_pieces_gives_the_same_findings(monkeypatch):
+    from hanji.quality import columns
+    from hanji.quality.checks import shapes
+
+    items = items_of(random_specs(4, 200))
+    whole = both(items)[1]
+    monkeypatch.setattr(shapes, "PAIRS_AT_ONCE", 3)  # region pairs measured a few at a time
+    monkeypatch.setattr(columns, "SHAPE_CELLS", 40)  # shapes a few at a time
+    assert both(items)[0] == whole
+
+
 # ------------------------------------------------------------------------------ over a project
 def _png(w: int, h: int, i: int) -> bytes:
     buf = io.BytesIO()

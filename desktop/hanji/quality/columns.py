@@ -22,6 +22,7 @@ import numpy as np
 from hanji.domain import geometry
 from hanji.domain.model import Document, KeyValue, Link, Region
 
+SHAPE_CELLS = 1 << 22  # point pairs of a page's shapes compared at once (m regions of n points: m * n * n)
 _SKELETON = str.maketrans("", "", "0123456789.-+eE ")  # what is left of the text without its numbers
 _NEGATIVE_INTEGER_ZERO = re.compile(r"-0(?![0-9.eE])")  # JSON's -0 is the integer 0; strtod reads -0.0
 
@@ -204,9 +205,11 @@ class RegionPage:
         return f"the region at ({x0:.0f}, {y0:.0f})"
 
     # ------------------------------------------------------------------ shapes, measured together
-    def shapes_by_size(self, max_cells: int = 1 << 22) -> Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    def shapes_by_size(self, max_cells: int | None = None) -> Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """``(regions, xs, ys)`` for the regions of each number of points ``n``: their positions and
-        their coordinates as ``(m, n)`` arrays, in chunks of at most ``max_cells`` point pairs."""
+        their coordinates as ``(m, n)`` arrays, in chunks of at most ``max_cells`` (``SHAPE_CELLS``)
+        point pairs."""
+        max_cells = SHAPE_CELLS if max_cells is None else max_cells
         if not len(self):
             return
         for n in np.unique(self.counts).tolist():
