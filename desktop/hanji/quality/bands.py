@@ -68,7 +68,8 @@ def lex_order(rows: np.ndarray) -> np.ndarray:
 
 
 def band_pairs(*packed: np.ndarray, band_bytes: int = BAND_BYTES, limit: int = BAND_LIMIT,
-               budget: int = BAND_BUDGET, window: int = BAND_WINDOW, max_bits: int | None = None) -> np.ndarray:
+               budget: int = BAND_BUDGET, window: int = BAND_WINDOW, max_bits: int | None = None,
+               across: int | None = None) -> np.ndarray:
     """``(k, 2)`` row pairs ``a < b`` (sorted, each once) of the ``(n, bytes)`` packed hashes that share
     a band of ``band_bytes`` bytes of one of the hashes: all pairs of a band value shared by few
     rows, and in a band value shared by more than ``limit`` rows (or past ``budget`` pairs a row in
@@ -82,7 +83,8 @@ def band_pairs(*packed: np.ndarray, band_bytes: int = BAND_BYTES, limit: int = B
     in about 32 of 65,536 pairs; pages alike share bands far more often, and there the windows keep
     the pairs a row bounded: at most ``(budget + window)`` a row and band. ``max_bits``: only the pairs
     whose every hash differs in at most that many bits (kept as the search goes: pages alike make
-    millions of candidates, few of them close)."""
+    millions of candidates, few of them close). ``across``: only the pairs of a row before that index
+    with a row from it on (the candidates against the labelled pages of what to label next)."""
     n = packed[0].shape[0]
     kept = np.zeros(0, np.int64)
     chunks: list[np.ndarray] = []
@@ -99,7 +101,7 @@ def band_pairs(*packed: np.ndarray, band_bytes: int = BAND_BYTES, limit: int = B
             for size in distinct(sizes[(sizes > 1) & (sizes <= top)]):
                 runs = order[starts[sizes == size][:, None] + np.arange(size)]  # (runs, size) rows sharing a value
                 i, j = np.triu_indices(int(size), 1)
-                chunks.append(_close(_codes(runs[:, i].reshape(-1), runs[:, j].reshape(-1), n), packed, max_bits))
+                chunks.append(_close(_codes(runs[:, i].reshape(-1), runs[:, j].reshape(-1), n), packed, max_bits, across))
             big = sizes > top
             if big.any():  # the rest: each row with the next rows of its bucket, in the order of its hash
                 rows = order[np.flatnonzero(np.repeat(big, sizes))]
@@ -110,7 +112,7 @@ def band_pairs(*packed: np.ndarray, band_bytes: int = BAND_BYTES, limit: int = B
                 pos = np.arange(len(rows))
                 for w in range(1, window + 1):
                     p = pos[pos + w < end]
-                    chunks.append(_close(_codes(rows[p], rows[p + w], n), packed, max_bits))
+                    chunks.append(_close(_codes(rows[p], rows[p + w], n), packed, max_bits, across))
             if sum(len(c) for c in chunks) > MERGE_AT:
                 kept = distinct(np.concatenate([kept, *chunks]))
                 chunks = []
@@ -118,11 +120,15 @@ def band_pairs(*packed: np.ndarray, band_bytes: int = BAND_BYTES, limit: int = B
     return np.stack([codes // n, codes % n], axis=1) if len(codes) else np.zeros((0, 2), dtype=np.int64)
 
 
-def _close(codes: np.ndarray, packed: tuple[np.ndarray, ...], max_bits: int | None) -> np.ndarray:
-    """The pair codes whose hashes all differ in at most ``max_bits`` bits (all of them when ``None``)."""
+def _close(codes: np.ndarray, packed: tuple[np.ndarray, ...], max_bits: int | None,
+           across: int | None = None) -> np.ndarray:
+    """The pair codes whose hashes all differ in at most ``max_bits`` bits (all of them when ``None``), and
+    with ``across`` those of a row before it with a row from it on."""
+    n = packed[0].shape[0]
+    if across is not None and len(codes):
+        codes = codes[(codes // n < across) & (codes % n >= across)]
     if max_bits is None or not len(codes):
         return codes
-    n = packed[0].shape[0]
     pairs = np.stack([codes // n, codes % n], axis=1)
     keep = np.ones(len(codes), bool)
     for pk in packed:

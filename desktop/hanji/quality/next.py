@@ -76,15 +76,15 @@ def sample(pool: np.ndarray, size: int = LABELLED_SAMPLE) -> np.ndarray:
     return pool[np.linspace(0, len(pool) - 1, size).round().astype(int)]
 
 
-def nearest_labelled(x: np.ndarray, pool: np.ndarray) -> np.ndarray:
+def nearest_labelled(x: np.ndarray, pool: np.ndarray, within: float = 1.0) -> np.ndarray:
     """Distance of each candidate to the nearest labelled page it is compared with: the sample, and
-    (hash bits) the labelled pages sharing a band of its hash."""
+    (hash bits) the labelled pages sharing a band of its hash, of those within ``within`` of it (a
+    page farther than the novelty scale counts as far however far it is)."""
     d = _distances(x, sample(pool))
     if x.dtype != bool or len(pool) <= LABELLED_SAMPLE:
         return d
     xp, pp = np.packbits(x, axis=1), np.packbits(pool, axis=1)
-    pairs = band_pairs(np.vstack([xp, pp]))
-    pairs = pairs[(pairs[:, 0] < len(x)) & (pairs[:, 1] >= len(x))]
+    pairs = band_pairs(np.vstack([xp, pp]), max_bits=int(within * x.shape[1]), across=len(x))
     if len(pairs):
         a, b = pairs[:, 0], pairs[:, 1] - len(x)
         near = np.bitwise_count(xp[a] ^ pp[b]).sum(1) / x.shape[1]
@@ -113,7 +113,7 @@ def rank_next(candidates: Sequence[Candidate], labelled: np.ndarray | None = Non
                      _reason(candidates[i], unc[i], None)) for i in order]
     feats = np.stack([np.asarray(c.features) for c in candidates])
     pool = np.asarray(labelled) if labelled is not None and len(labelled) else feats[:0]
-    nov = np.minimum(1.0, nearest_labelled(feats, pool) / novelty_scale)
+    nov = np.minimum(1.0, nearest_labelled(feats, pool, novelty_scale) / novelty_scale)
     picks: list[Pick] = []
     left = list(range(len(candidates)))
     while left and len(picks) < n:
