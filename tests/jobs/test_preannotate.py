@@ -207,7 +207,11 @@ def test_rerecognize_region(project, detector):
     # a person typed their own text: it stays, only the model's reading changes
     project.update_region(r.id, text="사람이 쓴 글", points=r.points)
     new2 = rerecognize_region(project, r.id, pipeline=pipeline(detector))
-    assert new2.text == "사람이 쓴 글" and new2.machine_text == r.machine_text
+    # a box a person touched is read with the drawn-box margin (the detector read it as found)
+    from hanji.models.pipeline import BOX_MARGIN, crop_region
+
+    width = crop_region(np.zeros((300, 480, 3), np.uint8), r.points, BOX_MARGIN).shape[1]
+    assert new2.text == "사람이 쓴 글" and new2.machine_text == f"가{width}" != r.machine_text
     assert project.undo() == "re-recognize"
 
 
