@@ -226,3 +226,13 @@ def test_a_second_duplicates_run_verifies_no_pair_again(planted, monkeypatch):
     assert jd.find_duplicates(planted) == first and len(calls) == asked  # the verdicts were kept
     planted.delete_document(9)
     assert jd.find_duplicates(planted) == []
+
+
+def test_next_works_out_the_median_uncertainty_once(monkeypatch):
+    calls = []
+    real = np.median
+    monkeypatch.setattr(next_mod.np, "median", lambda x: calls.append(1) or real(x))
+    cands = [Candidate(i, f"c{i}", [0.5 + i / 1000] if i % 2 else []) for i in range(400)]
+    picks = rank_next(cands, n=5)
+    assert len(calls) == 1  # once, not once for each of the 200 documents without a reading
+    assert [p.doc_id for p in picks] == [1, 3, 5, 7, 9]

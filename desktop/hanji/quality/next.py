@@ -104,8 +104,9 @@ def rank_next(candidates: Sequence[Candidate], labelled: np.ndarray | None = Non
         return []
     unc = np.array([uncertainty(c.confidences) for c in candidates])
     scored = [u for c, u in zip(candidates, unc) if c.confidences]
-    if scored:  # documents without a reading are neither favoured nor held back: the median
-        unc = np.array([u if c.confidences else float(np.median(scored)) for c, u in zip(candidates, unc)])
+    if scored:  # documents without a reading are neither favoured nor held back: the median (worked out once)
+        middle = float(np.median(scored))
+        unc = np.array([u if c.confidences else middle for c, u in zip(candidates, unc)])
     have_feats = all(c.features is not None for c in candidates)
     if not have_feats:
         order = np.argsort(-unc, kind="stable")[:n]
