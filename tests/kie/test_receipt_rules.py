@@ -283,6 +283,20 @@ def test_the_address_is_the_block_of_address_lines_around_the_taggers_span():
     assert tags[1][0] == "B-address" and all(t == "I-address" for t in tags[4])
 
 
+def test_a_line_naming_only_the_state_ends_the_address():
+    from hanji.domain.receipt_rules import address_block, is_address_line
+
+    texts = ["Licensee of McDonald's", "Level 6, Bangunan TH, Damansara Uptown3",
+             "No.3, Jalan SS21/39,47400 Petaling Jaya", "Selangor", "(GST ID NO:000504664064)"]
+    assert address_block(texts, [1, 2]) == [1, 2, 3]
+    texts = ["TEO HENG STATIONERY & BOOKS", "NO. 53, JALAN BESAR, 45600 BATANG BERJUNTAI", "SELANGOR DARUL EHSAN",
+             "TEL : 03-3271 9872"]
+    assert address_block(texts, [1]) == [1, 2]
+    assert all(is_address_line(t) for t in ["JOHOR.", "KUALA LUMPUR, MALAYSIA", "SELANGOR D.E, MALAYSIA"])
+    # a name that holds a state is no address line, nor is a city with more words
+    assert not any(is_address_line(t) for t in ["MR D.I.Y. (JOHOR) SDN BHD", "JOHOR BAHRU CITY MALL", "THANK YOU"])
+
+
 def test_an_inclusive_of_tax_total_reads_through_ocrs_l_for_i():
     assert total_grade("Total Sales (lnclusive of GST):") == 0.9
     assert total_grade("Total Sales(Excluding GST):") == 0.0

@@ -267,16 +267,22 @@ _ADDRESS = re.compile(r"\b(?:JALAN|JLN|JL|LORONG|TAMAN|TMN|KAWASAN|PERSIARAN|FLO
 _ADDRESS_GLUED = re.compile(r"JALAN|LORONG|TAMAN|KAWASAN|PERSIARAN|BANDAR|\bJLN|\bTMN|\bJL\b\.?|\bLOT\s*[A-Z]?\d|"
                             r"^\W*NO\.?\s*:?\s*\d")
 _NOT_ADDRESS = re.compile(r"COMPANY|\bCO\.?\s*(?:NO|REG)|[:=]\s*\d{6,}|INVOICE|RECEIPT|CASHIER|TABLE")
+# a line that names only a state or the country ends many addresses ('SELANGOR', 'SELANGOR DARUL EHSAN',
+# 'JOHOR.', 'KUALA LUMPUR, MALAYSIA')
+_REGION_NAME = (r"(?:SELANGOR|JOHOR|KEDAH|KELANTAN|MELAKA|MALACCA|NEGERI\s+SEMBILAN|PAHANG|PERAK|PERLIS|PULAU\s+PINANG|"
+                r"PENANG|SABAH|SARAWAK|TERENGGANU|KUALA\s+LUMPUR|PUTRAJAYA|LABUAN|W\.?\s*P\.?|MALAYSIA|SINGAPORE)"
+                r"(?:\s+(?:DARUL\s+[A-Z]+|D\.?\s*E\.?|D\.?\s*T\.?))?")
+_REGION_LINE = re.compile(rf"^\W*{_REGION_NAME}(?:\W+{_REGION_NAME})*\W*$")
 _SCRAP = re.compile(r"^\W*\w{0,2}\W*$")
 
 
 def is_address_line(text: str) -> bool:
-    """A line of an address: address words (JALAN, TAMAN, LOT 12, FLOOR...; glued by OCR or not) or a
-    postcode, and no contact, legal-name, title or number line (TEL, SDN BHD, COMPANY NO, INVOICE)."""
+    """A line of an address: address words (JALAN, TAMAN, LOT 12, FLOOR...; glued by OCR or not), a
+    postcode, or only the names of a state or the country (SELANGOR DARUL EHSAN), and no contact, legal-name, title or number line (TEL, SDN BHD, COMPANY NO, INVOICE)."""
     t = unicodedata.normalize("NFKC", text).upper()
     if _CONTACT.search(t) or _ENTITY_STRONG.search(t) or _NOT_ADDRESS.search(t) or is_title(t):
         return False
-    return bool(_ADDRESS.search(t) or _ADDRESS_GLUED.search(t))
+    return bool(_ADDRESS.search(t) or _ADDRESS_GLUED.search(t) or _REGION_LINE.match(t))
 
 
 def address_block(texts: list[str], seed: list[int], reach: int = 3) -> list[int]:
