@@ -6,7 +6,10 @@ in one table cell that must stay separate horizontal lines. Each page is a colum
 kinds, each text line labelled with one quad around its ink:
 
 - ``row``: a label, letter-spaced (0.3-1.7 text heights between syllables) or not, and its value a
-  column gap to the right: the label is one line, the value another;
+  column gap to the right: the value is a line of its own; the label is one line when its syllables are
+  under ``PIECE_SPACING`` text heights apart, else each syllable is a piece of its own, as the shipped
+  detector finds them (the letter-spaced merge joins pieces it reads as Hangul: a detector taught to
+  bridge wide gaps itself learnt to lose syllables and to join pieces half-way);
 - ``codes``: a short Latin code, a quantity and an amount a text height or less apart (a receipt's
   tax code column, ``GA 3 12.50``): separate lines, so spacing alone never means one line;
 - ``band``: white text on a dark band;
@@ -97,6 +100,9 @@ class _Canvas:
         return x0 + w
 
 
+PIECE_SPACING = 0.6  # text heights between syllables from which a spaced label is drawn as pieces
+
+
 def _tight_x(m: np.ndarray) -> np.ndarray:
     cols = np.flatnonzero(m.max(axis=0) > 0.2)
     return m[:, cols[0]:cols[-1] + 1] if len(cols) else m
@@ -155,7 +161,14 @@ def detector_page(seed: int, faces: list | None = None, mix=None) -> DetPage:
         x = rng.uniform(10, 60)
         if kind == "row":
             spacing = rng.choice([0.0, rng.uniform(0.3, 0.8), rng.uniform(0.6, 1.7)])
-            end = cv.put(x, y, cv.mask(_label(rng), s, spacing), kind)
+            if spacing < PIECE_SPACING:
+                end = cv.put(x, y, cv.mask(_label(rng), s, spacing), kind)
+            else:  # each syllable its own piece: the merge joins them once it has read them as Hangul
+                end = x
+                for k, ch in enumerate(c for c in _label(rng) if c != " "):
+                    end = cv.put(end + (spacing * s if k else 0), y, _tight_x(cv.mask(ch, s)), kind)
+                    if end is None:
+                        break
             if end is not None and rng.random() < 0.85:
                 gap = rng.uniform(1.8, 5) * s
                 v = cv.mask(_value(rng, mix), s)
