@@ -81,23 +81,38 @@ class Scan:
 
     def iter_documents(self, page: int = PAGE) -> Iterator[Document]:
         """Every document by id, ``page`` at a time (nothing holds the whole list)."""
-        after = 0
-        while True:
-            docs = self.document_page(after, page)
+        for docs in self._document_pages(page):
             yield from docs
-            if len(docs) < page:
-                return
-            after = docs[-1].id
 
-    def iter_annotated(self, page: int = PAGE, links: bool = True, keyvalues: bool = True
-                       ) -> Iterator[tuple[Document, list[Region], list[Link], list[KeyValue]]]:
-        """Every document with its regions (reading order), links and key-values, as
-        ``regions()``/``links()``/``keyvalues()`` give them; four statements a page of documents."""
+    def _document_pages(self, page: int = PAGE) -> Iterator[list[Document]]:
+        """Every document by id as lists of up to ``page`` (keyset paging; the next page is read when
+        the caller asks for it)."""
         after = 0
         while True:
             docs = self.document_page(after, page)
             if not docs:
                 return
+            yield docs
+            if len(docs) < page:
+                return
+            after = docs[-1].id
+
+    def _page_links(self, lo: int, hi: int) -> list[Link]:
+        """The links of the documents ``lo``..``hi`` by id (the caller holds the mutex)."""
+        return [rows.link_from_row(r) for r in self.conn.execute(
+            f"SELECT {','.join(rows.LINK_COLUMNS)} FROM links WHERE doc_id BETWEEN ? AND ? ORDER BY id", (lo, hi))]
+
+    def _page_keyvalues(self, lo: int, hi: int) -> list[KeyValue]:
+        """The key-values of the documents ``lo``..``hi`` by id (the caller holds the mutex)."""
+        return [rows.keyvalue_from_row(r) for r in self.conn.execute(
+            f"SELECT {','.join(rows.KEYVALUE_COLUMNS)} FROM keyvalues WHERE doc_id BETWEEN ? AND ? ORDER BY id",
+            (lo, hi))]
+
+    def iter_annotated(self, page: int = PAGE, links: bool = True, keyvalues: bool = True
+                       ) -> Iterator[tuple[Document, list[Region], list[Link], list[KeyValue]]]:
+        """Every document with its regions (reading order), links and key-values, as
+        ``regions()``/``links()``/``keyvalues()`` give them; four statements a page of documents."""
+        for docs in self._document_pages(page):
             lo, hi = docs[0].id, docs[-1].id
             regs: dict[int, list[Region]] = {}
             lks: dict[int, list[Link]] = {}
@@ -106,19 +121,12 @@ class Scan:
                 for r in self.conn.execute(f"SELECT {','.join(rows.REGION_COLUMNS)} FROM regions WHERE doc_id "
                                            "BETWEEN ? AND ? ORDER BY doc_id, ord IS NULL, ord, id", (lo, hi)):
                     regs.setdefault(r[1], []).append(rows.region_from_row(r))
-                if links:
-                    for r in self.conn.execute(f"SELECT {','.join(rows.LINK_COLUMNS)} FROM links WHERE doc_id "
-                                               "BETWEEN ? AND ? ORDER BY id", (lo, hi)):
-                        lks.setdefault(r[1], []).append(rows.link_from_row(r))
-                if keyvalues:
-                    for r in self.conn.execute(f"SELECT {','.join(rows.KEYVALUE_COLUMNS)} FROM keyvalues "
-                                               "WHERE doc_id BETWEEN ? AND ? ORDER BY id", (lo, hi)):
-                        kvs.setdefault(r[1], []).append(rows.keyvalue_from_row(r))
+                for lk in self._page_links(lo, hi) if links else ():
+                    lks.setdefault(lk.doc_id, []).append(lk)
+                for kv in self._page_keyvalues(lo, hi) if keyvalues else ():
+                    kvs.setdefault(kv.doc_id, []).append(kv)
             for d in docs:
                 yield d, regs.get(d.id, []), lks.get(d.id, []), kvs.get(d.id, [])
-            if len(docs) < page:
-                return
-            after = hi
 
     def iter_region_columns_by_document(self, columns: tuple[str, ...] = CHECK_COLUMNS, page: int = PAGE,
                                         links: bool = True, keyvalues: bool = True
@@ -132,33 +140,18 @@ class Scan:
         bad = [c for c in columns if c not in rows.REGION_COLUMNS]
         if bad:
             raise ValueError(f"no region column(s) {bad}")
-        after = 0
-        while True:
-            docs = self.document_page(after, page)
-            if not docs:
-                return
+        for docs in self._document_pages(page):
             lo, hi = docs[0].id, docs[-1].id
             with self._mutex:
                 cols = self._region_rows(columns, lo, hi)
-                lks = [rows.link_from_row(r) for r in self.conn.execute(
-                    f"SELECT {','.join(rows.LINK_COLUMNS)} FROM links WHERE doc_id BETWEEN ? AND ? ORDER BY id",
-                    (lo, hi))] if links else []
-                kvs = [rows.keyvalue_from_row(r) for r in self.conn.execute(
-                    f"SELECT {','.join(rows.KEYVALUE_COLUMNS)} FROM keyvalues WHERE doc_id BETWEEN ? AND ? "
-                    "ORDER BY id", (lo, hi))] if keyvalues else []
+                lks = self._page_links(lo, hi) if links else []
+                kvs = self._page_keyvalues(lo, hi) if keyvalues else []
             yield docs, dict(zip(columns, cols)), lks, kvs
-            if len(docs) < page:
-                return
-            after = hi
 
     def iter_readings(self, page: int = PAGE) -> Iterator[tuple[Document, list[tuple[str, float | None]]]]:
         """Every document with its regions' ``(status, confidence)``, a page of documents at a time
         (what to label next needs no more of a region than that)."""
-        after = 0
-        while True:
-            docs = self.document_page(after, page)
-            if not docs:
-                return
+        for docs in self._document_pages(page):
             got: dict[int, list[tuple[str, float | None]]] = {}
             with self._mutex:
                 for doc_id, status, conf in self.conn.execute(
@@ -167,9 +160,6 @@ class Scan:
                     got.setdefault(doc_id, []).append((status, conf))
             for d in docs:
                 yield d, got.get(d.id, [])
-            if len(docs) < page:
-                return
-            after = docs[-1].id
 
     # ------------------------------------------------------------------ aggregates, for statistics
     def group_counts(self, table: str, column: str) -> dict:
