@@ -51,8 +51,11 @@ def build(path: Path, n: int) -> None:
     tmp.replace(path)
 
 
-def measure(path: Path) -> str:
-    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+def pane_figures(project, status_changes: int = 7, steps: int = 10) -> dict[str, float]:
+    """The documents pane over ``project`` (a path or a ``postgresql://`` URL): opening it, the median
+    of ``status_changes`` status changes of one document and of ``steps`` steps to the next document
+    (ms), and the rows it fetched. ``benchmarks/scale_pg.py`` times a server project with it too."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
     from hanji.store import ProjectStore
@@ -60,40 +63,49 @@ def measure(path: Path) -> str:
     from hanji.ui.session import Session
 
     app = QApplication.instance() or QApplication([])
-    store = ProjectStore.open(path)
-    session = Session(store)
-    t = time.perf_counter()
-    pane = DocumentsPane(store, session)
-    pane.resize(300, 800)
-    pane.show()
-    app.processEvents()
-    open_ms = (time.perf_counter() - t) * 1000
-    ids = [d.id for d in store.documents()[:50]]  # (outside the timing)
-    changes = []
-    for k in range(7):
+    store = ProjectStore.open(project)
+    try:
+        session = Session(store)
         t = time.perf_counter()
-        store.update_document(ids[10], status=("in_progress", "done")[k % 2])
+        pane = DocumentsPane(store, session)
+        pane.resize(300, 800)
+        pane.show()
         app.processEvents()
-        changes.append((time.perf_counter() - t) * 1000)
-    session.set_document(ids[0])
-    app.processEvents()
-    steps, cur = [], ids[0]
-    for _ in range(10):
-        t = time.perf_counter()
-        if hasattr(pane, "next_id"):
-            nxt = pane.next_id(cur, 1)
-        else:  # before: the window stepped through the list of every visible id
-            vis = pane.visible_ids()
-            nxt = vis[vis.index(cur) + 1]
-        session.set_document(nxt)
+        open_ms = (time.perf_counter() - t) * 1000
+        ids = [d.id for d in store.documents()[:50]]  # (outside the timing)
+        changes = []
+        for k in range(status_changes):
+            t = time.perf_counter()
+            store.update_document(ids[10], status=("in_progress", "done")[k % 2])
+            app.processEvents()
+            changes.append((time.perf_counter() - t) * 1000)
+        session.set_document(ids[0])
         app.processEvents()
-        steps.append((time.perf_counter() - t) * 1000)
-        cur = nxt
-    rows = pane.model.rowCount()
-    pane.set_store(None)
-    store.close()
-    return (f"pane open {open_ms:.0f} ms; status change median {statistics.median(changes):.1f} ms; "
-            f"next document median {statistics.median(steps):.1f} ms; rows fetched {rows}")
+        times, cur = [], ids[0]
+        for _ in range(steps):
+            t = time.perf_counter()
+            if hasattr(pane, "next_id"):
+                nxt = pane.next_id(cur, 1)
+            else:  # before: the window stepped through the list of every visible id
+                vis = pane.visible_ids()
+                nxt = vis[vis.index(cur) + 1]
+            session.set_document(nxt)
+            app.processEvents()
+            times.append((time.perf_counter() - t) * 1000)
+            cur = nxt
+        rows = pane.model.rowCount()
+        pane.set_store(None)
+    finally:
+        store.close()
+    return {"window_pane_open": open_ms, "window_status_change": statistics.median(changes),
+            "window_next_document": statistics.median(times), "rows_fetched": rows}
+
+
+def measure(path: Path) -> str:
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    f = pane_figures(path)
+    return (f"pane open {f['window_pane_open']:.0f} ms; status change median {f['window_status_change']:.1f} ms; "
+            f"next document median {f['window_next_document']:.1f} ms; rows fetched {f['rows_fetched']}")
 
 
 def main() -> None:

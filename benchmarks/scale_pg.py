@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -35,8 +34,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import scale  # noqa: E402
-
-from hanji.store import ProjectStore  # noqa: E402
+import scale_pane  # noqa: E402
 
 
 def copy_in(src: Path, url: str) -> float:
@@ -49,44 +47,8 @@ def copy_in(src: Path, url: str) -> float:
 
 def window(url: str) -> dict[str, float]:
     """The documents pane over the server's project, as ``scale_pane.measure`` times it on a file."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
-
-    from hanji.ui.panes.documents import DocumentsPane
-    from hanji.ui.session import Session
-
-    app = QApplication.instance() or QApplication([])
-    store = ProjectStore.open(url)
-    try:
-        session = Session(store)
-        t = time.perf_counter()
-        pane = DocumentsPane(store, session)
-        pane.resize(300, 800)
-        pane.show()
-        app.processEvents()
-        open_ms = (time.perf_counter() - t) * 1000
-        ids = [d.id for d in store.documents()[:50]]  # (outside the timing)
-        changes = []
-        for k in range(9):
-            t = time.perf_counter()
-            store.update_document(ids[10], status=("in_progress", "done")[k % 2])
-            app.processEvents()
-            changes.append((time.perf_counter() - t) * 1000)
-        session.set_document(ids[0])
-        app.processEvents()
-        steps, cur = [], ids[0]
-        for _ in range(15):
-            t = time.perf_counter()
-            nxt = pane.next_id(cur, 1)
-            session.set_document(nxt)
-            app.processEvents()
-            steps.append((time.perf_counter() - t) * 1000)
-            cur = nxt
-        pane.set_store(None)
-        return {"window_pane_open": open_ms, "window_status_change": statistics.median(changes),
-                "window_next_document": statistics.median(steps)}
-    finally:
-        store.close()
+    f = scale_pane.pane_figures(url, status_changes=9, steps=15)
+    return {k: f[k] for k in ("window_pane_open", "window_status_change", "window_next_document")}
 
 
 def _child(code: str) -> dict:
