@@ -55,3 +55,16 @@ def shown_window(qtbot, store, fit: bool = False):
     if fit:
         w.canvas.fit()
     return w
+
+
+def ctc_frames(charset, *steps: dict[str, float]):
+    """CTC probabilities over ``charset`` (blank first): each step a {character or "" for blank:
+    probability}, the rest spread, each frame normalised."""
+    import numpy as np
+
+    out = np.full((len(steps), len(charset) + 1), 1e-4, np.float32)
+    for t, step in enumerate(steps):
+        for ch, p in step.items():
+            out[t, 0 if ch == "" else charset.index(ch) + 1] = p
+        out[t] /= out[t].sum()
+    return out

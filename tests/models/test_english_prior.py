@@ -8,18 +8,14 @@ import pytest
 from hanji.models.recognize.beam import LMDecoder
 from hanji.models.recognize.decode import ctc_greedy
 from hanji.models.recognize.lm import SHIPPED, SHIPPED_EN, shipped_lm
+from helpers import ctc_frames
 
 CHARSET = list("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789,. ")
 
 
 def frames(*steps: dict[str, float]) -> np.ndarray:
-    """CTC probabilities: each step a {character or "" for blank: probability}, the rest spread."""
-    out = np.full((len(steps), len(CHARSET) + 1), 1e-4, np.float32)
-    for t, step in enumerate(steps):
-        for ch, p in step.items():
-            out[t, 0 if ch == "" else CHARSET.index(ch) + 1] = p
-        out[t] /= out[t].sum()
-    return out
+    """CTC probabilities over CHARSET: each step a {character or "" for blank: probability}, the rest spread."""
+    return ctc_frames(CHARSET, *steps)
 
 
 def word(text: str, unsure: dict[int, dict[str, float]]) -> np.ndarray:
