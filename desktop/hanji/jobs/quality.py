@@ -207,15 +207,16 @@ def likely_label_errors(store: ProjectStore, recognizer: Recognizer | None = Non
 
 def model_recognizer(name: str = "ko", path: str | Path | None = None, device=None) -> Recognizer:
     """A recognizer of the model zoo (or a weights file) as ``likely_label_errors`` wants it:
-    ``(image, regions) -> [(text, confidence)]``, regions cropped upright and read in batches."""
+    ``(image, regions) -> [(text, confidence)]``, regions cropped upright (with the margin the
+    pipeline reads such a box with, :func:`~hanji.models.pipeline.read_margin`) and read in batches."""
     from hanji.models import zoo
-    from hanji.models.pipeline import crop_region
+    from hanji.models.pipeline import crop_region, read_margin
 
     rec = zoo.recognizer(name, device, path=path)
 
     def read(image, regions: list[Region]) -> list[tuple[str, float]]:
         rgb = np.asarray(image.convert("RGB"))
-        return [(nfc(t), float(c)) for t, c in rec.predict([crop_region(rgb, r.points) for r in regions])]
+        return [(nfc(t), float(c)) for t, c in rec.predict([crop_region(rgb, r.points, read_margin(r)) for r in regions])]
 
     return read
 

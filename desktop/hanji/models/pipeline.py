@@ -50,6 +50,12 @@ def load_image(path: str | Path) -> np.ndarray:
 BOX_MARGIN = (0.25, 0.25)
 
 
+def read_margin(region: Region) -> tuple[float, float]:
+    """The margin a region is read with: none for a detector's box nobody touched (it already has
+    the detector's margin), :data:`BOX_MARGIN` for a box a person drew or touched, or imported."""
+    return (0.0, 0.0) if region.source.startswith("model:") and not region.human else BOX_MARGIN
+
+
 def crop_region(rgb: np.ndarray, points: Sequence[tuple[float, float]],
                 margin: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
     """The upright crop of a region: a quad is straightened by a perspective warp, a polygon by
@@ -266,8 +272,7 @@ class OcrPipeline:
     def reread(self, rgb: np.ndarray, region: Region) -> tuple[str, float]:
         """Recognize one region again (after its box was moved, or a person drew it). A box a
         person drew or touched is read with :data:`BOX_MARGIN` around it; a detector's box as it is."""
-        detected = region.source.startswith("model:") and not region.human
-        (text, score), = self.read(rgb, [region.points], (0.0, 0.0) if detected else BOX_MARGIN)
+        (text, score), = self.read(rgb, [region.points], read_margin(region))
         return text, score
 
     def detect_in_box(self, rgb: np.ndarray, box: Sequence[tuple[float, float]], read: bool = True,
