@@ -163,6 +163,84 @@ def test_an_older_project_upgrades_in_one_transaction(pg_url, monkeypatch):
         s.add_region(doc.id, Region(quad(5), text="새"))  # claims work again
 
 
+def _make_before_pg_steps(url: str) -> None:
+    """The project as a Hanji before PostgreSQL's own schema steps left it: schema 10, no ``pg_steps``
+    meta row, no character-pair index."""
+    from hanji.store.pg import PgConnection
+
+    c = PgConnection(url)
+    c.execute("DROP INDEX regions_text_grams")
+    c.execute("DROP INDEX keyvalues_grams")
+    c.execute("DROP FUNCTION hanji_grams(text)")
+    c.execute("DELETE FROM meta WHERE key = 'pg_steps'")
+    c.close()
+
+
+def test_a_project_made_before_the_short_search_index_gets_it_when_opened_for_writing(pg_url):
+    from hanji.store.pg import PgConnection
+    from hanji.store.pg_schema import PG_STEPS
+
+    s = create_project(pg_url)
+    doc, _ = s.add_image_bytes("a.png", png_bytes())
+    s.add_regions(doc.id, [Region(quad(0), text="합계 12"), Region(quad(9), text="서울")])
+    s.set_keyvalues(doc.id, [KeyValue("Total", "12원")])
+    s.close()
+    _make_before_pg_steps(pg_url)
+    with pytest.raises(HanjiError, match="needs an upgrade"):
+        open_project(pg_url, readonly=True)
+    with open_project(pg_url) as s:  # the upgrade
+        assert [r.text for r in s.search("합계")] == ["합계 12"]
+        assert [r.text for r in s.search("울")] == ["서울"]
+        assert [k.value for k in s.search_keyvalues("원")] == ["12원"]
+        assert [k.key for k in s.search_keyvalues("to")] == ["Total"]
+        s.add_region(doc.id, Region(quad(18), text="울산"))  # written after the upgrade: indexed too
+        assert sorted(r.text for r in s.search("울")) == ["서울", "울산"]
+    c = PgConnection(pg_url)
+    assert c.execute("SELECT value FROM meta WHERE key = 'pg_steps'").fetchone()[0] == str(len(PG_STEPS))
+    assert c.execute("SELECT to_regclass('regions_text_grams') IS NOT NULL AND "
+                     "to_regclass('keyvalues_grams') IS NOT NULL").fetchone()[0]
+    c.close()
+    with open_project(pg_url, readonly=True) as s:  # nothing left to upgrade
+        assert [r.text for r in s.search("12")] == ["합계 12"]
+
+
+def test_a_failed_short_search_step_leaves_the_project_as_it_was(pg_url, monkeypatch):
+    from hanji.store import pg_schema
+    from hanji.store.pg import PgConnection
+
+    create_project(pg_url).close()
+    _make_before_pg_steps(pg_url)
+    monkeypatch.setattr(pg_schema, "PG_STEPS", [(name, sql + "\nSELECT no_such_function();")
+                                                for name, sql in pg_schema.PG_STEPS])
+    with pytest.raises(HanjiError, match="upgrading the project failed.*unchanged"):
+        open_project(pg_url)
+    c = PgConnection(pg_url)
+    assert c.execute("SELECT to_regclass('regions_text_grams') IS NULL").fetchone()[0]
+    assert c.execute("SELECT value FROM meta WHERE key = 'pg_steps'").fetchone() is None
+    c.close()
+
+
+def test_short_queries_use_the_character_pair_index(pg_url):
+    project = create_project(pg_url)
+    doc, _ = project.add_image_bytes("a.png", png_bytes())
+    project.add_regions(doc.id, [Region(quad(i), text=t) for i, t in enumerate(["합계 AB", "서울", "ab합", ""])])
+    project.set_keyvalues(doc.id, [KeyValue("금액", "1,000"), KeyValue("x", "")])
+    assert sorted(r.text for r in project.search("Ab")) == ["ab합", "합계 AB"]  # either case
+    assert [r.text for r in project.search("b합")] == ["ab합"]
+    assert project.search("계서") == []  # across two regions is not in either
+    assert [k.key for k in project.search_keyvalues("액")] == ["금액"]
+    assert [k.key for k in project.search_keyvalues(",0")] == ["금액"]
+    c = project.conn
+    c.execute("SET enable_seqscan = off")
+    c.execute("SET enable_indexscan = off")  # the id order's index scan (what a common query takes)
+    for sql in ("SELECT id FROM regions WHERE hanji_grams(lower(text)) @> ARRAY['합계'] ORDER BY id LIMIT 100",
+                "SELECT id FROM keyvalues WHERE hanji_grams(lower(key)) || hanji_grams(lower(value)) @> ARRAY['액'] "
+                "ORDER BY id LIMIT 100"):
+        plan = " ".join(r[0] for r in c.raw.execute("EXPLAIN " + sql))
+        assert "regions_text_grams" in plan or "keyvalues_grams" in plan, plan
+    project.close()
+
+
 # ---------------------------------------------------------------------------------------- seats
 def test_two_seats_see_each_others_images_and_edits(pg_url):
     a = create_project(pg_url)

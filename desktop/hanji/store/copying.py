@@ -28,7 +28,8 @@ BLOB_TABLES = {"images", "models"}
 # kept by the destination's own triggers (counts), or a seat's passing state (claims: the seats that
 # held them never open the copy)
 DERIVED = {"counts", "claims"}
-META_OWN = {"application_id", "schema_version"}  # PostgreSQL's stand-ins for SQLite's PRAGMAs
+# PostgreSQL's stand-ins for SQLite's PRAGMAs, and the count of its own schema steps
+META_OWN = {"application_id", "schema_version", "pg_steps"}
 # parents before children (foreign keys); the rest follow in name order
 FIRST = ("meta", "images", "documents", "regions", "links", "keyvalues", "entity_types", "history")
 

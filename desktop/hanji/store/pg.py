@@ -203,7 +203,11 @@ class PgConnection:
         self.raw = _connect(self.url, self.display, self.readonly)
 
     # -------------------------------------------------------------- statements
-    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Result:
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = (), *, prepare: bool | None = None
+                ) -> Result:
+        """``prepare=False``: planned for these parameters every time, never a prepared statement's
+        generic plan (psycopg prepares a statement run five times; a search's best plan depends on
+        how common the query is)."""
         word = sql.lstrip()[:9].upper()
         with self._lock:
             if word.startswith(("COMMIT", "END")) or (word.startswith("ROLLBACK") and " TO " not in sql.upper()):
@@ -219,7 +223,7 @@ class PgConnection:
                     q = f"BEGIN; SELECT pg_advisory_xact_lock({LOCK_KEY})"
                     cur = self.raw.execute(q)
                 else:
-                    cur = self.raw.execute(q, params if params is not None else ())
+                    cur = self.raw.execute(q, params if params is not None else (), prepare=prepare)
                 if word.startswith("BEGIN"):
                     self._in_tx = True
                 rows = cur.fetchall() if cur.description is not None else []
@@ -372,8 +376,10 @@ def _connect(url: str, display: ProjectURL, readonly: bool):
         raise HanjiError(f"not a PostgreSQL URL libpq reads ({e}); write postgresql://user@host:port/dbname",
                          display) from e
     raw.adapters.register_loader("numeric", _numeric_loader(psycopg))
+    # no parallel plans: the store's statements are indexed reads of a page or a document, and a
+    # parallel plan's workers took 35-45 ms to start of a 48 ms search on a busy 2-core server
     raw.execute(f"SET synchronous_commit = on; SET lock_timeout = '{int(LOCK_TIMEOUT_S * 1000)}ms'; "
-                "SET client_encoding = 'UTF8'")
+                "SET client_encoding = 'UTF8'; SET max_parallel_workers_per_gather = 0")
     if readonly:
         raw.execute("SET default_transaction_read_only = on")
     return raw
@@ -409,6 +415,13 @@ def connect_error(display: ProjectURL, e: Exception) -> HanjiError:
 # ---------------------------------------------------------------------------------------- the schema
 def schema_version(conn: PgConnection) -> int:
     """The project's schema version; a clear error for a database that is not a Hanji project."""
+    return _versions(conn)[0]
+
+
+def _versions(conn: PgConnection) -> tuple[int, int]:
+    """The project's schema version and how many of :data:`~hanji.store.pg_schema.PG_STEPS` it has
+    (one statement); a clear error for a database that is not a Hanji project."""
+    from hanji.store.pg_schema import PG_STEPS_KEY
     from hanji.store.schema import APPLICATION_ID
 
     psycopg = _psycopg()
@@ -421,23 +434,30 @@ def schema_version(conn: PgConnection) -> int:
         raise HanjiError("not a Hanji project (the database holds another program's tables)", conn.display)
     try:
         got = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('application_id', "
-                                "'schema_version')").fetchall())
+                                "'schema_version', ?)", (PG_STEPS_KEY,)).fetchall())
     except (psycopg.Error, HanjiError) as e:
         raise HanjiError("not a Hanji project (the database holds another program's tables)", conn.display) from e
     if got.get("application_id") != str(APPLICATION_ID) or not str(got.get("schema_version", "")).isdigit():
         raise HanjiError("not a Hanji project (the database holds another program's tables)", conn.display)
-    return int(got["schema_version"])
+    steps = str(got.get(PG_STEPS_KEY) or "0")
+    return int(got["schema_version"]), int(steps) if steps.isdigit() else 0
 
 
-def _run_steps(conn: PgConnection, first: int) -> None:
-    """Schema steps ``first``... of :data:`MIGRATIONS` in the open transaction."""
-    from hanji.store.pg_schema import pg_script
+def _run_steps(conn: PgConnection, first: int, first_pg: int | None = None) -> None:
+    """Schema steps ``first``... of :data:`MIGRATIONS`, then PostgreSQL's own steps ``first_pg``...
+    of :data:`~hanji.store.pg_schema.PG_STEPS` (none when None), in the open transaction."""
+    from hanji.store.pg_schema import PG_STEPS, pg_script
     from hanji.store.schema import MIGRATIONS
 
+    scripts = []
     for m in MIGRATIONS[first:]:
         sql = pg_script(m)
         if sql is None:
             raise HanjiError(f"this Hanji has no PostgreSQL form of the schema step {m.__name__}", conn.display)
+        scripts.append(sql)
+    if first_pg is not None:
+        scripts += [sql for _, sql in PG_STEPS[first_pg:]]
+    for sql in scripts:
         if sql.strip():
             try:
                 conn.raw.execute(sql)
@@ -449,6 +469,7 @@ def create(url: str, entity_rows: list[dict[str, Any]]) -> None:
     """Make the database at ``url`` a new, empty Hanji project (one transaction). Refuses a database
     that already holds a project or another program's tables."""
     from hanji import __version__
+    from hanji.store.pg_schema import PG_STEPS, PG_STEPS_KEY
     from hanji.store.schema import APPLICATION_ID, SCHEMA_VERSION
 
     conn = PgConnection(url)
@@ -462,9 +483,9 @@ def create(url: str, entity_rows: list[dict[str, Any]]) -> None:
             if n:
                 raise HanjiError(f"the database is not empty ({n} tables of another program); make a new one "
                                  "with createdb NAME", conn.display)
-            _run_steps(conn, 0)
+            _run_steps(conn, 0, 0)
             meta = {"application_id": str(APPLICATION_ID), "schema_version": str(SCHEMA_VERSION),
-                    "created": str(time.time()), "hanji_version": __version__}
+                    PG_STEPS_KEY: str(len(PG_STEPS)), "created": str(time.time()), "hanji_version": __version__}
             for k, v in meta.items():
                 conn.execute("INSERT INTO meta(key, value) VALUES (?, ?)", (k, v))
             for r in entity_rows:
@@ -480,16 +501,20 @@ def create(url: str, entity_rows: list[dict[str, Any]]) -> None:
 
 
 def migrate(conn: PgConnection) -> int:
-    """Bring the project up to this Hanji's schema in one transaction (another seat may have done it
-    meanwhile: the version is read again under the lock). Returns the version."""
+    """Bring the project up to this Hanji's schema, PostgreSQL's own steps included, in one
+    transaction (another seat may have done it meanwhile: the versions are read again under the
+    lock). Returns the version."""
+    from hanji.store.pg_schema import PG_STEPS, PG_STEPS_KEY
     from hanji.store.schema import SCHEMA_VERSION
 
     conn.execute("BEGIN IMMEDIATE")
     try:
-        version = schema_version(conn)
-        if version < SCHEMA_VERSION:
-            _run_steps(conn, version)
+        version, steps = _versions(conn)
+        if version < SCHEMA_VERSION or steps < len(PG_STEPS):
+            _run_steps(conn, min(version, SCHEMA_VERSION), steps if steps < len(PG_STEPS) else None)
             conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+            conn.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = "
+                         "EXCLUDED.value", (PG_STEPS_KEY, str(max(steps, len(PG_STEPS)))))
     except BaseException as e:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
@@ -503,15 +528,16 @@ def migrate(conn: PgConnection) -> int:
 
 def open_connection(url: str, readonly: bool) -> PgConnection:
     """A connection to the project at ``url``, its schema brought up to date when opened for writing."""
+    from hanji.store.pg_schema import PG_STEPS
     from hanji.store.schema import SCHEMA_VERSION
 
     conn = PgConnection(url, readonly=readonly)
     try:
-        version = schema_version(conn)
+        version, steps = _versions(conn)
         if version > SCHEMA_VERSION:
             raise HanjiError(f"the project was written by a newer Hanji (schema {version}, this one reads up to "
                              f"{SCHEMA_VERSION}); update Hanji to open it", conn.display)
-        if version < SCHEMA_VERSION:
+        if version < SCHEMA_VERSION or steps < len(PG_STEPS):
             if readonly:
                 raise HanjiError("the project needs an upgrade; open it for writing once", conn.display)
             migrate(conn)

@@ -62,14 +62,28 @@ class PgProjectStore(ProjectStore):
     # ------------------------------------------------------------------ search
     def _pg_search(self, query: str, limit: int, table: str, columns: tuple[str, ...],
                    like_columns: tuple[str, ...], order: str) -> list[Any]:
+        """The first ``limit`` rows by id whose ``like_columns`` contain ``query`` (lower-cased by the
+        server on both sides), in ``order``. Three characters and more: ``LIKE`` (pg_trgm's indexes);
+        one or two: the character-pair index of the step ``pg1_short_search`` (the array holds the
+        query exactly when the text contains it), with ``strpos`` beside it so that a query common
+        enough for the planner to walk the ids in order tests the cheap condition first. Planned for
+        each query (never a generic plan): how common it is decides between walking the ids and the
+        index."""
         q = nfc(query).strip()
         if not q or limit <= 0:
             return []
-        where = " OR ".join(f"lower({c}) LIKE ? ESCAPE '\\'" for c in like_columns)
+        if len(q) <= 2:
+            grams = " || ".join(f"hanji_grams(lower({c}))" for c in like_columns)
+            found = " OR ".join(f"strpos(lower({c}), lower(?)) > 0" for c in like_columns)
+            where = f"{grams} @> ARRAY[lower(?)] AND ({found})"
+            args: tuple = (q, *[q] * len(like_columns), limit)
+        else:
+            where = " OR ".join(f"lower({c}) LIKE ? ESCAPE '\\'" for c in like_columns)
+            args = (*[_like(q)] * len(like_columns), limit)
         with self._mutex:
             return self.conn.execute(
-                f"SELECT {','.join(columns)} FROM {table} WHERE id IN (SELECT id FROM {table} WHERE {where} "
-                f"ORDER BY id LIMIT ?) ORDER BY {order}", (*[_like(q)] * len(like_columns), limit)).fetchall()
+                f"SELECT * FROM (SELECT {','.join(columns)} FROM {table} WHERE {where} ORDER BY id LIMIT ?) hits "
+                f"ORDER BY {order}", args, prepare=False).fetchall()
 
     def search(self, query: str, limit: int = 100) -> list[Region]:
         """Regions whose text contains ``query`` (case-insensitive, any length): the first ``limit``
