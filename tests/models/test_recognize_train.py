@@ -156,3 +156,20 @@ def test_batches_do_not_depend_on_render_workers():
             assert widths == sorted(widths)
     finally:
         pool.close()
+
+
+def test_hard_share_of_the_print_lines_reaches_the_batches():
+    """``hard`` draws that share of a batch's print-reality lines from the hard recipe; 0 changes nothing."""
+    from hanji.jobs.train_recognizer import GroupSource, render_group
+
+    plain = render_group((3, 0, 4, 0, 1.0))
+    zero = render_group((3, 0, 4, 0, 1.0, 0.0))
+    assert [t for _, t in zero] == [t for _, t in plain]
+    assert all(np.array_equal(x, y) for (x, _), (y, _) in zip(zero, plain))
+    hard = render_group((3, 0, 4, 0, 1.0, 1.0))
+    assert len(hard) == len(plain)
+    assert any(x.shape != y.shape or not np.array_equal(x, y) for (x, _), (y, _) in zip(hard, plain))
+    src = GroupSource(3, 4, 0, [], realistic=1.0, hard=1.0)
+    again = GroupSource(3, 4, 0, [], realistic=1.0, hard=1.0)
+    a, b = src.batch(1), again.batch(1)
+    assert all(np.array_equal(x, y) for (x, _), (y, _) in zip(a, b))

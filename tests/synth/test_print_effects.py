@@ -127,3 +127,46 @@ def test_photograph_reports_what_it_applied(face):
         if not applied:
             assert np.array_equal(out, clean)
     assert seen == set(photo.EFFECTS)
+
+
+@pytest.mark.parametrize("style", ["typewriter", "dotmatrix_coarse", "bitmap_coarse"])
+def test_hard_styles_change_the_line_and_stay_legible(face, style):
+    plain = ink_mask(TEXT, face, 32, random.Random(1), "plain")
+    styled = ink_mask(TEXT, face, 32, random.Random(1), style)
+    assert styled.shape != plain.shape or np.abs(styled - plain).mean() > 0.02
+    if style == "bitmap_coarse":  # binary blocks: at most two ink levels
+        assert len(np.unique(styled)) <= 2
+    if style == "dotmatrix_coarse":  # round dots: more empty cells than the plain line has
+        assert (styled == 0).mean() > (plain == 0).mean()
+    for seed in range(10):
+        assert legible(render_styled(TEXT, face, 32, random.Random(seed), style)), (style, seed)
+
+
+def test_typewriter_has_a_fixed_pitch(face):
+    """Each Hangul syllable takes one cell of the same width, a Latin letter or digit half of one, whatever the glyph."""
+    def width(text):
+        return ink_mask(text, face, 32, random.Random(3), "typewriter").shape[1]
+
+    assert width("가가가가") == width("뷁ㅣ가힣")
+    assert abs(width("가ab") - width("가가")) <= 1
+    assert width("가가가가") > 1.9 * width("가가") - 8
+    # each strike has its own pressure: the ink peaks of the four syllables differ
+    m = ink_mask("가가가가", face, 32, random.Random(3), "typewriter")
+    quarter = m.shape[1] // 4
+    peaks = [np.percentile(m[:, k * quarter:(k + 1) * quarter], 99) for k in range(4)]
+    assert max(peaks) - min(peaks) > 0.05
+
+
+def test_small_text_keeps_the_size_but_loses_the_detail(face):
+    img = render_styled(TEXT, face, 40, random.Random(0), "plain")
+    out = photo.small_text(img, random.Random(5))
+    assert out.shape == img.shape and out.dtype == np.uint8
+    assert legible(out)
+
+    def detail(a):  # energy of the horizontal gradient: what a 13-20 px line cannot keep
+        return float(np.abs(np.diff(a.mean(axis=2), axis=1)).mean())
+
+    assert detail(out) < 0.8 * detail(img)
+    small = np.full((14, 80, 3), 255, np.uint8)
+    small[4:10, 5:75:4] = 0
+    assert np.array_equal(photo.small_text(small, random.Random(0)), small)  # already that small: unchanged

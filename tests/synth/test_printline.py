@@ -98,3 +98,40 @@ def test_training_batches_mix_both_renderers_reproducibly():
     assert [t for _, t in a[:4]] == [t for _, t in plain[:4]]
     src = GroupSource(3, 2, 0, [], 0, 0.5)
     assert [t for _, t in src.batch(1)] == [t for _, t in GroupSource(3, 2, 0, [], 0, 0.5).batch(1)]
+
+
+def test_hard_share_zero_leaves_the_stream_as_it_was():
+    a = PrintLineSampler(4).batch(6)
+    b = PrintLineSampler(4, hard=0.0).batch(6)
+    assert [t for _, t in a] == [t for _, t in b]
+    assert all(np.array_equal(x, y) for (x, _), (y, _) in zip(a, b))
+
+
+def test_hard_lines_are_reproducible_legible_and_of_the_hard_kinds():
+    from hanji.synth.print_effects import HARD_STYLES
+
+    a = PrintLineSampler(8, hard=1.0).batch(6)
+    b = PrintLineSampler(8, hard=1.0).batch(6)
+    assert all(np.array_equal(x, y) for (x, _), (y, _) in zip(a, b))
+    sampler = PrintLineSampler(11, hard=1.0)
+    styles, effects, faces = set(), set(), set()
+    for _ in range(60):
+        info = LineInfo()
+        img, text = sampler.sample(info)
+        assert legible(img), (text, info)
+        assert text and text == text.strip()
+        styles.add(info.style)
+        effects.update(info.effects)
+        faces.add(info.face)
+    assert styles <= set(HARD_STYLES)
+    assert {"typewriter", "dotmatrix_coarse"} <= styles
+    assert "small_text" in effects
+    assert not faces & set(HELD_OUT_FONTS)
+    # a half share: some lines hard, some of the ordinary styles
+    mixed = PrintLineSampler(12, hard=0.5)
+    kinds = set()
+    for _ in range(40):
+        info = LineInfo()
+        mixed.sample(info)
+        kinds.add(info.style)
+    assert kinds - set(HARD_STYLES) and kinds & {"typewriter", "dotmatrix_coarse", "bitmap_coarse"}

@@ -42,6 +42,9 @@ def register(sub) -> None:
     r.add_argument("--realistic", type=float, default=0.0, metavar="SHARE",
                    help="share of each batch rendered by the print-reality engine (print styles, thermal, photo "
                         "effects, real Korean text; hanji.synth.printline), e.g. 0.6 (default 0: the plain line renderer)")
+    r.add_argument("--hard", type=float, default=0.0, metavar="SHARE",
+                   help="share of the print-reality lines drawn from its hard recipe (coarse dot grids, typewriters, "
+                        "small photographed text; hanji.synth.printline.render_hard_line), e.g. 0.5 (default 0)")
     r.add_argument("--lr", type=float, default=None, help="backbone learning rate (the head's is 4x; default 5e-4)")
     r.add_argument("--freeze-blocks", type=int, default=None,
                    help="backbone blocks kept as they are (default 10; fewer adapts more, costs more CPU)")
@@ -108,7 +111,7 @@ def cmd_recognizer(args) -> int:
         with Bar("training recognizer", "step") as bar:
             res = run(args.out, steps=args.steps, resume=args.resume, seed=args.seed, batch_size=args.batch_size,
                       init=args.init, threads=args.threads, project=args.project, progress=bar,
-                      eval_size=args.eval_size, workers=args.workers, realistic=args.realistic, lr=args.lr,
+                      eval_size=args.eval_size, workers=args.workers, realistic=args.realistic, hard=args.hard, lr=args.lr,
                       freeze_blocks=args.freeze_blocks, eval_every=args.eval_every,
                       checkpoint_every_s=args.checkpoint_every, log=lambda m: bar.bar.write(m))
     except Cancelled:

@@ -116,16 +116,18 @@ GROUP = 4  # batches rendered together and bucketed by width, so that little of 
 def render_group(args: tuple) -> list[tuple[np.ndarray, str]]:
     """The rendered lines of group ``g``: depends only on (seed, g, sizes, realistic share), whichever
     process runs it. A share ``realistic`` of them comes from the print-reality engine
-    (:class:`hanji.synth.printline.PrintLineSampler`: print styles, thermal, photo effects, real text)."""
+    (:class:`hanji.synth.printline.PrintLineSampler`: print styles, thermal, photo effects, real text),
+    a share ``hard`` of those from its hard recipe (coarse dot grids, typewriters, small photographed text)."""
     seed, g, n_synth = args[0], args[1], args[2]
     realistic = float(args[4]) if len(args) > 4 else 0.0
+    hard = float(args[5]) if len(args) > 5 else 0.0
     n = n_synth * GROUP
     k = int(round(n * realistic))
     lines = LineSampler(seed * 1_000_003 + g, faces=font_faces(held_out=False), max_chars=24).batch(n - k) if n > k else []
     if k:
         from hanji.synth.printline import PrintLineSampler
 
-        lines += PrintLineSampler(seed * 1_000_003 + g + 500_000_000, max_chars=24).batch(k)
+        lines += PrintLineSampler(seed * 1_000_003 + g + 500_000_000, max_chars=24, hard=hard).batch(k)
     return lines
 
 
@@ -138,9 +140,9 @@ class GroupSource:
     """Batches for steps in order; groups of GROUP batches rendered here or ahead in worker processes."""
 
     def __init__(self, seed: int, batch_size: int, n_real: int, real: list, workers: int = 0,
-                 realistic: float = 0.0) -> None:
+                 realistic: float = 0.0, hard: float = 0.0) -> None:
         self.seed, self.batch_size, self.n_real, self.real = seed, batch_size, n_real, real
-        self.realistic = realistic
+        self.realistic, self.hard = realistic, hard
         self.cache: dict[int, list] = {}
         self.pending: dict[int, Any] = {}
         self.pool = None
@@ -152,6 +154,8 @@ class GroupSource:
 
     def _args(self, g: int) -> tuple:
         base = (self.seed, g, self.batch_size - self.n_real, self.n_real)
+        if self.hard:
+            return base + (self.realistic, self.hard)
         return base + (self.realistic,) if self.realistic else base
 
     def _group(self, g: int) -> list:
@@ -187,7 +191,7 @@ def run(out: str | Path, steps: int = 20000, resume: bool = False, seed: int = 0
         init: str | Path | None = None, threads: int = 0, eval_size: int = 200, eval_every: int = 500,
         checkpoint_every_s: float = 240.0, project: str | Path | None = None, project_share: float = 0.25,
         workers: int = 0, realistic: float = 0.0, lr: float | None = None, freeze_blocks: int | None = None,
-        progress: Progress = no_progress, cancel: CancelToken | None = None, log=print) -> dict[str, Any]:
+        hard: float = 0.0, progress: Progress = no_progress, cancel: CancelToken | None = None, log=print) -> dict[str, Any]:
     """Train (or resume) and return ``{"step", "best_cer", "loss", "out"}``.
 
     ``init``: a weights file to start from instead of PP-OCRv4, or ``"shipped"`` for the shipped
@@ -195,7 +199,8 @@ def run(out: str | Path, steps: int = 20000, resume: bool = False, seed: int = 0
     make up ``project_share`` of every batch. ``workers``: processes rendering lines ahead (for a
     GPU, where rendering is the bottleneck); the batches are the same whatever their number.
     ``realistic``: the share of each batch rendered by the print-reality engine (:mod:`hanji.synth.printline`);
-    with it, the held-out evaluation adds as many held-out print-reality lines. ``lr``: the backbone's
+    with it, the held-out evaluation adds as many held-out print-reality lines; ``hard``: the share of those
+    print-reality lines drawn from its hard recipe (:func:`hanji.synth.printline.render_hard_line`). ``lr``: the backbone's
     learning rate (the head's is 4x); ``freeze_blocks``: backbone blocks kept frozen (default 10)."""
     from hanji.models.device import pick_device, set_threads
     from hanji.models.recognize.charset import korean_charset
@@ -230,7 +235,7 @@ def run(out: str | Path, steps: int = 20000, resume: bool = False, seed: int = 0
         log(f"{len(real)} confirmed lines from {project}")
     n_real = int(round(batch_size * project_share)) if real else 0
 
-    source = GroupSource(seed, batch_size, n_real, real, workers, realistic)
+    source = GroupSource(seed, batch_size, n_real, real, workers, realistic, hard)
 
     def sample_batch(step: int):
         return source.batch(step)

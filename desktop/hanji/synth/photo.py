@@ -123,6 +123,27 @@ def low_resolution(img: np.ndarray, rng: random.Random) -> np.ndarray:
     return imaging.resize(small, (w, h), rng.choice(["linear", "cubic", "nearest"]))
 
 
+def small_text(img: np.ndarray, rng: random.Random) -> np.ndarray:
+    """Small print seen from a page photo: the whole line down to 13-20 px of height (its text a
+    little less; :func:`low_resolution` keeps ~18 at least), sometimes blurred first and JPEG-compressed at
+    that size, then back up to its size (as the recognizer scales a small crop up)."""
+    from hanji import imaging
+
+    h, w = img.shape[:2]
+    th = rng.uniform(13, 20)
+    if th >= h:
+        return img
+    if rng.random() < 0.5:
+        img = np.asarray(Image.fromarray(img).filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 0.6) * h / th)))
+    f = th / h
+    small = imaging.resize(img, (max(4, int(round(w * f))), max(4, int(round(h * f)))), "area")
+    if rng.random() < 0.6:
+        buf = io.BytesIO()
+        Image.fromarray(small).save(buf, format="JPEG", quality=rng.randint(40, 90))
+        small = np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"))
+    return imaging.resize(small, (w, h), rng.choice(["linear", "cubic"]))
+
+
 def jpeg(img: np.ndarray, rng: random.Random) -> np.ndarray:
     buf = io.BytesIO()
     Image.fromarray(img).save(buf, format="JPEG", quality=rng.randint(12, 70))

@@ -17,6 +17,10 @@ from PIL import Image, ImageDraw
 # styles and their weights in training renders
 STYLES = {"plain": 0.30, "bold": 0.12, "wide": 0.10, "condensed": 0.08, "bitmap": 0.14, "dotmatrix": 0.10,
           "inverse": 0.08, "heavy_wide": 0.08}
+# styles of the "hard" share of training lines (PrintLineSampler(hard=...)): the kinds of print a
+# recognizer trained on STYLES reads worst (coarse dot grids and bitmaps, fixed-pitch typewriter)
+HARD_STYLES = {"typewriter": 0.30, "dotmatrix_coarse": 0.25, "bitmap_coarse": 0.15, "dotmatrix": 0.10,
+               "plain": 0.12, "bold": 0.08}
 # a line a person can read keeps at least this contrast (97th - 3rd percentile of grey, of 255) ...
 LEGIBLE_CONTRAST = 30.0
 # ... and at least this height in pixels
@@ -87,8 +91,61 @@ def _dotmatrix(text: str, face, size: int, rng: random.Random) -> np.ndarray:
     return np.kron(m.astype(np.float32), dot)
 
 
+def _dotmatrix_coarse(text: str, face, size: int, rng: random.Random) -> np.ndarray:
+    """Dot-matrix glyphs on a coarse grid: the line rasterised at only 11-14 px (anti-aliased, then cut
+    at a random ink threshold, as a printer driver rounds a glyph to its pins), each cell one dot of
+    a random radius."""
+    small = rng.randint(11, 14)
+    m = _draw_mask(text, face, small) > rng.uniform(0.3, 0.6)
+    cell = max(2, round(size / small))
+    yy, xx = np.mgrid[0:cell, 0:cell]
+    c = (cell - 1) / 2
+    r = cell * rng.uniform(0.4, 0.58)
+    dot = np.clip(r + 0.5 - np.hypot(yy - c, xx - c), 0, 1).astype(np.float32)
+    return np.kron(m.astype(np.float32), dot)
+
+
+def _bitmap_coarse(text: str, face, size: int, rng: random.Random) -> np.ndarray:
+    """A bitmap font of only 11-14 px, cut at a random threshold and scaled up by whole pixels."""
+    small = rng.randint(11, 14)
+    m = (_draw_mask(text, face, small) > rng.uniform(0.3, 0.6)).astype(np.float32)
+    k = max(2, round(size / small))
+    return np.kron(m, np.ones((k, k * (2 if rng.random() < 0.2 else 1)), np.float32))
+
+
+def _typewriter(text: str, face, size: int, rng: random.Random) -> np.ndarray:
+    """A typewriter's line: every character in a cell of a fixed width (Hangul a full pitch, Latin,
+    digits and symbols half of it), each struck
+    with its own pressure (ink 0.5-1) and a little off the line, through a grainy ribbon."""
+    font = _font(face, size)
+    asc, desc = font.getmetrics()
+    pitch = font.getlength("가") * rng.uniform(0.95, 1.15)
+    cells = [pitch if ord(c) >= 0x1100 else pitch / 2 for c in text]  # Hangul full pitch, the rest half
+    jitter = max(1, size // 18)
+    pad = jitter + 1
+    img = np.zeros((asc + desc + 2 * pad, int(sum(cells)) + 2 * pad), np.float32)
+    x0 = 0.0
+    for c, cw in zip(text, cells):
+        g = _draw_mask(c, face, size, stroke=1 if rng.random() < 0.15 else 0)
+        gh, gw = g.shape
+        x = pad + int(x0 + (cw - gw) / 2)
+        x0 += cw
+        y = pad - 1 + rng.randint(-jitter, jitter)
+        x, y = max(0, x), max(0, y)
+        g = g[: img.shape[0] - y, : img.shape[1] - x] * rng.uniform(0.5, 1.0)
+        img[y : y + g.shape[0], x : x + g.shape[1]] = np.maximum(img[y : y + g.shape[0], x : x + g.shape[1]], g)
+    grain = np.random.default_rng(rng.getrandbits(32)).random(img.shape).astype(np.float32)
+    return img * (1 - rng.uniform(0.15, 0.45) * (grain > 0.6))
+
+
 def ink_mask(text: str, face, size: int, rng: random.Random, style: str) -> np.ndarray:
-    """The ink of ``text`` drawn in ``style`` (a key of :data:`STYLES`)."""
+    """The ink of ``text`` drawn in ``style`` (a key of :data:`STYLES` or :data:`HARD_STYLES`)."""
+    if style == "typewriter":
+        return _typewriter(text, face, size, rng)
+    if style == "dotmatrix_coarse":
+        return _dotmatrix_coarse(text, face, size, rng)
+    if style == "bitmap_coarse":
+        return _bitmap_coarse(text, face, size, rng)
     spacing = rng.choice([0, 0, 0, 1, 2, size // 5]) if len(text) < 25 else 0
     if style == "bitmap":
         return _bitmap(text, face, size, rng)

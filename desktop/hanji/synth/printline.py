@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from hanji.synth.lines import FontFace, can_render, degrade, font_coverage, font_faces
-from hanji.synth.photo import photograph
-from hanji.synth.print_effects import STYLES, legible, render_styled, thermal
+from hanji.synth.photo import photograph, small_text
+from hanji.synth.print_effects import HARD_STYLES, STYLES, legible, render_styled, thermal
 from hanji.synth.vocab import TextMix
 
 # font files never drawn from for training lines (brush handwriting, not print)
@@ -53,6 +53,8 @@ def render_print_line(text: str, face: FontFace, rng: random.Random, style: str 
                       strength: float = 1.0, info: LineInfo | None = None) -> np.ndarray:
     """One line in a print style with print and capture effects; always :func:`legible`."""
     style = style or rng.choices(list(STYLES), list(STYLES.values()))[0]
+    if style in HARD_STYLES and style not in STYLES:
+        return render_hard_line(text, face, rng, style, strength, info)
     size = rng.randint(20, 44)
     clean = render_styled(text, face, size, rng, style)
     img = clean
@@ -74,12 +76,43 @@ def render_print_line(text: str, face: FontFace, rng: random.Random, style: str 
     return img
 
 
+def render_hard_line(text: str, face: FontFace, rng: random.Random, style: str | None = None,
+                     strength: float = 1.0, info: LineInfo | None = None) -> np.ndarray:
+    """A line of the kinds read worst: a :data:`HARD_STYLES` style, mostly photographed, often small
+    (:func:`hanji.synth.photo.small_text`); always :func:`legible`."""
+    style = style or rng.choices(list(HARD_STYLES), list(HARD_STYLES.values()))[0]
+    clean = render_styled(text, face, rng.randint(20, 40), rng, style)
+    img, effects = clean, []
+    if rng.random() < 0.3 * strength:
+        img = thermal(img, rng)
+        effects.append("thermal")
+    if rng.random() < 0.7:
+        img, applied = photograph(img, rng, 0.7 * strength)
+        effects += applied
+    else:
+        img = degrade(img, rng, strength * 0.6)
+        effects.append("scan")
+    blurred = {"defocus", "motion_blur", "low_resolution"} & set(effects)
+    if rng.random() < (0.25 if blurred else 0.6) * strength:
+        out = small_text(img, rng)
+        if legible(out):
+            img = out
+            effects.append("small_text")
+    if not legible(img):
+        img, effects = clean, []
+    if info is not None:
+        info.face, info.style, info.effects = face.name, style, effects
+    return img
+
+
 class PrintLineSampler:
     """Reproducible stream of ``(image, text)``: same seed, same lines."""
 
     def __init__(self, seed: int = 0, held_out: bool = False, faces: list[FontFace] | None = None,
-                 max_chars: int = 28, strength: float = 1.0) -> None:
+                 max_chars: int = 28, strength: float = 1.0, hard: float = 0.0) -> None:
         self.rng = random.Random(seed)
+        # the share of lines from render_hard_line (0: the stream is the same as without it)
+        self.hard = hard
         self.faces = faces if faces is not None else (evaluation_faces() if held_out else training_faces())
         if not self.faces:
             raise RuntimeError("no Korean fonts found" + (" in the held-out families" if held_out else ""))
@@ -100,6 +133,8 @@ class PrintLineSampler:
             text = "".join(c for c in text if c in font_coverage(face)).strip() or "0"
         if info is not None:
             info.text_kind = kind
+        if self.hard and rng.random() < self.hard:
+            return render_hard_line(text, face, rng, strength=self.strength, info=info), text
         return render_print_line(text, face, rng, strength=self.strength, info=info), text
 
     def batch(self, n: int) -> list[tuple[np.ndarray, str]]:
