@@ -172,6 +172,7 @@ def _make_before_pg_steps(url: str) -> None:
     c.execute("DROP INDEX regions_text_grams")
     c.execute("DROP INDEX keyvalues_grams")
     c.execute("DROP FUNCTION hanji_grams(text)")
+    c.execute("DROP FUNCTION hanji_record(text, bigint, text, text, double precision, bigint)")
     c.execute("DELETE FROM meta WHERE key = 'pg_steps'")
     c.close()
 
@@ -238,6 +239,68 @@ def test_short_queries_use_the_character_pair_index(pg_url):
                 "ORDER BY id LIMIT 100"):
         plan = " ".join(r[0] for r in c.raw.execute("EXPLAIN " + sql))
         assert "regions_text_grams" in plan or "keyvalues_grams" in plan, plan
+    project.close()
+
+
+# ---------------------------------------------------------------------------------------- the window's edits
+def _whole_scans(conn, sql: str) -> list[str]:
+    """What a statement (as sent, planned with NULLs) reads that grows with the project: a table read
+    without an index condition, or rows of one aggregated (a count of the documents of a status)."""
+    import json
+
+    plan = conn.raw.execute("EXPLAIN (FORMAT JSON) " + sql.replace("%s", "NULL").replace("%%", "%")).fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    out, todo = [], [(plan[0]["Plan"], False)]
+    while todo:
+        node, aggregated = todo.pop()
+        aggregated = aggregated or node["Node Type"] == "Aggregate"
+        todo += [(n, aggregated) for n in node.get("Plans", [])]
+        rel = node.get("Relation Name")
+        if rel not in ("documents", "regions", "links", "keyvalues", "history") or node["Node Type"] == "ModifyTable":
+            continue
+        if aggregated or node["Node Type"] == "Seq Scan" or (
+                node["Node Type"] in ("Index Scan", "Index Only Scan") and "Index Cond" not in node):
+            out.append(f"{node['Node Type']} on {rel}" + (" (aggregated)" if aggregated else ""))
+    return out
+
+
+def test_a_status_change_and_the_panes_counts_read_nothing_whole(pg_url):
+    project = create_project(pg_url)
+    docs = [project.add_image_bytes(f"{i}.png", png_bytes(30 + i, 20))[0] for i in range(6)]
+    project.update_document(docs[1].id, status="done")
+    seen: list[str] = []
+    project.conn.set_trace_callback(seen.append)
+    trips = project.conn.round_trips
+    project.update_document(docs[2].id, status="done")
+    # the BEGIN with the row's read, its write, the claim, the history entry and notice with the COMMIT
+    assert project.conn.round_trips - trips <= 4, seen
+    counts = (project.document_count(), project.document_count(status="done"), project.document_count(status="new"))
+    project.conn.set_trace_callback(None)
+    assert counts == (6, 2, 4)  # what the documents pane asks after it
+    project.conn.execute("SET enable_seqscan = off")  # a table this small is read whole unless told not to
+    whole = {sql: _whole_scans(project.conn, sql) for sql in seen if sql.split()[0].upper() in ("SELECT", "DELETE")}
+    assert not any(whole.values()), whole
+    project.remove_documents([docs[1].id])
+    assert (project.document_count(), project.document_count(status="done")) == (5, 1)
+    project.undo()
+    assert (project.document_count(), project.document_count(status="done")) == (6, 2)
+    assert project.document_count(status="done", name="2.png") == 1  # other filters: the rows themselves
+    project.close()
+
+
+def test_images_read_in_id_order_come_a_few_dozen_a_round_trip(pg_url):
+    project = create_project(pg_url)
+    datas = [png_bytes(20 + i, 20, text=str(i)) for i in range(40)]
+    docs = [project.add_image_bytes(f"{i}.png", d)[0] for i, d in enumerate(datas)]
+    trips = project.conn.round_trips
+    assert [project.image_bytes(d.id) for d in docs] == datas
+    assert project.conn.round_trips - trips <= 4  # 1, then 32 ahead, then the rest
+    assert project.image_bytes(docs[5].id) == datas[5]  # out of order: that one
+    project.image_bytes(docs[6].id)  # (the next ones read ahead)
+    project.remove_documents([docs[7].id])
+    with pytest.raises(HanjiError, match="no document"):
+        project.image_bytes(docs[7].id)
+    assert project.image_bytes(docs[8].id) == datas[8]
     project.close()
 
 

@@ -237,21 +237,29 @@ class Claims:
         ids = sorted({int(d) for d in doc_ids if d is not None})  # one order: two seats never wait on each other
         if not ids:
             return
-        if not is_postgres(conn):
+        pg = is_postgres(conn)
+        if not pg:
             take_over = True  # one writer holds a project file (store/lock.py): any other claim is a dead seat's
-        now = now_on(conn)
-        stale = now - self.claim_expiry_s
         who = self.user
-        cond = "" if take_over else " WHERE claims.seat = excluded.seat OR claims.renewed < ?"
-        sql = (f"INSERT INTO claims({_COLS}) VALUES (?,?,?,?,?) ON CONFLICT(doc_id) DO UPDATE SET "
+        if pg:  # the server's clock, read by the statement itself (no round trip of its own)
+            now = None
+            at = "extract(epoch FROM statement_timestamp())::float8"
+            stale_sql = f"{at} - ?"
+        else:
+            now = now_on(conn)
+            at, stale_sql = "?", "?"
+        cond = "" if take_over else f" WHERE claims.seat = excluded.seat OR claims.renewed < {stale_sql}"
+        sql = (f"INSERT INTO claims({_COLS}) VALUES (?,?,?,{at},{at}) ON CONFLICT(doc_id) DO UPDATE SET "
                "holder = excluded.holder, seat = excluded.seat, renewed = excluded.renewed, "
                "taken = CASE WHEN claims.seat = excluded.seat THEN claims.taken ELSE excluded.taken END"
                f"{cond} RETURNING doc_id")
         for d in ids:
-            args = (d, who, self.seat, now, now) + (() if take_over else (stale,))
+            args = (d, who, self.seat) + (() if pg else (now, now))
+            if not take_over:
+                args += (self.claim_expiry_s,) if pg else (now - self.claim_expiry_s,)
             if _exec(conn, sql, args).fetchone() is None:
                 row = _exec(conn, f"SELECT {_COLS} FROM claims WHERE doc_id = ?", (d,)).fetchone()
-                held = self._claim(row, now)
+                held = self._claim(row, now if now is not None else now_on(conn))
                 name = self._doc_name(conn, d)
                 raise DocumentClaimed(
                     f"document {name!r} is being edited by {_person(held.holder)} (claimed "

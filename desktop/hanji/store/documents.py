@@ -125,6 +125,8 @@ class Documents:
         if bad:
             raise ValueError(f"cannot change {sorted(bad)} of a document")
 
+        written: list[dict[str, Any]] = []
+
         def fn(conn):
             before = self._get_row(conn, "documents", doc_id)
             if before is None:
@@ -135,13 +137,15 @@ class Documents:
             doc.__post_init__()
             after = dict(before, status=doc.status, doc_type=doc.doc_type, name=doc.name,
                          attrs=json.dumps(doc.attrs, ensure_ascii=False), updated=time.time())
+            written[:] = [after]
             if after == before:
                 return []
             self._put_row(conn, "documents", after)
             return [["documents", doc_id, before, after]]
 
         self._edit("document", fn, record)
-        return self.document(doc_id)
+        # the row as this edit's transaction wrote it (not read back: a round trip on a server)
+        return rows.document_from_row(written[0])
 
     def remove_documents(self, doc_ids: Iterable[int], label: str = "remove document") -> list[int]:
         """Remove documents with their regions, links and key-values as one undoable step (undo

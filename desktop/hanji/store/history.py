@@ -49,6 +49,13 @@ class History:
     def _record(self, conn: sqlite3.Connection, label: str, deltas: list[list[Any]]) -> None:
         if not deltas:
             return
+        if getattr(conn, "is_postgres", False):  # the same three statements as one (pg_schema.PG2_RECORD)
+            args = (self.user, self._step, label, json.dumps(deltas, ensure_ascii=False), time.time(), _doc_of(deltas))
+            if self._group_depth and self._step is None:  # the group's later edits take its step
+                self._step = conn.execute("SELECT hanji_record(?,?,?,?,?,?)", args).fetchone()[0]
+            else:  # nothing to read back: sent with the COMMIT
+                conn.defer("SELECT hanji_record(?,?,?,?,?,?)", args)
+            return
         # a new edit drops the redo steps of its author only: other seats' redo stays (many writers)
         conn.execute("DELETE FROM history WHERE undone=1 AND author=?", (self.user,))
         if self._step is None:

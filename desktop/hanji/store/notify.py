@@ -115,9 +115,10 @@ class Notify:
         if not changes or not is_postgres(conn):
             return
         sql = "SELECT pg_notify(%s, %s)" if type(conn).__module__.startswith("psycopg") else "SELECT pg_notify(?, ?)"
+        run = getattr(conn, "defer", conn.execute)  # the store's connection sends it with the COMMIT (store/pg.py)
         for ch in changes:
             if not ch.seat:
-                conn.execute(sql, (CHANNEL, payload(self.seat, ch)))
+                run(sql, (CHANNEL, payload(self.seat, ch)))
                 setattr(ch, _SENT, True)
 
     def _announce(self, change: Change) -> None:

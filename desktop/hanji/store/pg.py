@@ -169,6 +169,11 @@ class PgConnection:
         self.readonly = readonly
         self._lock = threading.RLock()
         self._in_tx = False
+        # statements not sent yet: a transaction's BEGIN and lock, and what :meth:`defer` holds back;
+        # they go in one round trip with the next statement (pipeline mode) or the COMMIT
+        self._pending: list[tuple[str, tuple]] = []
+        self._begun = False  # the open transaction's BEGIN has reached the server
+        self.round_trips = 0  # requests that waited on the server's answer (tests count them)
         self.total_changes = 0
         self.trace: Any = None  # a callable given each statement as run (tests count them)
         self.raw = _connect(url, self.display, readonly)
@@ -207,7 +212,8 @@ class PgConnection:
                 ) -> Result:
         """``prepare=False``: planned for these parameters every time, never a prepared statement's
         generic plan (psycopg prepares a statement run five times; a search's best plan depends on
-        how common the query is)."""
+        how common the query is). ``BEGIN IMMEDIATE`` is held back and sent with the transaction's
+        first statement (one round trip for the BEGIN, the project's lock and that statement)."""
         word = sql.lstrip()[:9].upper()
         with self._lock:
             if word.startswith(("COMMIT", "END")) or (word.startswith("ROLLBACK") and " TO " not in sql.upper()):
@@ -218,27 +224,61 @@ class PgConnection:
             q, returns = translate(sql, isinstance(params, dict))
             if self.trace is not None:
                 self.trace(q)
+            if word.startswith("BEGIN"):  # (with its isolation level, where it names one)
+                self._pending = [(re.sub(r"\s+IMMEDIATE\b", "", q, flags=re.I), ())]
+                if "IMMEDIATE" in sql.upper():
+                    self._pending.append((f"SELECT pg_advisory_xact_lock({LOCK_KEY})", ()))
+                self._in_tx, self._begun = True, False
+                return Result([], None, -1, None)
             try:
-                if word.startswith("BEGIN") and "IMMEDIATE" in sql.upper():  # one round trip for both
-                    q = f"BEGIN; SELECT pg_advisory_xact_lock({LOCK_KEY})"
-                    cur = self.raw.execute(q)
-                else:
-                    cur = self.raw.execute(q, params if params is not None else (), prepare=prepare)
-                if word.startswith("BEGIN"):
-                    self._in_tx = True
+                cur = self._send(q, params if params is not None else (), prepare)
                 rows = cur.fetchall() if cur.description is not None else []
             except _psycopg().Error as e:
-                if word.startswith("BEGIN") and not self.broken:  # the lock not had: no transaction left open
-                    self._in_tx = False
-                    try:
-                        self.raw.execute("ROLLBACK")
-                    except _psycopg().Error:
-                        pass
                 raise self._error(e) from e
             lastrowid = rows[0][0] if returns and rows else None
             if not word.startswith("SELECT"):
                 self.total_changes += max(cur.rowcount, 0)
             return Result(rows, lastrowid, cur.rowcount, cur.description)
+
+    def defer(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """Run ``sql`` (a statement whose answer nobody reads, such as a ``pg_notify``) in the open
+        transaction, sent with the next statement or the COMMIT instead of on its own round trip;
+        dropped with a rollback. An error in it fails the transaction at that point."""
+        with self._lock:
+            q, _ = translate(sql, False)
+            if self.trace is not None:
+                self.trace(q)
+            if not self._in_tx:
+                self.execute(sql, params)
+                return
+            self._pending.append((q, tuple(params)))
+
+    def _send(self, q: str, params, prepare: bool | None = None):
+        """``q`` on the server after the statements held back, all in one round trip (the caller
+        holds the lock and turns psycopg's errors into the store's)."""
+        self.round_trips += 1
+        if not self._pending:
+            return self.raw.execute(q, params, prepare=prepare)
+        pending, self._pending = self._pending, []
+        begin = pending[0][0].upper().startswith("BEGIN")
+        if begin:
+            self._begun = True
+        try:
+            with self.raw.pipeline():
+                for pq, pp in pending:
+                    self.raw.execute(pq, pp)
+                cur = self.raw.execute(q, params, prepare=prepare)
+        except _psycopg().Error:
+            if begin and not self.broken and (
+                    self.raw.info.transaction_status == _psycopg().pq.TransactionStatus.IDLE):
+                self._in_tx = False  # the BEGIN itself did not take: no transaction is open
+            raise
+        return cur
+
+    def _flush(self) -> None:
+        """Send the statements held back (before a statement that does not go through :meth:`_send`)."""
+        if self._pending:
+            self._send("SELECT 1", ())
 
     def executemany(self, sql: str, seq: Iterable[Sequence[Any]]) -> Result:
         with self._lock:
@@ -249,6 +289,8 @@ class PgConnection:
             if self.trace is not None:
                 self.trace(q)
             try:
+                self._flush()
+                self.round_trips += 1
                 with self.raw.cursor() as cur:
                     cur.executemany(q, list(seq))
                     n = cur.rowcount
@@ -268,6 +310,8 @@ class PgConnection:
                 self.trace(q)
             n = 0
             try:
+                self._flush()
+                self.round_trips += 1
                 with self.raw.cursor() as cur, cur.copy(q) as copy:
                     for r in rows:
                         copy.write_row(r)
@@ -278,24 +322,45 @@ class PgConnection:
             return n
 
     def _end(self, sql: str) -> Result:
-        """COMMIT or ROLLBACK: the transaction is over either way (a failed COMMIT rolls back)."""
+        """COMMIT or ROLLBACK: the transaction is over either way (a failed COMMIT rolls back). A
+        transaction none of whose statements reached the server sends nothing; statements held back
+        go with the COMMIT (one round trip) and are dropped by a ROLLBACK."""
+        pending, self._pending = self._pending, []
+        commit = sql.lstrip().upper().startswith("COMMIT")
         try:
+            if pending and pending[0][0].upper().startswith("BEGIN") and not self._begun:
+                if not commit or not any(not q.startswith("SELECT pg_advisory_xact_lock") for q, _ in pending[1:]):
+                    return Result([], None, -1, None)  # nothing reached the server: nothing to send
+            elif not commit:
+                pending = []
             if self.broken:
-                if sql.lstrip().upper().startswith("COMMIT"):
+                if commit:
                     raise ConnectionLost("the connection to the database server was lost: this change was not "
                                          "saved", self.display)
                 return Result([], None, -1, None)
+            pq = _psycopg().pq
+            self.round_trips += 1
             try:
-                pq = _psycopg().pq
-                if sql.lstrip().upper().startswith("COMMIT") and (
-                        self.raw.info.transaction_status == pq.TransactionStatus.INERROR):
+                if commit and self.raw.info.transaction_status == pq.TransactionStatus.INERROR:
                     self.raw.execute("ROLLBACK")
                     raise HanjiError("the change was not written: an error ended the transaction", self.display)
-                self.raw.execute(sql)
+                if pending:
+                    try:
+                        with self.raw.pipeline():
+                            for q, p in pending:
+                                self.raw.execute(q, p)
+                            self.raw.execute(sql)
+                    except _psycopg().Error:
+                        if not self.broken and self.raw.info.transaction_status != pq.TransactionStatus.IDLE:
+                            self.raw.execute("ROLLBACK")
+                        raise
+                else:
+                    self.raw.execute(sql)
             except _psycopg().Error as e:
                 raise self._error(e) from e
         finally:
             self._in_tx = False
+            self._begun = False
         return Result([], None, -1, None)
 
     def _error(self, e: Exception) -> Exception:

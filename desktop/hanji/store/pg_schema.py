@@ -328,8 +328,9 @@ PG_MIGRATIONS: dict[str, str] = {
 # ---------------------------------------------------------------------------------------- PostgreSQL's own steps
 # Schema steps only a PostgreSQL project takes, after every step of MIGRATIONS; the meta row
 # ``pg_steps`` counts those a project has (none: 0), so that SQLite's schema and version stay as
-# they are. Each must be additive and kept by the server itself (functions, indexes, triggers): a
-# seat of an older Hanji, which does not know the step, goes on writing correctly.
+# they are. Each must be additive, safe to run again (OR REPLACE, IF NOT EXISTS) and kept by the
+# server itself (functions, indexes, triggers): a seat of an older Hanji, which does not know the
+# step, goes on writing correctly.
 
 # One- and two-character search (issue 20): pg_trgm indexes three characters, so a short query was a
 # scan of every region's text (2-character Hangul p95 292-532 ms at 10,000 documents). A GIN index on
@@ -337,7 +338,7 @@ PG_MIGRATIONS: dict[str, str] = {
 # contains a query of one or two characters exactly when its array holds it. The array is computed
 # by the server (an expression index), so every write path (COPY, undo, other seats) keeps it.
 PG1_SHORT_SEARCH = """
-CREATE FUNCTION hanji_grams(t text) RETURNS text[] LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+CREATE OR REPLACE FUNCTION hanji_grams(t text) RETURNS text[] LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
 DECLARE
     a text[] := string_to_array(t, NULL);
     r text[] := a;
@@ -348,11 +349,29 @@ BEGIN
     RETURN r;
 END $$;
 SET LOCAL maintenance_work_mem = '256MB';
-CREATE INDEX regions_text_grams ON regions USING gin (hanji_grams(lower(text)));
-CREATE INDEX keyvalues_grams ON keyvalues USING gin ((hanji_grams(lower(key)) || hanji_grams(lower(value))));
+CREATE INDEX IF NOT EXISTS regions_text_grams ON regions USING gin (hanji_grams(lower(text)));
+CREATE INDEX IF NOT EXISTS keyvalues_grams ON keyvalues USING gin ((hanji_grams(lower(key)) || hanji_grams(lower(value))));
 """
 
-PG_STEPS: list[tuple[str, str]] = [("pg1_short_search", PG1_SHORT_SEARCH)]
+# An edit's history entry in one statement (issue 20: a round trip is what a window's edit waits on
+# over a network, or on a busy server): its author's redo steps dropped, the next step number taken,
+# the entry written; the same three statements the store sends on SQLite, in the same order (the
+# counts' statement triggers fire for each). ``step`` NULL: the next one.
+PG2_RECORD = """
+CREATE OR REPLACE FUNCTION hanji_record(who text, step_ bigint, label_ text, deltas_ text, at_ double precision,
+                                        doc bigint) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE s bigint := step_;
+BEGIN
+    DELETE FROM history WHERE undone = 1 AND author = who;
+    IF s IS NULL THEN
+        SELECT COALESCE(MAX(step), 0) + 1 INTO s FROM history;
+    END IF;
+    INSERT INTO history (step, label, deltas, undone, at, author, doc_id) VALUES (s, label_, deltas_, 0, at_, who, doc);
+    RETURN s;
+END $$;
+"""
+
+PG_STEPS: list[tuple[str, str]] = [("pg1_short_search", PG1_SHORT_SEARCH), ("pg2_record", PG2_RECORD)]
 PG_STEPS_KEY = "pg_steps"  # the meta row: how many of PG_STEPS the project has
 
 

@@ -50,6 +50,41 @@ class PgProjectStore(ProjectStore):
         seat's disk is nothing to the other seats."""
         return super().add_image(path, link=False, name=name)
 
+    READ_AHEAD = 32  # images read in one statement when they are asked for in id order (an export)
+    READ_AHEAD_BYTES = 16 << 20  # (at most this much beyond the one asked for)
+
+    def image_bytes(self, doc_id: int) -> bytes:
+        """The encoded image of a document. Asked for in id order (an export, a check), the images of
+        the next documents come in the same statement (up to :attr:`READ_AHEAD` documents and
+        :attr:`READ_AHEAD_BYTES`): one round trip a few dozen documents instead of two a document."""
+        with self._mutex:
+            ahead: dict[int, bytes] = self.__dict__.setdefault("_images_ahead", {})
+            data = ahead.pop(doc_id, None)
+            if data is not None:
+                return data
+            last = self.__dict__.get("_image_last")
+            self._image_last = doc_id
+            got = self.conn.execute(
+                "SELECT id, data FROM (SELECT d.id, i.data, i.size, SUM(i.size) OVER (ORDER BY d.id) AS run "
+                "FROM documents d JOIN images i ON i.sha256 = d.sha256 WHERE d.id >= ? ORDER BY d.id LIMIT ?) x "
+                "WHERE id = ? OR run - size < ?",
+                (doc_id, self.READ_AHEAD if last is not None and last < doc_id else 1, doc_id,
+                 self.READ_AHEAD_BYTES)).fetchall()
+            ahead.clear()
+            for i, d in got:
+                if i == doc_id:
+                    data = d
+                else:
+                    ahead[i] = d
+        if data is None:  # no such document, or its image is not in the database: the clear errors
+            return super().image_bytes(doc_id)
+        return data
+
+    def _emit(self, change) -> None:
+        if change.table == "documents":  # a removed document's image is not read ahead
+            self.__dict__.get("_images_ahead", {}).clear()
+        super()._emit(change)
+
     @property
     def _db(self):
         raise NotImplementedError("sqlite-utils is the SQLite backend's")
@@ -58,6 +93,21 @@ class PgProjectStore(ProjectStore):
         """After bulk work: fresh planner statistics."""
         with self._mutex:
             self.conn.execute("ANALYZE")
+
+    def document_count(self, status: str | None = None, doc_type: str | None = None,
+                       name: str | None = None) -> int:
+        """As on SQLite; with no filter but the status, read from the ``counts`` table the triggers
+        keep (the documents pane asks it after every change: a count of every document's row grows
+        with the project, a few ms a 10,000 on PostgreSQL)."""
+        if doc_type is not None or name:
+            return super().document_count(status, doc_type, name)
+        with self._mutex:
+            if status:
+                r = self.conn.execute("SELECT COALESCE(SUM(n), 0) FROM counts WHERE name = ?",
+                                      (f"documents:{status}",)).fetchone()
+            else:
+                r = self.conn.execute("SELECT COALESCE(SUM(n), 0) FROM counts WHERE name LIKE 'documents:%'").fetchone()
+        return int(r[0])
 
     # ------------------------------------------------------------------ search
     def _pg_search(self, query: str, limit: int, table: str, columns: tuple[str, ...],
