@@ -48,21 +48,16 @@ def png(i: int) -> bytes:
     return buf.getvalue()
 
 
-def build(path: Path, docs: int) -> None:
-    """A project of ``docs`` documents with PER_DOC regions each, made in the store's own transactions
-    (its triggers keep the search index and the counts, as for any edit); rows go in with
-    ``executemany`` a chunk of documents at a time, so that the 100k project builds in minutes."""
+def chunks(docs: int, size: int = 1000):
+    """The rows of the project of ``docs`` documents, ``size`` documents at a time: ``(images,
+    documents, regions)`` as tuples in the tables' column order (``benchmarks/scale_pg.py`` writes the
+    same rows into a server with COPY)."""
     rng = random.Random(docs)
-    t0 = time.perf_counter()
-    tmp = path.with_name(path.name + ".building")
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(tmp) + suffix).unlink(missing_ok=True)
-    store = ProjectStore.create(tmp)
     now = time.time()
     rid = 0
-    for start in range(0, docs, 1000):
+    for start in range(0, docs, size):
         images, documents, regions = [], [], []
-        for d in range(start, min(docs, start + 1000)):
+        for d in range(start, min(docs, start + size)):
             info = inspect_bytes(png(d), f"{d}.png")
             images.append((info.sha256, info.data, len(info.data), info.mime))
             documents.append((d + 1, f"영수증_{d:06d}.png", info.sha256, info.width, info.height, rng.choice(STATUSES),
@@ -75,13 +70,26 @@ def build(path: Path, docs: int) -> None:
                                      [round(x + 12, 3), round(y + 3, 3)], [round(x, 3), round(y + 3, 3)]])
                 regions.append((rid, d + 1, "quad", points, text, rng.choice(("confirmed", "machine", "review")),
                                 "human", None, k, "", "[]", None, "{}", now))
+        yield images, documents, regions
+
+
+def build(path: Path, docs: int) -> None:
+    """A project of ``docs`` documents with PER_DOC regions each, made in the store's own transactions
+    (its triggers keep the search index and the counts, as for any edit); rows go in with
+    ``executemany`` a chunk of documents at a time, so that the 100k project builds in minutes."""
+    t0 = time.perf_counter()
+    tmp = path.with_name(path.name + ".building")
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(tmp) + suffix).unlink(missing_ok=True)
+    store = ProjectStore.create(tmp)
+    for images, documents, regions in chunks(docs):
         with store._tx() as conn:  # the benchmark's fixture only: raw rows, the store's transaction
             conn.executemany("INSERT INTO images(sha256, data, size, mime) VALUES (?,?,?,?)", images)
             conn.executemany("INSERT INTO documents(id, name, sha256, width, height, status, doc_type, path, attrs, "
                              "added, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?)", documents)
             conn.executemany("INSERT INTO regions(id, doc_id, kind, points, text, status, source, confidence, ord, "
                              "label, tags, machine_text, attrs, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", regions)
-        print(f"  built {min(docs, start + 1000):,} / {docs:,} documents", file=sys.stderr, end="\r")
+        print(f"  built {documents[-1][0]:,} / {docs:,} documents", file=sys.stderr, end="\r")
     store.optimize()
     store.close()
     tmp.rename(path)

@@ -13,10 +13,6 @@ from hanji.store import names, rows
 from hanji.store.project import ProjectStore
 
 
-def _like(q: str) -> str:
-    return "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 class PgProjectStore(ProjectStore):
     """A Hanji project in a PostgreSQL database (``postgresql://user@host:port/dbname``). Many
     seats may have it open for writing at once; each edit is one transaction, committed (on the
@@ -113,27 +109,21 @@ class PgProjectStore(ProjectStore):
     def _pg_search(self, query: str, limit: int, table: str, columns: tuple[str, ...],
                    like_columns: tuple[str, ...], order: str) -> list[Any]:
         """The first ``limit`` rows by id whose ``like_columns`` contain ``query`` (lower-cased by the
-        server on both sides), in ``order``. Three characters and more: ``LIKE`` (pg_trgm's indexes);
-        one or two: the character-pair index of the step ``pg1_short_search`` (the array holds the
-        query exactly when the text contains it), with ``strpos`` beside it so that a query common
-        enough for the planner to walk the ids in order tests the cheap condition first. Planned for
-        each query (never a generic plan): how common it is decides between walking the ids and the
-        index."""
+        server on both sides), in ``order``, by the character-pair index of the step
+        ``pg1_short_search``: rows whose array holds the query's pairs (its character, for one), then
+        ``strpos`` (exact; tested first where the planner walks the ids in order, a query common
+        enough). Planned for each query (never a generic plan): how common it is decides between
+        walking the ids and the index."""
         q = nfc(query).strip()
         if not q or limit <= 0:
             return []
-        if len(q) <= 2:
-            grams = " || ".join(f"hanji_grams(lower({c}))" for c in like_columns)
-            found = " OR ".join(f"strpos(lower({c}), lower(?)) > 0" for c in like_columns)
-            where = f"{grams} @> ARRAY[lower(?)] AND ({found})"
-            args: tuple = (q, *[q] * len(like_columns), limit)
-        else:
-            where = " OR ".join(f"lower({c}) LIKE ? ESCAPE '\\'" for c in like_columns)
-            args = (*[_like(q)] * len(like_columns), limit)
+        grams = " || ".join(f"hanji_grams(lower({c}))" for c in like_columns)
+        found = " OR ".join(f"strpos(lower({c}), lower(?)) > 0" for c in like_columns)
         with self._mutex:
             return self.conn.execute(
-                f"SELECT * FROM (SELECT {','.join(columns)} FROM {table} WHERE {where} ORDER BY id LIMIT ?) hits "
-                f"ORDER BY {order}", args, prepare=False).fetchall()
+                f"SELECT * FROM (SELECT {','.join(columns)} FROM {table} WHERE {grams} @> hanji_query_grams(lower(?)) "
+                f"AND ({found}) ORDER BY id LIMIT ?) hits ORDER BY {order}",
+                (q, *[q] * len(like_columns), limit), prepare=False).fetchall()
 
     def search(self, query: str, limit: int = 100) -> list[Region]:
         """Regions whose text contains ``query`` (case-insensitive, any length): the first ``limit``
