@@ -28,6 +28,7 @@ if sys.path and os.path.abspath(sys.path[0] or ".") == os.path.dirname(os.path.a
 
 import argparse
 import csv
+import dataclasses
 import io
 import shutil
 import subprocess
@@ -119,16 +120,18 @@ class Hanji:
         self.maps: list = []  # the first maps it was given, to time the hand-written post-process on after
         det, post = self.p.detector, self.p.detector.post
         self.post_raw = post
+        owner = self
 
-        def timed_post(*a, **k):
-            if len(self.maps) < 20:
-                self.maps.append((a, k))
-            t = time.perf_counter()
-            out = post(*a, **k)
-            self.post_s += time.perf_counter() - t
-            return out
+        class TimedPost(type(post)):  # the same settings (the detector may copy it with another threshold), timed
+            def __call__(self, *a, **k):
+                if len(owner.maps) < 20:
+                    owner.maps.append((a, k))
+                t = time.perf_counter()
+                out = super().__call__(*a, **k)
+                owner.post_s += time.perf_counter() - t
+                return out
 
-        det.post = timed_post
+        det.post = TimedPost(**{f.name: getattr(post, f.name) for f in dataclasses.fields(post)})
 
     def page(self, rgb):
         regions = self.p.page(rgb)

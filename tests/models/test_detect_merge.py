@@ -195,3 +195,78 @@ def test_pipeline_joins_a_spaced_hangul_label_but_not_a_latin_code_beside_a_quan
     assert len(hit["seong"]) == 1 and hit["seong"] == hit["myeong"]
     assert regions[hit["seong"][0]].text.replace(" ", "") == "성명"
     assert regions[hit["code"][0]].text == "GA" and regions[hit["qty"][0]].text == "3"
+
+
+def test_fragments_on_a_slanted_row_join_along_the_row():
+    """A spaced title photographed at a slant: each syllable's box comes out upright (a square blob's
+    own angle means nothing) while the row runs at 12 degrees; the fragments join, and the joined quad
+    follows the row. Fragments stepping down more steeply (a staircase of rows) stay apart."""
+    import math
+
+    from hanji.models.detect.merge import joined_quad
+
+    h, step, slope = 36, 2.0 * 36, math.radians(12)
+    centres = [(200 + k * step * math.cos(slope), 300 + k * step * math.sin(slope)) for k in range(5)]
+    upright = [geometry.rect_points(cx - h / 2, cy - h / 2, cx + h / 2, cy + h / 2) for cx, cy in centres]
+    assert sorted(map(sorted, merge_groups(upright, MergeRule()))) == [[0, 1, 2, 3, 4]]
+    quad = joined_quad(upright)
+    (x0, y0), (x1, y1) = quad[0], quad[1]
+    assert abs(math.degrees(math.atan2(y1 - y0, x1 - x0)) - 12) < 1
+    c, s = math.cos(slope), math.sin(slope)
+    u0, u1 = -h / 2, 4 * step + h / 2
+    true = [(200 + u * c - v * s, 300 + u * s + v * c) for u, v in ((u0, -h / 2), (u1, -h / 2), (u1, h / 2), (u0, h / 2))]
+    assert geometry.iou(quad, true) > 0.8  # an upright box around the row would be far taller than the line
+    steep = [geometry.rect_points(200 + k * 1.8 * h, 300 + k * 0.9 * h, 200 + k * 1.8 * h + h, 300 + k * 0.9 * h + h)
+             for k in range(3)]  # 27 degrees
+    assert len(merge_groups(steep, MergeRule())) == 3
+
+
+def test_a_faint_syllable_is_kept_when_it_joins_a_kept_piece_and_reads_as_hangul():
+    from hanji.models.detect.merge import join_fragments
+    from hanji.models.detect.postprocess import Detection
+
+    h = 20
+    jik = geometry.rect_points(100, 50, 100 + h, 50 + h)  # faint: 0.45, under the box threshold
+    wi = geometry.rect_points(100 + 1.8 * h, 50, 100 + 2.8 * h, 50 + h)
+    lone = geometry.rect_points(100, 250, 100 + h, 250 + h)  # faint and alone: noise
+    code = geometry.rect_points(300, 150, 300 + h, 150 + h)  # faint 'G' beside a kept '3'
+    qty = geometry.rect_points(300 + 1.8 * h, 150, 300 + 2.4 * h, 150 + h)
+    dets = [Detection(q, s, "quad") for q, s in ((jik, 0.45), (wi, 0.9), (lone, 0.45), (code, 0.45), (qty, 0.9))]
+    texts = {0: "직", 1: "위", 2: "가", 3: "G", 4: "3"}
+
+    def read(shapes):
+        return [texts[[d.points for d in dets].index(s)] for s in shapes]
+
+    out = join_fragments(dets, MergeRule(), read=read, min_score=0.5)
+    assert len(out) == 2  # '직 위' one line, '3' alone; the lone faint piece and the faint 'G' gone
+    assert any(geometry.iou(o.points, geometry.rect_points(100, 50, 100 + 2.8 * h, 50 + h)) > 0.9 for o in out)
+    assert any(geometry.iou(o.points, qty) > 0.9 for o in out)
+    # without reading the pieces a faint one is never kept
+    assert [o.points for o in join_fragments(dets, MergeRule(), min_score=0.5)] == [wi, qty]
+
+
+class FaintNet(InkNet):
+    """InkNet with the ink left of ``x`` faint (a box score of 0.44 where the rest scores 0.79): the
+    first syllable of a spaced label, as a fine-tuned detector's map had it on certificates (0.47)."""
+
+    def __init__(self, rgb: np.ndarray, x: int):
+        super().__init__(rgb)
+        ink = self.ink.astype(np.float32)
+        ink[:, :x] *= 0.6
+        self.ink = ink.astype(np.uint8)
+
+
+def test_pipeline_keeps_a_faint_first_syllable_of_a_spaced_label():
+    from hanji.models.detect import TextDetector
+    from hanji.models.pipeline import OcrPipeline
+
+    rgb, boxes = _code_and_quantity_page()
+    x = int(geometry.bbox(boxes["seong"])[2]) + 4  # 성 faint, 명 not (the code row sits right of it)
+    rgb = rgb.copy()
+    rgb[:200] = 255  # only the label
+    det = TextDetector(net=FaintNet(rgb, x), device="cpu")
+    assert not _which(det.detect(rgb), boxes)["seong"]  # under the box threshold on its own
+    regions = OcrPipeline(detector=det, recognizer="ko", direction=None).page(rgb)
+    hit = _which(regions, boxes)
+    assert len(hit["seong"]) == 1 and hit["seong"] == hit["myeong"]
+    assert regions[hit["seong"][0]].text.replace(" ", "") == "성명"

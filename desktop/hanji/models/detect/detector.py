@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -96,8 +97,12 @@ class TextDetector:
         rgb = as_rgb(rgb)
         h, w = rgb.shape[:2]
         prob, sx, sy = self.prob_map(rgb)
-        dets = [d for d in self.post(prob, sx, sy, w, h) if _big_enough(d)]
-        return join_fragments(dets, self.merge, rgb, read) if self.merge is not None else dets
+        post, keep = self.post, 0.0
+        if self.merge is not None and read is not None and self.merge.weak_score < post.box_thresh:
+            # faint pieces too: the merge keeps those that join a kept piece and read as Hangul
+            post, keep = dataclasses.replace(post, box_thresh=self.merge.weak_score), post.box_thresh
+        dets = [d for d in post(prob, sx, sy, w, h) if _big_enough(d)]
+        return join_fragments(dets, self.merge, rgb, read, min_score=keep) if self.merge is not None else dets
 
     __call__ = detect
 

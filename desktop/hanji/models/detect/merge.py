@@ -60,15 +60,36 @@ class MergeRule:
     max_height_ratio: float = 1.45
     max_offset: float = 0.3  # centres' distance across the line, in text heights
     max_angle_deg: float = 6.0
+    weak_score: float = 0.4  # a piece whose box score is under the post-process's ``box_thresh`` but at
+    # least this is kept when it joins a kept piece and reads as Hangul (a lone syllable of a widely
+    # spaced label whose kernel came out faint: ``직`` of ``직 위`` at 0.47); only when the pieces are read
+    max_slope_deg: float = 20.0  # two fragments: the line through their centres at most this steep (a
+    # fragment's own angle means nothing: a syllable's box is about square, and on a page photographed
+    # at a slant it comes out upright or a quarter-turn off while its line runs at 10-15 degrees)
+
+    def row_angle(self, a: _Box, b: _Box) -> float | None:
+        """The direction of the row two boxes would share (radians); None when they cannot share one.
+        Boxes wider than a fragment give it (they must agree); two fragments, the line through their
+        centres."""
+        long = [x for x in (a, b) if not self.is_fragment(x)]
+        if len(long) == 2:
+            if abs(math.degrees(a.angle - b.angle)) > self.max_angle_deg:
+                return None
+            return (a.angle + b.angle) / 2
+        if long:
+            return long[0].angle
+        first, second = (a, b) if a.cx <= b.cx else (b, a)
+        ang = math.atan2(second.cy - first.cy, second.cx - first.cx)
+        return ang if abs(math.degrees(ang)) <= self.max_slope_deg else None
 
     def gap(self, a: _Box, b: _Box) -> float | None:
         """The gap between two boxes on one row, in text heights; None when they are not on one row."""
         h = min(a.h, b.h)
         if h <= 0 or max(a.h, b.h) > self.max_height_ratio * h:
             return None
-        if abs(math.degrees(a.angle - b.angle)) > self.max_angle_deg:
+        ang = self.row_angle(a, b)
+        if ang is None:
             return None
-        ang = (a.angle + b.angle) / 2
         ux, uy = math.cos(ang), math.sin(ang)
         dx, dy = b.cx - a.cx, b.cy - a.cy
         along, across = dx * ux + dy * uy, -dx * uy + dy * ux
@@ -166,23 +187,32 @@ def merge_groups(shapes: list, rule: MergeRule | None = None, gray: np.ndarray |
 
 
 def join_fragments(dets: list, rule: MergeRule | None = None, rgb: np.ndarray | None = None,
-                   read: Callable[[list], list[str]] | None = None) -> list:
+                   read: Callable[[list], list[str]] | None = None, min_score: float = 0.0) -> list:
     """:class:`~hanji.models.detect.postprocess.Detection` list with the pieces of each
     letter-spaced line joined into one quad (its score the members' mean, weighted by width).
     ``read(shapes) -> texts`` (the recognizer on those shapes of the image, in one batch) reads the
-    pieces the rule would join, and a pair joins only when :func:`hangul_join` allows it."""
+    pieces the rule would join, and a pair joins only when :func:`hangul_join` allows it.
+    Detections scored under ``min_score`` are weak: one is kept only when it joins a piece that is
+    not, and then only when it reads as Hangul (never without ``read``)."""
     from hanji.models.detect.postprocess import Detection
 
+    weak = {i for i, d in enumerate(dets) if d.score < min_score}
     if len(dets) < 2:
-        return list(dets)
+        return [d for i, d in enumerate(dets) if i not in weak]
     gray = None if rgb is None else np.ascontiguousarray(rgb.min(axis=2) if rgb.ndim == 3 else rgb)
     shapes = [d.points for d in dets]
-    groups = merge_groups(shapes, rule, gray)
+    groups = merge_groups(shapes, rule, gray, allow=(lambda i, j: i not in weak and j not in weak) if weak else None)
     if read is not None:
+        groups = merge_groups(shapes, rule, gray) if weak else groups
         pieces = [i for g in groups if len(g) > 1 for i in g]
         if pieces:
             texts = dict(zip(pieces, read([shapes[i] for i in pieces])))
-            groups = merge_groups(shapes, rule, gray, allow=lambda i, j: hangul_join(texts[i], texts[j]))
+
+            def allow(i: int, j: int) -> bool:
+                return hangul_join(texts[i], texts[j]) and all(k not in weak or is_hangul(texts[k]) for k in (i, j))
+
+            groups = merge_groups(shapes, rule, gray, allow=allow)
+    groups = [g for g in groups if any(i not in weak for i in g)]
     out = []
     for g in groups:
         if len(g) == 1:
@@ -191,16 +221,24 @@ def join_fragments(dets: list, rule: MergeRule | None = None, rgb: np.ndarray | 
         members = [dets[i] for i in g]
         widths = [max(1e-6, _box(d.points).w) for d in members]
         score = sum(d.score * w for d, w in zip(members, widths)) / sum(widths)
-        out.append(Detection(geometry.order_quad(joined_quad([d.points for d in members])), score, "quad"))
+        out.append(Detection(geometry.order_quad(joined_quad([d.points for d in members], rule)), score, "quad"))
     return out
 
 
-def joined_quad(shapes: list) -> list[tuple[float, float]]:
-    """The rectangle, at the shapes' mean text angle, around all of their points (clockwise from
-    the text's top-left)."""
+def joined_quad(shapes: list, rule: MergeRule | None = None) -> list[tuple[float, float]]:
+    """The rectangle, at the shapes' text angle, around all of their points (clockwise from the
+    text's top-left). The angle is the mean of the boxes wider than a fragment (weighed by width);
+    a line of fragments only (whose own angles mean nothing), the line fitted through their centres."""
+    rule = rule or MergeRule()
     boxes = [_box(s) for s in shapes]
-    wsum = sum(b.w for b in boxes) or 1.0
-    ang = sum(b.angle * b.w for b in boxes) / wsum
+    long = [b for b in boxes if not rule.is_fragment(b)]
+    if long:
+        ang = sum(b.angle * b.w for b in long) / (sum(b.w for b in long) or 1.0)
+    else:
+        mx = sum(b.cx for b in boxes) / len(boxes)
+        my = sum(b.cy for b in boxes) / len(boxes)
+        sxx = sum((b.cx - mx) ** 2 for b in boxes)
+        ang = math.atan2(sum((b.cx - mx) * (b.cy - my) for b in boxes), sxx) if sxx > 0 else 0.0
     c, s = math.cos(ang), math.sin(ang)
     pts = [p for sh in shapes for p in sh]
     us = [x * c + y * s for x, y in pts]
