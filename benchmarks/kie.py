@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/kie.py [--per-type 100] [--model PATH] [--sroie-steps 600] [--skip-sroie]
                                        [--sroie-model PATH] [--e2e 0] [--sroie-e2e 0]
                                        [--sroie-e2e-train-ocr] [--sroie-e2e-finetune-rec STEPS]
-                                       [--sroie-rec-box-jitter 0] [--held-out 8 [--ocr-text] [--ocr-cache F]]
+                                       [--sroie-rec-box-jitter 0] [--sroie-rec PATH]
+                                       [--held-out 8 [--ocr-text] [--ocr-cache F]]
                                        [--no-link] [--verbose]
 
 0. ``--held-out N``: Korean documents in the template families of ``benchmarks/kie_layouts.py``,
@@ -396,6 +397,13 @@ def sroie(args) -> None:
 
             pipe = make_pipeline("ppocr_en")
             rec_name = "ppocr_en recognizer"
+            if args.sroie_rec:  # another English recognizer's weights (tools/train_en_receipt_rec.py writes one)
+                from hanji.models import zoo
+                from hanji.models.pipeline import OcrPipeline
+
+                rec = zoo.recognizer("en_receipt", path=args.sroie_rec)
+                pipe = OcrPipeline(recognizer=rec)
+                rec_name = f"recognizer {args.sroie_rec} ({rec.version})"
             if args.sroie_e2e_finetune_rec:
                 pipe = _finetune_recognizer(store, docs[:n_train], test, args.sroie_e2e_finetune_rec,
                                             args.sroie_rec_box_jitter)
@@ -533,6 +541,8 @@ def main() -> int:
     ap.add_argument("--sroie-ocr-pages", default=None,
                     help="with --sroie-e2e: pages written by --sroie-ocr-cache in an earlier run; receipts found there "
                          "are not read again (same OCR pages for a before/after of extraction)")
+    ap.add_argument("--sroie-rec", default=None, metavar="PATH",
+                    help="with --sroie-e2e: read the receipts with the recognizer in this weights file instead of ppocr_en")
     ap.add_argument("--sroie-e2e-finetune-rec", type=int, default=0, metavar="STEPS",
                     help="with --sroie-e2e: first fine-tune ppocr_en with the recognizer flywheel on the training "
                          "receipts' line regions (test receipts held out), STEPS steps, and read with it")
