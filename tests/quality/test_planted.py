@@ -56,3 +56,12 @@ def test_fingerprints_are_cached_in_the_project(planted):
     calls = []
     second = jq.fingerprints(planted, progress=lambda d, t=None, m="": calls.append(m))
     assert second == first
+
+
+def test_fingerprints_hashed_in_worker_processes_are_the_same(planted):
+    from hanji.jobs import duplicates as jd
+
+    here = jd.fingerprints(planted, workers=0)
+    planted.save_job_state(jq.FINGERPRINT_JOB, "quality", None)  # hashed again, by two workers
+    assert jd.fingerprints(planted, workers=2) == here
+    assert jq.fingerprints(planted) == here  # and kept
