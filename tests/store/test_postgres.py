@@ -222,6 +222,32 @@ def test_a_failed_short_search_step_leaves_the_project_as_it_was(pg_url, monkeyp
     c.close()
 
 
+def test_search_in_windows_of_ids_gives_the_first_hits_by_id(pg_url, monkeypatch):
+    import random
+
+    from hanji.store.pgstore import PgProjectStore
+
+    monkeypatch.setattr(PgProjectStore, "SEARCH_PROBE", 3)  # windows of 3, 24, 192, ... ids, the last one open
+    project = create_project(pg_url)
+    rng = random.Random(5)
+    texts = ["".join(rng.choice("가나다ab 1") for _ in range(rng.randrange(1, 6))) for _ in range(300)]
+    docs = [project.add_image_bytes(f"{i}.png", png_bytes(20 + i, 20))[0] for i in range(3)]
+    for i, d in enumerate(docs):
+        project.add_regions(d.id, [Region(quad(k), text=t, order=100 - k) for k, t in enumerate(texts[i::3])])
+    project.set_keyvalues(docs[0].id, [KeyValue(t or "k", texts[-i]) for i, t in enumerate(texts[:40])])
+    all_regions = sorted((r for d in docs for r in project.regions(d.id)), key=lambda r: r.id)
+    all_kvs = sorted(project.keyvalues(docs[0].id), key=lambda k: k.id)
+    for q in ("가", "나다", "a", "b 1", "다가나", "zz", "1가"):
+        for limit in (1, 7, 1000):
+            want = [r.id for r in all_regions if q.lower() in r.text.lower()][:limit]
+            got = project.search(q, limit)
+            assert sorted(r.id for r in got) == want, (q, limit)
+            assert got == sorted(got, key=lambda r: (r.doc_id, r.order is None, r.order or 0, r.id))  # reading order
+            want_k = [k.id for k in all_kvs if q.lower() in k.key.lower() or q.lower() in k.value.lower()][:limit]
+            assert sorted(k.id for k in project.search_keyvalues(q, limit)) == want_k, (q, limit)
+    project.close()
+
+
 def test_short_queries_use_the_character_pair_index(pg_url):
     project = create_project(pg_url)
     doc, _ = project.add_image_bytes("a.png", png_bytes())

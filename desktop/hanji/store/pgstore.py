@@ -106,34 +106,54 @@ class PgProjectStore(ProjectStore):
         return int(r[0])
 
     # ------------------------------------------------------------------ search
+    SEARCH_PROBE = 4000  # ids a search reads first (by the primary key), for a query common enough
+
     def _pg_search(self, query: str, limit: int, table: str, columns: tuple[str, ...],
-                   like_columns: tuple[str, ...], order: str) -> list[Any]:
+                   like_columns: tuple[str, ...], order) -> list[Any]:
         """The first ``limit`` rows by id whose ``like_columns`` contain ``query`` (lower-cased by the
-        server on both sides), in ``order``, by the character-pair index of the step
-        ``pg1_short_search``: rows whose array holds the query's pairs (its character, for one), then
-        ``strpos`` (exact; tested first where the planner walks the ids in order, a query common
-        enough). Planned for each query (never a generic plan): how common it is decides between
-        walking the ids and the index."""
+        server on both sides), sorted by ``order`` (a key of a row). The ids up to
+        :attr:`SEARCH_PROBE` are read first (a common query has its first hits there: they are the
+        answer); then windows of ids eight times larger each, the last one open, where the character-
+        pair index of the step ``pg1_short_search`` (rows whose array holds the query's pairs, its
+        character for one; then ``strpos``) and the id range are combined: each statement reads only
+        the matches of its window. Left to the planner, one statement walked the ids for a query its
+        statistics called common and read all 2,000,000 texts for one that matched nothing (minutes
+        at 100,000 documents), and sorting all of a mid-common query's matches took 0.7 s."""
         q = nfc(query).strip()
         if not q or limit <= 0:
             return []
+        cols = ",".join(columns)
         grams = " || ".join(f"hanji_grams(lower({c}))" for c in like_columns)
         found = " OR ".join(f"strpos(lower({c}), lower(?)) > 0" for c in like_columns)
+        args = [q] * len(like_columns)
+        lo = self.SEARCH_PROBE
         with self._mutex:
-            return self.conn.execute(
-                f"SELECT * FROM (SELECT {','.join(columns)} FROM {table} WHERE {grams} @> hanji_query_grams(lower(?)) "
-                f"AND ({found}) ORDER BY id LIMIT ?) hits ORDER BY {order}",
-                (q, *[q] * len(like_columns), limit), prepare=False).fetchall()
+            got = self.conn.execute(f"SELECT {cols} FROM {table} WHERE id <= {lo} AND ({found}) ORDER BY id LIMIT ?",
+                                    (*args, limit), prepare=False).fetchall()
+            top = None if len(got) >= limit else self.conn.execute(f"SELECT MAX(id) FROM {table}").fetchone()[0]
+            size = lo * 8
+            while top is not None and lo < top and len(got) < limit:
+                hi = lo + size if lo + size < top else None
+                window = f"id > {lo}" + (f" AND id <= {hi}" if hi is not None else "")
+                # (id + 0: the window's matches sorted, never a walk of the ids)
+                got += self.conn.execute(
+                    f"SELECT {cols} FROM {table} WHERE {window} AND {grams} @> hanji_query_grams(lower(?)) "
+                    f"AND ({found}) ORDER BY id + 0 LIMIT ?", (q, *args, limit - len(got)), prepare=False).fetchall()
+                if hi is None:
+                    break
+                lo, size = hi, size * 8
+        return sorted(got[:limit], key=order)
 
     def search(self, query: str, limit: int = 100) -> list[Region]:
         """Regions whose text contains ``query`` (case-insensitive, any length): the first ``limit``
         by id, in reading order."""
         found = self._pg_search(query, limit, "regions", rows.REGION_COLUMNS, ("text",),
-                                "doc_id, ord IS NULL, ord, id")
+                                lambda r: (r[1], r[8] is None, r[8] or 0, r[0]))  # doc_id, ord (NULL last), id
         return [rows.region_from_row(r) for r in found]
 
     def search_keyvalues(self, query: str, limit: int = 100) -> list[KeyValue]:
-        found = self._pg_search(query, limit, "keyvalues", rows.KEYVALUE_COLUMNS, ("key", "value"), "doc_id, id")
+        found = self._pg_search(query, limit, "keyvalues", rows.KEYVALUE_COLUMNS, ("key", "value"),
+                                lambda r: (r[1], r[0]))  # doc_id, id
         return [rows.keyvalue_from_row(r) for r in found]
 
 
