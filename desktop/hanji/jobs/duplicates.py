@@ -122,14 +122,24 @@ def fingerprints(store: ProjectStore, progress: Progress = no_progress, cancel: 
 
 def pool_size(images: int) -> int:
     """Worker processes that hash ``images`` images: one a CPU, ``POOL_MAX`` at most; none for fewer
-    than ``POOL_MIN`` images, on one CPU, and where a worker cannot be forked safely: forked only on
-    Linux and from a process with no other thread (the command line; a job of the window runs in a
-    thread beside Qt's, and a worker started fresh would run the caller's main script again, which
-    a script without a ``__main__`` guard does not survive), so there the images are hashed here."""
-    if images < POOL_MIN or not sys.platform.startswith("linux") or threading.active_count() > 1:
+    than ``POOL_MIN`` images, on one CPU, and where a worker cannot be forked safely (:func:`_can_fork`),
+    so there the images are hashed here."""
+    if images < POOL_MIN or not _can_fork():
         return 0
     cpus = len(os.sched_getaffinity(0))
     return min(POOL_MAX, cpus) if cpus > 1 else 0
+
+
+def _can_fork() -> bool:
+    """Linux, no Qt loaded, and the main thread with no other thread than tqdm's monitor (the command
+    line): a job of the window runs on a QThread beside Qt's own, which a fork would copy mid-step;
+    and a worker started fresh instead would run the caller's main script again, which a script
+    without a ``__main__`` guard does not survive."""
+    if not sys.platform.startswith("linux") or "PySide6.QtCore" in sys.modules:
+        return False
+    main = threading.main_thread()
+    return threading.current_thread() is main and all(
+        t is main or type(t).__name__ == "TMonitor" for t in threading.enumerate())
 
 
 def _hash_in_pool(store: ProjectStore, todo: list[tuple[int, str, str]], workers: int, got, progress: Progress,
