@@ -59,11 +59,13 @@ def _distances(x: np.ndarray, pool: np.ndarray) -> np.ndarray:
     if len(pool) == 0:
         return np.ones(len(x))
     if x.dtype == bool:  # differing bits |a| + |b| - 2 a·b, by matrix products (exact in float32 for 256 bits)
-        a, b = x.astype(np.float32), pool.astype(np.float32)
-        na, nb = a.sum(1), b.sum(1)
-        d = np.concatenate([(na[i:i + CHUNK, None] + nb[None] - 2 * (a[i:i + CHUNK] @ b.T)).min(1)
-                            for i in range(0, len(a), CHUNK)])
-        return np.rint(d) / x.shape[1]
+        b = pool.astype(np.float32)
+        nb = b.sum(1)
+        parts = []
+        for i in range(0, len(x), CHUNK):  # the candidates as floats a chunk at a time (all at once: 1 KB each)
+            a = x[i:i + CHUNK].astype(np.float32)
+            parts.append((a.sum(1)[:, None] + nb[None] - 2 * (a @ b.T)).min(1))
+        return np.rint(np.concatenate(parts)) / x.shape[1]
     d = np.concatenate([np.linalg.norm(pool[None] - x[i:i + CHUNK, None], axis=2).min(1)
                         for i in range(0, len(x), CHUNK)])
     return d / (d.max() or 1.0)
