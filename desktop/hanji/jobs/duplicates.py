@@ -131,15 +131,15 @@ def pool_size(images: int) -> int:
 
 
 def _can_fork() -> bool:
-    """Linux, no Qt loaded, and the main thread with no other thread than tqdm's monitor (the command
-    line): a job of the window runs on a QThread beside Qt's own, which a fork would copy mid-step;
-    and a worker started fresh instead would run the caller's main script again, which a script
-    without a ``__main__`` guard does not survive."""
+    """Linux, no Qt loaded, on the main thread (the command line, or a script): a job of the window
+    runs on a QThread beside Qt's own, which a fork would copy mid-step; and a worker started fresh
+    instead would run the caller's main script again, which a script without a ``__main__`` guard
+    does not survive. The daemon threads a command may have (tqdm's monitor, the store's WAL
+    checkpointer) are not copied into a worker, and a worker touches nothing of theirs: it decodes
+    and hashes the bytes it is given."""
     if not sys.platform.startswith("linux") or "PySide6.QtCore" in sys.modules:
         return False
-    main = threading.main_thread()
-    return threading.current_thread() is main and all(
-        t is main or type(t).__name__ == "TMonitor" for t in threading.enumerate())
+    return threading.current_thread() is threading.main_thread()
 
 
 def _hash_in_pool(store: ProjectStore, todo: list[tuple[int, str, str]], workers: int, got, progress: Progress,
