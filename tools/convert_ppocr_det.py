@@ -9,6 +9,10 @@ torch probability map against onnxruntime's on a test image, writes the state di
 
     .venv/bin/python tools/convert_ppocr_det.py            # convert, verify, write, update manifest
     .venv/bin/python tools/convert_ppocr_det.py --check    # only verify the shipped file again
+
+The shipped file is now a fine-tune of this conversion (hanji.jobs.train_detector, issue 15): the
+first command would put the plain conversion back, and ``--check`` no longer holds for it.
+``save_converted(FILE)`` writes the conversion elsewhere, the base to train from and blend with.
 """
 
 from __future__ import annotations
@@ -54,6 +58,19 @@ def convert(path: Path):
     net = DBNet().eval()
     new = pour_weights(net, onnx_weights(path))
     return net, {k: v.clone() for k, v in new.items()}
+
+
+def save_converted(dest: str | Path, src: Path | None = None) -> str:
+    """The converted weights, checked against onnxruntime, written to ``dest`` (the manifest and the
+    shipped file untouched): the base the shipped fine-tune started from and was blended with
+    (hanji.jobs.train_detector's ``base``). Returns the SHA-256."""
+    from hanji.models.weights import save_state
+
+    src = src or onnx_path()
+    net, state = convert(src)
+    if compare(net, src, test_image()) > 1e-3:
+        raise SystemExit("the torch model does not match onnxruntime; not writing")
+    return save_state(state, dest)
 
 
 def test_image() -> np.ndarray:

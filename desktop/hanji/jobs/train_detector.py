@@ -11,6 +11,11 @@ weights, WiSE-FT).
     from hanji.jobs.train_detector import train_on_renders, export
     train_on_renders("/tmp/det-train", steps=400)
     export("/tmp/det-train/last.pt", "/tmp/det-cand.pt", blend=0.5)
+
+``base`` (a weights file) is what training starts from and what the export blends with; by default
+the shipped detector. The shipped fine-tune started from PP-OCRv4's converted weights
+(``tools/convert_ppocr_det.py``'s ``save_converted(FILE)`` writes them), so rebuilding it passes that
+file as ``base``.
 """
 
 from __future__ import annotations
@@ -26,8 +31,9 @@ SHIPPED_DETECTOR = "ppocrv4_det_mobile.pt"
 def train_on_renders(out: str | Path, steps: int = 400, batch_size: int = 2, size: int = 640, lr: float = 1e-4,
                      freeze_stages: int = 2, seed: int = 15, threads: int = 0, checkpoint_every: int = 25,
                      progress: Progress = no_progress, cancel: CancelToken | None = None,
-                     log=print) -> float | None:
-    """Train from the shipped detector (or resume ``out/last.pt``); returns the last loss."""
+                     log=print, base: str | Path | None = None) -> float | None:
+    """Train from ``base`` (a weights file; the shipped detector when None) or resume
+    ``out/last.pt``; returns the last loss."""
     from hanji.models import zoo
     from hanji.models.detect.train import DetTrainConfig, DetTrainer, random_crop
     from hanji.models.device import seed_torch, set_threads
@@ -42,7 +48,7 @@ def train_on_renders(out: str | Path, steps: int = 400, batch_size: int = 2, siz
     seed_torch(seed)
     cfg = DetTrainConfig(steps=steps, batch_size=batch_size, size=size, lr=lr, seed=seed, freeze_stages=freeze_stages,
                          warmup=max(1, min(20, steps // 10)))
-    trainer = DetTrainer(cfg, zoo.detector_net(load_shipped(SHIPPED_DETECTOR)))
+    trainer = DetTrainer(cfg, zoo.detector_net(load_state(base) if base else load_shipped(SHIPPED_DETECTOR)))
     ckpt = out / "last.pt"
     if ckpt.exists():
         trainer.load(load_state(ckpt))
@@ -74,13 +80,13 @@ def train_on_renders(out: str | Path, steps: int = 400, batch_size: int = 2, siz
                        checkpoint_every=checkpoint_every)
 
 
-def export(checkpoint: str | Path, dest: str | Path, blend: float = 1.0) -> str:
-    """The model of a training checkpoint as a weights file (``blend`` of it, the rest the shipped
-    weights); returns its SHA-256."""
+def export(checkpoint: str | Path, dest: str | Path, blend: float = 1.0, base: str | Path | None = None) -> str:
+    """The model of a training checkpoint as a weights file (``blend`` of it, the rest ``base``'s
+    weights, the shipped detector's when None); returns its SHA-256."""
     from hanji.models.weights import load_shipped, load_state, save_state
 
     tuned = load_state(checkpoint)["model"]
     if blend < 1.0:
-        base = load_shipped(SHIPPED_DETECTOR)
-        tuned = {k: (blend * v + (1 - blend) * base[k]) if v.is_floating_point() else v for k, v in tuned.items()}
+        start = load_state(base) if base else load_shipped(SHIPPED_DETECTOR)
+        tuned = {k: (blend * v + (1 - blend) * start[k]) if v.is_floating_point() else v for k, v in tuned.items()}
     return save_state({k: v.contiguous() for k, v in tuned.items()}, dest)
