@@ -218,6 +218,7 @@ def main() -> int:
     ap.add_argument("--freeze-blocks", type=int, default=10)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--dev", type=int, default=6, help="training receipts kept out as the development set")
+    ap.add_argument("--max-receipts", type=int, default=0, help="fit on the first N training receipts only (0: all)")
     ap.add_argument("--eval-every", type=int, default=100)
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
@@ -237,6 +238,8 @@ def main() -> int:
     t0 = time.perf_counter()
     store, train_docs, test_docs = sroie_split()
     fit_docs, dev_docs = train_docs[: len(train_docs) - args.dev], train_docs[len(train_docs) - args.dev:]
+    if args.max_receipts:  # a shorter run: the first N fit receipts only
+        fit_docs = fit_docs[: args.max_receipts]
     print(f"# SROIE: {len(train_docs)} training receipts ({fit_docs[0].name}..{fit_docs[-1].name} fit, "
           f"{dev_docs[0].name}..{dev_docs[-1].name} development); the {len(test_docs)} test receipts "
           f"({test_docs[0].name}..{test_docs[-1].name}) are not opened", flush=True)
