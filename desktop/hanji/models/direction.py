@@ -19,6 +19,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from hanji.models.fastconv import conv_act, fold_bn, fusable
+
 WEIGHTS = "ppocr_cls_mobile.pt"
 INPUT_H, INPUT_W = 48, 192
 THRESHOLD = 0.9  # PaddleOCR's cls_thresh
@@ -51,6 +53,18 @@ class ConvBN(nn.Sequential):
         if act:
             layers.append(_act(act))
         super().__init__(*layers)
+        self.act = act or "none"
+
+    @torch.no_grad()
+    def fuse(self) -> None:
+        """Fold the batch norm into the convolution (inference only; see :meth:`DirectionNet.fuse`)."""
+        if isinstance(self[1], nn.BatchNorm2d):
+            self[0], self[1] = fold_bn(self[0], self[1]), nn.Identity()
+
+    def forward(self, x):
+        if isinstance(self[1], nn.Identity) and fusable(x):  # folded: convolution and activation in one pass
+            return conv_act(self[0], x, self.act)
+        return super().forward(x)
 
 
 class SqueezeExcite(nn.Module):
@@ -61,9 +75,12 @@ class SqueezeExcite(nn.Module):
         self.conv1 = nn.Conv2d(c, c // 4, 1)
         self.conv2 = nn.Conv2d(c // 4, c, 1)
 
-    def forward(self, x):
+    def gate(self, x):
         s = torch.relu(self.conv1(x.mean(dim=(2, 3), keepdim=True)))
-        return x * torch.clamp(0.2 * self.conv2(s) + 0.5, 0.0, 1.0)
+        return torch.clamp(0.2 * self.conv2(s) + 0.5, 0.0, 1.0)
+
+    def forward(self, x):
+        return x * self.gate(x)
 
 
 class Block(nn.Module):
@@ -77,10 +94,13 @@ class Block(nn.Module):
 
     def forward(self, x):
         y = self.depthwise(self.expand(x))
+        inplace = fusable(y)  # at inference y is this block's own tensor
         if self.se is not None:
-            y = self.se(y)
+            y = y.mul_(self.se.gate(y)) if inplace else self.se(y)
         y = self.linear(y)
-        return x + y if self.residual else y
+        if not self.residual:
+            return y
+        return y.add_(x) if inplace else x + y
 
 
 class DirectionNet(nn.Module):
@@ -99,6 +119,15 @@ class DirectionNet(nn.Module):
         y = self.last(self.blocks(self.stem(x)))
         y = nn.functional.max_pool2d(y, 2, 2).mean(dim=(2, 3))
         return torch.softmax(self.fc(y), dim=1)
+
+    def fuse(self) -> DirectionNet:
+        """For inference only: each batch norm folded into its convolution (the same function up to
+        float rounding), which then runs with its activation fused on the CPU
+        (:mod:`hanji.models.fastconv`). The state dictionary no longer matches the file."""
+        for m in self.modules():
+            if isinstance(m, ConvBN):
+                m.fuse()
+        return self
 
 
 def paddle_names() -> list[str]:
@@ -143,7 +172,10 @@ class DirectionClassifier:
 
     def __init__(self, net: DirectionNet, device: Any = None, threshold: float = THRESHOLD, batch_size: int = 64):
         self.device = torch.device(device or "cpu")
-        self.net = net.to(self.device).eval()
+        self.net = net.to(self.device).eval().fuse()
+        self._cpu = self.device.type == "cpu"
+        if self._cpu:  # oneDNN's preferred layout: the classifier ran 1.6x faster in it (issue 15)
+            self.net = self.net.to(memory_format=torch.channels_last)
         self.threshold = threshold
         self.batch_size = batch_size
 
@@ -152,6 +184,8 @@ class DirectionClassifier:
         out: list[tuple[int, float]] = []
         for i in range(0, len(crops), self.batch_size):
             x = torch.from_numpy(preprocess(crops[i:i + self.batch_size])).to(self.device)
+            if self._cpu:
+                x = x.contiguous(memory_format=torch.channels_last)
             with torch.inference_mode():
                 p = self.net(x).float().cpu().numpy()
             out.extend((LABELS[int(k)], float(row[k])) for row, k in zip(p, p.argmax(axis=1)))

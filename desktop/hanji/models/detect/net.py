@@ -15,6 +15,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from hanji.models.fastconv import conv_act, fold_bn, fusable
+
 # (kernel, in, out, stride, squeeze-excite) per block, at scale 1; the detector uses scale 0.75.
 NET_CONFIG = {
     "blocks2": [(3, 16, 32, 1, False)],
@@ -70,6 +72,11 @@ class RepConv(nn.Module):
         self.lab = nn.Identity()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if isinstance(self.lab, nn.Identity) and fusable(x):  # fused: convolution and hard-swish in one pass
+            x = conv_act(self.conv, x, "hardswish" if self.act else "none")
+            if self.act and isinstance(self.act_lab, Affine):
+                x.mul_(self.act_lab.scale).add_(self.act_lab.bias)
+            return x
         x = self.lab(self.conv(x))
         if self.act:
             x = self.act_lab(F.hardswish(x))
@@ -85,11 +92,13 @@ class SqueezeExcite(nn.Module):
         self.conv2 = nn.Conv2d(c // reduction, c, 1)
         self.slope = slope
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def gate(self, x: torch.Tensor) -> torch.Tensor:
         s = F.adaptive_avg_pool2d(x, 1)
         s = self.conv2(F.relu(self.conv1(s)))
-        s = torch.clamp(s * self.slope + 0.5, 0.0, 1.0)
-        return x * s
+        return torch.clamp(s * self.slope + 0.5, 0.0, 1.0)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x * self.gate(x)
 
 
 class LCNetBlock(nn.Module):
@@ -115,7 +124,7 @@ class LCNetBlock(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.dw(x)
         if self.se is not None:
-            x = self.se(x)
+            x = x.mul_(self.se.gate(x)) if fusable(x) else self.se(x)  # in place at inference: x is this block's own
         return self.pw(x)
 
 
@@ -155,11 +164,47 @@ class RSELayer(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.conv(x)
+        if fusable(x):  # x + x * gate in one pass, in place (x is this layer's own)
+            return x.addcmul_(x, self.se.gate(x))
         return x + self.se(x)
 
 
 def _up(x: torch.Tensor, factor: int) -> torch.Tensor:
     return F.interpolate(x, scale_factor=factor, mode="nearest")
+
+
+def _blocks(t: torch.Tensor, factor: int) -> torch.Tensor:
+    """A view of ``t`` (N, C, H, W) as (N, C, H / factor, factor, W / factor, factor): each pixel of
+    a map ``factor`` times smaller, nearest-upsampled, covers one ``factor x factor`` block."""
+    n, c, h, w = t.shape
+    return t.unflatten(2, (h // factor, factor)).unflatten(4, (w // factor, factor))
+
+
+def _add_up(x: torch.Tensor, small: torch.Tensor, factor: int) -> torch.Tensor:
+    """``x + _up(small, factor)``, in place into ``x`` at inference (no upsampled copy)."""
+    if fusable(x) and x.shape[2] == small.shape[2] * factor and x.shape[3] == small.shape[3] * factor:
+        _blocks(x, factor).add_(small[:, :, :, None, :, None])
+        return x
+    return x + _up(small, factor)
+
+
+def _cat_up(maps: list[torch.Tensor], factors: list[int]) -> torch.Tensor:
+    """``torch.cat([_up(m, f) for m, f in zip(maps, factors)], dim=1)``; at inference each map is
+    written straight into its channels of the result (no upsampled copies)."""
+    n, _, h, w = maps[-1].shape
+    if not (fusable(maps[-1]) and all(m.shape[2] * f == h and m.shape[3] * f == w for m, f in zip(maps, factors))):
+        return torch.cat([_up(m, f) if f > 1 else m for m, f in zip(maps, factors)], dim=1)
+    fmt = torch.channels_last if maps[-1].is_contiguous(memory_format=torch.channels_last) else torch.contiguous_format
+    out = torch.empty((n, sum(m.shape[1] for m in maps), h, w), dtype=maps[-1].dtype, memory_format=fmt)
+    c = 0
+    for m, f in zip(maps, factors):
+        part = out[:, c:c + m.shape[1]]
+        if f > 1:
+            _blocks(part, f).copy_(m[:, :, :, None, :, None])
+        else:
+            part.copy_(m)
+        c += m.shape[1]
+    return out
 
 
 class RSEFPN(nn.Module):
@@ -174,11 +219,11 @@ class RSEFPN(nn.Module):
     def forward(self, feats: list[torch.Tensor]) -> torch.Tensor:
         c2, c3, c4, c5 = feats
         in5, in4, in3, in2 = (m(c) for m, c in zip(self.ins, (c5, c4, c3, c2)))
-        out4 = in4 + _up(in5, 2)
-        out3 = in3 + _up(out4, 2)
-        out2 = in2 + _up(out3, 2)
+        out4 = _add_up(in4, in5, 2)
+        out3 = _add_up(in3, out4, 2)
+        out2 = _add_up(in2, out3, 2)
         p5, p4, p3, p2 = (m(c) for m, c in zip(self.inp, (in5, out4, out3, out2)))
-        return torch.cat([_up(p5, 8), _up(p4, 4), _up(p3, 2), p2], dim=1)
+        return _cat_up([p5, p4, p3, p2], [8, 4, 2, 1])
 
 
 class DBHead(nn.Module):
@@ -194,6 +239,9 @@ class DBHead(nn.Module):
         self.up2 = nn.ConvTranspose2d(q, 1, 2, 2)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if isinstance(self.bn1, nn.Identity) and fusable(x):  # folded by DBNet.fuse(): relu fused, the rest in place
+            x = self.up1(conv_act(self.conv1, x, "relu")).relu_()
+            return self.up2(x).sigmoid_()
         x = F.relu(self.bn1(self.conv1(x)))
         x = F.relu(self.bn2(self.up1(x)))
         return torch.sigmoid(self.up2(x))
@@ -213,7 +261,9 @@ class DBNet(nn.Module):
 
     @torch.no_grad()
     def fuse(self) -> DBNet:
-        """Fold affine blocks and the stem's batch norm into their convs, for inference on CPU.
+        """Fold affine blocks and the batch norms (the stem's, the head's) into their convs, for
+        inference on CPU, where the convolutions then run with their activation fused
+        (:mod:`hanji.models.fastconv`).
 
         The result computes the same function (to float rounding); the state dict changes, so fuse
         after loading weights, never before saving them."""
@@ -230,4 +280,13 @@ class DBNet(nn.Module):
             conv.weight.copy_(w)
             conv.bias.copy_(b)
             bb.conv1, bb.bn1 = conv, nn.Identity()
+        head = self.head
+        if isinstance(head.bn1, nn.BatchNorm2d):
+            head.conv1, head.bn1 = fold_bn(head.conv1, head.bn1), nn.Identity()
+        if isinstance(head.bn2, nn.BatchNorm2d):  # a transposed conv's output channels are its weight's dim 1
+            bn, up = head.bn2, head.up1
+            k = bn.weight / torch.sqrt(bn.running_var + bn.eps)
+            up.weight.mul_(k.reshape(1, -1, 1, 1))
+            up.bias.copy_((up.bias - bn.running_mean) * k + bn.bias)
+            head.bn2 = nn.Identity()
         return self

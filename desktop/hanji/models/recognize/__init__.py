@@ -82,7 +82,8 @@ class Recognizer:
         (default: :attr:`prior`: the Korean one for Korean recognizers, the English one for Latin ones)."""
         from hanji.models.recognize.decode import batch_tensor, ctc_greedy, prepare, width_batches
 
-        decode = self.decoder().decode if (self.prior if prior is None else prior) else ctc_greedy
+        use_prior = self.prior if prior is None else prior
+        decode = self.decoder().decode if use_prior else ctc_greedy
 
         if not crops:
             return []
@@ -96,12 +97,21 @@ class Recognizer:
                 x = x.to(self.device)
                 if cpu:
                     x = x.contiguous(memory_format=torch.channels_last)
-                probs = self.net(x).float().softmax(-1).cpu().numpy()
+                probs_t = self.net(x).float().softmax(-1)
+                # each step's best class and probability (and the second best, which tells the prior
+                # where the image is unsure) for the whole batch at once: the same values the
+                # decoders would find row by row, without a pass over each line's classes in numpy
+                conf_t, best_t = probs_t.max(-1)
+                second = probs_t.topk(2, dim=-1).values[..., 1].cpu().numpy() if use_prior else None
+                probs, best, conf = probs_t.cpu().numpy(), best_t.cpu().numpy(), conf_t.cpu().numpy()
                 t = probs.shape[1]
                 for j, i in enumerate(idx):
                     # steps beyond the crop's own width see only padding
                     n = min(t, max(1, -(-widths[j] * t // x.shape[3])))
-                    out[i] = decode(probs[j], self.charset, n + 1 if n < t else t)
+                    known = {"best": best[j], "conf": conf[j]}
+                    if second is not None:
+                        known["second"] = second[j]
+                    out[i] = decode(probs[j], self.charset, n + 1 if n < t else t, **known)
         return [o for o in out if o is not None]
 
 

@@ -58,33 +58,46 @@ class LMDecoder:
     beam: int = 8
     top: int = 4  # classes tried per step at most
 
-    def unsure(self, probs: np.ndarray) -> bool:
-        """Whether some step's two best classes are close (only those lines are searched)."""
+    def unsure(self, probs: np.ndarray, top2: np.ndarray | None = None) -> bool:
+        """Whether some step's two best classes are close (only those lines are searched).
+        ``top2``: each step's second-best and best probability, ``(T, 2)``, when already known."""
         if len(probs) == 0:
             return False
-        top2 = np.partition(probs, -2, axis=1)[:, -2:]
+        if top2 is None:
+            top2 = np.partition(probs, -2, axis=1)[:, -2:]
         return bool((top2[:, 0] >= self.close * top2[:, 1]).any())
 
-    def decode(self, probs: np.ndarray, charset: list[str], length: int | None = None) -> tuple[str, float]:
-        """``(text, score)``; the score is greedy decoding's (the image's confidence in the line)."""
+    def decode(self, probs: np.ndarray, charset: list[str], length: int | None = None,
+               best: np.ndarray | None = None, conf: np.ndarray | None = None,
+               second: np.ndarray | None = None) -> tuple[str, float]:
+        """``(text, score)``; the score is greedy decoding's (the image's confidence in the line).
+        ``best`` / ``conf`` / ``second``: each step's best class, its probability and the second
+        best probability, when already known (the recognizer finds them for a batch at once): a
+        sure line is then decided without reading ``probs``."""
         if length is not None:
             probs = probs[:length]
-        text, score = ctc_greedy(probs, charset)
-        if not self.unsure(probs):
+            best, conf, second = (None if a is None else a[:length] for a in (best, conf, second))
+        text, score = ctc_greedy(probs, charset, best=best, conf=conf)
+        top2 = None if conf is None or second is None else np.stack([second, conf], axis=1)
+        if not self.unsure(probs, top2):
             return text, score
         best = self.search(probs, charset)
         return (best if best is not None else text), score
 
     def search(self, probs: np.ndarray, charset: list[str]) -> str | None:
         """The best reading by image and prior together, or None for an empty line."""
-        logp = np.log(np.maximum(probs, 1e-30))
         k = min(self.top, probs.shape[1])
         cand = np.argpartition(-probs, k - 1, axis=1)[:, :k]
+        # log P of the classes tried only (the same float32 logs as of the whole matrix, a fraction of the work)
+        rows = np.arange(len(probs))[:, None]
+        cols = np.concatenate([np.zeros((len(probs), 1), cand.dtype), cand], axis=1)  # the blank, then the candidates
+        logs = np.log(np.maximum(probs[rows, cols], 1e-30))
         # prefix (tuple of class ids) -> [log P(prefix, ends in blank), log P(prefix, ends in its last class)]
         beams: dict[tuple[int, ...], list[float]] = {(): [0.0, NEG]}
         prior: dict[tuple[int, ...], float] = {(): 0.0}  # weight * log P_lm + bonus per character
         for t in range(len(probs)):
-            row, lp = probs[t], logp[t]
+            row = probs[t]
+            lp = dict(zip(cols[t].tolist(), logs[t]))  # class -> log P at this step
             classes = [int(c) for c in cand[t] if row[c] >= self.floor or c == cand[t][0]]
             nxt: dict[tuple[int, ...], list[float]] = {}
             add = _adder(nxt)

@@ -14,17 +14,23 @@ from hanji.domain.text import edit_distance as levenshtein  # noqa: F401 (re-exp
 HEIGHT = 48
 
 
-def ctc_greedy(probs: np.ndarray, charset: list[str], length: int | None = None) -> tuple[str, float]:
+def ctc_greedy(probs: np.ndarray, charset: list[str], length: int | None = None,
+               best: np.ndarray | None = None, conf: np.ndarray | None = None) -> tuple[str, float]:
     """Decode one ``(T, classes)`` probability matrix: best class per step, collapse repeats, drop blanks.
 
     The score is the mean probability of the emitted characters (the mean best probability over all
-    steps when nothing is emitted, i.e. the confidence that the line is empty)."""
-    if length is not None:
-        probs = probs[:length]
-    if len(probs) == 0:
+    steps when nothing is emitted, i.e. the confidence that the line is empty). ``best`` / ``conf``:
+    each step's best class (the first of equals) and its probability, when already known (the
+    recognizer finds them for a whole batch at once); ``probs`` is then not read."""
+    if best is None or conf is None:
+        if length is not None:
+            probs = probs[:length]
+        best = probs.argmax(axis=1)
+        conf = probs[np.arange(len(best)), best]
+    elif length is not None:
+        best, conf = best[:length], conf[:length]
+    if len(best) == 0:
         return "", 0.0
-    best = probs.argmax(axis=1)
-    conf = probs[np.arange(len(best)), best]
     chars, scores, prev = [], [], 0
     for k, c in enumerate(best):
         if c != 0 and c != prev:

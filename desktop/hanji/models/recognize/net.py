@@ -13,6 +13,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from hanji.models.fastconv import conv_act, fold_bn, fusable
+
 # (kernel, in, out, stride, squeeze-excite) for the depthwise/pointwise pairs of PP-LCNetV3 (scale 0.95)
 BLOCKS = [
     (3, 16, 32, 1, False), (3, 32, 64, 1, False), (3, 64, 64, 1, False),
@@ -48,6 +50,9 @@ class RepConv(nn.Module):
         self.act_lab = Affine()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.lab.folded and fusable(x):  # fused: convolution and hard-swish in one pass, the affine in place
+            y = conv_act(self.conv, x, "hardswish")
+            return y if self.act_lab.folded else y.mul_(self.act_lab.scale).add_(self.act_lab.bias)
         return self.act_lab(F.hardswish(self.lab(self.conv(x))))
 
 
@@ -59,7 +64,8 @@ class SE(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         s = x.mean(dim=(2, 3), keepdim=True)
-        return x * F.hardsigmoid(self.conv2(F.relu(self.conv1(s))))
+        gate = F.hardsigmoid(self.conv2(F.relu(self.conv1(s))))
+        return x.mul_(gate) if fusable(x) else x * gate  # in place at inference: x is its block's own tensor
 
 
 class Block(nn.Module):
@@ -83,7 +89,7 @@ class Backbone(nn.Module):
     def forward(self, x: torch.Tensor, start: int = 0) -> torch.Tensor:
         """``start`` > 0: ``x`` is already the output of the stem and the first ``start`` blocks."""
         if start == 0:
-            x = self.stem_bn(self.stem(x))
+            x = self.stem_bn(self.stem(x))  # the batch norm is an identity once RecNet.fuse() folded it
         x = self.blocks[start:](x)
         return F.avg_pool2d(x, (3, 2))  # (B, 480, 1, W/8) for 48-pixel input
 
@@ -96,6 +102,8 @@ class ConvBNSwish(nn.Module):
         self.bn = nn.BatchNorm2d(cout)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if isinstance(self.bn, nn.Identity):  # folded by RecNet.fuse()
+            return conv_act(self.conv, x, "swish")
         return F.silu(self.bn(self.conv(x)))
 
 
@@ -164,11 +172,20 @@ class RecNet(nn.Module):
     def forward(self, x: torch.Tensor, start: int = 0) -> torch.Tensor:
         return self.head(self.neck(self.backbone(x, start)))
 
+    @torch.no_grad()
     def fuse(self) -> RecNet:
-        """For inference only: fold each affine into the convolution before it, and the depthwise
-        stage's output affine into the 1x1 convolution after it (exact up to rounding). The
-        state dictionary then no longer matches the file; don't train or save a fused network."""
+        """For inference only: fold each affine into the convolution before it, the depthwise
+        stage's output affine into the 1x1 convolution after it, and each batch norm (the stem's,
+        the neck's) into its convolution (exact up to rounding). On the CPU the convolutions then
+        run with their activation fused (:mod:`hanji.models.fastconv`). The state dictionary no
+        longer matches the file; don't train or save a fused network."""
         fuse_blocks(self.backbone.blocks)
+        bb = self.backbone
+        if isinstance(bb.stem_bn, nn.BatchNorm2d):
+            bb.stem, bb.stem_bn = fold_bn(bb.stem, bb.stem_bn), nn.Identity()
+        for m in self.neck.modules():
+            if isinstance(m, ConvBNSwish) and isinstance(m.bn, nn.BatchNorm2d):
+                m.conv, m.bn = fold_bn(m.conv, m.bn), nn.Identity()
         return self
 
 
