@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from hanji.models.fastconv import conv_act, fold_bn, fusable
+from hanji.models.fastconv import affine_, conv_act, fold_bn, fusable
 
 # (kernel, in, out, stride, squeeze-excite) per block, at scale 1; the detector uses scale 0.75.
 NET_CONFIG = {
@@ -75,7 +75,7 @@ class RepConv(nn.Module):
         if isinstance(self.lab, nn.Identity) and fusable(x):  # fused: convolution and hard-swish in one pass
             x = conv_act(self.conv, x, "hardswish" if self.act else "none")
             if self.act and isinstance(self.act_lab, Affine):
-                x.mul_(self.act_lab.scale).add_(self.act_lab.bias)
+                affine_(x, self.act_lab.scale, self.act_lab.bias)
             return x
         x = self.lab(self.conv(x))
         if self.act:

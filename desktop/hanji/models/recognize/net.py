@@ -13,7 +13,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from hanji.models.fastconv import conv_act, fold_bn, fusable
+from hanji.models.fastconv import affine_, conv_act, fold_bn, fusable
 
 # (kernel, in, out, stride, squeeze-excite) for the depthwise/pointwise pairs of PP-LCNetV3 (scale 0.95)
 BLOCKS = [
@@ -52,7 +52,7 @@ class RepConv(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if self.lab.folded and fusable(x):  # fused: convolution and hard-swish in one pass, the affine in place
             y = conv_act(self.conv, x, "hardswish")
-            return y if self.act_lab.folded else y.mul_(self.act_lab.scale).add_(self.act_lab.bias)
+            return y if self.act_lab.folded else affine_(y, self.act_lab.scale, self.act_lab.bias)
         return self.act_lab(F.hardswish(self.lab(self.conv(x))))
 
 
