@@ -82,7 +82,7 @@ def test_letter_spaced_fragments_from_the_map_are_joined_into_one_line():
     assert hit["qty"] != hit["price"]
 
 
-@pytest.mark.parametrize("spacing", [0.8, 1.6])
+@pytest.mark.parametrize("spacing", [0.6, 0.8, 1.0, 1.2, 1.4, 1.6, 1.8])
 def test_a_letter_spaced_label_is_one_detected_line(spacing):
     """The real detector on a rendered page: one line for each spaced label, apart from its value."""
     from hanji.models.detect import TextDetector
