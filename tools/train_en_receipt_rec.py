@@ -228,7 +228,7 @@ def main() -> int:
     from hanji.models import zoo
     from hanji.models.recognize import from_state
     from hanji.models.recognize.net import RecNet
-    from hanji.models.recognize.train import TrainConfig, Trainer, ctc_loss, export_weights, make_batch
+    from hanji.models.recognize.train import TrainConfig, Trainer, export_weights
     from hanji.models.weights import load_shipped, save_state
 
     torch.set_num_threads(args.threads)
@@ -269,28 +269,8 @@ def main() -> int:
                       threads=args.threads, version="en-receipt-1")
     min_width = int(base_state["meta"].get("min_width", 64))
 
-    class ReceiptTrainer(Trainer):
-        def train_step(self, samples):  # as Trainer.train_step, padded to ppocr_en's minimum width
-            from hanji.models.recognize.train import lr_factor
-
-            for g, b in zip(self.opt.param_groups, (self.cfg.lr, self.cfg.head_lr)):
-                g["lr"] = b * lr_factor(self.step, self.cfg)
-            self.train_mode()
-            x, _ = make_batch(samples, min_width)
-            start = 0
-            if self.prefix is not None:
-                with torch.no_grad():
-                    x = self.prefix(x)
-                start = self.cfg.freeze_blocks
-            loss = ctc_loss(self.net, x, [t for _, t in samples], self.charset, start)
-            self.opt.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(self.net.parameters(), 5.0)
-            self.opt.step()
-            self.step += 1
-            return float(loss.detach())
-
-    trainer = ReceiptTrainer(cfg, net, charset)
+    trainer = Trainer(cfg, net, charset)
+    trainer.min_width = min_width  # padded to ppocr_en's minimum width
     meta = dict(base_state["meta"], name="en_receipt", version="en-receipt-1")
 
     def weights(alpha: float) -> dict:

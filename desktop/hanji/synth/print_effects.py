@@ -84,11 +84,15 @@ def _dotmatrix(text: str, face, size: int, rng: random.Random) -> np.ndarray:
     cell = max(2, round(size / small))
     if rng.random() < 0.3:
         m = m | np.roll(m, 1, axis=1)  # double-strike, as the emphasised mode
+    return _pins(m, cell, cell * rng.uniform(0.42, 0.6))
+
+
+def _pins(mask: np.ndarray, cell: int, r: float) -> np.ndarray:
+    """Each cell of ``mask`` printed as one round dot of radius ``r`` (anti-aliased) in a ``cell`` px square."""
     yy, xx = np.mgrid[0:cell, 0:cell]
     c = (cell - 1) / 2
-    r = cell * rng.uniform(0.42, 0.6)
     dot = np.clip(r + 0.5 - np.hypot(yy - c, xx - c), 0, 1).astype(np.float32)
-    return np.kron(m.astype(np.float32), dot)
+    return np.kron(mask.astype(np.float32), dot)
 
 
 def _dotmatrix_coarse(text: str, face, size: int, rng: random.Random) -> np.ndarray:
@@ -98,11 +102,7 @@ def _dotmatrix_coarse(text: str, face, size: int, rng: random.Random) -> np.ndar
     small = rng.randint(11, 14)
     m = _draw_mask(text, face, small) > rng.uniform(0.3, 0.6)
     cell = max(2, round(size / small))
-    yy, xx = np.mgrid[0:cell, 0:cell]
-    c = (cell - 1) / 2
-    r = cell * rng.uniform(0.4, 0.58)
-    dot = np.clip(r + 0.5 - np.hypot(yy - c, xx - c), 0, 1).astype(np.float32)
-    return np.kron(m.astype(np.float32), dot)
+    return _pins(m, cell, cell * rng.uniform(0.4, 0.58))
 
 
 def _bitmap_coarse(text: str, face, size: int, rng: random.Random) -> np.ndarray:

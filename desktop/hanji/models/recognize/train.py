@@ -155,7 +155,10 @@ def blend_weights(tuned: dict[str, Any], base: dict[str, Any], alpha: float) -> 
 
 
 class Trainer:
-    """Holds model, optimizer and step; ``run`` trains until ``cfg.steps``, checkpointing as it goes."""
+    """Holds model, optimizer and step; ``run`` trains until ``cfg.steps``, checkpointing as it goes.
+    ``min_width``: the narrowest batch it pads to (the model's own minimum, e.g. ppocr_en's 320)."""
+
+    min_width = 64
 
     def __init__(self, cfg: TrainConfig, net: RecNet, charset: list[str], device=None) -> None:
         self.cfg = cfg
@@ -221,7 +224,7 @@ class Trainer:
         for g, base in zip(self.opt.param_groups, (self.cfg.lr, self.cfg.head_lr)):
             g["lr"] = base * lr_factor(self.step, self.cfg)
         self.train_mode()
-        x, _ = make_batch(samples)
+        x, _ = make_batch(samples, self.min_width)
         x = x.to(self.device)
         start = 0
         if self.prefix is not None:
