@@ -312,13 +312,7 @@ def match(found, truth, thr: float = 0.5) -> int:
             u = geometry.iou(f, t)
             if u >= thr:
                 pairs.append((u, i, j))
-    pairs.sort(reverse=True)
-    used_f, used_t = set(), set()
-    for _, i, j in pairs:
-        if i not in used_f and j not in used_t:
-            used_f.add(i)
-            used_t.add(j)
-    return len(used_f)
+    return len(geometry.one_to_one(pairs))
 
 
 class PRH:

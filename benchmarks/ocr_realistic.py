@@ -35,14 +35,7 @@ def match_pairs(found, truth, thr: float = 0.5) -> list[tuple[int, int]]:
             u = geometry.iou(f, truth[j])
             if u >= thr:
                 pairs.append((u, i, j))
-    pairs.sort(reverse=True)
-    used_f, used_t, out = set(), set(), []
-    for _, i, j in pairs:
-        if i not in used_f and j not in used_t:
-            used_f.add(i)
-            used_t.add(j)
-            out.append((i, j))
-    return out
+    return geometry.one_to_one(pairs)
 
 
 def concordant(pairs: list[tuple[int, int]]) -> tuple[int, int]:

@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT / "desktop"))
 DATA = ROOT / ".." / "shared" / "data" / "sroie"
 
 import hanji.models  # noqa: E402,F401
+from hanji.domain.geometry import one_to_one  # noqa: E402
 
 
 def bbox(points) -> tuple[float, float, float, float]:
@@ -59,17 +60,7 @@ def iou(a, b) -> float:
 def match(found: list, truth: list, thr: float = 0.5) -> list[tuple[int, int]]:
     """One-to-one pairs (found index, truth index), best IoU first, IoU >= thr."""
     fb, tb = [bbox(p) for p in found], [bbox(p) for p in truth]
-    cand = sorted(((iou(f, t), i, j) for i, f in enumerate(fb) for j, t in enumerate(tb)), reverse=True)
-    used_f, used_t, out = set(), set(), []
-    for v, i, j in cand:
-        if v < thr:
-            break
-        if i in used_f or j in used_t:
-            continue
-        used_f.add(i)
-        used_t.add(j)
-        out.append((i, j))
-    return out
+    return one_to_one(((iou(f, t), i, j) for i, f in enumerate(fb) for j, t in enumerate(tb)), thr)
 
 
 def restore_case(label: str, reading: str) -> str:

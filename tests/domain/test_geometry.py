@@ -183,3 +183,11 @@ def test_median_angle_is_the_weighted_median_and_unrotate_levels_the_text():
     a = math.radians(20)
     (x, y), = g.unrotate([(math.cos(a), math.sin(a))], a)
     assert abs(x - 1.0) < 1e-12 and abs(y) < 1e-12
+
+
+def test_one_to_one_takes_the_best_pairs_first_each_side_once():
+    scored = [(0.6, 0, 0), (0.9, 0, 1), (0.8, 1, 1), (0.7, 1, 0), (0.4, 2, 2)]
+    # (0, 1) wins first; (1, 1) and (0, 0) then reuse a side; (1, 0) is left; 0.4 is under the bar
+    assert g.one_to_one(scored, 0.5) == [(0, 1), (1, 0)]
+    assert g.one_to_one(scored) == [(0, 1), (1, 0), (2, 2)]
+    assert g.one_to_one(iter(scored), 0.95) == []

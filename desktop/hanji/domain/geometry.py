@@ -306,6 +306,22 @@ def _clip(subject: Points, clip: Points) -> Points:
     return out
 
 
+def one_to_one(scored, threshold: float = float("-inf")) -> list[tuple[int, int]]:
+    """Greedy one-to-one matching of ``(score, i, j)`` triples: best score first (ties by the larger
+    ``i``, then ``j``), each ``i`` and each ``j`` used once, scores below ``threshold`` never.
+    Returns the ``(i, j)`` pairs in that order (detection metrics: ICDAR 2015's IoU >= 0.5)."""
+    used_i, used_j, out = set(), set(), []
+    for v, i, j in sorted(scored, reverse=True):
+        if v < threshold:
+            break
+        if i in used_i or j in used_j:
+            continue
+        used_i.add(i)
+        used_j.add(j)
+        out.append((i, j))
+    return out
+
+
 def iou(a: Sequence[Point], b: Sequence[Point]) -> float:
     """Intersection over union of two polygons.
 

@@ -220,22 +220,13 @@ class DetTrainer:
 def hmean(detections: list[list[Polygon]], truths: list[list[Polygon]], iou_thresh: float = 0.5) -> dict[str, float]:
     """Precision, recall and H-mean of detections against labelled regions, page by page (one-to-one
     matches at IoU >= ``iou_thresh``, greedy by IoU), as in the ICDAR 2015 protocol."""
-    from hanji.domain.geometry import iou
+    from hanji.domain.geometry import iou, one_to_one
 
     tp = n_det = n_gt = 0
     for dets, gts in zip(detections, truths):
         n_det += len(dets)
         n_gt += len(gts)
-        pairs = sorted(((iou(d, g), i, j) for i, d in enumerate(dets) for j, g in enumerate(gts)), reverse=True)
-        used_d, used_g = set(), set()
-        for v, i, j in pairs:
-            if v < iou_thresh:
-                break
-            if i in used_d or j in used_g:
-                continue
-            used_d.add(i)
-            used_g.add(j)
-            tp += 1
+        tp += len(one_to_one(((iou(d, g), i, j) for i, d in enumerate(dets) for j, g in enumerate(gts)), iou_thresh))
     p = tp / n_det if n_det else 0.0
     r = tp / n_gt if n_gt else 0.0
     return {"precision": p, "recall": r, "hmean": 2 * p * r / (p + r) if p + r else 0.0}
