@@ -16,7 +16,7 @@ def test_duplicates_and_next_on_a_postgresql_project(pg_url, tmp_path, capsys, m
 
     answers = {}
     made: list[int] = []
-    real = jd.fingerprint
+    real = jd.fingerprint_encoded  # what hashes every image
     for name in (str(tmp_path / "file.hanji"), pg_url):
         store = build(name, PLANTS)
         for i in (11, 12):  # two pages no one has labelled
@@ -26,13 +26,13 @@ def test_duplicates_and_next_on_a_postgresql_project(pg_url, tmp_path, capsys, m
         picks = jq.next_documents(store)
         store.close()
         made.clear()
-        monkeypatch.setattr(jd, "fingerprint", lambda im: made.append(1) or real(im))
+        monkeypatch.setattr(jd, "fingerprint_encoded", lambda datas: made.extend(datas) or real(datas))
         assert main(["duplicates", name, "--json"]) == 0
         cli_groups = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
         assert main(["next", name, "--json"]) == 0
         cli_picks = [json.loads(x)["document"] for x in capsys.readouterr().out.splitlines()]
         assert made == []  # the second run reads the fingerprints the first kept
-        monkeypatch.setattr(jd, "fingerprint", real)
+        monkeypatch.setattr(jd, "fingerprint_encoded", real)
         answers[name] = ([(g.kind, len(g.doc_ids)) for g in groups], [g["documents"] for g in cli_groups],
                          [p.name for p in picks], cli_picks)
     file_answer, pg_answer = answers.values()

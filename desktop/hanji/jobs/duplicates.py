@@ -27,7 +27,6 @@ from hanji.quality.duplicates import (
     FINGERPRINT_VERSION,
     NEAR_BITS,
     Fingerprint,
-    fingerprint,
     fingerprint_encoded,
     group_duplicates,
     same_picture,
@@ -108,11 +107,10 @@ def fingerprints(store: ProjectStore, progress: Progress = no_progress, cancel: 
                 progress(done, total, name)
                 try:
                     data = store.image_bytes(doc_id)
-                    with Image.open(io.BytesIO(data)) as im:
-                        fp = fingerprint(im).as_dict()
                 except (HanjiError, OSError):
-                    fp = None  # a missing linked image: nothing to compare
-                got(doc_id, sha, fp)
+                    got(doc_id, sha, None)  # a missing linked image: nothing to compare
+                    continue
+                got(doc_id, sha, fingerprint_encoded([data])[0])  # as a worker hashes it
     finally:
         if dirty and not store.readonly:
             save({k: v for k, v in cache.items() if k in live} if len(live) >= total else cache)
