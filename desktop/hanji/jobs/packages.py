@@ -20,8 +20,8 @@ of another project is refused. The package's history comes along with its author
 per-person figures count the work done on a seat.
 
 Everything here goes through the store's public methods, so it works on any backend. This module
-splits; :mod:`hanji.jobs.package_merge` merges and resolves; :mod:`hanji.jobs.package_versions` holds the
-documents' versions both compare.
+splits; :mod:`hanji.jobs.package_merge` merges; :mod:`hanji.jobs.package_conflicts` resolves what the
+merge could not take; :mod:`hanji.jobs.package_versions` holds the documents' versions both compare.
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ from typing import Any
 
 from hanji.errors import HanjiError
 from hanji.jobs.base import CancelToken, Progress, no_progress
-from hanji.jobs.package_merge import MergeReport, check_package, conflict_json, describe, merge, resolve
+from hanji.jobs.package_conflicts import conflict_json, describe, resolve
+from hanji.jobs.package_merge import MergeReport, check_package, merge
 from hanji.jobs.package_versions import (
     DOC_FIELDS,
     REGION_FIELDS,
@@ -47,8 +48,9 @@ from hanji.jobs.package_versions import (
 )
 from hanji.store import ProjectStore
 
-# the split lives here; the merge and the resolving of conflicts in hanji.jobs.package_merge, the
-# documents' versions both compare in hanji.jobs.package_versions: one place to import them from
+# the split lives here; the merge in hanji.jobs.package_merge, the resolving of conflicts in
+# hanji.jobs.package_conflicts, the documents' versions both compare in hanji.jobs.package_versions:
+# one place to import them from
 __all__ = ["DOC_FIELDS", "REGION_FIELDS", "MergeReport", "PackageOut", "check_package", "choose", "conflict_json",
            "describe", "make_version", "merge", "project_name", "region_from_version", "resolve", "split",
            "version_of", "version_of_rows"]
