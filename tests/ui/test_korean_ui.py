@@ -202,3 +202,15 @@ def test_leaving_korean_takes_qts_korean_buttons_back_out(qtbot):
     assert box.button(QMessageBox.StandardButton.Cancel).text().replace("&", "") == "Cancel"
     if korean.replace("&", "") == "Cancel":
         pytest.skip("Qt's Korean translations are not installed here")
+
+
+def test_korean_table_is_the_one_i18n_translates_with():
+    """The table lives in ui/i18n_ko.py; ``i18n.KO`` (imported and extended by panes) is that dict."""
+    from hanji.ui import i18n, i18n_ko
+
+    assert i18n.KO is i18n_ko.KO
+    i18n.set_language("ko")
+    try:
+        assert i18n.tr("Documents") == "문서" == i18n_ko.KO["Documents"]
+    finally:
+        i18n.set_language("en")
