@@ -102,3 +102,11 @@ def test_all_migrations_run_in_one_transaction():
         assert conn.in_transaction, m.__name__
     conn.execute("ROLLBACK")
     assert conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0] == 0  # all of it taken back
+
+
+def test_search_index_functions_still_importable_from_schema():
+    """They live in store/search_index.py; files.py, imports.py and packages.py import them from schema."""
+    from hanji.store import search_index
+
+    for name in ("grams", "register_functions", "defer_search_index", "index_rows"):
+        assert getattr(schema, name) is getattr(search_index, name)
