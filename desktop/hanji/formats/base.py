@@ -340,6 +340,30 @@ def image_beside(stem: str, dirs: Iterable[Path]) -> Path | None:
 
 
 
+def with_images(files: Iterable[Path], image_folders: Sequence[str]) -> list[tuple[Path, Path | None]]:
+    """Each annotation file with its image (:func:`image_beside`): ``STEM.*`` in the first of
+    ``image_folders`` beside the file's own folder that has one, else beside the file itself
+    (``json/X.json`` with ``image/X.png``; None when there is none)."""
+    return [(f, image_beside(f.stem, tuple(f.parent.parent / d for d in image_folders) + (f.parent,))) for f in files]
+
+
+def read_pairs(pairs: Sequence[tuple[Path, Path | None]], path: Path | str, none_here: str,
+               read_one: Callable[[Path, Path | None], Sample]) -> Iterator[Sample | Skipped]:
+    """The samples of a dataset of (annotation file, image) pairs (:func:`with_images`), one
+    ``read_one(file, image)`` a pair: a pair that fails comes out as :class:`Skipped` naming its file
+    and reading goes on; no pairs at all, one :class:`Skipped` saying ``none_here`` of ``path``."""
+    if not pairs:
+        yield Skipped(HanjiError(none_here, path))
+        return
+    for f, img in pairs:
+        try:
+            sample = read_one(f, img)
+        except (HanjiError, *SHAPE_ERRORS) as e:
+            yield Skipped(as_error(e, f, None))
+            continue
+        yield sample
+
+
 def root_above(path: Path, folder: str) -> Path:
     """The dataset folder of a format that keeps its annotation files in ``folder/`` beside the
     images' folder: the folder above a file's own, the parent of ``folder`` itself, else ``path``."""

@@ -19,18 +19,17 @@ from hanji.domain.model import Region
 from hanji.domain.text import tokens
 from hanji.errors import HanjiError
 from hanji.formats.base import (
-    SHAPE_ERRORS,
     NameAllocator,
     Sample,
     Skipped,
-    as_error,
     heads_match,
-    image_beside,
     load_json,
     make_region,
     num,
     numbers_of,
+    read_pairs,
     root_above,
+    with_images,
     write_image,
     write_text,
 )
@@ -52,7 +51,7 @@ def _pairs(path: Path) -> list[tuple[Path, Path | None]]:
         files = [path]
     else:
         files = sorted(f for f in path.rglob("*.json") if f.parent.name == "json") or sorted(path.glob("*.json"))
-    return [(f, image_beside(f.stem, (f.parent.parent / "image", f.parent.parent / "images", f.parent))) for f in files]
+    return with_images(files, ("image", "images"))
 
 
 def detect(path: Path) -> bool:
@@ -110,21 +109,16 @@ def parse(data: Any, f: Path) -> tuple[list[Region], dict[str, Any], tuple[int, 
     return regions, attrs, (int(size.get("width") or 0), int(size.get("height") or 0))
 
 
+def _sample(f: Path, img: Path | None) -> Sample:
+    if img is None:
+        raise HanjiError(f"no image {f.stem}.* in image/ beside json/", f)
+    regions, attrs, (w, h) = parse(load_json(f), f)
+    return Sample(name=img.name, image_path=img, width=w, height=h, regions=regions, doc_type="receipt",
+                  attrs=attrs, source=str(f))
+
+
 def read(path: Path, **options: Any) -> Iterator[Sample | Skipped]:
-    pairs = _pairs(Path(path))
-    if not pairs:
-        yield Skipped(HanjiError("no CORD json/*.json files here", path))
-        return
-    for f, img in pairs:
-        try:
-            if img is None:
-                raise HanjiError(f"no image {f.stem}.* in image/ beside json/", f)
-            regions, attrs, (w, h) = parse(load_json(f), f)
-        except (HanjiError, *SHAPE_ERRORS) as e:
-            yield Skipped(as_error(e, f, None))
-            continue
-        yield Sample(name=img.name, image_path=img, width=w, height=h, regions=regions, doc_type="receipt",
-                     attrs=attrs, source=str(f))
+    yield from read_pairs(_pairs(Path(path)), path, "no CORD json/*.json files here", _sample)
 
 
 def to_json(s: Sample) -> dict[str, Any]:

@@ -17,17 +17,16 @@ from hanji.domain.model import Link, Region
 from hanji.domain.text import tokens
 from hanji.errors import HanjiError
 from hanji.formats.base import (
-    SHAPE_ERRORS,
     NameAllocator,
     Sample,
     Skipped,
-    as_error,
     heads_match,
-    image_beside,
     load_json,
     make_region,
     num,
+    read_pairs,
     root_above,
+    with_images,
     write_image,
     write_text,
 )
@@ -159,7 +158,7 @@ def dataset_root(path: Path) -> Path:
 def _pairs(path: Path) -> list[tuple[Path, Path | None]]:
     files = [path] if path.is_file() else sorted(
         f for f in path.rglob("*.json") if f.parent.name == "annotations" or path.name == "annotations")
-    return [(f, image_beside(f.stem, (f.parent.parent / "images", f.parent))) for f in files]
+    return with_images(files, ("images",))
 
 
 def detect(path: Path) -> bool:
@@ -171,23 +170,18 @@ def count(path: Path) -> int:
     return len(_pairs(path))
 
 
+def _sample(f: Path, img: Path | None) -> Sample:
+    data = load_json(f)
+    if not isinstance(data, dict) or "form" not in data:
+        raise HanjiError("a FUNSD file is a JSON object with a 'form' list", f)
+    if img is None:
+        raise HanjiError(f"no image {f.stem}.* in images/ beside annotations/", f)
+    regions, links = entities_to_regions(data["form"], f)
+    return Sample(name=img.name, image_path=img, regions=regions, links=links, doc_type="funsd", source=str(f))
+
+
 def read(path: Path, **options: Any) -> Iterator[Sample | Skipped]:
-    pairs = _pairs(Path(path))
-    if not pairs:
-        yield Skipped(HanjiError("no FUNSD annotations/*.json here", path))
-        return
-    for f, img in pairs:
-        try:
-            data = load_json(f)
-            if not isinstance(data, dict) or "form" not in data:
-                raise HanjiError("a FUNSD file is a JSON object with a 'form' list", f)
-            if img is None:
-                raise HanjiError(f"no image {f.stem}.* in images/ beside annotations/", f)
-            regions, links = entities_to_regions(data["form"], f)
-        except (HanjiError, *SHAPE_ERRORS) as e:
-            yield Skipped(as_error(e, f, None))
-            continue
-        yield Sample(name=img.name, image_path=img, regions=regions, links=links, doc_type="funsd", source=str(f))
+    yield from read_pairs(_pairs(Path(path)), path, "no FUNSD annotations/*.json here", _sample)
 
 
 def write(samples: Iterable[Sample], out: Path, **_: Any) -> list[str]:
