@@ -229,3 +229,48 @@ def test_detected_lines_of_a_rendered_two_column_page_come_out_in_reading_order(
         got.append(names[best])
     assert got == ["title"] + [f"L{i}" for i in range(5)] + [f"R{i}" for i in range(5)]
     assert [r.order for r in regions] == list(range(11))
+
+
+def test_fuse_folds_the_stem_batch_norm_as_fold_bn_does():
+    """DBNet.fuse folds the backbone's stem batch norm with fastconv.fold_bn, like the head's (it was
+    written out by hand): the same weights, a bias within a float rounding of the hand-written
+    fold, and the network's output within float tolerance of both the unfused net and that fold."""
+    import copy
+
+    import torch
+    from torch import nn
+
+    from hanji.models.detect.net import DBNet
+
+    torch.manual_seed(4)
+    net = DBNet().eval()
+    for m in net.modules():
+        if isinstance(m, nn.BatchNorm2d):  # statistics of their own, so folding them means something
+            m.running_mean.uniform_(-0.5, 0.5)
+            m.running_var.uniform_(0.5, 1.5)
+            m.weight.data.uniform_(0.5, 1.5)
+            m.bias.data.uniform_(-0.5, 0.5)
+    bb = net.backbone
+    with torch.no_grad():  # the fold DBNet.fuse wrote out before
+        bn = bb.bn1
+        std = torch.sqrt(bn.running_var + bn.eps)
+        hand_w = bb.conv1.weight * (bn.weight / std).reshape(-1, 1, 1, 1)
+        hand_b = bn.bias - bn.running_mean * bn.weight / std
+    x = torch.randn(1, 3, 96, 128)
+    fused = copy.deepcopy(net).fuse()
+    stem = fused.backbone.conv1
+    assert isinstance(fused.backbone.bn1, nn.Identity)
+    assert (stem.kernel_size, stem.stride, stem.padding) == (bb.conv1.kernel_size, bb.conv1.stride, bb.conv1.padding)
+    assert torch.equal(stem.weight, hand_w)
+    assert torch.allclose(stem.bias, hand_b, rtol=0, atol=1e-6)
+    with torch.inference_mode():
+        assert torch.allclose(stem(x), bb.bn1(bb.conv1(x)), atol=1e-5)
+        hand = copy.deepcopy(net)
+        hand.backbone.conv1 = nn.Conv2d(3, stem.out_channels, 3, 2, 1)
+        hand.backbone.conv1.weight.copy_(hand_w)
+        hand.backbone.conv1.bias.copy_(hand_b)
+        hand.backbone.bn1 = nn.Identity()
+        hand.fuse()  # the rest as before; the stem is folded already
+        got, ref, before = fused(x), net(x), hand(x)
+    assert torch.allclose(got, ref, atol=1e-5)
+    assert torch.allclose(got, before, atol=1e-6)

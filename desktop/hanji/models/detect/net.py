@@ -272,14 +272,7 @@ class DBNet(nn.Module):
                 m.fuse()
         bb = self.backbone
         if isinstance(bb.bn1, nn.BatchNorm2d):
-            bn = bb.bn1
-            std = torch.sqrt(bn.running_var + bn.eps)
-            w = bb.conv1.weight * (bn.weight / std).reshape(-1, 1, 1, 1)
-            b = bn.bias - bn.running_mean * bn.weight / std
-            conv = nn.Conv2d(bb.conv1.in_channels, bb.conv1.out_channels, 3, 2, 1, bias=True)
-            conv.weight.copy_(w)
-            conv.bias.copy_(b)
-            bb.conv1, bb.bn1 = conv, nn.Identity()
+            bb.conv1, bb.bn1 = fold_bn(bb.conv1, bb.bn1), nn.Identity()
         head = self.head
         if isinstance(head.bn1, nn.BatchNorm2d):
             head.conv1, head.bn1 = fold_bn(head.conv1, head.bn1), nn.Identity()
