@@ -135,3 +135,90 @@ def test_hard_lines_are_reproducible_legible_and_of_the_hard_kinds():
         mixed.sample(info)
         kinds.add(info.style)
     assert kinds - set(HARD_STYLES) and kinds & {"typewriter", "dotmatrix_coarse", "bitmap_coarse"}
+
+
+# render_print_line / render_hard_line as they were before their endings became printline._thermal and
+# printline._finish, kept to show the renders are bit for bit the same (delete them with a change
+# of the recipe made on purpose)
+def _before_print_line(text, face, rng, style=None, strength=1.0, info=None):
+    from hanji.synth.lines import degrade
+    from hanji.synth.photo import photograph
+    from hanji.synth.print_effects import HARD_STYLES, STYLES, render_styled, thermal
+
+    style = style or rng.choices(list(STYLES), list(STYLES.values()))[0]
+    if style in HARD_STYLES and style not in STYLES:
+        return _before_hard_line(text, face, rng, style, strength, info)
+    size = rng.randint(20, 44)
+    clean = render_styled(text, face, size, rng, style)
+    img = clean
+    effects = []
+    if rng.random() < (0.45 if style in ("bitmap", "dotmatrix", "plain") else 0.25) * strength:
+        img = thermal(img, rng)
+        effects.append("thermal")
+    r = rng.random()
+    if r < 0.5:
+        img, applied = photograph(img, rng, strength)
+        effects += applied
+    elif r < 0.85:
+        img = degrade(img, rng, strength * 0.8)
+        effects.append("scan")
+    if not legible(img):
+        img, effects = clean, []
+    if info is not None:
+        info.face, info.style, info.effects = face.name, style, effects
+    return img
+
+
+def _before_hard_line(text, face, rng, style=None, strength=1.0, info=None):
+    from hanji.synth.lines import degrade
+    from hanji.synth.photo import photograph, small_text
+    from hanji.synth.print_effects import HARD_STYLES, render_styled, thermal
+
+    style = style or rng.choices(list(HARD_STYLES), list(HARD_STYLES.values()))[0]
+    clean = render_styled(text, face, rng.randint(20, 40), rng, style)
+    img, effects = clean, []
+    if rng.random() < 0.3 * strength:
+        img = thermal(img, rng)
+        effects.append("thermal")
+    if rng.random() < 0.7:
+        img, applied = photograph(img, rng, 0.7 * strength)
+        effects += applied
+    else:
+        img = degrade(img, rng, strength * 0.6)
+        effects.append("scan")
+    blurred = {"defocus", "motion_blur", "low_resolution"} & set(effects)
+    if rng.random() < (0.25 if blurred else 0.6) * strength:
+        out = small_text(img, rng)
+        if legible(out):
+            img = out
+            effects.append("small_text")
+    if not legible(img):
+        img, effects = clean, []
+    if info is not None:
+        info.face, info.style, info.effects = face.name, style, effects
+    return img
+
+
+@pytest.mark.parametrize("hard", [False, True])
+def test_renders_are_bit_identical_to_before_the_shared_ending(hard):
+    from hanji.synth.print_effects import HARD_STYLES, STYLES
+    from hanji.synth.printline import render_hard_line
+
+    now, before = (render_hard_line, _before_hard_line) if hard else (render_print_line, _before_print_line)
+    faces = training_faces()
+    if not faces:
+        pytest.skip("no training fonts installed")
+    kinds = set()
+    for style in [None, *sorted(set(STYLES) | set(HARD_STYLES))]:
+        for seed in range(3):
+            for strength in (1.0, 0.5):
+                face = faces[seed % len(faces)]
+                rng_a, rng_b = random.Random(seed * 101 + 3), random.Random(seed * 101 + 3)
+                info_a, info_b = LineInfo(), LineInfo()
+                a = now("합계 12,500원 Total", face, rng_a, style, strength, info_a)
+                b = before("합계 12,500원 Total", face, rng_b, style, strength, info_b)
+                assert a.shape == b.shape and np.array_equal(a, b), (style, seed, strength)
+                assert info_a == info_b, (style, seed, strength)
+                assert rng_a.getstate() == rng_b.getstate(), (style, seed, strength)  # the same draws
+                kinds.add(tuple(info_a.effects[:1]))
+    assert len(kinds) > 2  # thermal, photographed and scanned lines among them

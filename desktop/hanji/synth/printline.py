@@ -57,11 +57,8 @@ def render_print_line(text: str, face: FontFace, rng: random.Random, style: str 
         return render_hard_line(text, face, rng, style, strength, info)
     size = rng.randint(20, 44)
     clean = render_styled(text, face, size, rng, style)
-    img = clean
-    effects = []
-    if rng.random() < (0.45 if style in ("bitmap", "dotmatrix", "plain") else 0.25) * strength:
-        img = thermal(img, rng)
-        effects.append("thermal")
+    effects: list[str] = []
+    img = _thermal(clean, rng, (0.45 if style in ("bitmap", "dotmatrix", "plain") else 0.25) * strength, effects)
     r = rng.random()
     if r < 0.5:
         img, applied = photograph(img, rng, strength)
@@ -69,11 +66,7 @@ def render_print_line(text: str, face: FontFace, rng: random.Random, style: str 
     elif r < 0.85:
         img = degrade(img, rng, strength * 0.8)
         effects.append("scan")
-    if not legible(img):
-        img, effects = clean, []
-    if info is not None:
-        info.face, info.style, info.effects = face.name, style, effects
-    return img
+    return _finish(img, clean, effects, face, style, info)
 
 
 def render_hard_line(text: str, face: FontFace, rng: random.Random, style: str | None = None,
@@ -82,10 +75,8 @@ def render_hard_line(text: str, face: FontFace, rng: random.Random, style: str |
     (:func:`hanji.synth.photo.small_text`); always :func:`legible`."""
     style = style or rng.choices(list(HARD_STYLES), list(HARD_STYLES.values()))[0]
     clean = render_styled(text, face, rng.randint(20, 40), rng, style)
-    img, effects = clean, []
-    if rng.random() < 0.3 * strength:
-        img = thermal(img, rng)
-        effects.append("thermal")
+    effects: list[str] = []
+    img = _thermal(clean, rng, 0.3 * strength, effects)
     if rng.random() < 0.7:
         img, applied = photograph(img, rng, 0.7 * strength)
         effects += applied
@@ -98,6 +89,22 @@ def render_hard_line(text: str, face: FontFace, rng: random.Random, style: str |
         if legible(out):
             img = out
             effects.append("small_text")
+    return _finish(img, clean, effects, face, style, info)
+
+
+def _thermal(img: np.ndarray, rng: random.Random, p: float, effects: list[str]) -> np.ndarray:
+    """A thermal printer's fade (:func:`hanji.synth.print_effects.thermal`) with probability ``p``
+    (one ``rng.random()``, then the fade's own draws), noted in ``effects``."""
+    if rng.random() < p:
+        img = thermal(img, rng)
+        effects.append("thermal")
+    return img
+
+
+def _finish(img: np.ndarray, clean: np.ndarray, effects: list[str], face: FontFace, style: str,
+            info: LineInfo | None) -> np.ndarray:
+    """The line as drawn, or the clean line (no effects) where the effects left it not
+    :func:`legible`; ``info`` told how it was made. No draws from the rng."""
     if not legible(img):
         img, effects = clean, []
     if info is not None:
