@@ -49,11 +49,10 @@ SROIE_TEST_FROM = "040"  # benchmarks/kie.py tests on the last 20 receipts (040-
 def english_msgids() -> list[str]:
     """The English msgids of the Debian gettext catalogs not held out (one catalog per domain), format
     directives taken out, each line once."""
-    import gettext
     import glob
     import re
 
-    from hanji.synth.textsource import is_held_out_domain
+    from hanji.synth.textsource import is_held_out_domain, read_catalog
 
     domains: dict[str, str] = {}
     for p in sorted(glob.glob("/usr/share/locale/*/LC_MESSAGES/*.mo")):
@@ -64,10 +63,8 @@ def english_msgids() -> list[str]:
     for domain, p in sorted(domains.items()):
         if is_held_out_domain(domain):
             continue
-        try:
-            with open(p, "rb") as f:
-                catalog = gettext.GNUTranslations(f)._catalog  # type: ignore[attr-defined]
-        except (OSError, ValueError, UnicodeDecodeError):
+        catalog = read_catalog(p)
+        if catalog is None:
             continue
         for k in catalog:
             k = k[0] if isinstance(k, tuple) else k

@@ -102,3 +102,37 @@ def test_missing_sources_degrade_with_a_report(monkeypatch):
         assert mix.sample(20)[0]
     finally:
         textsource.hunspell_words.cache_clear()
+
+
+def _mo_bytes(messages: dict[str, str]) -> bytes:
+    """A gettext .mo file (little-endian, no hash table) holding ``messages``."""
+    import struct
+
+    entries = sorted({"": "Content-Type: text/plain; charset=UTF-8\n", **messages}.items())
+    ids = [k.encode() for k, _ in entries]
+    strs = [v.encode() for _, v in entries]
+    n = len(entries)
+    start = 28 + 16 * n
+    data, table_o, table_t = b"", [], []
+    for b in ids:
+        table_o.append((len(b), start + len(data)))
+        data += b + b"\0"
+    for b in strs:
+        table_t.append((len(b), start + len(data)))
+        data += b + b"\0"
+    head = struct.pack("<7I", 0x950412DE, 0, n, 28, 28 + 8 * n, 0, 0)
+    return head + b"".join(struct.pack("<2I", *t) for t in table_o + table_t) + data
+
+
+def test_read_catalog_gives_the_messages_or_none(tmp_path):
+    """The one reader of .mo files (synth.textsource and tools/build_char_lm.py's English msgids)."""
+    good = tmp_path / "hanji.mo"
+    good.write_bytes(_mo_bytes({"Total": "합계", "Cancel": "취소"}))
+    catalog = textsource.read_catalog(good)
+    assert catalog is not None and catalog["Total"] == "합계" and catalog["Cancel"] == "취소"
+    newer = tmp_path / "newer.mo"
+    newer.write_bytes(_mo_bytes({"Total": "합계"})[:4] + (7 << 16).to_bytes(4, "little") + good.read_bytes()[8:])
+    assert textsource.read_catalog(newer) is None  # a major version gettext does not know
+    (tmp_path / "junk.mo").write_bytes(b"not a catalog at all")
+    assert textsource.read_catalog(tmp_path / "junk.mo") is None
+    assert textsource.read_catalog(tmp_path / "missing.mo") is None

@@ -65,6 +65,16 @@ def _chunks(s: str, max_chars: int) -> list[str]:
     return out
 
 
+def read_catalog(path: str | Path) -> dict | None:
+    """The messages of a gettext ``.mo`` file (msgid -> msgstr; a plural's msgid is ``(msgid, n)``),
+    None when it cannot be read or parsed."""
+    try:
+        with open(path, "rb") as f:
+            return gettext.GNUTranslations(f)._catalog  # type: ignore[attr-defined]
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+
+
 @lru_cache(maxsize=4)
 def gettext_lines(held_out: bool = False, max_chars: int = 40) -> tuple[str, ...]:
     """Lines (at most ``max_chars``, with Hangul) of the Korean gettext catalogs of one split."""
@@ -75,10 +85,8 @@ def gettext_lines(held_out: bool = False, max_chars: int = 40) -> tuple[str, ...
             domain = Path(p).stem
             if is_held_out_domain(domain) != held_out:
                 continue
-            try:
-                with open(p, "rb") as f:
-                    catalog = gettext.GNUTranslations(f)._catalog  # type: ignore[attr-defined]
-            except (OSError, ValueError, UnicodeDecodeError):
+            catalog = read_catalog(p)
+            if catalog is None:
                 continue
             for v in catalog.values():
                 if not isinstance(v, str) or not _HANGUL.search(v):
