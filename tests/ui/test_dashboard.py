@@ -214,3 +214,17 @@ def test_slow_projects_wait_for_the_refresh_button(qtbot, pane, project):
     project.update_region(project.regions(doc.id)[0].id, text="바뀐 글")
     assert pane.info.text().endswith("out of date: Refresh")
     assert not pane._debounce.isActive()
+
+
+def test_tab_pages_hold_their_widgets_in_order_without_margins(pane):
+    """The review queue, duplicates and search pages (built by dashboard._column): their widgets one
+    above the other, in this order, edge to edge."""
+    pages = {pane.tabs.tabText(i).split(" (")[0]: pane.tabs.widget(i) for i in range(pane.tabs.count())}
+    want = {"Review queue": [pane.check_filter, pane.findings],  # its title counts the findings: "(3)"
+            "Duplicates": [pane.duplicates, pane.keep_button],
+            "Search": [pane.search_box, pane.results, pane.copy_button]}
+    for title, widgets in want.items():
+        lay = pages[title].layout()
+        assert [lay.itemAt(i).widget() for i in range(lay.count())] == widgets, title
+        assert lay.contentsMargins().left() == lay.contentsMargins().top() == 0, title
+        assert all(w.parent() is pages[title] for w in widgets), title

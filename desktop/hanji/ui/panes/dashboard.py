@@ -155,6 +155,16 @@ def _tree(headers: list[str]) -> QTreeWidget:
     return t
 
 
+def _column(*widgets: QWidget) -> QWidget:
+    """A tab's page: ``widgets`` one above the other, without margins."""
+    page = QWidget()
+    lay = QVBoxLayout(page)
+    lay.setContentsMargins(0, 0, 0, 0)
+    for w in widgets:
+        lay.addWidget(w)
+    return page
+
+
 def _item(values: list[Any], doc_id: int | None, region_id: int | None = None) -> QTreeWidgetItem:
     it = QTreeWidgetItem([str(v) for v in values])
     it.setData(0, ROLE, (doc_id, region_id))
@@ -214,20 +224,12 @@ class DashboardPane(QWidget):
         self.check_filter = QComboBox()
         self.check_filter.currentIndexChanged.connect(self._fill_findings)
         self.findings = _tree([tr("Check"), tr("Document"), tr("Message")])
-        queue = QWidget()
-        ql = QVBoxLayout(queue)
-        ql.setContentsMargins(0, 0, 0, 0)
-        ql.addWidget(self.check_filter)
-        ql.addWidget(self.findings)
+        queue = _column(self.check_filter, self.findings)
 
         self.duplicates = _tree([tr("Group"), tr("Document"), tr("Kind")])
         self.keep_button = QPushButton(tr("Keep the selected one, delete the rest of its group"))
         self.keep_button.clicked.connect(lambda: self.keep_selected())
-        dups = QWidget()
-        dl = QVBoxLayout(dups)
-        dl.setContentsMargins(0, 0, 0, 0)
-        dl.addWidget(self.duplicates)
-        dl.addWidget(self.keep_button)
+        dups = _column(self.duplicates, self.keep_button)
 
         self.suspects = _tree([tr("Document"), tr("Label"), tr("Model reads"), tr("Conf."), tr("Flagged")])
         self.picks = _tree([tr("Rank"), tr("Document"), tr("Score"), tr("Why")])
@@ -257,15 +259,9 @@ class DashboardPane(QWidget):
         self.search_box.setPlaceholderText(tr("Search transcriptions and key-values"))
         self.search_box.returnPressed.connect(lambda: self.search(self.search_box.text()))
         self.results = _tree([tr("Document"), tr("Where"), tr("Text")])
-        srch = QWidget()
-        sl = QVBoxLayout(srch)
-        sl.setContentsMargins(0, 0, 0, 0)
-        sl.addWidget(self.search_box)
-        sl.addWidget(self.results)
         self.copy_button = QPushButton(tr("Copy the text of the selected document"))
         self.copy_button.clicked.connect(self.copy_document_text)
-        sl.addWidget(self.copy_button)
-        return srch
+        return _column(self.search_box, self.results, self.copy_button)
 
     def _with_note(self, tree: QTreeWidget) -> QWidget:
         box = QWidget()
