@@ -44,26 +44,25 @@ def dump_any(name):
         return {t: sorted(map(repr, s.conn.execute(f"SELECT * FROM {t}").fetchall())) for t in tables(s)}
 
 
-@pytest.fixture
-def saved_any(project_name):
-    """The project of :func:`saved` on either backend (its name: a path or a URL)."""
-    s = ProjectStore.create(project_name)
+def _save(name):
+    """A closed project at ``name`` (a path or a URL): one image with 50 regions; ``name`` back."""
+    s = ProjectStore.create(name)
     doc, _ = s.add_image_bytes("a.png", png_bytes(text="가"))
     for i in range(50):
         s.add_region(doc.id, Region([(i, 0), (i + 5, 0), (i + 5, 5), (i, 5)], text=f"영수증 {i}"))
     s.close()
-    return project_name
+    return name
+
+
+@pytest.fixture
+def saved_any(project_name):
+    """The project of :func:`saved` on either backend (its name: a path or a URL)."""
+    return _save(project_name)
 
 
 @pytest.fixture
 def saved(tmp_path):
-    p = tmp_path / "good.hanji"
-    s = ProjectStore.create(p)
-    doc, _ = s.add_image_bytes("a.png", png_bytes(text="가"))
-    for i in range(50):
-        s.add_region(doc.id, Region([(i, 0), (i + 5, 0), (i + 5, 5), (i, 5)], text=f"영수증 {i}"))
-    s.close()
-    return p
+    return _save(tmp_path / "good.hanji")
 
 
 def test_not_sqlite(tmp_path):
