@@ -136,3 +136,6 @@ def test_read_catalog_gives_the_messages_or_none(tmp_path):
     (tmp_path / "junk.mo").write_bytes(b"not a catalog at all")
     assert textsource.read_catalog(tmp_path / "junk.mo") is None
     assert textsource.read_catalog(tmp_path / "missing.mo") is None
+    for cut in (6, 20, len(good.read_bytes()) - 3):  # truncated: in the header, the tables, the last string
+        (tmp_path / "cut.mo").write_bytes(good.read_bytes()[:cut])
+        assert textsource.read_catalog(tmp_path / "cut.mo") is None

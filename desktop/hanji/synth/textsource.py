@@ -23,6 +23,7 @@ import glob
 import os
 import random
 import re
+import struct
 import zlib
 from functools import lru_cache
 from pathlib import Path
@@ -67,11 +68,11 @@ def _chunks(s: str, max_chars: int) -> list[str]:
 
 def read_catalog(path: str | Path) -> dict | None:
     """The messages of a gettext ``.mo`` file (msgid -> msgstr; a plural's msgid is ``(msgid, n)``),
-    None when it cannot be read or parsed."""
+    None when it cannot be read or parsed (a truncated file makes gettext raise struct.error)."""
     try:
         with open(path, "rb") as f:
             return gettext.GNUTranslations(f)._catalog  # type: ignore[attr-defined]
-    except (OSError, ValueError, UnicodeDecodeError):
+    except (OSError, ValueError, UnicodeDecodeError, struct.error):
         return None
 
 
