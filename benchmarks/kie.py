@@ -459,8 +459,11 @@ def sroie(args) -> None:
                     got = {k: v for k, v in _as_lists(res["fields"]).items() if k in keys}
                     for k, c in field_counts(gold, got, keys).items():
                         _add(e2e[k], c)
-                        if c[2] and k == "address":
-                            print(f"#   {name} address miss {d.name}: true {gold[k][0]!r}, got {got.get(k)!r}")
+                        if (c[1] or c[2]) and (k == "address" or args.verbose):
+                            print(f"#   {name} {k} miss {d.name}: true {gold.get(k, [''])[0]!r}, got {got.get(k)!r}")
+                            if args.verbose:  # the lines the value was chosen from, as read
+                                lines = [r["key"][:4] + " " + r["text"] for r in res["regions"]]
+                                print("#     OCR: " + " | ".join(lines[:40]))
                     res_p = extract_regions(page, "sroie", tagger)
                     got_p = {k: v for k, v in _as_lists(res_p["fields"]).items() if k in keys}
                     for k, c in field_counts(gold, got_p, keys).items():
@@ -513,7 +516,8 @@ def main() -> int:
     ap.add_argument("--held-out-seed", type=int, default=700_000,
                     help="with --held-out: the first document seed (another seed: documents of the same families "
                          "that no one has looked at)")
-    ap.add_argument("--verbose", action="store_true", help="print the held-out values that miss")
+    ap.add_argument("--verbose", action="store_true",
+                    help="print the held-out values that miss (with --sroie-e2e: every field that misses, with the OCR lines)")
     ap.add_argument("--no-link", action="store_true",
                     help="Korean types: the tagger (and receipt rules) alone, no label linking (what extraction was before)")
     ap.add_argument("--sroie-steps", type=int, default=500)

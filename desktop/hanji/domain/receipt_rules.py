@@ -50,6 +50,10 @@ TABLE_ROW_PENALTY = 0.8
 
 STRONG, TOTAL_WITH, TOTAL = 1.0, 0.9, 0.8
 SUM_OF_ABOVE = 0.6  # an unlabelled amount that adds up the amounts printed just above it
+PAID_EXACTLY = 0.4  # the amount paid on a receipt that prints no total and gives no change
+# an amount paid, labelled alone ('CASH', 'CASH RM', 'VISA'), and the change given back
+_PAID = re.compile(r"^\W*(?:CASH|TUNAI|VISA|MASTER\s*CARD|CREDIT\s*CARD|DEBIT\s*CARD|CARD|PAID|현\s*금|카\s*드)\W*$")
+_CHANGE = re.compile(r"CHANGE|BAKI|거스름|잔\s*돈")
 
 
 @dataclass
@@ -147,15 +151,33 @@ def _words(toks: list[str]) -> str:
     return " ".join(t for t in toks if not is_amount(t) and not _CURRENCY.match(t))
 
 
+def _label_above(regions: list[Region], boxes: list[tuple[float, float, float, float]], i: int) -> str:
+    """The words of the line printed right above region ``i`` (within one line height, starting left of
+    its middle), when that line holds no amount: a label printed over its amount ('CASH' / 'RM 170.00')."""
+    x0, y0, x1, y1 = boxes[i]
+    h = y1 - y0
+    above = [j for j, (a0, b0, a1, b1) in enumerate(boxes)
+             if j != i and y0 - 1.5 * h <= b1 <= y0 + 0.5 * h and b0 < y0 and a0 < (x0 + x1) / 2]
+    if not above:
+        return ""
+    j = max(above, key=lambda j: boxes[j][3])
+    toks = tokens(regions[j].text)
+    return "" if any(is_amount(t) for t in toks) else _words(toks)
+
+
 def total_candidates(regions: list[Region]) -> list[AmountCandidate]:
     """Every amount whose label (the words before it in its region, else the nearest region on its
     row to the left of it) says it is the total, with the label's :func:`total_grade`, lowered by
     :data:`TABLE_ROW_PENALTY` on a row that holds several amounts (a tax summary's 'total': a plain
     'total' there is no candidate at all). An amount with no label at all that adds up two or more
     amounts printed just before it is a candidate too (:data:`SUM_OF_ABOVE`): receipts that print no
-    'total' still add their items up."""
+    'total' still add their items up. A receipt with no such candidate at all and no change given back
+    (none printed, or 0.00) was paid exactly: its amount paid (``CASH``, ``VISA``...) is the candidate
+    (:data:`PAID_EXACTLY`)."""
     boxes = _level_boxes(regions)
     out: list[AmountCandidate] = []
+    paid: list[AmountCandidate] = []  # amounts labelled as paid in cash or by card
+    change: list[float] = []  # amounts labelled as change given back
     seq = [(i, k, amount_value(t)) for i, r in enumerate(regions) for k, t in enumerate(tokens(r.text)) if is_amount(t)]
     for i, reg in enumerate(regions):
         toks = tokens(reg.text)
@@ -180,6 +202,11 @@ def total_candidates(regions: list[Region]) -> list[AmountCandidate]:
             if g <= 0:
                 if not label and _sums_amounts_above(seq, (i, k)):
                     out.append(AmountCandidate(i, k, tok, amount_value(tok), SUM_OF_ABOVE, "= the amounts above"))
+                elif _PAID.match(unicodedata.normalize("NFKC", label or _label_above(regions, boxes, i)).upper()):
+                    paid.append(AmountCandidate(i, k, tok, amount_value(tok), PAID_EXACTLY,
+                                                label or _label_above(regions, boxes, i)))
+                elif _CHANGE.search(unicodedata.normalize("NFKC", label).upper()):
+                    change.append(amount_value(tok))
                 continue
             n_amounts = sum(is_amount(t) for t in toks) + sum(
                 is_amount(t) for j in row if boxes[j][0] >= left for t in tokens(regions[j].text))
@@ -188,6 +215,8 @@ def total_candidates(regions: list[Region]) -> list[AmountCandidate]:
             if g <= 0:
                 continue
             out.append(AmountCandidate(i, k, tok, amount_value(tok), g, label))
+    if not out and not any(v > 0 for v in change):  # no total printed: what was paid, nothing given back
+        out = paid
     return out
 
 
@@ -261,7 +290,7 @@ _GREETING = re.compile(r"WELCOME|THANK|SELAMAT|COME AGAIN|HAVE A NICE|감\s*사\
 _CONTACT = re.compile(r"\b(?:TEL|FAX|PHONE|TELEPHONE|H/?P|E-?MAIL|WEBSITE|GST|SST|ROC|REG|REGISTRATION|BR\s*NO)\b|"
                       r"WWW\.|\.COM\b|전\s*화|사\s*업\s*자|등\s*록\s*번\s*호")
 _ADDRESS = re.compile(r"\b(?:JALAN|JLN|JL|LORONG|TAMAN|TMN|KAWASAN|PERSIARAN|FLOOR|FLR|ROAD|STREET|AVENUE)\b|"
-                      r"\b(?:LOT|NO|LEVEL)\b\.?\s*:?\s*\d|^\W*\d+[A-Z]?\s*,|(?<!\d)\d{5}(?!\d)|"
+                      r"\b(?:LOT|NO|LEVEL)\b\.?\s*:?\s*\d|^\W*\d+[A-Z]?\s*,|(?<![\dA-Z])\d{5}(?!\d)|"
                       r"특\s*별\s*시|광\s*역\s*시|\d+\s*번\s*길|\d+\s*번\s*지")
 # address words as OCR glues them to the next word ('NO4,JALANPERJIRANAN', 'TAMANAIRBIRU')
 _ADDRESS_GLUED = re.compile(r"JALAN|LORONG|TAMAN|KAWASAN|PERSIARAN|BANDAR|\bJLN|\bTMN|\bJL\b\.?|\bLOT\s*[A-Z]?\d|"

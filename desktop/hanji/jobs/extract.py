@@ -17,6 +17,7 @@ from typing import Any
 from hanji.domain import KeyValue, Region
 from hanji.domain.fields import MULTI_VALUED, drop_spans, field_spans, fields_dict, keyvalues_from_spans, pick_spans
 from hanji.domain.kv_rank import LINKED_TYPES, link_fields, with_chosen
+from hanji.domain.receipt_header import header_name, legal_form_as_printed, seller_address_line
 from hanji.domain.receipt_rules import (
     address_block,
     company_lines,
@@ -131,6 +132,8 @@ def extract_regions(regions: list[Region], doc_type: str = "auto", predictor=Non
     for kv in kvs:  # 'Total:$6.90' -> '$6.90': the amount, not the label OCR glued to it
         if kv.key in AMOUNT_FIELDS:
             kv.value = amount_as_printed(kv.value)
+        elif kv.key in ("company", "store_name"):  # 'Sdin Bhd' -> 'Sdn Bhd'
+            kv.value = legal_form_as_printed(kv.value)
         elif kv.key == "item_quantity":  # '1x' of '1x 800': the quantity, not the 'x' OCR glued to it
             kv.value = re.sub(r"(?<=\d)\s*[xX×*]$", "", kv.value)
     corrections = correct_keyvalues(kvs, vocab) if vocab else []
@@ -219,7 +222,10 @@ def choose_name(regions: list[Region], tags: list[list[str]], scores: list[list[
     that name a business by its legal form (:func:`hanji.domain.receipt_rules.company_lines`), each
     cleaned by :func:`hanji.domain.receipt_rules.name_runs` (no address, contact, title or number-only
     lines; a line ending in '&' or an open bracket goes on to the next; a label before the name,
-    ``상호:``, and a company number after it are no part of it). Each
+    ``상호:``, and a company number after it are no part of it). Where the head prints the seller's
+    address (:func:`hanji.domain.receipt_header.seller_address_line`) only candidates that start above
+    it are kept, and where all start below it the name lines right above it are the one candidate
+    (:func:`hanji.domain.receipt_header.header_name`). Each
     scores the tagger's mean probability of ``key`` over its tokens plus ``weight`` times the best
     legal-form grade of its lines; the best becomes the one span of ``key``. In place."""
     bi = [i for i, t in enumerate(tag_names) if t in ("B-" + key, "I-" + key)]
@@ -235,6 +241,11 @@ def choose_name(regions: list[Region], tags: list[list[str]], scores: list[list[
     for r, _ in company_lines(regions):
         if not any(r in c for c in cands) and name_length(tokens(regions[r].text)):
             cands += [c for c in name_runs(regions, [r]) if c not in cands]
+    address = seller_address_line([r.text for r in regions]) if cands else None
+    if address is not None:  # the seller is named above its address; a business named below it is another
+        above = [c for c in cands if c[0] < address]
+        head = header_name(regions, address)
+        cands = above or ([head] if head else cands)
     for tg in tags:  # the tagger's spans are candidates now; a span on no name line at all ('1950') goes
         for k, t in enumerate(tg):
             if t in ("B-" + key, "I-" + key):

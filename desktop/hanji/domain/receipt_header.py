@@ -1,0 +1,74 @@
+"""The seller's header of a receipt: its name, then its address, printed at the top.
+
+A receipt names its seller above the seller's address (a registration number or a contact line may
+sit between them); a business named *after* that address is someone else: the chain that runs the
+shop (``MYNEWS RETAIL SB ... FKA BISON STORES SB`` under ``PAGOH REST AND SERVICE AREA``), a
+landlord, a card issuer, a customer. :func:`seller_address_line` finds where the seller's address
+begins, :func:`header_name` the name lines right above it, and :mod:`hanji.jobs.extract` keeps the
+name candidates above it.
+
+:func:`legal_form_as_printed` reads back a Malaysian legal form OCR misread by one letter
+(``Sdin Bhd``, ``SON BHD``, ``Sdn Bnd``) in a value that ends with one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from hanji.domain.model import Region
+from hanji.domain.receipt_rules import is_address_line, is_name_line, name_runs
+from hanji.domain.text import edit_distance
+
+# the seller's address starts within the head of the receipt: the first HEAD_SHARE of its lines
+# (at least HEAD_MIN_LINES)
+HEAD_SHARE, HEAD_MIN_LINES = 0.4, 8
+
+
+def seller_address_line(texts: list[str]) -> int | None:
+    """The index of the first address line (:func:`hanji.domain.receipt_rules.is_address_line`) in the
+    head of the receipt that comes after a line that can be a name: where the seller's address
+    begins. None when the head has no such line."""
+    n = max(HEAD_MIN_LINES, int(len(texts) * HEAD_SHARE))
+    seen_name = False
+    for i, t in enumerate(texts[:n]):
+        if seen_name and is_address_line(t):
+            return i
+        seen_name = seen_name or is_name_line(t)
+    return None
+
+
+def header_name(regions: list[Region], address: int) -> list[int]:
+    """The name lines right above the seller's address at ``address``: the nearest name line
+    (:func:`hanji.domain.receipt_rules.is_name_line`) above it, lines that are no name (a registration
+    number, a contact line) passed over, widened over its visible continuations
+    (:func:`hanji.domain.receipt_rules.name_runs`); [] when there is none."""
+    for i in range(address - 1, -1, -1):
+        if is_name_line(regions[i].text):
+            runs = name_runs(regions, [i])
+            return runs[0] if runs else [i]
+    return []
+
+
+# a Malaysian legal form at the end of a name: 'SDN BHD', 'SDN. BHD.', glued 'SdnBhd'
+_LEGAL_END = re.compile(r"(?<!&\s)(?<![A-Za-z&])([A-Za-z0-9]{2,4})(\.?\s*)([A-Za-z0-9]{3})(\.?)\s*$")
+
+
+def legal_form_as_printed(value: str) -> str:
+    """``value`` with a legal form at its end that OCR misread by one letter written as printed:
+    ``Timeless Kitchenette Sdin Bhd`` -> ``... Sdn Bhd``, ``MRD.I.Y(M) SON BHD`` -> ``... SDN BHD``,
+    ``Sdn Bnd`` -> ``Sdn Bhd``. Both words must be within one edit of ``SDN`` and ``BHD`` and one of
+    them exact, so that a name ending in other words (``RESTAURANT SIN DU``) is left as it is."""
+    m = _LEGAL_END.search(value)
+    if not m:
+        return value
+    a, b = unicodedata.normalize("NFKC", m.group(1)).upper(), unicodedata.normalize("NFKC", m.group(3)).upper()
+    if (a, b) == ("SDN", "BHD") or not ((a == "SDN" and edit_distance(b, "BHD") == 1)
+                                        or (b == "BHD" and edit_distance(a, "SDN") == 1)):
+        return value
+
+    def cased(word: str, like: str) -> str:
+        return word.title() if like[:1].isupper() and like[1:].islower() else word if like.isupper() else word.lower()
+
+    return (value[:m.start(1)] + cased("SDN", m.group(1)) + m.group(2) + cased("BHD", m.group(3)) + m.group(4)
+            + value[m.end(4):])
