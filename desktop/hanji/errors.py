@@ -18,6 +18,17 @@ class HanjiError(Exception):
         super().__init__(": ".join(parts))
         self.reason = message
 
+    def __reduce__(self):
+        """Pickled with its fields (an import's reader process sends its errors to the importing one;
+        the default would call the class with the joined message alone)."""
+        return _rebuild, (type(self), self.reason, self.path, self.where), self.__dict__
+
+
+def _rebuild(cls: type[HanjiError], message: str, path: str | None, where: str | None) -> HanjiError:
+    e = cls.__new__(cls)
+    HanjiError.__init__(e, message, path, where)
+    return e
+
 
 class ReadOnlyProject(HanjiError):
     """A healthy project that cannot be written where it is (read-only file, folder or file system):

@@ -118,8 +118,13 @@ def test_search_scans_no_table(project):
                 assert f"SCAN {table} " not in plan + " ", (sql, plan)
 
 
-def test_an_import_batch_indexes_its_rows_at_its_end(project):
+@pytest.mark.parametrize("given", ["regions", "rows"])
+def test_an_import_batch_indexes_its_rows_at_its_end(project, given):
+    """Regions given as domain objects or as the rows an import's reader process makes
+    (``rows.RegionRows``, with their short-query tokens made ahead): the same indexes, and a document
+    taken back leaves no tokens behind (its region ids are given to the next document)."""
     from hanji.store.images import inspect_bytes
+    from hanji.store.rows import region_rows
 
     sqlite = project.backend == "sqlite"
 
@@ -131,7 +136,8 @@ def test_an_import_batch_indexes_its_rows_at_its_end(project):
                 with run.document():
                     doc, _ = run.add_document(inspect_bytes(png_bytes(30, 20, text=str(d)), f"{d}.png"), f"{d}.png")
                     regions = [Region(quad(i), text="".join(rng.choice(ALPHABET) for _ in range(6))) for i in range(8)]
-                    run.add_annotations(doc.id, regions, [], [KeyValue("합계", f"{d}원", [0])])
+                    run.add_annotations(doc.id, regions if given == "regions" else region_rows(regions), [],
+                                        [KeyValue("합계", f"{d}원", [0])])
                     if d == 2:
                         raise ValueError("a bad entry: this document is taken back")
             except ValueError:

@@ -9,6 +9,7 @@ The window runs jobs on a QThread (``hanji.ui.worker``); the CLI runs them with 
 
 from __future__ import annotations
 
+import sys
 import threading
 from typing import Protocol
 
@@ -41,3 +42,16 @@ class CancelToken:
     def check(self) -> None:
         if self._event.is_set():
             raise Cancelled()
+
+
+def can_fork() -> bool:
+    """Whether a job may fork worker processes here (the images hashed by ``hanji duplicates``, an
+    import's reader): Linux, no Qt loaded, on the main thread (the command line, or a script). A job
+    of the window runs on a QThread beside Qt's own, which a fork would copy mid-step; and a worker
+    started fresh instead would run the caller's main script again, which a script without a
+    ``__main__`` guard does not survive. The daemon threads a command may have (tqdm's monitor, the
+    store's WAL checkpointer) are not copied into a worker, and a worker touches nothing of theirs:
+    it works on what it is given and sends back plain data."""
+    if not sys.platform.startswith("linux") or "PySide6.QtCore" in sys.modules:
+        return False
+    return threading.current_thread() is threading.main_thread()

@@ -13,8 +13,6 @@ import collections
 import functools
 import io
 import os
-import sys
-import threading
 import time
 from collections.abc import Sequence
 
@@ -22,7 +20,7 @@ import numpy as np
 from PIL import Image
 
 from hanji.errors import HanjiError
-from hanji.jobs.base import CancelToken, Progress, no_progress
+from hanji.jobs.base import CancelToken, Progress, can_fork, no_progress
 from hanji.quality.duplicates import (
     FINGERPRINT_VERSION,
     NEAR_BITS,
@@ -120,24 +118,12 @@ def fingerprints(store: ProjectStore, progress: Progress = no_progress, cancel: 
 
 def pool_size(images: int) -> int:
     """Worker processes that hash ``images`` images: one a CPU, ``POOL_MAX`` at most; none for fewer
-    than ``POOL_MIN`` images, on one CPU, and where a worker cannot be forked safely (:func:`_can_fork`),
+    than ``POOL_MIN`` images, on one CPU, and where a worker cannot be forked safely (:func:`can_fork`),
     so there the images are hashed here."""
-    if images < POOL_MIN or not _can_fork():
+    if images < POOL_MIN or not can_fork():
         return 0
     cpus = len(os.sched_getaffinity(0))
     return min(POOL_MAX, cpus) if cpus > 1 else 0
-
-
-def _can_fork() -> bool:
-    """Linux, no Qt loaded, on the main thread (the command line, or a script): a job of the window
-    runs on a QThread beside Qt's own, which a fork would copy mid-step; and a worker started fresh
-    instead would run the caller's main script again, which a script without a ``__main__`` guard
-    does not survive. The daemon threads a command may have (tqdm's monitor, the store's WAL
-    checkpointer) are not copied into a worker, and a worker touches nothing of theirs: it decodes
-    and hashes the bytes it is given."""
-    if not sys.platform.startswith("linux") or "PySide6.QtCore" in sys.modules:
-        return False
-    return threading.current_thread() is threading.main_thread()
 
 
 def _hash_in_pool(store: ProjectStore, todo: list[tuple[int, str, str]], workers: int, got, progress: Progress,

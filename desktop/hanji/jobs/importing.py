@@ -19,28 +19,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hanji.domain import geometry
-from hanji.domain.model import DOC_STATUSES
 from hanji.domain.text import tokens
 from hanji.errors import DiskFull, HanjiError, OutsideDataset
 from hanji.formats import registry
-from hanji.formats.base import (
-    SHAPE_ERRORS,
-    Note,
-    Sample,
-    Scope,
-    Skipped,
-    as_error,
-    check_types,
-    make_scope,
-    scoped,
-)
-from hanji.jobs.base import Cancelled, CancelToken, Progress, no_progress
+from hanji.formats.base import SHAPE_ERRORS, Note, Sample, Skipped, as_error, make_scope, scoped
+from hanji.jobs.base import Cancelled, CancelToken, Progress, can_fork, no_progress
+from hanji.jobs.import_reader import EDGE_TOLERANCE, READ_AHEAD_MIN, Ready, checked, read_ahead  # noqa: F401 (EDGE_TOLERANCE: jobs.transfer names it)
 from hanji.store import ProjectStore
-from hanji.store.images import inspect_bytes
 from hanji.store.imports import DUPLICATE, NEW, ImportRun
 
-EDGE_TOLERANCE = 1.0  # pixels a point may lie outside the image (rounding in other tools)
 # A batch (one transaction) is this many documents, or fewer when their images reach BATCH_BYTES:
 # each commit writes the search indexes' new segments and the log, and a batch of 64 documents of
 # 20 regions cost an import 8 % more than one of 256; the bytes bound the memory large images take.
@@ -85,51 +72,6 @@ class ImportReport:
         return s
 
 
-@dataclass
-class _Prepared:
-    sample: Sample
-    info: Any  # ImageInfo or None for samples that annotate an existing document
-
-
-def _prepare(sample: Sample, scope: Scope | None = None) -> _Prepared:
-    """Check a sample whole before anything is written; a HanjiError names the file and entry."""
-    where = sample.source or str(sample.name)
-    if not isinstance(sample.name, str) or (sample.has_image and not sample.name.strip()):
-        raise HanjiError(f"a document needs a name, got {sample.name!r:.40}", where)
-    info = None
-    if sample.image_path is not None and scope is not None and not scope.admits(sample.image_path):
-        raise scope.refusal(str(sample.image_path), where, target=sample.image_path)
-    if sample.has_image:
-        data = sample.read_image()
-        info = inspect_bytes(data, sample.image_path or where)
-        w, h = info.width, info.height
-        if sample.width and sample.height and (sample.width, sample.height) != (w, h):
-            raise HanjiError(f"the annotation says the image is {sample.width}x{sample.height} but it is {w}x{h}",
-                             where)
-        lo, right, bottom = -EDGE_TOLERANCE, w + EDGE_TOLERANCE, h + EDGE_TOLERANCE
-        for i, r in enumerate(sample.regions):
-            for x, y in r.points:  # geometry.inside_image, without a call and a generator a region
-                if not (lo <= x <= right and lo <= y <= bottom):
-                    break
-            else:
-                continue
-            if not geometry.inside_image(r.points, w, h, EDGE_TOLERANCE):
-                x0, y0, x1, y1 = r.bbox
-                raise HanjiError(f"region {i + 1} ({r.text[:20]!r}) lies outside the {w}x{h} image "
-                                 f"(box {x0:g},{y0:g} to {x1:g},{y1:g})", where)
-    check_types(sample, where)
-    n = len(sample.regions)
-    for lk in sample.links:
-        if not (0 <= lk.src < n and 0 <= lk.dst < n):
-            raise HanjiError(f"a link points at a region that is not there ({lk.src} -> {lk.dst})", where)
-    for kv in sample.keyvalues:
-        if any(not 0 <= i < n for i in kv.region_ids):
-            raise HanjiError(f"key-value {kv.key!r} points at a region that is not there", where)
-    if sample.status is not None and sample.status not in DOC_STATUSES:
-        raise HanjiError(f"unknown document status {sample.status!r}", where)
-    return _Prepared(sample, info)
-
-
 class _Importer:
     """One import: reads entries, checks them, writes them in batches, takes them back on a stop."""
 
@@ -140,7 +82,7 @@ class _Importer:
         self.state_key = state_key
         self.skip_bad = skip_bad
         self.batch = batch
-        self.pending: list[_Prepared] = []
+        self.pending: list[Ready] = []
         self.pending_bytes = 0  # the queued documents' image bytes (a batch is also bounded by these)
         self.done = 0  # entries read
         self.job: dict[str, Any] = {}  # what the job state says besides ``done``
@@ -148,17 +90,15 @@ class _Importer:
         self._docs: list = []
 
     # ------------------------------------------------------------------ entries
-    def take(self, item: Sample | Skipped, scope: Scope) -> None:
-        """Check an entry and queue it; a bad one stops the import (or is listed with ``skip_bad``)."""
+    def take(self, item: Ready | Skipped) -> None:
+        """Queue a checked entry (:func:`hanji.jobs.import_reader.checked`); a bad one stops the
+        import (or is listed with ``skip_bad``)."""
         self.done += 1
         try:
             if isinstance(item, Skipped):
                 raise item.error
-            try:
-                self.pending.append(_prepare(item, scope))
-            except SHAPE_ERRORS as e:
-                raise as_error(e, item.source or str(item.name)) from e
-            info = self.pending[-1].info
+            self.pending.append(item)
+            info = item.info
             if info is not None:
                 self.pending_bytes += len(info.data)
             if info is not None and (info.frames > 1 or info.rotated):  # said, not done silently
@@ -190,7 +130,7 @@ class _Importer:
                 except DiskFull:
                     raise  # not a bad entry: the batch is taken back, the batches before it stay
                 except (HanjiError, *SHAPE_ERRORS) as e:
-                    e = as_error(e, p.sample.source or p.sample.name)
+                    e = as_error(e, p.source or p.name)
                     if not self.skip_bad:
                         stop = e
                         break
@@ -207,20 +147,19 @@ class _Importer:
         self.store.save_job_state(self.state_key, "import", None)
 
     # ------------------------------------------------------------------ one document
-    def write(self, p: _Prepared) -> None:
-        s = p.sample
-        if p.info is None:
-            self.merge_tags(s)
+    def write(self, s: Ready) -> None:
+        if s.info is None:
+            self.merge_tags(s.sample)
             return
         # a new document is written with its fields; one already there (annotated now) changes them
-        doc, state = self.run.add_document(p.info, s.name, s.status, s.doc_type, s.attrs)
+        doc, state = self.run.add_document(s.info, s.name, s.status, s.doc_type, s.attrs)
         if state == DUPLICATE:
             self.report.duplicates += 1
             if doc.name != s.name or len(self.store.regions(doc.id)) != len(s.regions):
                 self.report.notes.append(f"{s.source or s.name}: the same image as document {doc.name!r}, "
                                          "which already has annotations; this entry's were not added")
             return
-        self.run.add_annotations(doc.id, list(s.regions), s.links, s.keyvalues)
+        self.run.add_annotations(doc.id, s.regions, s.links, s.keyvalues)
         changes: dict[str, Any] = {}
         if s.doc_type:
             changes["doc_type"] = s.doc_type
@@ -291,7 +230,8 @@ class _Importer:
 def import_path(store: ProjectStore, path: str | Path, fmt: str | None = None, *, skip_bad: bool = False,
                 options: dict[str, Any] | None = None, progress: Progress = no_progress,
                 cancel: CancelToken | None = None, batch: int = BATCH_DOCUMENTS,
-                allow_outside: list[str | Path] | tuple[str | Path, ...] = ()) -> ImportReport:
+                allow_outside: list[str | Path] | tuple[str | Path, ...] = (),
+                reader: bool | None = None) -> ImportReport:
     """Import a file or folder in format ``fmt`` (detected when None) into ``store``.
 
     Stops at the first bad entry with a HanjiError naming the file and the entry, and takes back
@@ -303,6 +243,10 @@ def import_path(store: ProjectStore, path: str | Path, fmt: str | None = None, *
     widen it to the folder its layout names, :func:`dataset_root`) and the folders in
     ``allow_outside``: an image named outside them (``../``, an absolute path, a symlink out) is a
     bad entry, refused without being looked at.
+
+    ``reader``: read and check the entries in a worker process while this one writes
+    (:mod:`hanji.jobs.import_reader`); by default where a process can be forked
+    (:func:`hanji.jobs.base.can_fork`) and the dataset has at least ``READ_AHEAD_MIN`` entries.
     """
     t0 = time.perf_counter()
     path = Path(path)
@@ -315,18 +259,24 @@ def import_path(store: ProjectStore, path: str | Path, fmt: str | None = None, *
     progress(0, total, f"resuming after {resumed_from}" if resumed_from else "")
     _import_schema(importer, mod, path)
     scope = make_scope(dataset_root(mod, path), allow_outside)
+    if reader is None:
+        reader = can_fork() and (total is None or total >= READ_AHEAD_MIN)
+
+    def items():
+        return checked(scoped(mod.read(path, **(options or {})), scope), scope)
+
     try:
-        with _fewer_collections():
-            for item in scoped(mod.read(path, **(options or {})), scope):
+        with _fewer_collections(), read_ahead(items, reader, cancel) as entries:
+            for item in entries:
                 if cancel:
                     cancel.check()
                 if isinstance(item, Note):
                     report.notes.append(f"{item.path}{f' ({item.where})' if item.where else ''}: {item.message}"
                                         if item.path else item.message)
                     continue
-                importer.take(item, scope)
+                importer.take(item)
                 done = importer.done
-                progress(done, max(total, done) if total else None, item.name if isinstance(item, Sample) else "")
+                progress(done, max(total, done) if total else None, item.name if isinstance(item, Ready) else "")
             importer.flush()
     except Cancelled:
         importer.flush()  # keep the documents already read; running it again goes on from there

@@ -30,6 +30,7 @@ from hanji.store.documents import REMOVED_MAX
 from hanji.store.history import Change, merge_changes
 from hanji.store.images import ImageInfo
 from hanji.store.schema import defer_search_index, index_rows
+from hanji.store.search_index import text_grams
 
 NEW, ANNOTATE, DUPLICATE = "new", "annotate", "duplicate"  # what add_document found
 _QUEUED = ("images", "documents", "regions", "links", "keyvalues")  # in the order queued rows are sent
@@ -64,6 +65,8 @@ class ImportRun:
         self._queued_shas: dict[str, Document] = {}  # the queued new documents by image
         self._doc_stack: contextlib.ExitStack | None = None  # the document's savepoint, once taken
         self._doc_mark: dict[str, int] = {}
+        # SQLite, inside a batch: (id, tokens) of the regions written, for the short-query index at its end
+        self._grams: list[tuple[int, str]] | None = None
 
     # ------------------------------------------------------------------ transactions
     @contextlib.contextmanager
@@ -86,6 +89,7 @@ class ImportRun:
                         after = {t: conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {t}").fetchone()[0]
                                  for t in ("regions", "keyvalues")}
                         defer_search_index(conn, True)
+                        self._grams = []
                     try:
                         yield
                     finally:
@@ -93,7 +97,7 @@ class ImportRun:
                             defer_search_index(conn, False)
                     self._flush()
                     if deferred:
-                        index_rows(conn, after)
+                        index_rows(conn, after, self._grams)
                     if job_name is not None:
                         conn.execute("INSERT OR REPLACE INTO jobs(name, kind, state, updated) VALUES (?,?,?,?)",
                                      (job_name, "import", json.dumps(state or {}, ensure_ascii=False), time.time()))
@@ -104,6 +108,7 @@ class ImportRun:
             finally:
                 store._group_depth -= 1
                 self._next_id = None
+                self._grams = None
                 self._queue, self._queued_shas = None, {}
             held = store._pending[start:] + self._changes
             del store._pending[start:]
@@ -118,7 +123,8 @@ class ImportRun:
         store = self._store
         # lengths only (dicts keep their order): nothing here grows with the run's size
         mark = (len(self.new_docs), {t: len(v) for t, v in self.new_rows.items()}, len(self.doc_before),
-                len(self.tags_before), len(self._changes), len(store._pending))
+                len(self.tags_before), len(self._changes), len(store._pending),
+                len(self._grams) if self._grams is not None else 0)
         ids_before = dict(self._next_id) if self._next_id is not None else None
         queue = self._queue
         if queue is not None and self._in_document:
@@ -151,7 +157,7 @@ class ImportRun:
                     del q[max(0, qmark[t] - self._flushed[t]):]
                 for sha in list(self._queued_shas)[shas:]:
                     del self._queued_shas[sha]
-            n_docs, n_rows, docs_before, tags_before, n_changes, n_pending = mark
+            n_docs, n_rows, docs_before, tags_before, n_changes, n_pending, n_grams = mark
             self._new_set.difference_update(self.new_docs[n_docs:])
             del self.new_docs[n_docs:]
             for t, n in n_rows.items():
@@ -162,6 +168,8 @@ class ImportRun:
                 del self.tags_before[k]
             del self._changes[n_changes:]
             del store._pending[n_pending:]
+            if self._grams is not None:  # its regions are not there to index
+                del self._grams[n_grams:]
             if self._next_id is not None:
                 self._next_id = ids_before  # the ids it took are free again (queued rows are not in the tables)
             raise
@@ -215,11 +223,13 @@ class ImportRun:
         self._new_set.add(doc.id)
         return doc, NEW
 
-    def add_annotations(self, doc_id: int, regions: Sequence[Region], links: Sequence[Link] = (),
+    def add_annotations(self, doc_id: int, regions: Sequence[Region] | rows.RegionRows, links: Sequence[Link] = (),
                         keyvalues: Sequence[KeyValue] = ()) -> list[int]:
         """Add a document's regions, and links and key-values that point at them by index
         (``Link.src``/``dst``, ``KeyValue.region_ids``: positions in ``regions``). Returns the
-        regions' ids (also set on the ``regions`` given). Bulk inserts; not undo steps."""
+        regions' ids (also set on the ``regions`` given, when they are :class:`Region` objects;
+        :class:`rows.RegionRows` are rows made ahead, by an import's reader process, written as they
+        are). Bulk inserts; not undo steps."""
         store = self._store
         queued = (self._queue is not None and self._in_document and self._doc_stack is not None
                   and doc_id in self._new_set)
@@ -229,11 +239,18 @@ class ImportRun:
             now = time.time()
             first = self._ids(conn, "regions", len(regions))
             region_ids = list(range(first, first + len(regions)))
-            values = []
-            for r, i in zip(regions, region_ids):
-                r.id, r.doc_id = i, doc_id
-                values.append(rows.region_values(r, i, doc_id, now))
+            if isinstance(regions, rows.RegionRows):
+                values = [(i, doc_id, *v, now) for i, v in zip(region_ids, regions.values)]
+                grams = regions.grams
+            else:
+                values = []
+                for r, i in zip(regions, region_ids):
+                    r.id, r.doc_id = i, doc_id
+                    values.append(rows.region_values(r, i, doc_id, now))
+                grams = None
             self._insert(conn, "regions", rows.REGION_COLUMNS, values, first)
+            if self._grams is not None and values:  # the batch indexes them at its end
+                self._grams.extend(zip(region_ids, grams if grams is not None else [text_grams(v[4]) for v in values]))
             if links:
                 first = self._ids(conn, "links", len(links))
                 self._insert(conn, "links", rows.LINK_COLUMNS, [

@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from hanji.domain.model import REGION_STATUSES, Document, EntityType, KeyValue, Link, Region
+from hanji.store.search_index import text_grams
 
 _new = object.__new__
 _FOUR = ("quad", "rect")
@@ -75,6 +76,41 @@ def region_values(r: Region, rid: int, doc_id: int, now: float) -> tuple:
     """:func:`region_row`'s values as a tuple in ``REGION_COLUMNS`` order (bulk inserts)."""
     return (rid, doc_id, r.kind, points_json(r.points), r.text, r.status, r.source, r.confidence, r.order, r.label,
             _dump(list(r.tags)) if r.tags else "[]", r.machine_text, _dump(r.attrs) if r.attrs else "{}", now)
+
+
+class RegionRows:
+    """A document's regions as the rows an import writes, made before the import writes them (by
+    :func:`region_rows`, in an import's reader process): ``values``, a tuple a region in
+    ``REGION_FIELDS`` order (the row without its id, document and time, which the import run gives),
+    and ``grams``, each text's tokens for the short-query search index (``hanji_grams``), which the
+    import batch then indexes without calling Python a row. Plain lists of tuples and strings:
+    cheap to pickle, no domain object a region."""
+
+    __slots__ = ("values", "grams")
+
+    def __init__(self, values: list[tuple], grams: list[str]):
+        if len(values) != len(grams):
+            raise ValueError(f"{len(values)} regions but {len(grams)} token lists")
+        self.values = values
+        self.grams = grams
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def __reduce__(self):
+        return RegionRows, (self.values, self.grams)
+
+
+REGION_FIELDS = REGION_COLUMNS[2:-1]  # what RegionRows.values hold of a row: all but id, doc_id and updated
+
+
+def region_rows(regions: list[Region]) -> RegionRows:
+    """:class:`RegionRows` of checked regions: the values :func:`region_values` writes (points
+    rounded to 3 decimals, tags and attrs as JSON) and the tokens of their texts."""
+    values = [(r.kind, points_json(r.points), r.text, r.status, r.source, r.confidence, r.order, r.label,
+               _dump(list(r.tags)) if r.tags else "[]", r.machine_text, _dump(r.attrs) if r.attrs else "{}")
+              for r in regions]
+    return RegionRows(values, [text_grams(r.text) for r in regions])
 
 
 def region_row(r: Region) -> dict[str, Any]:

@@ -33,6 +33,8 @@ def _grams1(t: str | None) -> str:
     return " ".join({h[i:i + 16] for i in range(0, len(h) - 8, 8)})
 
 
+text_grams = _grams1  # one text's tokens: an import's reader makes them ahead, in its own process (rows.RegionRows)
+
 _DEFERRED: set[int] = set()  # id() of the connections inside an import batch (see :func:`defer_search_index`)
 
 
@@ -61,12 +63,21 @@ def defer_search_index(conn: sqlite3.Connection, on: bool) -> None:
         _DEFERRED.discard(id(conn))
 
 
-def index_rows(conn: sqlite3.Connection, after: dict[str, int]) -> None:
+def index_rows(conn: sqlite3.Connection, after: dict[str, int], region_grams: list[tuple[int, str]] | None = None
+               ) -> None:
     """Put the rows of ``regions`` and ``keyvalues`` with ids above ``after[table]`` (inserted
-    while :func:`defer_search_index` was on) into the search indexes, one statement an index."""
+    while :func:`defer_search_index` was on) into the search indexes, one statement an index.
+    ``region_grams``: ``(id, hanji_grams(text))`` of those regions, made beforehand (an import's
+    reader process makes them); taken when they are one a region of the batch, else the tokens are
+    made here."""
     conn.execute("INSERT INTO regions_fts(rowid, text) SELECT id, text FROM regions WHERE id > ?", (after["regions"],))
-    conn.execute("INSERT INTO regions_short_fts(rowid, grams) SELECT id, hanji_grams(text) FROM regions WHERE id > ?",
-                 (after["regions"],))
+    n = None if region_grams is None else conn.execute("SELECT COUNT(*) FROM regions WHERE id > ?",
+                                                       (after["regions"],)).fetchone()[0]
+    if n is not None and n == len(region_grams):
+        conn.executemany("INSERT INTO regions_short_fts(rowid, grams) VALUES (?, ?)", region_grams)
+    else:
+        conn.execute("INSERT INTO regions_short_fts(rowid, grams) SELECT id, hanji_grams(text) FROM regions "
+                     "WHERE id > ?", (after["regions"],))
     conn.execute("INSERT INTO keyvalues_fts(rowid, key, value) SELECT id, key, value FROM keyvalues WHERE id > ?",
                  (after["keyvalues"],))
     conn.execute("INSERT INTO keyvalues_short_fts(rowid, grams) SELECT id, hanji_grams(key, value) FROM keyvalues "
