@@ -142,3 +142,52 @@ def test_a_batch_of_new_annotated_repeated_and_failed_documents(project):
     run.revert()
     assert [d.name for d in project.documents()] == ["kept.png"] and project.regions(kept.id) == []
     assert project.document(kept.id).status == "new"
+
+
+def test_a_batch_asks_for_its_images_once(project):
+    """``ImportRun.expect``: which of a batch's images the project has is one statement, not two a
+    document (a round trip each to a server); what it read is used once, so the same image again, or
+    one whose document was taken back, is asked of the project as before, and answers the same."""
+    from hanji.store import imports
+
+    kept, _ = project.add_image_bytes("kept.png", png_bytes(70, 20))  # there, no annotations
+    done, _ = project.add_image_bytes("done.png", png_bytes(71, 20))  # there, annotated
+    project.add_region(done.id, Region(quad(1, 1), text="x"))
+    data = {"kept": png_bytes(70, 20), "done": png_bytes(71, 20), "a": png_bytes(40, 20), "b": png_bytes(41, 20),
+            "a-again": png_bytes(40, 20), "bad": png_bytes(42, 20), "bad-again": png_bytes(42, 20),
+            "c": png_bytes(43, 20)}
+    infos = {n: inspect_bytes(d, n) for n, d in data.items()}
+    seen: list[str] = []
+    run = project.imports()
+    states = []
+    with run.batch():
+        project.conn.set_trace_callback(seen.append)
+        try:
+            run.expect(i.sha256 for i in infos.values())
+            for name, info in infos.items():
+                try:
+                    with run.document():
+                        doc, state = run.add_document(info, f"{name}.png", "done")
+                        states.append((name, state, doc.id))
+                        if state == imports.DUPLICATE:
+                            continue
+                        run.add_annotations(doc.id, [Region(quad(1, 1), text=f"{name} 합계")])
+                        if name == "bad":
+                            raise RuntimeError("a bad entry")
+                except RuntimeError:
+                    pass
+        finally:
+            project.conn.set_trace_callback(None)
+    assert [(n, s) for n, s, _ in states] == [
+        ("kept", "annotate"), ("done", "duplicate"), ("a", "new"), ("b", "new"), ("a-again", "duplicate"),
+        ("bad", "new"), ("bad-again", "new"), ("c", "new")]
+    ids = {n: i for n, _, i in states}
+    assert ids["kept"] == kept.id and ids["done"] == done.id and ids["a-again"] == ids["a"]
+    batch = [s for s in seen if "sha256 IN" in s]
+    single = [s for s in seen if "FROM documents WHERE sha256" in s]
+    assert len(batch) == 1 and len(single) == 2, (batch, single)  # a-again and bad-again only
+    docs = {d.name: d for d in project.documents()}
+    assert sorted(docs) == ["a.png", "b.png", "bad-again.png", "c.png", "done.png", "kept.png"]
+    assert [r.text for r in project.regions(kept.id)] == ["kept 합계"]
+    assert [r.text for r in project.regions(done.id)] == ["x"]
+    assert project.counts()["regions"] == 6

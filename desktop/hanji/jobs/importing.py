@@ -123,6 +123,7 @@ class _Importer:
             return
         stop: HanjiError | None = None
         with self.run.batch(self.state_key, {"done": self.done, **self.job}):
+            self.run.expect(p.info.sha256 for p in self.pending if p.info is not None)  # one lookup a batch
             for p in self.pending:
                 try:
                     with self.run.document():

@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import json
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from hanji.domain.model import Document, EntityType, KeyValue, Link, Region
@@ -65,6 +65,10 @@ class ImportRun:
         self._queued_shas: dict[str, Document] = {}  # the queued new documents by image
         self._doc_stack: contextlib.ExitStack | None = None  # the document's savepoint, once taken
         self._doc_mark: dict[str, int] = {}
+        # inside a batch, what :meth:`expect` read of the batch's images: the document of each (None:
+        # not in the project) and whether it has annotations; an entry is used once (popped), so an
+        # image seen again (or a document taken back) is asked of the project as before
+        self._known: dict[str, tuple[Document, bool] | None] = {}
         # SQLite, inside a batch: (id, tokens) of the regions written, for the short-query index at its end
         self._grams: list[tuple[int, str]] | None = None
 
@@ -109,7 +113,7 @@ class ImportRun:
                 store._group_depth -= 1
                 self._next_id = None
                 self._grams = None
-                self._queue, self._queued_shas = None, {}
+                self._queue, self._queued_shas, self._known = None, {}, {}
             held = store._pending[start:] + self._changes
             del store._pending[start:]
             self._changes = []
@@ -181,6 +185,27 @@ class ImportRun:
             return any(conn.execute(f"SELECT 1 FROM {t} WHERE doc_id=? LIMIT 1", (doc_id,)).fetchone()
                        for t in _ANNOTATION_TABLES)
 
+    def expect(self, shas: Iterable[str]) -> None:
+        """Inside a batch, before its documents: read in one statement (500 images a statement) which
+        of these images the project has, with their documents and whether they have annotations, so
+        that :meth:`add_document` need not ask the project once a document (two round trips each to
+        a server). The batch's transaction holds the project's write lock: nobody else adds or removes
+        documents until it ends, and what this batch writes itself is seen by :meth:`add_document`."""
+        store = self._store
+        if not store.conn.in_transaction:
+            return
+        todo = list(dict.fromkeys(s for s in shas if s not in self._queued_shas and s not in self._known))
+        cols = ",".join(f"d.{c}" for c in rows.DOCUMENT_COLUMNS)
+        annotated = " OR ".join(f"EXISTS (SELECT 1 FROM {t} x WHERE x.doc_id = d.id)" for t in _ANNOTATION_TABLES)
+        with store._mutex:
+            self._direct()
+            for lo in range(0, len(todo), 500):
+                part = todo[lo:lo + 500]
+                self._known.update(dict.fromkeys(part))
+                for r in store.conn.execute(f"SELECT {cols}, CASE WHEN {annotated} THEN 1 ELSE 0 END FROM documents d "
+                                            f"WHERE d.sha256 IN ({','.join('?' * len(part))})", part).fetchall():
+                    self._known[r[2]] = (rows.document_from_row(r[:-1]), bool(r[-1]))
+
     def add_document(self, info: ImageInfo, name: str, status: str | None = None, doc_type: str | None = None,
                      attrs: dict[str, Any] | None = None) -> tuple[Document, str]:
         """The document of this image: added (``NEW``, with ``status``, ``doc_type`` and ``attrs``
@@ -194,9 +219,15 @@ class ImportRun:
         store = self._store
         if info.sha256 in self._queued_shas:
             self._direct()  # the same image earlier in this batch: its rows go in first, then it is found
-        existing = store.document_by_sha(info.sha256)
-        if existing is not None:
-            return existing, DUPLICATE if self.has_annotations(existing.id) else ANNOTATE
+            known = False
+        else:
+            known = self._known.pop(info.sha256, False)
+        if known is False:  # not read ahead (or seen before in this batch): asked now
+            existing = store.document_by_sha(info.sha256)
+            if existing is not None:
+                return existing, DUPLICATE if self.has_annotations(existing.id) else ANNOTATE
+        elif known is not None:
+            return known[0], DUPLICATE if known[1] else ANNOTATE
         doc = Document(name=name, width=info.width, height=info.height, sha256=info.sha256, status=status or "new",
                        doc_type=doc_type or "", attrs=dict(attrs or {}))
         now = time.time()

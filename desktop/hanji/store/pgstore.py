@@ -26,9 +26,9 @@ class PgProjectStore(ProjectStore):
 
     @classmethod
     def create(cls, path: str, entity_types: Iterable[EntityType] = ()) -> PgProjectStore:
-        from hanji.store import pg
+        from hanji.store import pg_project
 
-        pg.create(str(path), [rows.entity_row(e, i) for i, e in enumerate(entity_types)])
+        pg_project.create(str(path), [rows.entity_row(e, i) for i, e in enumerate(entity_types)])
         return cls.open(path)
 
     @classmethod
@@ -36,9 +36,9 @@ class PgProjectStore(ProjectStore):
         """Connect; a clear error for no server, a wrong password, a database that is not a Hanji
         project or one of a newer Hanji. ``integrity`` asks nothing more of the server (PostgreSQL
         keeps its own pages consistent); the schema is checked at every open."""
-        from hanji.store import pg
+        from hanji.store import pg_project
 
-        conn = pg.open_connection(str(path), readonly)
+        conn = pg_project.open_connection(str(path), readonly)
         return cls(conn.display, conn, None, readonly)
 
     def add_image(self, path, link: bool = False, name: str | None = None):
