@@ -222,13 +222,16 @@ def test_a_failed_short_search_step_leaves_the_project_as_it_was(pg_url, monkeyp
     c.close()
 
 
-def test_search_in_windows_of_ids_gives_the_first_hits_by_id(pg_url, monkeypatch):
+@pytest.mark.parametrize("open_after", [0, 10**6], ids=["windows", "one-open-window"])
+def test_search_in_windows_of_ids_gives_the_first_hits_by_id(pg_url, monkeypatch, open_after):
     import random
 
     from hanji.store.pgstore import PgProjectStore
 
     monkeypatch.setattr(PgProjectStore, "SEARCH_PROBE", 3)  # windows of 3, 24, 192, ... ids, the last one open
+    monkeypatch.setattr(PgProjectStore, "SEARCH_OPEN", open_after)  # (or one open window after the probe)
     project = create_project(pg_url)
+    seen: list[str] = []
     rng = random.Random(5)
     texts = ["".join(rng.choice("가나다ab 1") for _ in range(rng.randrange(1, 6))) for _ in range(300)]
     docs = [project.add_image_bytes(f"{i}.png", png_bytes(20 + i, 20))[0] for i in range(3)]
@@ -237,6 +240,7 @@ def test_search_in_windows_of_ids_gives_the_first_hits_by_id(pg_url, monkeypatch
     project.set_keyvalues(docs[0].id, [KeyValue(t or "k", texts[-i]) for i, t in enumerate(texts[:40])])
     all_regions = sorted((r for d in docs for r in project.regions(d.id)), key=lambda r: r.id)
     all_kvs = sorted(project.keyvalues(docs[0].id), key=lambda k: k.id)
+    project.conn.set_trace_callback(seen.append)
     for q in ("가", "나다", "a", "b 1", "다가나", "zz", "1가"):
         for limit in (1, 7, 1000):
             want = [r.id for r in all_regions if q.lower() in r.text.lower()][:limit]
@@ -245,6 +249,9 @@ def test_search_in_windows_of_ids_gives_the_first_hits_by_id(pg_url, monkeypatch
             assert got == sorted(got, key=lambda r: (r.doc_id, r.order is None, r.order or 0, r.id))  # reading order
             want_k = [k.id for k in all_kvs if q.lower() in k.key.lower() or q.lower() in k.value.lower()][:limit]
             assert sorted(k.id for k in project.search_keyvalues(q, limit)) == want_k, (q, limit)
+    project.conn.set_trace_callback(None)
+    windows = [s for s in seen if "id <= " in s and "hanji_query_grams" in s]  # a window with an end
+    assert (len(windows) > 0) == (open_after == 0), len(windows)
     project.close()
 
 

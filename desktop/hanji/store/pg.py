@@ -152,8 +152,11 @@ class Result:
         return rows
 
     def __iter__(self):
-        while self._pos < len(self._rows):
-            yield self.fetchone()
+        """The rows not fetched yet, all taken at once (a loop over an export's pages of 200,000
+        regions spent 0.5 s of its 3.6 s in a generator's ``fetchone`` a row)."""
+        rows = self._rows[self._pos:] if self._pos else self._rows
+        self._pos = len(self._rows)
+        return iter(rows)
 
 
 # ---------------------------------------------------------------------------------------- connection
