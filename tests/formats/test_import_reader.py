@@ -125,7 +125,7 @@ def test_a_cancelled_import_with_a_reader_process_keeps_what_it_read_and_resumes
 def test_a_reader_process_that_dies_is_an_error_not_a_wait(tmp_path, monkeypatch):
     import os
 
-    monkeypatch.setattr(import_reader, "_produce", lambda make_items, q: os._exit(3))
+    monkeypatch.setattr(import_reader, "_produce", lambda make_items, q, parent: os._exit(3))
     data = _dataset(tmp_path, n_docs=4)
     with ProjectStore.create(tmp_path / "p.hanji") as store:
         with pytest.raises(HanjiError, match=r"reader process stopped \(exit code 3\)"):

@@ -55,3 +55,31 @@ def can_fork() -> bool:
     if not sys.platform.startswith("linux") or "PySide6.QtCore" in sys.modules:
         return False
     return threading.current_thread() is threading.main_thread()
+
+
+def worker_start(parent: int, project: str | None = None) -> None:
+    """First thing in a forked worker: be killed when the process that forked it ends, however it
+    ends (Linux's PR_SET_PDEATHSIG; a worker left behind by a killed command would wait forever on
+    a queue nobody reads), and close the worker's copies of the descriptors of the ``project`` file
+    (and its log and shared memory): the copy of the one the project's lock is taken on would keep
+    the project locked after the command ended. ``parent``: the forking process's pid, read before
+    the fork (it may have died already)."""
+    import ctypes
+    import os
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+    if project is None:
+        return
+    names = {os.path.realpath(project) + suffix for suffix in ("", "-wal", "-shm", "-journal")}
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            if os.readlink(f"/proc/self/fd/{fd}") in names:
+                os.close(int(fd))
+        except OSError:
+            continue

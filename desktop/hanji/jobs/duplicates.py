@@ -20,7 +20,7 @@ import numpy as np
 from PIL import Image
 
 from hanji.errors import HanjiError
-from hanji.jobs.base import CancelToken, Progress, can_fork, no_progress
+from hanji.jobs.base import CancelToken, Progress, can_fork, no_progress, worker_start
 from hanji.quality.duplicates import (
     FINGERPRINT_VERSION,
     NEAR_BITS,
@@ -135,7 +135,7 @@ def _hash_in_pool(store: ProjectStore, todo: list[tuple[int, str, str]], workers
 
     ctx = mp.get_context("fork")  # (pool_size: only where forking is safe) no second start of Python
     pending: collections.deque = collections.deque()
-    with ctx.Pool(workers) as pool:
+    with ctx.Pool(workers, initializer=worker_start, initargs=(os.getpid(), _file(store))) as pool:
         try:
             k = 0
             while k < len(todo) or pending:
@@ -210,6 +210,11 @@ def find_duplicates(store: ProjectStore, near: float | None = None, progress: Pr
             store.save_job_state(VERIFIED_JOB, "quality", {"v": VERIFIED_VERSION,
                                                              "same": [k for k in kept if known[k]],
                                                              "differ": [k for k in kept if not known[k]]})
+
+
+def _file(store: ProjectStore) -> str | None:
+    """The project's file (None for a project on a server)."""
+    return None if store.backend != "sqlite" else str(store.path)
 
 
 def keep_one(store: ProjectStore, doc_ids: Sequence[int], keep: int) -> list[int]:

@@ -17,6 +17,7 @@ transactions, so an interrupted import leaves what it left before.
 from __future__ import annotations
 
 import contextlib
+import os
 import pickle
 import queue
 import traceback
@@ -28,7 +29,7 @@ from hanji.domain import geometry
 from hanji.domain.model import DOC_STATUSES, KeyValue, Link
 from hanji.errors import HanjiError
 from hanji.formats.base import SHAPE_ERRORS, Sample, Scope, Skipped, as_error, check_types
-from hanji.jobs.base import Cancelled, CancelToken
+from hanji.jobs.base import Cancelled, CancelToken, worker_start
 from hanji.store.images import ImageInfo, inspect_bytes
 from hanji.store.rows import RegionRows, region_rows
 
@@ -134,12 +135,13 @@ class _End:
 
 
 @contextlib.contextmanager
-def read_ahead(make_items: Callable[[], Iterator[Any]], worker: bool,
-               cancel: CancelToken | None = None) -> Iterator[Iterator[Any]]:
+def read_ahead(make_items: Callable[[], Iterator[Any]], worker: bool, cancel: CancelToken | None = None,
+               project: str | None = None) -> Iterator[Iterator[Any]]:
     """``make_items()``'s items: made in a forked reader process when ``worker`` (the caller has
     checked :func:`hanji.jobs.base.can_fork`), else here. An exception the items end with is raised
     where they are taken, as here; the process is stopped when the block ends (a strict import that
-    stops on a bad entry, a cancel)."""
+    stops on a bad entry, a cancel), and ends with this one however this one ends. ``project``: the
+    project file being written, which the process lets go of (:func:`hanji.jobs.base.worker_start`)."""
     if not worker:
         yield make_items()
         return
@@ -147,7 +149,7 @@ def read_ahead(make_items: Callable[[], Iterator[Any]], worker: bool,
 
     ctx = mp.get_context("fork")  # (can_fork: only where forking is safe) no second start of Python
     q = ctx.Queue(maxsize=QUEUE_CHUNKS)
-    proc = ctx.Process(target=_produce, args=(make_items, q), name="hanji import reader", daemon=True)
+    proc = ctx.Process(target=_produce, args=(make_items, q, (os.getpid(), project)), name="hanji import reader", daemon=True)
     proc.start()
     try:
         yield _consume(q, proc, cancel)
@@ -159,9 +161,10 @@ def read_ahead(make_items: Callable[[], Iterator[Any]], worker: bool,
         q.cancel_join_thread()
 
 
-def _produce(make_items: Callable[[], Iterator[Any]], q) -> None:
+def _produce(make_items: Callable[[], Iterator[Any]], q, parent: tuple[int, str | None]) -> None:
     """The reader process: chunks of items, pickled here (an item the queue's own thread failed to
     pickle would be lost, and the importing process would wait for it), then the end or the error."""
+    worker_start(*parent)  # ended with the importing process; the project's file (and lock) let go
     chunk: list[Any] = []
     size = 0
     try:

@@ -263,11 +263,13 @@ def import_path(store: ProjectStore, path: str | Path, fmt: str | None = None, *
     if reader is None:
         reader = can_fork() and (total is None or total >= READ_AHEAD_MIN)
 
+    project = str(store.path) if store.backend == "sqlite" else None  # the file a reader process lets go of
+
     def items():
         return checked(scoped(mod.read(path, **(options or {})), scope), scope)
 
     try:
-        with _fewer_collections(), read_ahead(items, reader, cancel) as entries:
+        with _fewer_collections(), read_ahead(items, reader, cancel, project) as entries:
             for item in entries:
                 if cancel:
                     cancel.check()
