@@ -88,8 +88,23 @@ def test_a_receipt_with_no_total_printed_was_paid_exactly():
     # change given back: the cash tendered is not the total
     regions = [reg(10, 10, 80, "CASH"), reg(150, 10, 220, "50.00"), reg(10, 40, 80, "CHANGE"), reg(150, 40, 220, "2.40")]
     assert total_candidates(regions) == []
-    # no change: paid exactly; a printed total wins outright
+    # no change: paid exactly, and the payment checks it
     regions = [reg(10, 10, 80, "CASH"), reg(150, 10, 220, "18.00"), reg(10, 40, 80, "CHANGE"), reg(150, 40, 220, "0.00")]
-    assert [c.text for c in total_candidates(regions)] == ["18.00"]
-    regions = regions + [reg(10, 70, 80, "TOTAL"), reg(150, 70, 220, "17.90")]
-    assert [(c.text, c.grade) for c in total_candidates(regions)] == [("17.90", 0.8)]
+    assert [(c.text, c.grade) for c in total_candidates(regions)] == [("18.00", 1.0)]
+
+
+def test_the_total_is_what_was_paid_less_the_change():
+    rows = [("SUBTOTAL:", "28.60"), ("TOTAL", "28.61"), ("CASH", "100.00"), ("CHANGE", "71.40")]
+    regions = [r for y, (a, b) in enumerate(rows) for r in (reg(10, 10 + 30 * y, 80, a), reg(150, 10 + 30 * y, 220, b))]
+    # the labelled 28.61 fails the check (a digit misread); the amount that passes it is the candidate
+    assert [(c.text, c.grade) for c in total_candidates(regions)] == [("28.60", 1.0)]
+    regions[3] = reg(150, 40, 220, "28.60")  # the labelled total passes: it is kept, graded up
+    assert [(c.text, c.label, c.grade) for c in total_candidates(regions)] == [("28.60", "TOTAL", 1.0)]
+    # 'Total (RM): 112.46' misread, paid exactly 112.45 in cash
+    rows = [("Rounding (RM):", "-0.02"), ("Total (RM):", "112.46"), ("CASH :", "112.45"), ("Change (RM):", "0.00")]
+    regions = [r for y, (a, b) in enumerate(rows) for r in (reg(10, 10 + 30 * y, 120, a), reg(150, 10 + 30 * y, 220, b))]
+    assert [(c.text, c.grade) for c in total_candidates(regions)] == [("112.45", 1.0)]
+    # two payments (cash and card): no check, the labels decide
+    rows = [("TOTAL", "30.00"), ("CASH", "10.00"), ("VISA", "20.00"), ("CHANGE", "0.00")]
+    regions = [r for y, (a, b) in enumerate(rows) for r in (reg(10, 10 + 30 * y, 80, a), reg(150, 10 + 30 * y, 220, b))]
+    assert [(c.text, c.grade) for c in total_candidates(regions)] == [("30.00", 0.8)]

@@ -71,8 +71,8 @@ def test_an_unlabelled_amount_that_adds_up_the_items_is_a_candidate():
     got = [(c.text, c.grade) for c in total_candidates(regions)]
     assert got == [("170.00", pytest.approx(0.6))]  # not '0.00', not the items
     regions[5] = reg(200, 95, 260, "171.00")
-    # no sum, no total printed, no change given: the amount paid in cash, graded lower than a sum
-    assert [(c.text, c.grade) for c in total_candidates(regions)] == [("171.00", pytest.approx(0.4))]
+    # no sum, no total printed, no change given: the amount paid in cash (0.4), which the payment checks (1.0)
+    assert [(c.text, c.grade) for c in total_candidates(regions)] == [("171.00", pytest.approx(1.0))]
     regions[7] = reg(200, 130, 260, "1.00")
     assert total_candidates(regions) == []
 

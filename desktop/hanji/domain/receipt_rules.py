@@ -51,6 +51,7 @@ TABLE_ROW_PENALTY = 0.8
 STRONG, TOTAL_WITH, TOTAL = 1.0, 0.9, 0.8
 SUM_OF_ABOVE = 0.6  # an unlabelled amount that adds up the amounts printed just above it
 PAID_EXACTLY = 0.4  # the amount paid on a receipt that prints no total and gives no change
+PAYMENT_CHECK = 0.2  # added to a candidate that equals the amount paid less the change given back
 # an amount paid, labelled alone ('CASH', 'CASH RM', 'VISA'), and the change given back
 _PAID = re.compile(r"^\W*(?:CASH|TUNAI|VISA|MASTER\s*CARD|CREDIT\s*CARD|DEBIT\s*CARD|CARD|PAID|현\s*금|카\s*드)\W*$")
 _CHANGE = re.compile(r"CHANGE|BAKI|거스름|잔\s*돈")
@@ -173,7 +174,8 @@ def total_candidates(regions: list[Region]) -> list[AmountCandidate]:
     amounts printed just before it is a candidate too (:data:`SUM_OF_ABOVE`): receipts that print no
     'total' still add their items up. A receipt with no such candidate at all and no change given back
     (none printed, or 0.00) was paid exactly: its amount paid (``CASH``, ``VISA``...) is the candidate
-    (:data:`PAID_EXACTLY`)."""
+    (:data:`PAID_EXACTLY`). Where the amount paid less the change is printed above the payment, only
+    candidates of that value are kept (:func:`_checked_by_payment`)."""
     boxes = _level_boxes(regions)
     out: list[AmountCandidate] = []
     paid: list[AmountCandidate] = []  # amounts labelled as paid in cash or by card
@@ -217,6 +219,33 @@ def total_candidates(regions: list[Region]) -> list[AmountCandidate]:
             out.append(AmountCandidate(i, k, tok, amount_value(tok), g, label))
     if not out and not any(v > 0 for v in change):  # no total printed: what was paid, nothing given back
         out = paid
+    return _checked_by_payment(out, seq, regions, paid, change)
+
+
+def _checked_by_payment(cands: list[AmountCandidate], seq: list[tuple[int, int, float]], regions: list[Region],
+                        paid: list[AmountCandidate], change: list[float]) -> list[AmountCandidate]:
+    """The total is what was paid less the change given back: where the receipt prints one amount paid
+    and one change, and some amount printed before the payment equals the difference (or, with no change,
+    the payment's own amount), only candidates
+    of that value are kept, each graded at least :data:`TOTAL` + :data:`PAYMENT_CHECK` (an unlabelled one
+    too); a candidate of another value fails the check (a digit misread, '112.46' for '112.45'; the
+    total before rounding; an item's amount). Otherwise the candidates as given."""
+    if len({c.value for c in paid}) != 1 or len(set(change)) != 1:
+        return cands
+    v = round(paid[0].value - change[0], 2)
+    first_paid = min((c.region, c.token) for c in paid)
+    same = [(i, k) for i, k, x in seq if abs(x - v) < 0.005 and v > 0 and (i, k) < first_paid]
+    if not same and change[0] == 0:  # paid exactly: the payment's own amount ('CASH : 112.45', total misread)
+        same = [(c.region, c.token) for c in paid]
+    if not same:
+        return cands
+    out = [c for c in cands if abs(c.value - v) < 0.005 and (c.region, c.token) in same]
+    for c in out:
+        c.grade = max(c.grade, TOTAL + PAYMENT_CHECK)
+    if not out:
+        for i, k in same:
+            tok = tokens(regions[i].text)[k]
+            out.append(AmountCandidate(i, k, tok, v, TOTAL + PAYMENT_CHECK, "= paid - change"))
     return out
 
 
