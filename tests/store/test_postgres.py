@@ -201,6 +201,10 @@ def test_a_project_made_before_the_short_search_index_gets_it_when_opened_for_wr
     assert c.execute("SELECT value FROM meta WHERE key = 'pg_steps'").fetchone()[0] == str(len(PG_STEPS))
     assert c.execute("SELECT to_regclass('regions_text_grams') IS NOT NULL AND "
                      "to_regclass('keyvalues_grams') IS NOT NULL").fetchone()[0]
+    # both keep their keys in byte order (step pg3_grams_c), which search asks for
+    assert c.execute("SELECT array_agg(DISTINCT co.collname) FROM pg_index i, unnest(i.indcollation) u(oid) "
+                     "JOIN pg_collation co ON co.oid = u.oid WHERE i.indexrelid IN "
+                     "('regions_text_grams'::regclass, 'keyvalues_grams'::regclass)").fetchone()[0] == ["C"]
     c.close()
     with open_project(pg_url, readonly=True) as s:  # nothing left to upgrade
         assert [r.text for r in s.search("12")] == ["합계 12"]
@@ -268,9 +272,9 @@ def test_short_queries_use_the_character_pair_index(pg_url):
     c = project.conn
     c.execute("SET enable_seqscan = off")
     c.execute("SET enable_indexscan = off")  # the id order's index scan (what a common query takes)
-    for sql in ("SELECT id FROM regions WHERE hanji_grams(lower(text)) @> hanji_query_grams('합계') ORDER BY id "
-                "LIMIT 100",
-                "SELECT id FROM keyvalues WHERE hanji_grams(lower(key)) || hanji_grams(lower(value)) @> "
+    for sql in ("SELECT id FROM regions WHERE (hanji_grams(lower(text))) COLLATE \"C\" @> hanji_query_grams('합계') "
+                "ORDER BY id LIMIT 100",
+                "SELECT id FROM keyvalues WHERE (hanji_grams(lower(key)) || hanji_grams(lower(value))) COLLATE \"C\" @> "
                 "hanji_query_grams('액') ORDER BY id LIMIT 100"):
         plan = " ".join(r[0] for r in c.raw.execute("EXPLAIN " + sql))
         assert "regions_text_grams" in plan or "keyvalues_grams" in plan, plan
@@ -376,7 +380,7 @@ def test_search_finds_every_length_by_the_character_pair_index(pg_url):
     c.execute("SET enable_seqscan = off")
     c.execute("SET enable_indexscan = off")  # the id order's index scan (what a common query takes)
     plan = " ".join(r[0] for r in c.raw.execute(
-        "EXPLAIN SELECT id FROM regions WHERE hanji_grams(lower(text)) @> hanji_query_grams('강남구') "
+        "EXPLAIN SELECT id FROM regions WHERE (hanji_grams(lower(text))) COLLATE \"C\" @> hanji_query_grams('강남구') "
         "AND strpos(lower(text), '강남구') > 0 ORDER BY id LIMIT 100"))
     assert "regions_text_grams" in plan, plan
     assert c.execute("SELECT hanji_query_grams('강남구'), hanji_query_grams('a')").fetchone() == (["강남", "남구"], ["a"])

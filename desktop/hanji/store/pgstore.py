@@ -131,7 +131,8 @@ class PgProjectStore(ProjectStore):
         if not q or limit <= 0:
             return []
         cols = ",".join(columns)
-        grams = " || ".join(f"hanji_grams(lower({c}))" for c in like_columns)
+        # (the collation of the indexes of the step pg3_grams_c: the planner takes them only so)
+        grams = "(" + " || ".join(f"hanji_grams(lower({c}))" for c in like_columns) + ') COLLATE "C"'
         found = " OR ".join(f"strpos(lower({c}), lower(?)) > 0" for c in like_columns)
         args = [q] * len(like_columns)
         lo = self.SEARCH_PROBE
