@@ -87,24 +87,54 @@ def _child(code: str) -> dict:
 
 
 CHILD_END = (f"{scale.PEAK}\nimport resource\nu = resource.getrusage(resource.RUSAGE_SELF)\n"
+             "c = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
              "print(json.dumps({'regions': r.regions, 'seconds': r.seconds, 'peak_mb': peak, "
-             "'cpu': u.ru_utime + u.ru_stime}))")
+             "'cpu': u.ru_utime + u.ru_stime + c.ru_utime + c.ru_stime}))")  # (an import's reader process too)
 
 
-def transfer(url: str, new_url: str | None, work: Path) -> dict[str, float]:
+def server_cpu(cluster) -> float | None:
+    """CPU seconds (user + system) the local cluster's server has used so far: the postmaster's own, its
+    ended backends' (reaped by it, so in its children's times) and its live backends'. None without
+    the throw-away cluster (a ``--pg-url`` server is not this machine's to read)."""
+    if cluster is None or not Path("/proc").is_dir():
+        return None
+    try:
+        pm = int((cluster.data / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    total = 0
+    for p in os.listdir("/proc"):
+        if not p.isdigit():
+            continue
+        try:
+            st = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(p) == pm:
+            total += sum(int(x) for x in st[11:15])  # utime, stime, cutime, cstime
+        elif int(st[1]) == pm:
+            total += int(st[11]) + int(st[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def transfer(url: str, new_url: str | None, work: Path, cluster=None) -> dict[str, float]:
     out: dict[str, float] = {}
     jsonl = work / "pg-export.jsonl"
     for fmt, target in (("hanji", jsonl), ("ppocrlabel", work / "pg-export-ppocr")):
         subprocess.run(["rm", "-rf", str(target)], check=True)
+        s0 = server_cpu(cluster)
         r = _child("from hanji.store import ProjectStore\nfrom hanji.jobs.transfer import export_project\n"
                    f"s = ProjectStore.open({url!r}, readonly=True)\nr = export_project(s, {fmt!r}, {str(target)!r})\n"
                    f"s.close()\n{CHILD_END}")
         out[f"export_{fmt}_regions_per_s"] = r["regions"] / r["seconds"]
         out[f"export_{fmt}_client_cpu_s"] = r["cpu"]
         out[f"export_{fmt}_peak_mb"] = r["peak_mb"]
+        if s0 is not None:
+            out[f"export_{fmt}_server_cpu_s"] = server_cpu(cluster) - s0
     subprocess.run(["rm", "-rf", str(work / "pg-export-ppocr")], check=True)
     if new_url is None:
         return out
+    s0 = server_cpu(cluster)
     r = _child("from hanji.store import ProjectStore\nfrom hanji.jobs.transfer import import_path\n"
                f"s = ProjectStore.create({new_url!r})\nr = import_path(s, {str(jsonl)!r}, 'hanji')\ns.close()\n"
                f"{CHILD_END}")
@@ -112,6 +142,8 @@ def transfer(url: str, new_url: str | None, work: Path) -> dict[str, float]:
     out["import_hanji_regions_per_s"] = r["regions"] / r["seconds"]
     out["import_hanji_client_cpu_s"] = r["cpu"]
     out["import_hanji_peak_mb"] = r["peak_mb"]
+    if s0 is not None:
+        out["import_hanji_server_cpu_s"] = server_cpu(cluster) - s0
     return out
 
 
@@ -143,8 +175,8 @@ def main() -> int:
             return 1
         url, new_url = cluster.new_database("scale"), cluster.new_database("imported")
     try:
-        print(f"# PostgreSQL, {args.docs:,} documents ({args.docs * scale.PER_DOC:,} regions); {os.cpu_count()} CPUs",
-              flush=True)
+        print(f"# PostgreSQL, {args.docs:,} documents ({args.docs * scale.PER_DOC:,} regions); {os.cpu_count()} CPUs; "
+              f"load average {' / '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
         if src is None:
             res = {"build_direct": build_direct(url, args.docs)}
             print(f"build_direct {res['build_direct']:.1f} s", flush=True)
@@ -162,9 +194,10 @@ def main() -> int:
         if not args.no_transfer and new_url:
             args.cache.mkdir(parents=True, exist_ok=True)
             with tempfile.TemporaryDirectory(dir=args.cache) as tmp:
-                for name, value in transfer(url, None if args.no_import else new_url, Path(tmp)).items():
+                for name, value in transfer(url, None if args.no_import else new_url, Path(tmp), cluster).items():
                     unit = "regions/s" if name.endswith("per_s") else "MB" if name.endswith("mb") else "s"
                     print(f"{name} {value:,.1f} {unit}", flush=True)
+        print(f"# load average at the end {' / '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
     finally:
         if cluster is not None:
             cluster.stop()
