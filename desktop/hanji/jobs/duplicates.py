@@ -59,17 +59,17 @@ def fingerprints(store: ProjectStore, progress: Progress = no_progress, cancel: 
     out: dict[int, Fingerprint] = {}
     live: set[str] = set()
     todo: list[tuple[int, str, str]] = []  # (doc id, sha256, name) of the images not hashed yet
-    for i, doc in enumerate(store.iter_documents()):
-        if cancel:
+    for i, (doc_id, sha, name) in enumerate(store.image_keys()):
+        if cancel and i % 1024 == 0:
             cancel.check()
-        live.add(doc.sha256)
-        known = cache.get(doc.sha256)
+        live.add(sha)
+        known = cache.get(sha)
         if known is None or known.get("v") != FINGERPRINT_VERSION:  # new, or hashed the old way
-            todo.append((doc.id, doc.sha256, doc.name))
+            todo.append((doc_id, sha, name))
             continue
         if i % 1024 == 0:
-            progress(i, total, doc.name)
-        out[doc.id] = Fingerprint.from_dict(known)
+            progress(i, total, name)
+        out[doc_id] = Fingerprint.from_dict(known)
     done = total - len(todo)
     dirty = 0
     saved_at, save_cost = time.monotonic(), 0.0
@@ -99,16 +99,16 @@ def fingerprints(store: ProjectStore, progress: Progress = no_progress, cancel: 
         if n_workers > 0 and todo:
             _hash_in_pool(store, todo, n_workers, got, progress, total, lambda: done, cancel)
         else:
-            for doc_id, sha, name in todo:
-                if cancel:
-                    cancel.check()
-                progress(done, total, name)
-                try:
-                    data = store.image_bytes(doc_id)
-                except (HanjiError, OSError):
-                    got(doc_id, sha, None)  # a missing linked image: nothing to compare
-                    continue
-                got(doc_id, sha, fingerprint_encoded([data])[0])  # as a worker hashes it
+            for k in range(0, len(todo), POOL_CHUNK):
+                chunk = todo[k:k + POOL_CHUNK]
+                for (doc_id, sha, name), data in zip(chunk, store.images_bytes([t[0] for t in chunk])):
+                    if cancel:
+                        cancel.check()
+                    progress(done, total, name)
+                    if isinstance(data, HanjiError):
+                        got(doc_id, sha, None)  # a missing linked image: nothing to compare
+                        continue
+                    got(doc_id, sha, fingerprint_encoded([data])[0])  # as a worker hashes it
     finally:
         if dirty and not store.readonly:
             save({k: v for k, v in cache.items() if k in live} if len(live) >= total else cache)
@@ -141,12 +141,13 @@ def _hash_in_pool(store: ProjectStore, todo: list[tuple[int, str, str]], workers
             while k < len(todo) or pending:
                 while k < len(todo) and len(pending) < 2 * workers:
                     chunk, datas = [], []
-                    for doc_id, sha, name in todo[k:k + POOL_CHUNK]:
-                        try:
-                            datas.append(store.image_bytes(doc_id))
-                            chunk.append((doc_id, sha, name))
-                        except HanjiError:
+                    part = todo[k:k + POOL_CHUNK]
+                    for (doc_id, sha, name), data in zip(part, store.images_bytes([t[0] for t in part])):
+                        if isinstance(data, HanjiError):
                             got(doc_id, sha, None)  # a missing linked image: nothing to compare
+                        else:
+                            datas.append(data)
+                            chunk.append((doc_id, sha, name))
                     k += POOL_CHUNK
                     pending.append((chunk, pool.apply_async(fingerprint_encoded, (datas,))))
                 if not pending:

@@ -53,6 +53,20 @@ class Scan:
         with self._mutex:
             return self.conn.execute(f"SELECT COUNT(*) FROM documents WHERE {where}", args).fetchone()[0]
 
+    def image_keys(self, page: int = 5 * PAGE) -> Iterator[tuple[int, str, str]]:
+        """``(id, sha256, name)`` of every document by id, ``page`` at a time: what a job over every
+        image needs (``hanji duplicates``' fingerprints), without a document object each (their
+        attributes' JSON read for 100,000 documents took a second before the hashing could start)."""
+        after = 0
+        while True:
+            with self._mutex:
+                got = self.conn.execute("SELECT id, sha256, name FROM documents WHERE id > ? ORDER BY id LIMIT ?",
+                                        (after, page)).fetchall()
+            yield from got
+            if len(got) < page:
+                return
+            after = got[-1][0]
+
     def document_ids(self, status: str | None = None, doc_type: str | None = None,
                      name: str | None = None) -> list[int]:
         """The ids of the documents of the filter, by id (one column: no document objects)."""
