@@ -198,9 +198,12 @@ def _child(code: str) -> tuple[float, float, dict]:
 
 
 # the child's own peak (VmHWM: its address space's high-water mark; ru_maxrss would carry the parent's
-# peak over from the fork on Linux)
-PEAK = ("import json; peak = next(int(l.split()[1]) for l in open('/proc/self/status') "
-        "if l.startswith('VmHWM')) / 1024")
+# peak over from the fork on Linux), plus the largest of its own children's (an import's reader process:
+# counted whole, shared pages twice), and its CPU time with its children's
+PEAK = ("import json, resource; peak = next(int(l.split()[1]) for l in open('/proc/self/status') "
+        "if l.startswith('VmHWM')) / 1024 + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024; "
+        "cpu = sum(getattr(resource.getrusage(w), f) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN) "
+        "for f in ('ru_utime', 'ru_stime'))")
 
 
 def export_import(path: Path, work: Path) -> dict[str, float]:
@@ -214,12 +217,13 @@ def export_import(path: Path, work: Path) -> dict[str, float]:
     target.unlink(missing_ok=True)
     code = (f"from hanji.store import ProjectStore\nfrom hanji.jobs.transfer import import_path\n"
             f"s = ProjectStore.create({str(target)!r})\nr = import_path(s, {str(out)!r}, 'hanji')\ns.close()\n"
-            f"{PEAK}\nprint(json.dumps({{'regions': r.regions, 'peak_mb': peak, 'seconds': r.seconds}}))")
+            f"{PEAK}\nprint(json.dumps({{'regions': r.regions, 'peak_mb': peak, 'seconds': r.seconds, 'cpu': cpu}}))")
     _, im_peak, im = _child(code)
     out.unlink(missing_ok=True)
     target.unlink(missing_ok=True)
     return {"export_regions_per_s": ex["regions"] / ex["seconds"], "export_peak_mb": ex_peak,
-            "import_regions_per_s": im["regions"] / im["seconds"], "import_peak_mb": im_peak}
+            "import_regions_per_s": im["regions"] / im["seconds"], "import_peak_mb": im_peak,
+            "import_cpu_us_per_region": im["cpu"] * 1e6 / im["regions"]}
 
 
 FIGURES = [  # name, unit, target at the large size (None: none), lower is better
@@ -233,12 +237,15 @@ FIGURES = [  # name, unit, target at the large size (None: none), lower is bette
     ("search_3to8char_p95", "ms", 100, True),
     ("import_regions_per_s", "regions/s", 30_000, False),
     ("import_peak_mb", "MB", 500, True),
+    ("import_cpu_us_per_region", "us", None, True),  # the process's and its reader's CPU (start included)
     ("export_regions_per_s", "regions/s", 30_000, False),
     ("export_peak_mb", "MB", 500, True),
 ]
 
 
-def measure(path: Path, work: Path, transfer: bool) -> dict[str, float]:
+def measure(path: Path, work: Path, transfer: bool, only_transfer: bool = False) -> dict[str, float]:
+    if only_transfer:
+        return export_import(path, work)
     wall, cpu = cli_start_ms(path)
     res = {"open_project": open_ms(path), "cli_start_hanji_info": wall, "cli_start_hanji_info_cpu": cpu,
            "window_edit_commit_and_counts": edit_ms(path), **search_p95(path)}
@@ -252,20 +259,22 @@ def main() -> None:
     ap.add_argument("--sizes", default="10000,100000", help="two document counts, small,large")
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "hanji-scale")
     ap.add_argument("--no-transfer", action="store_true", help="skip the import and export figures")
+    ap.add_argument("--transfer-only", action="store_true", help="only the import and export figures")
     args = ap.parse_args()
     small, large = (int(x) for x in args.sizes.split(","))
     args.cache.mkdir(parents=True, exist_ok=True)
     print(f"# {os.cpu_count()} CPUs; {PER_DOC} regions a document; figures at {small:,} documents "
           f"(at {large:,}, growth)")
-    a = measure(project(args.cache, small), args.cache, not args.no_transfer)
-    b = measure(project(args.cache, large), args.cache, not args.no_transfer)
+    a = measure(project(args.cache, small), args.cache, not args.no_transfer, args.transfer_only)
+    b = measure(project(args.cache, large), args.cache, not args.no_transfer, args.transfer_only)
     for name, unit, target, lower in FIGURES:
         if name not in a:
             continue
         growth = b[name] / a[name] if a[name] else float("nan")
         ok = "" if target is None else (" ok" if (b[name] <= target if lower else b[name] >= target) else " MISSED")
-        print(f"{name} {a[name]:,.1f} {unit} ({large:,}: {b[name]:,.1f} {unit}, growth {growth:.2f}x; "
-              f"target {'<=' if lower else '>='} {target:,}{ok})")
+        aim = "" if target is None else f"; target {'<=' if lower else '>='} {target:,}{ok}"
+        print(f"{name} {a[name]:,.1f} {unit} ({large:,}: {b[name]:,.1f} {unit}, growth {growth:.2f}x{aim})")
+    print("# load average at the end (1, 5, 15 min): " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
 
 
 if __name__ == "__main__":
