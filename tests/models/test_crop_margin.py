@@ -75,3 +75,54 @@ def test_reread_of_a_drawn_box_adds_the_margin_a_detected_box_is_read_as_found()
     assert rec.shapes[1] == (40, 200)
     # a page's detected lines are read as found
     assert pipe.read(rgb, [box]) and rec.shapes[2] == (40, 200)
+
+
+class Detecting:
+    """A detector that finds one fixed box."""
+
+    def __init__(self, box):
+        self.box = box
+
+    def detect(self, rgb, read=None):
+        from types import SimpleNamespace
+
+        return [SimpleNamespace(points=self.box, kind="quad", score=0.9)]
+
+
+def test_extend_line_end_moves_only_the_right_edge_of_a_line_along_it():
+    from hanji.models.pipeline import extend_line_end
+
+    box = [(100.0, 50.0), (300.0, 50.0), (300.0, 90.0), (100.0, 90.0)]  # 200 x 40
+    assert extend_line_end(box, 0.3) == [(100, 50), (312, 50), (312, 90), (100, 90)]
+    assert extend_line_end(box, 0.0) == box
+    a = math.radians(20)
+    ux, uy = np.array([math.cos(a), math.sin(a)]), np.array([-math.sin(a), math.cos(a)])
+    o = np.array([200.0, 150.0])
+    tilted = [tuple(o), tuple(o + 160 * ux), tuple(o + 160 * ux + 32 * uy), tuple(o + 32 * uy)]
+    got = np.array(extend_line_end(tilted, 0.5))
+    assert np.allclose(got[0], o) and np.allclose(got[1], o + (160 + 16) * ux)
+    assert np.allclose(got[2], o + (160 + 16) * ux + 32 * uy) and np.allclose(got[3], o + 32 * uy)
+    vertical = [(300.0, 100.0), (330.0, 100.0), (330.0, 300.0), (300.0, 300.0)]
+    assert extend_line_end(vertical, 0.3) == vertical
+    assert extend_line_end([(0, 0), (10, 0), (10, 5), (5, 8), (0, 5)], 0.3) == [(0, 0), (10, 0), (10, 5), (5, 8), (0, 5)]
+
+
+def test_a_latin_recognizer_reads_a_detected_line_with_its_end_moved_out_a_korean_one_as_found():
+    from hanji.models.pipeline import LATIN_LINE_END
+
+    rgb = np.full((200, 400, 3), 255, np.uint8)
+    box = [(50.0, 60.0), (250.0, 60.0), (250.0, 100.0), (50.0, 100.0)]
+    for korean, width in ((False, 200 + round(LATIN_LINE_END * 40)), (True, 200)):
+        rec = Recording()
+        rec.korean = korean
+        pipe = OcrPipeline(detector=Detecting(box), recognizer=rec, direction=None)
+        pipe.read_pieces = False
+        page = pipe.page(rgb)
+        assert rec.shapes == [(40, width)]
+        assert [tuple(p) for p in page[0].points] == box  # the region keeps the detector's box
+    rec = Recording()
+    rec.korean = False
+    pipe = OcrPipeline(detector=Detecting(box), recognizer=rec, direction=None)
+    pipe.line_end = 0.0
+    pipe.page(rgb)
+    assert rec.shapes == [(40, 200)]

@@ -50,6 +50,29 @@ def load_image(path: str | Path) -> np.ndarray:
 BOX_MARGIN = (0.25, 0.25)
 
 
+# Latin lines are read with the detector's box moved out at the line's end by this share of the line's
+# height: DB's box cuts a line-final comma or full stop (small, low ink) off, and SROIE's addresses end
+# their lines with them. On the detector's lines of SROIE's 38 training receipts matched to a true
+# line (1,996), a true final ',' or '.' read 61 -> 74 of 86 times, a wrong final one 16 -> 25 times,
+# CER (spaces removed, case ignored) 0.0283 -> 0.0284; on a development fold of those receipts key
+# fields end to end 0.689 -> 0.724 (0.45 read the same as 0.3; a margin at both ends, 0.15, 70 of 86
+# kept, 23 wrong). Korean lines are read as found.
+LATIN_LINE_END = 0.3
+
+
+def extend_line_end(points: Sequence[tuple[float, float]], share: float) -> list[tuple[float, float]]:
+    """A horizontal quad with its right edge moved out along the line by ``share`` of its height; other
+    shapes (polygons, upright lines) as given."""
+    if not share or len(points) != 4:
+        return [tuple(p) for p in points]
+    tl, tr, br, bl = (np.asarray(p, float) for p in geometry.order_quad(geometry.as_points(points)))
+    w, h = float(np.linalg.norm(tr - tl)), float(np.linalg.norm(bl - tl))
+    if w <= 0 or h >= 1.5 * w:
+        return [tuple(p) for p in points]
+    d = share * h * (tr - tl) / w
+    return [tuple(map(float, c)) for c in (tl, tr + d, br + d, bl)]
+
+
 def read_margin(region: Region) -> tuple[float, float]:
     """The margin a region is read with: none for a detector's box nobody touched (it already has
     the detector's margin), :data:`BOX_MARGIN` for a box a person drew or touched, or imported."""
@@ -96,6 +119,9 @@ class OcrPipeline:
     read with less confidence than this, or read as nothing, are dropped (page mode only);
     ``read_pieces``: the detector's letter-spaced merge reads the pieces it would join and joins
     only Hangul (:func:`~hanji.models.detect.merge.hangul_join`); off, it decides on geometry alone.
+    ``line_end``: in page mode each detector box is read with its line's end moved out by this share of
+    its height (:func:`extend_line_end`; the region keeps the detector's box); None, the default:
+    :data:`LATIN_LINE_END` for a Latin recognizer, 0 for a Korean one.
     """
 
     def __init__(self, detector: Any = None, recognizer: str | LineRecognizer | None = "ko",
@@ -108,6 +134,7 @@ class OcrPipeline:
         self.low_confidence = low_confidence
         self.min_score = min_score
         self.read_pieces = True
+        self.line_end: float | None = None  # None: LATIN_LINE_END for a Latin recognizer, 0 for a Korean one
 
     # -------------------------------------------------------------------- parts, loaded lazily
     @property
@@ -237,7 +264,9 @@ class OcrPipeline:
 
         rgb = as_rgb(rgb)
         regions = self.detect(rgb)
-        readings, turned = self.read_turned(rgb, [r.points for r in regions])
+        end = self.line_end if self.line_end is not None else (
+            0.0 if getattr(self.recognizer, "korean", True) else LATIN_LINE_END)
+        readings, turned = self.read_turned(rgb, [extend_line_end(r.points, end) for r in regions])
         out = []
         for r, (text, score), t in zip(regions, readings, turned):
             if not text.strip() or score < self.min_score:
