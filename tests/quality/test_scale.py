@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw, ImageEnhance
 
 from hanji.quality import next as next_mod
@@ -236,3 +237,44 @@ def test_next_works_out_the_median_uncertainty_once(monkeypatch):
     picks = rank_next(cands, n=5)
     assert len(calls) == 1  # once, not once for each of the 200 documents without a reading
     assert [p.doc_id for p in picks] == [1, 3, 5, 7, 9]
+
+
+def test_candidates_verified_a_window_at_a_time_give_the_groups_one_at_a_time_gives():
+    """group_duplicates' verify_many (worker processes verify a window of pairs side by side): for any
+    window the same groups as verifying pair by pair, on pages where verifications fail and pages
+    run out of tries, and no pair the one-by-one way verifies is missing from what was asked."""
+    ims = _form_pages(300)
+    thumbs = {k: thumbnail(v) for k, v in ims.items()}
+    items = [(k, fingerprint(v)) for k, v in ims.items()]
+    one_by_one: list[tuple[int, int]] = []
+
+    def verify(a, b):
+        one_by_one.append((a, b))
+        return same_picture(thumbs[a], thumbs[b])
+
+    want = [(g.kind, g.doc_ids, g.distance) for g in group_duplicates(items, verify=verify)]
+    for window in (1, 3, 7, 128):
+        asked: list[tuple[int, int]] = []
+
+        def many(pairs, asked=asked):
+            asked.extend(pairs)
+            return [same_picture(thumbs[a], thumbs[b]) for a, b in pairs]
+
+        got = group_duplicates(items, verify=lambda a, b: pytest.fail("asked one by one"), verify_many=many,
+                               window=window)
+        assert [(g.kind, g.doc_ids, g.distance) for g in got] == want, window
+        assert set(one_by_one) <= set(asked) and (window > 1 or asked == one_by_one)
+
+
+def test_worker_processes_verify_the_pairs_a_run_verifies_here(planted, monkeypatch):
+    from hanji.jobs import duplicates as jd
+
+    monkeypatch.setattr(jd, "VERIFY_POOL_MIN", 1)
+    here = jd.find_duplicates(planted, workers=0)
+    kept = planted.job_state(jd.VERIFIED_JOB)
+    planted.save_job_state(jd.VERIFIED_JOB, "quality", None)
+    calls = []
+    real = jd.same_picture
+    monkeypatch.setattr(jd, "same_picture", lambda a, b: calls.append(1) or real(a, b))
+    assert jd.find_duplicates(planted, workers=2) == here and not calls  # verified by the workers
+    assert planted.job_state(jd.VERIFIED_JOB) == kept

@@ -10,6 +10,7 @@ seen.
 from __future__ import annotations
 
 import collections
+import contextlib
 import functools
 import io
 import os
@@ -27,6 +28,7 @@ from hanji.quality.duplicates import (
     Fingerprint,
     fingerprint_encoded,
     group_duplicates,
+    same_encoded,
     same_picture,
     thumbnail,
 )
@@ -42,6 +44,8 @@ SAVE_SHARE = 10  # ... and no more often than this many times the last save took
 POOL_MIN = 1000  # images to hash before worker processes are started (each takes about a second to start)
 POOL_MAX = 4  # worker processes at most
 POOL_CHUNK = 64  # images handed to a worker at once
+VERIFY_POOL_MIN = 16  # new candidate pairs in a window before workers verify them
+VERIFY_CHUNK = 8  # candidate pairs handed to a worker at once
 
 
 def fingerprints(store: ProjectStore, progress: Progress = no_progress, cancel: CancelToken | None = None,
@@ -169,10 +173,15 @@ def _hash_in_pool(store: ProjectStore, todo: list[tuple[int, str, str]], workers
 
 
 def find_duplicates(store: ProjectStore, near: float | None = None, progress: Progress = no_progress,
-                    cancel: CancelToken | None = None):
+                    cancel: CancelToken | None = None, workers: int | None = None):
     """Groups of exact and near-duplicate documents (``hanji.quality.duplicates.DuplicateGroup``).
     What each verified pair came to is kept too (job state keyed by the two images' pixel digests), so
-    a second run looks at no thumbnail it looked at before."""
+    a second run looks at no thumbnail it looked at before.
+
+    Candidate pairs are verified by ``workers`` processes (by default as many as hash the images) a
+    window at a time (``group_duplicates``' ``verify_many``) when at least ``VERIFY_POOL_MIN``
+    of a window are new: the same groups as verifying them here one by one, which a first run of a
+    big project spent seconds on after the hashing."""
 
     fps = fingerprints(store, progress, cancel)
     pixels = {d: fp.pixels[:PAIR_KEY] for d, fp in fps.items()}
@@ -202,8 +211,39 @@ def find_duplicates(store: ProjectStore, near: float | None = None, progress: Pr
             asked[0] += 1
         return got
 
+    pool = None
+
+    def verify_many(pairs: list[tuple[int, int]]) -> list[bool]:
+        nonlocal pool
+        keys = [":".join(sorted((pixels[a], pixels[b]))) for a, b in pairs]
+        new = [k for k, key in enumerate(keys) if key not in known]
+        n = pool_size(POOL_MIN) if workers is None else workers  # one a CPU, where forking is safe
+        if len(new) < VERIFY_POOL_MIN or n < 2:
+            return [verify(a, b) for a, b in pairs]
+        if cancel:
+            cancel.check()
+        docs = sorted({d for k in new for d in pairs[k]})
+        data = dict(zip(docs, store.images_bytes(docs)))
+        if pool is None:
+            import multiprocessing as mp
+
+            pool = mp.get_context("fork").Pool(n, initializer=worker_start, initargs=(os.getpid(), _file(store)))
+        work, tasks = [k for k in new if not any(isinstance(data[d], HanjiError) for d in pairs[k])], []
+        for lo in range(0, len(work), VERIFY_CHUNK):
+            part = work[lo:lo + VERIFY_CHUNK]
+            tasks.append((part, pool.apply_async(same_encoded, ([(data[pairs[k][0]], data[pairs[k][1]]) for k in part],))))
+        for part, result in tasks:
+            for k, got in zip(part, _wait(result, cancel)):
+                if got is not None:  # (an image that does not decode: verified here, which says so)
+                    known[keys[k]] = got
+                    asked[0] += 1
+        return [verify(a, b) for a, b in pairs]  # from what the workers said (or here: a missing image)
+
     try:
-        return group_duplicates(sorted(fps.items()), NEAR_BITS if near is None else near, verify)
+        with contextlib.ExitStack() as stack:
+            stack.callback(lambda: pool is not None and (pool.terminate(), pool.join()))
+            return group_duplicates(sorted(fps.items()), NEAR_BITS if near is None else near, verify,
+                                    verify_many=verify_many)
     finally:  # a cancelled run keeps what it verified too
         if asked[0] and not store.readonly:
             live = set(pixels.values())
@@ -211,6 +251,19 @@ def find_duplicates(store: ProjectStore, near: float | None = None, progress: Pr
             store.save_job_state(VERIFIED_JOB, "quality", {"v": VERIFIED_VERSION,
                                                              "same": [k for k in kept if known[k]],
                                                              "differ": [k for k in kept if not known[k]]})
+
+
+def _wait(result, cancel: CancelToken | None):
+    """A pool's answer, hearing a cancel while it is worked out."""
+    import multiprocessing as mp
+
+    while True:
+        if cancel:
+            cancel.check()
+        try:
+            return result.get(timeout=0.2)
+        except mp.TimeoutError:
+            continue
 
 
 def _file(store: ProjectStore) -> str | None:

@@ -130,10 +130,12 @@ def _close(codes: np.ndarray, packed: tuple[np.ndarray, ...], max_bits: int | No
     if max_bits is None or not len(codes):
         return codes
     pairs = np.stack([codes // n, codes % n], axis=1)
-    keep = np.ones(len(codes), bool)
-    for pk in packed:
-        keep &= pair_distances(pk, pairs) <= max_bits
-    return codes[keep]
+    for pk in packed:  # the next hash's distances only for the pairs close in the ones before
+        keep = pair_distances(pk, pairs) <= max_bits
+        codes, pairs = codes[keep], pairs[keep]
+        if not len(codes):
+            break
+    return codes
 
 
 def _codes(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:

@@ -38,6 +38,7 @@ BLOCK_LIMIT = 0.25  # the worst block may differ by this much (mean |z| differen
 PHASH_FACTOR = 4  # the DCT hash looks at a (HASH_SIZE * PHASH_FACTOR)² grayscale image
 FINGERPRINT_VERSION = 2  # 2: hashes and thumbnails of the levelled page (a brightened copy is found)
 VERIFY_TRIES = 3  # failed verifications a document may take part in (see group_duplicates)
+VERIFY_WINDOW = 128  # candidate pairs verified side by side (group_duplicates' verify_many)
 LEVEL_SIDE = 512  # pages are levelled at this size
 PAPER_PERCENTILE = 90  # the paper's level: most of a document page is paper
 PAPER_MARGIN = 0.85  # levels above this share of the way from ink to paper are paper (white)
@@ -85,6 +86,26 @@ def fingerprint_encoded(images: Sequence[bytes]) -> list[dict | None]:
         except OSError:  # what the job skips when it hashes in its own process
             out.append(None)
     return out
+
+
+def same_encoded(pairs: Sequence[tuple[bytes, bytes]]) -> list[bool | None]:
+    """:func:`same_picture` of pairs of encoded images, on their :func:`thumbnail` s at whole levels
+    (as ``hanji.jobs.duplicates`` keeps them); None for a pair with an image that does not decode:
+    what a worker process verifies (bytes in, a bool a pair out)."""
+    out: list[bool | None] = []
+    for a, b in pairs:
+        try:
+            ta, tb = (_thumb_levels(x) for x in (a, b))
+        except OSError:
+            out.append(None)
+            continue
+        out.append(same_picture(ta.astype(np.float32), tb.astype(np.float32)))
+    return out
+
+
+def _thumb_levels(data: bytes) -> np.ndarray:
+    with Image.open(io.BytesIO(data)) as im:
+        return thumbnail(im).astype(np.uint8)
 
 
 def levelled(image: Image.Image, side: int = LEVEL_SIDE) -> Image.Image:
@@ -282,7 +303,9 @@ def hash_distance(a: str, b: str) -> float:
 def group_duplicates(items: Sequence[tuple[int, Fingerprint]], near: float = NEAR_BITS,
                      verify: Callable[[int, int], bool] | None = None,
                      pairs: Callable[..., np.ndarray] = band_pairs,
-                     tries: int | None = VERIFY_TRIES) -> list[DuplicateGroup]:
+                     tries: int | None = VERIFY_TRIES,
+                     verify_many: Callable[[list[tuple[int, int]]], list[bool]] | None = None,
+                     window: int = VERIFY_WINDOW) -> list[DuplicateGroup]:
     """Groups of two or more documents: exact groups (same pixels) first, then near groups.
 
     Exact duplicates share a pixel digest (a dictionary). Near candidates are the pairs that share a
@@ -293,6 +316,13 @@ def group_duplicates(items: Sequence[tuple[int, Fingerprint]], near: float = NEA
     already failed that many verifications (pages of one template are close in hash but differ: the
     verifications would grow with the square of them; a page's near copy is among its nearest
     hashes); ``None`` verifies every candidate. ``near=0`` finds exact duplicates only.
+
+    ``verify_many(pairs)`` (with ``verify``, which it must agree with): the verdicts of many pairs at
+    once (worker processes verify them side by side). The next ``window`` pairs that still need a
+    verification when the window starts are asked together; the pairs are then taken in order as
+    one at a time, each verdict used only when that pair is still to be verified (the groups only
+    join and the failures only grow, so no pair needs a verdict the window did not ask): the same
+    groups as ``verify`` alone, for at most ``window`` verifications more.
     """
     n = len(items)
     if n < 2:
@@ -320,18 +350,34 @@ def group_duplicates(items: Sequence[tuple[int, Fingerprint]], near: float = NEA
     failed = [0] * len(reps)
     most = len(reps) if tries is None else tries
     worst: dict[tuple[int, int], float] = {}
-    for (a, b), p_, d_ in zip(cand[close].tolist(), dp[close].tolist(), dd[close].tolist()):
-        if uf.find(a) == uf.find(b):
-            continue  # already one group: no need to look again
-        if verify is not None:
-            if failed[a] >= most and failed[b] >= most:
-                continue
-            if not verify(items[reps[a]][0], items[reps[b]][0]):
-                failed[a] += 1
-                failed[b] += 1
-                continue
-        uf.join(a, b)
-        worst[(a, b)] = max(p_, d_) / bits
+    todo = list(zip(cand[close].tolist(), dp[close].tolist(), dd[close].tolist()))
+    verdicts: dict[tuple[int, int], bool] = {}
+    i = 0
+    while i < len(todo):
+        j = len(todo)
+        if verify is not None and verify_many is not None:  # the window's pairs still to verify, asked at once
+            ask: list[tuple[int, int]] = []
+            j = i
+            while j < len(todo) and len(ask) < window:
+                a, b = todo[j][0]
+                if uf.find(a) != uf.find(b) and not (failed[a] >= most and failed[b] >= most):
+                    ask.append((a, b))
+                j += 1
+            verdicts = dict(zip(ask, verify_many([(items[reps[a]][0], items[reps[b]][0]) for a, b in ask])))
+        for (a, b), p_, d_ in todo[i:j]:
+            if uf.find(a) == uf.find(b):
+                continue  # already one group: no need to look again
+            if verify is not None:
+                if failed[a] >= most and failed[b] >= most:
+                    continue
+                same = verdicts[(a, b)] if verify_many is not None else verify(items[reps[a]][0], items[reps[b]][0])
+                if not same:
+                    failed[a] += 1
+                    failed[b] += 1
+                    continue
+            uf.join(a, b)
+            worst[(a, b)] = max(p_, d_) / bits
+        i = j
     members: dict[int, list[int]] = {}
     for k in range(len(reps)):
         members.setdefault(uf.find(k), []).append(k)
