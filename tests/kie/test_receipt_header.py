@@ -108,3 +108,16 @@ def test_the_total_is_what_was_paid_less_the_change():
     rows = [("TOTAL", "30.00"), ("CASH", "10.00"), ("VISA", "20.00"), ("CHANGE", "0.00")]
     regions = [r for y, (a, b) in enumerate(rows) for r in (reg(10, 10 + 30 * y, 80, a), reg(150, 10 + 30 * y, 220, b))]
     assert [(c.text, c.grade) for c in total_candidates(regions)] == [("30.00", 0.8)]
+
+
+def test_full_stops_read_for_an_addresss_commas_become_commas():
+    from hanji.domain.receipt_header import address_commas
+
+    assert address_commas("Lot 38.39 101 Boulevard. Jalan Kenari 5.Bandar Puchong Jaya 47170 Puchong. Selangor") == \
+        "Lot 38.39 101 Boulevard, Jalan Kenari 5,Bandar Puchong Jaya 47170 Puchong, Selangor"
+    assert address_commas("NO.53,JALAN BESAR.45600 BATANG BERJUNTAI") == "NO.53,JALAN BESAR,45600 BATANG BERJUNTAI"
+    assert address_commas("TAMAN MALURI CHERAS. 55100 KUALA LUMPUR") == "TAMAN MALURI CHERAS, 55100 KUALA LUMPUR"
+    # abbreviations, numbers with a decimal-like point, the last full stop and Hangul stay as read
+    for same in ["NO.122.124.JALAN DEDAP 13", "LOT P.T. 2811, JALAN ANGSA", "KLANG SELANGOR D.E, MALAYSIA",
+                 "NO. 17-G, JALAN SETIA INDAH", "81100 JOHOR BAHRU, JOHOR.", "JLN. KAPAR", "서울특별시 중구. 세종대로"]:
+        assert address_commas(same) == same

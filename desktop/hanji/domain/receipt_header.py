@@ -72,3 +72,18 @@ def legal_form_as_printed(value: str) -> str:
 
     return (value[:m.start(1)] + cased("SDN", m.group(1)) + m.group(2) + cased("BHD", m.group(3)) + m.group(4)
             + value[m.end(4):])
+
+
+# a full stop OCR read for the comma between an address's parts: after a word of three letters or more
+# or a house number, before more of the address ('KENARI 5.BANDAR', 'BESAR.45600', 'CHERAS. 55100');
+# not after an abbreviation ('NO.53', 'JLN.', 'P.T.'), nor between digits ('122.124')
+_ADDRESS_STOP = re.compile(r"(?<![A-Za-z.\d])(?!(?:NO|JLN|TMN|LOT|BLK|KG|BT|ST|JL|KM)\.)"
+                           r"(?:([A-Za-z]{3,})\.(?=\s*[A-Za-z0-9])|(\d+[A-Za-z]?)\.(?=\s*[A-Za-z]{2}))", re.I)
+
+
+def address_commas(value: str) -> str:
+    """A Latin address with the full stops OCR read for its commas written as commas (:data:`_ADDRESS_STOP`);
+    a value with Hangul as given."""
+    if re.search(r"[가-힣]", value):
+        return value
+    return _ADDRESS_STOP.sub(lambda m: (m.group(1) or m.group(2)) + ",", value)

@@ -17,7 +17,7 @@ from typing import Any
 from hanji.domain import KeyValue, Region
 from hanji.domain.fields import MULTI_VALUED, drop_spans, field_spans, fields_dict, keyvalues_from_spans, pick_spans
 from hanji.domain.kv_rank import LINKED_TYPES, link_fields, with_chosen
-from hanji.domain.receipt_header import header_name, legal_form_as_printed, seller_address_line
+from hanji.domain.receipt_header import address_commas, header_name, legal_form_as_printed, seller_address_line
 from hanji.domain.receipt_rules import (
     address_block,
     company_lines,
@@ -134,6 +134,8 @@ def extract_regions(regions: list[Region], doc_type: str = "auto", predictor=Non
             kv.value = amount_as_printed(kv.value)
         elif kv.key in ("company", "store_name"):  # 'Sdin Bhd' -> 'Sdn Bhd'
             kv.value = legal_form_as_printed(kv.value)
+        elif kv.key == "address":  # 'KENARI 5.BANDAR' -> 'KENARI 5,BANDAR'
+            kv.value = address_commas(kv.value)
         elif kv.key == "item_quantity":  # '1x' of '1x 800': the quantity, not the 'x' OCR glued to it
             kv.value = re.sub(r"(?<=\d)\s*[xX×*]$", "", kv.value)
     corrections = correct_keyvalues(kvs, vocab) if vocab else []
