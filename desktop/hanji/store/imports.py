@@ -25,7 +25,7 @@ from typing import Any
 
 from hanji.domain.model import Document, EntityType, KeyValue, Link, Region
 from hanji.errors import HanjiError
-from hanji.store import bulk_triggers, rows
+from hanji.store import rows
 from hanji.store.documents import REMOVED_MAX
 from hanji.store.history import Change, merge_changes
 from hanji.store.images import ImageInfo
@@ -89,23 +89,18 @@ class ImportRun:
                         self._queue = {t: [] for t in _QUEUED}
                         self._flushed = dict.fromkeys(_QUEUED, 0)
                     deferred = store.backend == "sqlite" and not store._savepoints
-                    suspended = None
-                    if deferred:  # the counts and search indexes take the batch's rows at its end, in one go
+                    if deferred:  # the search indexes take the batch's rows at its end, in one go
+                        after = {t: conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {t}").fetchone()[0]
+                                 for t in ("regions", "keyvalues")}
+                        defer_search_index(conn, True)
                         self._grams = []
-                        suspended = bulk_triggers.suspend(conn)  # (store/bulk_triggers.py)
-                        if suspended is None:  # another schema's triggers: the search indexes deferred
-                            after = {t: conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {t}").fetchone()[0]
-                                     for t in ("regions", "keyvalues")}
-                            defer_search_index(conn, True)
                     try:
                         yield
                     finally:
-                        if deferred and suspended is None:
+                        if deferred:
                             defer_search_index(conn, False)
                     self._flush()
-                    if suspended is not None:
-                        bulk_triggers.resume(conn, suspended, self._grams)
-                    elif deferred:
+                    if deferred:
                         index_rows(conn, after, self._grams)
                     if job_name is not None:
                         conn.execute("INSERT OR REPLACE INTO jobs(name, kind, state, updated) VALUES (?,?,?,?)",
