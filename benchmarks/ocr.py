@@ -384,14 +384,21 @@ def detection(label, data, systems, det_only=None):
     return pps
 
 
-def realistic(n: int, ours, peers, tess_ok: bool, extra: list | None = None) -> None:
-    """``extra``: variants of ours (--variants), read beside it on every figure they can change."""
+def realistic(n: int, ours, peers, tess_ok: bool, extra: list | None = None, twin: bool = False) -> None:
+    """``extra``: variants of ours (--variants), read beside it on every figure they can change.
+    ``twin``: the validation twin's pages (training families and text, benchmarks/realistic_validation.py)
+    instead of the benchmark's, for choosing weights and settings without reading the benchmark."""
     import ocr_realistic
     import realistic_pages
 
     from hanji.models.pipeline import crop_region
 
-    pages = realistic_pages.pages(n)
+    if twin:
+        import realistic_validation
+
+        pages = realistic_validation.validation_pages(n)
+    else:
+        pages = realistic_pages.pages(n)
     if not pages:
         print(f"# realistic set skipped: {realistic_pages.SKIPPED}", flush=True)
         return
@@ -451,6 +458,8 @@ def main(argv=None) -> int:
     ap.add_argument("--rendered", type=int, default=12, help="rendered Korean documents (default 12)")
     ap.add_argument("--lines", type=int, default=200, help="lines for each CER figure (default 200)")
     ap.add_argument("--realistic", type=int, default=30, help="realistic Korean pages (default 30)")
+    ap.add_argument("--twin", action="store_true",
+                    help="the realistic part on the validation twin (training families and text), not the benchmark")
     ap.add_argument("--quick", action="store_true", help="5 receipts, 3 forms, 4 documents, 40 lines, 6 realistic pages")
     ap.add_argument("--large", type=int, default=0, help="receipts scaled to 3,600 px tall, timed (default none)")
     ap.add_argument("--no-tesseract", action="store_true")
@@ -504,7 +513,8 @@ def main(argv=None) -> int:
         line("sroie_pipeline_speed_gpu", len(rec) / (time.perf_counter() - t), "pages/s")
 
     if "real" in parts and args.realistic > 0:
-        realistic(args.realistic, ko or en, peers, tess_ok, variants(args, "ko" if ko else "ppocr_en"))
+        realistic(args.realistic, ko or en, peers, tess_ok, variants(args, "ko" if ko else "ppocr_en"),
+                  twin=args.twin)
     if "cer" not in parts:
         return 0
     # line CER
