@@ -26,7 +26,7 @@
    (layout knowledge; new output heads). Text and boxes are the dataset's line transcriptions
    (no OCR). Fields company/date/address/total compared with spaces removed, case ignored.
    Extraction is the product's (``hanji.jobs.extract.extract_regions``): the tagger with the general
-   receipt rules as a second opinion (``hanji.domain.receipt_rules``); ``f1_tagger_only`` is the
+   receipt rules as a second opinion (``hanji.domain.receipt_rules``, ``receipt_total``); ``f1_tagger_only`` is the
    tagger alone. ``f1`` is strict: every field counts. ``f1_excluding_ocr_mismatch`` counts the way
    the SROIE peer's figure is reported ("excluding OCR mismatch"): a field whose true value is not in
    the line text (spaces and case ignored) is left out of both precision and recall.
@@ -493,7 +493,7 @@ def sroie(args) -> None:
         line("kie.sroie.f1_within_10pct_edits", prf(*near)[2], "F1 (a value counts when at most ~10% of its "
              "characters differ: separates the tagger's choice of span from the line text's typos)")
         line("kie.sroie.f1_tagger_only", prf(*bare)[2], "F1 (the same tagger without the receipt rules: "
-             "hanji.domain.receipt_rules' total, date and legal-form opinions off)")
+             "the receipt rules' total, date and legal-form opinions off)")
         line("kie.sroie.values_in_text", found / max(1, n_gold), "(share of true values written exactly in the "
              "dataset's line text: a ceiling for any tagger on it)")
         store.close()

@@ -1,12 +1,9 @@
-"""Receipt rules as a second opinion next to the tagger: which amount the label calls the total,
-which date is the sale's, which head line names the business by its legal form; and how
-jobs.extract combines them with the tagger's probabilities."""
+"""Receipt rules as a second opinion next to the tagger: which date is the sale's, which head line names
+the business by its legal form, which lines make the address; and how jobs.extract combines them (and
+the total's, tests/kie/test_receipt_total.py) with the tagger's probabilities."""
 
 from __future__ import annotations
 
-import pytest
-
-from hanji.domain import Region
 from hanji.domain.receipt_rules import (
     company_lines,
     date_candidates,
@@ -14,67 +11,10 @@ from hanji.domain.receipt_rules import (
     is_name_line,
     is_registration,
     name_runs,
-    total_candidates,
-    total_grade,
 )
 from hanji.jobs.extract import choose_date, choose_name, choose_total
 
-
-def reg(x0, y0, x1, text, tilt=0.0, h=20):
-    """A line from x0 to x1 at y0, its right end ``tilt`` pixels lower per pixel."""
-    d = tilt * (x1 - x0)
-    return Region(points=[(x0, y0), (x1, y0 + d), (x1, y0 + d + h), (x0, y0 + h)], text=text)
-
-
-@pytest.mark.parametrize("label, grade", [
-    ("GRAND TOTAL :", 1.0), ("TOTAL ROUNDED", 1.0), ("NETT TOTAL:", 1.0), ("Amount Due", 1.0), ("결제금액", 1.0),
-    ("합계금액", 1.0), ("받을금액", 1.0), ("TOTAL AMOUNT:", 0.9), ("TOTAL INCL. OF GST", 0.9), ("TOTAL", 0.8),
-    ("합 계", 0.8), ("SUB TOTAL", 0.0), ("SUB-TOTAL (GST)", 0.0), ("TOTAL QTY:", 0.0), ("TOTAL EXCL. OF GST", 0.0),
-    ("TOTAL GST :", 0.0), ("CASH", 0.0), ("CHANGE DUE :", 0.0), ("ROUNDING ADJ", 0.0), ("부가세", 0.0),
-    ("공급가액", 0.0), ("받은금액", 0.0), ("ITEM", 0.0), ("", 0.0),
-])
-def test_total_grade_reads_the_label(label, grade):
-    assert total_grade(label) == pytest.approx(grade)
-
-
-def test_total_candidates_pair_labels_and_amounts_on_tilted_rows():
-    tilt = 0.035  # 420 px across: the amount sits 15 px lower than its label
-    regions = [
-        reg(30, 100, 110, "공급가액", tilt), reg(450, 100 + 420 * tilt, 520, "46,818", tilt),
-        reg(30, 125, 110, "부가세", tilt), reg(450, 125 + 420 * tilt, 520, "4,682", tilt),
-        reg(30, 150, 110, "청구금액", tilt), reg(450, 150 + 420 * tilt, 520, "51,500", tilt),
-        reg(30, 175, 110, "현금", tilt), reg(450, 175 + 420 * tilt, 520, "60,000", tilt),
-    ]
-    cands = total_candidates(regions)
-    assert [(c.text, c.grade, c.label) for c in cands] == [("51,500", 1.0, "청구금액")]
-
-
-def test_total_candidates_inline_label_currency_and_tax_summary_row():
-    regions = [
-        reg(10, 10, 200, "TOTAL AMT"), reg(260, 10, 290, "RM"), reg(300, 10, 360, "60.30"),
-        reg(10, 40, 200, "TOTAL AMOUNT: $8.20"),
-        reg(10, 70, 80, "TOTAL :"), reg(200, 70, 260, "56.60"), reg(300, 70, 360, "3.40"),  # GST summary row
-    ]
-    got = {c.text: c.grade for c in total_candidates(regions)}
-    assert got["60.30"] == pytest.approx(0.9)  # "RM" is a currency, not the label
-    assert got["$8.20"] == pytest.approx(0.9)
-    assert "56.60" not in got and "3.40" not in got  # several amounts on the row: a tax table's 'total'
-    regions[4] = reg(10, 70, 80, "GRAND TOTAL :")
-    got = {c.text: c.grade for c in total_candidates(regions)}
-    assert 0 < got["56.60"] < 0.8  # a stronger label on such a row stays, lowered
-
-
-def test_an_unlabelled_amount_that_adds_up_the_items_is_a_candidate():
-    regions = [reg(10, 10, 80, "DPT.05"), reg(200, 10, 260, "149.00"), reg(10, 40, 80, "DPT.04"),
-               reg(200, 40, 260, "21.00"), reg(10, 70, 80, "CASH"), reg(200, 95, 260, "170.00"),
-               reg(10, 130, 80, "CHANGE"), reg(200, 130, 260, "0.00")]
-    got = [(c.text, c.grade) for c in total_candidates(regions)]
-    assert got == [("170.00", pytest.approx(0.6))]  # not '0.00', not the items
-    regions[5] = reg(200, 95, 260, "171.00")
-    # no sum, no total printed, no change given: the amount paid in cash (0.4), which the payment checks (1.0)
-    assert [(c.text, c.grade) for c in total_candidates(regions)] == [("171.00", pytest.approx(1.0))]
-    regions[7] = reg(200, 130, 260, "1.00")
-    assert total_candidates(regions) == []
+from .made_up import lines_at, probs_for, reg, tags_from
 
 
 def test_date_candidates_prefer_the_labelled_date_and_skip_expiry():
@@ -104,43 +44,25 @@ def test_entity_grade_and_registration_numbers():
 NAMES = ["O", "B-total", "I-total", "B-date", "I-date", "B-company", "I-company"]
 
 
-def probs_for(regions, hot: dict[tuple[int, int], dict[str, float]]):
-    """Tag probabilities: 'O' everywhere except where ``hot`` says."""
-    out = []
-    for i, r in enumerate(regions):
-        rows = []
-        for k in range(len(r.text.split())):
-            p = {n: 0.0 for n in NAMES}
-            p.update(hot.get((i, k), {}))
-            p["O"] = 1.0 - sum(v for n, v in p.items() if n != "O")
-            rows.append([p[n] for n in NAMES])
-        out.append(rows)
-    return out
-
-
-def tags_from(probs):
-    return [[NAMES[max(range(len(NAMES)), key=lambda j: p[j])] for p in rows] for rows in probs]
-
-
 def test_choose_total_takes_the_labelled_amount_over_an_unsure_tagger():
     regions = [reg(10, 10, 100, "SUB TOTAL"), reg(300, 10, 360, "77.80"), reg(10, 40, 100, "TOTAL:"),
                reg(300, 40, 360, "593.10")]
-    probs = probs_for(regions, {(1, 0): {"B-total": 0.7}, (3, 0): {"B-total": 0.2}})
-    tags = tags_from(probs)
+    probs = probs_for(NAMES, regions, {(1, 0): {"B-total": 0.7}, (3, 0): {"B-total": 0.2}})
+    tags = tags_from(NAMES, probs)
     scores = [[max(p) for p in rows] for rows in probs]
     assert tags[1] == ["B-total"]
     choose_total(regions, tags, scores, probs, NAMES)
     assert tags[1] == ["O"] and tags[3] == ["B-total"]
     # with the rules off (weight 0) a sure tagger keeps its own pick
-    tags = tags_from(probs)
+    tags = tags_from(NAMES, probs)
     choose_total(regions, tags, scores, probs, NAMES, weight=0.0)
     assert tags[1] == ["B-total"]
 
 
 def test_choose_total_keeps_a_sure_tagger_where_no_label_says_total():
     regions = [reg(10, 10, 100, "ROUNDING ADJ"), reg(300, 10, 360, "-0.01"), reg(300, 40, 360, "60.30")]
-    probs = probs_for(regions, {(2, 0): {"B-total": 0.95}})
-    tags = tags_from(probs)
+    probs = probs_for(NAMES, regions, {(2, 0): {"B-total": 0.95}})
+    tags = tags_from(NAMES, probs)
     choose_total(regions, tags, [[1.0] for _ in regions], probs, NAMES)
     assert tags[2] == ["B-total"]
 
@@ -150,18 +72,14 @@ def test_choose_date_and_name():
                reg(10, 70, 80, "DATE"), reg(120, 70, 300, ": 10-03-2018 23:03"), reg(10, 400, 300, "CLOSED: 11-03-2018")]
     hot = {(0, 0): {"B-company": 0.6}, (1, 0): {"B-company": 0.3}, (4, 1): {"B-date": 0.6}}
     hot.update({(1, k): {"I-company": 0.3} for k in range(1, 6)})
-    probs = probs_for(regions, hot)
-    tags = tags_from(probs)
+    probs = probs_for(NAMES, regions, hot)
+    tags = tags_from(NAMES, probs)
     scores = [[max(p) for p in rows] for rows in probs]
     choose_date(regions, tags, scores, probs, NAMES)
     assert tags[4] == ["O", "O"] and tags[3] == ["O", "B-date", "O"]
     choose_name(regions, tags, scores, probs, NAMES, "company")
     assert tags[0] == ["O"]
     assert tags[1] == ["B-company"] + ["I-company"] * 5 + ["O"]  # the whole line, less its company number
-
-
-def lines_at(texts, x0=10, x1=300):
-    return [reg(x0, 10 + 30 * i, x1, t) for i, t in enumerate(texts)]
 
 
 def test_name_lines_leave_out_addresses_contacts_titles_and_numbers():
@@ -196,9 +114,9 @@ def test_company_lines_stop_at_the_document_title_and_skip_former_names():
 
 def test_choose_name_prefers_a_legal_name_to_a_brand_line_and_drops_address_lines():
     regions = lines_at(["BREWERY TAP", "OWNER BY CASTLE BLUE S/B", "(1035693-T)", "GST NO : 002108047360"])
-    probs = probs_for(regions, {(0, 0): {"B-company": 0.9}, (0, 1): {"I-company": 0.9},
+    probs = probs_for(NAMES, regions, {(0, 0): {"B-company": 0.9}, (0, 1): {"I-company": 0.9},
                                 (1, 0): {"B-company": 0.05}})
-    tags = tags_from(probs)
+    tags = tags_from(NAMES, probs)
     scores = [[max(p) for p in rows] for rows in probs]
     choose_name(regions, tags, scores, probs, NAMES, "company")
     assert tags[0] == ["O", "O"] and tags[1] == ["B-company"] + ["I-company"] * 4
@@ -206,8 +124,8 @@ def test_choose_name_prefers_a_legal_name_to_a_brand_line_and_drops_address_line
     hot = {(0, 0): {"B-company": 0.8}, (0, 1): {"I-company": 0.8}, (0, 2): {"I-company": 0.8},
            (0, 3): {"I-company": 0.8}, (1, 0): {"I-company": 0.6}, (1, 1): {"I-company": 0.6},
            (1, 2): {"I-company": 0.6}}
-    probs = probs_for(regions, hot)
-    tags = tags_from(probs)
+    probs = probs_for(NAMES, regions, hot)
+    tags = tags_from(NAMES, probs)
     scores = [[max(p) for p in rows] for rows in probs]
     assert tags[1] == ["I-company"] * 3
     choose_name(regions, tags, scores, probs, NAMES, "company")
@@ -227,18 +145,10 @@ def test_dates_and_names_read_through_spaces_the_ocr_lost():
 
 def test_choose_name_drops_a_tagger_span_on_no_name_line():
     regions = lines_at(["1950", "RECEIPT", "ITEM 1.00"])
-    probs = probs_for(regions, {(0, 0): {"B-company": 0.7}})
-    tags = tags_from(probs)
+    probs = probs_for(NAMES, regions, {(0, 0): {"B-company": 0.7}})
+    tags = tags_from(NAMES, probs)
     choose_name(regions, tags, [[max(p) for p in rows] for rows in probs], probs, NAMES, "company")
     assert tags[0] == ["O"]
-
-
-def test_total_labels_read_through_glued_ocr_words_and_junk():
-    assert total_grade("TOTALTAX") == 0.0 and total_grade("TOTALQTY:") == 0.0
-    assert total_grade("Total Incl, GST@6%") == 0.9
-    # a two-letter scrap read between the label and its amount is no label
-    regions = [reg(260, 100, 450, "TOTAL"), reg(670, 100, 920, "AI"), reg(940, 100, 1080, "27.55")]
-    assert [(c.text, c.grade) for c in total_candidates(regions)] == [("27.55", 0.8)]
 
 
 def test_choose_name_leaves_a_printed_label_out_of_the_name():
@@ -249,19 +159,6 @@ def test_choose_name_leaves_a_printed_label_out_of_the_name():
     tags = [[NAMES_KO[max(range(3), key=lambda j: p[j])] for p in r] for r in rows]
     choose_name(regions, tags, [[max(p) for p in r] for r in rows], rows, NAMES_KO, "store_name")
     assert tags[1] == ["O", "B-store_name", "I-store_name", "I-store_name"]
-
-
-def test_an_amount_ocr_glued_to_its_label_is_a_total_and_its_dollar_read_as_s_comes_back():
-    from hanji.domain.fields import clean_value
-    from hanji.domain.values import amount_as_printed
-
-    regions = [reg(40, 100, 600, "Total Amount:$8.60"), reg(40, 140, 600, "GST@6%:$0.49"),
-               reg(40, 180, 600, "Nett Total:S8.60"), reg(40, 220, 300, "CASH"), reg(400, 220, 600, "$10.00")]
-    got = {(c.region, c.text, c.grade) for c in total_candidates(regions)}
-    assert got == {(0, "$8.60", 0.9), (2, "S8.60", 1.0)}  # the tax and the cash are none
-    assert clean_value("total", "Total:S8.60", "sroie") == "$8.60"
-    assert amount_as_printed("Nett Total:S8.60") == "$8.60" and amount_as_printed("합계:12,000") == "12,000"
-    assert amount_as_printed("-1,000") == "-1,000" and amount_as_printed("12,000원") == "12,000원"
 
 
 def test_the_address_is_the_block_of_address_lines_around_the_taggers_span():
@@ -300,6 +197,3 @@ def test_a_line_naming_only_the_state_ends_the_address():
     assert not any(is_address_line(t) for t in ["MR D.I.Y. (JOHOR) SDN BHD", "JOHOR BAHRU CITY MALL", "THANK YOU"])
 
 
-def test_an_inclusive_of_tax_total_reads_through_ocrs_l_for_i():
-    assert total_grade("Total Sales (lnclusive of GST):") == 0.9
-    assert total_grade("Total Sales(Excluding GST):") == 0.0

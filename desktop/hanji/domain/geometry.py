@@ -346,3 +346,30 @@ def inside_image(points: Sequence[Point], width: float, height: float, tol: floa
 
 def clamp(points: Sequence[Point], width: float, height: float) -> Points:
     return [(min(max(x, 0.0), float(width)), min(max(y, 0.0), float(height))) for x, y in points]
+
+
+Box = tuple[float, float, float, float]
+
+
+def level_boxes(shapes: Sequence[Sequence[Point]]) -> list[Box]:
+    """The boxes ``(x0, y0, x1, y1)`` of a page's lines with the page's tilt taken out (the median slope
+    of the quads' top edges, when under 0.2), so that a label and its value at either end of a tilted
+    line still share a row (:func:`same_row`)."""
+    slopes = sorted((q[1][1] - q[0][1]) / (q[1][0] - q[0][0]) for q in shapes
+                    if len(q) == 4 and q[1][0] - q[0][0] > 10)
+    slope = slopes[len(slopes) // 2] if slopes else 0.0
+    slope = slope if abs(slope) < 0.2 else 0.0
+    out = []
+    for q in shapes:
+        x0, y0, x1, y1 = bbox(q)
+        h = y1 - y0 - abs(slope) * (x1 - x0)  # the height of the line itself, not of its tilted box
+        yc = (y0 + y1) / 2 - slope * (x0 + x1) / 2
+        h = max(h, 0.3 * (y1 - y0))
+        out.append((x0, yc - h / 2, x1, yc + h / 2))
+    return out
+
+
+def same_row(a: Box, b: Box) -> bool:
+    """Whether two boxes overlap by more than half the lower one's height."""
+    overlap = min(a[3], b[3]) - max(a[1], b[1])
+    return overlap > 0.5 * max(1e-6, min(a[3] - a[1], b[3] - b[1]))

@@ -37,6 +37,13 @@ def _card_groups(row: Row) -> list[Candidate]:
     return out
 
 
+def _card_words(row: Row) -> list[list]:
+    """A row's words region by region, a card's printed marks (SAMPLE, network names) left out."""
+    refs = sorted({t.ref[0] for t in row.toks})
+    return [[t for t in row.toks if t.ref[0] == reg and not MARK_WORDS.match(t.text) and not NETWORK_WORDS.match(t.text)]
+            for reg in refs]
+
+
 def pattern_candidates(rows: list[Row], doc_type: str, regions: list[Region]) -> list[Candidate]:
     out: list[Candidate] = []
     n = len(rows)
@@ -94,9 +101,7 @@ def pattern_candidates(rows: list[Row], doc_type: str, regions: list[Region]) ->
     if doc_type == "credit_card":  # the issuer: a line naming a bank or card company, else the top line
         first = True
         for row in rows:
-            for reg in sorted({t.ref[0] for t in row.toks}):
-                words = [t for t in row.toks if t.ref[0] == reg and not MARK_WORDS.match(t.text) and
-                         not NETWORK_WORDS.match(t.text)]
+            for words in _card_words(row):
                 text = _text(words)
                 if not words or row.hits or not re.search(r"[가-힣A-Za-z]{2}", text) or re.search(r"\d", text):
                     continue
@@ -109,9 +114,7 @@ def pattern_candidates(rows: list[Row], doc_type: str, regions: list[Region]) ->
         for row in rows:  # the holder: a name in the lower half (romanised capitals or 2-4 syllables)
             if row.hits or (row.box[1] + row.box[3]) / 2 <= (top + bottom) / 2:
                 continue
-            for reg in sorted({t.ref[0] for t in row.toks}):
-                words = [t for t in row.toks if t.ref[0] == reg and not MARK_WORDS.match(t.text) and
-                         not NETWORK_WORDS.match(t.text)]
+            for words in _card_words(row):
                 text = _text(words)
                 if words and not ISSUER_WORDS.search(text) and (re.fullmatch(r"[A-Z]{1,12}(?: [A-Z]{1,12}){1,3}", text) or
                                                                  re.fullmatch(r"[가-힣]{2,4}", text)):

@@ -26,8 +26,8 @@ from hanji.domain.receipt_rules import (
     name_length,
     name_runs,
     name_start,
-    total_candidates,
 )
+from hanji.domain.receipt_total import total_candidates
 from hanji.domain.schemas import DOC_TYPES
 from hanji.domain.text import tokens
 from hanji.domain.validators import FIELD_MASKS, check_field, check_items_total, mask_number
@@ -195,7 +195,7 @@ def choose_total(regions: list[Region], tags: list[list[str]], scores: list[list
                  probs: list[list[list[float]]], tag_names: list[str], weight: float = 1.0) -> None:
     """The total, from the tagger and the receipt rules together (:func:`_choose_graded`): the
     candidates are the amounts whose label says they are the total
-    (:func:`hanji.domain.receipt_rules.total_candidates`). In place (regions in reading order)."""
+    (:func:`hanji.domain.receipt_total.total_candidates`). In place (regions in reading order)."""
     _choose_graded("total", total_candidates(regions), tags, scores, probs, tag_names, weight, regions)
 
 
