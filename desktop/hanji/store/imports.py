@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import json
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -31,6 +32,7 @@ from hanji.store.history import Change, merge_changes
 from hanji.store.images import ImageInfo
 from hanji.store.schema import defer_search_index, index_rows
 from hanji.store.search_index import text_grams
+from hanji.store.triggers_off import triggers_off
 
 NEW, ANNOTATE, DUPLICATE = "new", "annotate", "duplicate"  # what add_document found
 _QUEUED = ("images", "documents", "regions", "links", "keyvalues")  # in the order queued rows are sent
@@ -85,7 +87,7 @@ class ImportRun:
             try:
                 with _subjournal_in_memory(store), store._tx() as conn:
                     self._next_id = {} if not store._savepoints else None
-                    if store.backend != "sqlite" and not store._savepoints:
+                    if not store._savepoints:
                         self._queue = {t: [] for t in _QUEUED}
                         self._flushed = dict.fromkeys(_QUEUED, 0)
                     deferred = store.backend == "sqlite" and not store._savepoints
@@ -96,10 +98,10 @@ class ImportRun:
                         self._grams = []
                     try:
                         yield
+                        self._flush()  # (while the indexes are deferred: rows the triggers see skip them)
                     finally:
                         if deferred:
                             defer_search_index(conn, False)
-                    self._flush()
                     if deferred:
                         index_rows(conn, after, self._grams)
                     if job_name is not None:
@@ -330,7 +332,9 @@ class ImportRun:
 
     def _flush(self, upto: dict[str, int] | None = None) -> None:
         """Send the queued rows (those before ``upto``, absolute counts, when given), a few statements a
-        table (:func:`rows.insert_rows`: statements of many rows)."""
+        table (:func:`rows.insert_rows`: statements of many rows on PostgreSQL, executemany of one
+        prepared statement on SQLite; a batch's regions, links and key-values there without their
+        insert triggers, :func:`_insert_untriggered`)."""
         if self._queue is None:
             return
         store = self._store
@@ -343,8 +347,12 @@ class ImportRun:
                 cols = list(rows.COLUMNS.get(t, _IMAGE_COLUMNS))
                 if t == "images":  # one a project may hold already (COPY cannot skip a row)
                     rows.insert_rows(store.backend, store.conn, t, cols, q[:n], " ON CONFLICT DO NOTHING")
-                else:  # ids given here: no row of these tables can be there
+                elif store.backend != "sqlite":  # ids given here: no row of these tables can be there
                     store.conn.copy_rows(t, cols, q[:n])
+                elif t == "documents":  # with their triggers (a few a batch)
+                    rows.insert_rows(store.backend, store.conn, t, cols, q[:n])
+                else:  # a row a region: without its triggers, their work done here and at the batch's end
+                    _insert_untriggered(store.conn, t, cols, q[:n])
                 del q[:n]
                 self._flushed[t] += n
 
@@ -426,6 +434,29 @@ class ImportRun:
         self._changes = []
         if touched:  # tell the window (the store's own deletes do the same)
             store._emit(Change("documents", touched, touched, "delete"))
+
+
+_STATUS = rows.REGION_COLUMNS.index("status")
+
+
+def _insert_untriggered(conn, table: str, cols: list[str], values: list[tuple]) -> None:
+    """SQLite, an import batch's new rows of ``table`` (regions, links, key-values of new documents;
+    ids given, so none can be there): inserted without their insert triggers where the connection can
+    switch them off (:mod:`hanji.store.triggers_off`), their counts kept here in the same statement's
+    transaction; the search indexes take them at the batch's end (:func:`index_rows`, rows above the
+    batch's first id), as they take rows inserted while the batch defers them. Where the triggers
+    cannot be switched off, inserted with them (the batch defers the indexes: they count only)."""
+    with triggers_off(conn) as off:
+        rows.insert_rows("sqlite", conn, table, cols, values)
+        if not off:
+            return
+        if table == "regions":
+            counts = Counter(v[_STATUS] for v in values)
+            bumps = [("regions:" + status, n) for status, n in sorted(counts.items())]
+        else:  # links, keyvalues
+            bumps = [(table, len(values))]
+        conn.executemany("INSERT INTO counts(name, n) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET n = n + excluded.n",
+                         bumps)
 
 
 @contextlib.contextmanager
