@@ -11,6 +11,9 @@ from hanji.domain.receipt_rules import (
     is_name_line,
     is_registration,
     name_runs,
+    print_size,
+    under_wider_name,
+    wider_print,
 )
 from hanji.jobs.extract import choose_date, choose_name, choose_total
 
@@ -130,6 +133,31 @@ def test_choose_name_prefers_a_legal_name_to_a_brand_line_and_drops_address_line
     assert tags[1] == ["I-company"] * 3
     choose_name(regions, tags, scores, probs, NAMES, "company")
     assert tags[0] == ["B-company"] + ["I-company"] * 3 and tags[1] == ["O"] * 3
+
+
+def test_a_line_under_a_name_printed_double_width_is_its_tagline():
+    # 'THREE STOOGES' printed double width over 'BISTRO & CAFE': the tagger took both lines
+    regions = [reg(10, 10, 317, "THREE STOOGES", h=25), reg(10, 40, 165, "BISTRO & CAFE", h=23),
+               reg(10, 70, 160, "109, SS21/1A,"), reg(10, 100, 190, "DAMANSARA UTAMA")]
+    assert wider_print(regions[0], regions[1]) and not wider_print(regions[1], regions[0])
+    assert name_runs(regions, [0, 1]) == [[0], [1]] and under_wider_name(regions, [1])
+    hot = {(0, 0): {"B-company": 0.8}, (0, 1): {"I-company": 0.8}, (1, 0): {"I-company": 0.8},
+           (1, 1): {"I-company": 0.8}, (1, 2): {"I-company": 0.8}}
+    probs = probs_for(NAMES, regions, hot)
+    tags = tags_from(NAMES, probs)
+    choose_name(regions, tags, [[max(p) for p in rows] for rows in probs], probs, NAMES, "company")
+    assert tags[0] == ["B-company", "I-company"] and tags[1] == ["O"] * 3
+    # a name printed over two lines in one type stays whole; a legal name printed under a brand is no
+    # tagline; a line written by hand over the name is taller, not double width; a line too short to
+    # tell says nothing
+    same = [reg(10, 10, 526, "AIK HUAT HARDWARE", h=60), reg(10, 80, 524, "ENTERPRISE (SETIA", h=58),
+            reg(10, 150, 406, "ALAM) SDN BHD", h=49)]
+    assert name_runs(same, [0, 1, 2]) == [[0, 1, 2]]
+    brand = [reg(10, 10, 323, "BREWERY TAP", h=26), reg(10, 40, 356, "OWNER BY CASTLE BLUE S/B", h=27)]
+    assert wider_print(brand[0], brand[1]) and not under_wider_name(brand, [1])
+    hand = [reg(100, 40, 310, "tan chay yee", h=34), reg(30, 110, 420, "SOONHUATMACHINERYENTERPRISE", h=18)]
+    assert not wider_print(hand[0], hand[1]) and name_runs(hand, [0, 1]) == [[0, 1]]
+    assert print_size(reg(10, 10, 300, "SDN")) is None
 
 
 def test_dates_and_names_read_through_spaces_the_ocr_lost():

@@ -8,11 +8,12 @@ Nothing here is fitted to particular receipts: the words are those printed on re
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
 
-from hanji.domain.geometry import level_boxes, same_row
+from hanji.domain.geometry import level_boxes, order_quad, same_row
 from hanji.domain.model import Region
 from hanji.domain.text import tokens
 
@@ -186,14 +187,45 @@ def _continued(text: str) -> bool:
     return t.startswith("&") or t.count(")") > t.count("(")
 
 
+# a line's type size: the letters' width (pitch: the line's length over its characters, spaces left out)
+# and the line's height. A receipt printer's double-width type prints letters PRINT_RATIO times as wide
+# or more at about the same height (within SAME_HEIGHT); a line written by hand over the print is taller
+PRINT_RATIO = 1.5
+SAME_HEIGHT = 1.3
+PRINT_MIN_CHARS = 4  # fewer characters than this say too little of the pitch
+
+
+def print_size(region: Region) -> tuple[float, float] | None:
+    """``(pitch, height)`` of a line as printed: its length over its characters (spaces left out) and its
+    height, in pixels; None for a line of fewer than :data:`PRINT_MIN_CHARS` characters or no quad."""
+    n = sum(not c.isspace() for c in region.text)
+    if n < PRINT_MIN_CHARS or len(region.points) != 4:
+        return None
+    tl, tr, _, bl = order_quad(region.points)
+    w, h = math.dist(tl, tr), math.dist(tl, bl)
+    return (w / n, h) if w > 0 and h > 0 and w > h else None
+
+
+def wider_print(a: Region, b: Region) -> bool:
+    """Whether ``a`` is printed in a wider type than ``b``: letters :data:`PRINT_RATIO` times as wide or
+    more, the lines' heights within :data:`SAME_HEIGHT` of each other (double-width print: 'THREE STOOGES'
+    over 'BISTRO & CAFE'); False where either line says too little (:func:`print_size`)."""
+    sa, sb = print_size(a), print_size(b)
+    if sa is None or sb is None:
+        return False
+    return sa[0] >= PRINT_RATIO * sb[0] and max(sa[1], sb[1]) <= SAME_HEIGHT * min(sa[1], sb[1])
+
+
 def name_runs(regions: list[Region], lines: list[int]) -> list[list[int]]:
     """A name's lines cleaned: lines that cannot be part of a name (:func:`is_name_line`) taken out, the
-    rest split into runs of consecutive lines, each run widened to the lines it visibly continues onto
-    ('HOME MASTER HARDWARE &' + 'ELECTRICAL'; 'ENTERPRISE (SETIA' + 'ALAM) SDN BHD'; at most two each way)."""
+    rest split into runs of consecutive lines printed in one type width (:func:`wider_print`), each run
+    widened to the lines it visibly continues onto ('HOME MASTER HARDWARE &' + 'ELECTRICAL'; 'ENTERPRISE
+    (SETIA' + 'ALAM) SDN BHD'; at most two each way, whatever their size)."""
     kept = sorted(i for i in set(lines) if is_name_line(regions[i].text))
     runs: list[list[int]] = []
     for i in kept:
-        if runs and runs[-1][-1] == i - 1:
+        if runs and runs[-1][-1] == i - 1 and not (
+                wider_print(regions[i - 1], regions[i]) or wider_print(regions[i], regions[i - 1])):
             runs[-1].append(i)
         else:
             runs.append([i])
@@ -211,6 +243,16 @@ def name_runs(regions: list[Region], lines: list[int]) -> list[list[int]]:
         if run not in out:
             out.append(run)
     return out
+
+
+def under_wider_name(regions: list[Region], lines: list[int]) -> bool:
+    """Whether name lines are a tagline under a name: the line right above them is a name line
+    (:func:`is_name_line`) printed in a wider type (:func:`wider_print`: 'THREE STOOGES' printed double
+    width over 'BISTRO & CAFE'). Not when they carry a legal form: a legal name printed under a brand
+    ('CASTLE BLUE S/B' under 'BREWERY TAP') is the seller's name."""
+    above = lines[0] - 1
+    return (above >= 0 and is_name_line(regions[above].text) and wider_print(regions[above], regions[lines[0]])
+            and not any(entity_grade(regions[i].text) >= ENTITY_STRONG for i in lines))
 
 
 def company_lines(regions: list[Region], top_share: float = 0.25, min_lines: int = 6) -> list[tuple[int, float]]:

@@ -26,6 +26,7 @@ from hanji.domain.receipt_rules import (
     name_length,
     name_runs,
     name_start,
+    under_wider_name,
 )
 from hanji.domain.receipt_total import total_candidates
 from hanji.domain.schemas import DOC_TYPES
@@ -223,8 +224,10 @@ def choose_name(regions: list[Region], tags: list[list[str]], scores: list[list[
     together. Candidates: the tagger's spans of ``key`` widened to whole lines, and the head lines
     that name a business by its legal form (:func:`hanji.domain.receipt_rules.company_lines`), each
     cleaned by :func:`hanji.domain.receipt_rules.name_runs` (no address, contact, title or number-only
-    lines; a line ending in '&' or an open bracket goes on to the next; a label before the name,
-    ``상호:``, and a company number after it are no part of it). Where the head prints the seller's
+    lines; a line ending in '&' or an open bracket goes on to the next; a line printed double width is
+    apart from the lines beside it; a label before the name, ``상호:``, and a company number after it are
+    no part of it). A candidate right under a name line printed double width, with no legal form, is a
+    tagline and no candidate (:func:`hanji.domain.receipt_rules.under_wider_name`). Where the head prints the seller's
     address (:func:`hanji.domain.receipt_header.seller_address_line`) only candidates that start above
     it are kept, and where all start below it the name lines right above it are the one candidate
     (:func:`hanji.domain.receipt_header.header_name`). Each
@@ -243,6 +246,8 @@ def choose_name(regions: list[Region], tags: list[list[str]], scores: list[list[
     for r, _ in company_lines(regions):
         if not any(r in c for c in cands) and name_length(tokens(regions[r].text)):
             cands += [c for c in name_runs(regions, [r]) if c not in cands]
+    # a tagline under a name printed double width ('BISTRO & CAFE' under 'THREE STOOGES') is no name
+    cands = [c for c in cands if not under_wider_name(regions, c)] or cands
     address = seller_address_line([r.text for r in regions]) if cands else None
     if address is not None:  # the seller is named above its address; a business named below it is another
         above = [c for c in cands if c[0] < address]
