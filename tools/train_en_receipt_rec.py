@@ -6,8 +6,8 @@ SROIE *training* receipts plus synthetic receipt-like English renders.
 Data, all from the SROIE training side (../shared/data/sroie imported as ``benchmarks/kie.py`` imports it:
 receipts sorted by name, the first two thirds train, the rest test; the test receipts are never opened):
 
-- real lines: each training receipt's detector boxes (the shipped PP-OCRv4 detector, as the pipeline
-  crops them) matched one-to-one to a labelled line (IoU >= 0.5), and the labelled boxes themselves;
+- real lines: each training receipt's detector boxes (the shipped PP-OCRv4 detector, cropped as the
+  pipeline reads a Latin line: the right edge moved out by ``LATIN_LINE_END`` line heights) matched one-to-one to a labelled line (IoU >= 0.5), and the labelled boxes themselves;
   the label is the dataset's transcription with its case taken from ``ppocr_en``'s own reading where
   the two agree letter for letter (SROIE transcribes in upper case; the printed case is kept so the
   model does not learn to upper-case lower-case print), spaces as transcribed;
@@ -172,7 +172,7 @@ def receipt_lines(store, docs, pipe, base) -> tuple[list, list]:
 
     from PIL import Image
 
-    from hanji.models.pipeline import crop_region
+    from hanji.models.pipeline import LATIN_LINE_END, crop_region, extend_line_end
 
     det_lines, true_lines = [], []
     for d in docs:
@@ -180,7 +180,8 @@ def receipt_lines(store, docs, pipe, base) -> tuple[list, list]:
         truth = [r for r in store.regions(d.id) if r.text.strip()]
         found = pipe.detect(rgb)
         pairs = match([r.points for r in found], [r.points for r in truth])
-        crops = [crop_region(rgb, found[i].points) for i, _ in pairs]
+        # read as the pipeline reads a Latin line: the detector's box moved out at the line's end
+        crops = [crop_region(rgb, extend_line_end(found[i].points, LATIN_LINE_END)) for i, _ in pairs]
         tcrops = [crop_region(rgb, r.points) for r in truth]
         reads = [t for t, _ in base.predict(crops + tcrops, prior=False)]
         for k, (_, j) in enumerate(pairs):
