@@ -85,6 +85,13 @@ class History:
             # an upsert, not REPLACE: REPLACE deletes first, which skips triggers and breaks links
             sets = ",".join(f"{c}=excluded.{c}" for c in cols if c != key)
             sql += f" ON CONFLICT({key}) DO UPDATE SET {sets}"
+            if getattr(conn, "is_postgres", False) and conn.in_transaction and not getattr(self, "_savepoints", 0):
+                # nothing is read back: sent with the edit's next statement (its claim) or the COMMIT, not
+                # on a round trip of its own (issue 20: a status change 4 -> 3). Only at the transaction's
+                # top level: an error there fails the whole edit wherever it surfaces, as it would here; in
+                # a savepoint it must surface inside it, so that taking the savepoint back takes it back
+                conn.defer(sql, [row[c] for c in cols])
+                return row[key]
         cur = conn.execute(sql, [row[c] for c in cols])
         return row.get(key) if row.get(key) is not None else cur.lastrowid
 
