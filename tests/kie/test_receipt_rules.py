@@ -118,7 +118,7 @@ def test_company_lines_stop_at_the_document_title_and_skip_former_names():
 def test_choose_name_prefers_a_legal_name_to_a_brand_line_and_drops_address_lines():
     regions = lines_at(["BREWERY TAP", "OWNER BY CASTLE BLUE S/B", "(1035693-T)", "GST NO : 002108047360"])
     probs = probs_for(NAMES, regions, {(0, 0): {"B-company": 0.9}, (0, 1): {"I-company": 0.9},
-                                (1, 0): {"B-company": 0.05}})
+                                       (1, 0): {"B-company": 0.05}})
     tags = tags_from(NAMES, probs)
     scores = [[max(p) for p in rows] for rows in probs]
     choose_name(regions, tags, scores, probs, NAMES, "company")
