@@ -12,6 +12,7 @@ from hanji.domain.receipt_rules import (
     is_registration,
     name_runs,
     print_size,
+    starts_legal_name,
     under_wider_name,
     wider_print,
 )
@@ -158,6 +159,20 @@ def test_a_line_under_a_name_printed_double_width_is_its_tagline():
     hand = [reg(100, 40, 310, "tan chay yee", h=34), reg(30, 110, 420, "SOONHUATMACHINERYENTERPRISE", h=18)]
     assert not wider_print(hand[0], hand[1]) and name_runs(hand, [0, 1]) == [[0, 1]]
     assert print_size(reg(10, 10, 300, "SDN")) is None
+
+
+def test_a_brand_line_over_a_whole_legal_name_is_no_part_of_it():
+    regions = lines_at(["GEOVENTURE", "TASTE OF THE WORLD SDN BHD", "965857-A", "LOT 38, 39 101 BOULEVARD,"])
+    assert starts_legal_name(regions[1].text) and name_runs(regions, [0, 1]) == [[0], [1]]
+    hot = {(0, 0): {"B-company": 0.9}, **{(1, k): {"I-company": 0.9} for k in range(6)}}
+    probs = probs_for(NAMES, regions, hot)
+    tags = tags_from(NAMES, probs)
+    choose_name(regions, tags, [[max(p) for p in rows] for rows in probs], probs, NAMES, "company")
+    assert tags[0] == ["O"] and tags[1] == ["B-company"] + ["I-company"] * 5
+    # a legal name that goes on from the line above, or a legal form alone on its line, keeps the lines above
+    assert not starts_legal_name("ALAM) SDN BHD") and not starts_legal_name("SDN BHD")
+    assert name_runs([reg(10, 10, 300, "UNIHAKKA INTERNATIONAL"), reg(10, 40, 95, "SDN BHD")], [0, 1]) == [[0, 1]]
+    assert name_runs(lines_at(["HOME MASTER HARDWARE &", "ELECTRICAL SDN BHD"]), [0, 1]) == [[0, 1]]
 
 
 def test_dates_and_names_read_through_spaces_the_ocr_lost():

@@ -216,6 +216,16 @@ def wider_print(a: Region, b: Region) -> bool:
     return sa[0] >= PRINT_RATIO * sb[0] and max(sa[1], sb[1]) <= SAME_HEIGHT * min(sa[1], sb[1])
 
 
+def starts_legal_name(text: str) -> bool:
+    """A line that is a whole legal name by itself: words, then a strong legal form ('TASTE OF THE WORLD
+    SDN BHD'), not going on from the line before (:func:`_continued`). A name line printed above it
+    without running on into it ('GEOVENTURE') is a brand or an outlet, not part of the legal name."""
+    t = unicodedata.normalize("NFKC", text).upper()
+    m = _ENTITY_STRONG.search(t)
+    return bool(m and entity_grade(t) >= ENTITY_STRONG and re.search(r"[A-Z가-힣]{2,}", t[:m.start()])
+                and not _continued(t))
+
+
 def name_runs(regions: list[Region], lines: list[int]) -> list[list[int]]:
     """A name's lines cleaned: lines that cannot be part of a name (:func:`is_name_line`) taken out, the
     rest split into runs of consecutive lines printed in one type width (:func:`wider_print`), each run
@@ -225,7 +235,8 @@ def name_runs(regions: list[Region], lines: list[int]) -> list[list[int]]:
     runs: list[list[int]] = []
     for i in kept:
         if runs and runs[-1][-1] == i - 1 and not (
-                wider_print(regions[i - 1], regions[i]) or wider_print(regions[i], regions[i - 1])):
+                wider_print(regions[i - 1], regions[i]) or wider_print(regions[i], regions[i - 1])
+                or (starts_legal_name(regions[i].text) and not _continues(regions[i - 1].text))):
             runs[-1].append(i)
         else:
             runs.append([i])
