@@ -112,6 +112,7 @@ class Hanji:
 
         self.p = OcrPipeline(recognizer=recognizer, device=device, min_score=min_score)
         self.order = None  # a reading order function put in place of the pipeline's (a variant)
+        self.serial = False  # the pieces of inference one after the other (a variant)
         if variant:
             self.name = f"hanji[{variant}]"
             self.p._recognizer = apply_variant(self.p, recognizer, variant, device, self)
@@ -134,7 +135,16 @@ class Hanji:
         det.post = TimedPost(**{f.name: getattr(post, f.name) for f in dataclasses.fields(post)})
 
     def page(self, rgb):
-        regions = self.p.page(rgb)
+        if self.serial:
+            from hanji.models import threads
+
+            threads.ENABLED = False
+            try:
+                regions = self.p.page(rgb)
+            finally:
+                threads.ENABLED = True
+        else:
+            regions = self.p.page(rgb)
         if self.order is not None and regions:
             regions = [regions[i] for i in self.order([r.points for r in regions])]
         return [(r.points, r.text) for r in regions]
@@ -230,7 +240,9 @@ REV, e.g. 56593c7^), int8 (the recognizer's Linear layers quantised to int8, dyn
 post:NAME=VALUE (a setting of the detector's post-process, e.g. post:unclip_ratio=1.5, post:round_points=1),
 crop-round (line crops cut at whole pixels, the regions' corners unchanged), merge:NAME=VALUE (a setting of
 the letter-spaced merge rule, e.g. merge:fragment=1.2), merge-geometry (the merge decided on the boxes
-alone, without reading the pieces), det:PATH (the detector from this weights file)"""
+alone, without reading the pieces), det:PATH (the detector from this weights file), serial (each page's
+pieces of inference one after the other, torch splitting each operation across its threads: the
+pipeline before hanji.models.threads)"""
 
 
 def apply_variant(pipeline, recognizer: str, variant: str, device: str, system) -> object:
@@ -265,6 +277,8 @@ def apply_variant(pipeline, recognizer: str, variant: str, device: str, system) 
     elif kind == "crop-round":  # line crops cut at whole pixels (the regions keep their corners)
         read = pipeline.read_turned
         pipeline.read_turned = lambda rgb, shapes: read(rgb, [[(round(x), round(y)) for x, y in s] for s in shapes])
+    elif kind == "serial":
+        system.serial = True
     elif kind == "int8":
         import torch
         from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
@@ -404,7 +418,7 @@ def realistic(n: int, ours, peers, tess_ok: bool, extra: list | None = None, twi
         return
     extra = extra or []
     systems = [ours] + extra + peers + ([Tesseract(4)] if tess_ok else [])
-    reading = ("hanji[weights", "hanji[no-prior", "hanji[int8")  # the variants that read lines differently
+    reading = ("hanji[weights", "hanji[no-prior", "hanji[int8")  # (serial reads as ours: only its speed differs)  # the variants that read lines differently
     line_systems = [ours] + [v for v in extra if v.name.startswith(reading)] + systems[1 + len(extra):]
     orders = [(v.name, v.order) for v in extra if v.order is not None]
     ocr_realistic.run(pages, systems, line_systems, line, cer, PRH, crop_region, orders=orders)
@@ -489,12 +503,12 @@ def main(argv=None) -> int:
     parts = set(args.parts.split(","))
     rec = sroie(args.sroie)
     if rec and "det" in parts:
-        extra = variants(args, "ppocr_en", {"no-merge", "int8", "post", "crop-round", "merge", "merge-geometry", "det"})  # the others change nothing on English receipts
+        extra = variants(args, "ppocr_en", {"no-merge", "int8", "post", "crop-round", "merge", "merge-geometry", "det", "serial"})  # the others change nothing on English receipts
         systems = [en] + extra + peers + ([Tesseract(4)] if tess_ok else [])
         detection("sroie", rec, systems, det_only=[en] + [v for v in extra if v.name.startswith(
             ("hanji[no-merge", "hanji[post", "hanji[merge", "hanji[det"))] + peers)
     if rec and "det" in parts and args.large > 0:
-        large_scans(rec[: args.large], [en] + peers)
+        large_scans(rec[: args.large], [en] + [v for v in extra if v.name == "hanji[serial]"] + peers)
     forms = funsd(args.funsd) if "det" in parts else []
     if forms:
         systems = [en] + peers + ([Tesseract(5)] if tess_ok else [])

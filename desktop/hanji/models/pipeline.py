@@ -112,6 +112,11 @@ def _widen(quad, fx: float, fy: float, size: float) -> list[tuple[float, float]]
     return [tuple(map(float, c)) for c in (tl - dx - dy, tr + dx - dy, br + dx + dy, bl - dx + dy)]
 
 
+def _on_cpu(model: Any) -> bool:
+    dev = getattr(model, "device", "cpu")
+    return getattr(dev, "type", str(dev)) == "cpu"
+
+
 class OcrPipeline:
     """Detector + recognizer + reading order.
 
@@ -225,10 +230,14 @@ class OcrPipeline:
         checked the same way."""
         if not shapes:
             return [], []
+        from hanji.models import threads
+
         crops = [crop_region(rgb, s, margin) for s in shapes]
+        clf = self.direction
+        # the classifier's pass on a worker of its own while the recognizer's batches go to the others
+        directions = threads.submit(clf.predict, crops) if clf is not None and _on_cpu(clf) else None
         readings = self._predict(crops)
         turned = [False] * len(crops)
-        clf = self.direction
         if clf is None:
             return readings, turned
 
@@ -241,8 +250,8 @@ class OcrPipeline:
                     n += 1
             return n
 
-        flagged = [i for i, (angle, score) in enumerate(clf.predict(crops))
-                   if angle == 180 and score >= clf.threshold]
+        found = directions.result() if directions is not None else clf.predict(crops)
+        flagged = [i for i, (angle, score) in enumerate(found) if angle == 180 and score >= clf.threshold]
         n = check(flagged)
         if flagged and n * 2 > len(flagged) and n * 4 >= len(crops):
             seen = set(flagged)

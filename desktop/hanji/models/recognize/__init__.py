@@ -87,31 +87,51 @@ class Recognizer:
 
         if not crops:
             return []
+        from hanji.models import threads
+
         prepared = [prepare(c, bgr=self.bgr) for c in crops]
         out: list[tuple[str, float] | None] = [None] * len(prepared)
         torch = self._torch
         cpu = getattr(self.device, "type", str(self.device)) == "cpu"
-        with torch.inference_mode():
-            for idx in width_batches([p.shape[2] for p in prepared], batch_size):
-                x, widths = batch_tensor([prepared[i] for i in idx], self.min_width)
-                x = x.to(self.device)
-                if cpu:
-                    x = x.contiguous(memory_format=torch.channels_last)
+        n_workers = threads.workers() if cpu else 1
+        widths = [p.shape[2] for p in prepared]
+        batches = width_batches(widths, batch_size)
+        if n_workers > 1 and len(batches) < n_workers and len(prepared) >= n_workers:
+            # fewer batches than workers: smaller ones, so that every worker has one
+            batches = width_batches(widths, max(1, -(-len(prepared) // n_workers)))
+        # the costliest first (padded pixels), so that the workers finish together
+        batches.sort(key=lambda idx: -len(idx) * max(widths[i] for i in idx))
+
+        def run(idx: list[int]) -> list[tuple[int, tuple[str, float]]]:
+            x, ws = batch_tensor([prepared[i] for i in idx], self.min_width)
+            x = x.to(self.device)
+            if cpu:
+                x = x.contiguous(memory_format=torch.channels_last)
+            with torch.inference_mode():
                 probs_t = self.net(x).float().softmax(-1)
                 # each step's best class and probability (and the second best, which tells the prior
                 # where the image is unsure) for the whole batch at once: the same values the
                 # decoders would find row by row, without a pass over each line's classes in numpy
-                conf_t, best_t = probs_t.max(-1)
-                second = probs_t.topk(2, dim=-1).values[..., 1].cpu().numpy() if use_prior else None
+                if use_prior:
+                    top = probs_t.topk(2, dim=-1)
+                    conf_t, best_t, second = top.values[..., 0], top.indices[..., 0], top.values[..., 1].cpu().numpy()
+                else:
+                    (conf_t, best_t), second = probs_t.max(-1), None
                 probs, best, conf = probs_t.cpu().numpy(), best_t.cpu().numpy(), conf_t.cpu().numpy()
-                t = probs.shape[1]
-                for j, i in enumerate(idx):
-                    # steps beyond the crop's own width see only padding
-                    n = min(t, max(1, -(-widths[j] * t // x.shape[3])))
-                    known = {"best": best[j], "conf": conf[j]}
-                    if second is not None:
-                        known["second"] = second[j]
-                    out[i] = decode(probs[j], self.charset, n + 1 if n < t else t, **known)
+            t = probs.shape[1]
+            res = []
+            for j, i in enumerate(idx):
+                # steps beyond the crop's own width see only padding
+                n = min(t, max(1, -(-ws[j] * t // x.shape[3])))
+                known = {"best": best[j], "conf": conf[j]}
+                if second is not None:
+                    known["second"] = second[j]
+                res.append((i, decode(probs[j], self.charset, n + 1 if n < t else t, **known)))
+            return res
+
+        for res in (threads.run(run, batches) if n_workers > 1 else map(run, batches)):
+            for i, o in res:
+                out[i] = o
         return [o for o in out if o is not None]
 
 
