@@ -13,7 +13,8 @@ either the whole batch or none of it.
 
 Python 3.12 has ``Connection.setconfig``; for Python 3.10 and 3.11 the same SQLite call is made
 through ctypes, only where it is known to work (Linux on x86-64, the SQLite library the ``sqlite3``
-module is linked with) and only after the handle is checked to be this connection's. Where it cannot
+module is linked with, CPython's connection object holding the handle first) and only after the
+handle is checked to be this connection's. Where it cannot
 be made, :func:`triggers_off` yields False and the triggers stay on.
 """
 
@@ -33,6 +34,8 @@ def _ctypes_config():
 
     if sys.platform != "linux" or platform.machine() not in ("x86_64", "AMD64"):
         return None  # varargs through ctypes: only where ints are passed as for a plain call
+    if sys.version_info[:2] not in ((3, 10), (3, 11)):
+        return None  # the connection object's layout is known for these (3.12 on: Connection.setconfig)
     try:
         import _sqlite3
         import ctypes
