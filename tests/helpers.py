@@ -68,3 +68,12 @@ def ctc_frames(charset, *steps: dict[str, float]):
             out[t, 0 if ch == "" else charset.index(ch) + 1] = p
         out[t] /= out[t].sum()
     return out
+
+
+def recount(conn) -> list[tuple[str, int]]:
+    """A SQLite project's rows counted afresh by kind and status (what its counts table should say)."""
+    rows = conn.execute("SELECT 'regions:' || status, COUNT(*) FROM regions GROUP BY status UNION ALL "
+                        "SELECT 'documents:' || status, COUNT(*) FROM documents GROUP BY status UNION ALL "
+                        "SELECT 'links', COUNT(*) FROM links UNION ALL SELECT 'keyvalues', COUNT(*) FROM keyvalues "
+                        "UNION ALL SELECT 'image_bytes', SUM(size) FROM images").fetchall()
+    return sorted((k, n) for k, n in rows if n)

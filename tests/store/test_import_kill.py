@@ -19,21 +19,13 @@ import time
 import pytest
 
 from hanji.store import ProjectStore
-from helpers import png_bytes
+from helpers import png_bytes, recount
 
 STATUSES = ("confirmed", "machine", "edited", "review")
 
 
 def triggers(conn) -> list[tuple[str, str]]:
     return conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name").fetchall()
-
-
-def recount(conn) -> list[tuple[str, int]]:
-    rows = conn.execute("SELECT 'regions:' || status, COUNT(*) FROM regions GROUP BY status UNION ALL "
-                        "SELECT 'documents:' || status, COUNT(*) FROM documents GROUP BY status UNION ALL "
-                        "SELECT 'links', COUNT(*) FROM links UNION ALL SELECT 'keyvalues', COUNT(*) FROM keyvalues "
-                        "UNION ALL SELECT 'image_bytes', SUM(size) FROM images").fetchall()
-    return sorted((k, n) for k, n in rows if n)
 
 
 CHILD = textwrap.dedent("""

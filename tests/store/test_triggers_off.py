@@ -14,21 +14,13 @@ from hanji.store import ProjectStore
 from hanji.store import triggers_off as toff
 from hanji.store.images import inspect_bytes
 from hanji.store.rows import region_rows
-from helpers import png_bytes
+from helpers import png_bytes, recount
 
 STATUSES = ("confirmed", "machine", "edited", "review")
 
 
 def quad(x, y):
     return [(x, y), (x + 20, y), (x + 20, y + 10), (x, y + 10)]
-
-
-def recount(conn) -> list[tuple[str, int]]:
-    rows = conn.execute("SELECT 'regions:' || status, COUNT(*) FROM regions GROUP BY status UNION ALL "
-                        "SELECT 'documents:' || status, COUNT(*) FROM documents GROUP BY status UNION ALL "
-                        "SELECT 'links', COUNT(*) FROM links UNION ALL SELECT 'keyvalues', COUNT(*) FROM keyvalues "
-                        "UNION ALL SELECT 'image_bytes', SUM(size) FROM images").fetchall()
-    return sorted((k, n) for k, n in rows if n)
 
 
 def counted(conn) -> list[tuple[str, int]]:
