@@ -14,7 +14,8 @@ pytestmark = pytest.mark.skipif(threads._omp() is None, reason="this torch does 
 
 
 @pytest.fixture
-def two_threads():
+def two_threads(monkeypatch):
+    monkeypatch.setattr(threads, "BUSY_CHECK", False)  # the test machine's load must not decide
     before = torch.get_num_threads()
     torch.set_num_threads(2)
     yield
@@ -69,3 +70,11 @@ def test_the_recognizer_reads_the_same_on_workers(two_threads, monkeypatch):
     assert [t for t, _ in pooled] == [t for t, _ in serial]
     assert [s for _, s in pooled] == pytest.approx([s for _, s in serial], abs=1e-5)
     assert [t.replace(" ", "") for t, _ in pooled][:3] == ["TOTAL12.50", "ReceiptNo123456789", "TAX"]
+
+
+def test_busy_cores_run_the_pieces_one_after_the_other(two_threads, monkeypatch):
+    monkeypatch.setattr(threads, "BUSY_CHECK", True)
+    monkeypatch.setattr(threads.os, "getloadavg", lambda: (threads.os.cpu_count() + 1.0, 0.0, 0.0))
+    assert threads.workers() == 1 and threads.submit(len, []) is None
+    monkeypatch.setattr(threads.os, "getloadavg", lambda: (0.1, 0.0, 0.0))
+    assert threads.workers() == 2
