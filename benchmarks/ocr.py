@@ -418,7 +418,8 @@ def realistic(n: int, ours, peers, tess_ok: bool, extra: list | None = None, twi
         return
     extra = extra or []
     systems = [ours] + extra + peers + ([Tesseract(4)] if tess_ok else [])
-    reading = ("hanji[weights", "hanji[no-prior", "hanji[int8")  # (serial reads as ours: only its speed differs)  # the variants that read lines differently
+    # the variants that read lines differently (serial reads as ours: only its speed differs)
+    reading = ("hanji[weights", "hanji[no-prior", "hanji[int8")
     line_systems = [ours] + [v for v in extra if v.name.startswith(reading)] + systems[1 + len(extra):]
     orders = [(v.name, v.order) for v in extra if v.order is not None]
     ocr_realistic.run(pages, systems, line_systems, line, cer, PRH, crop_region, orders=orders)

@@ -16,6 +16,11 @@ def pick_device(preferred: str | None = None):
     return torch.device(want)
 
 
+def is_cpu(device) -> bool:
+    """Whether ``device`` (a torch.device, a name like ``"cpu"``) is the CPU."""
+    return getattr(device, "type", str(device)) == "cpu"
+
+
 def set_threads(n: int) -> None:
     """Let torch use ``n`` CPU threads (0 leaves its default)."""
     if n:

@@ -112,11 +112,6 @@ def _widen(quad, fx: float, fy: float, size: float) -> list[tuple[float, float]]
     return [tuple(map(float, c)) for c in (tl - dx - dy, tr + dx - dy, br + dx + dy, bl - dx + dy)]
 
 
-def _on_cpu(model: Any) -> bool:
-    dev = getattr(model, "device", "cpu")
-    return getattr(dev, "type", str(dev)) == "cpu"
-
-
 class OcrPipeline:
     """Detector + recognizer + reading order.
 
@@ -231,11 +226,12 @@ class OcrPipeline:
         if not shapes:
             return [], []
         from hanji.models import threads
+        from hanji.models.device import is_cpu
 
         crops = [crop_region(rgb, s, margin) for s in shapes]
         clf = self.direction
         # the classifier's pass on a worker of its own while the recognizer's batches go to the others
-        directions = threads.submit(clf.predict, crops) if clf is not None and _on_cpu(clf) else None
+        directions = threads.submit(clf.predict, crops) if clf is not None and is_cpu(getattr(clf, "device", "cpu")) else None
         readings = self._predict(crops)
         turned = [False] * len(crops)
         if clf is None:

@@ -54,9 +54,11 @@ def fast_on_cpu(recognizer):
     (oneDNN's preferred layout); the results are the same up to float rounding."""
     import torch
 
+    from hanji.models.device import is_cpu
+
     net = getattr(recognizer, "net", None)
     device = getattr(recognizer, "device", None)
-    if isinstance(net, torch.nn.Module) and getattr(device, "type", str(device)) == "cpu":
+    if isinstance(net, torch.nn.Module) and is_cpu(device):
         net.to(memory_format=torch.channels_last)
     return recognizer
 

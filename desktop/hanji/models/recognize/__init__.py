@@ -88,11 +88,12 @@ class Recognizer:
         if not crops:
             return []
         from hanji.models import threads
+        from hanji.models.device import is_cpu
 
         prepared = [prepare(c, bgr=self.bgr) for c in crops]
         out: list[tuple[str, float] | None] = [None] * len(prepared)
         torch = self._torch
-        cpu = getattr(self.device, "type", str(self.device)) == "cpu"
+        cpu = is_cpu(self.device)
         n_workers = threads.workers() if cpu else 1
         widths = [p.shape[2] for p in prepared]
         batches = width_batches(widths, batch_size)
