@@ -4,16 +4,20 @@
                                        [--sroie-model PATH] [--e2e 0] [--sroie-e2e 0]
                                        [--sroie-e2e-train-ocr] [--sroie-e2e-finetune-rec STEPS]
                                        [--sroie-rec-box-jitter 0] [--sroie-rec PATH]
-                                       [--held-out 8 [--ocr-text] [--ocr-cache F]]
+                                       [--held-out 8 [--ocr-text] [--realistic] [--ocr-cache F]]
                                        [--no-link] [--verbose]
                                        [--sroie-unseen DIR [--sroie-unseen-range 60-399] [--sroie-unseen-pages F]]
                                        [--sroie-train-extra DIR [--sroie-train-extra-range 60-399]]
 
 0. ``--held-out N``: Korean documents in the template families of ``benchmarks/kie_layouts.py``,
    written apart from hanji.synth's generators (their own layouts, label spellings and text; held-out
-   fonts), N per family, 4 families per type; value F1 per type with the true text and boxes of each
+   fonts), N per family, 4 families per type (5 of receipts); value F1 per type with the true text and boxes of each
    drawn line and, with ``--ocr-text``, with the OCR pipeline's reading of the image (``hanji
    extract``'s path); ``f1_ocr_readable`` counts only the fields whose true value the OCR text holds.
+   ``--realistic`` also reads each page printed and scanned or photographed (``kie_layouts.realistic``: the
+   OCR benchmark's page effects, thermal fading, skew and perspective, light, blur, low resolution, JPEG,
+   from seeds of their own) and extracts from that reading: ``f1_ocr_realistic`` per type, beside the
+   clean render's ``f1_ocr`` in the same run; ``--verbose-source`` limits the printed misses to one source.
    ``--no-link`` runs extraction without the label linking (the tagger and receipt rules alone: what
    extraction was before it), for a before/after in the same run.
 

@@ -1,7 +1,8 @@
 """Held-out template families for benchmarks/kie.py: Korean documents in layouts Hanji's generators
 (``hanji.synth``) never draw, written here apart from them, with their own made-up text.
 
-Four families per type (receipt, business_registration, credit_card, id_card), each with variety
+Four families per type (receipt, business_registration, credit_card, id_card), and a fifth of receipts
+(:data:`FAMILIES_OF`: a POS slip with the outside evaluators' failure modes side by side), each with variety
 inside it: label order shuffled, label spellings and spacings (``상      호``, ``대 표 자``, with or
 without ``:``), tables, two columns, values under their labels. Nothing here is used for training.
 Only the page renderer (``hanji.synth.page.Page``: draws a line, records its box, text and tags) and
@@ -578,12 +579,146 @@ def _receipt(r: random.Random, font: Path, family: int) -> tuple[Page, int]:
     return page, int(y + s * 2)
 
 
+def _pos_receipt(r: random.Random, font: Path) -> tuple[Page, int]:
+    """Family 4 of receipts (written after the outside evaluators' misses on real receipts, apart from
+    hanji.synth): a mart's POS slip whose lines put the failure modes side by side. The business number
+    and the phone on one row; a time printed on the row of a phone (a branch's 매장 line); a 과세 column
+    marking taxable items with ``O`` (면세 items unmarked); a 면세물품가액 line; 합계, then a discount
+    line, then 결제금액 (and 신용카드 with the same amount); an approval line followed by its 승인일시 and
+    a barcode's long digit string; a 거래번호 under the barcode."""
+    store, menu = r.choice(_STORES)
+    store = f"{store} {r.choice(_BRANCH)}"
+    names = r.sample(menu, r.randint(2, min(5, len(menu))))
+    items = [(nm, r.randint(1, 3) if r.random() < 0.4 else 1, r.randint(8, 90) * 100, r.random() < 0.7)
+             for nm in names]  # (name, quantity, unit price, taxable)
+    if not any(t for *_, t in items):
+        items[0] = items[0][:3] + (True,)
+    taxable = sum(q * p for _, q, p, t in items if t)
+    free = sum(q * p for _, q, p, t in items if not t)
+    gross = taxable + free
+    discount = r.randint(1, 9) * 100 if r.random() < 0.7 and taxable > 1500 else 0
+    paid = gross - discount
+    sub = round((taxable - discount) / 1.1)
+    tax = taxable - discount - sub
+    when = dt.datetime.combine(_date(r, 2021, 2026), dt.time(r.randint(8, 22), r.randint(0, 59), r.randint(0, 59)))
+    brn, rep, addr = _brn(r), _name(r), _address(r)
+    tel = r.choice([f"02-{r.randint(300, 999)}-{r.randint(0, 9999):04d}", f"031-{r.randint(300, 999)}-{r.randint(0, 9999):04d}",
+                    f"1588-{r.randint(0, 9999):04d}", f"010-{r.randint(1000, 9999)}-{r.randint(0, 9999):04d}"])
+    card_co = r.choice(_CARD_CO)
+    card = f"{r.choice(['4', '5', '9'])}{r.randint(100, 999)}-{r.randint(10, 99)}**-****-{r.randint(0, 9999):04d}"
+    approval = f"{r.randint(0, 99999999):08d}"
+    inst = r.choice(["일시불", "00", "02"])
+    s = r.randint(17, 20)
+    W = 30 * s
+    page = Page(W, 80 * s, font, bg=(250, 250, 248), ink=(30, 30, 30))
+    m, lh = s, s * 1.5
+    y = s
+    page.put(W / 2, y, [(store, "store_name")], int(s * 1.4), bold=True, anchor="c")
+    y += lh * 1.6
+    # the business number and the phone on one row (which comes first varies)
+    bn = [(_spell(r, r.choice(["사업자", "사업자번호", "사업자No"]), True), None), (brn, "business_number")]
+    ph = [(r.choice(["TEL:", "TEL", "전화:", "☎"]), None), (tel, "phone")]
+    left, right = (bn, ph) if r.random() < 0.7 else (ph, bn)
+    page.put(m, y, left, s)
+    page.put(W - m, y, right, s, anchor="r")
+    y += lh
+    page.put(m, y, [(_spell(r, r.choice(["대표", "대표자"]), True), None), (rep, "representative")], s)
+    y += lh
+    for i, ln in enumerate(page.wrap(addr, s, W - 2 * m - 3 * s)):
+        page.put(m, y, ([("주소:", None)] if i == 0 else []) + [(ln, "address")], s, cont=i > 0)
+        y += lh
+    # the sale's date and time; a branch phone line with the time on its row, or the time alone at the right
+    page.put(m, y, [("[판매]" if r.random() < 0.5 else "판매일:", None), (when.strftime("%Y-%m-%d"), "date")], s)
+    if r.random() < 0.5:
+        page.put(W - m, y, [(when.strftime("%H:%M:%S"), "time")], s, anchor="r")
+        y += lh
+        page.put(m, y, f"POS:{r.randint(1, 9):02d}  No.{r.randint(1, 9999):04d}", s)
+    else:
+        y += lh
+        page.put(m, y, [("매장 " + tel.replace("-", ")", 1) if tel.startswith("0") else "매장 " + tel, None)], s)
+        page.put(W - m, y, [("시간", None), (when.strftime("%H:%M"), "time")], s, anchor="r")
+    y += lh
+    page.hline(m, W - m, y, dashed=True)
+    y += lh * 0.4
+    cols = [m, W * 0.52, W * 0.64, W * 0.84, W - m]
+    page.put(cols[0], y, "상 품 명", s)
+    page.put(cols[1], y, "과세", s, anchor="r")
+    page.put(cols[2], y, "수량", s, anchor="r")
+    page.put(cols[3], y, "단가", s, anchor="r")
+    page.put(cols[4], y, "금액", s, anchor="r")
+    y += lh
+    for nm, q, p, t in items:
+        page.put(cols[0], y, [(nm, "item_name")], s)
+        if t:
+            page.put(cols[1], y, "O", s, anchor="r")
+        page.put(cols[2], y, [(str(q), "item_quantity")], s, anchor="r")
+        page.put(cols[3], y, [(_won(p), "item_unit_price")], s, anchor="r")
+        page.put(cols[4], y, [(_won(q * p), "item_amount")], s, anchor="r")
+        y += lh
+    page.hline(m, W - m, y, dashed=True)
+    y += lh * 0.4
+    rows = [("과세물품가액", _won(sub), "subtotal"), ("부가세", _won(tax), "tax")]
+    if free:
+        rows.append(("면세물품가액", _won(free), "tax_free"))
+    rows.append(("합계", _won(gross), None if discount else "total"))
+    if discount:
+        rows += [(r.choice(["행사할인", "할인", "즉시할인"]), "-" + _won(discount), "discount"),
+                 ("결제금액", _won(paid), "total")]
+    rows.append(("신용카드", _won(paid), None))
+    for lab, val, key in rows:
+        page.put(m, y, _spell(r, lab, False), s, bold=key == "total")
+        page.put(W - m, y, [(val, key)], s, anchor="r", bold=key == "total")
+        y += lh
+    page.hline(m, W - m, y, dashed=True)
+    y += lh * 0.4
+    for lab, val, key in (("카드종류", card_co + "카드", "card_kind"), ("카드번호", card, "card_number"),
+                          ("할부", inst, "installment"), ("승인번호", approval, "approval_number")):
+        page.put(m, y, [(lab + (" :" if r.random() < 0.5 else ""), None), (val, key)], s)
+        y += lh
+    page.put(m, y, "승인일시 " + (when + dt.timedelta(seconds=r.randint(2, 40))).strftime("%Y-%m-%d %H:%M:%S"), s)
+    y += lh * 1.2
+    x = W * 0.15  # a barcode and its digits
+    while x < W * 0.85:
+        bw = r.choice([1, 2, 2, 3])
+        page.draw.rectangle([x, y, x + bw, y + 2.2 * s], fill=(30, 30, 30))
+        x += bw + r.choice([2, 3, 4])
+    y += 2.4 * s
+    code = when.strftime("%y%m%d") + f"{r.randint(0, 9999):04d}" + approval[:r.choice([4, 6, 8])]
+    page.put(W / 2, y, code, s, anchor="c")
+    y += lh
+    tx = f"{r.randint(1, 99):02d}{r.randint(0, 999999):06d}"
+    page.put(m, y, [("거래번호:", None), (tx, "transaction_number")], s)
+    y += lh
+    return page, int(y + s * 2)
+
+
+# families per type: receipts have one more, written for the outside evaluators' failure modes on real receipts
+FAMILIES_OF = {"receipt": FAMILIES + 1, "business_registration": FAMILIES, "credit_card": FAMILIES, "id_card": FAMILIES}
+
+
+def realistic(img, doc_type: str, family: int, seed: int):
+    """The page as it comes in: printed (a receipt's thermal fading and streaks), then scanned or
+    photographed (skew and perspective, uneven light and a shadow, blur, a lower resolution, JPEG).
+    The page-level effects of the OCR benchmark's realistic set (``benchmarks/realistic_pages.finish``,
+    written apart from training; ``hanji.synth.photo``'s effects are sized for single lines), from a
+    seed of their own. Returns an ``HxWx3`` uint8 array."""
+    import sys
+    import types
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import realistic_pages
+
+    r = random.Random(f"reality:{doc_type}:{family}:{seed}")
+    sheet = types.SimpleNamespace(img=img.convert("L"), lines=[])
+    return realistic_pages.finish(sheet, r, "receipt" if doc_type == "receipt" else "card").image
+
+
 def make(doc_type: str, family: int, seed: int, font: Path):
     """``(image, regions, fields)`` of one held-out document."""
     r = random.Random(f"heldout:{doc_type}:{family}:{seed}")
     opts = {}
     if doc_type == "receipt":
-        page, h = _receipt(r, font, family)
+        page, h = _receipt(r, font, family) if family < FAMILIES else _pos_receipt(r, font)
         opts["crop_height"] = h
     elif doc_type == "business_registration":
         page = _business(r, font, family)
