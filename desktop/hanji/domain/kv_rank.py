@@ -24,8 +24,19 @@ from hanji.domain.kv_patterns import pattern_candidates
 from hanji.domain.labels import compact, spellings
 from hanji.domain.model import KeyValue, Region
 from hanji.domain.text import tokens
-from hanji.domain.values import AMOUNT_FIELDS, MARK_WORDS, NETWORK_WORDS, cut_value, plausible, without_marks
+from hanji.domain.values import (
+    AMOUNT_FIELDS,
+    MARK_WORDS,
+    NETWORK_WORDS,
+    cut_value,
+    plausible,
+    shape_of,
+    without_marks,
+)
 
+# fields whose value has a fixed shape: a tagged value that fails it is no value (a barcode's 20 digits are no
+# approval number, a phone number no time); other failing tagged values stay as proposals (a name OCR garbled)
+STRICT = {"approval_number", "time", "phone", "installment", "expiry"}
 SHARED = {"date": ("time",), "time": ("date",)}  # fields that may share a token ('2024-05-03 13:22' glued)
 TAGGER_WEIGHT = 0.9  # a tagger span scores its mean probability times this; a label scores its grade + 0.5 x geometry
 # fields that are a whole line or cell: a tagger span inside one is widened to it
@@ -132,6 +143,9 @@ def choose_fields(regions: list[Region], doc_type: str, spans: list[FieldSpan] |
             continue
         if not c.ok and (c.field in AMOUNT_FIELDS or c.source != "tagger"):
             continue  # a label's or a pattern's failing value is no value; an amount that is none neither
+        if not c.ok and (c.field in STRICT or shape_of(c.value) not in (None, c.field, *SHARED.get(c.field, ()))):
+            continue  # nor is a tagged value of a fixed shape that fails it (a barcode as the approval number), or
+            # one that is another field's by its look (a phone line as the time)
         chosen[c.field] = c
         for r in c.refs:
             used[r] = c.field

@@ -16,20 +16,47 @@ HEADINGS = {
     "item_unit_price": ("단가", "PRICE", "판매가"),
     "item_amount": ("금액", "AMOUNT", "AMT", "판매금액"),
 }
-_OF = {compact(s): f for f, ss in HEADINGS.items() for s in ss}
+# a column that marks each item taxable or not (과세 'O', 면세 '*'): its marks are no part of an item
+MARK_HEADINGS = ("과세", "면세", "과면세", "과/면", "과세구분", "면/과", "구분", "TAX", "T/F")
+_OF = {compact(s): f for f, ss in HEADINGS.items() for s in ss} | {compact(s): "mark" for s in MARK_HEADINGS}
 _NUMBER = re.compile(r"^-?[₩]?\d{1,3}(?:,\d{3})*(?:\.\d+)?원?$|^-?\d+원?$")
+# what a 과세/면세 column prints, as OCR reads it: 'O' (or '0', '○'), '*', 'V', '과', '면'
+_MARK = re.compile(r"^(?:[O0o○◎●*VvＯ✓√]|과|면|과세|면세|T|F)$")
 MAX_ITEMS = 40
 
 
 def _heading(row: Row) -> dict[str, Tok] | None:
     cols: dict[str, Tok] = {}
-    for t in row.toks:
-        f = _OF.get(compact(t.text))
+    toks = list(row.toks)
+    k = 0
+    while k < len(toks):  # a letter-spaced heading ('상 품 명') is one word
+        t = toks[k]
+        j = k
+        while j + 1 < len(toks) and len(toks[j + 1].text) == 1 and len(toks[j].text) == 1 and \
+                toks[j + 1].box[0] - toks[j].box[2] < 3.0 * row.h:
+            j += 1
+        f = None
+        if j > k:
+            joined = "".join(x.text for x in toks[k:j + 1])
+            f = _OF.get(compact(joined))
+            if f:
+                t = Tok(t.ref, joined, (t.box[0], min(x.box[1] for x in toks[k:j + 1]), toks[j].box[2],
+                                        max(x.box[3] for x in toks[k:j + 1])))
+        if not f:
+            j = k
+            f = _OF.get(compact(t.text))
         if f and f not in cols:
             cols[f] = t
-    if "item_name" in cols and len(cols) >= 2 and "item_amount" in cols or len(cols) >= 3:
+        k = j + 1
+    n = len([f for f in cols if f != "mark"])
+    if "item_name" in cols and n >= 2 and "item_amount" in cols or n >= 3:
         return cols
     return None
+
+
+def _under(t: Tok, col: Tok | None, h: float) -> bool:
+    """Whether ``t`` stands under the heading ``col`` (its centre within a text height of the heading's)."""
+    return col is not None and abs((t.box[0] + t.box[2]) / 2 - (col.box[0] + col.box[2]) / 2) < 1.5 * h
 
 
 def _column(t: Tok, cols: dict[str, Tok], h: float) -> str | None:
@@ -91,6 +118,7 @@ def read_items(rows: list[Row]) -> list[dict[str, tuple[str, list[Ref]]]] | None
         if cols is None:
             continue
         name_right = min(c.box[0] for f, c in cols.items() if f != "item_name")
+        mark = cols.get("mark")
         items: list[dict[str, tuple[str, list[Ref]]]] = []
         pending: list[Tok] = []
         for below in rows[ri + 1: ri + 1 + MAX_ITEMS]:
@@ -98,8 +126,11 @@ def read_items(rows: list[Row]) -> list[dict[str, tuple[str, list[Ref]]]] | None
                 if below.hits:
                     break
                 continue
-            nums = [t for t in below.toks if _NUMBER.match(t.text) and t.box[0] >= name_right - 1.5 * row.h]
-            words = [t for t in below.toks if t not in nums and t.box[2] <= name_right + 1.0 * row.h]
+            toks = [t for t in below.toks if not (_MARK.match(t.text) and _under(t, mark, row.h))]
+            if not toks:
+                continue
+            nums = [t for t in toks if _NUMBER.match(t.text) and t.box[0] >= name_right - 1.5 * row.h]
+            words = [t for t in toks if t not in nums and t.box[2] <= name_right + 1.0 * row.h]
             if not nums:
                 if pending or not words:
                     return items or None
@@ -112,7 +143,7 @@ def read_items(rows: list[Row]) -> list[dict[str, tuple[str, list[Ref]]]] | None
             pending = []
             for t in nums:
                 f = _column(t, cols, row.h)
-                if f and f not in item:
+                if f and f != "mark" and f not in item:
                     item[f] = (t.text, [t.ref])
             if "item_amount" not in item or "item_name" not in item:
                 return items or None

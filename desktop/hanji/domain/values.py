@@ -70,14 +70,35 @@ def _fix_digits(field: str, text: str) -> str | None:
 
 def _regroup_card(number: str) -> str:
     """A 16-character card number whose OCR lost a separator between groups (``9654-93******-1420``)
-    printed again in its four groups of four, as Korean slips print it; others as read."""
+    printed again in its four groups of four, as Korean slips print it; a number masked after its first
+    six digits whose asterisks OCR merged, split or dropped (``9920-79*****-4972``, ``5775-96******``)
+    printed as Korean slips mask it (``9920-79**-****-4972``, ``5775-96**-****-****``); others as read."""
     chars = re.sub(r"[^\d*]", "", number)
+    masked = re.fullmatch(r"(\d{6})(\*{3,9})(\d{4}|\*{2,6})", chars)
+    if masked and len(chars) != 16:  # a masked run whose asterisks OCR merged or split ('9920-79*****-4972')
+        sep = "-" if "-" in number or " " not in number.strip() else " "
+        last = masked.group(3) if masked.group(3)[0] != "*" else "****"
+        return sep.join((chars[:4], chars[4:6] + "**", "****", last))
     groups = re.findall(r"[\d*]+", number)
     seps = re.findall(r"[^\d*]+", number.strip())
     if len(chars) != 16 or len(groups) == 4 or not seps or any(len(g) % 4 for g in groups):
         return number
     sep = "-" if any("-" in x for x in seps) else seps[0]
     return sep.join(chars[k:k + 4] for k in range(0, 16, 4))
+
+
+# a won amount's thousands separator as OCR misreads it ('9.636', '1.000', '21. 727', '6, 636') and a
+# minus before it ('~400', '−400', '一400': a thin minus sign misread)
+_WON_POINT = re.compile(r"(?<![\d.,])(\d{1,3})((?:\s?[.,]\s?\d{3})+)(?![\d.,])")
+_MINUS_LOOKALIKE = re.compile(r"(?<![\d\w])[~∼−–—一](?=\s?\d)")
+
+
+def won_amount(value: str) -> str:
+    """A Korean amount as printed, its OCR slips read back: a '.' or a space taken for the thousands
+    separator (won amounts have no decimals: ``9.636`` -> ``9,636``, ``21, 727`` -> ``21,727``) and a
+    misread minus (``~400`` -> ``-400``). Other text as given."""
+    out = _MINUS_LOOKALIKE.sub("-", value)
+    return _WON_POINT.sub(lambda m: m.group(1) + re.sub(r"\s?[.,]\s?", ",", m.group(2)), out)
 
 
 def cut_value(field: str, text: str) -> str | None:
@@ -88,6 +109,7 @@ def cut_value(field: str, text: str) -> str | None:
     if not t:
         return None
     if field in AMOUNT_FIELDS:
+        t = won_amount(t)  # linked fields are Korean documents': '9.636' is 9,636 won
         found = [m.group(0).strip() for m in _AMOUNT.finditer(t)]
         found = [f for f in found if any(c.isdigit() for c in f)]
         return found[-1].replace(" ", "") if found else None
@@ -190,6 +212,21 @@ def plausible(field: str, value: str, doc_type: str = "") -> bool:
         return bool(_HANGUL.search(value) or _LATIN.search(value)) and not _PHONE.search(value) and \
             not _BRN.search(value)
     return True
+
+
+_SHAPED = ("phone", "business_number", "card_number", "date", "time")
+
+
+def shape_of(text: str) -> str | None:
+    """The field whose value ``text`` is by its look alone (a phone number, a business number with its
+    check digit, a card number, a date, a time), when that value is most of the text; else None."""
+    t = text.strip()
+    n = len(re.sub(r"\s", "", t))
+    for f in _SHAPED:
+        val = cut_value(f, t)
+        if val and plausible(f, val) and len(re.sub(r"\s", "", val)) >= 0.6 * n:
+            return f
+    return None
 
 
 NETWORKS = (("AMEX", re.compile(r"AMERICAN\s*EXPRESS|\bAMEX\b", re.I)), ("MASTERCARD", re.compile(r"MASTER\s*CARD", re.I)),

@@ -32,7 +32,7 @@ from hanji.domain.receipt_total import total_candidates
 from hanji.domain.schemas import DOC_TYPES
 from hanji.domain.text import tokens
 from hanji.domain.validators import FIELD_MASKS, check_field, check_items_total, mask_number
-from hanji.domain.values import AMOUNT_FIELDS, amount_as_printed
+from hanji.domain.values import AMOUNT_FIELDS, amount_as_printed, won_amount
 from hanji.errors import HanjiError
 from hanji.jobs.base import CancelToken, Progress, no_progress
 from hanji.jobs.vocab import correct_keyvalues
@@ -133,6 +133,8 @@ def extract_regions(regions: list[Region], doc_type: str = "auto", predictor=Non
     for kv in kvs:  # 'Total:$6.90' -> '$6.90': the amount, not the label OCR glued to it
         if kv.key in AMOUNT_FIELDS:
             kv.value = amount_as_printed(kv.value)
+            if out_type in LINKED_TYPES:  # a Korean amount: '1.000' is 1,000 won, '~400' is -400
+                kv.value = won_amount(kv.value)
         elif kv.key in ("company", "store_name"):  # 'Sdin Bhd' -> 'Sdn Bhd'
             kv.value = legal_form_as_printed(kv.value)
         elif kv.key == "address":  # 'KENARI 5.BANDAR' -> 'KENARI 5,BANDAR'

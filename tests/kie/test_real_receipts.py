@@ -1,0 +1,136 @@
+"""Key-values on receipts as scans and phone photos read them (issue 16: the outside evaluators' failure
+modes on real receipts, and the OCR slips in numbers a print-reality page brings): made-up regions, no
+model except where the extraction path is the point."""
+
+from __future__ import annotations
+
+import pytest
+
+from hanji.domain import validators as v
+from hanji.domain.fields import FieldSpan
+from hanji.domain.kv_link import rows_of
+from hanji.domain.kv_rank import choose_fields
+from hanji.domain.model import Region
+from hanji.domain.receipt_items import read_items
+from hanji.domain.values import cut_value, shape_of, won_amount
+
+CH = 12  # pixels per character
+
+
+def box(x: float, y: float, text: str, h: float = 20) -> Region:
+    w = CH * len(text)
+    return Region(points=[(x, y), (x + w, y), (x + w, y + h), (x, y + h)], text=text)
+
+
+def values(regions: list[Region], doc_type: str = "receipt", spans=None) -> dict[str, str]:
+    return {k: c.value for k, c in choose_fields(regions, doc_type, spans).items()}
+
+
+def _brn(first9: str) -> str:
+    return v.format_business_number(first9 + str(v.brn_check_digit(first9)))
+
+
+def _items(regs: list[Region]) -> list[dict[str, str]]:
+    return [{k: val for k, (val, _) in it.items()} for it in read_items(rows_of(regs, "receipt")) or []]
+
+
+def test_a_won_amount_whose_separator_ocr_read_as_a_point_or_split_is_read_whole():
+    assert won_amount("9.636") == "9,636" and won_amount("21. 727") == "21,727" and won_amount("6, 636") == "6,636"
+    assert won_amount("10.600원") == "10,600원" and won_amount("~400") == "-400"
+    assert won_amount("12.50") == "12.50" and won_amount("2,400") == "2,400"  # decimals and amounts as printed
+    regs = [box(20, 100, "공급가액 9.636"), box(20, 130, "부 가 세"), box(300, 130, "1.000"),
+            box(20, 160, "할인금액 ~400"), box(20, 190, "결제금액"), box(300, 190, "10.236")]
+    got = values(regs)
+    assert got["subtotal"] == "9,636" and got["tax"] == "1,000" and got["discount"] == "-400"
+    assert got["total"] == "10,236"
+
+
+def test_a_masked_card_number_whose_asterisks_ocr_merged_or_dropped_is_printed_as_slips_mask_it():
+    assert cut_value("card_number", "9920-79*****-4972") == "9920-79**-****-4972"
+    assert cut_value("card_number", "4718-73*******-0508") == "4718-73**-****-0508"
+    assert cut_value("card_number", "5775-96******") == "5775-96**-****-****"
+    assert cut_value("card_number", "9476-82******.5325") == "9476-82**-****-5325"
+    assert cut_value("card_number", "9222-75**-****-4222") == "9222-75**-****-4222"  # as printed
+    assert cut_value("card_number", "4111 1111 1111 1111") == "4111 1111 1111 1111"
+
+
+def test_a_tax_mark_column_is_no_part_of_an_item_and_a_letter_spaced_heading_is_found():
+    # '상 품 명' letter-spaced; a 과세 column marks taxable items with 'O' (OCR: '0' as often)
+    regs = [box(20, 100, "상 품 명"), box(250, 100, "과세"), box(330, 100, "수량"), box(400, 100, "단가"),
+            box(500, 100, "금액"),
+            box(20, 130, "비타민C"), box(262, 130, "O"), box(342, 130, "1"), box(400, 130, "4,900"),
+            box(500, 130, "4,900"),
+            box(20, 160, "유기농 당근"), box(342, 160, "2"), box(400, 160, "1,000"), box(500, 160, "2,000"),
+            box(20, 190, "파스"), box(262, 190, "0"), box(342, 190, "1"), box(400, 190, "5,200"),
+            box(500, 190, "5,200"), box(20, 220, "합계"), box(500, 220, "12,100")]
+    assert _items(regs) == [
+        {"item_name": "비타민C", "item_quantity": "1", "item_unit_price": "4,900", "item_amount": "4,900"},
+        {"item_name": "유기농 당근", "item_quantity": "2", "item_unit_price": "1,000", "item_amount": "2,000"},
+        {"item_name": "파스", "item_quantity": "1", "item_unit_price": "5,200", "item_amount": "5,200"}]
+
+
+def test_the_business_number_beside_the_phone_on_one_row_is_never_the_phone():
+    brn = _brn("611868653")
+    regs = [box(20, 60, f"사업자No: {brn}"), box(400, 62, "TEL: 02-425-7538")]
+    # even when the tagger is sure the business number is the phone
+    spans = [FieldSpan("phone", brn, [0], 0.99, 1, 2)]
+    got = values(regs, spans=spans)
+    assert got["business_number"] == brn and got["phone"] == "02-425-7538"
+    regs = [box(20, 60, "☎ 02-425-7538"), box(400, 62, f"사업자번호 : {brn}")]
+    got = values(regs, spans=[FieldSpan("phone", brn, [1], 0.99, 5, 6)])
+    assert got["business_number"] == brn and got["phone"] == "02-425-7538"
+
+
+def test_a_time_field_is_never_a_phone_line():
+    regs = [box(20, 60, "매장 02)555-1234"), box(20, 90, "TEL 02-425-7538"), box(20, 120, "2024-05-03")]
+    # the tagger takes the phone line for the time: no time is better than a phone number
+    got = values(regs, spans=[FieldSpan("time", "02-425-7538", [1], 0.95, 3, 4)])
+    assert "time" not in got and got["phone"] == "02-425-7538"
+    # a time printed beside the phone line is the time
+    regs = [box(20, 60, "매장 02)555-1234"), box(400, 62, "시간 13:22"), box(20, 90, "판매일: 2024-05-03")]
+    got = values(regs, spans=[FieldSpan("time", "02)555-1234", [0], 0.95, 1, 2)])
+    assert got["time"] == "13:22" and got["date"] == "2024-05-03"
+    assert shape_of("02-425-7538") == "phone" and shape_of("13:22") == "time"
+
+
+def test_a_barcode_under_the_approval_line_and_its_approval_time_are_no_approval_number():
+    regs = [box(20, 60, "승인번호 : 30012345"), box(20, 90, "승인일시 2024-05-03 13:22:10"),
+            box(100, 140, "24050313221230012345"), box(20, 170, "거래번호: 01234567")]
+    spans = [FieldSpan("approval_number", "24050313221230012345", [2], 0.99, 7, 8)]
+    got = values(regs, spans=spans)
+    assert got["approval_number"] == "30012345" and got["transaction_number"] == "01234567"
+    # the approval line's number lost to OCR: the barcode still is none
+    regs = [box(20, 60, "승인번호 :"), box(100, 140, "24050313221230012345")]
+    assert "approval_number" not in values(regs, spans=[FieldSpan("approval_number", "24050313221230012345",
+                                                                    [1], 0.99, 2, 3)])
+
+
+def test_a_discount_printed_between_the_sum_and_the_amount_paid_never_becomes_the_total():
+    regs = [box(20, 100, "합     계"), box(400, 100, "39,900"), box(20, 130, "즉시할인"), box(400, 130, "-400"),
+            box(20, 160, "결 제 금 액"), box(400, 160, "39,500"), box(20, 190, "신용카드"), box(400, 190, "39,500")]
+    for tagged in (3, 1):  # the tagger sure of the discount's amount, or of the sum
+        got = values(regs, spans=[FieldSpan("total", regs[tagged].text, [tagged], 0.99, tagged + 2, tagged + 3)])
+        assert got["total"] == "39,500" and got["discount"] == "-400"
+
+
+def test_a_tax_column_mark_is_never_the_tax():
+    regs = [box(20, 100, "상품명"), box(250, 100, "과세"), box(400, 100, "금액"),
+            box(20, 130, "두유"), box(262, 130, "O"), box(400, 130, "2,000"),
+            box(20, 160, "부가세"), box(400, 160, "182"), box(20, 190, "합계"), box(400, 190, "2,000")]
+    spans = [FieldSpan("tax", "O", [4], 0.95, 4, 5)]
+    got = values(regs, spans=spans)
+    assert got["tax"] == "182"
+    got = values(regs[:6], spans=spans)  # no 부가세 printed: no tax rather than a mark
+    assert "tax" not in got
+
+
+@pytest.mark.usefixtures("one_torch_thread")
+def test_extract_prints_korean_amounts_with_their_separator():
+    from hanji.jobs.extract import extract_regions
+
+    regs = [box(20, 100, "품명"), box(300, 100, "금액"), box(20, 130, "현미 1kg"), box(300, 130, "1.000"),
+            box(20, 160, "과세물품가액"), box(300, 160, "909"), box(20, 190, "부가세"), box(300, 190, "91"),
+            box(20, 220, "결제금액"), box(300, 220, "1.000")]
+    res = extract_regions(regs, "receipt")
+    f = res["fields"]
+    assert f["total"] == "1,000" and f["item_amount"] in ("1,000", ["1,000"])
