@@ -134,3 +134,49 @@ def test_extract_prints_korean_amounts_with_their_separator():
     res = extract_regions(regs, "receipt")
     f = res["fields"]
     assert f["total"] == "1,000" and f["item_amount"] in ("1,000", ["1,000"])
+
+
+def _quad(cx: float, cy: float, text: str, slant_deg: float, h: float = 20) -> Region:
+    import math
+
+    w = CH * len(text)
+    c, s = math.cos(math.radians(slant_deg)), math.sin(math.radians(slant_deg))
+    pts = [(cx + dx * c - dy * s, cy + dx * s + dy * c) for dx, dy in ((-w / 2, -h / 2), (w / 2, -h / 2),
+                                                                    (w / 2, h / 2), (-w / 2, h / 2))]
+    return Region(points=pts, text=text)
+
+
+def test_a_value_at_the_right_end_of_a_photographed_row_stays_on_its_labels_row():
+    import math
+
+    # a slip photographed at an angle: its printed lines turn by 11 degrees, the lines further down a
+    # little more (perspective), while the detector's boxes of the short words slant by less (10 degrees)
+    rows = [("과세물품가액", "21,727"), ("부가세", "2,173"), ("면세물품가액", "15,600"), ("합계", "39,900"),
+            ("즉시할인", "-400"), ("결제금액", "39,500"), ("신용카드", "39,500"), ("카드종류", "국민카드"),
+            ("할부", "일시불"), ("승인번호", "92553097")]
+    regs = []
+    for k, (lab, val) in enumerate(rows):
+        turn = math.radians(11.3 + 0.05 * k)
+        x0, y0 = 100.0, 100.0 + 26 * k / math.cos(turn)
+        regs.append(_quad(x0 + CH * len(lab) / 2, y0, lab, 10.0))
+        regs.append(_quad(x0 + 420, y0 + (420 - CH * len(lab) / 2) * math.tan(turn), val, 10.0))
+    got = values(regs)
+    assert got["subtotal"] == "21,727" and got["tax"] == "2,173" and got["tax_free"] == "15,600"
+    assert got["discount"] == "-400" and got["total"] == "39,500" and got["approval_number"] == "92553097"
+    paired = {tuple(t.text for t in r.toks) for r in rows_of(regs, "receipt")}
+    assert ("즉시할인", "-400") in paired and ("합계", "39,900") in paired
+
+
+def test_labels_misread_by_a_square_for_a_round_or_a_box_jamo_still_introduce_their_values():
+    from hanji.domain.labels import find_labels
+
+    assert find_labels(["연세물품가액", "15,600"], "receipt")[0].field == "tax_free"  # 면 read 연
+    assert find_labels(["엄태", "제조업"], "business_registration")[0].field == "business_type"  # 업 read 엄
+    # a short label letter-spaced at the start of its own region, misread ('업 때' for 업태)
+    hits = find_labels(["⑦", "사업의", "종류", "업", "때", ":", "정보통신업"], "business_registration", starts={0, 3})
+    assert [h.field for h in hits] == ["", "business_type"]
+
+
+def test_a_speck_read_as_a_quote_beside_a_name_is_no_part_of_it():
+    regs = [box(20, 100, "대표자"), box(160, 100, "' 박슬기")]
+    assert values(regs, "business_registration")["representative"] == "박슬기"

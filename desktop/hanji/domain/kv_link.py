@@ -98,15 +98,88 @@ def text_angle(regions: list[Region]) -> float:
     return a if abs(a) < math.radians(30) else 0.0
 
 
+# a page turned by more than this, or whose text lines turn by more than it from top to bottom (a photo
+# taken at an angle: perspective turns each printed line by its own angle), is levelled band by band
+# (:func:`local_angles`)
+PERSPECTIVE_SPREAD = math.radians(1.0)
+_SEARCH = [math.radians(0.25 * k) for k in range(-7, 8)]  # angles tried about the slants', +-1.75 degrees
+
+
+def _level_y(points, angle: float) -> float:
+    """The centre's height once the page is levelled by ``angle`` (the same along a printed line)."""
+    return sum(p[1] for p in geometry.unrotate(points, angle)) / max(1, len(points))
+
+
+def _band_angle(centres: list[tuple[float, float]], h: float, angle: float) -> float:
+    """The angle, within 1.75 degrees of ``angle`` (less than half the turn that would bring one row level
+    with the next, at a slip's width), at which the most region centres far apart across the page
+    (more than 4 text heights) come level with one another (a projection profile of the centres: a row's
+    label and its value at the far right end agree on it better than the regions' own slants do)."""
+    best, best_score = angle, 0.0
+    for d in _SEARCH:
+        c, s_ = math.cos(-(angle + d)), math.sin(-(angle + d))
+        ys = [(x * s_ + y * c, x) for x, y in centres]
+        score = 0.0
+        for j in range(len(ys)):
+            for k in range(j + 1, len(ys)):
+                if abs(ys[j][1] - ys[k][1]) > 4 * h:
+                    score += max(0.0, 1.0 - abs(ys[j][0] - ys[k][0]) / (0.4 * h))
+        if score > best_score + 1e-9 or (abs(score - best_score) <= 1e-9 and abs(d) < abs(best - angle)):
+            best, best_score = angle + d, score
+    return best
+
+
+def local_angles(regions: list[Region], angle: float) -> list[float]:
+    """The angle to level each region by: the page's (``angle``, from the regions' slants) on a page
+    nearly level whose lines agree (a scan, a render); on a page turned by more than
+    :data:`PERSPECTIVE_SPREAD`, or whose slants at the top and the bottom differ by more (a photo taken at
+    an angle), the angle of its band of rows (about six text heights) found by :func:`_band_angle`,
+    so that a value printed at a row's right end stays on its label's row."""
+    votes = []
+    for r in regions:
+        if len(r.points) == 4:
+            (x0, y0), (x1, y1), _, (x3, y3) = r.points
+            w, hh = math.dist((x0, y0), (x1, y1)), math.dist((x0, y0), (x3, y3))
+            if w >= 2 * hh > 0:
+                votes.append((_level_y(r.points, angle), math.atan2(y1 - y0, x1 - x0), w))
+    if len(votes) < 6 or abs(angle) >= math.radians(30):
+        return [angle] * len(regions)
+    votes.sort()
+    third = len(votes) // 3
+    spread = abs(geometry.median_angle([(a, w) for _, a, w in votes[:third]]) -
+                 geometry.median_angle([(a, w) for _, a, w in votes[-third:]]))
+    if spread < PERSPECTIVE_SPREAD and abs(angle) < PERSPECTIVE_SPREAD:
+        return [angle] * len(regions)
+    hs = sorted(geometry.bbox(geometry.unrotate(r.points, angle))[3] - geometry.bbox(geometry.unrotate(r.points, angle))[1]
+                for r in regions if len(r.points) >= 2)
+    h = max(1.0, hs[len(hs) // 2]) if hs else 1.0
+    ys = [_level_y(r.points, angle) if r.points else 0.0 for r in regions]
+    centres = [(sum(p[0] for p in r.points) / max(1, len(r.points)), sum(p[1] for p in r.points) / max(1, len(r.points)))
+               for r in regions]
+    band = 6 * h
+    cache: dict[int, float] = {}
+    out = []
+    for i in range(len(regions)):
+        b = int(ys[i] // band)
+        if b not in cache:
+            near = [centres[j] for j in range(len(regions)) if abs(ys[j] - (b + 0.5) * band) <= band]
+            cache[b] = _band_angle(near, h, angle)
+        out.append(cache[b])
+    return out
+
+
 def rows_of(regions: list[Region], doc_type: str, extra_labels: dict[str, list[str]] | None = None) -> list[Row]:
-    """The regions' tokens grouped into rows, top to bottom, each left to right, with the labels found."""
+    """The regions' tokens grouped into rows, top to bottom, each left to right, with the labels found.
+    The regions are levelled first (:func:`text_angle`; line by line on a photo's perspective:
+    :func:`local_angles`)."""
     angle = text_angle(regions)
+    angles = local_angles(regions, angle)
     items = []
     for i, r in enumerate(regions):
         toks = tokens(r.text)
         if not toks or len(r.points) < 2:
             continue
-        box = geometry.bbox(geometry.unrotate(r.points, angle) if angle else r.points)
+        box = geometry.bbox(geometry.unrotate(r.points, angles[i]) if angles[i] else r.points)
         items.append((i, toks, box))
     items.sort(key=lambda it: (it[2][1] + it[2][3]) / 2)
     rows: list[list[tuple[int, list[str], Box]]] = []

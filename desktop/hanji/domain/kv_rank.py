@@ -27,6 +27,7 @@ from hanji.domain.text import tokens
 from hanji.domain.values import (
     AMOUNT_FIELDS,
     MARK_WORDS,
+    NAME_FIELDS,
     NETWORK_WORDS,
     cut_value,
     plausible,
@@ -37,7 +38,8 @@ from hanji.domain.values import (
 # fields whose value has a fixed shape: a tagged value that fails it is no value (a barcode's 20 digits are no
 # approval number, a phone number no time); other failing tagged values stay as proposals (a name OCR garbled)
 STRICT = {"approval_number", "time", "phone", "installment", "expiry"}
-SHARED = {"date": ("time",), "time": ("date",)}  # fields that may share a token ('2024-05-03 13:22' glued)
+SHARED = {"date": ("time",), "time": ("date",)}
+_NAME_EDGE = re.compile(r"^[\s'\"`‘’“”.,:;·_\-]+|[\s'\"`‘’“”.,:;·_\-]+$")  # fields that may share a token ('2024-05-03 13:22' glued)
 TAGGER_WEIGHT = 0.9  # a tagger span scores its mean probability times this; a label scores its grade + 0.5 x geometry
 # fields that are a whole line or cell: a tagger span inside one is widened to it
 WHOLE = {"trade_name", "store_name", "representative", "name", "holder", "issuer", "business_type", "business_item",
@@ -129,6 +131,8 @@ def choose_fields(regions: list[Region], doc_type: str, spans: list[FieldSpan] |
     if fields is not None:
         cands = [c for c in cands if c.field in fields]
     for c in cands:
+        if c.field in NAME_FIELDS:  # a speck OCR read as a quote or a point beside a name ("' 박슬기") is none of it
+            c.value = _NAME_EDGE.sub("", c.value) or c.value
         if c.field in ("holder", "issuer") and doc_type == "credit_card":
             c.value = without_marks(c.value)  # 'JUNG RAMHA AMERICAN EXPRESS', 'OCEAN CREDITmastercard'
         c.ok = plausible(c.field, c.value, doc_type)

@@ -144,8 +144,9 @@ _MEDIAL = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
 _FINAL = ("", "ㄱ", "ㄲ", "ㄳ", "ㄴ", "ㄵ", "ㄶ", "ㄷ", "ㄹ", "ㄺ", "ㄻ", "ㄼ", "ㄽ", "ㄾ", "ㄿ", "ㅀ", "ㅁ", "ㅂ", "ㅄ", "ㅅ",
           "ㅆ", "ㅇ", "ㅈ", "ㅊ", "ㅋ", "ㅌ", "ㅍ", "ㅎ")
 _ALIKE = [set(g) for g in ("ㄷㅌㄸ", "ㅈㅊㅉ", "ㄱㅋㄲ", "ㅂㅍㅃ", "ㅇㅎ", "ㅅㅆ", "ㅏㅑㅓㅕㅣ", "ㅐㅔㅒㅖ", "ㅗㅛㅜㅠㅡ",
-                             "ㅘㅝ", "ㅙㅞㅚ", "ㄹㅂㄻㄼ")]
-_ALIKE_FINAL = [set(g) for g in (("", "ㅇ"), ("ㄱ", "ㄲ", "ㅋ"), ("ㄹ", "ㅂ", "ㄼ", "ㄻ"), ("ㄷ", "ㅅ", "ㅆ", "ㅈ", "ㅊ", "ㅌ"))]
+                             "ㅘㅝ", "ㅙㅞㅚ", "ㄹㅂㄻㄼ", "ㅁㅂ", "ㅁㅇ")]
+_ALIKE_FINAL = [set(g) for g in (("", "ㅇ"), ("ㄱ", "ㄲ", "ㅋ"), ("ㄹ", "ㅂ", "ㄼ", "ㄻ"), ("ㄷ", "ㅅ", "ㅆ", "ㅈ", "ㅊ", "ㅌ"),
+                                 ("ㅁ", "ㅂ"), ("ㅁ", "ㅇ"))]
 
 
 def _jamo(ch: str) -> tuple[str, str, str]:
@@ -182,7 +183,7 @@ def _near_label(a: str, sp: dict[str, tuple[str, float]], doc_type: str, extra) 
             if _HANGUL_ONLY.match(c):
                 by.setdefault(len(c), []).append(c)
         _BY_LEN[key] = by
-    found = set()
+    found: dict[str, float] = {}
     limit = 1.0 if len(a) >= 3 else 0.5
     for c in _BY_LEN[key].get(len(a), ()):
         d = 0.0
@@ -191,8 +192,9 @@ def _near_label(a: str, sp: dict[str, tuple[str, float]], doc_type: str, extra) 
             if d > limit:
                 break
         if 0 < d <= limit:
-            found.add(c)
-    return found.pop() if len(found) == 1 else None
+            found[c] = d
+    best = [c for c, d in found.items() if d == min(found.values(), default=0.0)]
+    return best[0] if len(best) == 1 else None  # the nearest spelling ('연세물품가액': 면세, not 과세), if one
 
 
 def _glued(toks: list[str], s: int, n: int, sp: dict[str, tuple[str, float]], longest: int):
@@ -276,8 +278,9 @@ def find_labels(toks: list[str], doc_type: str, extra: dict[str, list[str]] | No
         if hit is None and (i == 0 or s in starts or i in starts or
                             any(":" in t and not compact(t) for t in toks[i + 1:i + 2])):
             for j, a in reversed(ends):  # a label OCR misread ('받급일자', '태표차', '할계')
-                if len(a) < 3 and i != 0:
-                    continue
+                spaced = j - s >= 2 and all(len(compact(toks[x])) == 1 for x in range(s, j))
+                if len(a) < 3 and i != 0 and not (spaced and (s in starts or i in starts)):
+                    continue  # a short one only at a line's start, or letter-spaced at a region's ('업 때')
                 near = _near_label(a, sp, doc_type, extra)
                 if near is not None and (i == 0 or s in starts or i in starts or
                                          j < n and ":" in toks[j] or toks[j - 1].endswith(":")):
