@@ -180,3 +180,29 @@ def test_labels_misread_by_a_square_for_a_round_or_a_box_jamo_still_introduce_th
 def test_a_speck_read_as_a_quote_beside_a_name_is_no_part_of_it():
     regs = [box(20, 100, "대표자"), box(160, 100, "' 박슬기")]
     assert values(regs, "business_registration")["representative"] == "박슬기"
+
+
+def test_a_label_ocr_misread_after_another_is_no_value_and_the_value_below_is_taken():
+    # '성명 Name' read '성명 Nanse', the name on the line below
+    regs = [box(40, 90, "성명 Nanse"), box(40, 115, "홍다기"), box(40, 160, "주소 Addres"),
+            box(40, 185, "부산광역시 동래구 개나리길 2-1")]
+    got = values(regs, "id_card")
+    assert got["name"] == "홍다기" and got["address"] == "부산광역시 동래구 개나리길 2-1"
+    from hanji.domain.labels import label_like
+
+    assert label_like("소계지", "business_registration") and label_like("업대", "business_registration", short=True)
+    assert not label_like("홍다기", "id_card") and not label_like("NAM", "id_card")
+
+
+def test_a_date_glued_to_a_time_that_lost_a_colon_and_an_address_never_runs_into_the_time_line():
+    assert cut_value("date", "2025-10-191639:17") == "2025-10-19"
+    regs = [box(20, 100, "주소 강원도 속초시 상록로 68-6"), box(20, 122, "202209702 (급) 16:57")]
+    assert values(regs)["address"] == "강원도 속초시 상록로 68-6"
+
+
+def test_a_network_name_glued_to_the_issuer_with_its_first_letter_lost_is_no_part_of_it():
+    from hanji.domain.values import without_marks
+
+    assert without_marks("MAPLE FINANCENIONPAY") == "MAPLE FINANCE"
+    assert without_marks("OCEAN CREDITastercard") == "OCEAN CREDIT"
+    assert without_marks("MAPLE FINANCE") == "MAPLE FINANCE"

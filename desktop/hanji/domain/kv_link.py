@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from hanji.domain import geometry
-from hanji.domain.labels import LabelHit, compact, find_labels
+from hanji.domain.labels import LabelHit, compact, find_labels, label_like
 from hanji.domain.model import Region
 from hanji.domain.text import tokens
 from hanji.domain.values import (
@@ -272,6 +272,9 @@ def _label_candidates(rows: list[Row], doc_type: str) -> list[Candidate]:
             h = row.h
             places: list[tuple[float, list[Tok], str, int]] = []
             right = _run(row, hit.end, h)
+            if doc_type != "credit_card":  # a label OCR misread after this one ('성명 Nanse' of 성명 Name) is no value
+                while right and label_like(right[0].text, doc_type, short=len(right) > 1):
+                    right = right[1:]
             if right or hit.rest:
                 a = right[0].box if right else lbox
                 places.append((link_score(lbox, a) if right else 1.0, right, hit.rest, ri))
@@ -327,8 +330,9 @@ def _continue(rows: list[Row], rj: int, run: list[Tok], lbox: Box, h: float,
               any_text: bool = False) -> tuple[str, list[Ref]]:
     """The lines that carry on a value (an address wrapped under itself): next rows that start where
     the value or its label starts, or end where it ends, hold no label and no date, phone or amount
-    (``any_text``: whatever they hold, for a value cut short: a date's ``일`` on the next line)."""
-    from hanji.domain.values import _DATE, _PHONE
+    (``any_text``: whatever they hold, for a value cut short: a date's ``일`` on the next line). A line
+    with a time (its date misread past the date's pattern: ``202209702 (급) 16:57``) carries on no address."""
+    from hanji.domain.values import _DATE, _PHONE, _TIME
 
     vx0, vx1 = run[0].box[0], run[-1].box[2]
     bottom = max(t.box[3] for t in run)
@@ -357,8 +361,8 @@ def _continue(rows: list[Row], rj: int, run: list[Tok], lbox: Box, h: float,
                        row.toks[k].box[0] - row.toks[k - 1].box[2] > GAP_STOP * h)]
         more = _run(row, ks[0], h)
         text = _text(more)
-        if not more or not any_text and (_DATE.search(text) or _PHONE.search(text) or
-                                          not re.search(r"[가-힣A-Za-z]", text)):
+        if not more or not any_text and (_DATE.search(text) or _PHONE.search(text) or _TIME.search(text) or
+                                          not re.search(r"[가-힣A-Za-z]", text)):  # a sale's time line too
             break
         parts.append(text)
         refs += [t.ref for t in more]

@@ -21,7 +21,7 @@ from hanji.domain.kv_link import (
     rows_of,
 )
 from hanji.domain.kv_patterns import pattern_candidates
-from hanji.domain.labels import compact, spellings
+from hanji.domain.labels import compact, label_like, spellings
 from hanji.domain.model import KeyValue, Region
 from hanji.domain.text import tokens
 from hanji.domain.values import (
@@ -74,6 +74,9 @@ def _tagger_candidates(spans: list[FieldSpan], regions: list[Region], rows: list
             keep = [r for r in wide if r not in label_refs and not MARK_WORDS.match(toks[r]) and
                     not (doc_type == "credit_card" and NETWORK_WORDS.match(toks[r])) and
                     not re.fullmatch(r"[:：\-·▪■•|]+", toks[r])]
+            if doc_type != "credit_card":  # a label OCR misread before the value ('소계지', '업대') is none of it
+                while len(keep) > 1 and keep[0] not in tagged and label_like(toks[keep[0]], doc_type, short=True):
+                    keep = keep[1:]
             if s.key in ("opening_date", "issue_date"):
                 keep = wide
             if not keep:

@@ -295,6 +295,36 @@ def find_labels(toks: list[str], doc_type: str, extra: dict[str, list[str]] | No
     return out
 
 
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance."""
+    prev = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        cur = [i]
+        for j, y in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y)))
+        prev = cur
+    return prev[-1]
+
+
+def label_like(token: str, doc_type: str, extra: dict[str, list[str]] | None = None, short: bool = False) -> bool:
+    """Whether ``token`` is a printed label (of any field, or a stop label) as OCR may misread it: a
+    spelling, a Hangul look-alike of one of 3 syllables or more (:func:`_near_label`: '소계지' for 소재지),
+    or, from 4 letters on, within 1 edit (2 from 5 letters on) of a Latin label word ('Nanse', 'Addres'
+    of ``성명 Name``, ``주소 Address``). ``short``: 2-syllable look-alikes too ('업대' for 업태; only where
+    more of the value follows). A value's leading token that is one is no part of the value."""
+    c = compact(token)
+    if not c:
+        return False
+    sp = spellings(doc_type, extra)
+    if c in sp:
+        return True
+    if re.fullmatch(r"[A-Z]+", c):
+        words = {w for k in sp for w in re.findall(r"[A-Z]{3,}", k)}
+        return len(c) >= 4 and any(_edits(c, w) <= (1 if max(len(w), len(c)) <= 4 else 2)
+                                   for w in words if abs(len(w) - len(c)) <= 2)
+    return len(c) >= (2 if short else 3) and _near_label(c, sp, doc_type, extra) is not None
+
+
 def strip_label_noise(text: str) -> str:
     """A value with the colon or bullets left between label and value removed from its ends."""
     return re.sub(r"^[\s:：\-·▪■•]+|[\s:：]+$", "", text)

@@ -12,8 +12,9 @@ _BRN = re.compile(r"(?<!\d)\d{3}\s?-\s?\d{2}\s?-\s?\d{5}(?!\d)|(?<![\d-])\d{10}(
 _THIRTEEN = re.compile(r"(?<!\d)\d{6}\s?-\s?\d{7}(?!\d)|(?<![\d-])\d{13}(?![\d-])")
 _PHONE = re.compile(r"(?<![\d-])(?:\(?0\d{1,2}\)?\s?[-.)]\s?\d{3,4}\s?[-.]\s?\d{4}|1[5-9]\d{2}-\d{4}|01[016789]-?\d{3,4}-?\d{4})(?![\d-])")
 _DATE = re.compile(r"\d{4}\s*년\s*\d{1,2}\s*월\s*\d{1,2}\s*일|"
-                   r"(?<!\d)(?:\d{4}|\d{2})\s*([./\-])\s*\d{1,2}\s*\1\s*(?:\d{1,2}(?!\d)|\d{2}(?=\d{1,2}:\d{2}))"
-                   r"(?:(?<=\d)\s*\.(?!\s*\d))?")  # the day, also where OCR glued the time on ('2023-12-1119:08')
+                   r"(?<!\d)(?:\d{4}|\d{2})\s*([./\-])\s*\d{1,2}\s*\1\s*(?:\d{1,2}(?!\d)|\d{2}(?=\d{1,4}:\d{2}))"
+                   r"(?:(?<=\d)\s*\.(?!\s*\d))?")  # the day, also where OCR glued the time on ('2023-12-1119:08',
+# '2025-10-191639:17' with the time's first colon lost)
 _TIME = re.compile(r"(?<![\d/.\-])(?:[01]?\d|2[0-3])\s*:\s*[0-5]\d(?:\s*:\s*[0-5]\d)?(?![\d/\-])")
 _AMOUNT = re.compile(r"(?<![\d.,])-?\s?(?:₩\s?)?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?\s?원?(?![\d,])")
 _EXPIRY = re.compile(r"(?<!\d)(?:0[1-9]|1[0-2])\s?/\s?(?:\d{4}|\d{2})(?!\d)")
@@ -239,7 +240,9 @@ MARK_WORDS = re.compile(r"^(?:SAMPLE|SPECIMEN|견본|샘플|VOID|DEMO\s*ONLY)$",
 
 
 _MARKS_IN = re.compile(r"\s*(?:AMERICAN\s*EXPRESS|MASTER\s*CARD|\bVISA\b|\bAMEX\b|\bJCB\b|UNION\s*PAY|\bSAMPLE\b|"
-                       r"\bSPECIMEN\b|견본|샘플)\s*", re.I)
+                       r"\bSPECIMEN\b|견본|샘플)\s*"
+                       # a network's name glued on with its first letter lost ('FINANCENIONPAY', 'CREDITastercard')
+                       r"|(?<=[A-Za-z])(?:(?:(?-i:[a-z])|M)?ASTER\s*CARD|N?ION\s*PAY)\s*$", re.I)
 
 
 def without_marks(value: str) -> str:
