@@ -206,3 +206,35 @@ def test_a_network_name_glued_to_the_issuer_with_its_first_letter_lost_is_no_par
     assert without_marks("MAPLE FINANCENIONPAY") == "MAPLE FINANCE"
     assert without_marks("OCEAN CREDITastercard") == "OCEAN CREDIT"
     assert without_marks("MAPLE FINANCE") == "MAPLE FINANCE"
+
+
+def test_a_receipt_read_badly_and_classified_as_an_id_card_is_extracted_as_the_next_likeliest_type():
+    from hanji.domain.values import unlike_type
+    from hanji.jobs.extract import extract_regions
+    from hanji.models.kie.predictor import KiePrediction
+
+    brn = _brn("172866132")
+    regs = [box(20, 40, "바른김밥 망원점"), box(20, 70, f"사업자번호 1 {brn}"), box(20, 100, "TEL, 051-353-2592"),
+            box(20, 130, "주소 서울특별시 강서구 역전로 11"), box(20, 160, "2024/05/21 (화) 17:25")]
+    texts = [r.text for r in regs]
+    assert unlike_type("id_card", texts) and not unlike_type("receipt", texts)
+    assert not unlike_type("id_card", texts + ["주민등록번호 900101-1234568"])
+
+    class Stub:  # a classifier sure of the wrong type; tags nothing
+        doc_types = ["id_card", "receipt", "business_registration", "credit_card"]
+        asked: list = []
+
+        def predict(self, regions, doc_type=None, ordered=False):
+            self.asked.append(doc_type)
+            scores = {"id_card": 0.94, "receipt": 0.04, "business_registration": 0.02, "credit_card": 0.0}
+            return KiePrediction(doc_type or "id_card", scores, list(range(len(regions))),
+                                 [["O"] * len(r.text.split()) for r in regions],
+                                 [[0.9] * len(r.text.split()) for r in regions])
+
+        def fields_of(self, doc_type):
+            return []
+
+    stub = Stub()
+    res = extract_regions(regs, "auto", stub)
+    assert stub.asked == [None, "receipt"] and res["doc_type"] == "receipt"
+    assert res["fields"]["business_number"] == brn and res["fields"]["phone"] == "051-353-2592"

@@ -215,6 +215,17 @@ def plausible(field: str, value: str, doc_type: str = "") -> bool:
     return True
 
 
+def unlike_type(doc_type: str, texts: list[str]) -> bool:
+    """Whether the page's lines speak against ``doc_type`` whatever a classifier says: an ID card prints a
+    resident number and never a business number, so a page with a valid business number (check digit)
+    and nothing shaped like a resident number is no ID card (a receipt or a certificate read badly)."""
+    if doc_type != "id_card":
+        return False
+    if any(cut_value("resident_number", t) for t in texts):
+        return False
+    return any((b := cut_value("business_number", t)) and plausible("business_number", b) for t in texts)
+
+
 _SHAPED = ("phone", "business_number", "card_number", "date", "time")
 
 

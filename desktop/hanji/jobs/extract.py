@@ -32,7 +32,7 @@ from hanji.domain.receipt_total import total_candidates
 from hanji.domain.schemas import DOC_TYPES
 from hanji.domain.text import tokens
 from hanji.domain.validators import FIELD_MASKS, check_field, check_items_total, mask_number
-from hanji.domain.values import AMOUNT_FIELDS, amount_as_printed, won_amount
+from hanji.domain.values import AMOUNT_FIELDS, amount_as_printed, unlike_type, won_amount
 from hanji.errors import HanjiError
 from hanji.jobs.base import CancelToken, Progress, no_progress
 from hanji.jobs.vocab import correct_keyvalues
@@ -94,6 +94,10 @@ def extract_regions(regions: list[Region], doc_type: str = "auto", predictor=Non
     regions = [r for r in regions if r.text.strip()]
     forced = _model_type(doc_type, predictor)
     pred = predictor.predict(regions, doc_type=forced)
+    if forced is None and unlike_type(pred.doc_type, [r.text for r in regions]):  # the next likeliest type
+        others = {t: p for t, p in pred.type_scores.items() if t != pred.doc_type}
+        if others:
+            pred = predictor.predict(regions, doc_type=max(others, key=others.get))
     ordered = [regions[i] for i in pred.order]
     tags = [pred.tags[i] for i in pred.order]
     scores = [pred.scores[i] for i in pred.order]
