@@ -99,22 +99,26 @@ def check(sample: Sample, scope: Scope | None = None) -> ImageInfo | None:
     return info
 
 
-def ready(sample: Sample, scope: Scope | None = None) -> Ready:
-    """The sample checked and made into rows (one without an image checked and kept as it is)."""
+def ready(sample: Sample, scope: Scope | None = None, grams: bool = True, copy: bool = False) -> Ready:
+    """The sample checked and made into rows (one without an image checked and kept as it is);
+    ``grams``: with the short-query index's tokens of its texts; ``copy``: its regions as
+    PostgreSQL ``COPY`` lines (:func:`hanji.store.rows.region_rows`)."""
     info = check(sample, scope)
     if info is None:
         return Ready(sample.name, None, RegionRows([], []), source=sample.source, sample=sample)
-    return Ready(sample.name, info, region_rows(sample.regions), list(sample.links), list(sample.keyvalues),
+    return Ready(sample.name, info, region_rows(sample.regions, grams, copy), list(sample.links), list(sample.keyvalues),
                  sample.doc_type, sample.status, sample.attrs, sample.source)
 
 
-def checked(items: Iterator[Any], scope: Scope) -> Iterator[Any]:
+def checked(items: Iterator[Any], scope: Scope, grams: bool = True, copy: bool = False) -> Iterator[Any]:
     """A reader's items with each :class:`Sample` made :func:`ready`, or a :class:`Skipped` naming
-    what is wrong with it; notes and the reader's own skipped entries as they are."""
+    what is wrong with it; notes and the reader's own skipped entries as they are. ``grams``: the
+    regions' tokens for a project file's short-query index are made too (a PostgreSQL server makes
+    its own: 3 us of the reader's 20 a region); ``copy``: the regions as ``COPY`` lines (PostgreSQL)."""
     for item in items:
         if isinstance(item, Sample):
             try:
-                yield ready(item, scope)
+                yield ready(item, scope, grams, copy)
             except SHAPE_ERRORS as e:
                 yield Skipped(as_error(e, item.source or str(item.name)))
             except HanjiError as e:

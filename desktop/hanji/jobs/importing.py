@@ -264,9 +264,12 @@ def import_path(store: ProjectStore, path: str | Path, fmt: str | None = None, *
         reader = can_fork() and (total is None or total >= READ_AHEAD_MIN)
 
     project = str(store.path) if store.backend == "sqlite" else None  # the file a reader process lets go of
+    # a file's import batch takes the short-query index's tokens; a server makes its own, and takes
+    # the regions as COPY lines
+    sqlite = store.backend == "sqlite"
 
     def items():
-        return checked(scoped(mod.read(path, **(options or {})), scope), scope)
+        return checked(scoped(mod.read(path, **(options or {})), scope), scope, grams=sqlite, copy=not sqlite)
 
     try:
         with _fewer_collections(), read_ahead(items, reader, cancel, project) as entries:

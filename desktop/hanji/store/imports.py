@@ -273,7 +273,12 @@ class ImportRun:
             first = self._ids(conn, "regions", len(regions))
             region_ids = list(range(first, first + len(regions)))
             if isinstance(regions, rows.RegionRows):
-                values = [(i, doc_id, *v, now) for i, v in zip(region_ids, regions.values)]
+                if regions.lines is None:
+                    values = [(i, doc_id, *v, now) for i, v in zip(region_ids, regions.values)]
+                elif store.backend == "sqlite":
+                    raise ValueError("regions as COPY lines go into a PostgreSQL project")
+                else:  # COPY lines: the id and document before the reader's part, the time after
+                    values = [f"{i}\t{doc_id}\t{line}\t{now}\n" for i, line in zip(region_ids, regions.lines)]
                 grams = regions.grams
             else:
                 values = []
@@ -373,11 +378,14 @@ class ImportRun:
     def _insert(self, conn, table: str, cols: Sequence[str], values: list[tuple], first: int) -> None:
         """Insert rows (tuples in ``cols`` order, ids from ``first`` on) with one prepared statement
         (executemany on SQLite; on PostgreSQL statements of many rows, whose count triggers then run
-        once a statement), and remember their id range for :meth:`revert`."""
+        once a statement, or ``COPY`` when the rows are its text lines), and remember their id range
+        for :meth:`revert`."""
         if not values:
             return
         if self._queue is not None and self._in_document and self._doc_stack is not None:
             self._queue[table].extend(values)  # a new document's rows, sent at the batch's end
+        elif type(values[0]) is str:  # COPY lines (PostgreSQL; rows.RegionRows.lines)
+            conn.copy_rows(table, list(cols), values)
         else:
             rows.insert_rows(self._store.backend, conn, table, list(cols), values)
         self.new_rows[table].append((first, first + len(values) - 1))

@@ -301,10 +301,12 @@ class PgConnection:
             self.total_changes += max(n, 0)
             return Result([], None, n, None)
 
-    def copy_rows(self, table: str, cols: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    def copy_rows(self, table: str, cols: Sequence[str], rows: Iterable[Sequence[Any] | str]) -> int:
         """Rows into ``table`` by ``COPY ... FROM STDIN`` (an import batch's new rows: a third of the
-        server's time of statements of many rows; its triggers run as for an insert). Inside the
-        store's transaction; errors as :meth:`execute` gives them."""
+        server's time of statements of many rows; its triggers run as for an insert). A row is a
+        tuple of values, or a whole line of ``COPY`` text, its end included (an import's reader
+        makes those: :class:`hanji.store.rows.RegionRows`), sent as it is. Inside the store's
+        transaction; errors as :meth:`execute` gives them."""
         with self._lock:
             self._ensure()
             q = f"COPY {table} ({', '.join(cols)}) FROM STDIN"
@@ -315,9 +317,18 @@ class PgConnection:
                 self._flush()
                 self.round_trips += 1
                 with self.raw.cursor() as cur, cur.copy(q) as copy:
+                    lines: list[str] = []
                     for r in rows:
-                        copy.write_row(r)
+                        if type(r) is str:
+                            lines.append(r)
+                        else:
+                            if lines:
+                                copy.write("".join(lines))
+                                lines = []
+                            copy.write_row(r)
                         n += 1
+                    if lines:
+                        copy.write("".join(lines))
             except _psycopg().Error as e:
                 raise self._error(e) from e
             self.total_changes += n

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from typing import Any
 
@@ -80,37 +81,75 @@ def region_values(r: Region, rid: int, doc_id: int, now: float) -> tuple:
 
 class RegionRows:
     """A document's regions as the rows an import writes, made before the import writes them (by
-    :func:`region_rows`, in an import's reader process): ``values``, a tuple a region in
-    ``REGION_FIELDS`` order (the row without its id, document and time, which the import run gives),
-    and ``grams``, each text's tokens for the short-query search index (``hanji_grams``), which the
-    import batch then indexes without calling Python a row. Plain lists of tuples and strings:
-    cheap to pickle, no domain object a region."""
+    :func:`region_rows`, in an import's reader process). For a project file: ``values``, a tuple a
+    region in ``REGION_FIELDS`` order (the row without its id, document and time, which the import
+    run gives), and ``grams``, each text's tokens for the short-query search index
+    (``hanji_grams``), which the import batch then indexes without calling Python a row (None: not
+    made, the batch makes them where it needs them). For a PostgreSQL project: ``lines``, each
+    region's ``REGION_FIELDS`` as a line of ``COPY ... FROM STDIN`` text without its end
+    (:func:`copy_fields`), which the import run sends with the id and document before and the time
+    after (no Python value a column to pickle, unpickle and format again); ``values`` and ``grams``
+    None then. Plain lists of tuples and strings: cheap to pickle, no domain object a region."""
 
-    __slots__ = ("values", "grams")
+    __slots__ = ("values", "grams", "lines")
 
-    def __init__(self, values: list[tuple], grams: list[str]):
-        if len(values) != len(grams):
-            raise ValueError(f"{len(values)} regions but {len(grams)} token lists")
+    def __init__(self, values: list[tuple] | None, grams: list[str] | None, lines: list[str] | None = None):
+        if (values is None) == (lines is None):
+            raise ValueError("regions as values or as COPY lines, one of the two")
+        if grams is not None and (values is None or len(values) != len(grams)):
+            raise ValueError(f"{len(values or ())} regions but {len(grams)} token lists")
         self.values = values
         self.grams = grams
+        self.lines = lines
 
     def __len__(self) -> int:
-        return len(self.values)
+        return len(self.values if self.values is not None else self.lines)
 
     def __reduce__(self):
-        return RegionRows, (self.values, self.grams)
+        return RegionRows, (self.values, self.grams, self.lines)
 
 
 REGION_FIELDS = REGION_COLUMNS[2:-1]  # what RegionRows.values hold of a row: all but id, doc_id and updated
 
+_copy_special = re.compile(r"[\\\n\r\t]").search
 
-def region_rows(regions: list[Region]) -> RegionRows:
+
+def copy_field(v: Any) -> str:
+    """One value in PostgreSQL's ``COPY`` text format, as psycopg writes it: None is ``\\N``; a
+    backslash, newline, carriage return or tab in a text escaped with a backslash; a number as its
+    ``str`` (a float's is its repr, which the server reads back to the same double; ``inf`` and
+    ``nan`` it reads too)."""
+    if v is None:
+        return "\\N"
+    if type(v) is str:
+        if _copy_special(v):
+            return v.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+        return v
+    if type(v) is float or type(v) is int:
+        return str(v)
+    if isinstance(v, str):
+        return copy_field(str(v))
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return str(float(v) if isinstance(v, float) else int(v))
+    raise TypeError(f"no COPY text for a {type(v).__name__} in a region's row")
+
+
+def copy_fields(values: tuple) -> str:
+    """A region's ``REGION_FIELDS`` values as the middle of a ``COPY`` text line (tab-separated)."""
+    return "\t".join([copy_field(v) for v in values])
+
+
+def region_rows(regions: list[Region], grams: bool = True, copy: bool = False) -> RegionRows:
     """:class:`RegionRows` of checked regions: the values :func:`region_values` writes (points
-    rounded to 3 decimals, tags and attrs as JSON) and the tokens of their texts."""
+    rounded to 3 decimals, tags and attrs as JSON) and, with ``grams``, the tokens of their texts
+    (a project file's short-query index takes them); with ``copy``, the same values as ``COPY``
+    text lines instead (a PostgreSQL project, whose server makes its own index keys)."""
     values = [(r.kind, points_json(r.points), r.text, r.status, r.source, r.confidence, r.order, r.label,
                _dump(list(r.tags)) if r.tags else "[]", r.machine_text, _dump(r.attrs) if r.attrs else "{}")
               for r in regions]
-    return RegionRows(values, [text_grams(r.text) for r in regions])
+    if copy:
+        return RegionRows(None, None, [copy_fields(v) for v in values])
+    return RegionRows(values, [text_grams(r.text) for r in regions] if grams else None)
 
 
 def region_row(r: Region) -> dict[str, Any]:
