@@ -295,6 +295,14 @@ def find_labels(toks: list[str], doc_type: str, extra: dict[str, list[str]] | No
     return out
 
 
+def labelled_fields(texts: list[str], doc_type: str) -> int:
+    """How many of ``doc_type``'s fields have a label printed in ``texts`` (lines or regions): evidence of
+    the type from the page's own words."""
+    from hanji.domain.text import tokens
+
+    return len({h.field for t in texts for h in find_labels(tokens(t), doc_type) if h.field})
+
+
 def _edits(a: str, b: str) -> int:
     """Levenshtein distance."""
     prev = list(range(len(b) + 1))

@@ -215,15 +215,20 @@ def plausible(field: str, value: str, doc_type: str = "") -> bool:
     return True
 
 
+# the types a page that prints a business number can be
+BUSINESS_NUMBER_TYPES = ("receipt", "business_registration")
+
+
 def unlike_type(doc_type: str, texts: list[str]) -> bool:
     """Whether the page's lines speak against ``doc_type`` whatever a classifier says: an ID card prints a
-    resident number and never a business number, so a page with a valid business number (check digit)
-    and nothing shaped like a resident number is no ID card (a receipt or a certificate read badly)."""
-    if doc_type != "id_card":
+    resident number and never a business number, so a page with a valid business number printed as one
+    (``123-45-67890``, check digit) and nothing shaped like a resident number is no ID card but one of
+    :data:`BUSINESS_NUMBER_TYPES` (a receipt or a certificate read badly). Not applied to cards: a card
+    number read in pieces can hold ten digits that pass the check by chance."""
+    if doc_type != "id_card" or any(cut_value("resident_number", t) for t in texts):
         return False
-    if any(cut_value("resident_number", t) for t in texts):
-        return False
-    return any((b := cut_value("business_number", t)) and plausible("business_number", b) for t in texts)
+    return any((b := cut_value("business_number", t)) and "-" in b and plausible("business_number", b)
+               for t in texts)
 
 
 _SHAPED = ("phone", "business_number", "card_number", "date", "time")

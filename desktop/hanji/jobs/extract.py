@@ -17,6 +17,7 @@ from typing import Any
 from hanji.domain import KeyValue, Region
 from hanji.domain.fields import MULTI_VALUED, drop_spans, field_spans, fields_dict, keyvalues_from_spans, pick_spans
 from hanji.domain.kv_rank import LINKED_TYPES, link_fields, with_chosen
+from hanji.domain.labels import labelled_fields
 from hanji.domain.receipt_header import address_commas, header_name, legal_form_as_printed, seller_address_line
 from hanji.domain.receipt_rules import (
     address_block,
@@ -32,7 +33,7 @@ from hanji.domain.receipt_total import total_candidates
 from hanji.domain.schemas import DOC_TYPES
 from hanji.domain.text import tokens
 from hanji.domain.validators import FIELD_MASKS, check_field, check_items_total, mask_number
-from hanji.domain.values import AMOUNT_FIELDS, amount_as_printed, unlike_type, won_amount
+from hanji.domain.values import AMOUNT_FIELDS, BUSINESS_NUMBER_TYPES, amount_as_printed, unlike_type, won_amount
 from hanji.errors import HanjiError
 from hanji.jobs.base import CancelToken, Progress, no_progress
 from hanji.jobs.vocab import correct_keyvalues
@@ -94,10 +95,12 @@ def extract_regions(regions: list[Region], doc_type: str = "auto", predictor=Non
     regions = [r for r in regions if r.text.strip()]
     forced = _model_type(doc_type, predictor)
     pred = predictor.predict(regions, doc_type=forced)
-    if forced is None and unlike_type(pred.doc_type, [r.text for r in regions]):  # the next likeliest type
-        others = {t: p for t, p in pred.type_scores.items() if t != pred.doc_type}
+    texts = [r.text for r in regions]
+    if forced is None and unlike_type(pred.doc_type, texts):  # of the types it can be, the one its labels say
+        others = [t for t in BUSINESS_NUMBER_TYPES if t in pred.type_scores]
         if others:
-            pred = predictor.predict(regions, doc_type=max(others, key=others.get))
+            best = max(others, key=lambda t: (labelled_fields(texts, t), pred.type_scores[t]))
+            pred = predictor.predict(regions, doc_type=best)
     ordered = [regions[i] for i in pred.order]
     tags = [pred.tags[i] for i in pred.order]
     scores = [pred.scores[i] for i in pred.order]
