@@ -241,3 +241,14 @@ def test_a_receipt_read_badly_and_classified_as_an_id_card_is_extracted_as_the_t
     res = extract_regions(regs, "auto", stub)
     assert stub.asked == [None, "receipt"] and res["doc_type"] == "receipt"
     assert res["fields"]["business_number"] == brn and res["fields"]["phone"] == "051-353-2592"
+
+
+def test_an_item_table_whose_amount_heading_ocr_misread_is_read_by_its_other_headings():
+    regs = [box(20, 100, "상 품 명"), box(250, 100, "과세"), box(330, 100, "수량"), box(400, 100, "단가"),
+            box(500, 100, "금색"),
+            box(20, 130, "마카롱"), box(262, 130, "0"), box(342, 130, "1"), box(400, 130, "8,400"), box(500, 130, "8,400"),
+            box(20, 160, "단팥빵"), box(262, 160, "O"), box(342, 160, "2"), box(400, 160, "6,400"),
+            box(500, 160, "12,800"), box(20, 190, "합계"), box(500, 190, "21,200")]
+    assert _items(regs) == [
+        {"item_name": "마카롱", "item_quantity": "1", "item_unit_price": "8,400", "item_amount": "8,400"},
+        {"item_name": "단팥빵", "item_quantity": "2", "item_unit_price": "6,400", "item_amount": "12,800"}]

@@ -48,6 +48,11 @@ def _heading(row: Row) -> dict[str, Tok] | None:
         if f and f not in cols:
             cols[f] = t
         k = j + 1
+    if "item_amount" not in cols and "item_name" in cols and len(cols) >= 3:
+        last = max(row.toks, key=lambda t: t.box[2])
+        if last not in cols.values() and not _OF.get(compact(last.text)) and re.fullmatch(r"[가-힣A-Za-z]{2,}", last.text) \
+                and last.box[0] > max(c.box[2] for c in cols.values()):
+            cols["item_amount"] = last  # a heading at the right end OCR misread ('금색'): the amounts stand there
     n = len([f for f in cols if f != "mark"])
     if "item_name" in cols and n >= 2 and "item_amount" in cols or n >= 3:
         return cols
