@@ -252,3 +252,56 @@ def test_an_item_table_whose_amount_heading_ocr_misread_is_read_by_its_other_hea
     assert _items(regs) == [
         {"item_name": "마카롱", "item_quantity": "1", "item_unit_price": "8,400", "item_amount": "8,400"},
         {"item_name": "단팥빵", "item_quantity": "2", "item_unit_price": "6,400", "item_amount": "12,800"}]
+
+
+def test_an_approval_number_with_a_seven_read_as_a_slash_is_read_back_and_a_barcode_stays_whole():
+    assert cut_value("approval_number", "12/35/16") == "12735716"
+    assert cut_value("approval_number", "220814/65412/3") == "22081476541273"  # 14 digits: no approval number
+    regs = [box(20, 60, "승인번호 : 12/35/16"), box(20, 90, "승인일시 2022-08-14 17:18:46"),
+            box(100, 140, "220814/65412/3")]
+    spans = [FieldSpan("approval_number", "220814/65412/3", [2], 0.99, 6, 7)]
+    assert values(regs, spans=spans)["approval_number"] == "12735716"
+
+
+def test_a_time_with_a_stray_dash_or_a_colon_read_as_a_digit_is_no_time_as_read():
+    from hanji.domain.values import plausible
+
+    assert cut_value("time", "2021.11.29 -16:44:51") == "16:44:51"
+    assert not plausible("time", "19:17503") and not plausible("time", "-16:44:51")
+    assert plausible("time", "16:44:51") and plausible("time", "오후 2:03")
+
+
+def test_the_amount_paid_is_never_below_the_tax_even_when_the_discount_moved_onto_its_row():
+    # a photo moved each amount half a row up: 결제금액's row holds the amount paid and the discount's
+    regs = [box(20, 100, "부 가 세"), box(400, 100, "2,991"), box(20, 130, "합계"), box(20, 160, "할인"),
+            box(400, 160, "33,300"), box(20, 190, "결제금액"), box(300, 190, "32.900"), box(400, 190, "400")]
+    assert values(regs)["total"] == "32,900"
+
+
+@pytest.mark.usefixtures("one_torch_thread")
+def test_a_tagged_mark_as_the_tax_or_a_barcode_as_the_approval_never_reaches_extracts_output():
+    from hanji.jobs.extract import extract_regions
+    from hanji.models.kie.predictor import KiePrediction
+
+    regs = [box(20, 40, "초록마켓"), box(20, 70, "두유"), box(250, 70, "O"), box(400, 70, "2,000"),
+            box(20, 100, "결제금액"), box(400, 100, "2,000"), box(20, 130, "승인번호 :"),
+            box(100, 170, "24050313221230012345"), box(20, 200, "TEL 02-425-7538")]
+    tagged = {2: "tax", 7: "approval_number", 8: "time"}
+
+    class Stub:
+        doc_types = ["receipt"]
+
+        def predict(self, regions, doc_type=None, ordered=False):
+            tags = [[("B-" + tagged[i] if i in tagged and (i != 8 or k == 1) else "O")
+                     for k, _ in enumerate(r.text.split())] for i, r in enumerate(regions)]
+            return KiePrediction("receipt", {"receipt": 1.0}, list(range(len(regions))), tags,
+                                 [[0.95] * len(t) for t in tags])
+
+        def fields_of(self, doc_type):
+            return []
+
+    res = extract_regions(regs, "auto", Stub())
+    f = res["fields"]
+    assert "tax" not in f and "approval_number" not in f and "time" not in f
+    assert f["total"] == "2,000" and f["phone"] == "02-425-7538"
+    assert {r["text"]: r["key"] for r in res["regions"]}["O"] == ""

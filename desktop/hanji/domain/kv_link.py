@@ -28,9 +28,11 @@ from hanji.domain.labels import LabelHit, compact, find_labels, label_like
 from hanji.domain.model import Region
 from hanji.domain.text import tokens
 from hanji.domain.values import (
+    _AMOUNT,
     MULTILINE,
     cut_value,
     plausible,
+    won_amount,
 )
 
 Box = tuple[float, float, float, float]
@@ -311,6 +313,13 @@ def _label_candidates(rows: list[Row], doc_type: str) -> list[Candidate]:
                     continue
                 keep = _refs_of(val, run, refs)
                 out.append(Candidate(hit.field, val, keep, hit.grade + 0.5 * geo, "label"))
+                if hit.field == "total":  # the other amounts on the amount paid's row, ranked below the last
+                    # ('결제금액 32,900 400': the discount's 400 moved onto the row in a photo)
+                    for m in list(_AMOUNT.finditer(won_amount(text)))[:-1]:
+                        a = m.group(0).strip().replace(" ", "")
+                        if any(ch.isdigit() for ch in a) and a != val:
+                            out.append(Candidate("total", a, _refs_of(a, run, refs), hit.grade + 0.5 * geo - 0.3,
+                                                 "label"))
                 if hit.field == "date":  # a sale's date label carries its time too
                     tv = cut_value("time", text)
                     if tv:

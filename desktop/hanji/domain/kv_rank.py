@@ -122,12 +122,22 @@ def _receipt_sums(cands: list[Candidate], item_amounts: list[str]) -> None:
     for c in totals:  # a discount line's amount is never the total
         if set(c.refs) & discount_refs:
             c.ok = False
+    # nor is an amount below the tax or the supply value a labelled line prints: the total holds them both
+    parts = [abs(v.parse_amount(c.value) or 0) for c in cands
+             if c.field in ("tax", "subtotal") and c.ok and c.source == "label"]
+    for c in totals:
+        x = vals[id(c)]
+        if x is not None and parts and abs(x) < max(parts) - 0.5:
+            c.score -= 0.6
 
 
 def choose_fields(regions: list[Region], doc_type: str, spans: list[FieldSpan] | None = None,
                   fields: list[str] | None = None, extra_labels: dict[str, list[str]] | None = None,
-                  item_amounts: list[str] | None = None, rows: list[Row] | None = None) -> dict[str, Candidate]:
-    """The value of each single-valued field of ``doc_type`` (``fields``: those allowed; default all)."""
+                  item_amounts: list[str] | None = None, rows: list[Row] | None = None,
+                  rejected: list[Candidate] | None = None) -> dict[str, Candidate]:
+    """The value of each single-valued field of ``doc_type`` (``fields``: those allowed; default all).
+    ``rejected``: filled with the tagger's candidates that are no value at all (failing their field's fixed
+    shape, another field's by their look, an amount that is none): their tags are to go."""
     rows = rows if rows is not None else rows_of(regions, doc_type, extra_labels)
     cands = _label_candidates(rows, doc_type) + pattern_candidates(rows, doc_type, regions)
     cands += _tagger_candidates(spans or [], regions, rows, doc_type)
@@ -148,11 +158,14 @@ def choose_fields(regions: list[Region], doc_type: str, spans: list[FieldSpan] |
             continue
         if any(used.get(r, c.field) not in (c.field, *SHARED.get(c.field, ())) for r in c.refs):
             continue
-        if not c.ok and (c.field in AMOUNT_FIELDS or c.source != "tagger"):
-            continue  # a label's or a pattern's failing value is no value; an amount that is none neither
-        if not c.ok and (c.field in STRICT or shape_of(c.value) not in (None, c.field, *SHARED.get(c.field, ()))):
-            continue  # nor is a tagged value of a fixed shape that fails it (a barcode as the approval number), or
-            # one that is another field's by its look (a phone line as the time)
+        if not c.ok and (c.field in AMOUNT_FIELDS or c.source != "tagger" or c.field in STRICT or
+                         shape_of(c.value) not in (None, c.field, *SHARED.get(c.field, ()))):
+            # a label's or a pattern's failing value is no value; an amount that is none neither, nor a tagged
+            # value of a fixed shape that fails it (a barcode as the approval number), nor one that is another
+            # field's by its look (a phone line as the time)
+            if rejected is not None and c.source == "tagger":
+                rejected.append(c)
+            continue
         chosen[c.field] = c
         for r in c.refs:
             used[r] = c.field
@@ -193,7 +206,12 @@ def link_fields(regions: list[Region], doc_type: str, spans: list, tags: list[li
         amounts = [it["item_amount"][0] for it in items]
     else:
         amounts = [s.text for s in spans if s.key == "item_amount"]
-    chosen = choose_fields(regions, doc_type, spans, fields, labels, amounts, rows)
+    rejected: list[Candidate] = []
+    chosen = choose_fields(regions, doc_type, spans, fields, labels, amounts, rows, rejected)
+    for c in rejected:  # a tagged value that is no value keeps no tags ('O' as the tax, a barcode as the approval)
+        for i, k in c.refs:
+            if k < len(tags[i]) and tags[i][k][2:] == c.field:
+                tags[i][k] = "O"
     for row in rows:  # a printed label's own tokens keep no tag of a value ('대표' of '대표 권보율' as the store)
         for h in row.hits:
             if not h.rest:

@@ -119,8 +119,8 @@ def cut_value(field: str, text: str) -> str | None:
         if field in ("date", "issue_date", "opening_date") and ("년" in t or re.search(r"\d\s*월", t)):
             for unit, to in _UNIT_LOOKALIKES:
                 t = unit.sub(to, t)
-        if field == "time":  # the date before it taken out first: '2023-12-1119:08:06'
-            t = _DATE.sub(" ", t)
+        if field == "time":  # the date before it taken out first: '2023-12-1119:08:06'; a stray dash before it
+            t = re.sub(r"(?:^|(?<=\s))[-~]+(?=\d{1,2}\s*:)", "", _DATE.sub(" ", t))
         m = pat.search(t)
         if field in ("date", "issue_date", "opening_date") and "/" in t and \
                 not re.search(r"\d\s*/\s*\d{1,2}\s*/", t):
@@ -139,6 +139,10 @@ def cut_value(field: str, text: str) -> str | None:
         return m.group(0).strip() if m else None
     if field == "approval_number" or field == "transaction_number":
         m = re.search(r"[0-9][0-9\-]*[0-9]", t)
+        fixed = _fix_digits(field, t)  # '12/35/16': a 7 read as '/'; a barcode '220814/65412/3' stays whole
+        m2 = re.search(r"[0-9][0-9\-]*[0-9]", fixed) if fixed else None
+        if m2 and (m is None or len(v.digits(m2.group(0))) > len(v.digits(m.group(0)))):
+            m = m2
         return m.group(0) if m else None
     t = _STAMP.sub("", t).strip()
     if field in ("address", "business_address") and _HANGUL.search(t):
@@ -183,8 +187,12 @@ def plausible(field: str, value: str, doc_type: str = "") -> bool:
         return v.check_resident_number(value).level != "error"
     if field in ("date", "issue_date", "opening_date"):
         return v.parse_date(value) is not None
-    if field == "time":
-        return v.parse_time(value) is not None
+    if field == "time":  # and no digit beside the time's own ('19:17503': a colon read as a 5)
+        if v.parse_time(value) is None:
+            return False
+        m = _TIME.search(value)
+        return ":" not in value or (m is not None and len(d) == len(v.digits(m.group(0))) and
+                                    not value.strip().startswith("-"))
     if field == "phone":
         return bool(_PHONE.fullmatch(value.strip())) and not v.check_business_number(value).ok
     if field == "approval_number":
