@@ -226,6 +226,7 @@ def held_out(args) -> None:
         n_in = dict.fromkeys(kinds, 0)
         fam_f1: dict[str, list[float]] = {k: [] for k in kinds}
         misses: list[str] = []
+        modes = {k: defaultdict(int) for k in kinds}  # the outside evaluators' failure modes, counted
         n_fam = FAMILIES_OF[dt]
         for fam in range(n_fam):
             fam_c = {k: [0, 0, 0] for k in kinds}
@@ -253,6 +254,9 @@ def held_out(args) -> None:
                     typed[what] += res["doc_type"] == dt
                     got = _as_lists(res["fields"])
                     in_text = "".join(r.text for r in regs).replace(" ", "").upper()
+                    if dt == "receipt":
+                        for m in _failure_modes(gold, got):
+                            modes[what][m] += 1
                     for k, c in field_counts(gold, {k: v for k, v in got.items() if k in gold}).items():
                         _add(per[what][k], c)
                         _add(fam_c[what], c)
@@ -278,6 +282,10 @@ def held_out(args) -> None:
                 line(f"kie.held_out.{dt}.f1_{tag}_readable", prf(*readable[what])[2],
                      f"F1 ({what}, the {n_in[what]} of {n_gold[what]} fields whose true value the OCR text holds, "
                      "spaces ignored: what extraction could get right)")
+            if dt == "receipt":
+                line(f"kie.held_out.receipt.failure_modes_{tag}", sum(modes[what].values()),
+                     f"documents ({what}; of {n_fam * n}: " + ", ".join(f"{m} {modes[what][m]}" for m in FAILURE_MODES)
+                     + ")")
         for m in misses:
             print(m)
         if cache_path and n_read:
@@ -285,6 +293,44 @@ def held_out(args) -> None:
     if n_read:
         print(f"# {n_read} pages read by the OCR pipeline: {t_ocr[0] / n_read:.2f} s/page wall, "
               f"{t_ocr[1] / n_read:.2f} s/page CPU (this process)")
+
+
+# the failure modes outside evaluators found on real Korean receipts (issue 16), as counted by _failure_modes
+FAILURE_MODES = ("business number as phone", "discount as total", "phone as time", "long digits as approval",
+                 "tax a mark")
+
+
+def _failure_modes(gold: dict[str, list[str]], got: dict[str, list[str]]) -> list[str]:
+    """Which of :data:`FAILURE_MODES` a receipt's extracted fields show: the phone holding the business
+    number's digits; the total holding the discount's amount; a time holding a phone number's digits or
+    shape; an approval number longer than 12 digits or holding other digits printed near it (a barcode);
+    the tax a lone mark ('O', '0', '*', 'V')."""
+    import re
+
+    def digits(x: str) -> str:
+        return re.sub(r"\D", "", x)
+
+    def one(k: str, d: dict) -> str:
+        return (d.get(k) or [""])[0]
+
+    out = []
+    brn, phone = digits(one("business_number", gold)), one("phone", got)
+    if phone and brn and digits(phone) == brn:
+        out.append("business number as phone")
+    disc, total = digits(one("discount", gold)), one("total", got)
+    if total and disc and digits(total) == disc and digits(one("total", gold)) != disc:
+        out.append("discount as total")
+    t = one("time", got)
+    if t and ("-" in t or len(digits(t)) > 6 or (digits(one("phone", gold)) and digits(t) in digits(one("phone", gold))
+                                                  and ":" not in t)):
+        out.append("phone as time")
+    a = one("approval_number", got)
+    da, dg = digits(a), digits(one("approval_number", gold))
+    if a and (len(da) > 12 or sum(x == y for x, y in zip(da, dg)) < len(dg) / 2):  # not a misread of the true one
+        out.append("long digits as approval")
+    if one("tax", got).strip() in ("O", "0", "o", "○", "*", "V", "v"):
+        out.append("tax a mark")
+    return out
 
 
 def _finetune_recognizer(store, train_docs, test_docs, steps: int, jitter: float = 0.0):
