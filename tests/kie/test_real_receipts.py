@@ -305,3 +305,14 @@ def test_a_tagged_mark_as_the_tax_or_a_barcode_as_the_approval_never_reaches_ext
     assert "tax" not in f and "approval_number" not in f and "time" not in f
     assert f["total"] == "2,000" and f["phone"] == "02-425-7538"
     assert {r["text"]: r["key"] for r in res["regions"]}["O"] == ""
+
+
+def test_an_address_whose_province_ocr_misread_gets_its_name_back():
+    from hanji.domain.values import address_as_printed
+
+    assert address_as_printed("서운득별시 동작구 느티나무길 122") == "서울특별시 동작구 느티나무길 122"
+    assert address_as_printed("대구광역식 남구 무궁화로 18") == "대구광역시 남구 무궁화로 18"
+    assert address_as_printed("대한빌딩 3층 305호") == "대한빌딩 3층 305호"  # no province: as read
+    assert address_as_printed("서품번시 증서구 역전로 11") == "서품번시 증서구 역전로 11"  # too far from any
+    regs = [box(20, 100, "주소: 층청남도 논산시 등대길 89-6")]
+    assert values(regs)["address"] == "충청남도 논산시 등대길 89-6"

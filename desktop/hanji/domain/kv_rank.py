@@ -29,6 +29,7 @@ from hanji.domain.values import (
     MARK_WORDS,
     NAME_FIELDS,
     NETWORK_WORDS,
+    address_as_printed,
     cut_value,
     plausible,
     shape_of,
@@ -146,6 +147,8 @@ def choose_fields(regions: list[Region], doc_type: str, spans: list[FieldSpan] |
     for c in cands:
         if c.field in NAME_FIELDS:  # a speck OCR read as a quote or a point beside a name ("' 박슬기") is none of it
             c.value = _NAME_EDGE.sub("", c.value) or c.value
+        elif c.field in ("address", "business_address"):  # '서운득별시 ...': the province's name back
+            c.value = address_as_printed(c.value)
         if c.field in ("holder", "issuer") and doc_type == "credit_card":
             c.value = without_marks(c.value)  # 'JUNG RAMHA AMERICAN EXPRESS', 'OCEAN CREDITmastercard'
         c.ok = plausible(c.field, c.value, doc_type)

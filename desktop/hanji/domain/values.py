@@ -151,6 +151,27 @@ def cut_value(field: str, text: str) -> str | None:
     return t or None
 
 
+# the provinces and metropolitan cities a Korean address starts with (old names too)
+SIDO = ("서울특별시", "부산광역시", "대구광역시", "인천광역시", "광주광역시", "대전광역시", "울산광역시", "세종특별자치시", "경기도",
+        "강원도", "강원특별자치도", "충청북도", "충청남도", "전라북도", "전북특별자치도", "전라남도", "경상북도", "경상남도",
+        "제주특별자치도", "제주도")
+
+
+def address_as_printed(value: str) -> str:
+    """An address whose first word, the province or metropolitan city, OCR misread is given its name back
+    when one name of :data:`SIDO` is nearest and at most two fifths of its syllables off, look-alike
+    syllables counting half (``서운득별시`` -> 서울특별시, ``대구광역식`` -> 대구광역시). Others as given."""
+    from hanji.domain.labels import syllable_distance
+
+    head, _, rest = value.strip().partition(" ")
+    if not rest or head in SIDO or not re.fullmatch(r"[가-힣]{3,7}", head):
+        return value
+    near = sorted((sum(syllable_distance(a, b) for a, b in zip(head, s)), s) for s in SIDO if len(s) == len(head))
+    if not near or near[0][0] > 0.4 * len(head) or len(near) > 1 and near[1][0] == near[0][0]:
+        return value
+    return near[0][1] + " " + rest
+
+
 _LABELLED_AMOUNT = re.compile(r"^[A-Za-z가-힣][^:：]*[:：]\s*((?:\$|S(?=\d)|₩)?\s?-?\d[\d,]*(?:\.\d{1,2})?\s?원?)$")
 
 
