@@ -316,3 +316,10 @@ def test_an_address_whose_province_ocr_misread_gets_its_name_back():
     assert address_as_printed("서품번시 증서구 역전로 11") == "서품번시 증서구 역전로 11"  # too far from any
     regs = [box(20, 100, "주소: 층청남도 논산시 등대길 89-6")]
     assert values(regs)["address"] == "충청남도 논산시 등대길 89-6"
+
+
+def test_a_business_name_keeps_no_speck_before_it_nor_the_next_cells_label_glued_after_it():
+    regs = [box(20, 100, "상호"), box(120, 100, "해오름인터내셔널(주대표자"), box(20, 140, "법인명(단체명)"),
+            box(200, 140, '" 유한회사 늘봄인터내셔널')]
+    assert values(regs[:2], "business_registration")["trade_name"] == "해오름인터내셔널(주)"
+    assert values(regs[2:], "business_registration")["trade_name"] == "유한회사 늘봄인터내셔널"

@@ -103,6 +103,23 @@ def _tagger_candidates(spans: list[FieldSpan], regions: list[Region], rows: list
     return out
 
 
+_LEGAL_OPEN = re.compile(r"\((주|유|사|합|재|의)$")
+
+
+def _name_as_printed(value: str, doc_type: str) -> str:
+    """A business's name less what OCR put around it: a speck read as a quote before it ('" 유한회사 ...'),
+    a label glued on after it ('해오름인터내셔널(주대표자': the 대표자 of the next cell), and a legal form's
+    bracket left open at its end then closed ('(주' -> '(주)')."""
+    out = re.sub(r"^[\s'\"`‘’“”.,:;·_\-]+", "", value) or value
+    printed = spellings(doc_type)
+    for k in range(len(out) - 3, 0, -1):  # the longest label glued at the end
+        tail = out[k:]
+        if re.fullmatch(r"[가-힣]{3,}", tail) and compact(tail) in printed and out[:k].strip():
+            out = out[:k].rstrip()
+            break
+    return _LEGAL_OPEN.sub(lambda m: f"({m.group(1)})", out)
+
+
 def _receipt_sums(cands: list[Candidate], item_amounts: list[str]) -> None:
     """Totals that add up rank higher: ``합계 − 할인 = 결제금액`` and ``items = total``. In place."""
     disc = [abs(v.parse_amount(c.value) or 0) for c in cands if c.field == "discount" and c.ok]
@@ -149,6 +166,8 @@ def choose_fields(regions: list[Region], doc_type: str, spans: list[FieldSpan] |
             c.value = _NAME_EDGE.sub("", c.value) or c.value
         elif c.field in ("address", "business_address"):  # '서운득별시 ...': the province's name back
             c.value = address_as_printed(c.value)
+        elif c.field in ("trade_name", "store_name", "company"):
+            c.value = _name_as_printed(c.value, doc_type)
         if c.field in ("holder", "issuer") and doc_type == "credit_card":
             c.value = without_marks(c.value)  # 'JUNG RAMHA AMERICAN EXPRESS', 'OCEAN CREDITmastercard'
         c.ok = plausible(c.field, c.value, doc_type)
