@@ -64,3 +64,15 @@ def test_full_stops_read_for_an_addresss_commas_become_commas():
     for same in ["NO.122.124.JALAN DEDAP 13", "LOT P.T. 2811, JALAN ANGSA", "KLANG SELANGOR D.E, MALAYSIA",
                  "NO. 17-G, JALAN SETIA INDAH", "81100 JOHOR BAHRU, JOHOR.", "JLN. KAPAR", "서울특별시 중구. 세종대로"]:
         assert address_commas(same) == same
+
+
+def test_a_company_number_glued_to_the_name_is_cut_off():
+    from hanji.domain.receipt_header import name_without_number
+
+    assert name_without_number("GARDENIABAKERIES(KL)SDN BHD(139386X)") == "GARDENIABAKERIES(KL)SDN BHD"
+    assert name_without_number("ACME TRADING S/B(587969-U)") == "ACME TRADING S/B"
+    assert name_without_number("ACME TRADING S/B 273500-U (KSB)") == "ACME TRADING S/B"  # a branch code after it
+    assert name_without_number("HANJI CO. (M) BHD.(126926-H)") == "HANJI CO. (M) BHD."
+    assert name_without_number("HANJI SDN BHD (I39386 X)") == "HANJI SDN BHD"  # a 1 read as I
+    assert name_without_number("PARKING 210") == "PARKING 210"  # a short number is part of a name
+    assert name_without_number("(139386-X)") == "(139386-X)"  # nothing would be left

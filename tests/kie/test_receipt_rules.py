@@ -10,6 +10,7 @@ from hanji.domain.receipt_rules import (
     entity_grade,
     is_name_line,
     is_registration,
+    name_length,
     name_runs,
     print_size,
     starts_legal_name,
@@ -239,4 +240,57 @@ def test_a_line_naming_only_the_state_ends_the_address():
     # a name that holds a state is no address line, nor is a city with more words
     assert not any(is_address_line(t) for t in ["MR D.I.Y. (JOHOR) SDN BHD", "JOHOR BAHRU CITY MALL", "THANK YOU"])
 
+
+def test_a_line_that_begins_with_its_legal_form_goes_on_from_the_name_above():
+    from hanji.domain.receipt_rules import bare_legal_form
+
+    regions = lines_at(["HANJI BOOK", "CO. (M) SDN BHD", "(Co.No.113825-W)", "No 8, Jalan 7/118B"])
+    assert bare_legal_form("CO. (M) SDN BHD") and bare_legal_form("RESTAURANT SDN BHD") and bare_legal_form("Sdn Bhd")
+    assert not bare_legal_form("TASTE OF THE WORLD SDN BHD") and not starts_legal_name("CO. (M) SDN BHD")
+    assert name_runs(regions, [1]) == [[0, 1]]  # the legal-form line alone takes in the name above it
+    hot = {(1, k): {"B-company" if k == 0 else "I-company": 0.9} for k in range(4)}
+    probs = probs_for(NAMES, regions, hot)
+    tags = tags_from(NAMES, probs)
+    choose_name(regions, tags, [[max(p) for p in rows] for rows in probs], probs, NAMES, "company")
+    assert tags[0] == ["B-company", "I-company"] and tags[2] == ["O"]
+
+
+def test_a_company_number_glued_inside_a_bracket_does_not_cut_the_name():
+    assert name_length(["GARDENIABAKERIES", "(KL)SDN", "BHD(139386X)"]) == 3
+    assert name_length(["ACME", "SDN", "BHD", "(CO", "REG", ":", "933109-X)"]) == 3
+
+
+def test_a_registration_number_line_is_no_address_but_a_postcode_alone_is():
+    from hanji.domain.receipt_rules import address_block, is_address_line
+
+    texts = ["HANJI TRADING", "(81109-A)", "NO 290,JALAN AIR PANAS,", "SETAPAK,", "53200,KUALA LUMPUR.", "TEL:03-1234"]
+    assert not is_address_line("(81109-A)") and not is_address_line("CO NO: 933109-X")
+    assert address_block(texts, [2, 3]) == [2, 3, 4]
+    assert address_block(["LOT F21, CITTA MALL", "JLN PJU 1A/4", "47301", "TEL:03-1234"], [0, 1]) == [0, 1, 2]
+
+
+def test_date_candidates_are_days_of_the_calendar_and_month_names_take_slashes():
+    got = [c.text for c in date_candidates(lines_at(["Tel:1300-88-6555", "EC21-41-71-10/100", "02/Jan/201710:49:25",
+                                                    "08-03-17 13:42"]))]
+    assert got == ["02/Jan/2017", "08-03-17"]
+    from hanji.domain.fields import clean_value
+
+    assert clean_value("date", "ORD #18-REG #19-21/03/2018 19:53", "sroie") == "21/03/2018"  # one separator
+    assert clean_value("date", "V2.6029/07/2016 12:13:52", "sroie") == "29/07/2016"
+    assert clean_value("date", "17/01/201842153", "sroie") == "17/01/2018"
+    assert clean_value("date", "2018-04-06", "sroie") == "2018-04-06"
+
+
+def test_an_expiry_date_loses_to_the_sales_date_even_where_the_tagger_prefers_it():
+    names = ["O", "B-date", "I-date"]
+    regions = lines_at(["01/03/18 19:14", "Card Expiry: 30/09/18", ":04 Jan 2017 01:15pm"])
+    probs = probs_for(names, regions[:2], {(1, 2): {"B-date": 0.95}})
+    tags = tags_from(names, probs)
+    choose_date(regions[:2], tags, [[max(p) for p in rows] for rows in probs], probs, names)
+    assert tags == [["B-date", "O"], ["O", "O", "O"]]
+    # the tagger's span inside a candidate ('2017' of '04 Jan 2017') is that candidate, taken whole
+    probs = probs_for(names, regions[2:], {(0, 2): {"B-date": 0.9}})
+    tags = tags_from(names, probs)
+    choose_date(regions[2:], tags, [[max(p) for p in rows] for rows in probs], probs, names)
+    assert tags == [["B-date", "I-date", "I-date", "O"]]
 

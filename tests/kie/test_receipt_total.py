@@ -116,3 +116,23 @@ def test_the_total_is_what_was_paid_less_the_change():
     rows = [("TOTAL", "30.00"), ("CASH", "10.00"), ("VISA", "20.00"), ("CHANGE", "0.00")]
     regions = [r for y, (a, b) in enumerate(rows) for r in (reg(10, 10 + 30 * y, 80, a), reg(150, 10 + 30 * y, 220, b))]
     assert [(c.text, c.grade) for c in total_candidates(regions)] == [("30.00", 0.8)]
+
+
+def test_the_total_after_a_rounding_adjustment_is_the_amount_paid():
+    # made-up lines: a total incl. tax, a rounding adjustment printed below it, then the rounded amount
+    regions = [reg(10, 10, 200, "Total RM Incl.of GST"), reg(250, 10, 310, "31.47"),
+               reg(10, 40, 200, "Rounding Adj"), reg(250, 40, 310, "-0.02"),
+               reg(10, 70, 200, "Total R"), reg(250, 70, 310, "31.45"),
+               reg(10, 100, 200, "Cash"), reg(250, 100, 310, "50.00")]
+    got = {c.text: c.grade for c in total_candidates(regions)}
+    assert got["31.45"] == pytest.approx(1.0) and got["31.47"] == 0.0
+    # the adjustment read without its zero and sign, the rounded amount under a 'Rounding' label
+    regions[3], regions[4] = reg(250, 40, 310, ".01"), reg(10, 70, 200, "Rounding")
+    regions[1], regions[5] = reg(250, 10, 310, "14.64"), reg(250, 70, 310, "14.65")
+    got = {c.text: c.grade for c in total_candidates(regions)}
+    assert got["14.65"] == pytest.approx(1.0) and got["14.64"] == 0.0
+    # an amount paid in cash after the adjustment is no rounded total: the total stays
+    cash = [reg(10, 10, 200, "TOTAL"), reg(250, 10, 310, "RM1.38"), reg(10, 40, 200, "ROUNDING"),
+            reg(250, 40, 310, "RM0.02"), reg(10, 70, 200, "CASH"), reg(250, 100, 310, "RM1.40")]
+    got = {c.text: c.grade for c in total_candidates(cash)}
+    assert got["RM1.38"] == pytest.approx(0.8) and got.get("RM1.40", 0.0) < 0.8

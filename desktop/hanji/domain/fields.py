@@ -56,8 +56,11 @@ def field_spans(regions: list[Region], tags: list[list[str]] | None = None,
 
 # the year as hanji.domain.receipt_rules reads it: also where OCR glued the time on ('14-03-1821:32')
 _YEAR = r"(?:(?:\d{4}|\d{2,3})(?!\d|:\d)|(?:\d{4}|\d{2})(?=\d{1,2}:\d{2}))"
-_DATE_IN = re.compile(r"\d{4}\s*년\s*\d{1,2}\s*월\s*\d{1,2}\s*일|\d{1,4}\s*[./\-]\s*\d{1,2}\s*[./\-]\s*" + _YEAR + r"\.?|"
-                      r"\d{1,2}\s*[A-Za-z]{3}\s*" + _YEAR)
+# one separator in a date ('19-21/03/2018' holds the date '21/03/2018'); a four-digit year first, else the day
+# first ('V2.6029/07/2016': '29/07/2016'); a year OCR glued to the digits after it ('17/01/201842153')
+_DATE_IN = re.compile(r"\d{4}\s*년\s*\d{1,2}\s*월\s*\d{1,2}\s*일|(?<!\d)(?:19|20)\d{2}\s*([./\-])\s*\d{1,2}\s*\1\s*\d{1,2}(?!\d)|"
+                      r"\d{1,2}\s*([./\-])\s*\d{1,2}\s*\2\s*(?:" + _YEAR + r"|(?:19|20)\d{2}(?=\d))\.?|"
+                      r"\d{1,2}\s*[-/.]?\s*[A-Za-z]{3}\s*[-/.]?\s*" + _YEAR)
 _MONEY_IN = re.compile(r"(?:\$|S(?=\d))?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)")  # S: a '$' as OCR reads it
 
 

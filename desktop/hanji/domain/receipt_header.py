@@ -74,6 +74,20 @@ def legal_form_as_printed(value: str) -> str:
             + value[m.end(4):])
 
 
+# a company number printed after the name, OCR glued to it or not: 'BHD(139386X)', 'S/B(587969-U)',
+# 'S/B 273500-U (KSB)' (with a branch code after it), '(I39386 X)'
+_NUMBER_AFTER = re.compile(r"(?<=\S)\s*\(?\s*(?:CO\.?\s*)?(?:(?:REG|N[O0])\.?\s*)*[:\s]*[A-Z]{0,2}\d{5,}\s*-?\s*[A-Z]?\s*\)?"
+                           r"(?:\s*\([A-Z0-9]{1,4}\))?\.?$", re.I)
+
+
+def name_without_number(value: str) -> str:
+    """A seller's name with the company number printed after it cut off, where OCR glued it to the
+    name's last word (``GARDENIA BAKERIES (KL) SDN BHD(139386X)`` -> ``... SDN BHD``); a value that
+    would keep fewer than two letters as given."""
+    out = _NUMBER_AFTER.sub("", value).rstrip()
+    return out if len(re.findall(r"[A-Za-z가-힣]", out)) >= 2 else value
+
+
 # a full stop OCR read for the comma between an address's parts: after a word of three letters or more
 # or a house number, before more of the address ('KENARI 5.BANDAR', 'BESAR.45600', 'CHERAS. 55100');
 # not after an abbreviation ('NO.53', 'JLN.', 'P.T.'), nor between digits ('122.124')

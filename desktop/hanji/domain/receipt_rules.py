@@ -24,7 +24,8 @@ _ENTITY = re.compile(r"\bENTERPRISES?\b|\bTRADING\b|\bCO\b\.?|\bCOMPANY\b|\bHOLD
                      r"\bRESTAURANTS?\b|\bRESTORAN\b|\bHARDWARE\b|\bSTORES?\b|\bSUPERMARKET\b|\bPHARMACY\b|\b(?:CAFE)\b|"
                      # Malay business words: 'business', 'shop', 'company'
                      r"\bPERNIAGAAN\b|\bKEDAI\b|\bSYARIKAT\b")
-_NOT_ENTITY = re.compile(r"FORMERLY|KNOWN AS|LICENSEE|NO\s*[.:]|REG|GST|TEL|FAX|THANK|:|@|WWW|\.COM")
+# 'NO.' also as OCR reads it with a zero ('CO.N0. (458592-T)')
+_NOT_ENTITY = re.compile(r"FORMERLY|KNOWN AS|LICENSEE|N[O0]\s*[.:]|REG|GST|TEL|FAX|THANK|:|@|WWW|\.COM")
 ENTITY_STRONG, ENTITY = 1.0, 0.6
 
 
@@ -46,7 +47,7 @@ def name_length(toks: list[str]) -> int:
     for k, t in enumerate(toks):
         if not t.startswith("("):
             continue
-        j = next((j for j in range(k, len(toks)) if toks[j].endswith(")")), len(toks) - 1)
+        j = next((j for j in range(k, len(toks)) if ")" in toks[j]), len(toks) - 1)  # '(KL)SDN' closes its own
         if _REG_TAIL.search(unicodedata.normalize("NFKC", " ".join(toks[k:j + 1])).upper()):
             n = k
             break
@@ -106,9 +107,16 @@ def is_address_line(text: str) -> bool:
     """A line of an address: address words (JALAN, TAMAN, LOT 12, FLOOR...; glued by OCR or not), a
     postcode, or only the names of a state or the country (SELANGOR DARUL EHSAN), and no contact, legal-name, title or number line (TEL, SDN BHD, COMPANY NO, INVOICE)."""
     t = unicodedata.normalize("NFKC", text).upper()
-    if _CONTACT.search(t) or _ENTITY_STRONG.search(t) or _NOT_ADDRESS.search(t) or is_title(t):
+    if _CONTACT.search(t) or _ENTITY_STRONG.search(t) or _NOT_ADDRESS.search(t) or is_title(t) or is_registration_line(t):
         return False
     return bool(_ADDRESS.search(t) or _ADDRESS_GLUED.search(t) or _REGION_LINE.match(t))
+
+
+def is_registration_line(text: str) -> bool:
+    """A line that is only a company registration number (``(81109-A)``, ``CO NO: 933109-X``): its five
+    digits are no postcode. A bare number of five digits may be one ('47301' ending an address) and is not."""
+    t = "".join(tokens(unicodedata.normalize("NFKC", text).upper()))
+    return is_registration(t) and bool(re.search(r"[(A-Z]|\d{6}", t))
 
 
 def address_block(texts: list[str], seed: list[int], reach: int = 3) -> list[int]:
@@ -122,7 +130,8 @@ def address_block(texts: list[str], seed: list[int], reach: int = 3) -> list[int
         return []
     def other(text: str) -> bool:  # a contact, legal-name, title or number line
         t = unicodedata.normalize("NFKC", text).upper()
-        return bool(_CONTACT.search(t) or _ENTITY_STRONG.search(t) or _NOT_ADDRESS.search(t) or is_title(t))
+        return bool(_CONTACT.search(t) or _ENTITY_STRONG.search(t) or _NOT_ADDRESS.search(t) or is_title(t)
+                    or is_registration_line(t))
 
     lo, hi = min(seed), max(seed)
     out = [i for i in range(lo, hi + 1) if not _SCRAP.match(texts[i]) and not other(texts[i])]
@@ -222,15 +231,29 @@ def starts_legal_name(text: str) -> bool:
     without running on into it ('GEOVENTURE') is a brand or an outlet, not part of the legal name."""
     t = unicodedata.normalize("NFKC", text).upper()
     m = _ENTITY_STRONG.search(t)
-    return bool(m and entity_grade(t) >= ENTITY_STRONG and re.search(r"[A-Z가-힣]{2,}", t[:m.start()])
+    return bool(m and entity_grade(t) >= ENTITY_STRONG and re.search(r"[A-Z가-힣]{2,}", _GENERIC.sub(" ", t[:m.start()]))
                 and not _continued(t))
+
+
+def bare_legal_form(text: str) -> bool:
+    """A line that begins with a legal form, only the company word, '(M)' or business words before it
+    ('SDN BHD', 'CO. (M) SDN BHD', 'RESTAURANT SDN BHD'): the end of a name printed on the line above."""
+    t = unicodedata.normalize("NFKC", text).upper()
+    m = _ENTITY_STRONG.search(t)
+    return bool(m and not re.search(r"[A-Z가-힣]{2,}", _GENERIC.sub(" ", t[:m.start()])))
+
+
+# words before a legal form that name no business by themselves: the company word, '(M)' for Malaysia, the
+# business words of _ENTITY ('CO. (M) SDN BHD' and 'RESTAURANT SDN BHD' go on from the name above them)
+_GENERIC = re.compile(_ENTITY.pattern + r"|\(\s*M(?:ALAYSIA)?\s*\)|\bM\b")
 
 
 def name_runs(regions: list[Region], lines: list[int]) -> list[list[int]]:
     """A name's lines cleaned: lines that cannot be part of a name (:func:`is_name_line`) taken out, the
     rest split into runs of consecutive lines printed in one type width (:func:`wider_print`), each run
     widened to the lines it visibly continues onto ('HOME MASTER HARDWARE &' + 'ELECTRICAL'; 'ENTERPRISE
-    (SETIA' + 'ALAM) SDN BHD'; at most two each way, whatever their size)."""
+    (SETIA' + 'ALAM) SDN BHD'; 'POPULAR BOOK' + 'CO. (M) SDN BHD', a line beginning with its legal form:
+    :func:`bare_legal_form`; at most two each way, whatever their size)."""
     kept = sorted(i for i in set(lines) if is_name_line(regions[i].text))
     runs: list[list[int]] = []
     for i in kept:
@@ -246,7 +269,8 @@ def name_runs(regions: list[Region], lines: list[int]) -> list[list[int]]:
             if nxt < len(regions) and _continues(regions[run[-1]].text) and is_name_line(regions[nxt].text):
                 run.append(nxt)
             prv = run[0] - 1
-            if prv >= 0 and (_continued(regions[run[0]].text) or _continues(regions[prv].text)) \
+            if prv >= 0 and (_continued(regions[run[0]].text) or _continues(regions[prv].text)
+                             or bare_legal_form(regions[run[0]].text)) \
                     and is_name_line(regions[prv].text):
                 run.insert(0, prv)
     out: list[list[int]] = []
@@ -292,7 +316,7 @@ def company_lines(regions: list[Region], top_share: float = 0.25, min_lines: int
 # '14-03-1821:32': the year is 2018, 18)
 YEAR = r"(?:(?:\d{4}|\d{2})(?!\d|:\d)|(?:\d{4}|\d{2})(?=\d{1,2}:\d{2}))"
 _DATE = re.compile(r"\d{4}\s*년\s*\d{1,2}\s*월\s*\d{1,2}\s*일|(?<!\d)\d{1,4}\s*([./\-])\s*\d{1,2}\s*\1\s*" + YEAR + "|"
-                   r"(?<!\d)\d{1,2}\s*[-\s]?(?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[A-Z]*\s*[-\s]?" + YEAR,
+                   r"(?<!\d)\d{1,2}\s*[-\s/.]?(?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[A-Z]*\s*[-\s/.]?" + YEAR,
                    re.I)
 _DATE_LABEL = re.compile(r"DATE|\bDT\b|TARIKH|일\s*자|날\s*짜|거\s*래\s*일|판\s*매\s*일|일\s*시|승\s*인\s*일", re.I)
 # dates that are not the day of the sale: an expiry, a due or validity date, a birth date
@@ -312,7 +336,10 @@ class DateCandidate:
 def date_candidates(regions: list[Region]) -> list[DateCandidate]:
     """Every date printed, graded: labelled 'date' (DATE, 일자, 거래일...) on its line or just left of
     it 1.0; else the first date of the document 0.6; any other 0.3; a date labelled as an expiry, a
-    due or validity date 0."""
+    due or validity date 0. What has a date's shape but is no day of the calendar (a phone number
+    '1300-88-6555', a code '21-41-71') is no candidate."""
+    from hanji.domain.validators import parse_date
+
     boxes = level_boxes([r.points for r in regions])
     out: list[DateCandidate] = []
     for i, reg in enumerate(regions):
@@ -325,6 +352,8 @@ def date_candidates(regions: list[Region]) -> list[DateCandidate]:
             starts.append(pos)
             pos += len(t)
         for m in _DATE.finditer(text):
+            if parse_date(m.group(0), dayfirst=True) is None:
+                continue
             a = max((k for k, s in enumerate(starts) if s <= m.start()), default=0)
             b = max((k for k, s in enumerate(starts) if s < m.end()), default=0) + 1
             label = text[:m.start()]

@@ -146,7 +146,8 @@ def total_candidates(regions: list[Region]) -> list[AmountCandidate]:
     :data:`TABLE_ROW_PENALTY` on a row that holds several amounts (a tax summary's 'total': a plain
     'total' there is no candidate at all). An amount with no label at all that adds up two or more
     amounts printed just before it is a candidate too (:data:`SUM_OF_ABOVE`): receipts that print no
-    'total' still add their items up. A receipt with no such candidate at all and no change given back
+    'total' still add their items up. Where a rounding adjustment follows a total, the rounded amount printed
+    after it is the total (:func:`_after_rounding`). A receipt with no such candidate at all and no change given back
     (none printed, or 0.00) was paid exactly: its amount paid (``CASH``, ``VISA``...) is the candidate
     (:data:`PAID_EXACTLY`). Where the amount paid less the change is printed above the payment, only
     candidates of that value are kept (:func:`_checked_by_payment`)."""
@@ -193,7 +194,70 @@ def total_candidates(regions: list[Region]) -> list[AmountCandidate]:
             out.append(AmountCandidate(i, k, tok, amount_value(tok), g, label))
     if not out and not any(v > 0 for v in change):  # no total printed: what was paid, nothing given back
         out = paid
+    out = _after_rounding(out, seq, regions, boxes)
     return _checked_by_payment(out, seq, regions, paid, change)
+
+
+# a rounding adjustment ('Rounding Adj -0.02', 'ROUNDING ADJUSTMENT RM .01'): a few cents, OCR may lose its
+# leading zero and its sign
+_ROUNDING = re.compile(r"ROUND")
+_CENTS = re.compile(r"^(?:RM)?[-+]?\d?\.\d{2}$")
+ROUNDING_REACH = 8  # lines after the adjustment where the rounded total is looked for
+MAX_ROUNDING = 0.05
+
+
+_TENDERED = re.compile(r"CASH|TUNAI|CARD|VISA|MASTER|PAID|TENDER|CHANGE|BAKI|CREDIT|DEBIT|현\s*금|카\s*드|거스름")
+
+
+def _tendered(regions: list[Region], j: int, k: int) -> bool:
+    """Whether the amount at token ``k`` of region ``j`` is labelled as paid or given back ('CASH' before it
+    on its line, or on the line above when that holds no amount)."""
+    label = _words(tokens(regions[j].text)[:k])
+    if not re.search(r"[A-Za-z가-힣]{2,}", label) and j > 0 and not any(is_amount(t) for t in tokens(regions[j - 1].text)):
+        label = _words(tokens(regions[j - 1].text))
+    return bool(_TENDERED.search(unicodedata.normalize("NFKC", label).upper()))
+
+
+def _after_rounding(cands: list[AmountCandidate], seq: list[tuple[int, int, float]], regions: list[Region],
+                    boxes: list[tuple[float, float, float, float]]) -> list[AmountCandidate]:
+    """A total printed before a rounding adjustment is the amount before rounding; the amount paid is the
+    rounded one printed after it (the total plus or minus the adjustment, within :data:`ROUNDING_REACH`
+    lines), whatever its label says ('Total R', 'Rounding', none) unless it is labelled as paid or given back
+    ('CASH', 'CHANGE'): that amount becomes a candidate of grade
+    :data:`STRONG` and the total before rounding drops to 0. Candidates as given where no such pair is printed."""
+    for i, reg in enumerate(regions):
+        toks = tokens(reg.text)
+        label = _words(toks)
+        if not _ROUNDING.search(unicodedata.normalize("NFKC", label).upper()):
+            continue
+        adj = None  # the adjustment: on the label's line, else the first amount right of it or below it
+        for k, t in enumerate(toks):
+            if _CENTS.match(unicodedata.normalize("NFKC", t).upper()):
+                adj = (i, k, abs(amount_value(t)))
+        if adj is None:
+            nxt = [j for j in range(i + 1, min(len(regions), i + 3))
+                   if (same_row(boxes[i], boxes[j]) or j == i + 1) and tokens(regions[j].text)
+                   and _CENTS.match(unicodedata.normalize("NFKC", tokens(regions[j].text)[-1]).upper())]
+            if nxt:
+                j = nxt[0]
+                adj = (j, len(tokens(regions[j].text)) - 1, abs(amount_value(tokens(regions[j].text)[-1])))
+        if adj is None or not 0 < adj[2] <= MAX_ROUNDING:
+            continue
+        before = [c for c in cands if (c.region, c.token) < adj[:2] and c.grade > 0]
+        for c in before:
+            targets = {round(c.value + adj[2], 2), round(c.value - adj[2], 2)}
+            after = [(j, k, v) for j, k, v in seq if adj[:2] < (j, k) and j <= adj[0] + ROUNDING_REACH
+                     and any(abs(v - x) < 0.005 for x in targets) and not _tendered(regions, j, k)]
+            if not after:
+                continue
+            j, k, v = after[0]
+            same = [x for x in cands if (x.region, x.token) == (j, k)]
+            if same:
+                same[0].grade = max(same[0].grade, STRONG)
+            else:
+                cands.append(AmountCandidate(j, k, tokens(regions[j].text)[k], v, STRONG, "= total + rounding"))
+            c.grade = 0.0
+    return cands
 
 
 def _checked_by_payment(cands: list[AmountCandidate], seq: list[tuple[int, int, float]], regions: list[Region],

@@ -18,7 +18,13 @@ from hanji.domain import KeyValue, Region
 from hanji.domain.fields import MULTI_VALUED, drop_spans, field_spans, fields_dict, keyvalues_from_spans, pick_spans
 from hanji.domain.kv_rank import LINKED_TYPES, link_fields, with_chosen
 from hanji.domain.labels import labelled_fields
-from hanji.domain.receipt_header import address_commas, header_name, legal_form_as_printed, seller_address_line
+from hanji.domain.receipt_header import (
+    address_commas,
+    header_name,
+    legal_form_as_printed,
+    name_without_number,
+    seller_address_line,
+)
 from hanji.domain.receipt_rules import (
     address_block,
     company_lines,
@@ -143,7 +149,7 @@ def extract_regions(regions: list[Region], doc_type: str = "auto", predictor=Non
             if out_type in LINKED_TYPES:  # a Korean amount: '1.000' is 1,000 won, '~400' is -400
                 kv.value = won_amount(kv.value)
         elif kv.key in ("company", "store_name"):  # 'Sdin Bhd' -> 'Sdn Bhd'
-            kv.value = legal_form_as_printed(kv.value)
+            kv.value = legal_form_as_printed(name_without_number(kv.value))
         elif kv.key == "address":  # 'KENARI 5.BANDAR' -> 'KENARI 5,BANDAR'
             kv.value = address_commas(kv.value)
         elif kv.key == "item_quantity":  # '1x' of '1x 800': the quantity, not the 'x' OCR glued to it
@@ -182,12 +188,13 @@ def _choose_graded(key: str, cands: list, tags: list[list[str]], scores: list[li
     if not cands:
         return
     b = tag_names.index("B-" + key)
-    starts = {_global_token(tags, c.region, c.start) for c in cands}
-    own = [s for s in field_spans(regions, tags, scores) if s.key == key and s.start not in starts]
+    covered = {_global_token(tags, c.region, k) for c in cands for k in range(c.start, max(c.end, c.start + 1))}
+    # the tagger's spans that begin inside a candidate are that candidate ('2017' of ':04 Jan 2017')
+    own = [s for s in field_spans(regions, tags, scores) if s.key == key and s.start not in covered]
 
-    def p_of(c) -> float:
+    def p_of(c) -> float:  # the tagger's chance that the value begins at one of the candidate's tokens
         ps = probs[c.region]
-        return ps[c.start][b] if c.start < len(ps) else 0.0
+        return max((ps[k][b] for k in range(c.start, min(max(c.end, c.start + 1), len(ps)))), default=0.0)
 
     best = max(cands, key=lambda c: weight * c.grade + p_of(c))
     if own and max(s.score for s in own) >= weight * best.grade + p_of(best):
@@ -223,8 +230,16 @@ NAME_RULE_WEIGHT = 1.5
 def choose_date(regions: list[Region], tags: list[list[str]], scores: list[list[float]],
                 probs: list[list[list[float]]], tag_names: list[str], weight: float = 1.0) -> None:
     """The date of the sale, from the tagger and the receipt rules together (:func:`_choose_graded`):
-    the candidates are every date printed (:func:`hanji.domain.receipt_rules.date_candidates`). In place."""
-    _choose_graded("date", date_candidates(regions), tags, scores, probs, tag_names, weight, regions)
+    the candidates are every date printed (:func:`hanji.domain.receipt_rules.date_candidates`); one labelled
+    as an expiry, due or validity date scores :data:`DATE_VETO`, below any other. In place."""
+    cands = date_candidates(regions)
+    for c in cands:  # an expiry or due date is not the sale's, even where the tagger is sure of it
+        if c.grade <= 0:
+            c.grade = DATE_VETO
+    _choose_graded("date", cands, tags, scores, probs, tag_names, weight, regions)
+
+
+DATE_VETO = -1.0
 
 
 def choose_name(regions: list[Region], tags: list[list[str]], scores: list[list[float]],
