@@ -323,3 +323,13 @@ def test_a_business_name_keeps_no_speck_before_it_nor_the_next_cells_label_glued
             box(200, 140, '" 유한회사 늘봄인터내셔널')]
     assert values(regs[:2], "business_registration")["trade_name"] == "해오름인터내셔널(주)"
     assert values(regs[2:], "business_registration")["trade_name"] == "유한회사 늘봄인터내셔널"
+
+
+def test_a_phone_number_whose_ten_digits_happen_to_pass_the_business_number_check_is_still_the_phone():
+    from hanji.domain.values import plausible
+
+    assert v.check_business_number("051-627-7903").ok  # one phone in ten does
+    assert plausible("phone", "051-627-7903") and not plausible("phone", _brn("051627790"))
+    regs = [box(20, 60, "사업자등록번호 : 839-01-16173"), box(20, 90, "전화: 051-627-7903")]
+    got = values(regs, spans=[FieldSpan("phone", "051-627-7903", [1], 0.9, 4, 5)])
+    assert got["phone"] == "051-627-7903" and got["business_number"] == "839-01-16173"

@@ -215,7 +215,10 @@ def plausible(field: str, value: str, doc_type: str = "") -> bool:
         return ":" not in value or (m is not None and len(d) == len(v.digits(m.group(0))) and
                                     not value.strip().startswith("-"))
     if field == "phone":
-        return bool(_PHONE.fullmatch(value.strip())) and not v.check_business_number(value).ok
+        # a business number is no phone: printed as one (3-2-5 digits, or ten in a row) with its check digit
+        # right; a phone grouped as phones are ('051-627-7903') is one even when its digits pass that check
+        return bool(_PHONE.fullmatch(value.strip())) and not (v.check_business_number(value).ok and
+                                                               _BRN.fullmatch(value.strip()))
     if field == "approval_number":
         return 4 <= len(d) <= 12 and len(d) == len(re.sub(r"[\s-]", "", value))
     if field == "transaction_number":
