@@ -76,3 +76,24 @@ def test_a_company_number_glued_to_the_name_is_cut_off():
     assert name_without_number("HANJI SDN BHD (I39386 X)") == "HANJI SDN BHD"  # a 1 read as I
     assert name_without_number("PARKING 210") == "PARKING 210"  # a short number is part of a name
     assert name_without_number("(139386-X)") == "(139386-X)"  # nothing would be left
+
+
+def test_a_latin_address_loses_a_label_before_it_and_a_phone_number_after_it():
+    from hanji.domain.receipt_header import latin_address_as_printed
+
+    assert latin_address_as_printed("HQ ADD: LOT 11, BATU 2, JALAN KAPAR 41400 KLANG") == "LOT 11, BATU 2, JALAN KAPAR 41400 KLANG"
+    assert latin_address_as_printed("19A,JALAN MERANTI 2A,44300 03-60570314") == "19A,JALAN MERANTI 2A,44300"
+    assert latin_address_as_printed("Address: 12 Jalan Besar.45600 Batang") == "12 Jalan Besar,45600 Batang"
+    assert latin_address_as_printed("NO 5, JALAN 3/4, 56000 KL") == "NO 5, JALAN 3/4, 56000 KL"  # no phone: as given
+
+
+def test_the_name_lines_above_the_address_name_the_seller_when_nothing_else_does():
+    regions = lines_at(["Hanji Fresh", "No.145G, Jalan Rimbunan Raya 1,", "52100 Kuala Lumpur", "Tel:(603) 6243 5520"])
+    probs = probs_for(NAMES, regions, {})
+    tags = tags_from(NAMES, probs)
+    choose_name(regions, tags, [[max(p) for p in rows] for rows in probs], probs, NAMES, "company")
+    assert tags[0] == ["B-company", "I-company"] and all(t == "O" for tg in tags[1:] for t in tg)
+    # a notice printed in the head is no name
+    from hanji.domain.receipt_rules import is_name_line
+
+    assert not is_name_line("GOODS SOLD ARE NOT RETURNABLE") and not is_name_line("Your order number is")

@@ -294,3 +294,12 @@ def test_an_expiry_date_loses_to_the_sales_date_even_where_the_tagger_prefers_it
     choose_date(regions[2:], tags, [[max(p) for p in rows] for rows in probs], probs, names)
     assert tags == [["B-date", "I-date", "I-date", "O"]]
 
+
+def test_an_sroie_total_keeps_rm_printed_glued_to_it():
+    from hanji.domain.fields import clean_value
+
+    assert clean_value("total", "TOTAL:RM9.00", "sroie") == "RM9.00"
+    assert clean_value("total", "RM 9.00", "sroie") == "9.00"  # printed apart: the amount only
+    assert clean_value("total", "Total:S8.60", "sroie") == "$8.60"
+    assert clean_value("total", "45.35", "sroie") == "45.35"
+

@@ -95,6 +95,19 @@ _ADDRESS_STOP = re.compile(r"(?<![A-Za-z.\d])(?!(?:NO|JLN|TMN|LOT|BLK|KG|BT|ST|J
                            r"(?:([A-Za-z]{3,})\.(?=\s*[A-Za-z0-9])|(\d+[A-Za-z]?)\.(?=\s*[A-Za-z]{2}))", re.I)
 
 
+# a label printed before an address ('HQ ADD:', 'ADDRESS :', 'ALAMAT:') and a phone number OCR put on its
+# last line ('..., 44300 03-60570314')
+_ADDRESS_LABEL = re.compile(r"^\s*(?:HQ\s*|SHOP\s*|OFFICE\s*)?(?:ADD(?:RESS)?|ALAMAT)\s*[:.：]\s*", re.I)
+_PHONE_END = re.compile(r"(?<=\S)\s+\(?0\d{1,2}\)?[-\s]?\d{3,4}[-\s]?\d{4}\.?$")
+
+
+def latin_address_as_printed(value: str) -> str:
+    """A Latin address without a label printed before it and a phone number after it, its full stops
+    read for commas written as commas (:func:`address_commas`)."""
+    out = _PHONE_END.sub("", _ADDRESS_LABEL.sub("", value))
+    return address_commas(out if re.search(r"[A-Za-z가-힣]{2,}", out) else value)
+
+
 def address_commas(value: str) -> str:
     """A Latin address with the full stops OCR read for its commas written as commas (:data:`_ADDRESS_STOP`);
     a value with Hangul as given."""

@@ -84,7 +84,9 @@ def entity_grade(text: str) -> float:
 _TITLE = re.compile(r"^\W*(?:SIMPLIFIED\s*|FULL\s*|OFFICIAL\s*)?(?:TAX\s*)?(?:INVOICE|RECEIPT|CASH\s*(?:BILL|SALES?)|"
                     r"BILL|RESIT|CREDIT\s+NOTE|QUOTATION|DELIVERY\s+ORDER)\b|^\W*(?:영\s*수\s*증|계\s*산\s*서)")
 # lines that are no part of a business name: greetings, contact details and numbers, addresses
-_GREETING = re.compile(r"WELCOME|THANK|SELAMAT|COME AGAIN|HAVE A NICE|감\s*사\s*합|환\s*영|어\s*서\s*오")
+_GREETING = re.compile(r"WELCOME|THANK|SELAMAT|COME AGAIN|HAVE A NICE|감\s*사\s*합|환\s*영|어\s*서\s*오|"
+                       # notices and prompts printed in a receipt's head
+                       r"GOODS\s*SOLD|RETURNABLE|REFUNDABLE|ORDER\s*(?:NUMBER|NO\b)|교\s*환|환\s*불")
 _CONTACT = re.compile(r"\b(?:TEL|FAX|PHONE|TELEPHONE|H/?P|E-?MAIL|WEBSITE|GST|SST|ROC|REG|REGISTRATION|BR\s*NO)\b|"
                       r"WWW\.|\.COM\b|전\s*화|사\s*업\s*자|등\s*록\s*번\s*호")
 _ADDRESS = re.compile(r"\b(?:JALAN|JLN|JL|LORONG|TAMAN|TMN|KAWASAN|PERSIARAN|FLOOR|FLR|ROAD|STREET|AVENUE)\b|"

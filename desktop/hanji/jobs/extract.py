@@ -19,8 +19,8 @@ from hanji.domain.fields import MULTI_VALUED, drop_spans, field_spans, fields_di
 from hanji.domain.kv_rank import LINKED_TYPES, link_fields, with_chosen
 from hanji.domain.labels import labelled_fields
 from hanji.domain.receipt_header import (
-    address_commas,
     header_name,
+    latin_address_as_printed,
     legal_form_as_printed,
     name_without_number,
     seller_address_line,
@@ -151,7 +151,7 @@ def extract_regions(regions: list[Region], doc_type: str = "auto", predictor=Non
         elif kv.key in ("company", "store_name"):  # 'Sdin Bhd' -> 'Sdn Bhd'
             kv.value = legal_form_as_printed(name_without_number(kv.value))
         elif kv.key == "address":  # 'KENARI 5.BANDAR' -> 'KENARI 5,BANDAR'
-            kv.value = address_commas(kv.value)
+            kv.value = latin_address_as_printed(kv.value)
         elif kv.key == "item_quantity":  # '1x' of '1x 800': the quantity, not the 'x' OCR glued to it
             kv.value = re.sub(r"(?<=\d)\s*[xX×*]$", "", kv.value)
     corrections = correct_keyvalues(kvs, vocab) if vocab else []
@@ -253,7 +253,7 @@ def choose_name(regions: list[Region], tags: list[list[str]], scores: list[list[
     no part of it). A candidate right under a name line printed double width, with no legal form, is a
     tagline and no candidate (:func:`hanji.domain.receipt_rules.under_wider_name`). Where the head prints the seller's
     address (:func:`hanji.domain.receipt_header.seller_address_line`) only candidates that start above
-    it are kept, and where all start below it the name lines right above it are the one candidate
+    it are kept, and where all start below it (or there is none) the name lines right above it are the one candidate
     (:func:`hanji.domain.receipt_header.header_name`). Each
     scores the tagger's mean probability of ``key`` over its tokens plus ``weight`` times the best
     legal-form grade of its lines; the best becomes the one span of ``key``. In place."""
@@ -272,9 +272,9 @@ def choose_name(regions: list[Region], tags: list[list[str]], scores: list[list[
             cands += [c for c in name_runs(regions, [r]) if c not in cands]
     # a tagline under a name printed double width ('BISTRO & CAFE' under 'THREE STOOGES') is no name
     cands = [c for c in cands if not under_wider_name(regions, c)] or cands
-    address = seller_address_line([r.text for r in regions]) if cands else None
+    address = seller_address_line([r.text for r in regions])
     if address is not None:  # the seller is named above its address; a business named below it is another
-        above = [c for c in cands if c[0] < address]
+        above = [c for c in cands if c[0] < address]  # (and where nothing else names one, the lines above it do)
         head = header_name(regions, address)
         cands = above or ([head] if head else cands)
     for tg in tags:  # the tagger's spans are candidates now; a span on no name line at all ('1950') goes
