@@ -333,3 +333,16 @@ def test_a_phone_number_whose_ten_digits_happen_to_pass_the_business_number_chec
     regs = [box(20, 60, "사업자등록번호 : 839-01-16173"), box(20, 90, "전화: 051-627-7903")]
     got = values(regs, spans=[FieldSpan("phone", "051-627-7903", [1], 0.9, 4, 5)])
     assert got["phone"] == "051-627-7903" and got["business_number"] == "839-01-16173"
+
+
+def test_a_short_label_misread_as_a_region_by_itself_is_a_label_not_the_value_beside_another():
+    from hanji.domain.labels import find_labels
+
+    # two columns, values under their labels; OCR read the right column's '업 태' as one word, '업대'
+    assert [h.field for h in find_labels(["상호", "업대"], "business_registration", starts={0, 1})] == \
+        ["trade_name", "business_type"]
+    assert [h.field for h in find_labels(["상호", "업대", "별빛"], "business_registration", starts={0, 1})] == \
+        ["trade_name"]  # a look-alike inside a region is no label
+    regs = [box(60, 130, "상호"), box(420, 130, "업대"), box(70, 156, "별빛농산"), box(430, 156, "출판업")]
+    got = values(regs, "business_registration")
+    assert got["trade_name"] == "별빛농산" and got["business_type"] == "출판업"

@@ -279,8 +279,10 @@ def find_labels(toks: list[str], doc_type: str, extra: dict[str, list[str]] | No
                             any(":" in t and not compact(t) for t in toks[i + 1:i + 2])):
             for j, a in reversed(ends):  # a label OCR misread ('받급일자', '태표차', '할계')
                 spaced = j - s >= 2 and all(len(compact(toks[x])) == 1 for x in range(s, j))
-                if len(a) < 3 and i != 0 and not (spaced and (s in starts or i in starts)):
-                    continue  # a short one only at a line's start, or letter-spaced at a region's ('업 때')
+                alone = j == s + 1 and (s in starts or i in starts) and (j in starts or j == n)
+                if len(a) < 3 and i != 0 and not ((spaced or alone) and (s in starts or i in starts)):
+                    continue  # a short one only at a line's start, letter-spaced at a region's ('업 때'), or a
+                    # region by itself ('업대': the next column's 업 태 read as one word)
                 near = _near_label(a, sp, doc_type, extra)
                 if near is not None and (i == 0 or s in starts or i in starts or
                                          j < n and ":" in toks[j] or toks[j - 1].endswith(":")):
