@@ -97,3 +97,16 @@ def test_the_name_lines_above_the_address_name_the_seller_when_nothing_else_does
     from hanji.domain.receipt_rules import is_name_line
 
     assert not is_name_line("GOODS SOLD ARE NOT RETURNABLE") and not is_name_line("Your order number is")
+
+
+def test_zeros_read_for_o_in_a_name_and_s_b_read_as_digits():
+    from hanji.domain.receipt_header import name_letters
+
+    assert name_letters("YONG S00N FATT S/B") == "YONG SOON FATT S/B"
+    assert name_letters("KMF F00DICIOUS SDN BHD") == "KMF FOODICIOUS SDN BHD"
+    assert name_letters("99 SPEED MART") == "99 SPEED MART" and name_letters("ROTI 100") == "ROTI 100"
+    assert name_letters("OLIVE9 PHARMACY") == "OLIVE9 PHARMACY"  # another digit: left alone
+    assert name_letters("한빛0상사") == "한빛0상사"
+    assert legal_form_as_printed("99 SPEED MART 5/8") == "99 SPEED MART S/B"
+    assert legal_form_as_printed("HANJI TRADING S/8") == "HANJI TRADING S/B"
+    assert legal_form_as_printed("ABC S/B.") == "ABC S/B."

@@ -136,3 +136,9 @@ def test_the_total_after_a_rounding_adjustment_is_the_amount_paid():
             reg(250, 40, 310, "RM0.02"), reg(10, 70, 200, "CASH"), reg(250, 100, 310, "RM1.40")]
     got = {c.text: c.grade for c in total_candidates(cash)}
     assert got["RM1.38"] == pytest.approx(0.8) and got.get("RM1.40", 0.0) < 0.8
+
+
+@pytest.mark.parametrize("label, grade", [("Net Amt :", 1.0), ("Totel Ant Payable:", 1.0), ("TATAL", 0.8),
+                                          ("Tatal Ant Ind GST @ 6%:", 0.0)])
+def test_total_labels_read_through_a_letter_ocr_misread(label, grade):
+    assert total_grade(label) == pytest.approx(grade)

@@ -54,11 +54,27 @@ def header_name(regions: list[Region], address: int) -> list[int]:
 _LEGAL_END = re.compile(r"(?<!&\s)(?<![A-Za-z&])([A-Za-z0-9]{2,4})(\.?\s*)([A-Za-z0-9]{3})(\.?)\s*$")
 
 
+_SB_END = re.compile(r"(?<=\s)[S5]\s*/\s*[B8]\.?$")  # 'S/B' (Sendirian Berhad) read '5/8', 'S/8'
+_ZERO_IN_WORD = re.compile(r"(?<=[A-Za-z])0+(?=[A-Za-z])|(?<=[A-Za-z]{2})0+(?=\s|$)|(?<=\s)0+(?=[A-Za-z]{2})|^0+(?=[A-Za-z]{2})")
+
+
+def name_letters(value: str) -> str:
+    """A Latin business name with the zeros OCR read for the letter O inside its words written as O
+    (``YONG S00N FATT`` -> ``YONG SOON FATT``, ``F00DICIOUS``), a word of digits left as it is (``99 SPEED
+    MART``); a value with Hangul as given."""
+    if re.search(r"[가-힣]", value):
+        return value
+    return " ".join(w if re.search(r"\d", re.sub("0", "", w)) else _ZERO_IN_WORD.sub(lambda m: "O" * len(m.group(0)), w)
+                    for w in value.split(" "))
+
+
 def legal_form_as_printed(value: str) -> str:
     """``value`` with a legal form at its end that OCR misread by one letter written as printed:
     ``Timeless Kitchenette Sdin Bhd`` -> ``... Sdn Bhd``, ``MRD.I.Y(M) SON BHD`` -> ``... SDN BHD``,
-    ``Sdn Bnd`` -> ``Sdn Bhd``. Both words must be within one edit of ``SDN`` and ``BHD`` and one of
+    ``Sdn Bnd`` -> ``Sdn Bhd``, ``99 SPEED MART 5/8`` -> ``... S/B``. Both words must be within one edit of ``SDN`` and ``BHD`` and one of
     them exact, so that a name ending in other words (``RESTAURANT SIN DU``) is left as it is."""
+    if _SB_END.search(value) and not value.rstrip(".").endswith("S/B"):
+        return _SB_END.sub("S/B", value)
     m = _LEGAL_END.search(value)
     if not m:
         return value

@@ -39,11 +39,14 @@ _NOT_TOTAL = re.compile(
 _NEVER = re.compile(r"SUB\s*-?\s*TOTAL|EXCL|BEFORE|GST|TAX|\bVAT|CHANGE|SAVING|DISC|소\s*계|부\s*가|세\s*액|과\s*세|"
                     r"공\s*급\s*가|거스름|할\s*인")
 _STRONG = re.compile(
-    r"GRAND\s*TOTAL|TOTAL\s*(?:AMT\s*|AMOUNT\s*)?ROUNDED|ROUNDED\s*TOTAL|NETT?\s*TOTAL|NETT?\s*AMOUNT|"
+    r"GRAND\s*TOTAL|TOTAL\s*(?:AMT\s*|AMOUNT\s*)?ROUNDED|ROUNDED\s*TOTAL|NETT?\s*TOTAL|NETT?\s*(?:AMOUNT|AMT)\b|"
     r"(?:TOTAL|AMOUNT|AMT|BALANCE)\s*(?:DUE|PAYABLE)|"
     r"총\s*합\s*계|합\s*계\s*금\s*액|결\s*제\s*(?:대\s*상\s*)?금\s*액|받\s*을\s*금\s*액|청\s*구\s*금\s*액|총\s*구\s*매\s*액|"
     r"총\s*금\s*액|총\s*액")
 _TOTAL = re.compile(r"TOTAL|합\s*계|\bAMOUNT\s*:?$")
+# 'TOTAL' and 'AMT' as OCR misreads them by a letter ('TOTEL', 'TATAL', 'T0TAL'; 'ANT')
+_TOTAL_MISREAD = re.compile(r"\bT[O0A]T[AE]L\b")
+_AMT_MISREAD = re.compile(r"\bANT\b")
 _TOTAL_WITH = re.compile(r"TOTAL\s*(?:AMOUNT|AMT|SALES|PRICE|PAYABLE)|INCL")
 # currency words printed before an amount are not its label
 _CURRENCY = re.compile(r"^(?:RM|MYR|\$|USD|SGD|KRW|₩|원|\(RM\)|\(MYR\)|:)$", re.I)
@@ -93,6 +96,7 @@ def total_grade(label: str) -> float:
     t = unicodedata.normalize("NFKC", label).upper().strip()
     if not t:
         return 0.0
+    t = _TOTAL_MISREAD.sub("TOTAL", _AMT_MISREAD.sub("AMT", t))
     stripped = _INCL.sub(" ", t)
     strong = bool(_STRONG.search(t))
     if _NOT_TOTAL.search(stripped) and not (strong and not _NEVER.search(stripped)):

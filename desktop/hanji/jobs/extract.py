@@ -22,6 +22,7 @@ from hanji.domain.receipt_header import (
     header_name,
     latin_address_as_printed,
     legal_form_as_printed,
+    name_letters,
     name_without_number,
     seller_address_line,
 )
@@ -149,7 +150,7 @@ def extract_regions(regions: list[Region], doc_type: str = "auto", predictor=Non
             if out_type in LINKED_TYPES:  # a Korean amount: '1.000' is 1,000 won, '~400' is -400
                 kv.value = won_amount(kv.value)
         elif kv.key in ("company", "store_name"):  # 'Sdin Bhd' -> 'Sdn Bhd'
-            kv.value = legal_form_as_printed(name_without_number(kv.value))
+            kv.value = legal_form_as_printed(name_letters(name_without_number(kv.value)))
         elif kv.key == "address":  # 'KENARI 5.BANDAR' -> 'KENARI 5,BANDAR'
             kv.value = latin_address_as_printed(kv.value)
         elif kv.key == "item_quantity":  # '1x' of '1x 800': the quantity, not the 'x' OCR glued to it
