@@ -52,6 +52,7 @@ def test_a_masked_card_number_whose_asterisks_ocr_merged_or_dropped_is_printed_a
     assert cut_value("card_number", "9476-82******.5325") == "9476-82**-****-5325"
     assert cut_value("card_number", "9222-75**-****-4222") == "9222-75**-****-4222"  # as printed
     assert cut_value("card_number", "4111 1111 1111 1111") == "4111 1111 1111 1111"
+    assert cut_value("card_number", "3760-45**-****-***") == "3760-45**-****-***"  # a masked AMEX, 15 as printed
 
 
 def test_a_tax_mark_column_is_no_part_of_an_item_and_a_letter_spaced_heading_is_found():

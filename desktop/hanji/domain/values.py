@@ -76,7 +76,9 @@ def _regroup_card(number: str) -> str:
     printed as Korean slips mask it (``9920-79**-****-4972``, ``5775-96**-****-****``); others as read."""
     chars = re.sub(r"[^\d*]", "", number)
     masked = re.fullmatch(r"(\d{6})(\*{3,9})(\d{4}|\*{2,6})", chars)
-    if masked and len(chars) != 16:  # a masked run whose asterisks OCR merged or split ('9920-79*****-4972')
+    printed = re.findall(r"[\d*]+", number)
+    whole = len(printed) == 4 and all(len(g) == 4 for g in printed[:3])  # 4-4-4-3 is a masked AMEX as printed
+    if masked and len(chars) != 16 and not whole:  # asterisks OCR merged or split ('9920-79*****-4972')
         sep = "-" if "-" in number or " " not in number.strip() else " "
         last = masked.group(3) if masked.group(3)[0] != "*" else "****"
         return sep.join((chars[:4], chars[4:6] + "**", "****", last))
