@@ -347,3 +347,11 @@ def test_a_short_label_misread_as_a_region_by_itself_is_a_label_not_the_value_be
     regs = [box(60, 130, "상호"), box(420, 130, "업대"), box(70, 156, "별빛농산"), box(430, 156, "출판업")]
     got = values(regs, "business_registration")
     assert got["trade_name"] == "별빛농산" and got["business_type"] == "출판업"
+
+
+def test_the_top_line_of_words_is_the_store_name_when_nothing_better_names_it():
+    regs = [box(120, 20, "스마일 문구 중계점", h=28), box(20, 70, "대 표 자 : 김라윤"), box(20, 100, "전화 : 031-5860-6616")]
+    assert values(regs)["store_name"] == "스마일 문구 중계점"
+    # a label's name ranks above it
+    regs = [box(120, 20, "[ 영 수 증 ]", h=28), box(20, 60, "[가맹점정보]"), box(20, 90, "가맹점명 : 꽃피는 베이커리")]
+    assert values(regs)["store_name"] == "꽃피는 베이커리"
