@@ -47,9 +47,9 @@ def _card_words(row: Row) -> list[list]:
 def pattern_candidates(rows: list[Row], doc_type: str, regions: list[Region]) -> list[Candidate]:
     out: list[Candidate] = []
     n = len(rows)
-    # the first of the top three rows that holds words, not only numbers or marks
-    first_words = next((ri for ri, row in enumerate(rows[:3]) if re.search(r"[가-힣A-Za-z]{2}", _text(row.toks))
-                        and len(re.findall(r"\d", _text(row.toks))) <= 2), -1)
+    # the top row, when it holds words (not only numbers or marks) and there are more rows under it
+    first_words = 0 if len(rows) >= 3 and re.search(r"[가-힣A-Za-z]{2}", _text(rows[0].toks)) and \
+        len(re.findall(r"\d", _text(rows[0].toks))) <= 2 else -1
     for ri, row in enumerate(rows):
         text = _text(row.toks)
         refs = [t.ref for t in row.toks]
@@ -87,8 +87,8 @@ def pattern_candidates(rows: list[Row], doc_type: str, regions: list[Region]) ->
                                      0.6, "pattern"))
             out += _card_groups(row)
         elif doc_type == "receipt":
-            if ri == first_words and not row.hits:  # the top line of words, no label: the store's name, as a
-                # last resort (the tagger's or a label's name ranks above it)
+            if ri == first_words and not row.hits:  # the top line, words and no label: the store's name, as a
+                # last resort (the tagger's or a label's name ranks above it; none over a tagged value)
                 out.append(Candidate("store_name", text.strip(), refs, 0.4, "pattern"))
             for fld in ("business_number", "phone"):
                 fv = cut_value(fld, text)

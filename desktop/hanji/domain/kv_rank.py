@@ -161,6 +161,8 @@ def choose_fields(regions: list[Region], doc_type: str, spans: list[FieldSpan] |
     cands += _tagger_candidates(spans or [], regions, rows, doc_type)
     if fields is not None:
         cands = [c for c in cands if c.field in fields]
+    tagged = {r for c in cands if c.source == "tagger" and c.field != "store_name" for r in c.refs}
+    cands = [c for c in cands if not (c.field == "store_name" and c.source == "pattern" and set(c.refs) & tagged)]
     for c in cands:
         if c.field in NAME_FIELDS:  # a speck OCR read as a quote or a point beside a name ("' 박슬기") is none of it
             c.value = _NAME_EDGE.sub("", c.value) or c.value
