@@ -8,6 +8,17 @@ child process each, so that their peak memory is their own.
 
     .venv/bin/python benchmarks/scale.py                      # 10k and 100k (the 100k build takes minutes)
     .venv/bin/python benchmarks/scale.py --sizes 2000,20000   # quicker, same figures
+    .venv/bin/python benchmarks/scale.py --jobs               # also the window and the jobs, below
+
+``--jobs`` adds the rest of issue 20's table at the same two sizes, each with its target and growth:
+the window's next document, region edit, status change and first search, ``hanji search``, ``hanji
+duplicates`` (``fingerprints``: its first run, every image hashed and kept; ``duplicates``: the run
+after), ``hanji next``, ``stats``, ``check``, and the PPOCRLabel export and Hanji JSONL import as
+commands. They are ``benchmarks/scale_jobs.py``'s (this tree's code only, ``--before ''``) on its own
+projects of the two sizes (page-like images, one page in a hundred a near copy; cached under
+``--cache``/jobs): this script's projects have near-uniform 32 × 32 images, nearly every one a near
+copy of hundreds of others, which makes ``hanji duplicates`` verify a pair for almost every page
+instead of timing a realistic project. ``next`` and ``duplicates`` must grow at most n log n.
 """
 
 from __future__ import annotations
@@ -15,6 +26,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import math
 import os
 import random
 import resource
@@ -241,6 +253,32 @@ FIGURES = [  # name, unit, target at the large size (None: none), lower is bette
     ("export_regions_per_s", "regions/s", 30_000, False),
     ("export_peak_mb", "MB", 500, True),
 ]
+# --jobs: benchmarks/scale_jobs.py's operations (its name, this table's name, unit, target, lower is better)
+JOB_FIGURES = [
+    ("window_next", "window_next_document", "ms", 50, True),
+    ("window_edit", "window_region_edit", "ms", 20, True),
+    ("window_status", "window_status_change", "ms", 50, True),
+    ("window_search", "window_first_search", "ms", 100, True),
+    ("search_cli", "cli_hanji_search", "ms", None, True),
+    ("fingerprints", "cli_duplicates_first_run", "s", 60, True),
+    ("duplicates", "cli_duplicates", "s", 60, True),
+    ("next", "cli_next", "s", 60, True),
+    ("stats", "cli_stats", "s", 30, True),
+    ("check", "cli_check", "s", 30, True),
+    ("export", "cli_export_ppocrlabel_regions_per_s", "regions/s", 30_000, False),
+    ("import", "cli_import_hanji_regions_per_s", "regions/s", 30_000, False),
+]
+NLOGN = ("fingerprints", "duplicates", "next")  # must grow at most n log n
+
+
+def jobs(docs: int, cache: Path) -> dict[str, dict]:
+    """``benchmarks/scale_jobs.py``'s figures (this tree's code) on its project of ``docs`` documents."""
+    out = cache / f"jobs-{docs}.json"
+    cmd = [sys.executable, str(ROOT / "benchmarks" / "scale_jobs.py"), "--docs", str(docs), "--before", "",
+           "--cache", str(cache / "jobs"), "--json", str(out)]
+    print(f"# {' '.join(cmd[1:])}", flush=True)
+    subprocess.run(cmd, check=True)
+    return {k: v["after"] for k, v in json.loads(out.read_text())["results"].items()}
 
 
 def measure(path: Path, work: Path, transfer: bool, only_transfer: bool = False) -> dict[str, float]:
@@ -260,6 +298,8 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "hanji-scale")
     ap.add_argument("--no-transfer", action="store_true", help="skip the import and export figures")
     ap.add_argument("--transfer-only", action="store_true", help="only the import and export figures")
+    ap.add_argument("--jobs", action="store_true",
+                    help="also the window and the commands (benchmarks/scale_jobs.py at the same two sizes)")
     args = ap.parse_args()
     small, large = (int(x) for x in args.sizes.split(","))
     args.cache.mkdir(parents=True, exist_ok=True)
@@ -274,6 +314,20 @@ def main() -> None:
         ok = "" if target is None else (" ok" if (b[name] <= target if lower else b[name] >= target) else " MISSED")
         aim = "" if target is None else f"; target {'<=' if lower else '>='} {target:,}{ok}"
         print(f"{name} {a[name]:,.1f} {unit} ({large:,}: {b[name]:,.1f} {unit}, growth {growth:.2f}x{aim})")
+    if args.jobs:
+        ja, jb = jobs(small, args.cache), jobs(large, args.cache)
+        bound = (large * math.log(large)) / (small * math.log(small))  # n log n growth allowed
+        for op, name, unit, target, lower in JOB_FIGURES:
+            if op not in ja or op not in jb:
+                continue
+            x, y = ja[op]["value"], jb[op]["value"]
+            growth = y / x if x else float("nan")
+            ok = "" if target is None else (" ok" if (y <= target if lower else y >= target) else " MISSED")
+            aim = "" if target is None else f"; target {'<=' if lower else '>='} {target:,}{ok}"
+            if op in NLOGN:
+                aim += f"; growth <= {bound:.1f}x" + (" ok" if growth <= bound else " MISSED")
+            print(f"{name} {x:,.1f} {unit} ({large:,}: {y:,.1f} {unit}, growth {growth:.2f}x{aim}; "
+                  f"CPU {ja[op]['cpu_s']:.1f} -> {jb[op]['cpu_s']:.1f} s, peak {jb[op]['rss_mb']:.0f} MB)")
     print("# load average at the end (1, 5, 15 min): " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
 
 
