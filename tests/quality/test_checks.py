@@ -135,3 +135,20 @@ def test_finding_json_shape():
     (f,) = found([reg(0, 0, 50, 20, "", rid=5)], ["empty_text"])
     assert f.as_dict() == {"check": "empty_text", "document": "문서.png", "doc_id": 1, "region_id": 5,
                            "message": f.message}
+
+
+def test_check_json_line_is_json_dumps_of_the_finding():
+    """``hanji check --json`` writes each finding without a dictionary (millions of findings at 100,000
+    documents): the same bytes ``json.dumps(as_dict(), ensure_ascii=False)`` writes, whatever the names hold."""
+    import json
+
+    from hanji.cli.quality import _finding_line
+    from hanji.quality.findings import Finding
+
+    odd = ['영수증 "1".png', "tab\there\\back", "line\nbreak\u2028", "\x00ctl\x1f", "é😀", ""]
+    for name in odd:
+        for rid in (None, 0, 123456789):
+            for message in odd:
+                f = Finding("charset", 42, name, message, rid, "warning")
+                assert _finding_line(f) == json.dumps(f.as_dict(), ensure_ascii=False) + "\n"
+                assert json.loads(_finding_line(f)) == f.as_dict()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from hanji.domain.text import nfc
 from hanji.quality.checks.base import Check
 from hanji.quality.columns import RegionPage
+from hanji.quality.findings import Finding
 
 # regions a person has not touched are not held to the same standard
 UNCHECKED_STATUSES = ("machine", "difficult")
@@ -42,14 +43,19 @@ class OutsideCharset(Check):
         if not outside:
             return
         shown = {c: f"{c!r} (U+{ord(c):04X})" for c in outside}
-        statuses = page.statuses
-        for k in [k for k, text in enumerate(page.texts) if not outside.isdisjoint(text)]:
+        statuses, texts, ids = page.statuses, page.texts, page.ids
+        docs, doc_of = page.documents, page.doc.tolist()
+        # the findings made here as flag_region makes them (a page of 100,000 documents can hold millions)
+        findings, name, level, region_name = self.findings, self.name, self.level, page.region_name
+        for k in [k for k, text in enumerate(texts) if not outside.isdisjoint(text)]:
             if statuses[k] == "difficult":
                 continue
-            bad = sorted(outside.intersection(page.texts[k]))
+            bad = sorted(outside.intersection(texts[k]))
             chars = ", ".join([shown[c] for c in bad[:8]]) + (" …" if len(bad) > 8 else "")
-            self.flag_region(page, k, f"{page.region_name(k)} has characters outside the recognizer's charset: "
-                                      f"{chars}")
+            doc = docs[doc_of[k]]
+            findings.append(Finding(name, doc.id if doc.id is not None else -1, doc.name,
+                                    f"{region_name(k)} has characters outside the recognizer's charset: {chars}",
+                                    ids[k], level))
 
 
 class ForbiddenWords(Check):
