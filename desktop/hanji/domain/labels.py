@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from hanji.domain.text import edit_distance
+
 # doc type -> field -> [(spelling, grade)]; spellings are compared without spaces, brackets or colons,
 # case ignored. The field names are hanji.domain.schemas.DOC_TYPES'.
 LABELS: dict[str, dict[str, list[tuple[str, float]]]] = {
@@ -305,17 +307,6 @@ def labelled_fields(texts: list[str], doc_type: str) -> int:
     return len({h.field for t in texts for h in find_labels(tokens(t), doc_type) if h.field})
 
 
-def _edits(a: str, b: str) -> int:
-    """Levenshtein distance."""
-    prev = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        cur = [i]
-        for j, y in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y)))
-        prev = cur
-    return prev[-1]
-
-
 def label_like(token: str, doc_type: str, extra: dict[str, list[str]] | None = None, short: bool = False) -> bool:
     """Whether ``token`` is a printed label (of any field, or a stop label) as OCR may misread it: a
     spelling, a Hangul look-alike of one of 3 syllables or more (:func:`_near_label`: '소계지' for 소재지),
@@ -330,7 +321,7 @@ def label_like(token: str, doc_type: str, extra: dict[str, list[str]] | None = N
         return True
     if re.fullmatch(r"[A-Z]+", c):
         words = {w for k in sp for w in re.findall(r"[A-Z]{3,}", k)}
-        return len(c) >= 4 and any(_edits(c, w) <= (1 if max(len(w), len(c)) <= 4 else 2)
+        return len(c) >= 4 and any(edit_distance(c, w) <= (1 if max(len(w), len(c)) <= 4 else 2)
                                    for w in words if abs(len(w) - len(c)) <= 2)
     return len(c) >= (2 if short else 3) and _near_label(c, sp, doc_type, extra) is not None
 
