@@ -152,8 +152,8 @@ def local_angles(regions: list[Region], angle: float) -> list[float]:
                  geometry.median_angle([(a, w) for _, a, w in votes[-third:]]))
     if spread < PERSPECTIVE_SPREAD and abs(angle) < PERSPECTIVE_SPREAD:
         return [angle] * len(regions)
-    hs = sorted(geometry.bbox(geometry.unrotate(r.points, angle))[3] - geometry.bbox(geometry.unrotate(r.points, angle))[1]
-                for r in regions if len(r.points) >= 2)
+    boxes = [geometry.bbox(geometry.unrotate(r.points, angle)) for r in regions if len(r.points) >= 2]
+    hs = sorted(b[3] - b[1] for b in boxes)
     h = max(1.0, hs[len(hs) // 2]) if hs else 1.0
     ys = [_level_y(r.points, angle) if r.points else 0.0 for r in regions]
     centres = [(sum(p[0] for p in r.points) / max(1, len(r.points)), sum(p[1] for p in r.points) / max(1, len(r.points)))

@@ -39,8 +39,12 @@ from hanji.domain.values import (
 # fields whose value has a fixed shape: a tagged value that fails it is no value (a barcode's 20 digits are no
 # approval number, a phone number no time); other failing tagged values stay as proposals (a name OCR garbled)
 STRICT = {"approval_number", "time", "phone", "installment", "expiry"}
-SHARED = {"date": ("time",), "time": ("date",)}
-_NAME_EDGE = re.compile(r"^[\s'\"`‘’“”.,:;·_\-]+|[\s'\"`‘’“”.,:;·_\-]+$")  # fields that may share a token ('2024-05-03 13:22' glued)
+SHARED = {"date": ("time",), "time": ("date",)}  # fields that may share a token ('2024-05-03 13:22' glued)
+# specks OCR reads as quotes or points beside a name ("' 박슬기"): none of it, at either end (a business's
+# name: at its start, :func:`_name_as_printed`)
+_SPECKS = r"[\s'\"`‘’“”.,:;·_\-]+"
+_NAME_EDGE = re.compile(f"^{_SPECKS}|{_SPECKS}$")
+_NAME_START = re.compile(f"^{_SPECKS}")
 TAGGER_WEIGHT = 0.9  # a tagger span scores its mean probability times this; a label scores its grade + 0.5 x geometry
 # fields that are a whole line or cell: a tagger span inside one is widened to it
 WHOLE = {"trade_name", "store_name", "representative", "name", "holder", "issuer", "business_type", "business_item",
@@ -110,7 +114,7 @@ def _name_as_printed(value: str, doc_type: str) -> str:
     """A business's name less what OCR put around it: a speck read as a quote before it ('" 유한회사 ...'),
     a label glued on after it ('해오름인터내셔널(주대표자': the 대표자 of the next cell), and a legal form's
     bracket left open at its end then closed ('(주' -> '(주)')."""
-    out = re.sub(r"^[\s'\"`‘’“”.,:;·_\-]+", "", value) or value
+    out = _NAME_START.sub("", value) or value
     printed = spellings(doc_type)
     for k in range(len(out) - 3, 0, -1):  # the longest label glued at the end
         tail = out[k:]
